@@ -1,0 +1,121 @@
+//! `duty audit verify|log` and `duty store rebuild`.
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+
+use super::{Failure, Paths};
+use crate::i18n::{Lang, event_kind, local_time};
+use crate::store::{Break, Store};
+use crate::text::{fit, visible};
+use crate::time::parse_user_time;
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Walk the hash chain; exit 1 naming the first bad event if any was altered,
+    /// deleted or reordered
+    Verify,
+    /// Print the event log
+    Log {
+        /// Only events recorded at or after this time (RFC 3339)
+        #[arg(long, value_parser = parse_user_time)]
+        since: Option<DateTime<Utc>>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StoreCommand {
+    /// Rebuild every projection from the event log
+    Rebuild,
+}
+
+pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    let store = session.open_store()?;
+    let lang = session.lang;
+    match command {
+        AuditCommand::Verify => {
+            let report = store.verify()?;
+            match report.first_bad {
+                None => {
+                    match lang {
+                        Lang::Zh => println!(
+                            "哈希链完整：{} 条事件，链头 {}",
+                            report.events, report.head_hash
+                        ),
+                        Lang::En => println!(
+                            "chain intact: {} events, head {}",
+                            report.events, report.head_hash
+                        ),
+                    }
+                    Ok(())
+                }
+                Some(bad) => Err(Failure::Refused(broken_text(bad.seq, &bad.problem, lang)).into()),
+            }
+        }
+        AuditCommand::Log { since, json } => {
+            let events = store.events(since)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&events)?);
+                return Ok(());
+            }
+            for e in &events {
+                println!(
+                    "{:>6} {} {} {} {} {}",
+                    e.seq,
+                    local_time(e.recorded_at, session.site.tz),
+                    fit(&visible(&e.actor, false), 10),
+                    fit(event_kind(&e.kind, lang), 14),
+                    fit(&visible(&e.subject, false), 16),
+                    visible(&e.payload, false)
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn broken_text(seq: u64, problem: &Break, lang: Lang) -> String {
+    match (problem, lang) {
+        (Break::Missing { .. }, Lang::Zh) => format!("哈希链断裂：第 {seq} 条事件缺失（被删除）"),
+        (Break::Missing { .. }, Lang::En) => {
+            format!("chain broken at seq {seq}: the event is missing (deleted)")
+        }
+        (Break::HashMismatch, Lang::Zh) => format!("哈希链断裂：第 {seq} 条事件的内容被修改"),
+        (Break::HashMismatch, Lang::En) => {
+            format!("chain broken at seq {seq}: its contents were altered")
+        }
+        (Break::PrevMismatch, Lang::Zh) => {
+            format!("哈希链断裂：第 {seq} 条事件与前一条不相连（被移动或替换）")
+        }
+        (Break::PrevMismatch, Lang::En) => {
+            format!(
+                "chain broken at seq {seq}: it does not follow the event before it (moved or replaced)"
+            )
+        }
+        (Break::HeadMismatch { head_seq }, Lang::Zh) => {
+            format!("哈希链断裂：第 {seq} 条起的事件缺失（链头记录为第 {head_seq} 条）")
+        }
+        (Break::HeadMismatch { head_seq }, Lang::En) => {
+            format!(
+                "chain broken at seq {seq}: events from here are missing (the head says {head_seq})"
+            )
+        }
+    }
+}
+
+pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    let mut store = session.open_store()?;
+    match command {
+        StoreCommand::Rebuild => {
+            let count = store.rebuild()?;
+            match session.lang {
+                Lang::Zh => println!("已从 {count} 条事件重建全部视图"),
+                Lang::En => println!("projections rebuilt from {count} events"),
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,669 @@
+//! `duty incident ...` and `duty contract`: record and work incidents from scripts.
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::{Failure, Paths, Session, origin};
+use crate::domain::contract::contract_counter;
+use crate::domain::incident::{FaultReportForm, NewIncident};
+use crate::domain::sla::{Clock, ClockState, clocks, most_urgent};
+use crate::domain::{
+    CallTarget, EventClass, FaultArea, Incident, IncidentCommand, IncidentEvent, IncidentId,
+    PauseReason, Severity, Source,
+};
+use crate::i18n::{Label, Lang, clock_symbol, describe_event, duration, event_kind, local_time};
+use crate::store::{IncidentRequest, Store, StoredEvent, Target};
+use crate::text::{fit, visible};
+use crate::time::parse_user_time;
+
+/// When a step really happened, and the version the operator saw.
+#[derive(Args, Debug)]
+pub struct When {
+    /// When it really happened (RFC 3339, e.g. 2026-11-21T08:30:00+08:00) [default: now]
+    #[arg(long, value_parser = parse_user_time)]
+    at: Option<DateTime<Utc>>,
+    /// Refuse if the incident is no longer at this version (the one you looked at)
+    #[arg(long)]
+    expect_version: Option<u64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IncidentAction {
+    /// Record a new incident; prints its number
+    Open {
+        #[arg(long)]
+        title: String,
+        /// ordinary (一般) | serious (严重) | critical (特别严重)
+        #[arg(long)]
+        severity: Severity,
+        /// fault | attack | disaster
+        #[arg(long, default_value = "fault")]
+        class: EventClass,
+        /// system | database | network_device | other_application
+        #[arg(long, default_value = "system")]
+        area: FaultArea,
+        /// A host of the site's inventory (repeat for several)
+        #[arg(long = "host")]
+        hosts: Vec<String>,
+        /// When the call came or the alarm fired (RFC 3339) [default: now]
+        #[arg(long, value_parser = parse_user_time)]
+        reported_at: Option<DateTime<Utc>>,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// An engineer must go on site (starts the on-site clock at the response)
+        #[arg(long)]
+        onsite: bool,
+    },
+    /// Acknowledge (respond): you become the owner (首问负责制)
+    Ack {
+        id: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record arrival on site
+    Onsite {
+        id: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Escalate to a vendor (厂商)
+    Escalate {
+        id: String,
+        #[arg(long)]
+        vendor: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record an escalation call
+    Call {
+        id: String,
+        /// duty_lead | vendor | leadership | security_group
+        #[arg(long)]
+        to: CallTarget,
+        /// Who was called
+        #[arg(long)]
+        name: String,
+        /// The call was not answered
+        #[arg(long)]
+        no_answer: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Pause the resolution clock: waiting on vendor | spare_parts | user
+    Pause {
+        id: String,
+        #[arg(long)]
+        reason: PauseReason,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Resume the resolution clock
+    Resume {
+        id: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Resolve, recording cause and solution for the next time
+    Resolve {
+        id: String,
+        #[arg(long)]
+        cause: String,
+        #[arg(long)]
+        solution: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// File the fault report (故障报告单)
+    Report {
+        id: String,
+        /// 故障描述
+        #[arg(long)]
+        description: String,
+        /// 预防措施
+        #[arg(long)]
+        measures: String,
+        /// 处理过程
+        #[arg(long, default_value = "")]
+        process: String,
+        /// 故障原因 [default: the cause given at resolution]
+        #[arg(long)]
+        cause: Option<String>,
+        /// 解决方案 [default: the solution given at resolution]
+        #[arg(long)]
+        solution: Option<String>,
+        /// 故障所属 [default: the incident's area]
+        #[arg(long)]
+        area: Option<FaultArea>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Close after review (leads only; you are the reviewer, 审核人)
+    Close {
+        id: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Add a note to the timeline
+    Note {
+        id: String,
+        #[arg(long)]
+        text: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Mark as a problem (问题) for the monthly review: it could not be fully solved
+    Problem {
+        id: String,
+        #[arg(long)]
+        note: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// List incidents, most urgent first
+    List {
+        /// Include closed incidents
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one incident with its clocks and timeline
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    use IncidentAction as A;
+    let (target, command, when) = match action {
+        A::List { all, json } => return list(&session, all, json),
+        A::Show { id, json } => return show(&session, &id, json),
+        A::Open {
+            title,
+            severity,
+            class,
+            area,
+            hosts,
+            reported_at,
+            description,
+            onsite,
+        } => {
+            check_hosts(&session, &hosts)?;
+            let reported_at = reported_at.unwrap_or_else(crate::time::now);
+            let day_key = reported_at
+                .with_timezone(&session.site.tz)
+                .format("%Y%m%d")
+                .to_string();
+            let new = NewIncident {
+                title,
+                description,
+                severity,
+                class,
+                area,
+                hosts,
+                source: Source::Operator,
+                reported_at,
+                onsite_required: onsite,
+            };
+            let target = Target::New {
+                prefix: session.site.incident_prefix.clone(),
+                day_key,
+            };
+            (
+                target,
+                IncidentCommand::Open(new),
+                When {
+                    at: Some(reported_at),
+                    expect_version: None,
+                },
+            )
+        }
+        A::Ack { id, when } => (existing(id), IncidentCommand::Acknowledge, when),
+        A::Onsite { id, when } => (existing(id), IncidentCommand::ArriveOnSite, when),
+        A::Escalate {
+            id,
+            vendor,
+            note,
+            when,
+        } => (
+            existing(id),
+            IncidentCommand::Escalate { vendor, note },
+            when,
+        ),
+        A::Call {
+            id,
+            to,
+            name,
+            no_answer,
+            note,
+            when,
+        } => {
+            let command = IncidentCommand::Call {
+                callee: to,
+                name,
+                answered: !no_answer,
+                note,
+            };
+            (existing(id), command, when)
+        }
+        A::Pause { id, reason, when } => (existing(id), IncidentCommand::Pause { reason }, when),
+        A::Resume { id, when } => (existing(id), IncidentCommand::Resume, when),
+        A::Resolve {
+            id,
+            cause,
+            solution,
+            when,
+        } => (
+            existing(id),
+            IncidentCommand::Resolve { cause, solution },
+            when,
+        ),
+        A::Report {
+            id,
+            description,
+            measures,
+            process,
+            cause,
+            solution,
+            area,
+            when,
+        } => {
+            let form = FaultReportForm {
+                description,
+                cause,
+                process,
+                solution,
+                measures,
+                area,
+            };
+            (existing(id), IncidentCommand::FileReport(form), when)
+        }
+        A::Close { id, note, when } => (existing(id), IncidentCommand::Close { note }, when),
+        A::Note { id, text, when } => (existing(id), IncidentCommand::Note { text }, when),
+        A::Problem { id, note, when } => {
+            (existing(id), IncidentCommand::MarkProblem { note }, when)
+        }
+    };
+    let operator = session.operator()?;
+    let mut store = session.open_store()?;
+    let now = crate::time::now();
+    let is_new = matches!(target, Target::New { .. });
+    let committed = store.execute(IncidentRequest {
+        target,
+        command,
+        actor: &operator,
+        origin: origin("cli"),
+        occurred_at: when.at.unwrap_or(now),
+        now,
+        expected_version: when.expect_version,
+    })?;
+    let incident = &committed.incident;
+    if is_new {
+        println!("{}", incident.id);
+    } else {
+        let kind = committed.events.last().map_or("", |e| e.kind.as_str());
+        match session.lang {
+            Lang::Zh => println!(
+                "{}：{}（第 {} 版）",
+                incident.id,
+                event_kind(kind, session.lang),
+                incident.version
+            ),
+            Lang::En => println!(
+                "{}: {} (version {})",
+                incident.id,
+                event_kind(kind, session.lang),
+                incident.version
+            ),
+        }
+    }
+    Ok(())
+}
+
+fn existing(id: String) -> Target {
+    Target::Existing(IncidentId(id.trim().to_string()))
+}
+
+fn check_hosts(session: &Session, hosts: &[String]) -> Result<(), Failure> {
+    if let Some(unknown) = hosts.iter().find(|h| session.site.host(h).is_none()) {
+        let known = session
+            .site
+            .hosts
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Failure::Usage(match session.lang {
+            Lang::Zh => format!("未知设备“{unknown}”（hosts.toml 中有：{known}）"),
+            Lang::En => format!("unknown host \"{unknown}\" (hosts.toml has: {known})"),
+        }));
+    }
+    Ok(())
+}
+
+/// Sort key: breached first, then the live clock due soonest; finished incidents last.
+fn urgency(clocks: &[Clock]) -> (u8, i64) {
+    match most_urgent(clocks) {
+        Some(c) if c.state == ClockState::Breached => {
+            (0, c.remaining.map_or(0, |r| r.num_seconds()))
+        }
+        Some(c) => (1, c.remaining.map_or(i64::MAX, |r| r.num_seconds())),
+        None => (2, 0),
+    }
+}
+
+fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
+    let store = session.open_store()?;
+    let now = crate::time::now();
+    let policy = &session.site.policy;
+    let mut rows: Vec<(Incident, Vec<Clock>)> = store
+        .incidents(all)?
+        .into_iter()
+        .map(|incident| {
+            let clocks = clocks(&incident, policy, now);
+            (incident, clocks)
+        })
+        .collect();
+    rows.sort_by(|(a, ca), (b, cb)| urgency(ca).cmp(&urgency(cb)).then_with(|| a.id.cmp(&b.id)));
+    if json {
+        let views: Vec<IncidentJson<'_>> = rows
+            .iter()
+            .map(|(i, c)| IncidentJson::new(i, c, None))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&views)?);
+        return Ok(());
+    }
+    let lang = session.lang;
+    let headers: [(&str, usize); 6] = [
+        (lang.pick("编号", "ID"), 16),
+        (lang.pick("级别", "SEVERITY"), 9),
+        (lang.pick("状态", "STATE"), 13),
+        (lang.pick("负责人", "OWNER"), 10),
+        (lang.pick("下一时限", "NEXT CLOCK"), 26),
+        (lang.pick("标题", "TITLE"), 0),
+    ];
+    println!(
+        "{}",
+        headers
+            .iter()
+            .map(|(h, w)| if *w > 0 { fit(h, *w) } else { h.to_string() })
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    for (incident, clocks) in &rows {
+        let next = most_urgent(clocks).map_or_else(String::new, |c| {
+            format!(
+                "{} {} {}",
+                clock_symbol(c.state),
+                c.name.label(lang),
+                c.remaining.map_or_else(String::new, |r| duration(r, lang))
+            )
+        });
+        println!(
+            "{} {} {} {} {} {}",
+            fit(&incident.id.0, 16),
+            fit(incident.severity.label(lang), 9),
+            fit(incident.state.label(lang), 13),
+            fit(
+                &visible(incident.owner.as_deref().unwrap_or("-"), false),
+                10
+            ),
+            fit(&next, 26),
+            visible(&incident.title, false)
+        );
+    }
+    if rows.is_empty() {
+        println!("{}", lang.pick("（没有事件）", "(no incidents)"));
+    }
+    let everything = store.incidents(true)?;
+    println!();
+    println!("{}", contract_line(session, &everything, now));
+    Ok(())
+}
+
+fn contract_line(session: &Session, incidents: &[Incident], now: DateTime<Utc>) -> String {
+    let site = &session.site;
+    let c = contract_counter(incidents, &site.policy, site.contract, site.tz, now);
+    match session.lang {
+        Lang::Zh => format!(
+            "合同期 {} 至 {}：响应超时 {} 次，违约 {} 次（扣款 {}%）{}",
+            c.period_start,
+            c.period_end,
+            c.late_responses,
+            c.breaches,
+            c.penalty_percent,
+            if c.next_late_is_breach {
+                "；再超时一次即构成违约"
+            } else {
+                ""
+            }
+        ),
+        Lang::En => format!(
+            "contract {} to {}: {} late responses, {} breaches (penalty {}%){}",
+            c.period_start,
+            c.period_end,
+            c.late_responses,
+            c.breaches,
+            c.penalty_percent,
+            if c.next_late_is_breach {
+                "; one more late response is a breach"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
+pub fn contract(paths: &Paths, json: bool) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    let store = session.open_store()?;
+    let incidents = store.incidents(true)?;
+    let now = crate::time::now();
+    if json {
+        let site = &session.site;
+        let counter = contract_counter(&incidents, &site.policy, site.contract, site.tz, now);
+        println!("{}", serde_json::to_string_pretty(&counter)?);
+    } else {
+        println!("{}", contract_line(&session, &incidents, now));
+    }
+    Ok(())
+}
+
+fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
+    let store = session.open_store()?;
+    let id = IncidentId(id.trim().to_string());
+    let incident = store
+        .incident(&id)?
+        .ok_or_else(|| crate::store::StoreError::NotFound(id.clone()))?;
+    let now = crate::time::now();
+    let clocks = clocks(&incident, &session.site.policy, now);
+    let timeline = store.timeline(&id.0)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&IncidentJson::new(&incident, &clocks, Some(&timeline)))?
+        );
+        return Ok(());
+    }
+    let lang = session.lang;
+    let tz = session.site.tz;
+    let at = |t: DateTime<Utc>| local_time(t, tz);
+    let v = |t: &str| visible(t, false).into_owned();
+    println!("{}  {}", incident.id, v(&incident.title));
+    let pairs: Vec<(&str, String)> = vec![
+        (
+            lang.pick("级别", "severity"),
+            incident.severity.label(lang).to_string(),
+        ),
+        (
+            lang.pick("类别", "class"),
+            incident.class.label(lang).to_string(),
+        ),
+        (
+            lang.pick("故障所属", "area"),
+            incident.area.label(lang).to_string(),
+        ),
+        (
+            lang.pick("来源", "source"),
+            incident.source.label(lang).to_string(),
+        ),
+        (lang.pick("设备", "hosts"), v(&incident.hosts.join(", "))),
+        (lang.pick("报告人", "reporter"), v(&incident.reporter)),
+        (
+            lang.pick("负责人", "owner"),
+            v(incident.owner.as_deref().unwrap_or("-")),
+        ),
+        (
+            lang.pick("报告时间", "reported"),
+            format!("{} ({tz})", at(incident.reported_at)),
+        ),
+        (lang.pick("录入时间", "recorded"), at(incident.recorded_at)),
+        (
+            lang.pick("状态", "state"),
+            incident.state.label(lang).to_string(),
+        ),
+        (lang.pick("版本", "version"), incident.version.to_string()),
+    ];
+    for (label, value) in pairs {
+        println!("  {} {}", fit(label, 10), value);
+    }
+    if let Some(vendor) = &incident.escalated_to {
+        println!(
+            "  {} {}",
+            fit(lang.pick("已上报厂商", "vendor"), 10),
+            v(vendor)
+        );
+    }
+    if incident.problem {
+        println!(
+            "  {}",
+            lang.pick(
+                "已转为问题，待月度评审",
+                "turned into a problem for the monthly review"
+            )
+        );
+    }
+    if !incident.description.is_empty() {
+        println!(
+            "  {} {}",
+            fit(lang.pick("描述", "description"), 10),
+            v(&incident.description)
+        );
+    }
+    println!("{}", lang.pick("时限：", "Clocks:"));
+    for clock in &clocks {
+        let due = clock.due_at.map_or_else(|| "-".to_string(), at);
+        let remaining = clock
+            .remaining
+            .map_or_else(|| "-".to_string(), |r| duration(r, lang));
+        let mut line = format!(
+            "  {} {} {} {} {} {} {}",
+            clock_symbol(clock.state),
+            fit(clock.name.label(lang), 14),
+            lang.pick("到期", "due"),
+            fit(&due, 19),
+            lang.pick("剩余", "left"),
+            fit(&remaining, 10),
+            clock.state.label(lang)
+        );
+        if clock.paused_total >= chrono::Duration::seconds(1) {
+            line.push_str(&format!(
+                " ({} {})",
+                lang.pick("已暂停", "paused"),
+                duration(clock.paused_total, lang)
+            ));
+        }
+        if let Some(reason) = clock.paused_reason {
+            line.push_str(&format!(" [{}]", reason.label(lang)));
+        }
+        println!("{line}");
+    }
+    println!("{}", lang.pick("经过：", "Timeline:"));
+    for event in &timeline {
+        let what = IncidentEvent::from_stored(&event.kind, &event.payload)
+            .map(|e| describe_event(&e, lang))
+            .unwrap_or_else(|_| event.payload.clone());
+        println!(
+            "  {} {} {} {}",
+            at(event.occurred_at),
+            fit(&v(&event.actor), 10),
+            fit(event_kind(&event.kind, lang), 12),
+            v(&what)
+        );
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ClockJson {
+    name: &'static str,
+    state: &'static str,
+    started_at: Option<DateTime<Utc>>,
+    due_at: Option<DateTime<Utc>>,
+    remaining_s: Option<i64>,
+    stopped_at: Option<DateTime<Utc>>,
+    paused_s: i64,
+}
+
+#[derive(Serialize)]
+struct TimelineJson<'a> {
+    seq: u64,
+    occurred_at: DateTime<Utc>,
+    recorded_at: DateTime<Utc>,
+    actor: &'a str,
+    kind: &'a str,
+    payload: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct IncidentJson<'a> {
+    #[serde(flatten)]
+    incident: &'a Incident,
+    clocks: Vec<ClockJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeline: Option<Vec<TimelineJson<'a>>>,
+}
+
+impl<'a> IncidentJson<'a> {
+    fn new(incident: &'a Incident, clocks: &[Clock], timeline: Option<&'a [StoredEvent]>) -> Self {
+        IncidentJson {
+            incident,
+            clocks: clocks
+                .iter()
+                .map(|c| ClockJson {
+                    name: c.name.key(),
+                    state: c.state.key(),
+                    started_at: c.started_at,
+                    due_at: c.due_at,
+                    remaining_s: c.remaining.map(|r| r.num_seconds()),
+                    stopped_at: c.stopped_at,
+                    paused_s: c.paused_total.num_seconds(),
+                })
+                .collect(),
+            timeline: timeline.map(|events| {
+                events
+                    .iter()
+                    .map(|e| TimelineJson {
+                        seq: e.seq,
+                        occurred_at: e.occurred_at,
+                        recorded_at: e.recorded_at,
+                        actor: &e.actor,
+                        kind: &e.kind,
+                        payload: serde_json::from_str(&e.payload)
+                            .unwrap_or(serde_json::Value::Null),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}

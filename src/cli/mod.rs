@@ -1,0 +1,278 @@
+//! The command line: the console by default (not built yet), and subcommands for
+//! scripting and tests. Exit codes: 0 done, 1 refused by a rule, 2 bad usage or config.
+
+mod audit;
+mod incident;
+mod site;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{ConfigErrors, Site};
+use crate::domain::Operator;
+use crate::i18n::{Lang, Text};
+use crate::store::{SqliteStore, StoreError};
+
+/// Duty Console (值班控制台): incidents and their SLA clocks, inspections, SSH triage and
+/// the duty log for the machine room's duty engineers.
+#[derive(Parser, Debug)]
+#[command(name = "duty", version, about)]
+pub struct Cli {
+    /// The site folder [env: DUTY_SITE; default: $XDG_CONFIG_HOME/duty/site]
+    #[arg(long, global = true)]
+    site: Option<PathBuf>,
+    /// The store file [env: DUTY_STORE; default: $XDG_DATA_HOME/duty/duty.db]
+    #[arg(long, global = true)]
+    store: Option<PathBuf>,
+    /// Language of messages: zh or en [default: the site's, else the locale's]
+    #[arg(long, global = true)]
+    lang: Option<Lang>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Write a commented sample site (the centre's machines, the contract's rules)
+    Init {
+        /// Where to write it [default: the site folder]
+        dir: Option<PathBuf>,
+    },
+    /// Check the site configuration
+    Config {
+        #[command(subcommand)]
+        command: site::ConfigCommand,
+    },
+    /// Record and work incidents
+    Incident {
+        #[command(subcommand)]
+        command: incident::IncidentAction,
+    },
+    /// Where the contract stands: late responses and breaches in the contract period
+    Contract {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Prove the record: verify the hash chain, read the log
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
+    /// Maintain the store
+    Store {
+        #[command(subcommand)]
+        command: audit::StoreCommand,
+    },
+}
+
+/// A failure with its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Refused by a rule (exit 1).
+    #[error("{0}")]
+    Refused(String),
+    /// Bad usage or bad configuration (exit 2).
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang.unwrap_or_else(Lang::from_locale);
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let (code, text) = describe_failure(&error, lang);
+            eprintln!("duty: {text}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn describe_failure(error: &anyhow::Error, lang: Lang) -> (u8, String) {
+    if let Some(errors) = error.downcast_ref::<ConfigErrors>() {
+        return (2, errors.to_string());
+    }
+    if let Some(failure) = error.downcast_ref::<Failure>() {
+        let code = if matches!(failure, Failure::Usage(_)) {
+            2
+        } else {
+            1
+        };
+        return (code, failure.to_string());
+    }
+    if let Some(store) = error.downcast_ref::<StoreError>() {
+        return (1, crate::i18n::store_error(store, lang));
+    }
+    (1, format!("{error:#}"))
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let paths = Paths {
+        site: cli.site,
+        store: cli.store,
+        lang: cli.lang,
+    };
+    match cli.command {
+        None => Err(Failure::Usage(
+            NOT_BUILT
+                .get(paths.lang.unwrap_or_else(Lang::from_locale))
+                .to_string(),
+        )
+        .into()),
+        Some(Command::Init { dir }) => site::init(&paths, dir),
+        Some(Command::Config { command }) => site::config(&paths, command),
+        Some(Command::Incident { command }) => incident::run(&paths, command),
+        Some(Command::Contract { json }) => incident::contract(&paths, json),
+        Some(Command::Audit { command }) => audit::audit(&paths, command),
+        Some(Command::Store { command }) => audit::store(&paths, command),
+    }
+}
+
+const NOT_BUILT: Text = Text::new(
+    "全屏控制台尚未完成；请使用子命令（duty --help）",
+    "the full-screen console is not built yet; use the subcommands (duty --help)",
+);
+
+/// Where the site and store are, before anything is loaded.
+pub struct Paths {
+    site: Option<PathBuf>,
+    store: Option<PathBuf>,
+    lang: Option<Lang>,
+}
+
+fn xdg_dir(var: &str, fallback: &str) -> PathBuf {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(fallback)))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+impl Paths {
+    fn site_dir(&self) -> PathBuf {
+        self.site
+            .clone()
+            .or_else(|| {
+                std::env::var_os("DUTY_SITE")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .unwrap_or_else(|| {
+                xdg_dir("XDG_CONFIG_HOME", ".config")
+                    .join("duty")
+                    .join("site")
+            })
+    }
+
+    fn store_path(&self) -> PathBuf {
+        self.store
+            .clone()
+            .or_else(|| {
+                std::env::var_os("DUTY_STORE")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .unwrap_or_else(|| {
+                xdg_dir("XDG_DATA_HOME", ".local/share")
+                    .join("duty")
+                    .join("duty.db")
+            })
+    }
+
+    /// Loads the site; the language follows `--lang`, then the site, then the locale.
+    fn load(&self) -> anyhow::Result<Session> {
+        let site = Site::load(&self.site_dir())?;
+        let lang = self
+            .lang
+            .or(site.language)
+            .unwrap_or_else(Lang::from_locale);
+        Ok(Session {
+            site,
+            lang,
+            store_path: self.store_path(),
+        })
+    }
+}
+
+/// A loaded site with the language and store location for this command.
+pub struct Session {
+    site: Site,
+    lang: Lang,
+    store_path: PathBuf,
+}
+
+impl Session {
+    fn open_store(&self) -> anyhow::Result<SqliteStore> {
+        SqliteStore::open(&self.store_path).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: {}",
+                self.store_path.display(),
+                crate::i18n::store_error(&e, self.lang)
+            )
+        })
+    }
+
+    /// The operator acting: `DUTY_OPERATOR` if set, else the OS login, mapped through
+    /// the site's operators. Someone not listed may read but not write.
+    fn operator(&self) -> Result<Operator, Failure> {
+        let login = operator_login();
+        self.site.operator(&login).cloned().ok_or_else(|| {
+            Failure::Refused(match self.lang {
+                Lang::Zh => format!("“{login}”不在本站点的值班人员名单（site.toml）中：只能查看，不能修改"),
+                Lang::En => format!(
+                    "\"{login}\" is not on the site's operator list (site.toml): you may read but not write"
+                ),
+            })
+        })
+    }
+}
+
+/// The login that acts: `DUTY_OPERATOR` (for scripts and tests), else the OS user.
+pub fn operator_login() -> String {
+    std::env::var("DUTY_OPERATOR")
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(os_user)
+}
+
+/// The OS user running this process: `$USER`/`$LOGNAME`, else the passwd entry of
+/// our uid (a service or `su` may leave both unset).
+pub fn os_user() -> String {
+    if let Some(user) = ["USER", "LOGNAME"]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|v| !v.trim().is_empty())
+    {
+        return user;
+    }
+    use std::os::unix::fs::MetadataExt;
+    let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
+        return "unknown".to_string();
+    };
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut fields = line.split(':');
+                let name = fields.next()?;
+                (fields.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_string())
+            })
+        })
+        .unwrap_or_else(|| format!("uid{uid}"))
+}
+
+/// Which program wrote an event, as which OS user, on which machine: recorded beside
+/// the operator so an override of the operator id is visible in the audit log.
+pub fn origin(program: &str) -> String {
+    let os_user = os_user();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "?".to_string());
+    format!("{program} {os_user}@{host}")
+}

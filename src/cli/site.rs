@@ -1,0 +1,65 @@
+//! `duty init` and `duty config check`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::{Failure, Paths, operator_login};
+use crate::config::sample::write_sample;
+use crate::i18n::Lang;
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Load and validate the site; print every problem as file:line:col
+    Check,
+}
+
+pub fn init(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
+    let lang = paths.lang.unwrap_or_else(Lang::from_locale);
+    let dir = dir.unwrap_or_else(|| paths.site_dir());
+    let today = chrono::Local::now().date_naive();
+    write_sample(&dir, &operator_login(), today).map_err(|e| {
+        let text = match (e.kind(), lang) {
+            (std::io::ErrorKind::AlreadyExists, Lang::Zh) => format!("{e}（不会覆盖已有站点）"),
+            _ => e.to_string(),
+        };
+        Failure::Refused(text)
+    })?;
+    match lang {
+        Lang::Zh => println!(
+            "已在 {} 写入示例站点；请按实际情况修改，然后运行 duty config check",
+            dir.display()
+        ),
+        Lang::En => println!(
+            "sample site written to {}; edit it for your centre, then run duty config check",
+            dir.display()
+        ),
+    }
+    Ok(())
+}
+
+pub fn config(paths: &Paths, command: ConfigCommand) -> anyhow::Result<()> {
+    match command {
+        ConfigCommand::Check => {
+            let session = paths.load()?;
+            let site = &session.site;
+            match session.lang {
+                Lang::Zh => println!(
+                    "站点配置正确：{}（{}），{} 名值班人员，{} 台设备",
+                    site.name,
+                    site.tz,
+                    site.operators.len(),
+                    site.hosts.len()
+                ),
+                Lang::En => println!(
+                    "site OK: {} ({}), {} operators, {} hosts",
+                    site.name,
+                    site.tz,
+                    site.operators.len(),
+                    site.hosts.len()
+                ),
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The site: a folder with `site.toml` (name, time zone, contract, operators),
+//! `sla.toml` (clock rules; contract values by default) and `hosts.toml` (inventory).
+//! Loading validates everything and reports every problem as `file:line:col: message`.
+
+mod error;
+mod raw;
+pub mod sample;
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, NaiveDate};
+use chrono_tz::Tz;
+use toml::Spanned;
+
+pub use error::{ConfigErrors, ConfigProblem, SourceFile};
+
+use crate::domain::Operator;
+use crate::domain::contract::ContractPeriod;
+use crate::domain::sla::{DueSoon, SlaPolicy};
+use crate::i18n::Lang;
+
+/// A machine of the centre.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Host {
+    /// Short unique name used in commands (`central-db`).
+    pub name: String,
+    /// The name on the inspection sheet (中心数据库服务器).
+    pub label: String,
+    pub role: String,
+    pub ip: IpAddr,
+    pub group: String,
+    pub os: String,
+}
+
+/// A loaded, validated site.
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub dir: PathBuf,
+    pub name: String,
+    pub tz: Tz,
+    /// Prefix of incident numbers (`GZ` → `GZ-20261121-003`).
+    pub incident_prefix: String,
+    /// Forced UI language; None follows the locale.
+    pub language: Option<Lang>,
+    pub contract: ContractPeriod,
+    pub operators: Vec<Operator>,
+    pub policy: SlaPolicy,
+    pub hosts: Vec<Host>,
+}
+
+/// The files of a site folder.
+pub const SITE_FILE: &str = "site.toml";
+pub const SLA_FILE: &str = "sla.toml";
+pub const HOSTS_FILE: &str = "hosts.toml";
+
+impl Site {
+    /// Loads and validates the site in `dir`.
+    pub fn load(dir: &Path) -> Result<Site, ConfigErrors> {
+        let mut problems = Vec::new();
+        let site = load_file::<raw::SiteFile>(&dir.join(SITE_FILE), &mut problems);
+        let sla = load_file::<raw::SlaFile>(&dir.join(SLA_FILE), &mut problems);
+        let hosts = load_file::<raw::HostsFile>(&dir.join(HOSTS_FILE), &mut problems);
+
+        let policy = sla.map(|(file, sla)| sla_policy(&file, sla, &mut problems));
+        let hosts = hosts.map(|(file, hosts)| validate_hosts(&file, hosts, &mut problems));
+        let site = site.map(|(file, site)| validate_site(&file, site, &mut problems));
+        match (site, policy, hosts) {
+            (Some(Some(mut site)), Some(policy), Some(hosts)) if problems.is_empty() => {
+                site.dir = dir.to_path_buf();
+                site.policy = policy;
+                site.hosts = hosts;
+                Ok(site)
+            }
+            _ => Err(ConfigErrors(problems)),
+        }
+    }
+
+    /// The operator with this OS login, if the site knows them.
+    pub fn operator(&self, user: &str) -> Option<&Operator> {
+        self.operators.iter().find(|o| o.id == user)
+    }
+
+    /// The host with this name.
+    pub fn host(&self, name: &str) -> Option<&Host> {
+        self.hosts.iter().find(|h| h.name == name)
+    }
+}
+
+fn load_file<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    problems: &mut Vec<ConfigProblem>,
+) -> Option<(SourceFile, T)> {
+    let file = SourceFile::read(path).map_err(|p| problems.push(p)).ok()?;
+    let parsed = file.parse::<T>().map_err(|p| problems.push(p)).ok()?;
+    Some((file, parsed))
+}
+
+fn validate_site(
+    file: &SourceFile,
+    raw: raw::SiteFile,
+    problems: &mut Vec<ConfigProblem>,
+) -> Option<Site> {
+    let before = problems.len();
+    let mut bad =
+        |span: std::ops::Range<usize>, message: String| problems.push(file.problem(span, message));
+
+    let name = raw.site.name.get_ref().trim().to_string();
+    if name.is_empty() {
+        bad(raw.site.name.span(), "site name must not be empty".into());
+    }
+    let tz = match raw.site.timezone.get_ref().parse::<Tz>() {
+        Ok(tz) => tz,
+        Err(_) => {
+            bad(
+                raw.site.timezone.span(),
+                format!(
+                    "unknown time zone \"{}\" (expected an IANA name such as Asia/Shanghai)",
+                    raw.site.timezone.get_ref()
+                ),
+            );
+            Tz::UTC
+        }
+    };
+    let prefix = raw.site.incident_prefix.get_ref().clone();
+    if prefix.is_empty() || prefix.len() > 8 || !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
+        bad(
+            raw.site.incident_prefix.span(),
+            format!("incident_prefix \"{prefix}\" must be 1 to 8 letters or digits"),
+        );
+    }
+    let language = match raw
+        .site
+        .language
+        .as_ref()
+        .map(|l| (l.get_ref().as_str(), l.span()))
+    {
+        None | Some(("auto", _)) => None,
+        Some((text, span)) => match text.parse::<Lang>() {
+            Ok(lang) => Some(lang),
+            Err(_) => {
+                bad(
+                    span,
+                    format!("unknown language \"{text}\" (expected auto, zh or en)"),
+                );
+                None
+            }
+        },
+    };
+    let start = date_of(&raw.contract.start, "contract start", &mut bad);
+    let end = date_of(&raw.contract.end, "contract end", &mut bad);
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        bad(
+            raw.contract.end.span(),
+            format!("contract end {e} is before its start {s}"),
+        );
+    }
+
+    let mut operators: Vec<Operator> = Vec::new();
+    for op in &raw.operators {
+        let user = op.user.get_ref().trim();
+        if user.is_empty() || user.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            bad(
+                op.user.span(),
+                format!("operator user \"{user}\" must be an OS login without spaces"),
+            );
+            continue;
+        }
+        if operators.iter().any(|o| o.id == user) {
+            bad(op.user.span(), format!("duplicate operator \"{user}\""));
+            continue;
+        }
+        let role = match op.role.get_ref().parse() {
+            Ok(role) => role,
+            Err(_) => {
+                bad(
+                    op.role.span(),
+                    format!(
+                        "unknown role \"{}\" (expected operator or lead)",
+                        op.role.get_ref()
+                    ),
+                );
+                continue;
+            }
+        };
+        operators.push(Operator {
+            id: user.to_string(),
+            name: op.name.trim().to_string(),
+            role,
+        });
+    }
+    if raw.operators.is_empty() {
+        bad(
+            0..0,
+            "the site lists no operators: add at least one [[operators]] with role = \"lead\""
+                .into(),
+        );
+    }
+    if problems.len() > before {
+        return None;
+    }
+    Some(Site {
+        dir: PathBuf::new(),
+        name,
+        tz,
+        incident_prefix: prefix,
+        language,
+        contract: ContractPeriod {
+            start: start?,
+            end: end?,
+        },
+        operators,
+        policy: SlaPolicy::default(),
+        hosts: Vec::new(),
+    })
+}
+
+fn date_of(
+    value: &Spanned<toml::value::Datetime>,
+    what: &str,
+    bad: &mut impl FnMut(std::ops::Range<usize>, String),
+) -> Option<NaiveDate> {
+    let dt = value.get_ref();
+    let date = match (dt.date, dt.time, dt.offset) {
+        (Some(d), None, None) => {
+            NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+        }
+        _ => None,
+    };
+    if date.is_none() {
+        bad(
+            value.span(),
+            format!("{what} must be a date such as 2026-01-01, not \"{dt}\""),
+        );
+    }
+    date
+}
+
+fn sla_policy(
+    file: &SourceFile,
+    raw: raw::SlaFile,
+    problems: &mut Vec<ConfigProblem>,
+) -> SlaPolicy {
+    let contract = raw.contract.unwrap_or_default();
+    let late_responses_per_breach = count(
+        &contract.late_responses_per_breach,
+        SlaPolicy::default().late_responses_per_breach,
+        file,
+        problems,
+    );
+    let penalty_percent_per_breach = count(
+        &contract.penalty_percent_per_breach,
+        SlaPolicy::default().penalty_percent_per_breach,
+        file,
+        problems,
+    );
+    // Ten years is more than any clock of the job; anything longer is a typo.
+    const LONGEST_MINUTES: i64 = 10 * 366 * 24 * 60;
+    let mut minutes =
+        |value: &Option<Spanned<i64>>, unit_minutes: i64, default: Duration| match value {
+            None => default,
+            Some(v)
+                if *v.get_ref() > 0
+                    && v.get_ref().saturating_mul(unit_minutes) <= LONGEST_MINUTES =>
+            {
+                Duration::minutes(*v.get_ref() * unit_minutes)
+            }
+            Some(v) => {
+                problems.push(file.problem(
+                    v.span(),
+                    format!("{} is not a positive duration", v.get_ref()),
+                ));
+                default
+            }
+        };
+    let d = SlaPolicy::default();
+    let soon = DueSoon::default();
+    let ds = raw.due_soon_minutes.unwrap_or_default();
+    let optional_rule = |rule: &Option<raw::OptionalRule>, default_minutes: i64| {
+        rule.as_ref()
+            .filter(|r| r.enabled)
+            .map(|r| (r.minutes.clone(), default_minutes))
+    };
+    let confirm = optional_rule(&raw.confirm, 10);
+    let security = optional_rule(&raw.security_report, 5);
+    let res = raw.resolution_hours.unwrap_or_default();
+    SlaPolicy {
+        response: minutes(&raw.response_minutes, 1, d.response),
+        onsite: minutes(&raw.onsite_minutes, 1, d.onsite),
+        resolution_ordinary: minutes(&res.ordinary, 60, d.resolution_ordinary),
+        resolution_serious: minutes(&res.serious, 60, d.resolution_serious),
+        resolution_critical: minutes(&res.critical, 60, d.resolution_critical),
+        report: minutes(&raw.report_hours, 60, d.report),
+        confirm: confirm.map(|(m, def)| minutes(&m, 1, Duration::minutes(def))),
+        security_report: security.map(|(m, def)| minutes(&m, 1, Duration::minutes(def))),
+        due_soon: DueSoon {
+            confirm: minutes(&ds.confirm, 1, soon.confirm),
+            response: minutes(&ds.response, 1, soon.response),
+            onsite: minutes(&ds.onsite, 1, soon.onsite),
+            resolution: minutes(&ds.resolution, 1, soon.resolution),
+            report: minutes(&ds.report, 1, soon.report),
+            security_report: minutes(&ds.security_report, 1, soon.security_report),
+        },
+        late_responses_per_breach,
+        penalty_percent_per_breach,
+    }
+}
+
+fn count(
+    value: &Option<Spanned<i64>>,
+    default: u32,
+    file: &SourceFile,
+    problems: &mut Vec<ConfigProblem>,
+) -> u32 {
+    match value {
+        None => default,
+        Some(v) if (1..=100).contains(v.get_ref()) => *v.get_ref() as u32,
+        Some(v) => {
+            problems.push(file.problem(
+                v.span(),
+                format!("{} must be between 1 and 100", v.get_ref()),
+            ));
+            default
+        }
+    }
+}
+
+fn validate_hosts(
+    file: &SourceFile,
+    raw: raw::HostsFile,
+    problems: &mut Vec<ConfigProblem>,
+) -> Vec<Host> {
+    let mut hosts: Vec<Host> = Vec::new();
+    for host in raw.hosts {
+        let name = host.name.get_ref().trim();
+        let valid_name = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !valid_name {
+            problems.push(file.problem(
+                host.name.span(),
+                format!("host name \"{name}\" must be 1 to 64 letters, digits, '-', '_' or '.'"),
+            ));
+            continue;
+        }
+        if hosts.iter().any(|h| h.name == name) {
+            problems.push(file.problem(host.name.span(), format!("duplicate host \"{name}\"")));
+            continue;
+        }
+        let ip = match host.ip.get_ref().parse::<IpAddr>() {
+            Ok(ip) => ip,
+            Err(_) => {
+                problems.push(file.problem(
+                    host.ip.span(),
+                    format!("\"{}\" is not an IP address", host.ip.get_ref()),
+                ));
+                continue;
+            }
+        };
+        hosts.push(Host {
+            name: name.to_string(),
+            label: host.label.unwrap_or_else(|| name.to_string()),
+            role: host.role,
+            ip,
+            group: host.group.unwrap_or_default(),
+            os: host.os.unwrap_or_default(),
+        });
+    }
+    hosts
+}

@@ -1,0 +1,101 @@
+//! The files as written, with spans for error positions. Unknown keys are errors.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFile {
+    pub site: SiteSection,
+    pub contract: ContractSection,
+    #[serde(default)]
+    pub operators: Vec<OperatorEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSection {
+    pub name: Spanned<String>,
+    pub timezone: Spanned<String>,
+    pub incident_prefix: Spanned<String>,
+    pub language: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractSection {
+    pub start: Spanned<toml::value::Datetime>,
+    pub end: Spanned<toml::value::Datetime>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorEntry {
+    pub user: Spanned<String>,
+    pub name: String,
+    pub role: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaFile {
+    pub response_minutes: Option<Spanned<i64>>,
+    pub onsite_minutes: Option<Spanned<i64>>,
+    pub report_hours: Option<Spanned<i64>>,
+    pub resolution_hours: Option<ResolutionHours>,
+    pub confirm: Option<OptionalRule>,
+    pub security_report: Option<OptionalRule>,
+    pub due_soon_minutes: Option<DueSoonMinutes>,
+    pub contract: Option<ContractRules>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResolutionHours {
+    pub ordinary: Option<Spanned<i64>>,
+    pub serious: Option<Spanned<i64>>,
+    pub critical: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionalRule {
+    pub enabled: bool,
+    pub minutes: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DueSoonMinutes {
+    pub confirm: Option<Spanned<i64>>,
+    pub response: Option<Spanned<i64>>,
+    pub onsite: Option<Spanned<i64>>,
+    pub resolution: Option<Spanned<i64>>,
+    pub report: Option<Spanned<i64>>,
+    pub security_report: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ContractRules {
+    pub late_responses_per_breach: Option<Spanned<i64>>,
+    pub penalty_percent_per_breach: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostsFile {
+    #[serde(default)]
+    pub hosts: Vec<HostEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostEntry {
+    pub name: Spanned<String>,
+    pub label: Option<String>,
+    pub role: String,
+    pub ip: Spanned<String>,
+    pub group: Option<String>,
+    pub os: Option<String>,
+}

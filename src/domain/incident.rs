@@ -1,0 +1,663 @@
+//! The incident record and its lifecycle: which command is allowed in which state, and
+//! which events it produces. Pure: time and the acting operator are passed in.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::vocabulary::{
+    CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State,
+};
+use super::{DomainError, Operator};
+
+/// How far in the future an operator-given time may lie (clock skew between machines).
+pub const FUTURE_TOLERANCE_MINUTES: i64 = 5;
+/// Longest accepted title, in characters.
+pub const TITLE_MAX: usize = 200;
+/// Longest accepted free text (note, description, solution...), in characters.
+pub const TEXT_MAX: usize = 20_000;
+
+/// The human-readable document number, e.g. `GZ-20261121-003`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IncidentId(pub String);
+
+impl IncidentId {
+    /// The number for the `n`th incident (1-based) reported on `day_key` (`YYYYMMDD`).
+    pub fn for_day(prefix: &str, day_key: &str, n: u32) -> Self {
+        IncidentId(format!("{prefix}-{day_key}-{n:03}"))
+    }
+}
+
+impl std::fmt::Display for IncidentId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What an operator (or a monitoring source) says when recording a new incident.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewIncident {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub severity: Severity,
+    pub class: EventClass,
+    pub area: FaultArea,
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    pub source: Source,
+    /// When the call came or the alarm fired; the clocks run from here.
+    pub reported_at: DateTime<Utc>,
+    /// Whether the fault needs an engineer on site (starts the on-site clock at response).
+    #[serde(default)]
+    pub onsite_required: bool,
+}
+
+/// The fields of the fault report form (故障报告单) that the engineer writes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FaultReportForm {
+    /// 故障描述
+    pub description: String,
+    /// 故障原因; defaults to the cause given at resolution.
+    #[serde(default)]
+    pub cause: Option<String>,
+    /// 处理过程
+    #[serde(default)]
+    pub process: String,
+    /// 解决方案; defaults to the solution given at resolution.
+    #[serde(default)]
+    pub solution: Option<String>,
+    /// 预防措施
+    pub measures: String,
+    /// 故障所属; defaults to the incident's area.
+    #[serde(default)]
+    pub area: Option<FaultArea>,
+}
+
+/// The fault report as filed: the form completed from the incident record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FaultReport {
+    pub reporter: String,
+    pub filed_at: DateTime<Utc>,
+    pub area: FaultArea,
+    pub description: String,
+    pub cause: String,
+    pub process: String,
+    pub solution: String,
+    pub measures: String,
+    /// 已解决 / 未解决: unresolved when the fault turned into a problem.
+    pub resolved: bool,
+}
+
+/// A command on an incident. `Open` creates one; the others act on an existing one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IncidentCommand {
+    Open(NewIncident),
+    Acknowledge,
+    ArriveOnSite,
+    Note {
+        text: String,
+    },
+    Escalate {
+        vendor: String,
+        note: String,
+    },
+    Call {
+        callee: CallTarget,
+        name: String,
+        answered: bool,
+        note: String,
+    },
+    Pause {
+        reason: PauseReason,
+    },
+    Resume,
+    Resolve {
+        cause: String,
+        solution: String,
+    },
+    FileReport(FaultReportForm),
+    Close {
+        note: String,
+    },
+    MarkProblem {
+        note: String,
+    },
+}
+
+impl IncidentCommand {
+    /// A short stable name, used in messages ("cannot resolve an incident that is open").
+    pub fn name(&self) -> &'static str {
+        match self {
+            IncidentCommand::Open(_) => "open",
+            IncidentCommand::Acknowledge => "ack",
+            IncidentCommand::ArriveOnSite => "onsite",
+            IncidentCommand::Note { .. } => "note",
+            IncidentCommand::Escalate { .. } => "escalate",
+            IncidentCommand::Call { .. } => "call",
+            IncidentCommand::Pause { .. } => "pause",
+            IncidentCommand::Resume => "resume",
+            IncidentCommand::Resolve { .. } => "resolve",
+            IncidentCommand::FileReport(_) => "report",
+            IncidentCommand::Close { .. } => "close",
+            IncidentCommand::MarkProblem { .. } => "problem",
+        }
+    }
+}
+
+/// What happened to an incident. Stored in the event log as `incident.<kind>` with the
+/// variant's fields as the JSON payload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum IncidentEvent {
+    Opened {
+        id: IncidentId,
+        incident: NewIncident,
+    },
+    Acknowledged {
+        owner: String,
+    },
+    ArrivedOnSite {},
+    Noted {
+        text: String,
+    },
+    Escalated {
+        vendor: String,
+        note: String,
+    },
+    Called {
+        callee: CallTarget,
+        name: String,
+        answered: bool,
+        note: String,
+    },
+    Paused {
+        reason: PauseReason,
+    },
+    Resumed {},
+    Resolved {
+        cause: String,
+        solution: String,
+    },
+    ReportFiled {
+        report: FaultReport,
+    },
+    Closed {
+        note: String,
+    },
+    BecameProblem {
+        note: String,
+    },
+}
+
+impl IncidentEvent {
+    /// The kind as stored in the log, e.g. `incident.acknowledged`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            IncidentEvent::Opened { .. } => "incident.opened",
+            IncidentEvent::Acknowledged { .. } => "incident.acknowledged",
+            IncidentEvent::ArrivedOnSite {} => "incident.arrived_on_site",
+            IncidentEvent::Noted { .. } => "incident.noted",
+            IncidentEvent::Escalated { .. } => "incident.escalated",
+            IncidentEvent::Called { .. } => "incident.called",
+            IncidentEvent::Paused { .. } => "incident.paused",
+            IncidentEvent::Resumed {} => "incident.resumed",
+            IncidentEvent::Resolved { .. } => "incident.resolved",
+            IncidentEvent::ReportFiled { .. } => "incident.report_filed",
+            IncidentEvent::Closed { .. } => "incident.closed",
+            IncidentEvent::BecameProblem { .. } => "incident.became_problem",
+        }
+    }
+
+    /// The JSON payload stored beside the kind.
+    pub fn payload_json(&self) -> String {
+        let value = serde_json::to_value(self).expect("incident events serialise");
+        value["payload"].to_string()
+    }
+
+    /// Rebuilds an event from the stored kind and payload.
+    pub fn from_stored(kind: &str, payload: &str) -> Result<Self, serde_json::Error> {
+        let short = kind.strip_prefix("incident.").unwrap_or(kind);
+        let payload: serde_json::Value = serde_json::from_str(payload)?;
+        serde_json::from_value(serde_json::json!({ "kind": short, "payload": payload }))
+    }
+}
+
+/// One stretch of time during which the resolution clock stood still.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pause {
+    pub reason: PauseReason,
+    pub from: DateTime<Utc>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// An escalation call as recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    pub callee: CallTarget,
+    pub name: String,
+    pub answered: bool,
+    pub at: DateTime<Utc>,
+    pub by: String,
+}
+
+/// Who last changed an incident and when: what a refused stale command is told.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LastChange {
+    pub actor: String,
+    pub recorded_at: DateTime<Utc>,
+    pub kind: String,
+}
+
+/// The incident as folded from its events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: IncidentId,
+    pub title: String,
+    pub description: String,
+    pub severity: Severity,
+    pub class: EventClass,
+    pub area: FaultArea,
+    pub hosts: Vec<String>,
+    pub source: Source,
+    pub reporter: String,
+    /// The first responder, who owns the incident to the end (首问负责制).
+    pub owner: Option<String>,
+    pub reported_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub onsite_required: bool,
+    pub state: State,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub onsite_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub report_filed_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Time of the latest lifecycle step; later steps may not be dated before it.
+    pub milestone_at: DateTime<Utc>,
+    pub pauses: Vec<Pause>,
+    pub calls: Vec<Call>,
+    pub escalated_to: Option<String>,
+    pub problem: bool,
+    pub cause: Option<String>,
+    pub solution: Option<String>,
+    pub fault_report: Option<FaultReport>,
+    pub reviewer: Option<String>,
+    pub last_note: Option<String>,
+    /// Number of events applied; a command may name the version it saw.
+    pub version: u64,
+    pub last_change: LastChange,
+}
+
+impl Incident {
+    /// The pause in progress, if the resolution clock is standing still now.
+    pub fn current_pause(&self) -> Option<&Pause> {
+        self.pauses.last().filter(|p| p.until.is_none())
+    }
+
+    /// Whether the incident is still being worked on (not yet resolved).
+    pub fn is_active(&self) -> bool {
+        matches!(
+            self.state,
+            State::Open | State::Acknowledged | State::OnSite
+        )
+    }
+}
+
+/// Who acts and when, for one command.
+#[derive(Clone, Debug)]
+pub struct Context<'a> {
+    pub actor: &'a Operator,
+    /// When the operator says it happened (`--at`), defaulting to now.
+    pub occurred_at: DateTime<Utc>,
+    /// The wall clock at the moment of deciding.
+    pub now: DateTime<Utc>,
+}
+
+fn require_text(field: &'static str, text: &str, max: usize) -> Result<(), DomainError> {
+    if text.trim().is_empty() {
+        return Err(DomainError::Empty { field });
+    }
+    if text.chars().count() > max {
+        return Err(DomainError::TooLong { field, max });
+    }
+    Ok(())
+}
+
+fn limit_text(field: &'static str, text: &str) -> Result<(), DomainError> {
+    if text.chars().count() > TEXT_MAX {
+        return Err(DomainError::TooLong {
+            field,
+            max: TEXT_MAX,
+        });
+    }
+    Ok(())
+}
+
+fn not_in_future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), DomainError> {
+    if at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
+        return Err(DomainError::InFuture { at, now });
+    }
+    Ok(())
+}
+
+/// Decides whether `command` may be applied to `incident` (None for a new one) and
+/// returns the events it produces. `new_id` is the number the store allocated for `Open`.
+pub fn decide(
+    incident: Option<&Incident>,
+    command: &IncidentCommand,
+    ctx: &Context<'_>,
+    new_id: Option<&IncidentId>,
+) -> Result<Vec<IncidentEvent>, DomainError> {
+    not_in_future(ctx.occurred_at, ctx.now)?;
+    let incident = match (incident, command) {
+        (None, IncidentCommand::Open(new)) => {
+            require_text("title", &new.title, TITLE_MAX)?;
+            limit_text("description", &new.description)?;
+            not_in_future(new.reported_at, ctx.now)?;
+            let id = new_id
+                .expect("the store allocates an id for a new incident")
+                .clone();
+            return Ok(vec![IncidentEvent::Opened {
+                id,
+                incident: new.clone(),
+            }]);
+        }
+        (Some(incident), IncidentCommand::Open(_)) => {
+            return Err(DomainError::AlreadyExists {
+                id: incident.id.clone(),
+            });
+        }
+        (Some(incident), _) => incident,
+        (None, _) => return Err(DomainError::NoIncident),
+    };
+
+    use IncidentCommand as C;
+    use State as S;
+    let state = incident.state;
+    let refuse = || DomainError::NotAllowed {
+        command: command.name(),
+        state,
+    };
+    if state == S::Closed {
+        return Err(refuse());
+    }
+    // Lifecycle steps keep their order in time; notes, calls and escalations may be
+    // dated anywhere after the report.
+    let is_lifecycle_step = !matches!(
+        command,
+        C::Note { .. } | C::Call { .. } | C::Escalate { .. }
+    );
+    let floor = if is_lifecycle_step {
+        incident.milestone_at
+    } else {
+        incident.reported_at
+    };
+    if ctx.occurred_at < floor {
+        return Err(DomainError::BeforePrevious {
+            at: ctx.occurred_at,
+            previous: floor,
+        });
+    }
+
+    let event = match command {
+        C::Open(_) => unreachable!("handled above"),
+        C::Acknowledge => match state {
+            S::Open => IncidentEvent::Acknowledged {
+                owner: ctx.actor.id.clone(),
+            },
+            _ => {
+                return Err(DomainError::AlreadyAcknowledged {
+                    by: incident.owner.clone().unwrap_or_default(),
+                    at: incident.acknowledged_at.unwrap_or(incident.reported_at),
+                });
+            }
+        },
+        C::ArriveOnSite => match state {
+            S::Acknowledged => IncidentEvent::ArrivedOnSite {},
+            _ => return Err(refuse()),
+        },
+        C::Note { text } => {
+            require_text("note", text, TEXT_MAX)?;
+            IncidentEvent::Noted { text: text.clone() }
+        }
+        C::Escalate { vendor, note } => {
+            require_text("vendor", vendor, TITLE_MAX)?;
+            limit_text("note", note)?;
+            if !incident.is_active() {
+                return Err(refuse());
+            }
+            IncidentEvent::Escalated {
+                vendor: vendor.clone(),
+                note: note.clone(),
+            }
+        }
+        C::Call {
+            callee,
+            name,
+            answered,
+            note,
+        } => {
+            require_text("name", name, TITLE_MAX)?;
+            limit_text("note", note)?;
+            IncidentEvent::Called {
+                callee: *callee,
+                name: name.clone(),
+                answered: *answered,
+                note: note.clone(),
+            }
+        }
+        C::Pause { reason } => {
+            if !matches!(state, S::Acknowledged | S::OnSite) {
+                return Err(refuse());
+            }
+            if let Some(current) = incident.current_pause()
+                && current.reason == *reason
+            {
+                return Err(DomainError::AlreadyPaused { reason: *reason });
+            }
+            IncidentEvent::Paused { reason: *reason }
+        }
+        C::Resume => {
+            if incident.current_pause().is_none() {
+                return Err(DomainError::NotPaused);
+            }
+            IncidentEvent::Resumed {}
+        }
+        C::Resolve { cause, solution } => {
+            if !matches!(state, S::Acknowledged | S::OnSite) {
+                return Err(refuse());
+            }
+            require_text("cause", cause, TEXT_MAX)?;
+            require_text("solution", solution, TEXT_MAX)?;
+            IncidentEvent::Resolved {
+                cause: cause.clone(),
+                solution: solution.clone(),
+            }
+        }
+        C::FileReport(form) => {
+            if state != S::Resolved {
+                return Err(refuse());
+            }
+            require_text("description", &form.description, TEXT_MAX)?;
+            require_text("measures", &form.measures, TEXT_MAX)?;
+            limit_text("process", &form.process)?;
+            let or_recorded = |given: &Option<String>, recorded: &Option<String>| {
+                given
+                    .clone()
+                    .filter(|t| !t.trim().is_empty())
+                    .or_else(|| recorded.clone())
+                    .unwrap_or_default()
+            };
+            let report = FaultReport {
+                reporter: ctx.actor.id.clone(),
+                filed_at: ctx.occurred_at,
+                area: form.area.unwrap_or(incident.area),
+                description: form.description.clone(),
+                cause: or_recorded(&form.cause, &incident.cause),
+                process: form.process.clone(),
+                solution: or_recorded(&form.solution, &incident.solution),
+                measures: form.measures.clone(),
+                resolved: !incident.problem,
+            };
+            limit_text("cause", &report.cause)?;
+            limit_text("solution", &report.solution)?;
+            IncidentEvent::ReportFiled { report }
+        }
+        C::Close { note } => {
+            if state != S::Reported {
+                return Err(refuse());
+            }
+            if ctx.actor.role != Role::Lead {
+                return Err(DomainError::LeadOnly {
+                    command: command.name(),
+                });
+            }
+            limit_text("note", note)?;
+            IncidentEvent::Closed { note: note.clone() }
+        }
+        C::MarkProblem { note } => {
+            if state == S::Open {
+                return Err(refuse());
+            }
+            if incident.problem {
+                return Err(DomainError::AlreadyProblem);
+            }
+            require_text("note", note, TEXT_MAX)?;
+            IncidentEvent::BecameProblem { note: note.clone() }
+        }
+    };
+    Ok(vec![event])
+}
+
+/// Who wrote an event and when, as the fold needs it.
+#[derive(Clone, Debug)]
+pub struct EventMeta<'a> {
+    pub actor: &'a str,
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Applies one event to the incident it belongs to (None before `Opened`).
+/// Events come from the log, which only holds decided events, so this never fails on
+/// a well-formed log; a malformed one is reported as `CorruptLog`.
+pub fn apply(
+    incident: Option<Incident>,
+    event: &IncidentEvent,
+    meta: &EventMeta<'_>,
+) -> Result<Incident, DomainError> {
+    let at = meta.occurred_at;
+    let change = LastChange {
+        actor: meta.actor.to_string(),
+        recorded_at: meta.recorded_at,
+        kind: event.kind().to_string(),
+    };
+    let mut inc = match (incident, event) {
+        (None, IncidentEvent::Opened { id, incident: new }) => {
+            return Ok(Incident {
+                id: id.clone(),
+                title: new.title.clone(),
+                description: new.description.clone(),
+                severity: new.severity,
+                class: new.class,
+                area: new.area,
+                hosts: new.hosts.clone(),
+                source: new.source,
+                reporter: meta.actor.to_string(),
+                owner: None,
+                reported_at: new.reported_at,
+                recorded_at: meta.recorded_at,
+                onsite_required: new.onsite_required,
+                state: State::Open,
+                acknowledged_at: None,
+                onsite_at: None,
+                resolved_at: None,
+                report_filed_at: None,
+                closed_at: None,
+                milestone_at: new.reported_at,
+                pauses: Vec::new(),
+                calls: Vec::new(),
+                escalated_to: None,
+                problem: false,
+                cause: None,
+                solution: None,
+                fault_report: None,
+                reviewer: None,
+                last_note: None,
+                version: 1,
+                last_change: change,
+            });
+        }
+        (Some(inc), ev) if !matches!(ev, IncidentEvent::Opened { .. }) => inc,
+        _ => return Err(DomainError::CorruptLog { kind: event.kind() }),
+    };
+    let step = |inc: &mut Incident, state: State| {
+        inc.state = state;
+        inc.milestone_at = inc.milestone_at.max(at);
+    };
+    match event {
+        IncidentEvent::Opened { .. } => unreachable!("rejected above"),
+        IncidentEvent::Acknowledged { owner } => {
+            inc.owner = Some(owner.clone());
+            inc.acknowledged_at = Some(at);
+            step(&mut inc, State::Acknowledged);
+        }
+        IncidentEvent::ArrivedOnSite {} => {
+            inc.onsite_at = Some(at);
+            step(&mut inc, State::OnSite);
+        }
+        IncidentEvent::Noted { text } => inc.last_note = Some(text.clone()),
+        IncidentEvent::Escalated { vendor, .. } => inc.escalated_to = Some(vendor.clone()),
+        IncidentEvent::Called {
+            callee,
+            name,
+            answered,
+            ..
+        } => inc.calls.push(Call {
+            callee: *callee,
+            name: name.clone(),
+            answered: *answered,
+            at,
+            by: meta.actor.to_string(),
+        }),
+        IncidentEvent::Paused { reason } => {
+            close_pause(&mut inc, at);
+            inc.pauses.push(Pause {
+                reason: *reason,
+                from: at,
+                until: None,
+            });
+            inc.milestone_at = inc.milestone_at.max(at);
+        }
+        IncidentEvent::Resumed {} => {
+            close_pause(&mut inc, at);
+            inc.milestone_at = inc.milestone_at.max(at);
+        }
+        IncidentEvent::Resolved { cause, solution } => {
+            close_pause(&mut inc, at);
+            inc.cause = Some(cause.clone());
+            inc.solution = Some(solution.clone());
+            inc.resolved_at = Some(at);
+            step(&mut inc, State::Resolved);
+        }
+        IncidentEvent::ReportFiled { report } => {
+            inc.fault_report = Some(report.clone());
+            inc.report_filed_at = Some(at);
+            step(&mut inc, State::Reported);
+        }
+        IncidentEvent::Closed { .. } => {
+            inc.reviewer = Some(meta.actor.to_string());
+            inc.closed_at = Some(at);
+            step(&mut inc, State::Closed);
+        }
+        IncidentEvent::BecameProblem { .. } => inc.problem = true,
+    }
+    inc.version += 1;
+    inc.last_change = change;
+    Ok(inc)
+}
+
+fn close_pause(inc: &mut Incident, at: DateTime<Utc>) {
+    if let Some(open) = inc.pauses.last_mut().filter(|p| p.until.is_none()) {
+        open.until = Some(at);
+    }
+}

@@ -1,0 +1,62 @@
+//! The rules of the job, pure: types, state machines and clock arithmetic. No I/O, no
+//! tokio, no SQL, no terminal. Time comes in as arguments.
+
+#[macro_use]
+mod vocabulary;
+pub mod contract;
+pub mod incident;
+pub mod sla;
+
+use chrono::{DateTime, Utc};
+
+pub use incident::{Incident, IncidentCommand, IncidentEvent, IncidentId};
+pub use vocabulary::{
+    CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State, UnknownTerm,
+};
+
+/// A person who may act on the site (from the site's operator list).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Operator {
+    /// The OS login, which is the id written in the event log.
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Why the domain refused a command. Texts live in `crate::i18n` (zh and en); `Display`
+/// gives the English one.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum DomainError {
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    NotAllowed { command: &'static str, state: State },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    AlreadyAcknowledged { by: String, at: DateTime<Utc> },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    LeadOnly { command: &'static str },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    Empty { field: &'static str },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    TooLong { field: &'static str, max: usize },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    BeforePrevious {
+        at: DateTime<Utc>,
+        previous: DateTime<Utc>,
+    },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    InFuture {
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    AlreadyPaused { reason: PauseReason },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    NotPaused,
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    AlreadyProblem,
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    AlreadyExists { id: IncidentId },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    NoIncident,
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    CorruptLog { kind: &'static str },
+}

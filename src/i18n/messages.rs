@@ -1,0 +1,287 @@
+//! Messages: refusals, errors and CLI output, zh and en side by side.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{Label, Lang};
+use crate::domain::DomainError;
+
+/// Formats an instant for people: local time of the site, to the second.
+pub fn local_time(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    at.with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// A signed duration as `1h05m`, `12m30s` / `1小时05分`, `12分30秒`; negative with a minus.
+pub fn duration(d: Duration, lang: Lang) -> String {
+    let sign = if d < Duration::zero() { "-" } else { "" };
+    let secs = d.num_seconds().unsigned_abs();
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let body = match (lang, h) {
+        (Lang::Zh, 0) => format!("{m}分{s:02}秒"),
+        (Lang::Zh, _) => format!("{h}小时{m:02}分"),
+        (Lang::En, 0) => format!("{m}m{s:02}s"),
+        (Lang::En, _) => format!("{h}h{m:02}m"),
+    };
+    format!("{sign}{body}")
+}
+
+fn field_label(field: &str, lang: Lang) -> &str {
+    let (zh, en) = match field {
+        "title" => ("标题", "title"),
+        "description" => ("描述", "description"),
+        "note" => ("备注", "note"),
+        "vendor" => ("厂商", "vendor"),
+        "name" => ("姓名", "name"),
+        "cause" => ("原因", "cause"),
+        "solution" => ("解决方案", "solution"),
+        "measures" => ("预防措施", "preventive measures"),
+        "process" => ("处理过程", "process"),
+        other => (other, other),
+    };
+    lang.pick(zh, en)
+}
+
+fn command_label(command: &str, lang: Lang) -> &str {
+    let (zh, en) = match command {
+        "open" => ("录入", "open"),
+        "ack" => ("响应", "acknowledge"),
+        "onsite" => ("登记到场", "mark on site"),
+        "note" => ("添加备注", "add a note to"),
+        "escalate" => ("上报厂商", "escalate"),
+        "call" => ("登记通话", "record a call on"),
+        "pause" => ("暂停计时", "pause"),
+        "resume" => ("恢复计时", "resume"),
+        "resolve" => ("解决", "resolve"),
+        "report" => ("提交故障报告", "file the fault report of"),
+        "close" => ("关闭", "close"),
+        "problem" => ("转为问题", "turn into a problem"),
+        other => (other, other),
+    };
+    lang.pick(zh, en)
+}
+
+/// The text of a domain refusal.
+pub fn domain_error(error: &DomainError, lang: Lang) -> String {
+    use DomainError as E;
+    let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    match (error, lang) {
+        (E::NotAllowed { command, state }, Lang::Zh) => {
+            format!(
+                "不能{}处于“{}”状态的事件",
+                command_label(command, lang),
+                state.label(lang)
+            )
+        }
+        (E::NotAllowed { command, state }, Lang::En) => {
+            format!(
+                "cannot {} an incident that is {}",
+                command_label(command, lang),
+                state.label(lang)
+            )
+        }
+        (E::AlreadyAcknowledged { by, at }, Lang::Zh) => {
+            format!("该事件已由 {by} 于 {} 响应", utc(at))
+        }
+        (E::AlreadyAcknowledged { by, at }, Lang::En) => {
+            format!("already acknowledged by {by} at {}", utc(at))
+        }
+        (E::LeadOnly { command }, Lang::Zh) => {
+            format!("只有负责人可以{}事件", command_label(command, lang))
+        }
+        (E::LeadOnly { command }, Lang::En) => {
+            format!(
+                "only a lead may {} an incident",
+                command_label(command, lang)
+            )
+        }
+        (E::Empty { field }, Lang::Zh) => format!("{}不能为空", field_label(field, lang)),
+        (E::Empty { field }, Lang::En) => format!("{} must not be empty", field_label(field, lang)),
+        (E::TooLong { field, max }, Lang::Zh) => {
+            format!("{}过长（最多 {max} 个字符）", field_label(field, lang))
+        }
+        (E::TooLong { field, max }, Lang::En) => {
+            format!(
+                "{} is too long (at most {max} characters)",
+                field_label(field, lang)
+            )
+        }
+        (E::BeforePrevious { at, previous }, Lang::Zh) => {
+            format!("时间 {} 早于该事件上一步的时间 {}", utc(at), utc(previous))
+        }
+        (E::BeforePrevious { at, previous }, Lang::En) => {
+            format!(
+                "time {} is before the incident's previous step at {}",
+                utc(at),
+                utc(previous)
+            )
+        }
+        (E::InFuture { at, now }, Lang::Zh) => {
+            format!("时间 {} 晚于当前时间 {}", utc(at), utc(now))
+        }
+        (E::InFuture { at, now }, Lang::En) => {
+            format!("time {} is in the future (now {})", utc(at), utc(now))
+        }
+        (E::AlreadyPaused { reason }, Lang::Zh) => {
+            format!("解决时限已因“{}”暂停", reason.label(lang))
+        }
+        (E::AlreadyPaused { reason }, Lang::En) => {
+            format!(
+                "the resolution clock is already paused ({})",
+                reason.label(lang)
+            )
+        }
+        (E::NotPaused, Lang::Zh) => "解决时限没有暂停".to_string(),
+        (E::NotPaused, Lang::En) => "the resolution clock is not paused".to_string(),
+        (E::AlreadyProblem, Lang::Zh) => "该事件已转为问题".to_string(),
+        (E::AlreadyProblem, Lang::En) => "the incident is already a problem".to_string(),
+        (E::AlreadyExists { id }, Lang::Zh) => format!("事件 {id} 已存在"),
+        (E::AlreadyExists { id }, Lang::En) => format!("incident {id} already exists"),
+        (E::NoIncident, Lang::Zh) => "没有这个事件".to_string(),
+        (E::NoIncident, Lang::En) => "no such incident".to_string(),
+        (E::CorruptLog { kind }, Lang::Zh) => format!("事件日志损坏：{kind} 出现在不该出现的位置"),
+        (E::CorruptLog { kind }, Lang::En) => {
+            format!("corrupt event log: {kind} where it cannot be")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(Duration::seconds(750), Lang::En), "12m30s");
+        assert_eq!(duration(Duration::seconds(3900), Lang::En), "1h05m");
+        assert_eq!(duration(Duration::seconds(-90), Lang::En), "-1m30s");
+        assert_eq!(duration(Duration::seconds(3900), Lang::Zh), "1小时05分");
+    }
+}
+
+/// A fixed text in both languages.
+#[derive(Clone, Copy, Debug)]
+pub struct Text {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Text {
+    pub const fn new(zh: &'static str, en: &'static str) -> Text {
+        Text { zh, en }
+    }
+
+    pub fn get(self, lang: Lang) -> &'static str {
+        lang.pick(self.zh, self.en)
+    }
+}
+
+/// The text of a store refusal or failure.
+pub fn store_error(error: &crate::store::StoreError, lang: Lang) -> String {
+    use crate::store::StoreError as E;
+    let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    match (error, lang) {
+        (E::Refused(e), _) => domain_error(e, lang),
+        (
+            E::Stale {
+                id,
+                expected,
+                current,
+                by,
+                at,
+            },
+            Lang::Zh,
+        ) => format!(
+            "事件 {id} 已被 {by} 于 {} 修改（你看到的是第 {expected} 版，现在是第 {current} 版）；请刷新后再操作",
+            utc(at)
+        ),
+        (
+            E::Stale {
+                id,
+                expected,
+                current,
+                by,
+                at,
+            },
+            Lang::En,
+        ) => format!(
+            "incident {id} was changed by {by} at {} (you saw version {expected}, it is now {current}); look again before acting",
+            utc(at)
+        ),
+        (E::NotFound(id), Lang::Zh) => format!("没有事件 {id}"),
+        (E::NotFound(id), Lang::En) => format!("no incident {id}"),
+        (E::Backend { .. }, Lang::Zh) => format!("存储错误：{error}"),
+        (E::Backend { .. }, Lang::En) => error.to_string(),
+    }
+}
+
+/// The label of an event kind in a timeline or audit log.
+pub fn event_kind(kind: &str, lang: Lang) -> &str {
+    let (zh, en) = match kind {
+        "incident.opened" => ("录入", "opened"),
+        "incident.acknowledged" => ("响应", "acknowledged"),
+        "incident.arrived_on_site" => ("到场", "on site"),
+        "incident.noted" => ("备注", "note"),
+        "incident.escalated" => ("上报厂商", "escalated to vendor"),
+        "incident.called" => ("通话", "call"),
+        "incident.paused" => ("暂停计时", "clock paused"),
+        "incident.resumed" => ("恢复计时", "clock resumed"),
+        "incident.resolved" => ("解决", "resolved"),
+        "incident.report_filed" => ("故障报告", "fault report filed"),
+        "incident.closed" => ("关闭", "closed"),
+        "incident.became_problem" => ("转为问题", "became a problem"),
+        other => (other, other),
+    };
+    lang.pick(zh, en)
+}
+
+/// One line saying what an incident event carried.
+pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> String {
+    use crate::domain::IncidentEvent as E;
+    let yes_no = |b: bool| {
+        lang.pick(
+            if b { "接通" } else { "未接通" },
+            if b { "answered" } else { "no answer" },
+        )
+    };
+    match event {
+        E::Opened { incident, .. } => format!(
+            "{} [{} / {} / {}] {}",
+            incident.title,
+            incident.severity.label(lang),
+            incident.class.label(lang),
+            incident.area.label(lang),
+            incident.hosts.join(",")
+        ),
+        E::Acknowledged { owner } => format!("{}: {owner}", lang.pick("负责人", "owner")),
+        E::ArrivedOnSite {} | E::Resumed {} => String::new(),
+        E::Noted { text } => text.clone(),
+        E::Escalated { vendor, note } => format!("{vendor} {note}"),
+        E::Called {
+            callee,
+            name,
+            answered,
+            note,
+        } => {
+            format!(
+                "{} {name} ({}) {note}",
+                callee.label(lang),
+                yes_no(*answered)
+            )
+        }
+        E::Paused { reason } => reason.label(lang).to_string(),
+        E::Resolved { cause, solution } => {
+            format!(
+                "{}: {cause}; {}: {solution}",
+                lang.pick("原因", "cause"),
+                lang.pick("解决方案", "solution")
+            )
+        }
+        E::ReportFiled { report } => format!(
+            "{}: {}",
+            lang.pick("故障描述", "description"),
+            report.description
+        ),
+        E::Closed { note } | E::BecameProblem { note } => note.clone(),
+    }
+}

@@ -1,0 +1,107 @@
+//! Labels of the job's vocabulary, in the centre's own Chinese terms and in English.
+
+use super::Lang;
+use crate::domain::sla::{ClockName, ClockState};
+use crate::domain::{
+    CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State,
+};
+
+/// A value that has a label for the user.
+pub trait Label {
+    fn label(&self, lang: Lang) -> &'static str;
+}
+
+macro_rules! labels {
+    ($ty:ty { $($variant:path => $zh:literal, $en:literal;)+ }) => {
+        impl Label for $ty {
+            fn label(&self, lang: Lang) -> &'static str {
+                match self { $($variant => lang.pick($zh, $en),)+ }
+            }
+        }
+    };
+}
+
+labels!(Severity {
+    Severity::Ordinary => "一般", "ordinary";
+    Severity::Serious => "严重", "serious";
+    Severity::Critical => "特别严重", "critical";
+});
+
+labels!(EventClass {
+    EventClass::Fault => "故障类", "fault";
+    EventClass::Attack => "攻击类", "attack";
+    EventClass::Disaster => "灾害类", "disaster";
+});
+
+labels!(FaultArea {
+    FaultArea::System => "系统故障", "system";
+    FaultArea::Database => "数据库系统故障", "database system";
+    FaultArea::NetworkDevice => "网络设备故障", "network device";
+    FaultArea::OtherApplication => "其它应用软件系统故障", "other application software";
+});
+
+labels!(Source {
+    Source::Operator => "人工录入", "operator";
+    Source::Probe => "探测", "probe";
+    Source::Alertmanager => "Alertmanager", "Alertmanager";
+    Source::Zabbix => "Zabbix", "Zabbix";
+});
+
+labels!(State {
+    State::Open => "待响应", "open";
+    State::Acknowledged => "已响应", "acknowledged";
+    State::OnSite => "已到场", "on site";
+    State::Resolved => "已解决", "resolved";
+    State::Reported => "已报告", "reported";
+    State::Closed => "已关闭", "closed";
+});
+
+labels!(PauseReason {
+    PauseReason::Vendor => "等待厂商", "waiting on vendor";
+    PauseReason::SpareParts => "等待备件", "waiting on spare parts";
+    PauseReason::User => "等待用户", "waiting on user";
+});
+
+labels!(CallTarget {
+    CallTarget::DutyLead => "值班负责人", "duty lead";
+    CallTarget::Vendor => "厂商工程师", "vendor engineer";
+    CallTarget::Leadership => "中心领导", "centre leadership";
+    CallTarget::SecurityGroup => "安全领导小组", "security leading group";
+});
+
+labels!(Role {
+    Role::Operator => "值班人员", "operator";
+    Role::Lead => "负责人", "lead";
+});
+
+labels!(ClockName {
+    ClockName::Confirm => "确认", "confirm";
+    ClockName::SecurityReport => "安全上报", "security report";
+    ClockName::Response => "响应", "response";
+    ClockName::OnSite => "到场", "on site";
+    ClockName::Resolution => "解决", "resolution";
+    ClockName::Report => "故障报告", "fault report";
+});
+
+labels!(ClockState {
+    ClockState::Pending => "未开始", "pending";
+    ClockState::Running => "计时中", "running";
+    ClockState::DueSoon => "即将到期", "due soon";
+    ClockState::Paused => "已暂停", "paused";
+    ClockState::Breached => "已超时", "BREACHED";
+    ClockState::Met => "按时完成", "met";
+    ClockState::MetLate => "超时完成", "met late";
+});
+
+/// A symbol that carries a clock's state without colour.
+pub fn clock_symbol(state: ClockState) -> &'static str {
+    match state {
+        ClockState::Pending => "·",
+        ClockState::Running => "○",
+        ClockState::DueSoon => "!",
+        ClockState::Paused => "‖",
+        ClockState::Breached => "▲",
+        ClockState::Met => "√",
+        ClockState::MetLate => "×",
+    }
+}

@@ -1,0 +1,13 @@
+//! Duty Console: the console of the duty engineers (值班人员) of a data-centre machine room.
+//!
+//! See `docs/ARCHITECTURE.md` for the shape: a pure `domain`, one `store` that writes
+//! an append-only hash-chained event log with projections, `config` for the site, and
+//! the `cli` on top.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod i18n;
+pub mod store;
+pub mod text;
+pub mod time;

@@ -1,0 +1,134 @@
+//! The only place that writes. An append-only, hash-chained event log plus projection
+//! tables, updated together in one transaction per command.
+//!
+//! `Store` is the interface every backend implements; the SQLite backend is the
+//! embedded default. Chain rules and the fold from events to projections live here,
+//! apart from SQL, so a second backend shares them.
+
+pub mod chain;
+pub mod projection;
+pub mod sqlite;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{DomainError, Incident, IncidentCommand, IncidentId, Operator};
+
+pub use chain::{BadLink, Break};
+pub use sqlite::SqliteStore;
+
+/// One row of the event log.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StoredEvent {
+    pub seq: u64,
+    /// When the operator says it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// When it was written.
+    pub recorded_at: DateTime<Utc>,
+    /// The operator id (or `engine` for the engine).
+    pub actor: String,
+    /// Which program wrote it, as whom, where: `cli os_user@host`.
+    pub origin: String,
+    pub kind: String,
+    pub subject: String,
+    /// The event's fields as JSON text, hashed exactly as stored.
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Which incident a command is for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// A new incident; its number is `<id_prefix><n>` with n the next free number.
+    New {
+        prefix: String,
+        day_key: String,
+    },
+    Existing(IncidentId),
+}
+
+/// A command with everything the store needs to decide and record it.
+#[derive(Clone, Debug)]
+pub struct IncidentRequest<'a> {
+    pub target: Target,
+    pub command: IncidentCommand,
+    pub actor: &'a Operator,
+    pub origin: String,
+    pub occurred_at: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+    /// The version the operator saw; a different current version refuses the command.
+    pub expected_version: Option<u64>,
+}
+
+/// What a committed command produced.
+#[derive(Clone, Debug)]
+pub struct Committed {
+    pub incident: Incident,
+    pub events: Vec<StoredEvent>,
+}
+
+/// The result of walking the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub events: u64,
+    pub head_hash: String,
+    pub first_bad: Option<BadLink>,
+}
+
+/// Why the store did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Refused(#[from] DomainError),
+    #[error(
+        "incident {id} changed since version {expected}: now version {current}, last changed by {by} at {at}"
+    )]
+    Stale {
+        id: IncidentId,
+        expected: u64,
+        current: u64,
+        by: String,
+        at: DateTime<Utc>,
+    },
+    #[error("no incident {0}")]
+    NotFound(IncidentId),
+    #[error("store: {what}: {source}")]
+    Backend {
+        what: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl StoreError {
+    /// Wraps a backend error with what the store was doing.
+    pub fn backend<E>(what: &'static str) -> impl FnOnce(E) -> StoreError
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        move |source| StoreError::Backend {
+            what,
+            source: Box::new(source),
+        }
+    }
+}
+
+/// The store interface shared by all backends.
+pub trait Store {
+    /// Decides and records one command in one transaction.
+    fn execute(&mut self, request: IncidentRequest<'_>) -> Result<Committed, StoreError>;
+    /// One incident from the projection.
+    fn incident(&self, id: &IncidentId) -> Result<Option<Incident>, StoreError>;
+    /// All incidents, or only those not yet closed.
+    fn incidents(&self, include_closed: bool) -> Result<Vec<Incident>, StoreError>;
+    /// The events of one subject, oldest first.
+    fn timeline(&self, subject: &str) -> Result<Vec<StoredEvent>, StoreError>;
+    /// The log, oldest first, optionally only events recorded at or after `since`.
+    fn events(&self, since: Option<DateTime<Utc>>) -> Result<Vec<StoredEvent>, StoreError>;
+    /// The highest seq written; consoles poll it to see changes.
+    fn head(&self) -> Result<u64, StoreError>;
+    /// Walks the whole chain.
+    fn verify(&self) -> Result<VerifyReport, StoreError>;
+    /// Throws the projections away and folds them again from the events.
+    fn rebuild(&mut self) -> Result<u64, StoreError>;
+}

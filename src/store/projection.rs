@@ -1,0 +1,29 @@
+//! From stored events to projection state: the fold shared by live commands and rebuild.
+
+use crate::domain::incident::{EventMeta, apply};
+use crate::domain::{DomainError, Incident, IncidentEvent};
+
+use super::StoredEvent;
+
+/// Whether a stored event belongs to the incident projection.
+pub fn is_incident_event(event: &StoredEvent) -> bool {
+    event.kind.starts_with("incident.")
+}
+
+/// Applies a stored incident event to the incident it concerns.
+pub fn apply_stored(
+    incident: Option<Incident>,
+    event: &StoredEvent,
+) -> Result<Incident, DomainError> {
+    let decoded = IncidentEvent::from_stored(&event.kind, &event.payload).map_err(|_| {
+        DomainError::CorruptLog {
+            kind: "undecodable incident event",
+        }
+    })?;
+    let meta = EventMeta {
+        actor: &event.actor,
+        occurred_at: event.occurred_at,
+        recorded_at: event.recorded_at,
+    };
+    apply(incident, &decoded, &meta)
+}

@@ -1,0 +1,451 @@
+//! The embedded backend: one SQLite file in WAL mode, shared safely by several
+//! processes on one host. Writers take the write lock up front (`BEGIN IMMEDIATE`), so
+//! a command is decided against the state it will be appended to.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+
+use super::chain::{ChainWalker, GENESIS, event_hash};
+use super::projection::{apply_stored, is_incident_event};
+use super::{Committed, IncidentRequest, Store, StoreError, StoredEvent, Target, VerifyReport};
+use crate::domain::incident::decide;
+use crate::domain::{Incident, IncidentId};
+use crate::time::{canonical, parse_canonical};
+
+const SCHEMA_VERSION: i64 = 1;
+
+/// Version 1 of the schema; the SQL is kept portable to PostgreSQL.
+const SCHEMA_V1: &str = "
+CREATE TABLE events (
+    seq         INTEGER PRIMARY KEY,
+    occurred_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    origin      TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL
+);
+CREATE INDEX events_subject ON events (subject, seq);
+CREATE INDEX events_recorded ON events (recorded_at);
+CREATE TABLE chain_head (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    seq  INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TABLE incidents (
+    id          TEXT PRIMARY KEY,
+    state       TEXT NOT NULL,
+    severity    TEXT NOT NULL,
+    owner       TEXT,
+    reported_at TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    last_seq    INTEGER NOT NULL,
+    body        TEXT NOT NULL
+);
+CREATE INDEX incidents_state ON incidents (state);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+";
+
+/// The SQLite store.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+type SqlResult<T> = Result<T, StoreError>;
+
+fn sql<T>(what: &'static str, result: rusqlite::Result<T>) -> SqlResult<T> {
+    result.map_err(StoreError::backend(what))
+}
+
+fn read_time(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let text: String = row.get(index)?;
+    parse_canonical(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+const EVENT_COLUMNS: &str =
+    "seq, occurred_at, recorded_at, actor, origin, kind, subject, payload, prev_hash, hash";
+
+fn read_event(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
+    Ok(StoredEvent {
+        seq: row.get::<_, i64>(0)? as u64,
+        occurred_at: read_time(row, 1)?,
+        recorded_at: read_time(row, 2)?,
+        actor: row.get(3)?,
+        origin: row.get(4)?,
+        kind: row.get(5)?,
+        subject: row.get(6)?,
+        payload: row.get(7)?,
+        prev_hash: row.get(8)?,
+        hash: row.get(9)?,
+    })
+}
+
+fn decode_incident(body: &str) -> SqlResult<Incident> {
+    serde_json::from_str(body).map_err(StoreError::backend("decoding an incident projection"))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store file and brings its schema up to date.
+    pub fn open(path: &Path) -> SqlResult<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(StoreError::backend("creating the store directory"))?;
+        }
+        let conn = sql("opening the store", Connection::open(path))?;
+        sql(
+            "setting the busy timeout",
+            conn.busy_timeout(Duration::from_secs(30)),
+        )?;
+        sql(
+            "setting store pragmas",
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+            ),
+        )?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> SqlResult<()> {
+        let tx = sql(
+            "starting the migration",
+            self.conn
+                .transaction_with_behavior(TransactionBehavior::Immediate),
+        )?;
+        let version: i64 = sql(
+            "reading the schema version",
+            tx.query_row("PRAGMA user_version", [], |r| r.get(0)),
+        )?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::Backend {
+                what: "opening the store",
+                source: format!("the store has schema version {version}, newer than this duty ({SCHEMA_VERSION})").into(),
+            });
+        }
+        if version < 1 {
+            sql("creating the schema", tx.execute_batch(SCHEMA_V1))?;
+        }
+        sql(
+            "writing the schema version",
+            tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}")),
+        )?;
+        sql("committing the migration", tx.commit())
+    }
+
+    /// The raw connection, for integrity checks in tests and tools.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn load_incident(tx: &Connection, id: &IncidentId) -> SqlResult<Option<Incident>> {
+        let body: Option<String> = sql(
+            "reading an incident",
+            tx.query_row("SELECT body FROM incidents WHERE id = ?1", [&id.0], |r| {
+                r.get(0)
+            })
+            .optional(),
+        )?;
+        body.map(|b| decode_incident(&b)).transpose()
+    }
+
+    fn next_id(tx: &Transaction<'_>, prefix: &str, day_key: &str) -> SqlResult<IncidentId> {
+        let stem = format!("{prefix}-{day_key}-");
+        let taken: i64 = sql(
+            "numbering the incident",
+            tx.query_row(
+                "SELECT count(*) FROM incidents WHERE substr(id, 1, ?1) = ?2",
+                params![stem.chars().count() as i64, stem],
+                |r| r.get(0),
+            ),
+        )?;
+        Ok(IncidentId::for_day(prefix, day_key, taken as u32 + 1))
+    }
+
+    fn head_of(tx: &Connection) -> SqlResult<Option<(u64, String)>> {
+        sql(
+            "reading the chain head",
+            tx.query_row("SELECT seq, hash FROM chain_head WHERE id = 1", [], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
+            })
+            .optional(),
+        )
+    }
+
+    /// Appends one event to the chain inside `tx`, filling seq and hashes.
+    fn append(tx: &Transaction<'_>, mut event: StoredEvent) -> SqlResult<StoredEvent> {
+        let (last_seq, prev_hash) = Self::head_of(tx)?.unwrap_or((0, GENESIS.to_string()));
+        event.seq = last_seq + 1;
+        event.prev_hash = prev_hash;
+        event.hash = event_hash(&event.prev_hash, &event);
+        sql(
+            "appending an event",
+            tx.execute(
+                &format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                params![
+                    event.seq as i64,
+                    canonical(event.occurred_at),
+                    canonical(event.recorded_at),
+                    event.actor,
+                    event.origin,
+                    event.kind,
+                    event.subject,
+                    event.payload,
+                    event.prev_hash,
+                    event.hash
+                ],
+            ),
+        )?;
+        sql(
+            "moving the chain head",
+            tx.execute(
+                "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                params![event.seq as i64, event.hash],
+            ),
+        )?;
+        Ok(event)
+    }
+
+    fn save_incident(tx: &Connection, incident: &Incident, last_seq: u64) -> SqlResult<()> {
+        let body =
+            serde_json::to_string(incident).map_err(StoreError::backend("encoding an incident"))?;
+        sql(
+            "writing the incident projection",
+            tx.execute(
+                "INSERT INTO incidents (id, state, severity, owner, reported_at, version, last_seq, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET state = excluded.state, severity = excluded.severity,
+                    owner = excluded.owner, reported_at = excluded.reported_at, version = excluded.version,
+                    last_seq = excluded.last_seq, body = excluded.body",
+                params![
+                    incident.id.0,
+                    incident.state.key(),
+                    incident.severity.key(),
+                    incident.owner,
+                    canonical(incident.reported_at),
+                    incident.version as i64,
+                    last_seq as i64,
+                    body
+                ],
+            ),
+        )?;
+        Ok(())
+    }
+
+    fn query_events(
+        &self,
+        filter: &str,
+        param: &[&dyn rusqlite::ToSql],
+    ) -> SqlResult<Vec<StoredEvent>> {
+        let mut stmt = sql(
+            "reading events",
+            self.conn.prepare(&format!(
+                "SELECT {EVENT_COLUMNS} FROM events {filter} ORDER BY seq"
+            )),
+        )?;
+        let rows = sql("reading events", stmt.query_map(param, read_event))?;
+        sql("reading events", rows.collect())
+    }
+}
+
+impl Store for SqliteStore {
+    fn execute(&mut self, request: IncidentRequest<'_>) -> SqlResult<Committed> {
+        let tx = sql(
+            "starting a command",
+            self.conn
+                .transaction_with_behavior(TransactionBehavior::Immediate),
+        )?;
+        let (current, new_id, subject) = match &request.target {
+            Target::New { prefix, day_key } => {
+                let id = Self::next_id(&tx, prefix, day_key)?;
+                (None, Some(id.clone()), id)
+            }
+            Target::Existing(id) => {
+                let incident = Self::load_incident(&tx, id)?
+                    .ok_or_else(|| StoreError::NotFound(id.clone()))?;
+                if let Some(expected) = request.expected_version
+                    && expected != incident.version
+                {
+                    return Err(StoreError::Stale {
+                        id: id.clone(),
+                        expected,
+                        current: incident.version,
+                        by: incident.last_change.actor.clone(),
+                        at: incident.last_change.recorded_at,
+                    });
+                }
+                (Some(incident), None, id.clone())
+            }
+        };
+        let ctx = crate::domain::incident::Context {
+            actor: request.actor,
+            occurred_at: request.occurred_at,
+            now: request.now,
+        };
+        let decided = decide(current.as_ref(), &request.command, &ctx, new_id.as_ref())?;
+        let mut incident = current;
+        let mut written = Vec::with_capacity(decided.len());
+        for event in decided {
+            let stored = Self::append(
+                &tx,
+                StoredEvent {
+                    seq: 0,
+                    occurred_at: request.occurred_at,
+                    recorded_at: request.now,
+                    actor: request.actor.id.clone(),
+                    origin: request.origin.clone(),
+                    kind: event.kind().to_string(),
+                    subject: subject.0.clone(),
+                    payload: event.payload_json(),
+                    prev_hash: String::new(),
+                    hash: String::new(),
+                },
+            )?;
+            incident = Some(apply_stored(incident, &stored)?);
+            written.push(stored);
+        }
+        let incident = incident.expect("a decided command produces at least one event");
+        let last_seq = written.last().map_or(0, |e| e.seq);
+        Self::save_incident(&tx, &incident, last_seq)?;
+        sql("committing a command", tx.commit())?;
+        Ok(Committed {
+            incident,
+            events: written,
+        })
+    }
+
+    fn incident(&self, id: &IncidentId) -> SqlResult<Option<Incident>> {
+        Self::load_incident(&self.conn, id)
+    }
+
+    fn incidents(&self, include_closed: bool) -> SqlResult<Vec<Incident>> {
+        let query = if include_closed {
+            "SELECT body FROM incidents ORDER BY id"
+        } else {
+            "SELECT body FROM incidents WHERE state <> 'closed' ORDER BY id"
+        };
+        let mut stmt = sql("reading incidents", self.conn.prepare(query))?;
+        let bodies = sql(
+            "reading incidents",
+            stmt.query_map([], |r| r.get::<_, String>(0)),
+        )?;
+        bodies
+            .map(|body| decode_incident(&sql("reading incidents", body)?))
+            .collect()
+    }
+
+    fn timeline(&self, subject: &str) -> SqlResult<Vec<StoredEvent>> {
+        self.query_events("WHERE subject = ?1", &[&subject])
+    }
+
+    fn events(&self, since: Option<DateTime<Utc>>) -> SqlResult<Vec<StoredEvent>> {
+        match since {
+            Some(since) => self.query_events("WHERE recorded_at >= ?1", &[&canonical(since)]),
+            None => self.query_events("", &[]),
+        }
+    }
+
+    fn head(&self) -> SqlResult<u64> {
+        Ok(Self::head_of(&self.conn)?.map_or(0, |(seq, _)| seq))
+    }
+
+    fn verify(&self) -> SqlResult<VerifyReport> {
+        // A read transaction gives one consistent snapshot even while others append.
+        let tx = sql(
+            "starting the verification",
+            self.conn.unchecked_transaction(),
+        )?;
+        let head = Self::head_of(&tx)?;
+        let mut stmt = sql(
+            "reading events",
+            tx.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")),
+        )?;
+        let mut rows = sql("reading events", stmt.query([]))?;
+        let mut walker = ChainWalker::default();
+        let mut count = 0;
+        while let Some(row) = sql("reading events", rows.next())? {
+            let event = match read_event(row) {
+                Ok(event) => event,
+                Err(_) => {
+                    let seq: i64 = row.get(0).unwrap_or(count as i64 + 1);
+                    return Ok(VerifyReport {
+                        events: count,
+                        head_hash: String::new(),
+                        first_bad: Some(super::BadLink {
+                            seq: seq as u64,
+                            problem: super::Break::HashMismatch,
+                        }),
+                    });
+                }
+            };
+            if let Err(bad) = walker.feed(&event) {
+                return Ok(VerifyReport {
+                    events: count,
+                    head_hash: String::new(),
+                    first_bad: Some(bad),
+                });
+            }
+            count += 1;
+        }
+        Ok(match walker.finish(head) {
+            Ok((_, hash)) => VerifyReport {
+                events: count,
+                head_hash: hash,
+                first_bad: None,
+            },
+            Err(bad) => VerifyReport {
+                events: count,
+                head_hash: String::new(),
+                first_bad: Some(bad),
+            },
+        })
+    }
+
+    fn rebuild(&mut self) -> SqlResult<u64> {
+        let tx = sql(
+            "starting the rebuild",
+            self.conn
+                .transaction_with_behavior(TransactionBehavior::Immediate),
+        )?;
+        sql(
+            "clearing projections",
+            tx.execute("DELETE FROM incidents", []),
+        )?;
+        let mut folded: std::collections::BTreeMap<String, (Incident, u64)> = Default::default();
+        let mut count = 0;
+        {
+            let mut stmt = sql(
+                "reading events",
+                tx.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")),
+            )?;
+            let mut rows = sql("reading events", stmt.query([]))?;
+            while let Some(row) = sql("reading events", rows.next())? {
+                let event = sql("reading events", read_event(row))?;
+                count += 1;
+                if !is_incident_event(&event) {
+                    continue;
+                }
+                let previous = folded.remove(&event.subject).map(|(incident, _)| incident);
+                let incident = apply_stored(previous, &event)?;
+                folded.insert(event.subject.clone(), (incident, event.seq));
+            }
+        }
+        for (incident, last_seq) in folded.values() {
+            Self::save_incident(&tx, incident, *last_seq)?;
+        }
+        sql("committing the rebuild", tx.commit())?;
+        Ok(count)
+    }
+}
