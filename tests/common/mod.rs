@@ -1,0 +1,107 @@
+//! A site and store in a temp dir, and the real `duty` binary run against them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub site: PathBuf,
+    pub store: PathBuf,
+}
+
+/// Operators of the test site: `lead` (a lead), `alice` and `bob` (operators).
+pub const OPERATORS: &str = r#"
+[[operators]]
+user = "lead"
+name = "李组长"
+role = "lead"
+
+[[operators]]
+user = "alice"
+name = "Alice"
+role = "operator"
+
+[[operators]]
+user = "bob"
+name = "Bob"
+role = "operator"
+"#;
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        duty::config::sample::write_sample(&site, "root", today).unwrap();
+        let site_toml = site.join("site.toml");
+        let mut text = std::fs::read_to_string(&site_toml).unwrap();
+        text.push_str(OPERATORS);
+        std::fs::write(&site_toml, text).unwrap();
+        let store = dir.path().join("duty.db");
+        Fixture { dir, site, store }
+    }
+
+    /// The binary with this fixture's site and store, English, acting as `who`.
+    pub fn cmd(&self, who: &str) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_duty"));
+        cmd.env("DUTY_SITE", &self.site)
+            .env("DUTY_STORE", &self.store)
+            .env("DUTY_OPERATOR", who)
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES");
+        cmd
+    }
+
+    pub fn run(&self, who: &str, args: &[&str]) -> Output {
+        self.cmd(who).args(args).output().unwrap()
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, who: &str, args: &[&str]) -> String {
+        let out = self.run(who, args);
+        assert!(out.status.success(), "duty {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Opens a new incident reported at `reported_at`; returns its id.
+    pub fn open(&self, reported_at: &str) -> String {
+        self.ok("alice", &["incident", "open", "--title", "中心数据库服务器无法连接", "--severity", "serious", "--host", "central-db", "--reported-at", reported_at])
+            .trim()
+            .to_string()
+    }
+
+    pub fn show_json(&self, id: &str) -> serde_json::Value {
+        serde_json::from_str(&self.ok("alice", &["incident", "show", id, "--json"])).unwrap()
+    }
+
+    /// Everything the store holds, as text: to prove a refused command changed nothing.
+    pub fn dump(&self) -> String {
+        dump(&self.store)
+    }
+}
+
+pub fn dump(store: &Path) -> String {
+    if !store.exists() {
+        return String::new();
+    }
+    let conn = rusqlite::Connection::open(store).unwrap();
+    let mut out = String::new();
+    for table in ["events", "incidents", "chain_head"] {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let cells: Vec<String> = (0..columns)
+                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                .collect();
+            out.push_str(&format!("{table}: {}\n", cells.join(" | ")));
+        }
+    }
+    out
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}

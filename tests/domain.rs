@@ -1,0 +1,516 @@
+//! The rules of the job, without I/O: clocks, transitions, the contract counter, and
+//! property tests over random command sequences.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use duty::domain::contract::{ContractPeriod, contract_counter};
+use duty::domain::incident::{Context, EventMeta, FaultReportForm, NewIncident, apply, decide};
+use duty::domain::sla::{ClockName, ClockState, SlaPolicy, clocks};
+use duty::domain::{
+    CallTarget, DomainError, EventClass, FaultArea, Incident, IncidentCommand as C, IncidentId, Operator, PauseReason,
+    Role, Severity, Source, State,
+};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 0, 30, 0).unwrap()
+}
+
+fn min(m: i64) -> Duration {
+    Duration::minutes(m)
+}
+
+fn alice() -> Operator {
+    Operator { id: "alice".into(), name: "Alice".into(), role: Role::Operator }
+}
+
+fn lead() -> Operator {
+    Operator { id: "lead".into(), name: "Lead".into(), role: Role::Lead }
+}
+
+fn new_incident(severity: Severity, class: EventClass, onsite: bool) -> NewIncident {
+    NewIncident {
+        title: "central DB unreachable".into(),
+        description: String::new(),
+        severity,
+        class,
+        area: FaultArea::Database,
+        hosts: vec!["central-db".into()],
+        source: Source::Operator,
+        reported_at: t0(),
+        onsite_required: onsite,
+    }
+}
+
+/// Decides and applies a command at `at`, as the store would.
+fn step(incident: Option<Incident>, command: C, actor: &Operator, at: DateTime<Utc>) -> Result<Incident, DomainError> {
+    let ctx = Context { actor, occurred_at: at, now: at };
+    let id = IncidentId("GZ-20261121-001".into());
+    let events = decide(incident.as_ref(), &command, &ctx, Some(&id))?;
+    let mut current = incident;
+    for event in &events {
+        let meta = EventMeta { actor: &actor.id, occurred_at: at, recorded_at: at };
+        current = Some(apply(current, event, &meta).expect("decided events apply"));
+    }
+    Ok(current.unwrap())
+}
+
+fn opened(severity: Severity, class: EventClass, onsite: bool) -> Incident {
+    step(None, C::Open(new_incident(severity, class, onsite)), &alice(), t0()).unwrap()
+}
+
+fn clock(incident: &Incident, policy: &SlaPolicy, name: ClockName, now: DateTime<Utc>) -> duty::domain::sla::Clock {
+    clocks(incident, policy, now).into_iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no {name:?} clock"))
+}
+
+fn resolve() -> C {
+    C::Resolve { cause: "disk full".into(), solution: "cleaned the archive logs".into() }
+}
+
+mod clocks_rules {
+    use super::*;
+
+    #[test]
+    fn response_runs_thirty_minutes_from_the_report() {
+        let inc = opened(Severity::Ordinary, EventClass::Fault, false);
+        let p = SlaPolicy::default();
+        let c = clock(&inc, &p, ClockName::Response, t0() + min(5));
+        assert_eq!(c.due_at, Some(t0() + min(30)));
+        assert_eq!(c.remaining, Some(min(25)));
+        assert_eq!(c.state, ClockState::Running);
+        assert_eq!(clock(&inc, &p, ClockName::Response, t0() + min(21)).state, ClockState::DueSoon);
+        assert_eq!(clock(&inc, &p, ClockName::Response, t0() + min(30)).state, ClockState::DueSoon);
+        let late = clock(&inc, &p, ClockName::Response, t0() + min(31));
+        assert_eq!(late.state, ClockState::Breached);
+        assert_eq!(late.remaining, Some(min(-1)));
+    }
+
+    #[test]
+    fn response_met_on_time_and_met_late() {
+        let p = SlaPolicy::default();
+        let on_time = step(Some(opened(Severity::Ordinary, EventClass::Fault, false)), C::Acknowledge, &alice(), t0() + min(30)).unwrap();
+        let c = clock(&on_time, &p, ClockName::Response, t0() + min(90));
+        assert_eq!((c.state, c.remaining), (ClockState::Met, Some(Duration::zero())));
+        let late = step(Some(opened(Severity::Ordinary, EventClass::Fault, false)), C::Acknowledge, &alice(), t0() + min(45)).unwrap();
+        let c = clock(&late, &p, ClockName::Response, t0() + min(90));
+        assert_eq!((c.state, c.remaining, c.stopped_at), (ClockState::MetLate, Some(min(-15)), Some(t0() + min(45))));
+    }
+
+    #[test]
+    fn resolution_limit_follows_severity() {
+        let p = SlaPolicy::default();
+        for (severity, hours) in [(Severity::Ordinary, 4), (Severity::Serious, 12), (Severity::Critical, 24)] {
+            let inc = opened(severity, EventClass::Fault, false);
+            let c = clock(&inc, &p, ClockName::Resolution, t0());
+            assert_eq!(c.due_at, Some(t0() + Duration::hours(hours)), "{severity:?}");
+        }
+    }
+
+    #[test]
+    fn onsite_clock_starts_at_the_response_and_only_when_needed() {
+        let p = SlaPolicy::default();
+        let without = opened(Severity::Serious, EventClass::Fault, false);
+        assert!(clocks(&without, &p, t0()).iter().all(|c| c.name != ClockName::OnSite));
+        let inc = opened(Severity::Serious, EventClass::Fault, true);
+        assert_eq!(clock(&inc, &p, ClockName::OnSite, t0()).state, ClockState::Pending);
+        let acked = step(Some(inc), C::Acknowledge, &alice(), t0() + min(10)).unwrap();
+        let c = clock(&acked, &p, ClockName::OnSite, t0() + min(10));
+        assert_eq!(c.due_at, Some(t0() + min(130)));
+        let there = step(Some(acked), C::ArriveOnSite, &alice(), t0() + min(140)).unwrap();
+        assert_eq!(there.state, State::OnSite);
+        assert_eq!(clock(&there, &p, ClockName::OnSite, t0() + min(200)).state, ClockState::MetLate);
+    }
+
+    #[test]
+    fn report_clock_runs_24_hours_from_resolution() {
+        let p = SlaPolicy::default();
+        let inc = opened(Severity::Ordinary, EventClass::Fault, false);
+        assert_eq!(clock(&inc, &p, ClockName::Report, t0()).state, ClockState::Pending);
+        let inc = step(Some(inc), C::Acknowledge, &alice(), t0() + min(5)).unwrap();
+        let inc = step(Some(inc), resolve(), &alice(), t0() + min(60)).unwrap();
+        assert_eq!(clock(&inc, &p, ClockName::Resolution, t0() + min(60)).state, ClockState::Met);
+        let c = clock(&inc, &p, ClockName::Report, t0() + min(60));
+        assert_eq!((c.state, c.due_at), (ClockState::Running, Some(t0() + min(60) + Duration::hours(24))));
+        assert_eq!(clock(&inc, &p, ClockName::Report, t0() + Duration::hours(22)).state, ClockState::DueSoon);
+        assert_eq!(clock(&inc, &p, ClockName::Report, t0() + Duration::hours(26)).state, ClockState::Breached);
+    }
+
+    #[test]
+    fn optional_confirm_rule_is_met_by_the_acknowledgement() {
+        let p = SlaPolicy { confirm: Some(min(10)), ..SlaPolicy::default() };
+        let inc = opened(Severity::Ordinary, EventClass::Fault, false);
+        assert!(clocks(&inc, &SlaPolicy::default(), t0()).iter().all(|c| c.name != ClockName::Confirm));
+        assert_eq!(clock(&inc, &p, ClockName::Confirm, t0() + min(11)).state, ClockState::Breached);
+        let acked = step(Some(inc), C::Acknowledge, &alice(), t0() + min(8)).unwrap();
+        assert_eq!(clock(&acked, &p, ClockName::Confirm, t0() + min(11)).state, ClockState::Met);
+    }
+
+    #[test]
+    fn optional_security_rule_needs_an_answered_call_for_attacks_only() {
+        let p = SlaPolicy { security_report: Some(min(5)), ..SlaPolicy::default() };
+        let fault = opened(Severity::Serious, EventClass::Fault, false);
+        assert!(clocks(&fault, &p, t0()).iter().all(|c| c.name != ClockName::SecurityReport));
+        let attack = opened(Severity::Serious, EventClass::Attack, false);
+        let call = |answered| C::Call { callee: CallTarget::SecurityGroup, name: "Wang".into(), answered, note: String::new() };
+        let unanswered = step(Some(attack), call(false), &alice(), t0() + min(2)).unwrap();
+        assert_eq!(clock(&unanswered, &p, ClockName::SecurityReport, t0() + min(3)).state, ClockState::DueSoon);
+        let answered = step(Some(unanswered), call(true), &alice(), t0() + min(4)).unwrap();
+        let c = clock(&answered, &p, ClockName::SecurityReport, t0() + min(10));
+        assert_eq!((c.state, c.stopped_at), (ClockState::Met, Some(t0() + min(4))));
+    }
+
+    #[test]
+    fn pause_stops_the_resolution_clock_and_only_it() {
+        let p = SlaPolicy::default();
+        let inc = step(Some(opened(Severity::Ordinary, EventClass::Fault, false)), C::Acknowledge, &alice(), t0() + min(40)).unwrap();
+        let paused = step(Some(inc), C::Pause { reason: PauseReason::Vendor }, &alice(), t0() + min(60)).unwrap();
+        let at = t0() + min(120);
+        let c = clock(&paused, &p, ClockName::Resolution, at);
+        assert_eq!(c.state, ClockState::Paused);
+        assert_eq!(c.paused_reason, Some(PauseReason::Vendor));
+        assert_eq!(c.paused_total, min(60));
+        assert_eq!(c.remaining, Some(Duration::hours(4) - min(60)), "remaining frozen at the pause");
+        assert_eq!(clock(&paused, &p, ClockName::Response, at).state, ClockState::MetLate, "response never paused");
+        let resumed = step(Some(paused), C::Resume, &alice(), at).unwrap();
+        let c = clock(&resumed, &p, ClockName::Resolution, at);
+        assert_eq!((c.state, c.due_at), (ClockState::Running, Some(t0() + Duration::hours(4) + min(60))));
+    }
+
+    #[test]
+    fn changing_the_pause_reason_does_not_double_count() {
+        let p = SlaPolicy::default();
+        let inc = step(Some(opened(Severity::Ordinary, EventClass::Fault, false)), C::Acknowledge, &alice(), t0() + min(1)).unwrap();
+        let inc = step(Some(inc), C::Pause { reason: PauseReason::Vendor }, &alice(), t0() + min(10)).unwrap();
+        let inc = step(Some(inc), C::Pause { reason: PauseReason::SpareParts }, &alice(), t0() + min(40)).unwrap();
+        let inc = step(Some(inc), C::Pause { reason: PauseReason::User }, &alice(), t0() + min(70)).unwrap();
+        let inc = step(Some(inc), C::Resume, &alice(), t0() + min(100)).unwrap();
+        let c = clock(&inc, &p, ClockName::Resolution, t0() + min(100));
+        assert_eq!(c.paused_total, min(90));
+        assert_eq!(inc.pauses.len(), 3);
+        assert_eq!(c.due_at, Some(t0() + Duration::hours(4) + min(90)));
+        let same = step(Some(inc.clone()), C::Pause { reason: PauseReason::User }, &alice(), t0() + min(101)).unwrap();
+        assert_eq!(
+            step(Some(same), C::Pause { reason: PauseReason::User }, &alice(), t0() + min(102)).unwrap_err(),
+            DomainError::AlreadyPaused { reason: PauseReason::User }
+        );
+    }
+
+    #[test]
+    fn resolving_while_paused_ends_the_pause() {
+        let p = SlaPolicy::default();
+        let inc = step(Some(opened(Severity::Ordinary, EventClass::Fault, false)), C::Acknowledge, &alice(), t0() + min(1)).unwrap();
+        let inc = step(Some(inc), C::Pause { reason: PauseReason::User }, &alice(), t0() + min(30)).unwrap();
+        let inc = step(Some(inc), resolve(), &alice(), t0() + min(90)).unwrap();
+        let c = clock(&inc, &p, ClockName::Resolution, t0() + Duration::hours(10));
+        assert_eq!((c.state, c.paused_total), (ClockState::Met, min(60)));
+        assert!(inc.current_pause().is_none());
+    }
+}
+
+mod contract {
+    use super::*;
+
+    fn acked_after(minutes: i64, day_offset: i64) -> Incident {
+        let mut new = new_incident(Severity::Ordinary, EventClass::Fault, false);
+        new.reported_at = t0() + Duration::days(day_offset);
+        let inc = step(None, C::Open(new), &alice(), t0() + Duration::days(day_offset)).unwrap();
+        step(Some(inc), C::Acknowledge, &alice(), t0() + Duration::days(day_offset) + min(minutes)).unwrap()
+    }
+
+    #[test]
+    fn two_late_responses_make_one_breach() {
+        let p = SlaPolicy::default();
+        let period = ContractPeriod {
+            start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        };
+        let tz = chrono_tz::Asia::Shanghai;
+        let now = t0() + Duration::days(3);
+        let mut incidents = vec![acked_after(10, 0), acked_after(31, 0)];
+        let c = contract_counter(&incidents, &p, period, tz, now);
+        assert_eq!((c.incidents, c.late_responses, c.breaches, c.penalty_percent), (2, 1, 0, 0));
+        assert!(c.next_late_is_breach);
+        // Never acknowledged and past due counts as late too.
+        let mut waiting = new_incident(Severity::Ordinary, EventClass::Fault, false);
+        waiting.reported_at = t0() + Duration::days(1);
+        incidents.push(step(None, C::Open(waiting), &alice(), t0() + Duration::days(1)).unwrap());
+        incidents.push(acked_after(90, 2));
+        let c = contract_counter(&incidents, &p, period, tz, now);
+        assert_eq!((c.late_responses, c.breaches, c.penalty_percent), (3, 1, 5));
+        assert!(c.next_late_is_breach);
+        // Outside the period: not counted. 2026-12-31 is inside; 2027-01-05 is not.
+        incidents.push(acked_after(200, 45));
+        let c = contract_counter(&incidents, &p, period, tz, now + Duration::days(45));
+        assert_eq!((c.incidents, c.late_responses), (4, 3));
+    }
+}
+
+mod transitions {
+    use super::*;
+
+    /// An incident brought to `state` by the normal path.
+    fn in_state(state: State) -> Incident {
+        let mut inc = opened(Severity::Serious, EventClass::Fault, true);
+        let path = [
+            (State::Acknowledged, C::Acknowledge),
+            (State::OnSite, C::ArriveOnSite),
+            (State::Resolved, resolve()),
+            (State::Reported, report_form()),
+            (State::Closed, C::Close { note: "reviewed".into() }),
+        ];
+        let mut at = t0();
+        for (reached, command) in path {
+            if inc.state == state {
+                break;
+            }
+            at += min(10);
+            inc = step(Some(inc), command, &lead(), at).unwrap();
+            assert_eq!(inc.state, reached);
+        }
+        assert_eq!(inc.state, state);
+        inc
+    }
+
+    fn report_form() -> C {
+        C::FileReport(FaultReportForm {
+            description: "central DB refused connections".into(),
+            cause: None,
+            process: "checked listener, cleaned logs".into(),
+            solution: None,
+            measures: "alert on archive log use at 80%".into(),
+            area: None,
+        })
+    }
+
+    fn all_commands() -> Vec<C> {
+        vec![
+            C::Acknowledge,
+            C::ArriveOnSite,
+            C::Note { text: "called the user".into() },
+            C::Escalate { vendor: "Oracle".into(), note: String::new() },
+            C::Call { callee: CallTarget::DutyLead, name: "Li".into(), answered: true, note: String::new() },
+            C::Pause { reason: PauseReason::Vendor },
+            C::Resume,
+            resolve(),
+            report_form(),
+            C::Close { note: String::new() },
+            C::MarkProblem { note: "root cause unknown".into() },
+        ]
+    }
+
+    /// Which commands each state allows (Resume needs a pause, so it is refused everywhere here).
+    fn allowed(state: State, command: &C) -> bool {
+        use State as S;
+        match command {
+            C::Acknowledge => state == S::Open,
+            C::ArriveOnSite => state == S::Acknowledged,
+            C::Note { .. } | C::Call { .. } => state != S::Closed,
+            C::Escalate { .. } => matches!(state, S::Open | S::Acknowledged | S::OnSite),
+            C::Pause { .. } => matches!(state, S::Acknowledged | S::OnSite),
+            C::Resume => false,
+            C::Resolve { .. } => matches!(state, S::Acknowledged | S::OnSite),
+            C::FileReport(_) => state == S::Resolved,
+            C::Close { .. } => state == S::Reported,
+            C::MarkProblem { .. } => !matches!(state, S::Open | S::Closed),
+            C::Open(_) => false,
+        }
+    }
+
+    #[test]
+    fn every_command_in_every_state() {
+        for state in State::ALL.iter().copied() {
+            for command in all_commands() {
+                let result = step(Some(in_state(state)), command.clone(), &lead(), t0() + Duration::hours(2));
+                assert_eq!(result.is_ok(), allowed(state, &command), "{} in {state:?}: {result:?}", command.name());
+            }
+        }
+    }
+
+    #[test]
+    fn illegal_transition_says_what_and_where() {
+        let err = step(Some(in_state(State::Open)), resolve(), &alice(), t0() + min(5)).unwrap_err();
+        assert_eq!(err, DomainError::NotAllowed { command: "resolve", state: State::Open });
+        assert_eq!(err.to_string(), "cannot resolve an incident that is open");
+        assert_eq!(duty::i18n::domain_error(&err, duty::i18n::Lang::Zh), "不能解决处于“待响应”状态的事件");
+    }
+
+    #[test]
+    fn second_ack_names_the_first_responder() {
+        let first = step(Some(in_state(State::Open)), C::Acknowledge, &lead(), t0() + min(3)).unwrap();
+        assert_eq!(first.owner.as_deref(), Some("lead"));
+        let err = step(Some(first), C::Acknowledge, &alice(), t0() + min(4)).unwrap_err();
+        assert_eq!(err, DomainError::AlreadyAcknowledged { by: "lead".into(), at: t0() + min(3) });
+    }
+
+    #[test]
+    fn only_a_lead_closes_and_becomes_the_reviewer() {
+        let reported = in_state(State::Reported);
+        let err = step(Some(reported.clone()), C::Close { note: String::new() }, &alice(), t0() + Duration::hours(1)).unwrap_err();
+        assert_eq!(err, DomainError::LeadOnly { command: "close" });
+        let closed = step(Some(reported), C::Close { note: String::new() }, &lead(), t0() + Duration::hours(1)).unwrap();
+        assert_eq!(closed.reviewer.as_deref(), Some("lead"));
+    }
+
+    #[test]
+    fn fault_report_takes_cause_and_solution_from_the_resolution_and_marks_problems_unresolved() {
+        let resolved = in_state(State::Resolved);
+        let problem = step(Some(resolved.clone()), C::MarkProblem { note: "recurs".into() }, &alice(), t0() + Duration::hours(1)).unwrap();
+        for (inc, resolved_flag) in [(resolved, true), (problem, false)] {
+            let reported = step(Some(inc), report_form(), &alice(), t0() + Duration::hours(2)).unwrap();
+            let report = reported.fault_report.unwrap();
+            assert_eq!(report.cause, "disk full");
+            assert_eq!(report.solution, "cleaned the archive logs");
+            assert_eq!(report.area, FaultArea::Database);
+            assert_eq!(report.reporter, "alice");
+            assert_eq!(report.resolved, resolved_flag);
+        }
+    }
+
+    #[test]
+    fn times_must_be_plausible() {
+        let open = in_state(State::Open);
+        let ctx = Context { actor: &alice(), occurred_at: t0() + min(60), now: t0() };
+        assert!(matches!(decide(Some(&open), &C::Acknowledge, &ctx, None), Err(DomainError::InFuture { .. })));
+        let err = step(Some(open.clone()), C::Acknowledge, &alice(), t0() - min(1)).unwrap_err();
+        assert!(matches!(err, DomainError::BeforePrevious { .. }));
+        let acked = step(Some(open), C::Acknowledge, &alice(), t0() + min(20)).unwrap();
+        let err = step(Some(acked.clone()), resolve(), &alice(), t0() + min(19)).unwrap_err();
+        assert_eq!(err, DomainError::BeforePrevious { at: t0() + min(19), previous: t0() + min(20) });
+        // A note may be dated back to the report, not before.
+        assert!(step(Some(acked.clone()), C::Note { text: "earlier call".into() }, &alice(), t0() + min(1)).is_ok());
+    }
+
+    #[test]
+    fn empty_and_oversized_text_is_refused() {
+        let open = in_state(State::Open);
+        assert_eq!(
+            step(Some(open.clone()), C::Note { text: "  ".into() }, &alice(), t0()).unwrap_err(),
+            DomainError::Empty { field: "note" }
+        );
+        let huge = "x".repeat(duty::domain::incident::TEXT_MAX + 1);
+        assert!(matches!(
+            step(Some(open), C::Note { text: huge }, &alice(), t0()).unwrap_err(),
+            DomainError::TooLong { field: "note", .. }
+        ));
+        let mut new = new_incident(Severity::Ordinary, EventClass::Fault, false);
+        new.title = String::new();
+        assert_eq!(step(None, C::Open(new), &alice(), t0()).unwrap_err(), DomainError::Empty { field: "title" });
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn command_strategy() -> impl Strategy<Value = C> {
+        prop_oneof![
+            Just(C::Acknowledge),
+            Just(C::ArriveOnSite),
+            Just(C::Note { text: "n".into() }),
+            Just(C::Escalate { vendor: "v".into(), note: String::new() }),
+            any::<bool>().prop_map(|answered| C::Call {
+                callee: CallTarget::SecurityGroup,
+                name: "x".into(),
+                answered,
+                note: String::new()
+            }),
+            prop::sample::select(PauseReason::ALL.to_vec()).prop_map(|reason| C::Pause { reason }),
+            Just(C::Resume),
+            Just(resolve()),
+            Just(C::FileReport(FaultReportForm {
+                description: "d".into(),
+                cause: None,
+                process: String::new(),
+                solution: None,
+                measures: "m".into(),
+                area: None,
+            })),
+            Just(C::Close { note: String::new() }),
+            Just(C::MarkProblem { note: "p".into() }),
+        ]
+    }
+
+    fn check_invariants(inc: &Incident) {
+        use State as S;
+        let reached = |s: State| inc.state as u8 >= s as u8;
+        assert_eq!(inc.acknowledged_at.is_some(), reached(S::Acknowledged));
+        assert_eq!(inc.owner.is_some(), reached(S::Acknowledged));
+        assert_eq!(inc.resolved_at.is_some(), reached(S::Resolved));
+        assert_eq!(inc.report_filed_at.is_some(), reached(S::Reported));
+        assert_eq!(inc.closed_at.is_some(), inc.state == S::Closed);
+        assert_eq!(inc.fault_report.is_some(), reached(S::Reported));
+        if inc.onsite_at.is_some() {
+            assert!(reached(S::OnSite));
+        }
+        // Pauses are ordered, never overlap, and only the last may be open, only while active.
+        for pair in inc.pauses.windows(2) {
+            assert!(pair[0].until.is_some_and(|u| u <= pair[1].from));
+        }
+        if inc.current_pause().is_some() {
+            assert!(inc.is_active());
+        }
+        // Lifecycle times never go backwards.
+        let times: Vec<_> = [Some(inc.reported_at), inc.acknowledged_at, inc.onsite_at, inc.resolved_at, inc.report_filed_at, inc.closed_at]
+            .into_iter()
+            .flatten()
+            .collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        /// Any sequence of commands at any times, refused or not, leaves a legal
+        /// incident; and no clock's due time ever moves backwards.
+        #[test]
+        fn any_command_sequence_keeps_the_incident_legal(
+            severity in prop::sample::select(Severity::ALL.to_vec()),
+            class in prop::sample::select(EventClass::ALL.to_vec()),
+            onsite in any::<bool>(),
+            steps in prop::collection::vec((command_strategy(), -30i64..240, any::<bool>()), 1..40),
+        ) {
+            let policy = SlaPolicy { confirm: Some(min(10)), security_report: Some(min(5)), ..SlaPolicy::default() };
+            let mut inc = opened(severity, class, onsite);
+            let mut now = t0();
+            // A due time shown while a clock stands paused is provisional (a back-dated
+            // resume settles it); a due time shown as fixed must never move back.
+            let mut previous_due: std::collections::HashMap<ClockName, (DateTime<Utc>, ClockState)> = Default::default();
+            for (command, offset_min, as_lead) in steps {
+                let at = now + min(offset_min);
+                now = now.max(at);
+                let actor = if as_lead { lead() } else { alice() };
+                let ctx = Context { actor: &actor, occurred_at: at, now };
+                match decide(Some(&inc), &command, &ctx, None) {
+                    Ok(events) => {
+                        prop_assert!(!events.is_empty());
+                        for event in &events {
+                            let meta = EventMeta { actor: &actor.id, occurred_at: at, recorded_at: now };
+                            inc = apply(Some(inc), event, &meta).unwrap();
+                        }
+                    }
+                    Err(_) => {}
+                }
+                check_invariants(&inc);
+                for c in clocks(&inc, &policy, now) {
+                    if let Some(due) = c.due_at {
+                        if let Some((before, state)) = previous_due.insert(c.name, (due, c.state)) {
+                            prop_assert!(
+                                state == ClockState::Paused || due >= before,
+                                "{:?} moved back from {} to {}", c.name, before, due
+                            );
+                        }
+                    }
+                }
+            }
+        }
+
+        /// While running, remaining time falls exactly as the wall clock moves.
+        #[test]
+        fn remaining_falls_with_the_clock(seconds in 0i64..100_000) {
+            let inc = opened(Severity::Critical, EventClass::Fault, false);
+            let p = SlaPolicy::default();
+            let start = clock(&inc, &p, ClockName::Resolution, t0());
+            let later = clock(&inc, &p, ClockName::Resolution, t0() + Duration::seconds(seconds));
+            prop_assert_eq!(start.remaining.unwrap() - later.remaining.unwrap(), Duration::seconds(seconds));
+            prop_assert_eq!(start.due_at, later.due_at);
+        }
+    }
+}

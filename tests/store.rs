@@ -1,0 +1,211 @@
+//! The SQLite store: commands, optimistic concurrency, rebuild, and tamper evidence.
+
+mod common;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use duty::domain::incident::NewIncident;
+use duty::domain::{EventClass, FaultArea, IncidentCommand, IncidentId, Operator, Role, Severity, Source, State};
+use duty::store::{Break, IncidentRequest, SqliteStore, Store, StoreError, Target};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 0, 30, 0).unwrap()
+}
+
+fn op(id: &str, role: Role) -> Operator {
+    Operator { id: id.into(), name: id.into(), role }
+}
+
+fn request<'a>(target: Target, command: IncidentCommand, actor: &'a Operator, at: DateTime<Utc>) -> IncidentRequest<'a> {
+    IncidentRequest { target, command, actor, origin: "test".into(), occurred_at: at, now: at, expected_version: None }
+}
+
+fn open(store: &mut SqliteStore, actor: &Operator, at: DateTime<Utc>) -> IncidentId {
+    let new = NewIncident {
+        title: "exchange node red".into(),
+        description: String::new(),
+        severity: Severity::Ordinary,
+        class: EventClass::Fault,
+        area: FaultArea::NetworkDevice,
+        hosts: vec![],
+        source: Source::Operator,
+        reported_at: at,
+        onsite_required: false,
+    };
+    let day_key = at.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y%m%d").to_string();
+    let target = Target::New { prefix: "GZ".into(), day_key };
+    store.execute(request(target, IncidentCommand::Open(new), actor, at)).unwrap().incident.id
+}
+
+fn note(store: &mut SqliteStore, id: &IncidentId, actor: &Operator, at: DateTime<Utc>, text: &str) {
+    let cmd = IncidentCommand::Note { text: text.into() };
+    store.execute(request(Target::Existing(id.clone()), cmd, actor, at)).unwrap();
+}
+
+/// A store with three incidents and a few events each.
+fn populated() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(&dir.path().join("duty.db")).unwrap();
+    let alice = op("alice", Role::Operator);
+    for i in 0..3 {
+        let at = t0() + Duration::minutes(i * 10);
+        let id = open(&mut store, &alice, at);
+        store
+            .execute(request(Target::Existing(id.clone()), IncidentCommand::Acknowledge, &alice, at + Duration::minutes(5)))
+            .unwrap();
+        note(&mut store, &id, &alice, at + Duration::minutes(6), "checked the link");
+    }
+    (dir, store)
+}
+
+#[test]
+fn incidents_are_numbered_per_local_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(&dir.path().join("duty.db")).unwrap();
+    let alice = op("alice", Role::Operator);
+    assert_eq!(open(&mut store, &alice, t0()).0, "GZ-20261121-001");
+    assert_eq!(open(&mut store, &alice, t0()).0, "GZ-20261121-002");
+    // 16:30 UTC is 00:30 the next day in Shanghai.
+    assert_eq!(open(&mut store, &alice, t0() + Duration::hours(16)).0, "GZ-20261122-001");
+}
+
+#[test]
+fn a_command_appends_chained_events_and_updates_the_projection_together() {
+    let (_dir, store) = populated();
+    assert_eq!(store.head().unwrap(), 9);
+    let id = IncidentId("GZ-20261121-002".into());
+    let incident = store.incident(&id).unwrap().unwrap();
+    assert_eq!((incident.state, incident.version, incident.owner.as_deref()), (State::Acknowledged, 3, Some("alice")));
+    let timeline = store.timeline(&id.0).unwrap();
+    let kinds: Vec<_> = timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["incident.opened", "incident.acknowledged", "incident.noted"]);
+    assert!(timeline.windows(2).all(|w| w[0].seq < w[1].seq));
+    let report = store.verify().unwrap();
+    assert_eq!((report.events, report.first_bad), (9, None));
+}
+
+#[test]
+fn a_stale_version_is_refused_with_who_and_when_and_changes_nothing() {
+    let (dir, mut store) = populated();
+    let id = IncidentId("GZ-20261121-001".into());
+    let bob = op("bob", Role::Operator);
+    let before = common::dump(&dir.path().join("duty.db"));
+    let mut stale = request(Target::Existing(id.clone()), IncidentCommand::Note { text: "late".into() }, &bob, t0() + Duration::hours(1));
+    stale.expected_version = Some(2);
+    match store.execute(stale) {
+        Err(StoreError::Stale { expected: 2, current: 3, by, at, .. }) => {
+            assert_eq!(by, "alice");
+            assert_eq!(at, t0() + Duration::minutes(6));
+        }
+        other => panic!("expected a stale refusal, got {other:?}"),
+    }
+    assert_eq!(common::dump(&dir.path().join("duty.db")), before);
+    // The version it does have is accepted.
+    let mut fresh = request(Target::Existing(id), IncidentCommand::Note { text: "now".into() }, &bob, t0() + Duration::hours(1));
+    fresh.expected_version = Some(3);
+    assert_eq!(store.execute(fresh).unwrap().incident.version, 4);
+}
+
+#[test]
+fn a_refused_command_and_an_unknown_incident_change_nothing() {
+    let (dir, mut store) = populated();
+    let before = common::dump(&dir.path().join("duty.db"));
+    let alice = op("alice", Role::Operator);
+    let id = IncidentId("GZ-20261121-001".into());
+    let err = store.execute(request(Target::Existing(id), IncidentCommand::Acknowledge, &alice, t0() + Duration::hours(1))).unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
+    let missing = IncidentId("GZ-20990101-001".into());
+    let err = store.execute(request(Target::Existing(missing), IncidentCommand::Acknowledge, &alice, t0())).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(common::dump(&dir.path().join("duty.db")), before);
+}
+
+#[test]
+fn rebuild_gives_the_same_projection() {
+    let (dir, mut store) = populated();
+    let path = dir.path().join("duty.db");
+    let before = common::dump(&path);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE incidents SET body = '{}', version = 99", []).unwrap();
+    drop(conn);
+    assert_eq!(store.rebuild().unwrap(), 9);
+    assert_eq!(common::dump(&path), before);
+}
+
+/// Opens a raw connection with the append-only guards dropped, as an attacker would.
+fn tamper(path: &std::path::Path, sql: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;").unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+fn first_bad(path: &std::path::Path) -> (u64, Break) {
+    let store = SqliteStore::open(path).unwrap();
+    let bad = store.verify().unwrap().first_bad.expect("verify must fail");
+    (bad.seq, bad.problem)
+}
+
+#[test]
+fn the_log_refuses_updates_and_deletes() {
+    let (dir, _store) = populated();
+    let conn = rusqlite::Connection::open(dir.path().join("duty.db")).unwrap();
+    let err = conn.execute("UPDATE events SET actor = 'mallory' WHERE seq = 2", []).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    assert!(conn.execute("DELETE FROM events WHERE seq = 2", []).is_err());
+}
+
+#[test]
+fn an_edited_row_is_named() {
+    let (dir, _store) = populated();
+    let path = dir.path().join("duty.db");
+    tamper(&path, "UPDATE events SET actor = 'mallory' WHERE seq = 5");
+    assert_eq!(first_bad(&path), (5, Break::HashMismatch));
+}
+
+#[test]
+fn an_edited_row_with_a_recomputed_hash_is_named_by_its_successor() {
+    let (dir, store) = populated();
+    let path = dir.path().join("duty.db");
+    let mut event = store.events(None).unwrap().remove(3);
+    event.payload = r#"{"text":"nothing happened"}"#.into();
+    let forged = duty::store::chain::event_hash(&event.prev_hash, &event);
+    tamper(&path, &format!("UPDATE events SET payload = '{}', hash = '{forged}' WHERE seq = 4", event.payload));
+    assert_eq!(first_bad(&path), (5, Break::PrevMismatch));
+}
+
+#[test]
+fn a_deleted_row_is_named() {
+    let (dir, _store) = populated();
+    let path = dir.path().join("duty.db");
+    tamper(&path, "DELETE FROM events WHERE seq = 4");
+    assert_eq!(first_bad(&path), (4, Break::Missing { expected: 4 }));
+}
+
+#[test]
+fn a_deleted_tail_is_named() {
+    let (dir, _store) = populated();
+    let path = dir.path().join("duty.db");
+    tamper(&path, "DELETE FROM events WHERE seq >= 8");
+    assert_eq!(first_bad(&path), (8, Break::HeadMismatch { head_seq: 9 }));
+}
+
+#[test]
+fn swapped_rows_are_named() {
+    let (dir, _store) = populated();
+    let path = dir.path().join("duty.db");
+    // Exchange the contents of seq 3 and 6, keeping their numbers.
+    tamper(
+        &path,
+        "UPDATE events SET seq = -3 WHERE seq = 3;
+         UPDATE events SET seq = 3 WHERE seq = 6;
+         UPDATE events SET seq = 6 WHERE seq = -3;",
+    );
+    assert_eq!(first_bad(&path), (3, Break::PrevMismatch));
+}
+
+#[test]
+fn an_empty_store_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("duty.db")).unwrap();
+    let report = store.verify().unwrap();
+    assert_eq!((report.events, report.first_bad), (0, None));
+}
