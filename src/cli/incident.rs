@@ -597,7 +597,7 @@ fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
             "  {} {} {} {}",
             at(event.occurred_at),
             fit(&v(&event.actor), 10),
-            fit(event_kind(&event.kind, lang), 12),
+            fit(event_kind(&event.kind, lang), 14),
             v(&what)
         );
     }

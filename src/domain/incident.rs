@@ -218,8 +218,10 @@ impl IncidentEvent {
     /// Rebuilds an event from the stored kind and payload.
     pub fn from_stored(kind: &str, payload: &str) -> Result<Self, serde_json::Error> {
         let short = kind.strip_prefix("incident.").unwrap_or(kind);
-        let payload: serde_json::Value = serde_json::from_str(payload)?;
-        serde_json::from_value(serde_json::json!({ "kind": short, "payload": payload }))
+        // One parse of the stored text: the kind is re-encoded as a JSON string and the
+        // payload is spliced in as written (a malformed payload fails the parse).
+        let tagged = format!("{{\"kind\":{},\"payload\":{payload}}}", serde_json::Value::from(short));
+        serde_json::from_str(&tagged)
     }
 }
 
