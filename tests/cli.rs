@@ -29,8 +29,15 @@ fn init_writes_a_site_that_checks_and_refuses_to_overwrite() {
     assert!(hosts.contains("中心数据库服务器") && hosts.contains("数据交换前置机"));
     let again = run(&["init"]);
     assert_eq!(again.status.code(), Some(1));
-    assert!(stderr(&again).contains("refusing to overwrite"), "{}", stderr(&again));
-    assert_eq!(std::fs::read_to_string(site.join("site.toml")).unwrap(), text);
+    assert!(
+        stderr(&again).contains("refusing to overwrite"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("site.toml")).unwrap(),
+        text
+    );
 }
 
 /// Rewrites one file of the site, runs `config check`, expects exit 2 with `expected`
@@ -40,18 +47,28 @@ fn bad_config(file: &str, edit: impl Fn(&str) -> String, expected: &str) {
     let path = f.site.join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, edit(&text)).unwrap();
-    for args in [&["config", "check"][..], &["incident", "open", "--title", "x", "--severity", "ordinary"][..]] {
+    for args in [
+        &["config", "check"][..],
+        &["incident", "open", "--title", "x", "--severity", "ordinary"][..],
+    ] {
         let out = f.run("lead", args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         let message = stderr(&out);
-        assert!(message.contains(expected), "expected {expected:?} in {message:?}");
+        assert!(
+            message.contains(expected),
+            "expected {expected:?} in {message:?}"
+        );
     }
     assert!(!f.store.exists(), "a bad config must write nothing");
 }
 
 #[test]
 fn missing_field_is_named_with_its_position() {
-    bad_config("site.toml", |t| t.replace("incident_prefix = \"GZ\"\n", ""), "site.toml:4:1: missing field `incident_prefix`");
+    bad_config(
+        "site.toml",
+        |t| t.replace("incident_prefix = \"GZ\"\n", ""),
+        "site.toml:4:1: missing field `incident_prefix`",
+    );
 }
 
 #[test]
@@ -65,52 +82,155 @@ fn bad_time_zone_is_named_with_its_position() {
 
 #[test]
 fn duplicate_host_is_named_with_its_position() {
-    bad_config("hosts.toml", |t| t.replace("name = \"collect-db\"", "name = \"central-db\""), "hosts.toml:13:8: duplicate host \"central-db\"");
+    bad_config(
+        "hosts.toml",
+        |t| t.replace("name = \"collect-db\"", "name = \"central-db\""),
+        "hosts.toml:13:8: duplicate host \"central-db\"",
+    );
 }
 
 #[test]
 fn bad_severity_name_is_named_with_its_position() {
-    bad_config("sla.toml", |t| t.replace("serious = 12", "urgent = 12"), "sla.toml:14:1: unknown field `urgent`");
+    bad_config(
+        "sla.toml",
+        |t| t.replace("serious = 12", "urgent = 12"),
+        "sla.toml:14:1: unknown field `urgent`",
+    );
 }
 
 #[test]
 fn every_problem_is_reported_at_once() {
     bad_config(
         "hosts.toml",
-        |t| t.replace("ip = \"127.0.10.3\"", "ip = \"not-an-ip\"").replace("name = \"storage\"", "name = \"bad name\""),
+        |t| {
+            t.replace("ip = \"127.0.10.3\"", "ip = \"not-an-ip\"")
+                .replace("name = \"storage\"", "name = \"bad name\"")
+        },
         "hosts.toml:24:6: \"not-an-ip\" is not an IP address\n",
     );
     bad_config(
         "hosts.toml",
-        |t| t.replace("ip = \"127.0.10.3\"", "ip = \"not-an-ip\"").replace("name = \"storage\"", "name = \"bad name\""),
+        |t| {
+            t.replace("ip = \"127.0.10.3\"", "ip = \"not-an-ip\"")
+                .replace("name = \"storage\"", "name = \"bad name\"")
+        },
         "host name \"bad name\" must be",
     );
 }
 
 #[test]
 fn a_syntax_error_points_at_the_line() {
-    bad_config("sla.toml", |t| t.replace("response_minutes = 30", "response_minutes = = 30"), "sla.toml:5:");
+    bad_config(
+        "sla.toml",
+        |t| t.replace("response_minutes = 30", "response_minutes = = 30"),
+        "sla.toml:5:",
+    );
 }
 
 #[test]
 fn the_whole_lifecycle_from_the_command_line() {
     let f = Fixture::new();
     let now = chrono::Utc::now();
-    let at = |minutes: i64| (now - chrono::Duration::hours(3) + chrono::Duration::minutes(minutes)).to_rfc3339();
-    let id = f.ok("alice", &["incident", "open", "--title", "前置机 FTE ping 不通", "--severity", "ordinary", "--area", "network_device", "--host", "frontend-1", "--reported-at", &at(0), "--onsite"]);
+    let at = |minutes: i64| {
+        (now - chrono::Duration::hours(3) + chrono::Duration::minutes(minutes)).to_rfc3339()
+    };
+    let id = f.ok(
+        "alice",
+        &[
+            "incident",
+            "open",
+            "--title",
+            "前置机 FTE ping 不通",
+            "--severity",
+            "ordinary",
+            "--area",
+            "network_device",
+            "--host",
+            "frontend-1",
+            "--reported-at",
+            &at(0),
+            "--onsite",
+        ],
+    );
     let id = id.trim();
     assert!(id.starts_with("GZ-") && id.ends_with("-001"), "{id}");
     f.ok("alice", &["incident", "ack", id, "--at", &at(20)]);
-    f.ok("alice", &["incident", "call", id, "--to", "vendor", "--name", "Wang", "--no-answer", "--at", &at(25)]);
-    f.ok("alice", &["incident", "escalate", id, "--vendor", "IBM MQ support", "--at", &at(26)]);
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "call",
+            id,
+            "--to",
+            "vendor",
+            "--name",
+            "Wang",
+            "--no-answer",
+            "--at",
+            &at(25),
+        ],
+    );
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "escalate",
+            id,
+            "--vendor",
+            "IBM MQ support",
+            "--at",
+            &at(26),
+        ],
+    );
     f.ok("alice", &["incident", "onsite", id, "--at", &at(60)]);
-    f.ok("alice", &["incident", "pause", id, "--reason", "spare_parts", "--at", &at(70)]);
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "pause",
+            id,
+            "--reason",
+            "spare_parts",
+            "--at",
+            &at(70),
+        ],
+    );
     f.ok("alice", &["incident", "resume", id, "--at", &at(100)]);
-    f.ok("alice", &["incident", "resolve", id, "--cause", "NIC failed", "--solution", "replaced the NIC", "--at", &at(150)]);
-    f.ok("alice", &["incident", "report", id, "--description", "FTE ping lost for 2.5 h", "--measures", "keep a spare NIC", "--at", &at(170)]);
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "resolve",
+            id,
+            "--cause",
+            "NIC failed",
+            "--solution",
+            "replaced the NIC",
+            "--at",
+            &at(150),
+        ],
+    );
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "report",
+            id,
+            "--description",
+            "FTE ping lost for 2.5 h",
+            "--measures",
+            "keep a spare NIC",
+            "--at",
+            &at(170),
+        ],
+    );
     let refused = f.run("alice", &["incident", "close", id]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr(&refused).contains("only a lead may close"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("only a lead may close"),
+        "{}",
+        stderr(&refused)
+    );
     f.ok("lead", &["incident", "close", id, "--note", "reviewed"]);
 
     let json = f.show_json(id);
@@ -123,29 +243,54 @@ fn the_whole_lifecycle_from_the_command_line() {
     let clocks = json["clocks"].as_array().unwrap();
     let names: Vec<_> = clocks.iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["response", "onsite", "resolution", "report"]);
-    let state = |name: &str| clocks.iter().find(|c| c["name"] == name).unwrap()["state"].as_str().unwrap().to_string();
+    let state = |name: &str| {
+        clocks.iter().find(|c| c["name"] == name).unwrap()["state"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(state("response"), "met");
     assert_eq!(state("onsite"), "met");
     assert_eq!(state("resolution"), "met");
     assert_eq!(state("report"), "met");
     let resolution = clocks.iter().find(|c| c["name"] == "resolution").unwrap();
-    assert_eq!(resolution["paused_s"], 30 * 60, "30 minutes waiting on parts");
+    assert_eq!(
+        resolution["paused_s"],
+        30 * 60,
+        "30 minutes waiting on parts"
+    );
     for clock in clocks {
-        assert!(clock["due_at"].is_string() && clock["remaining_s"].is_i64(), "{clock}");
+        assert!(
+            clock["due_at"].is_string() && clock["remaining_s"].is_i64(),
+            "{clock}"
+        );
     }
     let timeline = json["timeline"].as_array().unwrap();
     assert_eq!(timeline.len(), 10);
     assert_eq!(timeline[2]["payload"]["answered"], false);
 
-    assert!(!f.ok("alice", &["incident", "list"]).contains(id), "closed incidents are hidden by default");
-    let all: serde_json::Value = serde_json::from_str(&f.ok("alice", &["incident", "list", "--all", "--json"])).unwrap();
+    assert!(
+        !f.ok("alice", &["incident", "list"]).contains(id),
+        "closed incidents are hidden by default"
+    );
+    let all: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["incident", "list", "--all", "--json"])).unwrap();
     let first = &all[0];
-    for key in ["id", "title", "severity", "state", "reported_at", "version", "clocks"] {
+    for key in [
+        "id",
+        "title",
+        "severity",
+        "state",
+        "reported_at",
+        "version",
+        "clocks",
+    ] {
         assert!(!first[key].is_null(), "list --json lacks {key}");
     }
     let verify = f.ok("alice", &["audit", "verify"]);
     assert!(verify.starts_with("chain intact: 10 events"), "{verify}");
-    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let log: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
     assert_eq!(log.as_array().unwrap().len(), 10);
     assert_eq!(log[9]["actor"], "lead");
     assert!(log[9]["origin"].as_str().unwrap().starts_with("cli "));
@@ -159,16 +304,27 @@ fn list_puts_breached_first_and_shows_the_contract_counter() {
     let late = f.open(&(now - chrono::Duration::minutes(50)).to_rfc3339());
     let list = f.ok("alice", &["incident", "list"]);
     let lines: Vec<_> = list.lines().collect();
-    assert!(lines[1].starts_with(&late) && lines[1].contains("▲"), "{list}");
+    assert!(
+        lines[1].starts_with(&late) && lines[1].contains("▲"),
+        "{list}"
+    );
     assert!(lines[2].starts_with(&fresh), "{list}");
     assert!(list.contains("1 late responses, 0 breaches"), "{list}");
-    let json: serde_json::Value = serde_json::from_str(&f.ok("alice", &["incident", "list", "--json"])).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["incident", "list", "--json"])).unwrap();
     assert_eq!(json[0]["id"], late.as_str());
     assert_eq!(json[0]["clocks"][0]["name"], "response");
     assert_eq!(json[0]["clocks"][0]["state"], "breached");
     assert!(json[0]["clocks"][0]["remaining_s"].as_i64().unwrap() < -1000);
-    let contract: serde_json::Value = serde_json::from_str(&f.ok("alice", &["contract", "--json"])).unwrap();
-    assert_eq!((contract["late_responses"].as_u64(), contract["breaches"].as_u64()), (Some(1), Some(0)));
+    let contract: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["contract", "--json"])).unwrap();
+    assert_eq!(
+        (
+            contract["late_responses"].as_u64(),
+            contract["breaches"].as_u64()
+        ),
+        (Some(1), Some(0))
+    );
 }
 
 #[test]
@@ -177,22 +333,106 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
     let id = f.open("2026-11-21T08:00:00+08:00");
     let before = f.dump();
     let cases: &[(&str, &[&str], i32, &str)] = &[
-        ("alice", &["incident", "ack", "GZ-20990101-001"], 1, "no incident GZ-20990101-001"),
-        ("alice", &["incident", "show", "GZ-20990101-001"], 1, "no incident GZ-20990101-001"),
-        ("alice", &["incident", "ack", &id, "--at", "2026-11-21 08:30"], 2, "is not an RFC 3339 time"),
-        ("alice", &["incident", "ack", &id, "--at", "2026-11-21T07:00:00+08:00"], 1, "is before the incident's previous step"),
-        ("alice", &["incident", "ack", &id, "--at", "2099-01-01T00:00:00Z"], 1, "is in the future"),
-        ("alice", &["incident", "open", "--title", "x", "--severity", "urgent"], 2, "unknown Severity \"urgent\""),
-        ("alice", &["incident", "open", "--title", "x", "--severity", "ordinary", "--host", "nope"], 2, "unknown host \"nope\""),
-        ("alice", &["incident", "open", "--title", " ", "--severity", "ordinary"], 1, "title must not be empty"),
-        ("alice", &["incident", "resolve", &id, "--cause", "c", "--solution", "s"], 1, "cannot resolve an incident that is open"),
-        ("alice", &["incident", "note", &id, "--text", "x", "--expect-version", "7"], 1, "you saw version 7, it is now 1"),
-        ("mallory", &["incident", "note", &id, "--text", "x"], 1, "\"mallory\" is not on the site's operator list"),
+        (
+            "alice",
+            &["incident", "ack", "GZ-20990101-001"],
+            1,
+            "no incident GZ-20990101-001",
+        ),
+        (
+            "alice",
+            &["incident", "show", "GZ-20990101-001"],
+            1,
+            "no incident GZ-20990101-001",
+        ),
+        (
+            "alice",
+            &["incident", "ack", &id, "--at", "2026-11-21 08:30"],
+            2,
+            "is not an RFC 3339 time",
+        ),
+        (
+            "alice",
+            &["incident", "ack", &id, "--at", "2026-11-21T07:00:00+08:00"],
+            1,
+            "is before the incident's previous step",
+        ),
+        (
+            "alice",
+            &["incident", "ack", &id, "--at", "2099-01-01T00:00:00Z"],
+            1,
+            "is in the future",
+        ),
+        (
+            "alice",
+            &["incident", "open", "--title", "x", "--severity", "urgent"],
+            2,
+            "unknown Severity \"urgent\"",
+        ),
+        (
+            "alice",
+            &[
+                "incident",
+                "open",
+                "--title",
+                "x",
+                "--severity",
+                "ordinary",
+                "--host",
+                "nope",
+            ],
+            2,
+            "unknown host \"nope\"",
+        ),
+        (
+            "alice",
+            &["incident", "open", "--title", " ", "--severity", "ordinary"],
+            1,
+            "title must not be empty",
+        ),
+        (
+            "alice",
+            &[
+                "incident",
+                "resolve",
+                &id,
+                "--cause",
+                "c",
+                "--solution",
+                "s",
+            ],
+            1,
+            "cannot resolve an incident that is open",
+        ),
+        (
+            "alice",
+            &[
+                "incident",
+                "note",
+                &id,
+                "--text",
+                "x",
+                "--expect-version",
+                "7",
+            ],
+            1,
+            "you saw version 7, it is now 1",
+        ),
+        (
+            "mallory",
+            &["incident", "note", &id, "--text", "x"],
+            1,
+            "\"mallory\" is not on the site's operator list",
+        ),
     ];
     for (who, args, code, expected) in cases {
         let out = f.run(who, args);
         assert_eq!(out.status.code(), Some(*code), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains(expected), "{args:?}: expected {expected:?} in {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: expected {expected:?} in {}",
+            stderr(&out)
+        );
         assert_eq!(f.dump(), before, "{args:?} changed the store");
     }
     // Someone not on the list may still read.
@@ -206,17 +446,49 @@ fn a_stale_action_names_who_changed_it() {
     f.ok("bob", &["incident", "ack", &id, "--expect-version", "1"]);
     let out = f.run("alice", &["incident", "ack", &id, "--expect-version", "1"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("was changed by bob at"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("was changed by bob at"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn messages_follow_the_locale_and_the_lang_flag() {
     let f = Fixture::new();
     let id = f.open("2026-11-21T08:00:00+08:00");
-    let out = f.cmd("alice").env("LANG", "zh_CN.UTF-8").args(["incident", "resolve", &id, "--cause", "c", "--solution", "s"]).output().unwrap();
-    assert!(stderr(&out).contains("不能解决处于“待响应”状态的事件"), "{}", stderr(&out));
-    let show = String::from_utf8(f.cmd("alice").env("LANG", "zh_CN.UTF-8").args(["incident", "show", &id]).output().unwrap().stdout).unwrap();
-    assert!(show.contains("时限：") && show.contains("响应") && show.contains("严重"), "{show}");
+    let out = f
+        .cmd("alice")
+        .env("LANG", "zh_CN.UTF-8")
+        .args([
+            "incident",
+            "resolve",
+            &id,
+            "--cause",
+            "c",
+            "--solution",
+            "s",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("不能解决处于“待响应”状态的事件"),
+        "{}",
+        stderr(&out)
+    );
+    let show = String::from_utf8(
+        f.cmd("alice")
+            .env("LANG", "zh_CN.UTF-8")
+            .args(["incident", "show", &id])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        show.contains("时限：") && show.contains("响应") && show.contains("严重"),
+        "{show}"
+    );
     let forced = f.run("alice", &["--lang", "zh", "incident", "ack", &id]);
     assert!(String::from_utf8_lossy(&forced.stdout).contains("第 2 版"));
 }
@@ -225,10 +497,22 @@ fn messages_follow_the_locale_and_the_lang_flag() {
 fn hostile_text_is_made_visible_not_executed() {
     let f = Fixture::new();
     let id = f.open("2026-11-21T08:00:00+08:00");
-    f.ok("alice", &["incident", "note", &id, "--text", "\x1b]0;pwned\x07\x1b[2Jgone\u{202e}txt"]);
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "note",
+            &id,
+            "--text",
+            "\x1b]0;pwned\x07\x1b[2Jgone\u{202e}txt",
+        ],
+    );
     let show = f.ok("alice", &["incident", "show", &id]);
     assert!(!show.contains('\x1b') && !show.contains('\x07') && !show.contains('\u{202e}'));
-    assert!(show.contains("\\x1b]0;pwned\\x07\\x1b[2Jgone\\u{202e}txt"), "{show}");
+    assert!(
+        show.contains("\\x1b]0;pwned\\x07\\x1b[2Jgone\\u{202e}txt"),
+        "{show}"
+    );
 }
 
 #[test]
@@ -237,7 +521,10 @@ fn rebuild_from_the_command_line_keeps_the_state() {
     let id = f.open("2026-11-21T08:00:00+08:00");
     f.ok("alice", &["incident", "ack", &id]);
     let before = f.dump();
-    assert!(f.ok("alice", &["store", "rebuild"]).contains("projections rebuilt from 2 events"));
+    assert!(
+        f.ok("alice", &["store", "rebuild"])
+            .contains("projections rebuilt from 2 events")
+    );
     assert_eq!(f.dump(), before);
 }
 
@@ -245,17 +532,33 @@ fn rebuild_from_the_command_line_keeps_the_state() {
 fn concurrent_acks_exactly_one_wins_and_concurrent_notes_all_land() {
     let f = Fixture::new();
     let id = f.open("2026-11-21T08:00:00+08:00");
-    let who = ["alice", "bob", "lead", "alice", "bob", "lead", "alice", "bob"];
+    let who = [
+        "alice", "bob", "lead", "alice", "bob", "lead", "alice", "bob",
+    ];
     let children: Vec<_> = who
         .iter()
-        .map(|w| f.cmd(w).args(["incident", "ack", &id]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap())
+        .map(|w| {
+            f.cmd(w)
+                .args(["incident", "ack", &id])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
         .collect();
-    let outputs: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    let outputs: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
     let winners = outputs.iter().filter(|o| o.status.success()).count();
     assert_eq!(winners, 1, "exactly one ack wins");
     for loser in outputs.iter().filter(|o| !o.status.success()) {
         assert_eq!(loser.status.code(), Some(1));
-        assert!(stderr(loser).contains("already acknowledged by"), "{}", stderr(loser));
+        assert!(
+            stderr(loser).contains("already acknowledged by"),
+            "{}",
+            stderr(loser)
+        );
     }
 
     const WRITERS: usize = 6;
@@ -266,7 +569,10 @@ fn concurrent_acks_exactly_one_wins_and_concurrent_notes_all_land() {
                 .map(|n| format!("\"$DUTY\" incident note {id} --text 'w{w}-n{n}' || exit 1"))
                 .collect::<Vec<_>>()
                 .join("\n");
-            f.cmd(who[w]).env("DUTY", env!("CARGO_BIN_EXE_duty")).args(["-c", &script]).spawn_shell()
+            f.cmd(who[w])
+                .env("DUTY", env!("CARGO_BIN_EXE_duty"))
+                .args(["-c", &script])
+                .spawn_shell()
         })
         .collect();
     for writer in writers {
@@ -281,9 +587,16 @@ fn concurrent_acks_exactly_one_wins_and_concurrent_notes_all_land() {
         .filter(|e| e["kind"] == "incident.noted")
         .map(|e| e["payload"]["text"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(notes.len(), WRITERS * NOTES, "no lost and no duplicate note");
+    assert_eq!(
+        notes.len(),
+        WRITERS * NOTES,
+        "no lost and no duplicate note"
+    );
     assert_eq!(json["version"], (2 + WRITERS * NOTES) as u64);
-    assert!(f.ok("alice", &["audit", "verify"]).starts_with(&format!("chain intact: {} events", 2 + WRITERS * NOTES)));
+    assert!(
+        f.ok("alice", &["audit", "verify"])
+            .starts_with(&format!("chain intact: {} events", 2 + WRITERS * NOTES))
+    );
 }
 
 trait SpawnShell {
@@ -301,6 +614,10 @@ impl SpawnShell for std::process::Command {
                 None => sh.env_remove(key),
             };
         }
-        sh.args(args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()
+        sh.args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
     }
 }

@@ -28,7 +28,13 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
     let seed = std::env::var("DUTY_CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
     println!("seed {seed} (rerun with DUTY_CRASH_SEED={seed})");
     let mut random = Random(seed);
 
@@ -60,7 +66,10 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
             killed += 1;
         }
     }
-    println!("{attempt} writers, {killed} killed, {} acknowledged", acknowledged.len());
+    println!(
+        "{attempt} writers, {killed} killed, {} acknowledged",
+        acknowledged.len()
+    );
 
     let json = f.show_json(&id);
     let notes: Vec<String> = json["timeline"]
@@ -79,7 +88,9 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
     let verify = f.run("alice", &["audit", "verify"]);
     assert!(verify.status.success(), "{}", common::stderr(&verify));
     let conn = rusqlite::Connection::open(&f.store).unwrap();
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(integrity, "ok");
     drop(conn);
     // The projection agrees with the log: rebuilding it changes nothing.

@@ -4,7 +4,9 @@ mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use duty::domain::incident::NewIncident;
-use duty::domain::{EventClass, FaultArea, IncidentCommand, IncidentId, Operator, Role, Severity, Source, State};
+use duty::domain::{
+    EventClass, FaultArea, IncidentCommand, IncidentId, Operator, Role, Severity, Source, State,
+};
 use duty::store::{Break, IncidentRequest, SqliteStore, Store, StoreError, Target};
 
 fn t0() -> DateTime<Utc> {
@@ -12,11 +14,28 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn op(id: &str, role: Role) -> Operator {
-    Operator { id: id.into(), name: id.into(), role }
+    Operator {
+        id: id.into(),
+        name: id.into(),
+        role,
+    }
 }
 
-fn request<'a>(target: Target, command: IncidentCommand, actor: &'a Operator, at: DateTime<Utc>) -> IncidentRequest<'a> {
-    IncidentRequest { target, command, actor, origin: "test".into(), occurred_at: at, now: at, expected_version: None }
+fn request<'a>(
+    target: Target,
+    command: IncidentCommand,
+    actor: &'a Operator,
+    at: DateTime<Utc>,
+) -> IncidentRequest<'a> {
+    IncidentRequest {
+        target,
+        command,
+        actor,
+        origin: "test".into(),
+        occurred_at: at,
+        now: at,
+        expected_version: None,
+    }
 }
 
 fn open(store: &mut SqliteStore, actor: &Operator, at: DateTime<Utc>) -> IncidentId {
@@ -31,14 +50,26 @@ fn open(store: &mut SqliteStore, actor: &Operator, at: DateTime<Utc>) -> Inciden
         reported_at: at,
         onsite_required: false,
     };
-    let day_key = at.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y%m%d").to_string();
-    let target = Target::New { prefix: "GZ".into(), day_key };
-    store.execute(request(target, IncidentCommand::Open(new), actor, at)).unwrap().incident.id
+    let day_key = at
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%Y%m%d")
+        .to_string();
+    let target = Target::New {
+        prefix: "GZ".into(),
+        day_key,
+    };
+    store
+        .execute(request(target, IncidentCommand::Open(new), actor, at))
+        .unwrap()
+        .incident
+        .id
 }
 
 fn note(store: &mut SqliteStore, id: &IncidentId, actor: &Operator, at: DateTime<Utc>, text: &str) {
     let cmd = IncidentCommand::Note { text: text.into() };
-    store.execute(request(Target::Existing(id.clone()), cmd, actor, at)).unwrap();
+    store
+        .execute(request(Target::Existing(id.clone()), cmd, actor, at))
+        .unwrap();
 }
 
 /// A store with three incidents and a few events each.
@@ -50,9 +81,20 @@ fn populated() -> (tempfile::TempDir, SqliteStore) {
         let at = t0() + Duration::minutes(i * 10);
         let id = open(&mut store, &alice, at);
         store
-            .execute(request(Target::Existing(id.clone()), IncidentCommand::Acknowledge, &alice, at + Duration::minutes(5)))
+            .execute(request(
+                Target::Existing(id.clone()),
+                IncidentCommand::Acknowledge,
+                &alice,
+                at + Duration::minutes(5),
+            ))
             .unwrap();
-        note(&mut store, &id, &alice, at + Duration::minutes(6), "checked the link");
+        note(
+            &mut store,
+            &id,
+            &alice,
+            at + Duration::minutes(6),
+            "checked the link",
+        );
     }
     (dir, store)
 }
@@ -65,7 +107,10 @@ fn incidents_are_numbered_per_local_day() {
     assert_eq!(open(&mut store, &alice, t0()).0, "GZ-20261121-001");
     assert_eq!(open(&mut store, &alice, t0()).0, "GZ-20261121-002");
     // 16:30 UTC is 00:30 the next day in Shanghai.
-    assert_eq!(open(&mut store, &alice, t0() + Duration::hours(16)).0, "GZ-20261122-001");
+    assert_eq!(
+        open(&mut store, &alice, t0() + Duration::hours(16)).0,
+        "GZ-20261122-001"
+    );
 }
 
 #[test]
@@ -74,10 +119,16 @@ fn a_command_appends_chained_events_and_updates_the_projection_together() {
     assert_eq!(store.head().unwrap(), 9);
     let id = IncidentId("GZ-20261121-002".into());
     let incident = store.incident(&id).unwrap().unwrap();
-    assert_eq!((incident.state, incident.version, incident.owner.as_deref()), (State::Acknowledged, 3, Some("alice")));
+    assert_eq!(
+        (incident.state, incident.version, incident.owner.as_deref()),
+        (State::Acknowledged, 3, Some("alice"))
+    );
     let timeline = store.timeline(&id.0).unwrap();
     let kinds: Vec<_> = timeline.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["incident.opened", "incident.acknowledged", "incident.noted"]);
+    assert_eq!(
+        kinds,
+        ["incident.opened", "incident.acknowledged", "incident.noted"]
+    );
     assert!(timeline.windows(2).all(|w| w[0].seq < w[1].seq));
     let report = store.verify().unwrap();
     assert_eq!((report.events, report.first_bad), (9, None));
@@ -89,10 +140,23 @@ fn a_stale_version_is_refused_with_who_and_when_and_changes_nothing() {
     let id = IncidentId("GZ-20261121-001".into());
     let bob = op("bob", Role::Operator);
     let before = common::dump(&dir.path().join("duty.db"));
-    let mut stale = request(Target::Existing(id.clone()), IncidentCommand::Note { text: "late".into() }, &bob, t0() + Duration::hours(1));
+    let mut stale = request(
+        Target::Existing(id.clone()),
+        IncidentCommand::Note {
+            text: "late".into(),
+        },
+        &bob,
+        t0() + Duration::hours(1),
+    );
     stale.expected_version = Some(2);
     match store.execute(stale) {
-        Err(StoreError::Stale { expected: 2, current: 3, by, at, .. }) => {
+        Err(StoreError::Stale {
+            expected: 2,
+            current: 3,
+            by,
+            at,
+            ..
+        }) => {
             assert_eq!(by, "alice");
             assert_eq!(at, t0() + Duration::minutes(6));
         }
@@ -100,7 +164,12 @@ fn a_stale_version_is_refused_with_who_and_when_and_changes_nothing() {
     }
     assert_eq!(common::dump(&dir.path().join("duty.db")), before);
     // The version it does have is accepted.
-    let mut fresh = request(Target::Existing(id), IncidentCommand::Note { text: "now".into() }, &bob, t0() + Duration::hours(1));
+    let mut fresh = request(
+        Target::Existing(id),
+        IncidentCommand::Note { text: "now".into() },
+        &bob,
+        t0() + Duration::hours(1),
+    );
     fresh.expected_version = Some(3);
     assert_eq!(store.execute(fresh).unwrap().incident.version, 4);
 }
@@ -111,10 +180,24 @@ fn a_refused_command_and_an_unknown_incident_change_nothing() {
     let before = common::dump(&dir.path().join("duty.db"));
     let alice = op("alice", Role::Operator);
     let id = IncidentId("GZ-20261121-001".into());
-    let err = store.execute(request(Target::Existing(id), IncidentCommand::Acknowledge, &alice, t0() + Duration::hours(1))).unwrap_err();
+    let err = store
+        .execute(request(
+            Target::Existing(id),
+            IncidentCommand::Acknowledge,
+            &alice,
+            t0() + Duration::hours(1),
+        ))
+        .unwrap_err();
     assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
     let missing = IncidentId("GZ-20990101-001".into());
-    let err = store.execute(request(Target::Existing(missing), IncidentCommand::Acknowledge, &alice, t0())).unwrap_err();
+    let err = store
+        .execute(request(
+            Target::Existing(missing),
+            IncidentCommand::Acknowledge,
+            &alice,
+            t0(),
+        ))
+        .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
     assert_eq!(common::dump(&dir.path().join("duty.db")), before);
 }
@@ -125,7 +208,8 @@ fn rebuild_gives_the_same_projection() {
     let path = dir.path().join("duty.db");
     let before = common::dump(&path);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute("UPDATE incidents SET body = '{}', version = 99", []).unwrap();
+    conn.execute("UPDATE incidents SET body = '{}', version = 99", [])
+        .unwrap();
     drop(conn);
     assert_eq!(store.rebuild().unwrap(), 9);
     assert_eq!(common::dump(&path), before);
@@ -134,7 +218,8 @@ fn rebuild_gives_the_same_projection() {
 /// Opens a raw connection with the append-only guards dropped, as an attacker would.
 fn tamper(path: &std::path::Path, sql: &str) {
     let conn = rusqlite::Connection::open(path).unwrap();
-    conn.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;").unwrap();
+    conn.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;")
+        .unwrap();
     conn.execute_batch(sql).unwrap();
 }
 
@@ -148,9 +233,14 @@ fn first_bad(path: &std::path::Path) -> (u64, Break) {
 fn the_log_refuses_updates_and_deletes() {
     let (dir, _store) = populated();
     let conn = rusqlite::Connection::open(dir.path().join("duty.db")).unwrap();
-    let err = conn.execute("UPDATE events SET actor = 'mallory' WHERE seq = 2", []).unwrap_err();
+    let err = conn
+        .execute("UPDATE events SET actor = 'mallory' WHERE seq = 2", [])
+        .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
-    assert!(conn.execute("DELETE FROM events WHERE seq = 2", []).is_err());
+    assert!(
+        conn.execute("DELETE FROM events WHERE seq = 2", [])
+            .is_err()
+    );
 }
 
 #[test]
@@ -168,7 +258,13 @@ fn an_edited_row_with_a_recomputed_hash_is_named_by_its_successor() {
     let mut event = store.events(None).unwrap().remove(3);
     event.payload = r#"{"text":"nothing happened"}"#.into();
     let forged = duty::store::chain::event_hash(&event.prev_hash, &event);
-    tamper(&path, &format!("UPDATE events SET payload = '{}', hash = '{forged}' WHERE seq = 4", event.payload));
+    tamper(
+        &path,
+        &format!(
+            "UPDATE events SET payload = '{}', hash = '{forged}' WHERE seq = 4",
+            event.payload
+        ),
+    );
     assert_eq!(first_bad(&path), (5, Break::PrevMismatch));
 }
 

@@ -220,7 +220,10 @@ impl IncidentEvent {
         let short = kind.strip_prefix("incident.").unwrap_or(kind);
         // One parse of the stored text: the kind is re-encoded as a JSON string and the
         // payload is spliced in as written (a malformed payload fails the parse).
-        let tagged = format!("{{\"kind\":{},\"payload\":{payload}}}", serde_json::Value::from(short));
+        let tagged = format!(
+            "{{\"kind\":{},\"payload\":{payload}}}",
+            serde_json::Value::from(short)
+        );
         serde_json::from_str(&tagged)
     }
 }

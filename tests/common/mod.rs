@@ -61,15 +61,33 @@ impl Fixture {
     /// Runs and expects success; returns stdout.
     pub fn ok(&self, who: &str, args: &[&str]) -> String {
         let out = self.run(who, args);
-        assert!(out.status.success(), "duty {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "duty {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
     /// Opens a new incident reported at `reported_at`; returns its id.
     pub fn open(&self, reported_at: &str) -> String {
-        self.ok("alice", &["incident", "open", "--title", "中心数据库服务器无法连接", "--severity", "serious", "--host", "central-db", "--reported-at", reported_at])
-            .trim()
-            .to_string()
+        self.ok(
+            "alice",
+            &[
+                "incident",
+                "open",
+                "--title",
+                "中心数据库服务器无法连接",
+                "--severity",
+                "serious",
+                "--host",
+                "central-db",
+                "--reported-at",
+                reported_at,
+            ],
+        )
+        .trim()
+        .to_string()
     }
 
     pub fn show_json(&self, id: &str) -> serde_json::Value {
@@ -89,7 +107,9 @@ pub fn dump(store: &Path) -> String {
     let conn = rusqlite::Connection::open(store).unwrap();
     let mut out = String::new();
     for table in ["events", "incidents", "chain_head"] {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).unwrap();
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+            .unwrap();
         let columns = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();
         while let Some(row) = rows.next().unwrap() {
