@@ -580,13 +580,7 @@ fn concurrent_acks_exactly_one_wins_and_concurrent_notes_all_land() {
         assert!(out.status.success(), "{}", stderr(&out));
     }
     let json = f.show_json(&id);
-    let notes: std::collections::BTreeSet<String> = json["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["kind"] == "incident.noted")
-        .map(|e| e["payload"]["text"].as_str().unwrap().to_string())
-        .collect();
+    let notes: std::collections::BTreeSet<String> = common::notes(&json).into_iter().collect();
     assert_eq!(
         notes.len(),
         WRITERS * NOTES,

@@ -72,13 +72,7 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
     );
 
     let json = f.show_json(&id);
-    let notes: Vec<String> = json["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["kind"] == "incident.noted")
-        .map(|e| e["payload"]["text"].as_str().unwrap().to_string())
-        .collect();
+    let notes: Vec<String> = common::notes(&json).into_iter().collect();
     for text in &acknowledged {
         assert!(notes.contains(text), "acknowledged {text} is missing");
     }

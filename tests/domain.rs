@@ -103,6 +103,68 @@ fn resolve() -> C {
     }
 }
 
+fn report_form() -> C {
+    C::FileReport(FaultReportForm {
+        description: "central DB refused connections".into(),
+        cause: None,
+        process: "checked listener, cleaned logs".into(),
+        solution: None,
+        measures: "alert on archive log use at 80%".into(),
+        area: None,
+    })
+}
+
+/// One of every command, with each pause reason and both call outcomes.
+fn all_commands() -> Vec<C> {
+    vec![
+        C::Acknowledge,
+        C::ArriveOnSite,
+        C::Note {
+            text: "called the user".into(),
+        },
+        C::Escalate {
+            vendor: "Oracle".into(),
+            note: String::new(),
+        },
+        C::Call {
+            callee: CallTarget::DutyLead,
+            name: "Li".into(),
+            answered: true,
+            note: String::new(),
+        },
+        C::Call {
+            callee: CallTarget::SecurityGroup,
+            name: "Wang".into(),
+            answered: false,
+            note: String::new(),
+        },
+        C::Call {
+            callee: CallTarget::SecurityGroup,
+            name: "Wang".into(),
+            answered: true,
+            note: String::new(),
+        },
+        C::Pause {
+            reason: PauseReason::Vendor,
+        },
+        C::Pause {
+            reason: PauseReason::SpareParts,
+        },
+        C::Pause {
+            reason: PauseReason::User,
+        },
+        C::Resume,
+        resolve(),
+        report_form(),
+        C::Close {
+            note: String::new(),
+        },
+        C::MarkProblem {
+            note: "root cause unknown".into(),
+        },
+    ]
+}
+
 mod clocks_rules {
     use super::*;
 
@@ -508,49 +570,6 @@ mod transitions {
         inc
     }
 
-    fn report_form() -> C {
-        C::FileReport(FaultReportForm {
-            description: "central DB refused connections".into(),
-            cause: None,
-            process: "checked listener, cleaned logs".into(),
-            solution: None,
-            measures: "alert on archive log use at 80%".into(),
-            area: None,
-        })
-    }
-
-    fn all_commands() -> Vec<C> {
-        vec![
-            C::Acknowledge,
-            C::ArriveOnSite,
-            C::Note {
-                text: "called the user".into(),
-            },
-            C::Escalate {
-                vendor: "Oracle".into(),
-                note: String::new(),
-            },
-            C::Call {
-                callee: CallTarget::DutyLead,
-                name: "Li".into(),
-                answered: true,
-                note: String::new(),
-            },
-            C::Pause {
-                reason: PauseReason::Vendor,
-            },
-            C::Resume,
-            resolve(),
-            report_form(),
-            C::Close {
-                note: String::new(),
-            },
-            C::MarkProblem {
-                note: "root cause unknown".into(),
-            },
-        ]
-    }
-
     /// Which commands each state allows (Resume needs a pause, so it is refused everywhere here).
     fn allowed(state: State, command: &C) -> bool {
         use State as S;
@@ -755,36 +774,7 @@ mod properties {
     use proptest::prelude::*;
 
     fn command_strategy() -> impl Strategy<Value = C> {
-        prop_oneof![
-            Just(C::Acknowledge),
-            Just(C::ArriveOnSite),
-            Just(C::Note { text: "n".into() }),
-            Just(C::Escalate {
-                vendor: "v".into(),
-                note: String::new()
-            }),
-            any::<bool>().prop_map(|answered| C::Call {
-                callee: CallTarget::SecurityGroup,
-                name: "x".into(),
-                answered,
-                note: String::new()
-            }),
-            prop::sample::select(PauseReason::ALL.to_vec()).prop_map(|reason| C::Pause { reason }),
-            Just(C::Resume),
-            Just(resolve()),
-            Just(C::FileReport(FaultReportForm {
-                description: "d".into(),
-                cause: None,
-                process: String::new(),
-                solution: None,
-                measures: "m".into(),
-                area: None,
-            })),
-            Just(C::Close {
-                note: String::new()
-            }),
-            Just(C::MarkProblem { note: "p".into() }),
-        ]
+        prop::sample::select(all_commands())
     }
 
     fn check_invariants(inc: &Incident) {

@@ -433,35 +433,8 @@ fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
 
 fn contract_line(session: &Session, incidents: &[Incident], now: DateTime<Utc>) -> String {
     let site = &session.site;
-    let c = contract_counter(incidents, &site.policy, site.contract, site.tz, now);
-    match session.lang {
-        Lang::Zh => format!(
-            "合同期 {} 至 {}：响应超时 {} 次，违约 {} 次（扣款 {}%）{}",
-            c.period_start,
-            c.period_end,
-            c.late_responses,
-            c.breaches,
-            c.penalty_percent,
-            if c.next_late_is_breach {
-                "；再超时一次即构成违约"
-            } else {
-                ""
-            }
-        ),
-        Lang::En => format!(
-            "contract {} to {}: {} late responses, {} breaches (penalty {}%){}",
-            c.period_start,
-            c.period_end,
-            c.late_responses,
-            c.breaches,
-            c.penalty_percent,
-            if c.next_late_is_breach {
-                "; one more late response is a breach"
-            } else {
-                ""
-            }
-        ),
-    }
+    let counter = contract_counter(incidents, &site.policy, site.contract, site.tz, now);
+    crate::i18n::contract_summary(&counter, session.lang)
 }
 
 pub fn contract(paths: &Paths, json: bool) -> anyhow::Result<()> {

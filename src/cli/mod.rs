@@ -145,43 +145,47 @@ pub struct Paths {
     lang: Option<Lang>,
 }
 
-fn xdg_dir(var: &str, fallback: &str) -> PathBuf {
-    std::env::var_os(var)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(fallback)))
-        .unwrap_or_else(|| PathBuf::from("."))
+/// A path from the flag, else the environment variable, else under the XDG base
+/// directory `xdg_var` (or `$HOME/home_fallback`).
+fn configured_path(
+    flag: &Option<PathBuf>,
+    env: &str,
+    xdg_var: &str,
+    home_fallback: &str,
+    tail: &str,
+) -> PathBuf {
+    let from_env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    flag.clone().or_else(|| from_env(env)).unwrap_or_else(|| {
+        from_env(xdg_var)
+            .or_else(|| from_env("HOME").map(|home| home.join(home_fallback)))
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join(tail)
+    })
 }
 
 impl Paths {
     fn site_dir(&self) -> PathBuf {
-        self.site
-            .clone()
-            .or_else(|| {
-                std::env::var_os("DUTY_SITE")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-            })
-            .unwrap_or_else(|| {
-                xdg_dir("XDG_CONFIG_HOME", ".config")
-                    .join("duty")
-                    .join("site")
-            })
+        configured_path(
+            &self.site,
+            "DUTY_SITE",
+            "XDG_CONFIG_HOME",
+            ".config",
+            "duty/site",
+        )
     }
 
     fn store_path(&self) -> PathBuf {
-        self.store
-            .clone()
-            .or_else(|| {
-                std::env::var_os("DUTY_STORE")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-            })
-            .unwrap_or_else(|| {
-                xdg_dir("XDG_DATA_HOME", ".local/share")
-                    .join("duty")
-                    .join("duty.db")
-            })
+        configured_path(
+            &self.store,
+            "DUTY_STORE",
+            "XDG_DATA_HOME",
+            ".local/share",
+            "duty/duty.db",
+        )
     }
 
     /// Loads the site; the language follows `--lang`, then the site, then the locale.

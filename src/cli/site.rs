@@ -42,23 +42,7 @@ pub fn config(paths: &Paths, command: ConfigCommand) -> anyhow::Result<()> {
     match command {
         ConfigCommand::Check => {
             let session = paths.load()?;
-            let site = &session.site;
-            match session.lang {
-                Lang::Zh => println!(
-                    "站点配置正确：{}（{}），{} 名值班人员，{} 台设备",
-                    site.name,
-                    site.tz,
-                    site.operators.len(),
-                    site.hosts.len()
-                ),
-                Lang::En => println!(
-                    "site OK: {} ({}), {} operators, {} hosts",
-                    site.name,
-                    site.tz,
-                    site.operators.len(),
-                    site.hosts.len()
-                ),
-            }
+            println!("{}", crate::i18n::site_ok(&session.site, session.lang));
             Ok(())
         }
     }

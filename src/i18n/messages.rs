@@ -285,3 +285,37 @@ pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> Strin
         E::Closed { note } | E::BecameProblem { note } => note.clone(),
     }
 }
+
+/// One line on where the contract stands.
+pub fn contract_summary(c: &crate::domain::contract::ContractCounter, lang: Lang) -> String {
+    let warning = match (c.next_late_is_breach, lang) {
+        (false, _) => "",
+        (true, Lang::Zh) => "；再超时一次即构成违约",
+        (true, Lang::En) => "; one more late response is a breach",
+    };
+    let (start, end, late, breaches, penalty) = (
+        c.period_start,
+        c.period_end,
+        c.late_responses,
+        c.breaches,
+        c.penalty_percent,
+    );
+    match lang {
+        Lang::Zh => format!(
+            "合同期 {start} 至 {end}：响应超时 {late} 次，违约 {breaches} 次（扣款 {penalty}%）{warning}"
+        ),
+        Lang::En => format!(
+            "contract {start} to {end}: {late} late responses, {breaches} breaches (penalty {penalty}%){warning}"
+        ),
+    }
+}
+
+/// What `duty config check` says of a good site.
+pub fn site_ok(site: &crate::config::Site, lang: Lang) -> String {
+    let (name, tz, operators, hosts) =
+        (&site.name, site.tz, site.operators.len(), site.hosts.len());
+    match lang {
+        Lang::Zh => format!("站点配置正确：{name}（{tz}），{operators} 名值班人员，{hosts} 台设备"),
+        Lang::En => format!("site OK: {name} ({tz}), {operators} operators, {hosts} hosts"),
+    }
+}

@@ -125,3 +125,14 @@ pub fn dump(store: &Path) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// The texts of the notes in an incident's `show --json` timeline, in order.
+pub fn notes(show_json: &serde_json::Value) -> Vec<String> {
+    show_json["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "incident.noted")
+        .map(|e| e["payload"]["text"].as_str().unwrap().to_string())
+        .collect()
+}
