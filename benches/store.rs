@@ -8,20 +8,14 @@ use std::hint::black_box;
 use chrono::{Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use duty::domain::incident::NewIncident;
-use duty::domain::{
-    EventClass, FaultArea, IncidentCommand, IncidentId, Operator, Role, Severity, Source,
-};
+use duty::domain::{EventClass, FaultArea, IncidentCommand, IncidentId, Operator, Role, Severity, Source};
 use duty::store::{IncidentRequest, SqliteStore, Store, Target};
 
 const INCIDENTS: usize = 10_000;
 const EVENTS_PER_INCIDENT: usize = 10;
 
 fn operator() -> Operator {
-    Operator {
-        id: "alice".into(),
-        name: "Alice".into(),
-        role: Role::Operator,
-    }
+    Operator { id: "alice".into(), name: "Alice".into(), role: Role::Operator }
 }
 
 fn open(store: &mut SqliteStore, actor: &Operator, n: usize) -> IncidentId {
@@ -38,10 +32,7 @@ fn open(store: &mut SqliteStore, actor: &Operator, n: usize) -> IncidentId {
         onsite_required: false,
     };
     let request = IncidentRequest {
-        target: Target::New {
-            prefix: "GZ".into(),
-            day_key: at.format("%Y%m%d").to_string(),
-        },
+        target: Target::New { prefix: "GZ".into(), day_key: at.format("%Y%m%d").to_string() },
         command: IncidentCommand::Open(new),
         actor,
         origin: "bench".into(),
@@ -81,10 +72,7 @@ fn projection(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = SqliteStore::open(&dir.path().join("duty.db")).unwrap();
     // Building 100k events durably would take minutes; the layout is what matters here.
-    store
-        .connection()
-        .execute_batch("PRAGMA synchronous = OFF")
-        .unwrap();
+    store.connection().execute_batch("PRAGMA synchronous = OFF").unwrap();
     let actor = operator();
     for n in 0..INCIDENTS {
         let id = open(&mut store, &actor, n);
@@ -92,18 +80,12 @@ fn projection(c: &mut Criterion) {
             note(&mut store, &actor, &id, &format!("step {k}"));
         }
     }
-    assert_eq!(
-        store.head().unwrap(),
-        (INCIDENTS * EVENTS_PER_INCIDENT) as u64
-    );
+    assert_eq!(store.head().unwrap(), (INCIDENTS * EVENTS_PER_INCIDENT) as u64);
     let mut group = c.benchmark_group("projection of 100k events");
     group.sample_size(10);
-    group.bench_function("load 10k incidents", |b| {
-        b.iter(|| black_box(store.incidents(true).unwrap().len()))
-    });
-    group.bench_function("rebuild from 100k events", |b| {
-        b.iter(|| black_box(store.rebuild().unwrap()))
-    });
+    group
+        .bench_function("load 10k incidents", |b| b.iter(|| black_box(store.incidents(true).unwrap().len())));
+    group.bench_function("rebuild from 100k events", |b| b.iter(|| black_box(store.rebuild().unwrap())));
     group.bench_function("verify chain of 100k events", |b| {
         b.iter(|| black_box(store.verify().unwrap().events))
     });

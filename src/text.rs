@@ -41,11 +41,7 @@ pub fn fit(text: &str, columns: usize) -> String {
     let total = width(text);
     for c in text.chars() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        let room = if total > columns {
-            columns.saturating_sub(1)
-        } else {
-            columns
-        };
+        let room = if total > columns { columns.saturating_sub(1) } else { columns };
         if used + w > room {
             break;
         }

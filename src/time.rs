@@ -22,9 +22,7 @@ pub fn parse_canonical(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> 
 pub fn parse_user_time(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
-        .map_err(|e| {
-            format!("\"{text}\" is not an RFC 3339 time such as 2026-11-21T08:30:00+08:00 ({e})")
-        })
+        .map_err(|e| format!("\"{text}\" is not an RFC 3339 time such as 2026-11-21T08:30:00+08:00 ({e})"))
 }
 
 #[cfg(test)]

@@ -29,15 +29,8 @@ fn init_writes_a_site_that_checks_and_refuses_to_overwrite() {
     assert!(hosts.contains("中心数据库服务器") && hosts.contains("数据交换前置机"));
     let again = run(&["init"]);
     assert_eq!(again.status.code(), Some(1));
-    assert!(
-        stderr(&again).contains("refusing to overwrite"),
-        "{}",
-        stderr(&again)
-    );
-    assert_eq!(
-        std::fs::read_to_string(site.join("site.toml")).unwrap(),
-        text
-    );
+    assert!(stderr(&again).contains("refusing to overwrite"), "{}", stderr(&again));
+    assert_eq!(std::fs::read_to_string(site.join("site.toml")).unwrap(), text);
 }
 
 /// Rewrites one file of the site, runs `config check`, expects exit 2 with `expected`
@@ -47,17 +40,13 @@ fn bad_config(file: &str, edit: impl Fn(&str) -> String, expected: &str) {
     let path = f.site.join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, edit(&text)).unwrap();
-    for args in [
-        &["config", "check"][..],
-        &["incident", "open", "--title", "x", "--severity", "ordinary"][..],
-    ] {
+    for args in
+        [&["config", "check"][..], &["incident", "open", "--title", "x", "--severity", "ordinary"][..]]
+    {
         let out = f.run("lead", args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         let message = stderr(&out);
-        assert!(
-            message.contains(expected),
-            "expected {expected:?} in {message:?}"
-        );
+        assert!(message.contains(expected), "expected {expected:?} in {message:?}");
     }
     assert!(!f.store.exists(), "a bad config must write nothing");
 }
@@ -120,20 +109,15 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn a_syntax_error_points_at_the_line() {
-    bad_config(
-        "sla.toml",
-        |t| t.replace("response_minutes = 30", "response_minutes = = 30"),
-        "sla.toml:5:",
-    );
+    bad_config("sla.toml", |t| t.replace("response_minutes = 30", "response_minutes = = 30"), "sla.toml:5:");
 }
 
 #[test]
 fn the_whole_lifecycle_from_the_command_line() {
     let f = Fixture::new();
     let now = chrono::Utc::now();
-    let at = |minutes: i64| {
-        (now - chrono::Duration::hours(3) + chrono::Duration::minutes(minutes)).to_rfc3339()
-    };
+    let at =
+        |minutes: i64| (now - chrono::Duration::hours(3) + chrono::Duration::minutes(minutes)).to_rfc3339();
     let id = f.ok(
         "alice",
         &[
@@ -157,44 +141,11 @@ fn the_whole_lifecycle_from_the_command_line() {
     f.ok("alice", &["incident", "ack", id, "--at", &at(20)]);
     f.ok(
         "alice",
-        &[
-            "incident",
-            "call",
-            id,
-            "--to",
-            "vendor",
-            "--name",
-            "Wang",
-            "--no-answer",
-            "--at",
-            &at(25),
-        ],
+        &["incident", "call", id, "--to", "vendor", "--name", "Wang", "--no-answer", "--at", &at(25)],
     );
-    f.ok(
-        "alice",
-        &[
-            "incident",
-            "escalate",
-            id,
-            "--vendor",
-            "IBM MQ support",
-            "--at",
-            &at(26),
-        ],
-    );
+    f.ok("alice", &["incident", "escalate", id, "--vendor", "IBM MQ support", "--at", &at(26)]);
     f.ok("alice", &["incident", "onsite", id, "--at", &at(60)]);
-    f.ok(
-        "alice",
-        &[
-            "incident",
-            "pause",
-            id,
-            "--reason",
-            "spare_parts",
-            "--at",
-            &at(70),
-        ],
-    );
+    f.ok("alice", &["incident", "pause", id, "--reason", "spare_parts", "--at", &at(70)]);
     f.ok("alice", &["incident", "resume", id, "--at", &at(100)]);
     f.ok(
         "alice",
@@ -226,11 +177,7 @@ fn the_whole_lifecycle_from_the_command_line() {
     );
     let refused = f.run("alice", &["incident", "close", id]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        stderr(&refused).contains("only a lead may close"),
-        "{}",
-        stderr(&refused)
-    );
+    assert!(stderr(&refused).contains("only a lead may close"), "{}", stderr(&refused));
     f.ok("lead", &["incident", "close", id, "--note", "reviewed"]);
 
     let json = f.show_json(id);
@@ -244,53 +191,31 @@ fn the_whole_lifecycle_from_the_command_line() {
     let names: Vec<_> = clocks.iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["response", "onsite", "resolution", "report"]);
     let state = |name: &str| {
-        clocks.iter().find(|c| c["name"] == name).unwrap()["state"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        clocks.iter().find(|c| c["name"] == name).unwrap()["state"].as_str().unwrap().to_string()
     };
     assert_eq!(state("response"), "met");
     assert_eq!(state("onsite"), "met");
     assert_eq!(state("resolution"), "met");
     assert_eq!(state("report"), "met");
     let resolution = clocks.iter().find(|c| c["name"] == "resolution").unwrap();
-    assert_eq!(
-        resolution["paused_s"],
-        30 * 60,
-        "30 minutes waiting on parts"
-    );
+    assert_eq!(resolution["paused_s"], 30 * 60, "30 minutes waiting on parts");
     for clock in clocks {
-        assert!(
-            clock["due_at"].is_string() && clock["remaining_s"].is_i64(),
-            "{clock}"
-        );
+        assert!(clock["due_at"].is_string() && clock["remaining_s"].is_i64(), "{clock}");
     }
     let timeline = json["timeline"].as_array().unwrap();
     assert_eq!(timeline.len(), 10);
     assert_eq!(timeline[2]["payload"]["answered"], false);
 
-    assert!(
-        !f.ok("alice", &["incident", "list"]).contains(id),
-        "closed incidents are hidden by default"
-    );
+    assert!(!f.ok("alice", &["incident", "list"]).contains(id), "closed incidents are hidden by default");
     let all: serde_json::Value =
         serde_json::from_str(&f.ok("alice", &["incident", "list", "--all", "--json"])).unwrap();
     let first = &all[0];
-    for key in [
-        "id",
-        "title",
-        "severity",
-        "state",
-        "reported_at",
-        "version",
-        "clocks",
-    ] {
+    for key in ["id", "title", "severity", "state", "reported_at", "version", "clocks"] {
         assert!(!first[key].is_null(), "list --json lacks {key}");
     }
     let verify = f.ok("alice", &["audit", "verify"]);
     assert!(verify.starts_with("chain intact: 10 events"), "{verify}");
-    let log: serde_json::Value =
-        serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
     assert_eq!(log.as_array().unwrap().len(), 10);
     assert_eq!(log[9]["actor"], "lead");
     assert!(log[9]["origin"].as_str().unwrap().starts_with("cli "));
@@ -304,10 +229,7 @@ fn list_puts_breached_first_and_shows_the_contract_counter() {
     let late = f.open(&(now - chrono::Duration::minutes(50)).to_rfc3339());
     let list = f.ok("alice", &["incident", "list"]);
     let lines: Vec<_> = list.lines().collect();
-    assert!(
-        lines[1].starts_with(&late) && lines[1].contains("▲"),
-        "{list}"
-    );
+    assert!(lines[1].starts_with(&late) && lines[1].contains("▲"), "{list}");
     assert!(lines[2].starts_with(&fresh), "{list}");
     assert!(list.contains("1 late responses, 0 breaches"), "{list}");
     let json: serde_json::Value =
@@ -316,15 +238,8 @@ fn list_puts_breached_first_and_shows_the_contract_counter() {
     assert_eq!(json[0]["clocks"][0]["name"], "response");
     assert_eq!(json[0]["clocks"][0]["state"], "breached");
     assert!(json[0]["clocks"][0]["remaining_s"].as_i64().unwrap() < -1000);
-    let contract: serde_json::Value =
-        serde_json::from_str(&f.ok("alice", &["contract", "--json"])).unwrap();
-    assert_eq!(
-        (
-            contract["late_responses"].as_u64(),
-            contract["breaches"].as_u64()
-        ),
-        (Some(1), Some(0))
-    );
+    let contract: serde_json::Value = serde_json::from_str(&f.ok("alice", &["contract", "--json"])).unwrap();
+    assert_eq!((contract["late_responses"].as_u64(), contract["breaches"].as_u64()), (Some(1), Some(0)));
 }
 
 #[test]
@@ -333,36 +248,16 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
     let id = f.open("2026-11-21T08:00:00+08:00");
     let before = f.dump();
     let cases: &[(&str, &[&str], i32, &str)] = &[
-        (
-            "alice",
-            &["incident", "ack", "GZ-20990101-001"],
-            1,
-            "no incident GZ-20990101-001",
-        ),
-        (
-            "alice",
-            &["incident", "show", "GZ-20990101-001"],
-            1,
-            "no incident GZ-20990101-001",
-        ),
-        (
-            "alice",
-            &["incident", "ack", &id, "--at", "2026-11-21 08:30"],
-            2,
-            "is not an RFC 3339 time",
-        ),
+        ("alice", &["incident", "ack", "GZ-20990101-001"], 1, "no incident GZ-20990101-001"),
+        ("alice", &["incident", "show", "GZ-20990101-001"], 1, "no incident GZ-20990101-001"),
+        ("alice", &["incident", "ack", &id, "--at", "2026-11-21 08:30"], 2, "is not an RFC 3339 time"),
         (
             "alice",
             &["incident", "ack", &id, "--at", "2026-11-21T07:00:00+08:00"],
             1,
             "is before the incident's previous step",
         ),
-        (
-            "alice",
-            &["incident", "ack", &id, "--at", "2099-01-01T00:00:00Z"],
-            1,
-            "is in the future",
-        ),
+        ("alice", &["incident", "ack", &id, "--at", "2099-01-01T00:00:00Z"], 1, "is in the future"),
         (
             "alice",
             &["incident", "open", "--title", "x", "--severity", "urgent"],
@@ -371,16 +266,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
         ),
         (
             "alice",
-            &[
-                "incident",
-                "open",
-                "--title",
-                "x",
-                "--severity",
-                "ordinary",
-                "--host",
-                "nope",
-            ],
+            &["incident", "open", "--title", "x", "--severity", "ordinary", "--host", "nope"],
             2,
             "unknown host \"nope\"",
         ),
@@ -392,29 +278,13 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
         ),
         (
             "alice",
-            &[
-                "incident",
-                "resolve",
-                &id,
-                "--cause",
-                "c",
-                "--solution",
-                "s",
-            ],
+            &["incident", "resolve", &id, "--cause", "c", "--solution", "s"],
             1,
             "cannot resolve an incident that is open",
         ),
         (
             "alice",
-            &[
-                "incident",
-                "note",
-                &id,
-                "--text",
-                "x",
-                "--expect-version",
-                "7",
-            ],
+            &["incident", "note", &id, "--text", "x", "--expect-version", "7"],
             1,
             "you saw version 7, it is now 1",
         ),
@@ -428,11 +298,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
     for (who, args, code, expected) in cases {
         let out = f.run(who, args);
         assert_eq!(out.status.code(), Some(*code), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains(expected),
-            "{args:?}: expected {expected:?} in {}",
-            stderr(&out)
-        );
+        assert!(stderr(&out).contains(expected), "{args:?}: expected {expected:?} in {}", stderr(&out));
         assert_eq!(f.dump(), before, "{args:?} changed the store");
     }
     // Someone not on the list may still read.
@@ -446,11 +312,7 @@ fn a_stale_action_names_who_changed_it() {
     f.ok("bob", &["incident", "ack", &id, "--expect-version", "1"]);
     let out = f.run("alice", &["incident", "ack", &id, "--expect-version", "1"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("was changed by bob at"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("was changed by bob at"), "{}", stderr(&out));
 }
 
 #[test]
@@ -460,35 +322,15 @@ fn messages_follow_the_locale_and_the_lang_flag() {
     let out = f
         .cmd("alice")
         .env("LANG", "zh_CN.UTF-8")
-        .args([
-            "incident",
-            "resolve",
-            &id,
-            "--cause",
-            "c",
-            "--solution",
-            "s",
-        ])
+        .args(["incident", "resolve", &id, "--cause", "c", "--solution", "s"])
         .output()
         .unwrap();
-    assert!(
-        stderr(&out).contains("不能解决处于“待响应”状态的事件"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("不能解决处于“待响应”状态的事件"), "{}", stderr(&out));
     let show = String::from_utf8(
-        f.cmd("alice")
-            .env("LANG", "zh_CN.UTF-8")
-            .args(["incident", "show", &id])
-            .output()
-            .unwrap()
-            .stdout,
+        f.cmd("alice").env("LANG", "zh_CN.UTF-8").args(["incident", "show", &id]).output().unwrap().stdout,
     )
     .unwrap();
-    assert!(
-        show.contains("时限：") && show.contains("响应") && show.contains("严重"),
-        "{show}"
-    );
+    assert!(show.contains("时限：") && show.contains("响应") && show.contains("严重"), "{show}");
     let forced = f.run("alice", &["--lang", "zh", "incident", "ack", &id]);
     assert!(String::from_utf8_lossy(&forced.stdout).contains("第 2 版"));
 }
@@ -497,22 +339,10 @@ fn messages_follow_the_locale_and_the_lang_flag() {
 fn hostile_text_is_made_visible_not_executed() {
     let f = Fixture::new();
     let id = f.open("2026-11-21T08:00:00+08:00");
-    f.ok(
-        "alice",
-        &[
-            "incident",
-            "note",
-            &id,
-            "--text",
-            "\x1b]0;pwned\x07\x1b[2Jgone\u{202e}txt",
-        ],
-    );
+    f.ok("alice", &["incident", "note", &id, "--text", "\x1b]0;pwned\x07\x1b[2Jgone\u{202e}txt"]);
     let show = f.ok("alice", &["incident", "show", &id]);
     assert!(!show.contains('\x1b') && !show.contains('\x07') && !show.contains('\u{202e}'));
-    assert!(
-        show.contains("\\x1b]0;pwned\\x07\\x1b[2Jgone\\u{202e}txt"),
-        "{show}"
-    );
+    assert!(show.contains("\\x1b]0;pwned\\x07\\x1b[2Jgone\\u{202e}txt"), "{show}");
 }
 
 #[test]
@@ -521,10 +351,7 @@ fn rebuild_from_the_command_line_keeps_the_state() {
     let id = f.open("2026-11-21T08:00:00+08:00");
     f.ok("alice", &["incident", "ack", &id]);
     let before = f.dump();
-    assert!(
-        f.ok("alice", &["store", "rebuild"])
-            .contains("projections rebuilt from 2 events")
-    );
+    assert!(f.ok("alice", &["store", "rebuild"]).contains("projections rebuilt from 2 events"));
     assert_eq!(f.dump(), before);
 }
 
@@ -532,9 +359,7 @@ fn rebuild_from_the_command_line_keeps_the_state() {
 fn concurrent_acks_exactly_one_wins_and_concurrent_notes_all_land() {
     let f = Fixture::new();
     let id = f.open("2026-11-21T08:00:00+08:00");
-    let who = [
-        "alice", "bob", "lead", "alice", "bob", "lead", "alice", "bob",
-    ];
+    let who = ["alice", "bob", "lead", "alice", "bob", "lead", "alice", "bob"];
     let children: Vec<_> = who
         .iter()
         .map(|w| {
@@ -546,19 +371,12 @@ fn concurrent_acks_exactly_one_wins_and_concurrent_notes_all_land() {
                 .unwrap()
         })
         .collect();
-    let outputs: Vec<_> = children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .collect();
+    let outputs: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
     let winners = outputs.iter().filter(|o| o.status.success()).count();
     assert_eq!(winners, 1, "exactly one ack wins");
     for loser in outputs.iter().filter(|o| !o.status.success()) {
         assert_eq!(loser.status.code(), Some(1));
-        assert!(
-            stderr(loser).contains("already acknowledged by"),
-            "{}",
-            stderr(loser)
-        );
+        assert!(stderr(loser).contains("already acknowledged by"), "{}", stderr(loser));
     }
 
     const WRITERS: usize = 6;
@@ -569,10 +387,7 @@ fn concurrent_acks_exactly_one_wins_and_concurrent_notes_all_land() {
                 .map(|n| format!("\"$DUTY\" incident note {id} --text 'w{w}-n{n}' || exit 1"))
                 .collect::<Vec<_>>()
                 .join("\n");
-            f.cmd(who[w])
-                .env("DUTY", env!("CARGO_BIN_EXE_duty"))
-                .args(["-c", &script])
-                .spawn_shell()
+            f.cmd(who[w]).env("DUTY", env!("CARGO_BIN_EXE_duty")).args(["-c", &script]).spawn_shell()
         })
         .collect();
     for writer in writers {
@@ -581,11 +396,7 @@ fn concurrent_acks_exactly_one_wins_and_concurrent_notes_all_land() {
     }
     let json = f.show_json(&id);
     let notes: std::collections::BTreeSet<String> = common::notes(&json).into_iter().collect();
-    assert_eq!(
-        notes.len(),
-        WRITERS * NOTES,
-        "no lost and no duplicate note"
-    );
+    assert_eq!(notes.len(), WRITERS * NOTES, "no lost and no duplicate note");
     assert_eq!(json["version"], (2 + WRITERS * NOTES) as u64);
     assert!(
         f.ok("alice", &["audit", "verify"])

@@ -25,16 +25,9 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
     const KILLS: usize = 120;
     let f = Fixture::new();
     let id = f.open("2026-11-21T08:00:00+08:00");
-    let seed = std::env::var("DUTY_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
+    let seed = std::env::var("DUTY_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
+    });
     println!("seed {seed} (rerun with DUTY_CRASH_SEED={seed})");
     let mut random = Random(seed);
 
@@ -66,10 +59,7 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
             killed += 1;
         }
     }
-    println!(
-        "{attempt} writers, {killed} killed, {} acknowledged",
-        acknowledged.len()
-    );
+    println!("{attempt} writers, {killed} killed, {} acknowledged", acknowledged.len());
 
     let json = f.show_json(&id);
     let notes: Vec<String> = common::notes(&json).into_iter().collect();
@@ -82,9 +72,7 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
     let verify = f.run("alice", &["audit", "verify"]);
     assert!(verify.status.success(), "{}", common::stderr(&verify));
     let conn = rusqlite::Connection::open(&f.store).unwrap();
-    let integrity: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");
     drop(conn);
     // The projection agrees with the log: rebuilding it changes nothing.

@@ -6,8 +6,8 @@ use duty::domain::contract::{ContractPeriod, contract_counter};
 use duty::domain::incident::{Context, EventMeta, FaultReportForm, NewIncident, apply, decide};
 use duty::domain::sla::{ClockName, ClockState, SlaPolicy, clocks};
 use duty::domain::{
-    CallTarget, DomainError, EventClass, FaultArea, Incident, IncidentCommand as C, IncidentId,
-    Operator, PauseReason, Role, Severity, Source, State,
+    CallTarget, DomainError, EventClass, FaultArea, Incident, IncidentCommand as C, IncidentId, Operator,
+    PauseReason, Role, Severity, Source, State,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -19,19 +19,11 @@ fn min(m: i64) -> Duration {
 }
 
 fn alice() -> Operator {
-    Operator {
-        id: "alice".into(),
-        name: "Alice".into(),
-        role: Role::Operator,
-    }
+    Operator { id: "alice".into(), name: "Alice".into(), role: Role::Operator }
 }
 
 fn lead() -> Operator {
-    Operator {
-        id: "lead".into(),
-        name: "Lead".into(),
-        role: Role::Lead,
-    }
+    Operator { id: "lead".into(), name: "Lead".into(), role: Role::Lead }
 }
 
 fn new_incident(severity: Severity, class: EventClass, onsite: bool) -> NewIncident {
@@ -55,33 +47,19 @@ fn step(
     actor: &Operator,
     at: DateTime<Utc>,
 ) -> Result<Incident, DomainError> {
-    let ctx = Context {
-        actor,
-        occurred_at: at,
-        now: at,
-    };
+    let ctx = Context { actor, occurred_at: at, now: at };
     let id = IncidentId("GZ-20261121-001".into());
     let events = decide(incident.as_ref(), &command, &ctx, Some(&id))?;
     let mut current = incident;
     for event in &events {
-        let meta = EventMeta {
-            actor: &actor.id,
-            occurred_at: at,
-            recorded_at: at,
-        };
+        let meta = EventMeta { actor: &actor.id, occurred_at: at, recorded_at: at };
         current = Some(apply(current, event, &meta).expect("decided events apply"));
     }
     Ok(current.unwrap())
 }
 
 fn opened(severity: Severity, class: EventClass, onsite: bool) -> Incident {
-    step(
-        None,
-        C::Open(new_incident(severity, class, onsite)),
-        &alice(),
-        t0(),
-    )
-    .unwrap()
+    step(None, C::Open(new_incident(severity, class, onsite)), &alice(), t0()).unwrap()
 }
 
 fn clock(
@@ -96,11 +74,24 @@ fn clock(
         .unwrap_or_else(|| panic!("no {name:?} clock"))
 }
 
+/// An ordinary fault acknowledged by alice `minutes` after the report.
+fn acked(minutes: i64) -> Incident {
+    step(
+        Some(opened(Severity::Ordinary, EventClass::Fault, false)),
+        C::Acknowledge,
+        &alice(),
+        t0() + min(minutes),
+    )
+    .unwrap()
+}
+
+/// Pauses the resolution clock `minutes` after the report.
+fn pause(incident: Incident, reason: PauseReason, minutes: i64) -> Incident {
+    step(Some(incident), C::Pause { reason }, &alice(), t0() + min(minutes)).unwrap()
+}
+
 fn resolve() -> C {
-    C::Resolve {
-        cause: "disk full".into(),
-        solution: "cleaned the archive logs".into(),
-    }
+    C::Resolve { cause: "disk full".into(), solution: "cleaned the archive logs".into() }
 }
 
 fn report_form() -> C {
@@ -119,19 +110,9 @@ fn all_commands() -> Vec<C> {
     vec![
         C::Acknowledge,
         C::ArriveOnSite,
-        C::Note {
-            text: "called the user".into(),
-        },
-        C::Escalate {
-            vendor: "Oracle".into(),
-            note: String::new(),
-        },
-        C::Call {
-            callee: CallTarget::DutyLead,
-            name: "Li".into(),
-            answered: true,
-            note: String::new(),
-        },
+        C::Note { text: "called the user".into() },
+        C::Escalate { vendor: "Oracle".into(), note: String::new() },
+        C::Call { callee: CallTarget::DutyLead, name: "Li".into(), answered: true, note: String::new() },
         C::Call {
             callee: CallTarget::SecurityGroup,
             name: "Wang".into(),
@@ -144,24 +125,14 @@ fn all_commands() -> Vec<C> {
             answered: true,
             note: String::new(),
         },
-        C::Pause {
-            reason: PauseReason::Vendor,
-        },
-        C::Pause {
-            reason: PauseReason::SpareParts,
-        },
-        C::Pause {
-            reason: PauseReason::User,
-        },
+        C::Pause { reason: PauseReason::Vendor },
+        C::Pause { reason: PauseReason::SpareParts },
+        C::Pause { reason: PauseReason::User },
         C::Resume,
         resolve(),
         report_form(),
-        C::Close {
-            note: String::new(),
-        },
-        C::MarkProblem {
-            note: "root cause unknown".into(),
-        },
+        C::Close { note: String::new() },
+        C::MarkProblem { note: "root cause unknown".into() },
     ]
 }
 
@@ -176,14 +147,8 @@ mod clocks_rules {
         assert_eq!(c.due_at, Some(t0() + min(30)));
         assert_eq!(c.remaining, Some(min(25)));
         assert_eq!(c.state, ClockState::Running);
-        assert_eq!(
-            clock(&inc, &p, ClockName::Response, t0() + min(21)).state,
-            ClockState::DueSoon
-        );
-        assert_eq!(
-            clock(&inc, &p, ClockName::Response, t0() + min(30)).state,
-            ClockState::DueSoon
-        );
+        assert_eq!(clock(&inc, &p, ClockName::Response, t0() + min(21)).state, ClockState::DueSoon);
+        assert_eq!(clock(&inc, &p, ClockName::Response, t0() + min(30)).state, ClockState::DueSoon);
         let late = clock(&inc, &p, ClockName::Response, t0() + min(31));
         assert_eq!(late.state, ClockState::Breached);
         assert_eq!(late.remaining, Some(min(-1)));
@@ -192,25 +157,10 @@ mod clocks_rules {
     #[test]
     fn response_met_on_time_and_met_late() {
         let p = SlaPolicy::default();
-        let on_time = step(
-            Some(opened(Severity::Ordinary, EventClass::Fault, false)),
-            C::Acknowledge,
-            &alice(),
-            t0() + min(30),
-        )
-        .unwrap();
+        let on_time = acked(30);
         let c = clock(&on_time, &p, ClockName::Response, t0() + min(90));
-        assert_eq!(
-            (c.state, c.remaining),
-            (ClockState::Met, Some(Duration::zero()))
-        );
-        let late = step(
-            Some(opened(Severity::Ordinary, EventClass::Fault, false)),
-            C::Acknowledge,
-            &alice(),
-            t0() + min(45),
-        )
-        .unwrap();
+        assert_eq!((c.state, c.remaining), (ClockState::Met, Some(Duration::zero())));
+        let late = acked(45);
         let c = clock(&late, &p, ClockName::Response, t0() + min(90));
         assert_eq!(
             (c.state, c.remaining, c.stopped_at),
@@ -221,18 +171,11 @@ mod clocks_rules {
     #[test]
     fn resolution_limit_follows_severity() {
         let p = SlaPolicy::default();
-        for (severity, hours) in [
-            (Severity::Ordinary, 4),
-            (Severity::Serious, 12),
-            (Severity::Critical, 24),
-        ] {
+        for (severity, hours) in [(Severity::Ordinary, 4), (Severity::Serious, 12), (Severity::Critical, 24)]
+        {
             let inc = opened(severity, EventClass::Fault, false);
             let c = clock(&inc, &p, ClockName::Resolution, t0());
-            assert_eq!(
-                c.due_at,
-                Some(t0() + Duration::hours(hours)),
-                "{severity:?}"
-            );
+            assert_eq!(c.due_at, Some(t0() + Duration::hours(hours)), "{severity:?}");
         }
     }
 
@@ -240,53 +183,28 @@ mod clocks_rules {
     fn onsite_clock_starts_at_the_response_and_only_when_needed() {
         let p = SlaPolicy::default();
         let without = opened(Severity::Serious, EventClass::Fault, false);
-        assert!(
-            clocks(&without, &p, t0())
-                .iter()
-                .all(|c| c.name != ClockName::OnSite)
-        );
+        assert!(clocks(&without, &p, t0()).iter().all(|c| c.name != ClockName::OnSite));
         let inc = opened(Severity::Serious, EventClass::Fault, true);
-        assert_eq!(
-            clock(&inc, &p, ClockName::OnSite, t0()).state,
-            ClockState::Pending
-        );
+        assert_eq!(clock(&inc, &p, ClockName::OnSite, t0()).state, ClockState::Pending);
         let acked = step(Some(inc), C::Acknowledge, &alice(), t0() + min(10)).unwrap();
         let c = clock(&acked, &p, ClockName::OnSite, t0() + min(10));
         assert_eq!(c.due_at, Some(t0() + min(130)));
         let there = step(Some(acked), C::ArriveOnSite, &alice(), t0() + min(140)).unwrap();
         assert_eq!(there.state, State::OnSite);
-        assert_eq!(
-            clock(&there, &p, ClockName::OnSite, t0() + min(200)).state,
-            ClockState::MetLate
-        );
+        assert_eq!(clock(&there, &p, ClockName::OnSite, t0() + min(200)).state, ClockState::MetLate);
     }
 
     #[test]
     fn report_clock_runs_24_hours_from_resolution() {
         let p = SlaPolicy::default();
         let inc = opened(Severity::Ordinary, EventClass::Fault, false);
-        assert_eq!(
-            clock(&inc, &p, ClockName::Report, t0()).state,
-            ClockState::Pending
-        );
+        assert_eq!(clock(&inc, &p, ClockName::Report, t0()).state, ClockState::Pending);
         let inc = step(Some(inc), C::Acknowledge, &alice(), t0() + min(5)).unwrap();
         let inc = step(Some(inc), resolve(), &alice(), t0() + min(60)).unwrap();
-        assert_eq!(
-            clock(&inc, &p, ClockName::Resolution, t0() + min(60)).state,
-            ClockState::Met
-        );
+        assert_eq!(clock(&inc, &p, ClockName::Resolution, t0() + min(60)).state, ClockState::Met);
         let c = clock(&inc, &p, ClockName::Report, t0() + min(60));
-        assert_eq!(
-            (c.state, c.due_at),
-            (
-                ClockState::Running,
-                Some(t0() + min(60) + Duration::hours(24))
-            )
-        );
-        assert_eq!(
-            clock(&inc, &p, ClockName::Report, t0() + Duration::hours(22)).state,
-            ClockState::DueSoon
-        );
+        assert_eq!((c.state, c.due_at), (ClockState::Running, Some(t0() + min(60) + Duration::hours(24))));
+        assert_eq!(clock(&inc, &p, ClockName::Report, t0() + Duration::hours(22)).state, ClockState::DueSoon);
         assert_eq!(
             clock(&inc, &p, ClockName::Report, t0() + Duration::hours(26)).state,
             ClockState::Breached
@@ -295,39 +213,19 @@ mod clocks_rules {
 
     #[test]
     fn optional_confirm_rule_is_met_by_the_acknowledgement() {
-        let p = SlaPolicy {
-            confirm: Some(min(10)),
-            ..SlaPolicy::default()
-        };
+        let p = SlaPolicy { confirm: Some(min(10)), ..SlaPolicy::default() };
         let inc = opened(Severity::Ordinary, EventClass::Fault, false);
-        assert!(
-            clocks(&inc, &SlaPolicy::default(), t0())
-                .iter()
-                .all(|c| c.name != ClockName::Confirm)
-        );
-        assert_eq!(
-            clock(&inc, &p, ClockName::Confirm, t0() + min(11)).state,
-            ClockState::Breached
-        );
+        assert!(clocks(&inc, &SlaPolicy::default(), t0()).iter().all(|c| c.name != ClockName::Confirm));
+        assert_eq!(clock(&inc, &p, ClockName::Confirm, t0() + min(11)).state, ClockState::Breached);
         let acked = step(Some(inc), C::Acknowledge, &alice(), t0() + min(8)).unwrap();
-        assert_eq!(
-            clock(&acked, &p, ClockName::Confirm, t0() + min(11)).state,
-            ClockState::Met
-        );
+        assert_eq!(clock(&acked, &p, ClockName::Confirm, t0() + min(11)).state, ClockState::Met);
     }
 
     #[test]
     fn optional_security_rule_needs_an_answered_call_for_attacks_only() {
-        let p = SlaPolicy {
-            security_report: Some(min(5)),
-            ..SlaPolicy::default()
-        };
+        let p = SlaPolicy { security_report: Some(min(5)), ..SlaPolicy::default() };
         let fault = opened(Severity::Serious, EventClass::Fault, false);
-        assert!(
-            clocks(&fault, &p, t0())
-                .iter()
-                .all(|c| c.name != ClockName::SecurityReport)
-        );
+        assert!(clocks(&fault, &p, t0()).iter().all(|c| c.name != ClockName::SecurityReport));
         let attack = opened(Severity::Serious, EventClass::Attack, false);
         let call = |answered| C::Call {
             callee: CallTarget::SecurityGroup,
@@ -342,41 +240,20 @@ mod clocks_rules {
         );
         let answered = step(Some(unanswered), call(true), &alice(), t0() + min(4)).unwrap();
         let c = clock(&answered, &p, ClockName::SecurityReport, t0() + min(10));
-        assert_eq!(
-            (c.state, c.stopped_at),
-            (ClockState::Met, Some(t0() + min(4)))
-        );
+        assert_eq!((c.state, c.stopped_at), (ClockState::Met, Some(t0() + min(4))));
     }
 
     #[test]
     fn pause_stops_the_resolution_clock_and_only_it() {
         let p = SlaPolicy::default();
-        let inc = step(
-            Some(opened(Severity::Ordinary, EventClass::Fault, false)),
-            C::Acknowledge,
-            &alice(),
-            t0() + min(40),
-        )
-        .unwrap();
-        let paused = step(
-            Some(inc),
-            C::Pause {
-                reason: PauseReason::Vendor,
-            },
-            &alice(),
-            t0() + min(60),
-        )
-        .unwrap();
+        let inc = acked(40);
+        let paused = pause(inc, PauseReason::Vendor, 60);
         let at = t0() + min(120);
         let c = clock(&paused, &p, ClockName::Resolution, at);
         assert_eq!(c.state, ClockState::Paused);
         assert_eq!(c.paused_reason, Some(PauseReason::Vendor));
         assert_eq!(c.paused_total, min(60));
-        assert_eq!(
-            c.remaining,
-            Some(Duration::hours(4) - min(60)),
-            "remaining frozen at the pause"
-        );
+        assert_eq!(c.remaining, Some(Duration::hours(4) - min(60)), "remaining frozen at the pause");
         assert_eq!(
             clock(&paused, &p, ClockName::Response, at).state,
             ClockState::MetLate,
@@ -384,101 +261,33 @@ mod clocks_rules {
         );
         let resumed = step(Some(paused), C::Resume, &alice(), at).unwrap();
         let c = clock(&resumed, &p, ClockName::Resolution, at);
-        assert_eq!(
-            (c.state, c.due_at),
-            (
-                ClockState::Running,
-                Some(t0() + Duration::hours(4) + min(60))
-            )
-        );
+        assert_eq!((c.state, c.due_at), (ClockState::Running, Some(t0() + Duration::hours(4) + min(60))));
     }
 
     #[test]
     fn changing_the_pause_reason_does_not_double_count() {
         let p = SlaPolicy::default();
-        let inc = step(
-            Some(opened(Severity::Ordinary, EventClass::Fault, false)),
-            C::Acknowledge,
-            &alice(),
-            t0() + min(1),
-        )
-        .unwrap();
-        let inc = step(
-            Some(inc),
-            C::Pause {
-                reason: PauseReason::Vendor,
-            },
-            &alice(),
-            t0() + min(10),
-        )
-        .unwrap();
-        let inc = step(
-            Some(inc),
-            C::Pause {
-                reason: PauseReason::SpareParts,
-            },
-            &alice(),
-            t0() + min(40),
-        )
-        .unwrap();
-        let inc = step(
-            Some(inc),
-            C::Pause {
-                reason: PauseReason::User,
-            },
-            &alice(),
-            t0() + min(70),
-        )
-        .unwrap();
+        let inc = acked(1);
+        let inc = pause(inc, PauseReason::Vendor, 10);
+        let inc = pause(inc, PauseReason::SpareParts, 40);
+        let inc = pause(inc, PauseReason::User, 70);
         let inc = step(Some(inc), C::Resume, &alice(), t0() + min(100)).unwrap();
         let c = clock(&inc, &p, ClockName::Resolution, t0() + min(100));
         assert_eq!(c.paused_total, min(90));
         assert_eq!(inc.pauses.len(), 3);
         assert_eq!(c.due_at, Some(t0() + Duration::hours(4) + min(90)));
-        let same = step(
-            Some(inc.clone()),
-            C::Pause {
-                reason: PauseReason::User,
-            },
-            &alice(),
-            t0() + min(101),
-        )
-        .unwrap();
+        let same = pause(inc.clone(), PauseReason::User, 101);
         assert_eq!(
-            step(
-                Some(same),
-                C::Pause {
-                    reason: PauseReason::User
-                },
-                &alice(),
-                t0() + min(102)
-            )
-            .unwrap_err(),
-            DomainError::AlreadyPaused {
-                reason: PauseReason::User
-            }
+            step(Some(same), C::Pause { reason: PauseReason::User }, &alice(), t0() + min(102)).unwrap_err(),
+            DomainError::AlreadyPaused { reason: PauseReason::User }
         );
     }
 
     #[test]
     fn resolving_while_paused_ends_the_pause() {
         let p = SlaPolicy::default();
-        let inc = step(
-            Some(opened(Severity::Ordinary, EventClass::Fault, false)),
-            C::Acknowledge,
-            &alice(),
-            t0() + min(1),
-        )
-        .unwrap();
-        let inc = step(
-            Some(inc),
-            C::Pause {
-                reason: PauseReason::User,
-            },
-            &alice(),
-            t0() + min(30),
-        )
-        .unwrap();
+        let inc = acked(1);
+        let inc = pause(inc, PauseReason::User, 30);
         let inc = step(Some(inc), resolve(), &alice(), t0() + min(90)).unwrap();
         let c = clock(&inc, &p, ClockName::Resolution, t0() + Duration::hours(10));
         assert_eq!((c.state, c.paused_total), (ClockState::Met, min(60)));
@@ -492,20 +301,8 @@ mod contract {
     fn acked_after(minutes: i64, day_offset: i64) -> Incident {
         let mut new = new_incident(Severity::Ordinary, EventClass::Fault, false);
         new.reported_at = t0() + Duration::days(day_offset);
-        let inc = step(
-            None,
-            C::Open(new),
-            &alice(),
-            t0() + Duration::days(day_offset),
-        )
-        .unwrap();
-        step(
-            Some(inc),
-            C::Acknowledge,
-            &alice(),
-            t0() + Duration::days(day_offset) + min(minutes),
-        )
-        .unwrap()
+        let inc = step(None, C::Open(new), &alice(), t0() + Duration::days(day_offset)).unwrap();
+        step(Some(inc), C::Acknowledge, &alice(), t0() + Duration::days(day_offset) + min(minutes)).unwrap()
     }
 
     #[test]
@@ -519,10 +316,7 @@ mod contract {
         let now = t0() + Duration::days(3);
         let mut incidents = vec![acked_after(10, 0), acked_after(31, 0)];
         let c = contract_counter(&incidents, &p, period, tz, now);
-        assert_eq!(
-            (c.incidents, c.late_responses, c.breaches, c.penalty_percent),
-            (2, 1, 0, 0)
-        );
+        assert_eq!((c.incidents, c.late_responses, c.breaches, c.penalty_percent), (2, 1, 0, 0));
         assert!(c.next_late_is_breach);
         // Never acknowledged and past due counts as late too.
         let mut waiting = new_incident(Severity::Ordinary, EventClass::Fault, false);
@@ -550,12 +344,7 @@ mod transitions {
             (State::OnSite, C::ArriveOnSite),
             (State::Resolved, resolve()),
             (State::Reported, report_form()),
-            (
-                State::Closed,
-                C::Close {
-                    note: "reviewed".into(),
-                },
-            ),
+            (State::Closed, C::Close { note: "reviewed".into() }),
         ];
         let mut at = t0();
         for (reached, command) in path {
@@ -592,12 +381,7 @@ mod transitions {
     fn every_command_in_every_state() {
         for state in State::ALL.iter().copied() {
             for command in all_commands() {
-                let result = step(
-                    Some(in_state(state)),
-                    command.clone(),
-                    &lead(),
-                    t0() + Duration::hours(2),
-                );
+                let result = step(Some(in_state(state)), command.clone(), &lead(), t0() + Duration::hours(2));
                 assert_eq!(
                     result.is_ok(),
                     allowed(state, &command),
@@ -610,45 +394,18 @@ mod transitions {
 
     #[test]
     fn illegal_transition_says_what_and_where() {
-        let err = step(
-            Some(in_state(State::Open)),
-            resolve(),
-            &alice(),
-            t0() + min(5),
-        )
-        .unwrap_err();
-        assert_eq!(
-            err,
-            DomainError::NotAllowed {
-                command: "resolve",
-                state: State::Open
-            }
-        );
+        let err = step(Some(in_state(State::Open)), resolve(), &alice(), t0() + min(5)).unwrap_err();
+        assert_eq!(err, DomainError::NotAllowed { command: "resolve", state: State::Open });
         assert_eq!(err.to_string(), "cannot resolve an incident that is open");
-        assert_eq!(
-            duty::i18n::domain_error(&err, duty::i18n::Lang::Zh),
-            "不能解决处于“待响应”状态的事件"
-        );
+        assert_eq!(duty::i18n::domain_error(&err, duty::i18n::Lang::Zh), "不能解决处于“待响应”状态的事件");
     }
 
     #[test]
     fn second_ack_names_the_first_responder() {
-        let first = step(
-            Some(in_state(State::Open)),
-            C::Acknowledge,
-            &lead(),
-            t0() + min(3),
-        )
-        .unwrap();
+        let first = step(Some(in_state(State::Open)), C::Acknowledge, &lead(), t0() + min(3)).unwrap();
         assert_eq!(first.owner.as_deref(), Some("lead"));
         let err = step(Some(first), C::Acknowledge, &alice(), t0() + min(4)).unwrap_err();
-        assert_eq!(
-            err,
-            DomainError::AlreadyAcknowledged {
-                by: "lead".into(),
-                at: t0() + min(3)
-            }
-        );
+        assert_eq!(err, DomainError::AlreadyAcknowledged { by: "lead".into(), at: t0() + min(3) });
     }
 
     #[test]
@@ -656,23 +413,15 @@ mod transitions {
         let reported = in_state(State::Reported);
         let err = step(
             Some(reported.clone()),
-            C::Close {
-                note: String::new(),
-            },
+            C::Close { note: String::new() },
             &alice(),
             t0() + Duration::hours(1),
         )
         .unwrap_err();
         assert_eq!(err, DomainError::LeadOnly { command: "close" });
-        let closed = step(
-            Some(reported),
-            C::Close {
-                note: String::new(),
-            },
-            &lead(),
-            t0() + Duration::hours(1),
-        )
-        .unwrap();
+        let closed =
+            step(Some(reported), C::Close { note: String::new() }, &lead(), t0() + Duration::hours(1))
+                .unwrap();
         assert_eq!(closed.reviewer.as_deref(), Some("lead"));
     }
 
@@ -681,21 +430,13 @@ mod transitions {
         let resolved = in_state(State::Resolved);
         let problem = step(
             Some(resolved.clone()),
-            C::MarkProblem {
-                note: "recurs".into(),
-            },
+            C::MarkProblem { note: "recurs".into() },
             &alice(),
             t0() + Duration::hours(1),
         )
         .unwrap();
         for (inc, resolved_flag) in [(resolved, true), (problem, false)] {
-            let reported = step(
-                Some(inc),
-                report_form(),
-                &alice(),
-                t0() + Duration::hours(2),
-            )
-            .unwrap();
+            let reported = step(Some(inc), report_form(), &alice(), t0() + Duration::hours(2)).unwrap();
             let report = reported.fault_report.unwrap();
             assert_eq!(report.cause, "disk full");
             assert_eq!(report.solution, "cleaned the archive logs");
@@ -708,11 +449,7 @@ mod transitions {
     #[test]
     fn times_must_be_plausible() {
         let open = in_state(State::Open);
-        let ctx = Context {
-            actor: &alice(),
-            occurred_at: t0() + min(60),
-            now: t0(),
-        };
+        let ctx = Context { actor: &alice(), occurred_at: t0() + min(60), now: t0() };
         assert!(matches!(
             decide(Some(&open), &C::Acknowledge, &ctx, None),
             Err(DomainError::InFuture { .. })
@@ -721,24 +458,11 @@ mod transitions {
         assert!(matches!(err, DomainError::BeforePrevious { .. }));
         let acked = step(Some(open), C::Acknowledge, &alice(), t0() + min(20)).unwrap();
         let err = step(Some(acked.clone()), resolve(), &alice(), t0() + min(19)).unwrap_err();
-        assert_eq!(
-            err,
-            DomainError::BeforePrevious {
-                at: t0() + min(19),
-                previous: t0() + min(20)
-            }
-        );
+        assert_eq!(err, DomainError::BeforePrevious { at: t0() + min(19), previous: t0() + min(20) });
         // A note may be dated back to the report, not before.
         assert!(
-            step(
-                Some(acked.clone()),
-                C::Note {
-                    text: "earlier call".into()
-                },
-                &alice(),
-                t0() + min(1)
-            )
-            .is_ok()
+            step(Some(acked.clone()), C::Note { text: "earlier call".into() }, &alice(), t0() + min(1))
+                .is_ok()
         );
     }
 
@@ -746,13 +470,7 @@ mod transitions {
     fn empty_and_oversized_text_is_refused() {
         let open = in_state(State::Open);
         assert_eq!(
-            step(
-                Some(open.clone()),
-                C::Note { text: "  ".into() },
-                &alice(),
-                t0()
-            )
-            .unwrap_err(),
+            step(Some(open.clone()), C::Note { text: "  ".into() }, &alice(), t0()).unwrap_err(),
             DomainError::Empty { field: "note" }
         );
         let huge = "x".repeat(duty::domain::incident::TEXT_MAX + 1);

@@ -14,11 +14,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn op(id: &str, role: Role) -> Operator {
-    Operator {
-        id: id.into(),
-        name: id.into(),
-        role,
-    }
+    Operator { id: id.into(), name: id.into(), role }
 }
 
 fn request<'a>(
@@ -50,26 +46,14 @@ fn open(store: &mut SqliteStore, actor: &Operator, at: DateTime<Utc>) -> Inciden
         reported_at: at,
         onsite_required: false,
     };
-    let day_key = at
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .format("%Y%m%d")
-        .to_string();
-    let target = Target::New {
-        prefix: "GZ".into(),
-        day_key,
-    };
-    store
-        .execute(request(target, IncidentCommand::Open(new), actor, at))
-        .unwrap()
-        .incident
-        .id
+    let day_key = at.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y%m%d").to_string();
+    let target = Target::New { prefix: "GZ".into(), day_key };
+    store.execute(request(target, IncidentCommand::Open(new), actor, at)).unwrap().incident.id
 }
 
 fn note(store: &mut SqliteStore, id: &IncidentId, actor: &Operator, at: DateTime<Utc>, text: &str) {
     let cmd = IncidentCommand::Note { text: text.into() };
-    store
-        .execute(request(Target::Existing(id.clone()), cmd, actor, at))
-        .unwrap();
+    store.execute(request(Target::Existing(id.clone()), cmd, actor, at)).unwrap();
 }
 
 /// A store with three incidents and a few events each.
@@ -88,13 +72,7 @@ fn populated() -> (tempfile::TempDir, SqliteStore) {
                 at + Duration::minutes(5),
             ))
             .unwrap();
-        note(
-            &mut store,
-            &id,
-            &alice,
-            at + Duration::minutes(6),
-            "checked the link",
-        );
+        note(&mut store, &id, &alice, at + Duration::minutes(6), "checked the link");
     }
     (dir, store)
 }
@@ -107,10 +85,7 @@ fn incidents_are_numbered_per_local_day() {
     assert_eq!(open(&mut store, &alice, t0()).0, "GZ-20261121-001");
     assert_eq!(open(&mut store, &alice, t0()).0, "GZ-20261121-002");
     // 16:30 UTC is 00:30 the next day in Shanghai.
-    assert_eq!(
-        open(&mut store, &alice, t0() + Duration::hours(16)).0,
-        "GZ-20261122-001"
-    );
+    assert_eq!(open(&mut store, &alice, t0() + Duration::hours(16)).0, "GZ-20261122-001");
 }
 
 #[test]
@@ -125,10 +100,7 @@ fn a_command_appends_chained_events_and_updates_the_projection_together() {
     );
     let timeline = store.timeline(&id.0).unwrap();
     let kinds: Vec<_> = timeline.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(
-        kinds,
-        ["incident.opened", "incident.acknowledged", "incident.noted"]
-    );
+    assert_eq!(kinds, ["incident.opened", "incident.acknowledged", "incident.noted"]);
     assert!(timeline.windows(2).all(|w| w[0].seq < w[1].seq));
     let report = store.verify().unwrap();
     assert_eq!((report.events, report.first_bad), (9, None));
@@ -142,21 +114,13 @@ fn a_stale_version_is_refused_with_who_and_when_and_changes_nothing() {
     let before = common::dump(&dir.path().join("duty.db"));
     let mut stale = request(
         Target::Existing(id.clone()),
-        IncidentCommand::Note {
-            text: "late".into(),
-        },
+        IncidentCommand::Note { text: "late".into() },
         &bob,
         t0() + Duration::hours(1),
     );
     stale.expected_version = Some(2);
     match store.execute(stale) {
-        Err(StoreError::Stale {
-            expected: 2,
-            current: 3,
-            by,
-            at,
-            ..
-        }) => {
+        Err(StoreError::Stale { expected: 2, current: 3, by, at, .. }) => {
             assert_eq!(by, "alice");
             assert_eq!(at, t0() + Duration::minutes(6));
         }
@@ -191,12 +155,7 @@ fn a_refused_command_and_an_unknown_incident_change_nothing() {
     assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
     let missing = IncidentId("GZ-20990101-001".into());
     let err = store
-        .execute(request(
-            Target::Existing(missing),
-            IncidentCommand::Acknowledge,
-            &alice,
-            t0(),
-        ))
+        .execute(request(Target::Existing(missing), IncidentCommand::Acknowledge, &alice, t0()))
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
     assert_eq!(common::dump(&dir.path().join("duty.db")), before);
@@ -208,8 +167,7 @@ fn rebuild_gives_the_same_projection() {
     let path = dir.path().join("duty.db");
     let before = common::dump(&path);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute("UPDATE incidents SET body = '{}', version = 99", [])
-        .unwrap();
+    conn.execute("UPDATE incidents SET body = '{}', version = 99", []).unwrap();
     drop(conn);
     assert_eq!(store.rebuild().unwrap(), 9);
     assert_eq!(common::dump(&path), before);
@@ -218,8 +176,7 @@ fn rebuild_gives_the_same_projection() {
 /// Opens a raw connection with the append-only guards dropped, as an attacker would.
 fn tamper(path: &std::path::Path, sql: &str) {
     let conn = rusqlite::Connection::open(path).unwrap();
-    conn.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;")
-        .unwrap();
+    conn.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;").unwrap();
     conn.execute_batch(sql).unwrap();
 }
 
@@ -233,14 +190,9 @@ fn first_bad(path: &std::path::Path) -> (u64, Break) {
 fn the_log_refuses_updates_and_deletes() {
     let (dir, _store) = populated();
     let conn = rusqlite::Connection::open(dir.path().join("duty.db")).unwrap();
-    let err = conn
-        .execute("UPDATE events SET actor = 'mallory' WHERE seq = 2", [])
-        .unwrap_err();
+    let err = conn.execute("UPDATE events SET actor = 'mallory' WHERE seq = 2", []).unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
-    assert!(
-        conn.execute("DELETE FROM events WHERE seq = 2", [])
-            .is_err()
-    );
+    assert!(conn.execute("DELETE FROM events WHERE seq = 2", []).is_err());
 }
 
 #[test]
@@ -260,10 +212,7 @@ fn an_edited_row_with_a_recomputed_hash_is_named_by_its_successor() {
     let forged = duty::store::chain::event_hash(&event.prev_hash, &event);
     tamper(
         &path,
-        &format!(
-            "UPDATE events SET payload = '{}', hash = '{forged}' WHERE seq = 4",
-            event.payload
-        ),
+        &format!("UPDATE events SET payload = '{}', hash = '{forged}' WHERE seq = 4", event.payload),
     );
     assert_eq!(first_bad(&path), (5, Break::PrevMismatch));
 }

@@ -40,14 +40,12 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
             match report.first_bad {
                 None => {
                     match lang {
-                        Lang::Zh => println!(
-                            "哈希链完整：{} 条事件，链头 {}",
-                            report.events, report.head_hash
-                        ),
-                        Lang::En => println!(
-                            "chain intact: {} events, head {}",
-                            report.events, report.head_hash
-                        ),
+                        Lang::Zh => {
+                            println!("哈希链完整：{} 条事件，链头 {}", report.events, report.head_hash)
+                        }
+                        Lang::En => {
+                            println!("chain intact: {} events, head {}", report.events, report.head_hash)
+                        }
                     }
                     Ok(())
                 }
@@ -90,17 +88,13 @@ fn broken_text(seq: u64, problem: &Break, lang: Lang) -> String {
             format!("哈希链断裂：第 {seq} 条事件与前一条不相连（被移动或替换）")
         }
         (Break::PrevMismatch, Lang::En) => {
-            format!(
-                "chain broken at seq {seq}: it does not follow the event before it (moved or replaced)"
-            )
+            format!("chain broken at seq {seq}: it does not follow the event before it (moved or replaced)")
         }
         (Break::HeadMismatch { head_seq }, Lang::Zh) => {
             format!("哈希链断裂：第 {seq} 条起的事件缺失（链头记录为第 {head_seq} 条）")
         }
         (Break::HeadMismatch { head_seq }, Lang::En) => {
-            format!(
-                "chain broken at seq {seq}: events from here are missing (the head says {head_seq})"
-            )
+            format!("chain broken at seq {seq}: events from here are missing (the head says {head_seq})")
         }
     }
 }

@@ -9,8 +9,8 @@ use crate::domain::contract::contract_counter;
 use crate::domain::incident::{FaultReportForm, NewIncident};
 use crate::domain::sla::{Clock, ClockState, clocks, most_urgent};
 use crate::domain::{
-    CallTarget, EventClass, FaultArea, Incident, IncidentCommand, IncidentEvent, IncidentId,
-    PauseReason, Severity, Source,
+    CallTarget, EventClass, FaultArea, Incident, IncidentCommand, IncidentEvent, IncidentId, PauseReason,
+    Severity, Source,
 };
 use crate::i18n::{Label, Lang, clock_symbol, describe_event, duration, event_kind, local_time};
 use crate::store::{IncidentRequest, Store, StoredEvent, Target};
@@ -188,22 +188,10 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
     let (target, command, when) = match action {
         A::List { all, json } => return list(&session, all, json),
         A::Show { id, json } => return show(&session, &id, json),
-        A::Open {
-            title,
-            severity,
-            class,
-            area,
-            hosts,
-            reported_at,
-            description,
-            onsite,
-        } => {
+        A::Open { title, severity, class, area, hosts, reported_at, description, onsite } => {
             check_hosts(&session, &hosts)?;
             let reported_at = reported_at.unwrap_or_else(crate::time::now);
-            let day_key = reported_at
-                .with_timezone(&session.site.tz)
-                .format("%Y%m%d")
-                .to_string();
+            let day_key = reported_at.with_timezone(&session.site.tz).format("%Y%m%d").to_string();
             let new = NewIncident {
                 title,
                 description,
@@ -215,84 +203,30 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
                 reported_at,
                 onsite_required: onsite,
             };
-            let target = Target::New {
-                prefix: session.site.incident_prefix.clone(),
-                day_key,
-            };
-            (
-                target,
-                IncidentCommand::Open(new),
-                When {
-                    at: Some(reported_at),
-                    expect_version: None,
-                },
-            )
+            let target = Target::New { prefix: session.site.incident_prefix.clone(), day_key };
+            (target, IncidentCommand::Open(new), When { at: Some(reported_at), expect_version: None })
         }
         A::Ack { id, when } => (existing(id), IncidentCommand::Acknowledge, when),
         A::Onsite { id, when } => (existing(id), IncidentCommand::ArriveOnSite, when),
-        A::Escalate {
-            id,
-            vendor,
-            note,
-            when,
-        } => (
-            existing(id),
-            IncidentCommand::Escalate { vendor, note },
-            when,
-        ),
-        A::Call {
-            id,
-            to,
-            name,
-            no_answer,
-            note,
-            when,
-        } => {
-            let command = IncidentCommand::Call {
-                callee: to,
-                name,
-                answered: !no_answer,
-                note,
-            };
+        A::Escalate { id, vendor, note, when } => {
+            (existing(id), IncidentCommand::Escalate { vendor, note }, when)
+        }
+        A::Call { id, to, name, no_answer, note, when } => {
+            let command = IncidentCommand::Call { callee: to, name, answered: !no_answer, note };
             (existing(id), command, when)
         }
         A::Pause { id, reason, when } => (existing(id), IncidentCommand::Pause { reason }, when),
         A::Resume { id, when } => (existing(id), IncidentCommand::Resume, when),
-        A::Resolve {
-            id,
-            cause,
-            solution,
-            when,
-        } => (
-            existing(id),
-            IncidentCommand::Resolve { cause, solution },
-            when,
-        ),
-        A::Report {
-            id,
-            description,
-            measures,
-            process,
-            cause,
-            solution,
-            area,
-            when,
-        } => {
-            let form = FaultReportForm {
-                description,
-                cause,
-                process,
-                solution,
-                measures,
-                area,
-            };
+        A::Resolve { id, cause, solution, when } => {
+            (existing(id), IncidentCommand::Resolve { cause, solution }, when)
+        }
+        A::Report { id, description, measures, process, cause, solution, area, when } => {
+            let form = FaultReportForm { description, cause, process, solution, measures, area };
             (existing(id), IncidentCommand::FileReport(form), when)
         }
         A::Close { id, note, when } => (existing(id), IncidentCommand::Close { note }, when),
         A::Note { id, text, when } => (existing(id), IncidentCommand::Note { text }, when),
-        A::Problem { id, note, when } => {
-            (existing(id), IncidentCommand::MarkProblem { note }, when)
-        }
+        A::Problem { id, note, when } => (existing(id), IncidentCommand::MarkProblem { note }, when),
     };
     let operator = session.operator()?;
     let mut store = session.open_store()?;
@@ -313,18 +247,12 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
     } else {
         let kind = committed.events.last().map_or("", |e| e.kind.as_str());
         match session.lang {
-            Lang::Zh => println!(
-                "{}：{}（第 {} 版）",
-                incident.id,
-                event_kind(kind, session.lang),
-                incident.version
-            ),
-            Lang::En => println!(
-                "{}: {} (version {})",
-                incident.id,
-                event_kind(kind, session.lang),
-                incident.version
-            ),
+            Lang::Zh => {
+                println!("{}：{}（第 {} 版）", incident.id, event_kind(kind, session.lang), incident.version)
+            }
+            Lang::En => {
+                println!("{}: {} (version {})", incident.id, event_kind(kind, session.lang), incident.version)
+            }
         }
     }
     Ok(())
@@ -336,13 +264,7 @@ fn existing(id: String) -> Target {
 
 fn check_hosts(session: &Session, hosts: &[String]) -> Result<(), Failure> {
     if let Some(unknown) = hosts.iter().find(|h| session.site.host(h).is_none()) {
-        let known = session
-            .site
-            .hosts
-            .iter()
-            .map(|h| h.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let known = session.site.hosts.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ");
         return Err(Failure::Usage(match session.lang {
             Lang::Zh => format!("未知设备“{unknown}”（hosts.toml 中有：{known}）"),
             Lang::En => format!("unknown host \"{unknown}\" (hosts.toml has: {known})"),
@@ -354,9 +276,7 @@ fn check_hosts(session: &Session, hosts: &[String]) -> Result<(), Failure> {
 /// Sort key: breached first, then the live clock due soonest; finished incidents last.
 fn urgency(clocks: &[Clock]) -> (u8, i64) {
     match most_urgent(clocks) {
-        Some(c) if c.state == ClockState::Breached => {
-            (0, c.remaining.map_or(0, |r| r.num_seconds()))
-        }
+        Some(c) if c.state == ClockState::Breached => (0, c.remaining.map_or(0, |r| r.num_seconds())),
         Some(c) => (1, c.remaining.map_or(i64::MAX, |r| r.num_seconds())),
         None => (2, 0),
     }
@@ -376,10 +296,7 @@ fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
         .collect();
     rows.sort_by(|(a, ca), (b, cb)| urgency(ca).cmp(&urgency(cb)).then_with(|| a.id.cmp(&b.id)));
     if json {
-        let views: Vec<IncidentJson<'_>> = rows
-            .iter()
-            .map(|(i, c)| IncidentJson::new(i, c, None))
-            .collect();
+        let views: Vec<IncidentJson<'_>> = rows.iter().map(|(i, c)| IncidentJson::new(i, c, None)).collect();
         println!("{}", serde_json::to_string_pretty(&views)?);
         return Ok(());
     }
@@ -414,10 +331,7 @@ fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
             fit(&incident.id.0, 16),
             fit(incident.severity.label(lang), 9),
             fit(incident.state.label(lang), 13),
-            fit(
-                &visible(incident.owner.as_deref().unwrap_or("-"), false),
-                10
-            ),
+            fit(&visible(incident.owner.as_deref().unwrap_or("-"), false), 10),
             fit(&next, 26),
             visible(&incident.title, false)
         );
@@ -455,9 +369,7 @@ pub fn contract(paths: &Paths, json: bool) -> anyhow::Result<()> {
 fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
     let store = session.open_store()?;
     let id = IncidentId(id.trim().to_string());
-    let incident = store
-        .incident(&id)?
-        .ok_or_else(|| crate::store::StoreError::NotFound(id.clone()))?;
+    let incident = store.incident(&id)?.ok_or_else(|| crate::store::StoreError::NotFound(id.clone()))?;
     let now = crate::time::now();
     let clocks = clocks(&incident, &session.site.policy, now);
     let timeline = store.timeline(&id.0)?;
@@ -474,71 +386,34 @@ fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
     let v = |t: &str| visible(t, false).into_owned();
     println!("{}  {}", incident.id, v(&incident.title));
     let pairs: Vec<(&str, String)> = vec![
-        (
-            lang.pick("级别", "severity"),
-            incident.severity.label(lang).to_string(),
-        ),
-        (
-            lang.pick("类别", "class"),
-            incident.class.label(lang).to_string(),
-        ),
-        (
-            lang.pick("故障所属", "area"),
-            incident.area.label(lang).to_string(),
-        ),
-        (
-            lang.pick("来源", "source"),
-            incident.source.label(lang).to_string(),
-        ),
+        (lang.pick("级别", "severity"), incident.severity.label(lang).to_string()),
+        (lang.pick("类别", "class"), incident.class.label(lang).to_string()),
+        (lang.pick("故障所属", "area"), incident.area.label(lang).to_string()),
+        (lang.pick("来源", "source"), incident.source.label(lang).to_string()),
         (lang.pick("设备", "hosts"), v(&incident.hosts.join(", "))),
         (lang.pick("报告人", "reporter"), v(&incident.reporter)),
-        (
-            lang.pick("负责人", "owner"),
-            v(incident.owner.as_deref().unwrap_or("-")),
-        ),
-        (
-            lang.pick("报告时间", "reported"),
-            format!("{} ({tz})", at(incident.reported_at)),
-        ),
+        (lang.pick("负责人", "owner"), v(incident.owner.as_deref().unwrap_or("-"))),
+        (lang.pick("报告时间", "reported"), format!("{} ({tz})", at(incident.reported_at))),
         (lang.pick("录入时间", "recorded"), at(incident.recorded_at)),
-        (
-            lang.pick("状态", "state"),
-            incident.state.label(lang).to_string(),
-        ),
+        (lang.pick("状态", "state"), incident.state.label(lang).to_string()),
         (lang.pick("版本", "version"), incident.version.to_string()),
     ];
     for (label, value) in pairs {
         println!("  {} {}", fit(label, 10), value);
     }
     if let Some(vendor) = &incident.escalated_to {
-        println!(
-            "  {} {}",
-            fit(lang.pick("已上报厂商", "vendor"), 10),
-            v(vendor)
-        );
+        println!("  {} {}", fit(lang.pick("已上报厂商", "vendor"), 10), v(vendor));
     }
     if incident.problem {
-        println!(
-            "  {}",
-            lang.pick(
-                "已转为问题，待月度评审",
-                "turned into a problem for the monthly review"
-            )
-        );
+        println!("  {}", lang.pick("已转为问题，待月度评审", "turned into a problem for the monthly review"));
     }
     if !incident.description.is_empty() {
-        println!(
-            "  {} {}",
-            fit(lang.pick("描述", "description"), 10),
-            v(&incident.description)
-        );
+        println!("  {} {}", fit(lang.pick("描述", "description"), 10), v(&incident.description));
     }
     println!("{}", lang.pick("时限：", "Clocks:"));
     for clock in &clocks {
         let due = clock.due_at.map_or_else(|| "-".to_string(), at);
-        let remaining = clock
-            .remaining
-            .map_or_else(|| "-".to_string(), |r| duration(r, lang));
+        let remaining = clock.remaining.map_or_else(|| "-".to_string(), |r| duration(r, lang));
         let mut line = format!(
             "  {} {} {} {} {} {} {}",
             clock_symbol(clock.state),
@@ -632,8 +507,7 @@ impl<'a> IncidentJson<'a> {
                         recorded_at: e.recorded_at,
                         actor: &e.actor,
                         kind: &e.kind,
-                        payload: serde_json::from_str(&e.payload)
-                            .unwrap_or(serde_json::Value::Null),
+                        payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
                     })
                     .collect()
             }),

@@ -98,11 +98,7 @@ fn describe_failure(error: &anyhow::Error, lang: Lang) -> (u8, String) {
         return (2, errors.to_string());
     }
     if let Some(failure) = error.downcast_ref::<Failure>() {
-        let code = if matches!(failure, Failure::Usage(_)) {
-            2
-        } else {
-            1
-        };
+        let code = if matches!(failure, Failure::Usage(_)) { 2 } else { 1 };
         return (code, failure.to_string());
     }
     if let Some(store) = error.downcast_ref::<StoreError>() {
@@ -112,18 +108,12 @@ fn describe_failure(error: &anyhow::Error, lang: Lang) -> (u8, String) {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
-    let paths = Paths {
-        site: cli.site,
-        store: cli.store,
-        lang: cli.lang,
-    };
+    let paths = Paths { site: cli.site, store: cli.store, lang: cli.lang };
     match cli.command {
-        None => Err(Failure::Usage(
-            NOT_BUILT
-                .get(paths.lang.unwrap_or_else(Lang::from_locale))
-                .to_string(),
-        )
-        .into()),
+        None => {
+            Err(Failure::Usage(NOT_BUILT.get(paths.lang.unwrap_or_else(Lang::from_locale)).to_string())
+                .into())
+        }
         Some(Command::Init { dir }) => site::init(&paths, dir),
         Some(Command::Config { command }) => site::config(&paths, command),
         Some(Command::Incident { command }) => incident::run(&paths, command),
@@ -154,11 +144,7 @@ fn configured_path(
     home_fallback: &str,
     tail: &str,
 ) -> PathBuf {
-    let from_env = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
+    let from_env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
     flag.clone().or_else(|| from_env(env)).unwrap_or_else(|| {
         from_env(xdg_var)
             .or_else(|| from_env("HOME").map(|home| home.join(home_fallback)))
@@ -169,37 +155,18 @@ fn configured_path(
 
 impl Paths {
     fn site_dir(&self) -> PathBuf {
-        configured_path(
-            &self.site,
-            "DUTY_SITE",
-            "XDG_CONFIG_HOME",
-            ".config",
-            "duty/site",
-        )
+        configured_path(&self.site, "DUTY_SITE", "XDG_CONFIG_HOME", ".config", "duty/site")
     }
 
     fn store_path(&self) -> PathBuf {
-        configured_path(
-            &self.store,
-            "DUTY_STORE",
-            "XDG_DATA_HOME",
-            ".local/share",
-            "duty/duty.db",
-        )
+        configured_path(&self.store, "DUTY_STORE", "XDG_DATA_HOME", ".local/share", "duty/duty.db")
     }
 
     /// Loads the site; the language follows `--lang`, then the site, then the locale.
     fn load(&self) -> anyhow::Result<Session> {
         let site = Site::load(&self.site_dir())?;
-        let lang = self
-            .lang
-            .or(site.language)
-            .unwrap_or_else(Lang::from_locale);
-        Ok(Session {
-            site,
-            lang,
-            store_path: self.store_path(),
-        })
+        let lang = self.lang.or(site.language).unwrap_or_else(Lang::from_locale);
+        Ok(Session { site, lang, store_path: self.store_path() })
     }
 }
 
@@ -213,11 +180,7 @@ pub struct Session {
 impl Session {
     fn open_store(&self) -> anyhow::Result<SqliteStore> {
         SqliteStore::open(&self.store_path).map_err(|e| {
-            anyhow::anyhow!(
-                "{}: {}",
-                self.store_path.display(),
-                crate::i18n::store_error(&e, self.lang)
-            )
+            anyhow::anyhow!("{}: {}", self.store_path.display(), crate::i18n::store_error(&e, self.lang))
         })
     }
 

@@ -26,10 +26,9 @@ pub fn init(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
         Failure::Refused(text)
     })?;
     match lang {
-        Lang::Zh => println!(
-            "已在 {} 写入示例站点；请按实际情况修改，然后运行 duty config check",
-            dir.display()
-        ),
+        Lang::Zh => {
+            println!("已在 {} 写入示例站点；请按实际情况修改，然后运行 duty config check", dir.display())
+        }
         Lang::En => println!(
             "sample site written to {}; edit it for your centre, then run duty config check",
             dir.display()

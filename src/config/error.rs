@@ -15,14 +15,7 @@ pub struct ConfigProblem {
 
 impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file.display(),
-            self.line,
-            self.col,
-            self.message
-        )
+        write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.col, self.message)
     }
 }
 
@@ -54,17 +47,9 @@ pub struct SourceFile {
 impl SourceFile {
     /// Reads a file; a missing or unreadable file is a problem at 1:1.
     pub fn read(path: &Path) -> Result<SourceFile, ConfigProblem> {
-        std::fs::read_to_string(path)
-            .map(|text| SourceFile {
-                path: path.to_path_buf(),
-                text,
-            })
-            .map_err(|e| ConfigProblem {
-                file: path.to_path_buf(),
-                line: 1,
-                col: 1,
-                message: format!("cannot read: {e}"),
-            })
+        std::fs::read_to_string(path).map(|text| SourceFile { path: path.to_path_buf(), text }).map_err(|e| {
+            ConfigProblem { file: path.to_path_buf(), line: 1, col: 1, message: format!("cannot read: {e}") }
+        })
     }
 
     /// Line and column (both 1-based) of a byte offset.
@@ -79,12 +64,7 @@ impl SourceFile {
     /// A problem at the start of `span`.
     pub fn problem(&self, span: Range<usize>, message: impl Into<String>) -> ConfigProblem {
         let (line, col) = self.position(span.start);
-        ConfigProblem {
-            file: self.path.clone(),
-            line,
-            col,
-            message: message.into(),
-        }
+        ConfigProblem { file: self.path.clone(), line, col, message: message.into() }
     }
 
     /// Parses the file as TOML into `T`; a syntax or shape error becomes a problem.
@@ -102,16 +82,10 @@ mod tests {
 
     #[test]
     fn positions_count_characters_not_bytes() {
-        let file = SourceFile {
-            path: "x.toml".into(),
-            text: "a = 1\nname = \"机房\" x\n".into(),
-        };
+        let file = SourceFile { path: "x.toml".into(), text: "a = 1\nname = \"机房\" x\n".into() };
         let offset = file.text.find(" x").unwrap() + 1;
         assert_eq!(file.position(offset), (2, 13));
         assert_eq!(file.position(0), (1, 1));
-        assert_eq!(
-            file.problem(offset..offset + 1, "bad").to_string(),
-            "x.toml:2:13: bad"
-        );
+        assert_eq!(file.problem(offset..offset + 1, "bad").to_string(), "x.toml:2:13: bad");
     }
 }

@@ -96,14 +96,9 @@ fn load_file<T: serde::de::DeserializeOwned>(
     Some((file, parsed))
 }
 
-fn validate_site(
-    file: &SourceFile,
-    raw: raw::SiteFile,
-    problems: &mut Vec<ConfigProblem>,
-) -> Option<Site> {
+fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<ConfigProblem>) -> Option<Site> {
     let before = problems.len();
-    let mut bad =
-        |span: std::ops::Range<usize>, message: String| problems.push(file.problem(span, message));
+    let mut bad = |span: std::ops::Range<usize>, message: String| problems.push(file.problem(span, message));
 
     let name = raw.site.name.get_ref().trim().to_string();
     if name.is_empty() {
@@ -129,20 +124,12 @@ fn validate_site(
             format!("incident_prefix \"{prefix}\" must be 1 to 8 letters or digits"),
         );
     }
-    let language = match raw
-        .site
-        .language
-        .as_ref()
-        .map(|l| (l.get_ref().as_str(), l.span()))
-    {
+    let language = match raw.site.language.as_ref().map(|l| (l.get_ref().as_str(), l.span())) {
         None | Some(("auto", _)) => None,
         Some((text, span)) => match text.parse::<Lang>() {
             Ok(lang) => Some(lang),
             Err(_) => {
-                bad(
-                    span,
-                    format!("unknown language \"{text}\" (expected auto, zh or en)"),
-                );
+                bad(span, format!("unknown language \"{text}\" (expected auto, zh or en)"));
                 None
             }
         },
@@ -152,20 +139,14 @@ fn validate_site(
     if let (Some(s), Some(e)) = (start, end)
         && e < s
     {
-        bad(
-            raw.contract.end.span(),
-            format!("contract end {e} is before its start {s}"),
-        );
+        bad(raw.contract.end.span(), format!("contract end {e} is before its start {s}"));
     }
 
     let mut operators: Vec<Operator> = Vec::new();
     for op in &raw.operators {
         let user = op.user.get_ref().trim();
         if user.is_empty() || user.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            bad(
-                op.user.span(),
-                format!("operator user \"{user}\" must be an OS login without spaces"),
-            );
+            bad(op.user.span(), format!("operator user \"{user}\" must be an OS login without spaces"));
             continue;
         }
         if operators.iter().any(|o| o.id == user) {
@@ -177,26 +158,15 @@ fn validate_site(
             Err(_) => {
                 bad(
                     op.role.span(),
-                    format!(
-                        "unknown role \"{}\" (expected operator or lead)",
-                        op.role.get_ref()
-                    ),
+                    format!("unknown role \"{}\" (expected operator or lead)", op.role.get_ref()),
                 );
                 continue;
             }
         };
-        operators.push(Operator {
-            id: user.to_string(),
-            name: op.name.trim().to_string(),
-            role,
-        });
+        operators.push(Operator { id: user.to_string(), name: op.name.trim().to_string(), role });
     }
     if raw.operators.is_empty() {
-        bad(
-            0..0,
-            "the site lists no operators: add at least one [[operators]] with role = \"lead\""
-                .into(),
-        );
+        bad(0..0, "the site lists no operators: add at least one [[operators]] with role = \"lead\"".into());
     }
     if problems.len() > before {
         return None;
@@ -207,10 +177,7 @@ fn validate_site(
         tz,
         incident_prefix: prefix,
         language,
-        contract: ContractPeriod {
-            start: start?,
-            end: end?,
-        },
+        contract: ContractPeriod { start: start?, end: end? },
         operators,
         policy: SlaPolicy::default(),
         hosts: Vec::new(),
@@ -224,25 +191,16 @@ fn date_of(
 ) -> Option<NaiveDate> {
     let dt = value.get_ref();
     let date = match (dt.date, dt.time, dt.offset) {
-        (Some(d), None, None) => {
-            NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
-        }
+        (Some(d), None, None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()),
         _ => None,
     };
     if date.is_none() {
-        bad(
-            value.span(),
-            format!("{what} must be a date such as 2026-01-01, not \"{dt}\""),
-        );
+        bad(value.span(), format!("{what} must be a date such as 2026-01-01, not \"{dt}\""));
     }
     date
 }
 
-fn sla_policy(
-    file: &SourceFile,
-    raw: raw::SlaFile,
-    problems: &mut Vec<ConfigProblem>,
-) -> SlaPolicy {
+fn sla_policy(file: &SourceFile, raw: raw::SlaFile, problems: &mut Vec<ConfigProblem>) -> SlaPolicy {
     let contract = raw.contract.unwrap_or_default();
     let late_responses_per_breach = count(
         &contract.late_responses_per_breach,
@@ -258,30 +216,21 @@ fn sla_policy(
     );
     // Ten years is more than any clock of the job; anything longer is a typo.
     const LONGEST_MINUTES: i64 = 10 * 366 * 24 * 60;
-    let mut minutes =
-        |value: &Option<Spanned<i64>>, unit_minutes: i64, default: Duration| match value {
-            None => default,
-            Some(v)
-                if *v.get_ref() > 0
-                    && v.get_ref().saturating_mul(unit_minutes) <= LONGEST_MINUTES =>
-            {
-                Duration::minutes(*v.get_ref() * unit_minutes)
-            }
-            Some(v) => {
-                problems.push(file.problem(
-                    v.span(),
-                    format!("{} is not a positive duration", v.get_ref()),
-                ));
-                default
-            }
-        };
+    let mut minutes = |value: &Option<Spanned<i64>>, unit_minutes: i64, default: Duration| match value {
+        None => default,
+        Some(v) if *v.get_ref() > 0 && v.get_ref().saturating_mul(unit_minutes) <= LONGEST_MINUTES => {
+            Duration::minutes(*v.get_ref() * unit_minutes)
+        }
+        Some(v) => {
+            problems.push(file.problem(v.span(), format!("{} is not a positive duration", v.get_ref())));
+            default
+        }
+    };
     let d = SlaPolicy::default();
     let soon = DueSoon::default();
     let ds = raw.due_soon_minutes.unwrap_or_default();
     let optional_rule = |rule: &Option<raw::OptionalRule>, default_minutes: i64| {
-        rule.as_ref()
-            .filter(|r| r.enabled)
-            .map(|r| (r.minutes.clone(), default_minutes))
+        rule.as_ref().filter(|r| r.enabled).map(|r| (r.minutes.clone(), default_minutes))
     };
     let confirm = optional_rule(&raw.confirm, 10);
     let security = optional_rule(&raw.security_report, 5);
@@ -318,28 +267,19 @@ fn count(
         None => default,
         Some(v) if (1..=100).contains(v.get_ref()) => *v.get_ref() as u32,
         Some(v) => {
-            problems.push(file.problem(
-                v.span(),
-                format!("{} must be between 1 and 100", v.get_ref()),
-            ));
+            problems.push(file.problem(v.span(), format!("{} must be between 1 and 100", v.get_ref())));
             default
         }
     }
 }
 
-fn validate_hosts(
-    file: &SourceFile,
-    raw: raw::HostsFile,
-    problems: &mut Vec<ConfigProblem>,
-) -> Vec<Host> {
+fn validate_hosts(file: &SourceFile, raw: raw::HostsFile, problems: &mut Vec<ConfigProblem>) -> Vec<Host> {
     let mut hosts: Vec<Host> = Vec::new();
     for host in raw.hosts {
         let name = host.name.get_ref().trim();
         let valid_name = !name.is_empty()
             && name.len() <= 64
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !valid_name {
             problems.push(file.problem(
                 host.name.span(),
@@ -354,10 +294,9 @@ fn validate_hosts(
         let ip = match host.ip.get_ref().parse::<IpAddr>() {
             Ok(ip) => ip,
             Err(_) => {
-                problems.push(file.problem(
-                    host.ip.span(),
-                    format!("\"{}\" is not an IP address", host.ip.get_ref()),
-                ));
+                problems.push(
+                    file.problem(host.ip.span(), format!("\"{}\" is not an IP address", host.ip.get_ref())),
+                );
                 continue;
             }
         };

@@ -15,20 +15,14 @@ pub fn write_sample(dir: &Path, lead_user: &str, today: chrono::NaiveDate) -> st
     if let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).exists()) {
         return Err(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
-            format!(
-                "{} already exists; refusing to overwrite a site",
-                dir.join(name).display()
-            ),
+            format!("{} already exists; refusing to overwrite a site", dir.join(name).display()),
         ));
     }
     std::fs::create_dir_all(dir)?;
     for (name, text) in files {
         // create_new: never clobber a file that appeared meanwhile.
         use std::io::Write;
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(dir.join(name))?;
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(dir.join(name))?;
         file.write_all(text.as_bytes())?;
     }
     Ok(())

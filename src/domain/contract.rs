@@ -47,8 +47,7 @@ pub fn contract_counter<'a>(
         }
         count += 1;
         let response_late = clocks(incident, policy, now).iter().any(|c| {
-            c.name == ClockName::Response
-                && matches!(c.state, ClockState::MetLate | ClockState::Breached)
+            c.name == ClockName::Response && matches!(c.state, ClockState::MetLate | ClockState::Breached)
         });
         if response_late {
             late += 1;

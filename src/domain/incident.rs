@@ -4,9 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::vocabulary::{
-    CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State,
-};
+use super::vocabulary::{CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State};
 use super::{DomainError, Operator};
 
 /// How far in the future an operator-given time may lie (clock skew between machines).
@@ -95,34 +93,15 @@ pub enum IncidentCommand {
     Open(NewIncident),
     Acknowledge,
     ArriveOnSite,
-    Note {
-        text: String,
-    },
-    Escalate {
-        vendor: String,
-        note: String,
-    },
-    Call {
-        callee: CallTarget,
-        name: String,
-        answered: bool,
-        note: String,
-    },
-    Pause {
-        reason: PauseReason,
-    },
+    Note { text: String },
+    Escalate { vendor: String, note: String },
+    Call { callee: CallTarget, name: String, answered: bool, note: String },
+    Pause { reason: PauseReason },
     Resume,
-    Resolve {
-        cause: String,
-        solution: String,
-    },
+    Resolve { cause: String, solution: String },
     FileReport(FaultReportForm),
-    Close {
-        note: String,
-    },
-    MarkProblem {
-        note: String,
-    },
+    Close { note: String },
+    MarkProblem { note: String },
 }
 
 impl IncidentCommand {
@@ -150,44 +129,18 @@ impl IncidentCommand {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum IncidentEvent {
-    Opened {
-        id: IncidentId,
-        incident: NewIncident,
-    },
-    Acknowledged {
-        owner: String,
-    },
+    Opened { id: IncidentId, incident: NewIncident },
+    Acknowledged { owner: String },
     ArrivedOnSite {},
-    Noted {
-        text: String,
-    },
-    Escalated {
-        vendor: String,
-        note: String,
-    },
-    Called {
-        callee: CallTarget,
-        name: String,
-        answered: bool,
-        note: String,
-    },
-    Paused {
-        reason: PauseReason,
-    },
+    Noted { text: String },
+    Escalated { vendor: String, note: String },
+    Called { callee: CallTarget, name: String, answered: bool, note: String },
+    Paused { reason: PauseReason },
     Resumed {},
-    Resolved {
-        cause: String,
-        solution: String,
-    },
-    ReportFiled {
-        report: FaultReport,
-    },
-    Closed {
-        note: String,
-    },
-    BecameProblem {
-        note: String,
-    },
+    Resolved { cause: String, solution: String },
+    ReportFiled { report: FaultReport },
+    Closed { note: String },
+    BecameProblem { note: String },
 }
 
 impl IncidentEvent {
@@ -220,10 +173,7 @@ impl IncidentEvent {
         let short = kind.strip_prefix("incident.").unwrap_or(kind);
         // One parse of the stored text: the kind is re-encoded as a JSON string and the
         // payload is spliced in as written (a malformed payload fails the parse).
-        let tagged = format!(
-            "{{\"kind\":{},\"payload\":{payload}}}",
-            serde_json::Value::from(short)
-        );
+        let tagged = format!("{{\"kind\":{},\"payload\":{payload}}}", serde_json::Value::from(short));
         serde_json::from_str(&tagged)
     }
 }
@@ -301,10 +251,7 @@ impl Incident {
 
     /// Whether the incident is still being worked on (not yet resolved).
     pub fn is_active(&self) -> bool {
-        matches!(
-            self.state,
-            State::Open | State::Acknowledged | State::OnSite
-        )
+        matches!(self.state, State::Open | State::Acknowledged | State::OnSite)
     }
 }
 
@@ -330,10 +277,7 @@ fn require_text(field: &'static str, text: &str, max: usize) -> Result<(), Domai
 
 fn limit_text(field: &'static str, text: &str) -> Result<(), DomainError> {
     if text.chars().count() > TEXT_MAX {
-        return Err(DomainError::TooLong {
-            field,
-            max: TEXT_MAX,
-        });
+        return Err(DomainError::TooLong { field, max: TEXT_MAX });
     }
     Ok(())
 }
@@ -359,18 +303,11 @@ pub fn decide(
             require_text("title", &new.title, TITLE_MAX)?;
             limit_text("description", &new.description)?;
             not_in_future(new.reported_at, ctx.now)?;
-            let id = new_id
-                .expect("the store allocates an id for a new incident")
-                .clone();
-            return Ok(vec![IncidentEvent::Opened {
-                id,
-                incident: new.clone(),
-            }]);
+            let id = new_id.expect("the store allocates an id for a new incident").clone();
+            return Ok(vec![IncidentEvent::Opened { id, incident: new.clone() }]);
         }
         (Some(incident), IncidentCommand::Open(_)) => {
-            return Err(DomainError::AlreadyExists {
-                id: incident.id.clone(),
-            });
+            return Err(DomainError::AlreadyExists { id: incident.id.clone() });
         }
         (Some(incident), _) => incident,
         (None, _) => return Err(DomainError::NoIncident),
@@ -379,37 +316,22 @@ pub fn decide(
     use IncidentCommand as C;
     use State as S;
     let state = incident.state;
-    let refuse = || DomainError::NotAllowed {
-        command: command.name(),
-        state,
-    };
+    let refuse = || DomainError::NotAllowed { command: command.name(), state };
     if state == S::Closed {
         return Err(refuse());
     }
     // Lifecycle steps keep their order in time; notes, calls and escalations may be
     // dated anywhere after the report.
-    let is_lifecycle_step = !matches!(
-        command,
-        C::Note { .. } | C::Call { .. } | C::Escalate { .. }
-    );
-    let floor = if is_lifecycle_step {
-        incident.milestone_at
-    } else {
-        incident.reported_at
-    };
+    let is_lifecycle_step = !matches!(command, C::Note { .. } | C::Call { .. } | C::Escalate { .. });
+    let floor = if is_lifecycle_step { incident.milestone_at } else { incident.reported_at };
     if ctx.occurred_at < floor {
-        return Err(DomainError::BeforePrevious {
-            at: ctx.occurred_at,
-            previous: floor,
-        });
+        return Err(DomainError::BeforePrevious { at: ctx.occurred_at, previous: floor });
     }
 
     let event = match command {
         C::Open(_) => unreachable!("handled above"),
         C::Acknowledge => match state {
-            S::Open => IncidentEvent::Acknowledged {
-                owner: ctx.actor.id.clone(),
-            },
+            S::Open => IncidentEvent::Acknowledged { owner: ctx.actor.id.clone() },
             _ => {
                 return Err(DomainError::AlreadyAcknowledged {
                     by: incident.owner.clone().unwrap_or_default(),
@@ -431,17 +353,9 @@ pub fn decide(
             if !incident.is_active() {
                 return Err(refuse());
             }
-            IncidentEvent::Escalated {
-                vendor: vendor.clone(),
-                note: note.clone(),
-            }
+            IncidentEvent::Escalated { vendor: vendor.clone(), note: note.clone() }
         }
-        C::Call {
-            callee,
-            name,
-            answered,
-            note,
-        } => {
+        C::Call { callee, name, answered, note } => {
             require_text("name", name, TITLE_MAX)?;
             limit_text("note", note)?;
             IncidentEvent::Called {
@@ -474,10 +388,7 @@ pub fn decide(
             }
             require_text("cause", cause, TEXT_MAX)?;
             require_text("solution", solution, TEXT_MAX)?;
-            IncidentEvent::Resolved {
-                cause: cause.clone(),
-                solution: solution.clone(),
-            }
+            IncidentEvent::Resolved { cause: cause.clone(), solution: solution.clone() }
         }
         C::FileReport(form) => {
             if state != S::Resolved {
@@ -513,9 +424,7 @@ pub fn decide(
                 return Err(refuse());
             }
             if ctx.actor.role != Role::Lead {
-                return Err(DomainError::LeadOnly {
-                    command: command.name(),
-                });
+                return Err(DomainError::LeadOnly { command: command.name() });
             }
             limit_text("note", note)?;
             IncidentEvent::Closed { note: note.clone() }
@@ -612,12 +521,7 @@ pub fn apply(
         }
         IncidentEvent::Noted { text } => inc.last_note = Some(text.clone()),
         IncidentEvent::Escalated { vendor, .. } => inc.escalated_to = Some(vendor.clone()),
-        IncidentEvent::Called {
-            callee,
-            name,
-            answered,
-            ..
-        } => inc.calls.push(Call {
+        IncidentEvent::Called { callee, name, answered, .. } => inc.calls.push(Call {
             callee: *callee,
             name: name.clone(),
             answered: *answered,
@@ -626,11 +530,7 @@ pub fn apply(
         }),
         IncidentEvent::Paused { reason } => {
             close_pause(&mut inc, at);
-            inc.pauses.push(Pause {
-                reason: *reason,
-                from: at,
-                until: None,
-            });
+            inc.pauses.push(Pause { reason: *reason, from: at, until: None });
             inc.milestone_at = inc.milestone_at.max(at);
         }
         IncidentEvent::Resumed {} => {

@@ -38,15 +38,9 @@ pub enum DomainError {
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     TooLong { field: &'static str, max: usize },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
-    BeforePrevious {
-        at: DateTime<Utc>,
-        previous: DateTime<Utc>,
-    },
+    BeforePrevious { at: DateTime<Utc>, previous: DateTime<Utc> },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
-    InFuture {
-        at: DateTime<Utc>,
-        now: DateTime<Utc>,
-    },
+    InFuture { at: DateTime<Utc>, now: DateTime<Utc> },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     AlreadyPaused { reason: PauseReason },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]

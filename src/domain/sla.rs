@@ -145,10 +145,7 @@ impl ClockState {
 
     /// Still counting (or standing still) rather than finished.
     pub fn is_live(self) -> bool {
-        matches!(
-            self,
-            ClockState::Running | ClockState::DueSoon | ClockState::Paused | ClockState::Breached
-        )
+        matches!(self, ClockState::Running | ClockState::DueSoon | ClockState::Paused | ClockState::Breached)
     }
 }
 
@@ -206,11 +203,8 @@ fn evaluate(rule: ClockRule<'_>, now: DateTime<Utc>) -> Clock {
     let end = rule.stop.unwrap_or(now).max(start);
     let paused_total = paused_between(rule.pauses, start, end);
     let due_at = start + rule.limit + paused_total;
-    let paused_now = rule.stop.is_none()
-        && rule
-            .pauses
-            .last()
-            .is_some_and(|p| p.until.is_none() && p.from <= now);
+    let paused_now =
+        rule.stop.is_none() && rule.pauses.last().is_some_and(|p| p.until.is_none() && p.from <= now);
     let (state, remaining) = match rule.stop {
         Some(stop) if stop <= due_at => (ClockState::Met, due_at - stop),
         Some(stop) => (ClockState::MetLate, due_at - stop),
@@ -236,11 +230,7 @@ fn evaluate(rule: ClockRule<'_>, now: DateTime<Utc>) -> Clock {
         remaining: Some(remaining),
         stopped_at: rule.stop,
         paused_total,
-        paused_reason: if paused_now {
-            rule.pauses.last().map(|p| p.reason)
-        } else {
-            None
-        },
+        paused_reason: if paused_now { rule.pauses.last().map(|p| p.reason) } else { None },
     }
 }
 
@@ -264,9 +254,7 @@ pub fn clocks(incident: &Incident, policy: &SlaPolicy, now: DateTime<Utc>) -> Ve
         let reported = incident
             .calls
             .iter()
-            .filter(|c| {
-                c.answered && matches!(c.callee, CallTarget::SecurityGroup | CallTarget::Leadership)
-            })
+            .filter(|c| c.answered && matches!(c.callee, CallTarget::SecurityGroup | CallTarget::Leadership))
             .map(|c| c.at)
             .min();
         rules.push(ClockRule {
@@ -318,10 +306,8 @@ pub fn clocks(incident: &Incident, policy: &SlaPolicy, now: DateTime<Utc>) -> Ve
 /// The clock that matters most now: a breached live clock first, then the live one due
 /// soonest. None when every clock has stopped.
 pub fn most_urgent(clocks: &[Clock]) -> Option<&Clock> {
-    clocks.iter().filter(|c| c.state.is_live()).min_by_key(|c| {
-        (
-            c.state != ClockState::Breached,
-            c.remaining.unwrap_or(Duration::MAX),
-        )
-    })
+    clocks
+        .iter()
+        .filter(|c| c.state.is_live())
+        .min_by_key(|c| (c.state != ClockState::Breached, c.remaining.unwrap_or(Duration::MAX)))
 }

@@ -159,10 +159,7 @@ mod tests {
         assert_eq!("特别严重".parse::<Severity>(), Ok(Severity::Critical));
         assert_eq!("II".parse::<Severity>(), Ok(Severity::Serious));
         assert_eq!("Ordinary".parse::<Severity>(), Ok(Severity::Ordinary));
-        assert_eq!(
-            "网络设备".parse::<FaultArea>(),
-            Ok(FaultArea::NetworkDevice)
-        );
+        assert_eq!("网络设备".parse::<FaultArea>(), Ok(FaultArea::NetworkDevice));
     }
 
     #[test]
@@ -176,10 +173,7 @@ mod tests {
 
     #[test]
     fn serde_uses_the_key() {
-        assert_eq!(
-            serde_json::to_string(&State::OnSite).unwrap(),
-            "\"on_site\""
-        );
+        assert_eq!(serde_json::to_string(&State::OnSite).unwrap(), "\"on_site\"");
         let back: State = serde_json::from_str("\"on_site\"").unwrap();
         assert_eq!(back, State::OnSite);
     }

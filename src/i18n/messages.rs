@@ -7,9 +7,7 @@ use crate::domain::DomainError;
 
 /// Formats an instant for people: local time of the site, to the second.
 pub fn local_time(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
-    at.with_timezone(&tz)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 /// A signed duration as `1h05m`, `12m30s` / `1小时05分`, `12分30秒`; negative with a minus.
@@ -67,18 +65,10 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
     let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     match (error, lang) {
         (E::NotAllowed { command, state }, Lang::Zh) => {
-            format!(
-                "不能{}处于“{}”状态的事件",
-                command_label(command, lang),
-                state.label(lang)
-            )
+            format!("不能{}处于“{}”状态的事件", command_label(command, lang), state.label(lang))
         }
         (E::NotAllowed { command, state }, Lang::En) => {
-            format!(
-                "cannot {} an incident that is {}",
-                command_label(command, lang),
-                state.label(lang)
-            )
+            format!("cannot {} an incident that is {}", command_label(command, lang), state.label(lang))
         }
         (E::AlreadyAcknowledged { by, at }, Lang::Zh) => {
             format!("该事件已由 {by} 于 {} 响应", utc(at))
@@ -90,10 +80,7 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
             format!("只有负责人可以{}事件", command_label(command, lang))
         }
         (E::LeadOnly { command }, Lang::En) => {
-            format!(
-                "only a lead may {} an incident",
-                command_label(command, lang)
-            )
+            format!("only a lead may {} an incident", command_label(command, lang))
         }
         (E::Empty { field }, Lang::Zh) => format!("{}不能为空", field_label(field, lang)),
         (E::Empty { field }, Lang::En) => format!("{} must not be empty", field_label(field, lang)),
@@ -101,20 +88,13 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
             format!("{}过长（最多 {max} 个字符）", field_label(field, lang))
         }
         (E::TooLong { field, max }, Lang::En) => {
-            format!(
-                "{} is too long (at most {max} characters)",
-                field_label(field, lang)
-            )
+            format!("{} is too long (at most {max} characters)", field_label(field, lang))
         }
         (E::BeforePrevious { at, previous }, Lang::Zh) => {
             format!("时间 {} 早于该事件上一步的时间 {}", utc(at), utc(previous))
         }
         (E::BeforePrevious { at, previous }, Lang::En) => {
-            format!(
-                "time {} is before the incident's previous step at {}",
-                utc(at),
-                utc(previous)
-            )
+            format!("time {} is before the incident's previous step at {}", utc(at), utc(previous))
         }
         (E::InFuture { at, now }, Lang::Zh) => {
             format!("时间 {} 晚于当前时间 {}", utc(at), utc(now))
@@ -126,10 +106,7 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
             format!("解决时限已因“{}”暂停", reason.label(lang))
         }
         (E::AlreadyPaused { reason }, Lang::En) => {
-            format!(
-                "the resolution clock is already paused ({})",
-                reason.label(lang)
-            )
+            format!("the resolution clock is already paused ({})", reason.label(lang))
         }
         (E::NotPaused, Lang::Zh) => "解决时限没有暂停".to_string(),
         (E::NotPaused, Lang::En) => "the resolution clock is not paused".to_string(),
@@ -182,29 +159,11 @@ pub fn store_error(error: &crate::store::StoreError, lang: Lang) -> String {
     let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     match (error, lang) {
         (E::Refused(e), _) => domain_error(e, lang),
-        (
-            E::Stale {
-                id,
-                expected,
-                current,
-                by,
-                at,
-            },
-            Lang::Zh,
-        ) => format!(
+        (E::Stale { id, expected, current, by, at }, Lang::Zh) => format!(
             "事件 {id} 已被 {by} 于 {} 修改（你看到的是第 {expected} 版，现在是第 {current} 版）；请刷新后再操作",
             utc(at)
         ),
-        (
-            E::Stale {
-                id,
-                expected,
-                current,
-                by,
-                at,
-            },
-            Lang::En,
-        ) => format!(
+        (E::Stale { id, expected, current, by, at }, Lang::En) => format!(
             "incident {id} was changed by {by} at {} (you saw version {expected}, it is now {current}); look again before acting",
             utc(at)
         ),
@@ -238,12 +197,8 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
 /// One line saying what an incident event carried.
 pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> String {
     use crate::domain::IncidentEvent as E;
-    let yes_no = |b: bool| {
-        lang.pick(
-            if b { "接通" } else { "未接通" },
-            if b { "answered" } else { "no answer" },
-        )
-    };
+    let yes_no =
+        |b: bool| lang.pick(if b { "接通" } else { "未接通" }, if b { "answered" } else { "no answer" });
     match event {
         E::Opened { incident, .. } => format!(
             "{} [{} / {} / {}] {}",
@@ -257,17 +212,8 @@ pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> Strin
         E::ArrivedOnSite {} | E::Resumed {} => String::new(),
         E::Noted { text } => text.clone(),
         E::Escalated { vendor, note } => format!("{vendor} {note}"),
-        E::Called {
-            callee,
-            name,
-            answered,
-            note,
-        } => {
-            format!(
-                "{} {name} ({}) {note}",
-                callee.label(lang),
-                yes_no(*answered)
-            )
+        E::Called { callee, name, answered, note } => {
+            format!("{} {name} ({}) {note}", callee.label(lang), yes_no(*answered))
         }
         E::Paused { reason } => reason.label(lang).to_string(),
         E::Resolved { cause, solution } => {
@@ -277,11 +223,9 @@ pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> Strin
                 lang.pick("解决方案", "solution")
             )
         }
-        E::ReportFiled { report } => format!(
-            "{}: {}",
-            lang.pick("故障描述", "description"),
-            report.description
-        ),
+        E::ReportFiled { report } => {
+            format!("{}: {}", lang.pick("故障描述", "description"), report.description)
+        }
         E::Closed { note } | E::BecameProblem { note } => note.clone(),
     }
 }
@@ -293,13 +237,8 @@ pub fn contract_summary(c: &crate::domain::contract::ContractCounter, lang: Lang
         (true, Lang::Zh) => "；再超时一次即构成违约",
         (true, Lang::En) => "; one more late response is a breach",
     };
-    let (start, end, late, breaches, penalty) = (
-        c.period_start,
-        c.period_end,
-        c.late_responses,
-        c.breaches,
-        c.penalty_percent,
-    );
+    let (start, end, late, breaches, penalty) =
+        (c.period_start, c.period_end, c.late_responses, c.breaches, c.penalty_percent);
     match lang {
         Lang::Zh => format!(
             "合同期 {start} 至 {end}：响应超时 {late} 次，违约 {breaches} 次（扣款 {penalty}%）{warning}"
@@ -312,8 +251,7 @@ pub fn contract_summary(c: &crate::domain::contract::ContractCounter, lang: Lang
 
 /// What `duty config check` says of a good site.
 pub fn site_ok(site: &crate::config::Site, lang: Lang) -> String {
-    let (name, tz, operators, hosts) =
-        (&site.name, site.tz, site.operators.len(), site.hosts.len());
+    let (name, tz, operators, hosts) = (&site.name, site.tz, site.operators.len(), site.hosts.len());
     match lang {
         Lang::Zh => format!("站点配置正确：{name}（{tz}），{operators} 名值班人员，{hosts} 台设备"),
         Lang::En => format!("site OK: {name} ({tz}), {operators} operators, {hosts} hosts"),

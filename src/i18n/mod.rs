@@ -29,11 +29,7 @@ impl Lang {
             .filter_map(get)
             .find(|value| !value.is_empty())
             .unwrap_or_default();
-        if locale.to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
+        if locale.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
     }
 
     /// Picks the text for this language.
@@ -63,25 +59,11 @@ mod tests {
     #[test]
     fn locale_order_and_zh_detection() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.to_string())
-            }
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
         };
-        assert_eq!(
-            Lang::from_locale_vars(env(&[("LANG", "zh_CN.UTF-8")])),
-            Lang::Zh
-        );
-        assert_eq!(
-            Lang::from_locale_vars(env(&[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "C")])),
-            Lang::En
-        );
-        assert_eq!(
-            Lang::from_locale_vars(env(&[("LC_ALL", ""), ("LANG", "zh_TW")])),
-            Lang::Zh
-        );
+        assert_eq!(Lang::from_locale_vars(env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert_eq!(Lang::from_locale_vars(env(&[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "C")])), Lang::En);
+        assert_eq!(Lang::from_locale_vars(env(&[("LC_ALL", ""), ("LANG", "zh_TW")])), Lang::Zh);
         assert_eq!(Lang::from_locale_vars(env(&[])), Lang::En);
     }
 }

@@ -2,9 +2,7 @@
 
 use super::Lang;
 use crate::domain::sla::{ClockName, ClockState};
-use crate::domain::{
-    CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State,
-};
+use crate::domain::{CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State};
 
 /// A value that has a label for the user.
 pub trait Label {

@@ -61,10 +61,7 @@ pub struct ChainWalker {
 
 impl Default for ChainWalker {
     fn default() -> Self {
-        ChainWalker {
-            expected_seq: 1,
-            prev_hash: GENESIS.to_string(),
-        }
+        ChainWalker { expected_seq: 1, prev_hash: GENESIS.to_string() }
     }
 }
 
@@ -74,22 +71,14 @@ impl ChainWalker {
         if event.seq != self.expected_seq {
             return Err(BadLink {
                 seq: self.expected_seq,
-                problem: Break::Missing {
-                    expected: self.expected_seq,
-                },
+                problem: Break::Missing { expected: self.expected_seq },
             });
         }
         if event.prev_hash != self.prev_hash {
-            return Err(BadLink {
-                seq: event.seq,
-                problem: Break::PrevMismatch,
-            });
+            return Err(BadLink { seq: event.seq, problem: Break::PrevMismatch });
         }
         if event_hash(&event.prev_hash, event) != event.hash {
-            return Err(BadLink {
-                seq: event.seq,
-                problem: Break::HashMismatch,
-            });
+            return Err(BadLink { seq: event.seq, problem: Break::HashMismatch });
         }
         self.expected_seq += 1;
         self.prev_hash = event.hash.clone();
@@ -102,15 +91,9 @@ impl ChainWalker {
         match head {
             Some((seq, hash)) if seq != last || hash != self.prev_hash => {
                 let first_missing = if seq > last { last + 1 } else { seq };
-                Err(BadLink {
-                    seq: first_missing,
-                    problem: Break::HeadMismatch { head_seq: seq },
-                })
+                Err(BadLink { seq: first_missing, problem: Break::HeadMismatch { head_seq: seq } })
             }
-            None if last > 0 => Err(BadLink {
-                seq: last,
-                problem: Break::HeadMismatch { head_seq: 0 },
-            }),
+            None if last > 0 => Err(BadLink { seq: last, problem: Break::HeadMismatch { head_seq: 0 } }),
             _ => Ok((last, self.prev_hash)),
         }
     }

@@ -83,13 +83,7 @@ pub enum StoreError {
     #[error(
         "incident {id} changed since version {expected}: now version {current}, last changed by {by} at {at}"
     )]
-    Stale {
-        id: IncidentId,
-        expected: u64,
-        current: u64,
-        by: String,
-        at: DateTime<Utc>,
-    },
+    Stale { id: IncidentId, expected: u64, current: u64, by: String, at: DateTime<Utc> },
     #[error("no incident {0}")]
     NotFound(IncidentId),
     #[error("store: {what}: {source}")]
@@ -106,10 +100,7 @@ impl StoreError {
     where
         E: std::error::Error + Send + Sync + 'static,
     {
-        move |source| StoreError::Backend {
-            what,
-            source: Box::new(source),
-        }
+        move |source| StoreError::Backend { what, source: Box::new(source) }
     }
 }
 

@@ -11,19 +11,10 @@ pub fn is_incident_event(event: &StoredEvent) -> bool {
 }
 
 /// Applies a stored incident event to the incident it concerns.
-pub fn apply_stored(
-    incident: Option<Incident>,
-    event: &StoredEvent,
-) -> Result<Incident, DomainError> {
-    let decoded = IncidentEvent::from_stored(&event.kind, &event.payload).map_err(|_| {
-        DomainError::CorruptLog {
-            kind: "undecodable incident event",
-        }
-    })?;
-    let meta = EventMeta {
-        actor: &event.actor,
-        occurred_at: event.occurred_at,
-        recorded_at: event.recorded_at,
-    };
+pub fn apply_stored(incident: Option<Incident>, event: &StoredEvent) -> Result<Incident, DomainError> {
+    let decoded = IncidentEvent::from_stored(&event.kind, &event.payload)
+        .map_err(|_| DomainError::CorruptLog { kind: "undecodable incident event" })?;
+    let meta =
+        EventMeta { actor: &event.actor, occurred_at: event.occurred_at, recorded_at: event.recorded_at };
     apply(incident, &decoded, &meta)
 }

@@ -99,14 +99,10 @@ impl SqliteStore {
     /// Opens (creating if needed) the store file and brings its schema up to date.
     pub fn open(path: &Path) -> SqlResult<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(StoreError::backend("creating the store directory"))?;
+            std::fs::create_dir_all(dir).map_err(StoreError::backend("creating the store directory"))?;
         }
         let conn = sql("opening the store", Connection::open(path))?;
-        sql(
-            "setting the busy timeout",
-            conn.busy_timeout(Duration::from_secs(30)),
-        )?;
+        sql("setting the busy timeout", conn.busy_timeout(Duration::from_secs(30)))?;
         sql(
             "setting store pragmas",
             conn.execute_batch(
@@ -121,17 +117,17 @@ impl SqliteStore {
     fn migrate(&mut self) -> SqlResult<()> {
         let tx = sql(
             "starting the migration",
-            self.conn
-                .transaction_with_behavior(TransactionBehavior::Immediate),
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate),
         )?;
-        let version: i64 = sql(
-            "reading the schema version",
-            tx.query_row("PRAGMA user_version", [], |r| r.get(0)),
-        )?;
+        let version: i64 =
+            sql("reading the schema version", tx.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::Backend {
                 what: "opening the store",
-                source: format!("the store has schema version {version}, newer than this duty ({SCHEMA_VERSION})").into(),
+                source: format!(
+                    "the store has schema version {version}, newer than this duty ({SCHEMA_VERSION})"
+                )
+                .into(),
             });
         }
         if version < 1 {
@@ -152,10 +148,7 @@ impl SqliteStore {
     fn load_incident(tx: &Connection, id: &IncidentId) -> SqlResult<Option<Incident>> {
         let body: Option<String> = sql(
             "reading an incident",
-            tx.query_row("SELECT body FROM incidents WHERE id = ?1", [&id.0], |r| {
-                r.get(0)
-            })
-            .optional(),
+            tx.query_row("SELECT body FROM incidents WHERE id = ?1", [&id.0], |r| r.get(0)).optional(),
         )?;
         body.map(|b| decode_incident(&b)).transpose()
     }
@@ -192,7 +185,9 @@ impl SqliteStore {
         sql(
             "appending an event",
             tx.execute(
-                &format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                &format!(
+                    "INSERT INTO events ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                ),
                 params![
                     event.seq as i64,
                     canonical(event.occurred_at),
@@ -219,8 +214,7 @@ impl SqliteStore {
     }
 
     fn save_incident(tx: &Connection, incident: &Incident, last_seq: u64) -> SqlResult<()> {
-        let body =
-            serde_json::to_string(incident).map_err(StoreError::backend("encoding an incident"))?;
+        let body = serde_json::to_string(incident).map_err(StoreError::backend("encoding an incident"))?;
         sql(
             "writing the incident projection",
             tx.execute(
@@ -244,16 +238,10 @@ impl SqliteStore {
         Ok(())
     }
 
-    fn query_events(
-        &self,
-        filter: &str,
-        param: &[&dyn rusqlite::ToSql],
-    ) -> SqlResult<Vec<StoredEvent>> {
+    fn query_events(&self, filter: &str, param: &[&dyn rusqlite::ToSql]) -> SqlResult<Vec<StoredEvent>> {
         let mut stmt = sql(
             "reading events",
-            self.conn.prepare(&format!(
-                "SELECT {EVENT_COLUMNS} FROM events {filter} ORDER BY seq"
-            )),
+            self.conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events {filter} ORDER BY seq")),
         )?;
         let rows = sql("reading events", stmt.query_map(param, read_event))?;
         sql("reading events", rows.collect())
@@ -262,19 +250,16 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn execute(&mut self, request: IncidentRequest<'_>) -> SqlResult<Committed> {
-        let tx = sql(
-            "starting a command",
-            self.conn
-                .transaction_with_behavior(TransactionBehavior::Immediate),
-        )?;
+        let tx =
+            sql("starting a command", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
         let (current, new_id, subject) = match &request.target {
             Target::New { prefix, day_key } => {
                 let id = Self::next_id(&tx, prefix, day_key)?;
                 (None, Some(id.clone()), id)
             }
             Target::Existing(id) => {
-                let incident = Self::load_incident(&tx, id)?
-                    .ok_or_else(|| StoreError::NotFound(id.clone()))?;
+                let incident =
+                    Self::load_incident(&tx, id)?.ok_or_else(|| StoreError::NotFound(id.clone()))?;
                 if let Some(expected) = request.expected_version
                     && expected != incident.version
                 {
@@ -320,10 +305,7 @@ impl Store for SqliteStore {
         let last_seq = written.last().map_or(0, |e| e.seq);
         Self::save_incident(&tx, &incident, last_seq)?;
         sql("committing a command", tx.commit())?;
-        Ok(Committed {
-            incident,
-            events: written,
-        })
+        Ok(Committed { incident, events: written })
     }
 
     fn incident(&self, id: &IncidentId) -> SqlResult<Option<Incident>> {
@@ -337,13 +319,8 @@ impl Store for SqliteStore {
             "SELECT body FROM incidents WHERE state <> 'closed' ORDER BY id"
         };
         let mut stmt = sql("reading incidents", self.conn.prepare(query))?;
-        let bodies = sql(
-            "reading incidents",
-            stmt.query_map([], |r| r.get::<_, String>(0)),
-        )?;
-        bodies
-            .map(|body| decode_incident(&sql("reading incidents", body)?))
-            .collect()
+        let bodies = sql("reading incidents", stmt.query_map([], |r| r.get::<_, String>(0)))?;
+        bodies.map(|body| decode_incident(&sql("reading incidents", body)?)).collect()
     }
 
     fn timeline(&self, subject: &str) -> SqlResult<Vec<StoredEvent>> {
@@ -363,15 +340,10 @@ impl Store for SqliteStore {
 
     fn verify(&self) -> SqlResult<VerifyReport> {
         // A read transaction gives one consistent snapshot even while others append.
-        let tx = sql(
-            "starting the verification",
-            self.conn.unchecked_transaction(),
-        )?;
+        let tx = sql("starting the verification", self.conn.unchecked_transaction())?;
         let head = Self::head_of(&tx)?;
-        let mut stmt = sql(
-            "reading events",
-            tx.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")),
-        )?;
+        let mut stmt =
+            sql("reading events", tx.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")))?;
         let mut rows = sql("reading events", stmt.query([]))?;
         let mut walker = ChainWalker::default();
         let mut count = 0;
@@ -391,38 +363,20 @@ impl Store for SqliteStore {
                 }
             };
             if let Err(bad) = walker.feed(&event) {
-                return Ok(VerifyReport {
-                    events: count,
-                    head_hash: String::new(),
-                    first_bad: Some(bad),
-                });
+                return Ok(VerifyReport { events: count, head_hash: String::new(), first_bad: Some(bad) });
             }
             count += 1;
         }
         Ok(match walker.finish(head) {
-            Ok((_, hash)) => VerifyReport {
-                events: count,
-                head_hash: hash,
-                first_bad: None,
-            },
-            Err(bad) => VerifyReport {
-                events: count,
-                head_hash: String::new(),
-                first_bad: Some(bad),
-            },
+            Ok((_, hash)) => VerifyReport { events: count, head_hash: hash, first_bad: None },
+            Err(bad) => VerifyReport { events: count, head_hash: String::new(), first_bad: Some(bad) },
         })
     }
 
     fn rebuild(&mut self) -> SqlResult<u64> {
-        let tx = sql(
-            "starting the rebuild",
-            self.conn
-                .transaction_with_behavior(TransactionBehavior::Immediate),
-        )?;
-        sql(
-            "clearing projections",
-            tx.execute("DELETE FROM incidents", []),
-        )?;
+        let tx =
+            sql("starting the rebuild", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+        sql("clearing projections", tx.execute("DELETE FROM incidents", []))?;
         let mut folded: std::collections::BTreeMap<String, (Incident, u64)> = Default::default();
         let mut count = 0;
         {

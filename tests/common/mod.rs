@@ -61,11 +61,7 @@ impl Fixture {
     /// Runs and expects success; returns stdout.
     pub fn ok(&self, who: &str, args: &[&str]) -> String {
         let out = self.run(who, args);
-        assert!(
-            out.status.success(),
-            "duty {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "duty {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -107,15 +103,11 @@ pub fn dump(store: &Path) -> String {
     let conn = rusqlite::Connection::open(store).unwrap();
     let mut out = String::new();
     for table in ["events", "incidents", "chain_head"] {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
-            .unwrap();
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).unwrap();
         let columns = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();
         while let Some(row) = rows.next().unwrap() {
-            let cells: Vec<String> = (0..columns)
-                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
-                .collect();
+            let cells: Vec<String> = (0..columns).map(|i| format!("{:?}", row.get_ref(i).unwrap())).collect();
             out.push_str(&format!("{table}: {}\n", cells.join(" | ")));
         }
     }
