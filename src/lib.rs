@@ -6,8 +6,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod store;
 pub mod text;
 pub mod time;
+pub mod tui;

@@ -2,6 +2,7 @@
 //! scripting and tests. Exit codes: 0 done, 1 refused by a rule, 2 bad usage or config.
 
 mod audit;
+mod console;
 mod incident;
 mod site;
 
@@ -12,7 +13,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{ConfigErrors, Site};
 use crate::domain::Operator;
-use crate::i18n::{Lang, Text};
+use crate::i18n::Lang;
 use crate::store::{SqliteStore, StoreError};
 
 /// Duty Console (值班控制台): incidents and their SLA clocks, inspections, SSH triage and
@@ -29,12 +30,24 @@ pub struct Cli {
     /// Language of messages: zh or en [default: the site's, else the locale's]
     #[arg(long, global = true)]
     lang: Option<Lang>,
+    /// Keymap: a built-in name (default, vim) or a file [default: $XDG_CONFIG_HOME/duty/keymap.toml over default]
+    #[arg(long, global = true)]
+    keymap: Option<String>,
+    /// Theme: a built-in name (dark, light, high-contrast, mono) or a file [default: $XDG_CONFIG_HOME/duty/theme.toml over dark]
+    #[arg(long, global = true)]
+    theme: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// The console on a built-in demo centre, in a fresh temporary store
+    Demo {
+        /// Keep the demo site and store in this folder instead of a temporary one
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Write a commented sample site (the centre's machines, the contract's rules)
     Init {
         /// Where to write it [default: the site folder]
@@ -108,12 +121,11 @@ fn describe_failure(error: &anyhow::Error, lang: Lang) -> (u8, String) {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
-    let paths = Paths { site: cli.site, store: cli.store, lang: cli.lang };
+    let paths =
+        Paths { site: cli.site, store: cli.store, lang: cli.lang, keymap: cli.keymap, theme: cli.theme };
     match cli.command {
-        None => {
-            Err(Failure::Usage(NOT_BUILT.get(paths.lang.unwrap_or_else(Lang::from_locale)).to_string())
-                .into())
-        }
+        None => console::run_console(&paths),
+        Some(Command::Demo { dir }) => console::run_demo(&paths, dir),
         Some(Command::Init { dir }) => site::init(&paths, dir),
         Some(Command::Config { command }) => site::config(&paths, command),
         Some(Command::Incident { command }) => incident::run(&paths, command),
@@ -123,16 +135,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-const NOT_BUILT: Text = Text::new(
-    "全屏控制台尚未完成；请使用子命令（duty --help）",
-    "the full-screen console is not built yet; use the subcommands (duty --help)",
-);
-
 /// Where the site and store are, before anything is loaded.
 pub struct Paths {
     site: Option<PathBuf>,
     store: Option<PathBuf>,
     lang: Option<Lang>,
+    keymap: Option<String>,
+    theme: Option<String>,
 }
 
 /// A path from the flag, else the environment variable, else under the XDG base
@@ -156,6 +165,11 @@ fn configured_path(
 impl Paths {
     fn site_dir(&self) -> PathBuf {
         configured_path(&self.site, "DUTY_SITE", "XDG_CONFIG_HOME", ".config", "duty/site")
+    }
+
+    /// Where the user's keymap.toml and theme.toml live.
+    fn user_config_dir(&self) -> PathBuf {
+        configured_path(&None, "DUTY_CONFIG_DIR", "XDG_CONFIG_HOME", ".config", "duty")
     }
 
     fn store_path(&self) -> PathBuf {

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod vocabulary;
+pub mod alarm;
 pub mod contract;
 pub mod incident;
 pub mod sla;
@@ -53,4 +54,8 @@ pub enum DomainError {
     NoIncident,
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     CorruptLog { kind: &'static str },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    NothingToAcknowledge,
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    MuteOutOfRange { max: i64 },
 }

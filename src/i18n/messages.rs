@@ -120,6 +120,10 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::CorruptLog { kind }, Lang::En) => {
             format!("corrupt event log: {kind} where it cannot be")
         }
+        (E::NothingToAcknowledge, Lang::Zh) => "没有需要确认的告警".to_string(),
+        (E::NothingToAcknowledge, Lang::En) => "no alarm to acknowledge".to_string(),
+        (E::MuteOutOfRange { max }, Lang::Zh) => format!("静音时间须为 1 至 {max} 分钟"),
+        (E::MuteOutOfRange { max }, Lang::En) => format!("mute for 1 to {max} minutes"),
     }
 }
 
@@ -189,6 +193,8 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "incident.report_filed" => ("故障报告", "fault report filed"),
         "incident.closed" => ("关闭", "closed"),
         "incident.became_problem" => ("转为问题", "became a problem"),
+        "alarm.acknowledged" => ("确认告警", "alarm acknowledged"),
+        "alarm.muted" => ("告警静音", "alarms muted"),
         other => (other, other),
     };
     lang.pick(zh, en)

@@ -5,6 +5,7 @@
 
 mod messages;
 mod terms;
+pub mod ui;
 
 pub use messages::*;
 pub use terms::*;

@@ -11,6 +11,7 @@ pub mod sqlite;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::alarm::{AlarmCommand, AlarmLedger};
 use crate::domain::{DomainError, Incident, IncidentCommand, IncidentId, Operator};
 
 pub use chain::{BadLink, Break};
@@ -59,6 +60,18 @@ pub struct IncidentRequest<'a> {
     /// The version the operator saw; a different current version refuses the command.
     pub expected_version: Option<u64>,
 }
+
+/// An alarm acknowledgement or mute, with who and when.
+#[derive(Clone, Debug)]
+pub struct AlarmRequest<'a> {
+    pub command: AlarmCommand,
+    pub actor: &'a Operator,
+    pub origin: String,
+    pub now: DateTime<Utc>,
+}
+
+/// The subject of console-level events (alarms, mutes).
+pub const CONSOLE_SUBJECT: &str = "console";
 
 /// What a committed command produced.
 #[derive(Clone, Debug)]
@@ -120,6 +133,10 @@ pub trait Store {
     fn head(&self) -> Result<u64, StoreError>;
     /// Walks the whole chain.
     fn verify(&self) -> Result<VerifyReport, StoreError>;
+    /// Records an alarm acknowledgement or a mute.
+    fn record_alarm(&mut self, request: AlarmRequest<'_>) -> Result<StoredEvent, StoreError>;
+    /// Which alarms were acknowledged, and the latest mute.
+    fn alarm_ledger(&self) -> Result<AlarmLedger, StoreError>;
     /// Throws the projections away and folds them again from the events.
     fn rebuild(&mut self) -> Result<u64, StoreError>;
 }

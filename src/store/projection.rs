@@ -1,5 +1,6 @@
 //! From stored events to projection state: the fold shared by live commands and rebuild.
 
+use crate::domain::alarm::AlarmEvent;
 use crate::domain::incident::{EventMeta, apply};
 use crate::domain::{DomainError, Incident, IncidentEvent};
 
@@ -17,4 +18,14 @@ pub fn apply_stored(incident: Option<Incident>, event: &StoredEvent) -> Result<I
     let meta =
         EventMeta { actor: &event.actor, occurred_at: event.occurred_at, recorded_at: event.recorded_at };
     apply(incident, &decoded, &meta)
+}
+
+/// The alarm event a stored event carries, if it is one.
+pub fn alarm_event(event: &StoredEvent) -> Result<Option<AlarmEvent>, DomainError> {
+    if !event.kind.starts_with("alarm.") {
+        return Ok(None);
+    }
+    AlarmEvent::from_stored(&event.kind, &event.payload)
+        .map(Some)
+        .map_err(|_| DomainError::CorruptLog { kind: "undecodable alarm event" })
 }

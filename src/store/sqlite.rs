@@ -9,13 +9,17 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
 use super::chain::{ChainWalker, GENESIS, event_hash};
-use super::projection::{apply_stored, is_incident_event};
-use super::{Committed, IncidentRequest, Store, StoreError, StoredEvent, Target, VerifyReport};
+use super::projection::{alarm_event, apply_stored, is_incident_event};
+use super::{
+    AlarmRequest, CONSOLE_SUBJECT, Committed, IncidentRequest, Store, StoreError, StoredEvent, Target,
+    VerifyReport,
+};
+use crate::domain::alarm::{AlarmEvent, AlarmKey, AlarmLedger, decide_alarm};
 use crate::domain::incident::decide;
 use crate::domain::{Incident, IncidentId};
 use crate::time::{canonical, parse_canonical};
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// Version 1 of the schema; the SQL is kept portable to PostgreSQL.
 const SCHEMA_V1: &str = "
@@ -53,6 +57,24 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+";
+
+/// Version 2: alarm acknowledgements and the mute, projected from `alarm.*` events.
+const SCHEMA_V2: &str = "
+CREATE TABLE alarm_acks (
+    incident TEXT NOT NULL,
+    clock    TEXT NOT NULL,
+    level    TEXT NOT NULL,
+    actor    TEXT NOT NULL,
+    seq      INTEGER NOT NULL,
+    PRIMARY KEY (incident, clock, level)
+);
+CREATE TABLE alarm_mute (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    until TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    seq   INTEGER NOT NULL
+);
 ";
 
 /// The SQLite store.
@@ -132,6 +154,9 @@ impl SqliteStore {
         }
         if version < 1 {
             sql("creating the schema", tx.execute_batch(SCHEMA_V1))?;
+        }
+        if version < 2 {
+            sql("adding the alarm tables", tx.execute_batch(SCHEMA_V2))?;
         }
         sql(
             "writing the schema version",
@@ -235,6 +260,41 @@ impl SqliteStore {
                 ],
             ),
         )?;
+        Ok(())
+    }
+
+    fn save_alarm(tx: &Connection, event: &AlarmEvent, stored: &StoredEvent) -> SqlResult<()> {
+        match event {
+            AlarmEvent::Acknowledged { alarms } => {
+                for alarm in alarms {
+                    let level = serde_json::to_value(alarm.level).expect("levels serialise");
+                    sql(
+                        "recording an alarm acknowledgement",
+                        tx.execute(
+                            "INSERT INTO alarm_acks (incident, clock, level, actor, seq) VALUES (?1, ?2, ?3, ?4, ?5)
+                             ON CONFLICT (incident, clock, level) DO NOTHING",
+                            params![
+                                alarm.incident.0,
+                                alarm.clock.key(),
+                                level.as_str().unwrap_or_default(),
+                                stored.actor,
+                                stored.seq as i64
+                            ],
+                        ),
+                    )?;
+                }
+            }
+            AlarmEvent::Muted { until, .. } => {
+                sql(
+                    "recording a mute",
+                    tx.execute(
+                        "INSERT INTO alarm_mute (id, until, actor, seq) VALUES (1, ?1, ?2, ?3)
+                         ON CONFLICT (id) DO UPDATE SET until = excluded.until, actor = excluded.actor, seq = excluded.seq",
+                        params![canonical(*until), stored.actor, stored.seq as i64],
+                    ),
+                )?;
+            }
+        }
         Ok(())
     }
 
@@ -373,10 +433,66 @@ impl Store for SqliteStore {
         })
     }
 
+    fn record_alarm(&mut self, request: AlarmRequest<'_>) -> SqlResult<StoredEvent> {
+        let event = decide_alarm(&request.command, request.actor, request.now)?;
+        let tx =
+            sql("starting a command", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+        let stored = Self::append(
+            &tx,
+            StoredEvent {
+                seq: 0,
+                occurred_at: request.now,
+                recorded_at: request.now,
+                actor: request.actor.id.clone(),
+                origin: request.origin,
+                kind: event.kind().to_string(),
+                subject: CONSOLE_SUBJECT.to_string(),
+                payload: event.payload_json(),
+                prev_hash: String::new(),
+                hash: String::new(),
+            },
+        )?;
+        Self::save_alarm(&tx, &event, &stored)?;
+        sql("committing a command", tx.commit())?;
+        Ok(stored)
+    }
+
+    fn alarm_ledger(&self) -> SqlResult<AlarmLedger> {
+        let mut ledger = AlarmLedger::default();
+        let mut stmt =
+            sql("reading alarms", self.conn.prepare("SELECT incident, clock, level FROM alarm_acks"))?;
+        let rows = sql(
+            "reading alarms",
+            stmt.query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            }),
+        )?;
+        for row in rows {
+            let (incident, clock, level) = sql("reading alarms", row)?;
+            let decoded = serde_json::from_value(serde_json::json!({
+                "incident": incident, "clock": clock, "level": level
+            }));
+            let key: AlarmKey = decoded.map_err(StoreError::backend("decoding an alarm"))?;
+            ledger.acknowledged.insert(key);
+        }
+        ledger.muted_until = sql(
+            "reading the mute",
+            self.conn
+                .query_row("SELECT until, actor FROM alarm_mute WHERE id = 1", [], |r| {
+                    Ok((read_time(r, 0)?, r.get::<_, String>(1)?))
+                })
+                .optional(),
+        )?;
+        Ok(ledger)
+    }
+
     fn rebuild(&mut self) -> SqlResult<u64> {
         let tx =
             sql("starting the rebuild", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
-        sql("clearing projections", tx.execute("DELETE FROM incidents", []))?;
+        sql(
+            "clearing projections",
+            tx.execute_batch("DELETE FROM incidents; DELETE FROM alarm_acks; DELETE FROM alarm_mute;"),
+        )?;
         let mut folded: std::collections::BTreeMap<String, (Incident, u64)> = Default::default();
         let mut count = 0;
         {
@@ -388,6 +504,10 @@ impl Store for SqliteStore {
             while let Some(row) = sql("reading events", rows.next())? {
                 let event = sql("reading events", read_event(row))?;
                 count += 1;
+                if let Some(alarm) = alarm_event(&event)? {
+                    Self::save_alarm(&tx, &alarm, &event)?;
+                    continue;
+                }
                 if !is_incident_event(&event) {
                     continue;
                 }

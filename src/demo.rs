@@ -1,0 +1,212 @@
+//! `duty demo`: a realistic centre in a fresh folder — the machines of the inspection
+//! sheets, three operators, and incidents at every stage of their clocks — so the
+//! console shows the product at once.
+
+use std::path::Path;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::config::{SITE_FILE, SLA_FILE, Site, sample};
+use crate::domain::incident::{FaultReportForm, NewIncident};
+use crate::domain::{
+    CallTarget, EventClass, FaultArea, IncidentCommand as C, IncidentId, Operator, PauseReason, Severity,
+    Source,
+};
+use crate::store::{IncidentRequest, SqliteStore, Store, Target};
+
+/// Writes the demo site into `dir` (with `lead` as its lead) and fills `store`.
+pub fn prepare(dir: &Path, store_path: &Path, lead: &str, now: DateTime<Utc>) -> anyhow::Result<Site> {
+    let site_dir = dir.join("site");
+    let today = now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    sample::write_sample(&site_dir, lead, today)?;
+    let site_toml = site_dir.join(SITE_FILE);
+    let mut text = std::fs::read_to_string(&site_toml)?;
+    text = text.replace(&format!("name = \"{lead}\""), &format!("name = \"{lead}（值班负责人）\""));
+    text.push_str(
+        "\n[[operators]]\nuser = \"zhangsan\"\nname = \"张三\"\nrole = \"operator\"\n\n[[operators]]\nuser = \"lisi\"\nname = \"李四\"\nrole = \"operator\"\n",
+    );
+    std::fs::write(&site_toml, text)?;
+    // The demo shows the optional security rule at work.
+    let sla = site_dir.join(SLA_FILE);
+    let rules = std::fs::read_to_string(&sla)?;
+    let rules = rules.replacen("[security_report]\nenabled = false", "[security_report]\nenabled = true", 1);
+    std::fs::write(&sla, rules)?;
+    let site = Site::load(&site_dir)?;
+    let mut store = SqliteStore::open(store_path)?;
+    seed(&mut store, &site, now)?;
+    Ok(site)
+}
+
+struct Seeder<'a> {
+    store: &'a mut SqliteStore,
+    site: &'a Site,
+    now: DateTime<Utc>,
+}
+
+fn op(id: &str) -> Operator {
+    Operator { id: id.to_string(), name: id.to_string(), role: crate::domain::Role::Lead }
+}
+
+impl Seeder<'_> {
+    fn open(
+        &mut self,
+        title: &str,
+        severity: Severity,
+        area: FaultArea,
+        host: &str,
+        ago_min: i64,
+    ) -> anyhow::Result<IncidentId> {
+        self.open_full(title, severity, EventClass::Fault, area, host, ago_min, false)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn open_full(
+        &mut self,
+        title: &str,
+        severity: Severity,
+        class: EventClass,
+        area: FaultArea,
+        host: &str,
+        ago_min: i64,
+        onsite: bool,
+    ) -> anyhow::Result<IncidentId> {
+        let reported_at = self.now - Duration::minutes(ago_min);
+        let new = NewIncident {
+            title: title.to_string(),
+            description: String::new(),
+            severity,
+            class,
+            area,
+            hosts: vec![host.to_string()],
+            source: Source::Operator,
+            reported_at,
+            onsite_required: onsite,
+        };
+        let day_key = reported_at.with_timezone(&self.site.tz).format("%Y%m%d").to_string();
+        let target = Target::New { prefix: self.site.incident_prefix.clone(), day_key };
+        Ok(self.run(target, C::Open(new), "zhangsan", ago_min)?)
+    }
+
+    fn step(&mut self, id: &IncidentId, command: C, who: &str, ago_min: i64) -> anyhow::Result<()> {
+        self.run(Target::Existing(id.clone()), command, who, ago_min)?;
+        Ok(())
+    }
+
+    fn run(&mut self, target: Target, command: C, who: &str, ago_min: i64) -> anyhow::Result<IncidentId> {
+        let actor = op(who);
+        let request = IncidentRequest {
+            target,
+            command,
+            actor: &actor,
+            origin: "demo".to_string(),
+            occurred_at: self.now - Duration::minutes(ago_min),
+            now: self.now,
+            expected_version: None,
+        };
+        Ok(self.store.execute(request)?.incident.id)
+    }
+}
+
+fn resolve(cause: &str, solution: &str) -> C {
+    C::Resolve { cause: cause.to_string(), solution: solution.to_string() }
+}
+
+fn report(description: &str, measures: &str) -> C {
+    C::FileReport(FaultReportForm {
+        description: description.to_string(),
+        cause: None,
+        process: "现场检查、定位、处理并验证".to_string(),
+        solution: None,
+        measures: measures.to_string(),
+        area: None,
+    })
+}
+
+fn seed(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let mut s = Seeder { store, site, now };
+    use FaultArea as A;
+    use Severity as S;
+
+    // Closed two days ago: the whole life, met on every clock.
+    let id =
+        s.open("应用服务器中间件日志报错", S::Ordinary, A::OtherApplication, "app-server", 2 * 24 * 60)?;
+    s.step(&id, C::Acknowledge, "lisi", 2 * 24 * 60 - 12)?;
+    s.step(&id, resolve("连接池耗尽", "调整连接池上限并重启中间件"), "lisi", 2 * 24 * 60 - 150)?;
+    s.step(&id, report("中间件日志大量连接超时", "连接池使用率纳入监控"), "lisi", 2 * 24 * 60 - 400)?;
+    s.step(&id, C::Close { note: "复核通过".into() }, "zhangsan", 2 * 24 * 60 - 600)?;
+
+    // Late response last week: counts against the contract.
+    let id = s.open(
+        "信用外网采集节点数据未更新",
+        S::Ordinary,
+        A::OtherApplication,
+        "credit-collect",
+        5 * 24 * 60,
+    )?;
+    s.step(&id, C::Acknowledge, "lisi", 5 * 24 * 60 - 41)?;
+    s.step(&id, resolve("采集任务调度异常", "重新下发采集任务"), "lisi", 5 * 24 * 60 - 120)?;
+    s.step(&id, report("采集节点 40 分钟无数据", "调度失败告警"), "lisi", 5 * 24 * 60 - 300)?;
+
+    // Resolved yesterday: the fault report clock is running.
+    let id = s.open("存储设备硬盘告警", S::Serious, A::System, "storage", 20 * 60)?;
+    s.step(&id, C::Acknowledge, "zhangsan", 20 * 60 - 8)?;
+    s.step(
+        &id,
+        C::Escalate { vendor: "存储厂商".into(), note: "已报修，等待更换硬盘".into() },
+        "zhangsan",
+        20 * 60 - 30,
+    )?;
+    s.step(&id, resolve("2 号盘故障", "更换硬盘，阵列重建完成"), "zhangsan", 120)?;
+
+    // Waiting on the vendor: the resolution clock stands still.
+    let id = s.open("业务管理服务器备份作业失败", S::Ordinary, A::System, "business-mgmt", 5 * 60)?;
+    s.step(&id, C::Acknowledge, "lisi", 5 * 60 - 6)?;
+    s.step(&id, C::Note { text: "备份日志显示磁带库无响应".into() }, "lisi", 5 * 60 - 20)?;
+    s.step(&id, C::Pause { reason: PauseReason::Vendor }, "lisi", 120)?;
+
+    // Critical, engineer on site, resolution running.
+    let id = s.open_full(
+        "中心数据库服务器宕机",
+        S::Critical,
+        EventClass::Fault,
+        A::Database,
+        "central-db",
+        230,
+        true,
+    )?;
+    s.step(&id, C::Acknowledge, "zhangsan", 222)?;
+    s.step(
+        &id,
+        C::Call {
+            callee: CallTarget::Leadership,
+            name: "王主任".into(),
+            answered: true,
+            note: "已电话报告".into(),
+        },
+        "zhangsan",
+        215,
+    )?;
+    s.step(&id, C::ArriveOnSite, "zhangsan", 150)?;
+
+    // Resolution due soon.
+    let id = s.open("采集数据库表空间使用率 95%", S::Serious, A::Database, "collect-db", 11 * 60 + 20)?;
+    s.step(&id, C::Acknowledge, "lisi", 11 * 60 + 5)?;
+
+    // Response due soon.
+    s.open("数据交换节点显示红色（前置机 FTE ping 不通）", S::Serious, A::NetworkDevice, "frontend-1", 24)?;
+
+    // Response breached.
+    s.open("信用外网网站访问缓慢", S::Ordinary, A::OtherApplication, "credit-web", 45)?;
+
+    // A security incident: the 5-minute report rule is on in the demo.
+    s.open_full(
+        "信用外网遭受端口扫描",
+        S::Serious,
+        EventClass::Attack,
+        A::NetworkDevice,
+        "credit-web",
+        3,
+        false,
+    )?;
+    Ok(())
+}

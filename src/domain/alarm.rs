@@ -1,0 +1,115 @@
+//! Alarms: a clock entering "due soon" or "breached" raises an alarm that rings and
+//! stays on every console until someone acknowledges it. Muting is for a chosen time
+//! only. Both are operator actions, so both are events.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::incident::{Incident, IncidentId};
+use super::sla::{Clock, ClockName, ClockState};
+use super::{DomainError, Operator};
+
+/// Longest mute an operator may set, in minutes.
+pub const MUTE_MAX_MINUTES: i64 = 240;
+
+/// How loud an alarm is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlarmLevel {
+    DueSoon,
+    Breached,
+}
+
+/// One alarm: a clock of an incident at a level. Acknowledging it silences exactly that.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AlarmKey {
+    pub incident: IncidentId,
+    pub clock: ClockName,
+    pub level: AlarmLevel,
+}
+
+/// What the log says about alarms: which were acknowledged, and any mute.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AlarmLedger {
+    pub acknowledged: std::collections::HashSet<AlarmKey>,
+    pub muted_until: Option<(DateTime<Utc>, String)>,
+}
+
+impl AlarmLedger {
+    /// Whether alarms are muted at `now`, and by whom.
+    pub fn muted_at(&self, now: DateTime<Utc>) -> Option<(&DateTime<Utc>, &str)> {
+        self.muted_until.as_ref().filter(|(until, _)| *until > now).map(|(until, by)| (until, by.as_str()))
+    }
+}
+
+/// The alarm a clock raises now, if any.
+pub fn alarm_of(incident: &Incident, clock: &Clock) -> Option<AlarmKey> {
+    let level = match clock.state {
+        ClockState::DueSoon => AlarmLevel::DueSoon,
+        ClockState::Breached => AlarmLevel::Breached,
+        _ => return None,
+    };
+    Some(AlarmKey { incident: incident.id.clone(), clock: clock.name, level })
+}
+
+/// Console-level operator actions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum AlarmEvent {
+    Acknowledged { alarms: Vec<AlarmKey> },
+    Muted { minutes: i64, until: DateTime<Utc> },
+}
+
+impl AlarmEvent {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AlarmEvent::Acknowledged { .. } => "alarm.acknowledged",
+            AlarmEvent::Muted { .. } => "alarm.muted",
+        }
+    }
+
+    pub fn payload_json(&self) -> String {
+        serde_json::to_value(self).expect("alarm events serialise")["payload"].to_string()
+    }
+
+    pub fn from_stored(kind: &str, payload: &str) -> Result<Self, serde_json::Error> {
+        let short = kind.strip_prefix("alarm.").unwrap_or(kind);
+        serde_json::from_str(&format!(
+            "{{\"kind\":{},\"payload\":{payload}}}",
+            serde_json::Value::from(short)
+        ))
+    }
+}
+
+/// An alarm command, before it is decided.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AlarmCommand {
+    Acknowledge(Vec<AlarmKey>),
+    Mute { minutes: i64 },
+}
+
+/// Decides an alarm command.
+pub fn decide_alarm(
+    command: &AlarmCommand,
+    _actor: &Operator,
+    now: DateTime<Utc>,
+) -> Result<AlarmEvent, DomainError> {
+    match command {
+        AlarmCommand::Acknowledge(alarms) if alarms.is_empty() => Err(DomainError::NothingToAcknowledge),
+        AlarmCommand::Acknowledge(alarms) => Ok(AlarmEvent::Acknowledged { alarms: alarms.clone() }),
+        AlarmCommand::Mute { minutes } if !(1..=MUTE_MAX_MINUTES).contains(minutes) => {
+            Err(DomainError::MuteOutOfRange { max: MUTE_MAX_MINUTES })
+        }
+        AlarmCommand::Mute { minutes } => {
+            Ok(AlarmEvent::Muted { minutes: *minutes, until: now + Duration::minutes(*minutes) })
+        }
+    }
+}
+
+/// Folds an alarm event into the ledger.
+pub fn apply_alarm(ledger: &mut AlarmLedger, event: &AlarmEvent, actor: &str) {
+    match event {
+        AlarmEvent::Acknowledged { alarms } => ledger.acknowledged.extend(alarms.iter().cloned()),
+        AlarmEvent::Muted { until, .. } => ledger.muted_until = Some((*until, actor.to_string())),
+    }
+}

@@ -1,0 +1,116 @@
+//! Labels of the full-screen console.
+
+use super::Text;
+
+pub const TAB_OVERVIEW: Text = Text::new("总览", "Overview");
+pub const TAB_INCIDENTS: Text = Text::new("事件", "Incidents");
+pub const TAB_INSPECTIONS: Text = Text::new("巡检", "Inspections");
+pub const TAB_ACTIONS: Text = Text::new("操作", "Actions");
+pub const TAB_DUTY_LOG: Text = Text::new("值班", "Duty log");
+
+pub const COL_ID: Text = Text::new("编号", "ID");
+pub const COL_SEVERITY: Text = Text::new("级别", "Severity");
+pub const COL_STATE: Text = Text::new("状态", "State");
+pub const COL_OWNER: Text = Text::new("负责人", "Owner");
+pub const COL_HOST: Text = Text::new("设备", "Host");
+pub const COL_NEXT_CLOCK: Text = Text::new("下一时限", "Next clock");
+pub const COL_TITLE: Text = Text::new("标题", "Title");
+pub const COL_CLOCK: Text = Text::new("时限", "Clock");
+pub const COL_DUE: Text = Text::new("到期时间", "Due");
+pub const COL_LEFT: Text = Text::new("剩余", "Left");
+pub const COL_TIME: Text = Text::new("时间", "Time");
+pub const COL_WHO: Text = Text::new("操作人", "Who");
+pub const COL_WHAT: Text = Text::new("内容", "What");
+
+pub const NO_INCIDENTS: Text = Text::new("没有事件", "No incidents");
+pub const NO_MATCH: Text = Text::new("没有符合筛选条件的事件", "No incident matches the filter");
+pub const CLOCKS: Text = Text::new("时限", "Clocks");
+pub const TIMELINE: Text = Text::new("经过", "Timeline");
+pub const QUEUE: Text = Text::new("事件队列", "Incident queue");
+pub const MOST_URGENT: Text = Text::new("最紧急", "Most urgent");
+pub const FILTER: Text = Text::new("筛选", "Filter");
+pub const FILTER_HINT: Text = Text::new(
+    "文字，或 state:open sev:critical host:名称 owner:用户",
+    "text, or state:open sev:critical host:NAME owner:USER",
+);
+pub const HELP_TITLE: Text = Text::new("帮助：按键（来自当前键位表）", "Help: keys (from the active keymap)");
+pub const HELP_FORMS: Text = Text::new(
+    "表单：Tab/Shift-Tab 切换字段，←/→ 或空格 选择，Enter 下一字段，Ctrl-S 提交，Esc 或 Ctrl-C 取消（不写入）",
+    "Forms: Tab/Shift-Tab move between fields, ←/→ or Space choose, Enter next field, Ctrl-S submit, Esc or Ctrl-C cancel (nothing written)",
+);
+pub const HELP_COMMANDS: Text = Text::new(
+    "命令行：:q 退出  :open 编号  :lang zh|en  :theme 名称  :mute 分钟  :help",
+    "Command line: :q quit  :open ID  :lang zh|en  :theme NAME  :mute MINUTES  :help",
+);
+pub const NOT_BUILT_INSPECTIONS: Text = Text::new(
+    "巡检清单尚未完成（数据交换每日两次检查、日常与每周巡检表）。此处不显示任何“正常”结果。",
+    "Inspection checklists are not built yet (twice-daily data-exchange check, daily and weekly sheets). Nothing here is shown as \"normal\".",
+);
+pub const NOT_BUILT_ACTIONS: Text = Text::new(
+    "前置机 SSH 排查操作尚未完成。",
+    "SSH triage actions on the front-end machines are not built yet.",
+);
+pub const NOT_BUILT_DUTY_LOG: Text =
+    Text::new("值班记录与交接班尚未完成。", "The duty log and shift handover are not built yet.");
+pub const LIVE_STATUS_NOT_BUILT: Text = Text::new(
+    "设备实时状态（探测、Alertmanager、Zabbix）尚未完成：未探测的设备不显示为“正常”。",
+    "Live machine status (probes, Alertmanager, Zabbix) is not built yet: no machine is shown as normal without a check.",
+);
+
+pub const STATUS_OPERATOR: Text = Text::new("值班", "op");
+pub const STATUS_READ_ONLY: Text = Text::new("只读", "read-only");
+pub const STATUS_SHIFT: Text = Text::new("班次：未配置", "shift: not set");
+pub const STATUS_ENGINE: Text = Text::new("引擎：未实现", "engine: not built");
+pub const STATUS_ALARMS: Text = Text::new("告警", "alarms");
+pub const STATUS_MUTED: Text = Text::new("静音至", "muted until");
+
+pub const READ_ONLY: Text = Text::new(
+    "你不在本站点值班人员名单中：只能查看，不能修改",
+    "you are not on the site's operator list: you may read but not write",
+);
+pub const SELECT_FIRST: Text = Text::new("请先选择一个事件", "select an incident first");
+pub const ALARMS_ACKED: Text = Text::new("已确认告警", "alarms acknowledged");
+pub const NO_ALARMS: Text = Text::new("没有未确认的告警", "no alarm to acknowledge");
+pub const UNKNOWN_COMMAND: Text = Text::new("未知命令", "unknown command");
+pub const BANNER_MORE: Text = Text::new("另有", "more");
+pub const BANNER_ACK: Text = Text::new("确认", "acknowledge");
+
+pub const FORM_SUBMIT: Text = Text::new("[ 提交 ]", "[ Submit ]");
+pub const FORM_REQUIRED: Text = Text::new("必填", "required");
+pub const FORM_BAD_TIME: Text = Text::new("时间格式为 HH:MM", "time is HH:MM");
+pub const FORM_BAD_NUMBER: Text = Text::new("请输入数字", "enter a number");
+pub const FORM_UNKNOWN_HOST: Text = Text::new("未知设备", "unknown host");
+
+pub const FORM_NEW: Text = Text::new("录入事件", "New incident");
+pub const FORM_NOTE: Text = Text::new("添加备注", "Add a note");
+pub const FORM_ESCALATE: Text = Text::new("上报厂商", "Escalate to a vendor");
+pub const FORM_CALL: Text = Text::new("登记通话", "Record a call");
+pub const FORM_PAUSE: Text = Text::new("暂停解决计时", "Pause the resolution clock");
+pub const FORM_RESOLVE: Text = Text::new("解决事件", "Resolve");
+pub const FORM_REPORT: Text = Text::new("故障报告单", "Fault report");
+pub const FORM_CLOSE: Text = Text::new("复核并关闭", "Review and close");
+pub const FORM_PROBLEM: Text = Text::new("转为问题", "Turn into a problem");
+pub const FORM_MUTE: Text = Text::new("告警静音", "Mute alarms");
+
+pub const F_TITLE: Text = Text::new("标题", "Title");
+pub const F_SEVERITY: Text = Text::new("级别", "Severity");
+pub const F_CLASS: Text = Text::new("类别", "Class");
+pub const F_AREA: Text = Text::new("故障所属", "Fault area");
+pub const F_HOSTS: Text = Text::new("设备（逗号分隔）", "Hosts (comma separated)");
+pub const F_REPORTED_AT: Text = Text::new("报告时间 HH:MM（空=现在）", "Reported at HH:MM (empty = now)");
+pub const F_ONSITE: Text = Text::new("需要到场", "On site needed");
+pub const F_DESCRIPTION: Text = Text::new("描述", "Description");
+pub const F_NOTE: Text = Text::new("备注", "Note");
+pub const F_VENDOR: Text = Text::new("厂商", "Vendor");
+pub const F_CALLEE: Text = Text::new("对象", "Called");
+pub const F_NAME: Text = Text::new("姓名", "Name");
+pub const F_ANSWERED: Text = Text::new("已接通", "Answered");
+pub const F_REASON: Text = Text::new("原因", "Reason");
+pub const F_CAUSE: Text = Text::new("故障原因", "Cause");
+pub const F_SOLUTION: Text = Text::new("解决方案", "Solution");
+pub const F_REPORT_DESCRIPTION: Text = Text::new("故障描述", "Description of the fault");
+pub const F_PROCESS: Text = Text::new("处理过程", "Process");
+pub const F_MEASURES: Text = Text::new("预防措施", "Preventive measures");
+pub const F_MINUTES: Text = Text::new("分钟", "Minutes");
+pub const YES: Text = Text::new("是", "yes");
+pub const NO: Text = Text::new("否", "no");

@@ -1,0 +1,69 @@
+//! The one list of things a key can do. Keymaps name these; the footer, help screen and
+//! prompts are generated from the live keymap and these descriptions.
+
+use crate::i18n::{Lang, Text};
+
+macro_rules! actions {
+    ($($variant:ident => $key:literal, $zh:literal, $en:literal;)+) => {
+        /// Something the operator can ask for with a key.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action { $($variant,)+ }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)+];
+
+            /// The name used in keymap files (`run = "acknowledge"`).
+            pub fn key(self) -> &'static str {
+                match self { $(Action::$variant => $key,)+ }
+            }
+
+            /// What it does, for the help screen and footer.
+            pub fn describe(self, lang: Lang) -> &'static str {
+                match self { $(Action::$variant => Text::new($zh, $en).get(lang),)+ }
+            }
+
+            /// The action with this keymap name.
+            pub fn from_key(name: &str) -> Option<Action> {
+                match name { $($key => Some(Action::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit", "退出", "quit";
+    Help => "help", "帮助", "help";
+    CommandLine => "command_line", "命令行", "command line";
+    Filter => "filter", "筛选", "filter";
+    NextTab => "next_tab", "下一页签", "next tab";
+    PrevTab => "prev_tab", "上一页签", "previous tab";
+    TabOverview => "tab_overview", "总览", "overview";
+    TabIncidents => "tab_incidents", "事件", "incidents";
+    TabInspections => "tab_inspections", "巡检", "inspections";
+    TabActions => "tab_actions", "操作", "actions";
+    TabDutyLog => "tab_duty_log", "值班", "duty log";
+    Up => "up", "上移", "up";
+    Down => "down", "下移", "down";
+    PageUp => "page_up", "上翻页", "page up";
+    PageDown => "page_down", "下翻页", "page down";
+    Top => "top", "到顶", "top";
+    Bottom => "bottom", "到底", "bottom";
+    Open => "open", "查看详情", "open";
+    Back => "back", "返回", "back";
+    NewIncident => "new_incident", "录入事件", "new incident";
+    Acknowledge => "acknowledge", "响应（接手）", "acknowledge (take it)";
+    OnSite => "on_site", "登记到场", "on site";
+    Note => "note", "备注", "note";
+    Escalate => "escalate", "上报厂商", "escalate to vendor";
+    Call => "call", "登记通话", "record a call";
+    Pause => "pause", "暂停解决计时", "pause clock";
+    Resume => "resume", "恢复解决计时", "resume clock";
+    Resolve => "resolve", "解决", "resolve";
+    Report => "report", "故障报告", "fault report";
+    Close => "close", "关闭（负责人）", "close (lead)";
+    Problem => "problem", "转为问题", "turn into problem";
+    AckAlarm => "ack_alarm", "确认告警", "acknowledge alarm";
+    Mute => "mute", "静音", "mute";
+    ClearFilter => "clear_filter", "清除筛选", "clear filter";
+    Noop => "noop", "（解除绑定）", "(unbind)";
+}

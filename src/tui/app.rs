@@ -1,0 +1,568 @@
+//! The console's state and key handling. Pure: a key changes the state and may ask for
+//! effects (run a command, ring the bell, reload); the console loop performs them and
+//! reports back. Screens draw from `&App` only.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use super::action::Action;
+use super::form::{Form, FormOutcome};
+use super::forms;
+use super::keymap::{Key, Keymap, Lookup, Section};
+use super::snapshot::{Row, Snapshot};
+use super::theme::Theme;
+use crate::config::Site;
+use crate::domain::alarm::{AlarmCommand, AlarmKey};
+use crate::domain::{IncidentCommand, IncidentId, Operator, State};
+use crate::i18n::{Label, Lang, ui};
+use crate::store::Target;
+
+/// The tabs of the console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Overview,
+    Incidents,
+    Inspections,
+    Actions,
+    DutyLog,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [Tab::Overview, Tab::Incidents, Tab::Inspections, Tab::Actions, Tab::DutyLog];
+
+    pub fn title(self, lang: Lang) -> &'static str {
+        match self {
+            Tab::Overview => ui::TAB_OVERVIEW.get(lang),
+            Tab::Incidents => ui::TAB_INCIDENTS.get(lang),
+            Tab::Inspections => ui::TAB_INSPECTIONS.get(lang),
+            Tab::Actions => ui::TAB_ACTIONS.get(lang),
+            Tab::DutyLog => ui::TAB_DUTY_LOG.get(lang),
+        }
+    }
+}
+
+/// What the console loop must do for the app.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    Execute { target: Target, command: IncidentCommand, expected_version: Option<u64> },
+    Alarm(AlarmCommand),
+    Reload,
+    Bell,
+}
+
+/// The result of an effect, reported back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Done(String),
+    /// Refused or failed; `stale` when the incident changed under the operator.
+    Failed {
+        message: String,
+        stale: bool,
+    },
+}
+
+/// A line at the bottom that goes away after a while.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+    pub until: DateTime<Utc>,
+}
+
+pub enum Mode {
+    Normal,
+    Help { scroll: u16 },
+    Filter(TextArea<'static>),
+    Command(TextArea<'static>),
+    Form(Box<Form>),
+}
+
+/// Who is at the console and how it looks: fixed for a session (language and theme
+/// may be switched from the command line).
+pub struct Context {
+    pub site: Site,
+    pub lang: Lang,
+    pub operator: Option<Operator>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub store_label: String,
+    /// How often an unacknowledged alarm rings again.
+    pub bell_repeat: Duration,
+}
+
+pub struct App {
+    pub ctx: Context,
+    pub now: DateTime<Utc>,
+    pub data: Snapshot,
+    pub tab: Tab,
+    pub mode: Mode,
+    /// The filter as typed; applied to the queue.
+    pub filter: String,
+    /// Indices into `data.rows` that pass the filter, in queue order.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub selected: usize,
+    /// The incident open in detail.
+    pub detail: Option<IncidentId>,
+    pub timeline_scroll: u16,
+    pub message: Option<Message>,
+    pub pending: Vec<Key>,
+    pub effects: Vec<Effect>,
+    pub quit: bool,
+    /// Alarms the bell already rang for; a new one rings at once.
+    rung: HashSet<AlarmKey>,
+    last_bell: Option<DateTime<Utc>>,
+    /// Set when the screen must be drawn again.
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new(ctx: Context, data: Snapshot, now: DateTime<Utc>) -> App {
+        let mut app = App {
+            ctx,
+            now,
+            data,
+            tab: Tab::Incidents,
+            mode: Mode::Normal,
+            filter: String::new(),
+            visible: Vec::new(),
+            selected: 0,
+            detail: None,
+            timeline_scroll: 0,
+            message: None,
+            pending: Vec::new(),
+            effects: Vec::new(),
+            quit: false,
+            rung: HashSet::new(),
+            last_bell: None,
+            dirty: true,
+        };
+        app.refresh_visible(None);
+        app
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.ctx.lang
+    }
+
+    /// Takes a new snapshot, keeping the selection on the same incident.
+    pub fn replace_data(&mut self, data: Snapshot) {
+        let keep = self.selected_row().map(|r| r.incident.id.clone());
+        self.data = data;
+        self.refresh_visible(keep.as_ref());
+        self.dirty = true;
+    }
+
+    /// The clock moved on: expire the message, ring for alarms.
+    pub fn tick(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+        if self.message.as_ref().is_some_and(|m| m.until <= now) {
+            self.message = None;
+        }
+        self.ring_for_alarms();
+        self.dirty = true;
+    }
+
+    fn ring_for_alarms(&mut self) {
+        let alarms = self.data.open_alarms(&self.ctx.site, self.now);
+        if alarms.is_empty() || self.data.ledger.muted_at(self.now).is_some() {
+            return;
+        }
+        let new_alarm = alarms.iter().any(|(key, _)| !self.rung.contains(key));
+        let repeat_due = self.last_bell.is_none_or(|at| self.now - at >= self.ctx.bell_repeat);
+        if new_alarm || repeat_due {
+            self.rung.extend(alarms.into_iter().map(|(key, _)| key));
+            self.last_bell = Some(self.now);
+            self.effects.push(Effect::Bell);
+        }
+    }
+
+    /// The row under the cursor in the queue.
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.visible.get(self.selected).map(|&i| &self.data.rows[i])
+    }
+
+    /// The incident the next command acts on: the one in detail, else the selected one.
+    fn target_row(&self) -> Option<&Row> {
+        match &self.detail {
+            Some(id) => self.data.row(id),
+            None => self.selected_row(),
+        }
+    }
+
+    fn refresh_visible(&mut self, keep: Option<&IncidentId>) {
+        let filter = Filter::parse(&self.filter);
+        self.visible = self
+            .data
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| filter.matches(row))
+            .map(|(i, _)| i)
+            .collect();
+        if let Some(id) = keep
+            && let Some(pos) = self.visible.iter().position(|&i| &self.data.rows[i].incident.id == id)
+        {
+            self.selected = pos;
+        }
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    pub fn say(&mut self, text: impl Into<String>, error: bool) {
+        let shown_for = if error { Duration::seconds(10) } else { Duration::seconds(5) };
+        self.message = Some(Message { text: text.into(), error, until: self.now + shown_for });
+        self.dirty = true;
+    }
+
+    /// The keymap section in force.
+    pub fn section(&self) -> Section {
+        if self.detail.is_some() && self.tab == Tab::Incidents { Section::Detail } else { Section::List }
+    }
+
+    /// Handles one key press.
+    pub fn on_key(&mut self, event: KeyEvent) {
+        self.dirty = true;
+        let single = self.lookup_single(&event);
+        match &mut self.mode {
+            Mode::Form(form) => {
+                let outcome = form.on_key(event);
+                match outcome {
+                    FormOutcome::Continue => {}
+                    FormOutcome::Cancel => self.mode = Mode::Normal,
+                    FormOutcome::Submit => self.submit_form(),
+                }
+            }
+            Mode::Filter(input) => match event.code {
+                KeyCode::Enter => self.mode = Mode::Normal,
+                KeyCode::Esc => {
+                    self.filter.clear();
+                    self.mode = Mode::Normal;
+                    self.refresh_visible(None);
+                }
+                _ => {
+                    input.input(event);
+                    self.filter = input.lines().join(" ");
+                    self.selected = 0;
+                    self.refresh_visible(None);
+                }
+            },
+            Mode::Command(input) => match event.code {
+                KeyCode::Enter => {
+                    let line = input.lines().join(" ");
+                    self.mode = Mode::Normal;
+                    self.run_command_line(&line);
+                }
+                KeyCode::Esc => self.mode = Mode::Normal,
+                _ => {
+                    input.input(event);
+                }
+            },
+            Mode::Help { scroll } => match single {
+                Some(Action::Down) => *scroll = scroll.saturating_add(1),
+                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                _ if event.code == KeyCode::Char('c') && event.modifiers.contains(KeyModifiers::CONTROL) => {
+                    self.quit = true
+                }
+                _ => self.mode = Mode::Normal,
+            },
+            Mode::Normal => self.on_normal_key(event),
+        }
+    }
+
+    fn lookup_single(&self, event: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(event)?;
+        match self.ctx.keymap.lookup(self.section(), &[key]) {
+            Lookup::Action(action) => Some(action),
+            _ => None,
+        }
+    }
+
+    fn on_normal_key(&mut self, event: KeyEvent) {
+        let Some(key) = Key::from_event(&event) else { return };
+        self.pending.push(key);
+        match self.ctx.keymap.lookup(self.section(), &self.pending) {
+            Lookup::Action(action) => {
+                self.pending.clear();
+                self.run_action(action);
+            }
+            Lookup::Prefix => {}
+            Lookup::None => self.pending.clear(),
+        }
+    }
+
+    /// Does what an action asks.
+    pub fn run_action(&mut self, action: Action) {
+        let page = 10;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::CommandLine => self.mode = Mode::Command(TextArea::default()),
+            Action::Filter => {
+                self.tab = Tab::Incidents;
+                self.detail = None;
+                let mut input = TextArea::default();
+                input.insert_str(&self.filter);
+                self.mode = Mode::Filter(input);
+            }
+            Action::ClearFilter => {
+                self.filter.clear();
+                self.refresh_visible(None);
+            }
+            Action::NextTab | Action::PrevTab => {
+                let at = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
+                let step = if action == Action::NextTab { 1 } else { Tab::ALL.len() - 1 };
+                self.tab = Tab::ALL[(at + step) % Tab::ALL.len()];
+            }
+            Action::TabOverview => self.tab = Tab::Overview,
+            Action::TabIncidents => self.tab = Tab::Incidents,
+            Action::TabInspections => self.tab = Tab::Inspections,
+            Action::TabActions => self.tab = Tab::Actions,
+            Action::TabDutyLog => self.tab = Tab::DutyLog,
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+                self.move_cursor(action, page)
+            }
+            Action::Open => {
+                if let Some(row) = self.selected_row() {
+                    let id = row.incident.id.clone();
+                    self.tab = Tab::Incidents;
+                    self.open_detail(id);
+                }
+            }
+            Action::Back => {
+                self.detail = None;
+                self.timeline_scroll = 0;
+            }
+            Action::AckAlarm => self.acknowledge_alarms(),
+            Action::Mute => self.open_form(forms::mute(self.lang())),
+            Action::NewIncident => self.open_form(forms::new_incident(self.lang())),
+            Action::Noop => {}
+            incident_action => self.incident_action(incident_action),
+        }
+    }
+
+    fn move_cursor(&mut self, action: Action, page: usize) {
+        if self.detail.is_some() {
+            self.timeline_scroll = match action {
+                Action::Up => self.timeline_scroll.saturating_sub(1),
+                Action::Down => self.timeline_scroll.saturating_add(1),
+                Action::PageUp => self.timeline_scroll.saturating_sub(page as u16),
+                Action::PageDown => self.timeline_scroll.saturating_add(page as u16),
+                Action::Top => 0,
+                _ => u16::MAX,
+            };
+            return;
+        }
+        let last = self.visible.len().saturating_sub(1);
+        self.selected = match action {
+            Action::Up => self.selected.saturating_sub(1),
+            Action::Down => (self.selected + 1).min(last),
+            Action::PageUp => self.selected.saturating_sub(page),
+            Action::PageDown => (self.selected + page).min(last),
+            Action::Top => 0,
+            _ => last,
+        };
+    }
+
+    /// Opens an incident in detail; its timeline comes with the next reload.
+    pub fn open_detail(&mut self, id: IncidentId) {
+        self.detail = Some(id);
+        self.timeline_scroll = 0;
+        self.effects.push(Effect::Reload);
+    }
+
+    fn open_form(&mut self, form: Form) {
+        if self.ctx.operator.is_none() {
+            self.say(ui::READ_ONLY.get(self.lang()), true);
+            return;
+        }
+        self.mode = Mode::Form(Box::new(form));
+    }
+
+    fn incident_action(&mut self, action: Action) {
+        let Some(row) = self.target_row() else {
+            self.say(ui::SELECT_FIRST.get(self.lang()), true);
+            return;
+        };
+        let incident = row.incident.clone();
+        let immediate = match action {
+            Action::Acknowledge => Some(IncidentCommand::Acknowledge),
+            Action::OnSite => Some(IncidentCommand::ArriveOnSite),
+            Action::Resume => Some(IncidentCommand::Resume),
+            _ => None,
+        };
+        if let Some(command) = immediate {
+            if self.ctx.operator.is_none() {
+                self.say(ui::READ_ONLY.get(self.lang()), true);
+                return;
+            }
+            self.effects.push(Effect::Execute {
+                target: Target::Existing(incident.id),
+                command,
+                expected_version: Some(incident.version),
+            });
+            return;
+        }
+        let lang = self.lang();
+        if let Some(form) = forms::for_action(action, &incident, lang) {
+            self.open_form(form);
+        }
+    }
+
+    fn submit_form(&mut self) {
+        let Mode::Form(form) = &mut self.mode else { return };
+        if let Some(effect) = forms::submit(form, &self.ctx.site, self.now, self.ctx.lang) {
+            self.effects.push(effect);
+        }
+    }
+
+    fn acknowledge_alarms(&mut self) {
+        let alarms: Vec<AlarmKey> =
+            self.data.open_alarms(&self.ctx.site, self.now).into_iter().map(|(key, _)| key).collect();
+        if alarms.is_empty() {
+            self.say(ui::NO_ALARMS.get(self.lang()), false);
+            return;
+        }
+        if self.ctx.operator.is_none() {
+            self.say(ui::READ_ONLY.get(self.lang()), true);
+            return;
+        }
+        self.effects.push(Effect::Alarm(AlarmCommand::Acknowledge(alarms)));
+    }
+
+    /// The console loop reports how an effect went.
+    pub fn on_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Done(text) => {
+                if matches!(self.mode, Mode::Form(_)) {
+                    self.mode = Mode::Normal;
+                }
+                self.say(text, false);
+            }
+            Outcome::Failed { message, stale } => {
+                if let Mode::Form(form) = &mut self.mode
+                    && !stale
+                {
+                    form.error = Some(message);
+                    self.dirty = true;
+                    return;
+                }
+                if stale {
+                    self.mode = Mode::Normal;
+                }
+                self.say(message, true);
+            }
+        }
+        self.effects.push(Effect::Reload);
+    }
+
+    fn run_command_line(&mut self, line: &str) {
+        let mut words = line.split_whitespace();
+        let lang = self.lang();
+        match (words.next(), words.next()) {
+            (None, _) => {}
+            (Some("q" | "quit" | "qa"), _) => self.quit = true,
+            (Some("help" | "h"), _) => self.mode = Mode::Help { scroll: 0 },
+            (Some("open" | "o"), Some(id)) => {
+                let id = IncidentId(id.to_string());
+                if self.data.row(&id).is_some() {
+                    self.tab = Tab::Incidents;
+                    self.open_detail(id);
+                } else {
+                    self.say(crate::i18n::store_error(&crate::store::StoreError::NotFound(id), lang), true);
+                }
+            }
+            (Some("lang"), Some(code)) => match code.parse::<Lang>() {
+                Ok(lang) => self.ctx.lang = lang,
+                Err(e) => self.say(e, true),
+            },
+            (Some("theme"), Some(name)) => match Theme::builtin(name) {
+                Some(theme) => self.ctx.theme = theme,
+                None => {
+                    let names: Vec<&str> = super::theme::BUILTIN.iter().map(|(n, _)| *n).collect();
+                    self.say(
+                        format!("{}: {name} ({})", ui::UNKNOWN_COMMAND.get(lang), names.join(", ")),
+                        true,
+                    )
+                }
+            },
+            (Some("mute"), Some(minutes)) => match minutes.parse::<i64>() {
+                Ok(minutes) if self.ctx.operator.is_some() => {
+                    self.effects.push(Effect::Alarm(AlarmCommand::Mute { minutes }))
+                }
+                Ok(_) => self.say(ui::READ_ONLY.get(lang), true),
+                Err(_) => self.say(ui::FORM_BAD_NUMBER.get(lang), true),
+            },
+            (Some(other), _) => self.say(format!("{}: {other}", ui::UNKNOWN_COMMAND.get(lang)), true),
+        }
+    }
+
+    /// When the loop must wake up next without input: the next second while a
+    /// countdown or the clock is on screen, and when the message expires.
+    pub fn next_wakeup(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let next_second = now + Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
+        match &self.message {
+            Some(m) if m.until < next_second => m.until,
+            _ => next_second,
+        }
+    }
+}
+
+/// The queue filter: free words match id, title, hosts and owner; `state:`, `sev:`,
+/// `host:` and `owner:` match those fields. Closed incidents show only when asked for.
+struct Filter {
+    words: Vec<String>,
+    states: Vec<String>,
+    severities: Vec<String>,
+    hosts: Vec<String>,
+    owners: Vec<String>,
+}
+
+impl Filter {
+    fn parse(text: &str) -> Filter {
+        let mut filter =
+            Filter { words: vec![], states: vec![], severities: vec![], hosts: vec![], owners: vec![] };
+        for token in text.split_whitespace() {
+            let lower = token.to_lowercase();
+            match lower.split_once(':') {
+                Some(("state", v)) => filter.states.push(v.to_string()),
+                Some(("sev" | "severity", v)) => filter.severities.push(v.to_string()),
+                Some(("host", v)) => filter.hosts.push(v.to_string()),
+                Some(("owner", v)) => filter.owners.push(v.to_string()),
+                _ => filter.words.push(lower),
+            }
+        }
+        filter
+    }
+
+    fn matches(&self, row: &Row) -> bool {
+        let inc = &row.incident;
+        let term = |key: &str, zh: &str, en: &str, wanted: &str| {
+            key.starts_with(wanted) || zh.contains(wanted) || en.to_lowercase().starts_with(wanted)
+        };
+        let state_ok = if self.states.is_empty() {
+            inc.state != State::Closed
+        } else {
+            self.states.iter().any(|s| {
+                s == "all" || term(inc.state.key(), inc.state.label(Lang::Zh), inc.state.label(Lang::En), s)
+            })
+        };
+        let severity_ok = self.severities.is_empty()
+            || self.severities.iter().any(|s| {
+                term(inc.severity.key(), inc.severity.label(Lang::Zh), inc.severity.label(Lang::En), s)
+            });
+        let host_ok = self.hosts.is_empty()
+            || self.hosts.iter().any(|h| inc.hosts.iter().any(|x| x.to_lowercase().contains(h)));
+        let owner = inc.owner.as_deref().unwrap_or("").to_lowercase();
+        let owner_ok = self.owners.is_empty() || self.owners.iter().any(|o| owner.contains(o.as_str()));
+        let words_ok = self.words.iter().all(|w| {
+            inc.id.0.to_lowercase().contains(w)
+                || inc.title.to_lowercase().contains(w)
+                || owner.contains(w)
+                || inc.hosts.iter().any(|h| h.to_lowercase().contains(w))
+        });
+        state_ok && severity_ok && host_ok && owner_ok && words_ok
+    }
+}

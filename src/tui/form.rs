@@ -1,0 +1,206 @@
+//! A form: labelled fields (one-line text, multi-line text, a choice, a yes/no), focus,
+//! and per-field errors. Esc cancels without writing; Ctrl-S or the submit button
+//! submits. What a submitted form means is decided in `forms.rs`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use crate::domain::IncidentId;
+
+/// One field's input.
+pub enum Input {
+    Line(TextArea<'static>),
+    Multi(TextArea<'static>),
+    Choice { options: Vec<(&'static str, String)>, selected: usize },
+    Toggle(bool),
+}
+
+pub struct Field {
+    pub label: String,
+    pub input: Input,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+impl Field {
+    pub fn line(label: &str, required: bool) -> Field {
+        Field { label: label.to_string(), input: Input::Line(TextArea::default()), required, error: None }
+    }
+
+    pub fn multi(label: &str, required: bool) -> Field {
+        Field { label: label.to_string(), input: Input::Multi(TextArea::default()), required, error: None }
+    }
+
+    pub fn choice(label: &str, options: Vec<(&'static str, String)>) -> Field {
+        Field {
+            label: label.to_string(),
+            input: Input::Choice { options, selected: 0 },
+            required: false,
+            error: None,
+        }
+    }
+
+    pub fn toggle(label: &str, on: bool) -> Field {
+        Field { label: label.to_string(), input: Input::Toggle(on), required: false, error: None }
+    }
+
+    /// The text typed, trimmed; lines joined with newlines.
+    pub fn text(&self) -> String {
+        match &self.input {
+            Input::Line(area) | Input::Multi(area) => area.lines().join("\n").trim().to_string(),
+            Input::Choice { options, selected } => options[*selected].0.to_string(),
+            Input::Toggle(on) => on.to_string(),
+        }
+    }
+
+    pub fn is_on(&self) -> bool {
+        matches!(self.input, Input::Toggle(true))
+    }
+
+    /// Rows the field takes on screen.
+    pub fn height(&self) -> u16 {
+        match self.input {
+            Input::Multi(_) => 4,
+            _ => 1,
+        }
+    }
+}
+
+/// Which command the form prepares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormKind {
+    NewIncident,
+    Note,
+    Escalate,
+    Call,
+    Pause,
+    Resolve,
+    Report,
+    Close,
+    Problem,
+    Mute,
+}
+
+/// The incident (and the version the operator saw) a form acts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormTarget {
+    pub id: IncidentId,
+    pub version: u64,
+}
+
+pub struct Form {
+    pub kind: FormKind,
+    pub title: String,
+    pub target: Option<FormTarget>,
+    pub fields: Vec<Field>,
+    /// Index of the focused field; `fields.len()` is the submit button.
+    pub focus: usize,
+    /// A refusal of the whole form (from the domain or the store).
+    pub error: Option<String>,
+}
+
+/// What a key did to the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormOutcome {
+    Continue,
+    Cancel,
+    Submit,
+}
+
+impl Form {
+    pub fn new(kind: FormKind, title: String, target: Option<FormTarget>, fields: Vec<Field>) -> Form {
+        Form { kind, title, target, fields, focus: 0, error: None }
+    }
+
+    /// Handles a key press.
+    pub fn on_key(&mut self, key: KeyEvent) -> FormOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return FormOutcome::Cancel,
+            KeyCode::Char('c') if ctrl => return FormOutcome::Cancel,
+            KeyCode::Char('s') if ctrl => return FormOutcome::Submit,
+            KeyCode::Tab => {
+                self.move_focus(1);
+                return FormOutcome::Continue;
+            }
+            KeyCode::BackTab => {
+                self.move_focus(-1);
+                return FormOutcome::Continue;
+            }
+            _ => {}
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            // The submit button.
+            return match key.code {
+                KeyCode::Enter | KeyCode::Char(' ') => FormOutcome::Submit,
+                KeyCode::Up => {
+                    self.move_focus(-1);
+                    FormOutcome::Continue
+                }
+                _ => FormOutcome::Continue,
+            };
+        };
+        field.error = None;
+        match &mut field.input {
+            Input::Line(area) => match key.code {
+                KeyCode::Enter | KeyCode::Down => self.move_focus(1),
+                KeyCode::Up => self.move_focus(-1),
+                _ => {
+                    area.input(key);
+                }
+            },
+            Input::Multi(area) => {
+                area.input(key);
+            }
+            Input::Choice { options, selected } => match key.code {
+                KeyCode::Left => *selected = (*selected + options.len() - 1) % options.len(),
+                KeyCode::Right | KeyCode::Char(' ') => *selected = (*selected + 1) % options.len(),
+                KeyCode::Enter | KeyCode::Down => self.move_focus(1),
+                KeyCode::Up => self.move_focus(-1),
+                _ => {}
+            },
+            Input::Toggle(on) => match key.code {
+                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => *on = !*on,
+                KeyCode::Char('y') => *on = true,
+                KeyCode::Char('n') => *on = false,
+                KeyCode::Enter | KeyCode::Down => self.move_focus(1),
+                KeyCode::Up => self.move_focus(-1),
+                _ => {}
+            },
+        }
+        FormOutcome::Continue
+    }
+
+    fn move_focus(&mut self, by: isize) {
+        let slots = self.fields.len() as isize + 1;
+        self.focus = ((self.focus as isize + by).rem_euclid(slots)) as usize;
+    }
+
+    /// Marks empty required fields; true when none is missing.
+    pub fn check_required(&mut self, message: &str) -> bool {
+        let mut ok = true;
+        for field in &mut self.fields {
+            if field.required && field.text().is_empty() {
+                field.error = Some(message.to_string());
+                ok = false;
+            }
+        }
+        if !ok {
+            self.focus = self.fields.iter().position(|f| f.error.is_some()).unwrap_or(0);
+        }
+        ok
+    }
+
+    /// Puts an error on a field and focuses it.
+    pub fn fail_field(&mut self, index: usize, message: String) {
+        self.fields[index].error = Some(message);
+        self.focus = index;
+    }
+
+    /// Types text into a text field (tests, prefilled forms).
+    pub fn type_into(&mut self, index: usize, text: &str) {
+        if let Input::Line(area) | Input::Multi(area) = &mut self.fields[index].input {
+            area.insert_str(text);
+        }
+    }
+}

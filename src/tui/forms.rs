@@ -1,0 +1,207 @@
+//! The console's forms: which fields each command asks for, and how a submitted form
+//! becomes a command. Field problems stay in the form; nothing is written until the
+//! store accepts the command.
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+
+use super::action::Action;
+use super::app::Effect;
+pub use super::form::FormTarget;
+use super::form::{Field, Form, FormKind};
+use crate::config::Site;
+use crate::domain::alarm::AlarmCommand;
+use crate::domain::incident::{FaultReportForm, NewIncident};
+use crate::domain::{
+    CallTarget, EventClass, FaultArea, Incident, IncidentCommand, PauseReason, Severity, Source,
+};
+use crate::i18n::{Label, Lang, ui};
+use crate::store::Target;
+
+fn options<T: Label + Copy>(
+    values: &[T],
+    key: fn(T) -> &'static str,
+    lang: Lang,
+) -> Vec<(&'static str, String)> {
+    values.iter().map(|v| (key(*v), v.label(lang).to_string())).collect()
+}
+
+/// The form for a new incident.
+pub fn new_incident(lang: Lang) -> Form {
+    let fields = vec![
+        Field::line(ui::F_TITLE.get(lang), true),
+        Field::choice(ui::F_SEVERITY.get(lang), options(Severity::ALL, Severity::key, lang)),
+        Field::choice(ui::F_CLASS.get(lang), options(EventClass::ALL, EventClass::key, lang)),
+        Field::choice(ui::F_AREA.get(lang), options(FaultArea::ALL, FaultArea::key, lang)),
+        Field::line(ui::F_HOSTS.get(lang), false),
+        Field::line(ui::F_REPORTED_AT.get(lang), false),
+        Field::toggle(ui::F_ONSITE.get(lang), false),
+        Field::multi(ui::F_DESCRIPTION.get(lang), false),
+    ];
+    Form::new(FormKind::NewIncident, ui::FORM_NEW.get(lang).to_string(), None, fields)
+}
+
+/// The form that mutes alarms for a while.
+pub fn mute(lang: Lang) -> Form {
+    let mut form = Form::new(
+        FormKind::Mute,
+        ui::FORM_MUTE.get(lang).to_string(),
+        None,
+        vec![Field::line(ui::F_MINUTES.get(lang), true)],
+    );
+    form.type_into(0, "30");
+    form
+}
+
+/// The form an incident action opens, if it needs one.
+pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<Form> {
+    let target = FormTarget { id: incident.id.clone(), version: incident.version };
+    let (kind, title, fields) = match action {
+        Action::Note => (FormKind::Note, ui::FORM_NOTE, vec![Field::multi(ui::F_NOTE.get(lang), true)]),
+        Action::Escalate => (
+            FormKind::Escalate,
+            ui::FORM_ESCALATE,
+            vec![Field::line(ui::F_VENDOR.get(lang), true), Field::multi(ui::F_NOTE.get(lang), false)],
+        ),
+        Action::Call => (
+            FormKind::Call,
+            ui::FORM_CALL,
+            vec![
+                Field::choice(ui::F_CALLEE.get(lang), options(CallTarget::ALL, CallTarget::key, lang)),
+                Field::line(ui::F_NAME.get(lang), true),
+                Field::toggle(ui::F_ANSWERED.get(lang), true),
+                Field::multi(ui::F_NOTE.get(lang), false),
+            ],
+        ),
+        Action::Pause => (
+            FormKind::Pause,
+            ui::FORM_PAUSE,
+            vec![Field::choice(ui::F_REASON.get(lang), options(PauseReason::ALL, PauseReason::key, lang))],
+        ),
+        Action::Resolve => (
+            FormKind::Resolve,
+            ui::FORM_RESOLVE,
+            vec![Field::multi(ui::F_CAUSE.get(lang), true), Field::multi(ui::F_SOLUTION.get(lang), true)],
+        ),
+        Action::Report => (
+            FormKind::Report,
+            ui::FORM_REPORT,
+            vec![
+                Field::multi(ui::F_REPORT_DESCRIPTION.get(lang), true),
+                Field::multi(ui::F_PROCESS.get(lang), false),
+                Field::multi(ui::F_MEASURES.get(lang), true),
+                Field::choice(ui::F_AREA.get(lang), options(FaultArea::ALL, FaultArea::key, lang)),
+            ],
+        ),
+        Action::Close => (FormKind::Close, ui::FORM_CLOSE, vec![Field::multi(ui::F_NOTE.get(lang), false)]),
+        Action::Problem => {
+            (FormKind::Problem, ui::FORM_PROBLEM, vec![Field::multi(ui::F_NOTE.get(lang), true)])
+        }
+        _ => return None,
+    };
+    let title = format!("{} — {}", title.get(lang), target.id);
+    let mut form = Form::new(kind, title, Some(target), fields);
+    if kind == FormKind::Report {
+        // The report's area starts as the incident's own.
+        let at = FaultArea::ALL.iter().position(|a| *a == incident.area).unwrap_or(0);
+        if let super::form::Input::Choice { selected, .. } = &mut form.fields[3].input {
+            *selected = at;
+        }
+    }
+    Some(form)
+}
+
+/// Reads `HH:MM` as the latest such local time not after `now`.
+fn local_time_today(text: &str, site: &Site, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let time = NaiveTime::parse_from_str(text.trim(), "%H:%M").ok()?;
+    let today = now.with_timezone(&site.tz).date_naive();
+    let at = site.tz.from_local_datetime(&today.and_time(time)).single()?.with_timezone(&Utc);
+    Some(if at > now { at - Duration::days(1) } else { at })
+}
+
+/// Turns a submitted form into the effect it asks for, or marks its problems.
+pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> Option<Effect> {
+    form.error = None;
+    if !form.check_required(ui::FORM_REQUIRED.get(lang)) {
+        return None;
+    }
+    let text = |i: usize| form.fields[i].text();
+    let parse = |i: usize| text(i);
+    let existing = |form: &Form, command: IncidentCommand| {
+        let target = form.target.clone().expect("incident forms have a target");
+        Some(Effect::Execute {
+            target: Target::Existing(target.id),
+            command,
+            expected_version: Some(target.version),
+        })
+    };
+    match form.kind {
+        FormKind::NewIncident => {
+            let hosts: Vec<String> =
+                text(4).split([',', '，', ' ']).filter(|h| !h.is_empty()).map(str::to_string).collect();
+            if let Some(unknown) = hosts.iter().find(|h| site.host(h).is_none()) {
+                form.fail_field(4, format!("{}: {unknown}", ui::FORM_UNKNOWN_HOST.get(lang)));
+                return None;
+            }
+            let reported_at = match text(5).as_str() {
+                "" => now,
+                typed => match local_time_today(typed, site, now) {
+                    Some(at) => at,
+                    None => {
+                        form.fail_field(5, ui::FORM_BAD_TIME.get(lang).to_string());
+                        return None;
+                    }
+                },
+            };
+            let new = NewIncident {
+                title: text(0),
+                description: text(7),
+                severity: parse(1).parse().ok()?,
+                class: parse(2).parse().ok()?,
+                area: parse(3).parse().ok()?,
+                hosts,
+                source: Source::Operator,
+                reported_at,
+                onsite_required: form.fields[6].is_on(),
+            };
+            let day_key = reported_at.with_timezone(&site.tz).format("%Y%m%d").to_string();
+            Some(Effect::Execute {
+                target: Target::New { prefix: site.incident_prefix.clone(), day_key },
+                command: IncidentCommand::Open(new),
+                expected_version: None,
+            })
+        }
+        FormKind::Mute => match text(0).parse::<i64>() {
+            Ok(minutes) => Some(Effect::Alarm(AlarmCommand::Mute { minutes })),
+            Err(_) => {
+                form.fail_field(0, ui::FORM_BAD_NUMBER.get(lang).to_string());
+                None
+            }
+        },
+        FormKind::Note => existing(form, IncidentCommand::Note { text: text(0) }),
+        FormKind::Escalate => existing(form, IncidentCommand::Escalate { vendor: text(0), note: text(1) }),
+        FormKind::Call => existing(
+            form,
+            IncidentCommand::Call {
+                callee: parse(0).parse().ok()?,
+                name: text(1),
+                answered: form.fields[2].is_on(),
+                note: text(3),
+            },
+        ),
+        FormKind::Pause => existing(form, IncidentCommand::Pause { reason: parse(0).parse().ok()? }),
+        FormKind::Resolve => existing(form, IncidentCommand::Resolve { cause: text(0), solution: text(1) }),
+        FormKind::Report => existing(
+            form,
+            IncidentCommand::FileReport(FaultReportForm {
+                description: text(0),
+                cause: None,
+                process: text(1),
+                solution: None,
+                measures: text(2),
+                area: parse(3).parse().ok(),
+            }),
+        ),
+        FormKind::Close => existing(form, IncidentCommand::Close { note: text(0) }),
+        FormKind::Problem => existing(form, IncidentCommand::MarkProblem { note: text(0) }),
+    }
+}

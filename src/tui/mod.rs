@@ -1,0 +1,221 @@
+//! The full-screen console: a view of the store's projections plus key handling.
+//!
+//! `app` holds the state and turns keys into effects; `snapshot` is the only place the
+//! console reads the store; `ui`, `screens`, `popups` and `widgets` draw; this module
+//! runs the event loop and performs effects against the store.
+
+pub mod action;
+pub mod app;
+pub mod form;
+pub mod forms;
+pub mod keymap;
+pub mod popups;
+pub mod screens;
+pub mod snapshot;
+pub mod terminal;
+pub mod theme;
+pub mod ui;
+pub mod widgets;
+
+use std::path::Path;
+use std::time::Duration as StdDuration;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::domain::IncidentId;
+use crate::i18n::{Lang, event_kind, store_error, ui as texts};
+use crate::store::{AlarmRequest, IncidentRequest, SqliteStore, Store, StoreError, Target};
+use app::{App, Context, Effect, Outcome};
+use snapshot::Snapshot;
+
+/// How often the console looks for changes made by others (the `max(seq)` poll).
+const CHANGE_POLL: StdDuration = StdDuration::from_millis(400);
+
+/// Runs the console until the operator quits or a signal arrives.
+pub fn run(ctx: Context, store: SqliteStore) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let now = crate::time::now();
+        let data = Snapshot::load(&store, &ctx.site, now, None)?;
+        let mut app = App::new(ctx, data, now);
+        let mut guard = terminal::TerminalGuard::enter()?;
+        let result = event_loop(&mut app, store, &mut guard).await;
+        drop(guard);
+        result
+    })
+}
+
+async fn event_loop(
+    app: &mut App,
+    mut store: SqliteStore,
+    guard: &mut terminal::TerminalGuard,
+) -> anyhow::Result<()> {
+    let mut events = EventStream::new();
+    let mut poll = tokio::time::interval(CHANGE_POLL);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    app.tick(crate::time::now());
+    loop {
+        perform_effects(app, &mut store, guard);
+        if app.quit {
+            return Ok(());
+        }
+        if app.dirty {
+            guard.terminal.draw(|frame| ui::draw(frame, app))?;
+            app.dirty = false;
+        }
+        let now = crate::time::now();
+        let wait = (app.next_wakeup(now) - now).to_std().unwrap_or_default();
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
+                    app.now = crate::time::now();
+                    app.on_key(key);
+                }
+                Some(Ok(Event::Resize(..))) => app.dirty = true,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            _ = poll.tick() => {
+                if store.head().map_or(true, |head| head != app.data.head) {
+                    reload(app, &store);
+                }
+            }
+            _ = tokio::time::sleep(wait) => app.tick(crate::time::now()),
+            _ = terminate.recv() => return Ok(()),
+            _ = hangup.recv() => return Ok(()),
+            _ = interrupt.recv() => return Ok(()),
+        }
+    }
+}
+
+fn reload(app: &mut App, store: &dyn Store) {
+    match Snapshot::load(store, &app.ctx.site, crate::time::now(), app.detail.as_ref()) {
+        Ok(data) => app.replace_data(data),
+        Err(e) => {
+            let text = store_error(&e, app.lang());
+            app.say(text, true);
+        }
+    }
+}
+
+/// Performs what the app asked for, reporting each outcome back.
+pub fn perform_effects(app: &mut App, store: &mut SqliteStore, guard: &mut terminal::TerminalGuard) {
+    perform(app, store, &mut || guard.bell());
+}
+
+/// As `perform_effects`, with the bell passed in (tests count rings).
+pub fn perform(app: &mut App, store: &mut SqliteStore, bell: &mut dyn FnMut()) {
+    loop {
+        let batch = std::mem::take(&mut app.effects);
+        if batch.is_empty() {
+            return;
+        }
+        let mut must_reload = false;
+        for effect in batch {
+            match effect {
+                Effect::Reload => must_reload = true,
+                Effect::Bell => bell(),
+                Effect::Execute { target, command, expected_version } => {
+                    let outcome = execute(app, store, target, command, expected_version);
+                    app.on_outcome(outcome);
+                }
+                Effect::Alarm(command) => {
+                    let lang = app.lang();
+                    let Some(actor) = app.ctx.operator.clone() else { continue };
+                    let now = crate::time::now();
+                    let request =
+                        AlarmRequest { command, actor: &actor, origin: crate::cli::origin("console"), now };
+                    let outcome = match store.record_alarm(request) {
+                        Ok(event) => Outcome::Done(event_kind(&event.kind, lang).to_string()),
+                        Err(e) => Outcome::Failed { message: store_error(&e, lang), stale: false },
+                    };
+                    app.on_outcome(outcome);
+                }
+            }
+        }
+        if must_reload {
+            reload(app, store);
+        }
+    }
+}
+
+fn execute(
+    app: &mut App,
+    store: &mut SqliteStore,
+    target: Target,
+    command: crate::domain::IncidentCommand,
+    expected_version: Option<u64>,
+) -> Outcome {
+    let lang = app.lang();
+    let Some(actor) = app.ctx.operator.clone() else {
+        return Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false };
+    };
+    let now = crate::time::now();
+    let is_new = matches!(target, Target::New { .. });
+    let request = IncidentRequest {
+        target,
+        command,
+        actor: &actor,
+        origin: crate::cli::origin("console"),
+        occurred_at: now,
+        now,
+        expected_version,
+    };
+    match store.execute(request) {
+        Ok(committed) => {
+            let kind = committed.events.last().map_or("", |e| e.kind.as_str());
+            if is_new {
+                app.open_detail(committed.incident.id.clone());
+            }
+            Outcome::Done(done_text(&committed.incident.id, kind, committed.incident.version, lang))
+        }
+        Err(e @ StoreError::Stale { .. }) => Outcome::Failed { message: store_error(&e, lang), stale: true },
+        Err(e) => Outcome::Failed { message: store_error(&e, lang), stale: false },
+    }
+}
+
+fn done_text(id: &IncidentId, kind: &str, version: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{id}：{}（第 {version} 版）", event_kind(kind, lang)),
+        Lang::En => format!("{id}: {} (version {version})", event_kind(kind, lang)),
+    }
+}
+
+/// The keymap in force: `--keymap NAME|FILE`, else the user's file over the default.
+pub fn load_keymap(flag: Option<&str>, config_dir: &Path) -> anyhow::Result<keymap::Keymap> {
+    let default = keymap::Keymap::builtin("default").expect("the default keymap is built in");
+    let user_file = config_dir.join("keymap.toml");
+    Ok(match flag {
+        Some(name) if keymap::Keymap::builtin(name).is_some() => keymap::Keymap::builtin(name).unwrap(),
+        Some(path) => keymap::Keymap::load_over(&default, Path::new(path))?,
+        None if user_file.exists() => keymap::Keymap::load_over(&default, &user_file)?,
+        None => default,
+    })
+}
+
+/// The theme in force: mono under NO_COLOR or a terminal with few colours; else
+/// `--theme NAME|FILE`, else the user's file over the dark theme.
+pub fn load_theme(flag: Option<&str>, config_dir: &Path) -> anyhow::Result<theme::Theme> {
+    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let few_colours = std::env::var("TERM")
+        .map_or(true, |t| matches!(t.as_str(), "" | "dumb" | "vt100" | "vt102" | "vt220" | "ansi"));
+    if no_colour || few_colours {
+        crossterm::style::force_color_output(true);
+        return Ok(theme::Theme::builtin("mono").expect("mono is built in"));
+    }
+    let truecolor = theme::truecolor_from_env();
+    let dark = theme::Theme::builtin("dark").expect("dark is built in");
+    let user_file = config_dir.join("theme.toml");
+    Ok(match flag {
+        Some(name) if theme::Theme::builtin(name).is_some() => theme::Theme::builtin(name).unwrap(),
+        Some(path) => theme::Theme::load_over(&dark, Path::new(path), truecolor)?,
+        None if user_file.exists() => theme::Theme::load_over(&dark, &user_file, truecolor)?,
+        None => dark,
+    })
+}

@@ -1,0 +1,6 @@
+//! One screen, one file. Each draws from `&App` and a frame area, nothing else.
+
+pub mod incident_detail;
+pub mod incidents;
+pub mod not_built;
+pub mod overview;

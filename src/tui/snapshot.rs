@@ -1,0 +1,109 @@
+//! What the console shows, read from the store in one go: the screens render from this
+//! immutable snapshot and never touch the store themselves.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::config::Site;
+use crate::domain::alarm::{AlarmKey, AlarmLedger, alarm_of};
+use crate::domain::contract::{ContractCounter, contract_counter};
+use crate::domain::sla::{Clock, clocks, most_urgent};
+use crate::domain::{Incident, IncidentId, State};
+use crate::store::{Store, StoreError, StoredEvent};
+
+/// An incident with the due time of its most urgent live clock (the queue's sort key).
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub incident: Incident,
+    pub urgent_due: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// The last event seq seen; a different head means something changed.
+    pub head: u64,
+    /// Every incident, most urgent first, finished ones (no live clock) last by id.
+    pub rows: Vec<Row>,
+    pub contract: Option<ContractCounter>,
+    pub ledger: AlarmLedger,
+    /// The timeline of the incident open in detail.
+    pub timeline: Vec<StoredEvent>,
+    pub timeline_for: Option<IncidentId>,
+}
+
+impl Snapshot {
+    /// Reads everything the console shows. `detail` names the incident whose timeline
+    /// is needed.
+    pub fn load(
+        store: &dyn Store,
+        site: &Site,
+        now: DateTime<Utc>,
+        detail: Option<&IncidentId>,
+    ) -> Result<Snapshot, StoreError> {
+        let head = store.head()?;
+        let incidents = store.incidents(true)?;
+        let contract = Some(contract_counter(&incidents, &site.policy, site.contract, site.tz, now));
+        let rows = order_by_urgency(incidents, site, now);
+        let (timeline, timeline_for) = match detail {
+            Some(id) => (store.timeline(&id.0)?, Some(id.clone())),
+            None => (Vec::new(), None),
+        };
+        Ok(Snapshot { head, rows, contract, ledger: store.alarm_ledger()?, timeline, timeline_for })
+    }
+
+    /// The row of an incident.
+    pub fn row(&self, id: &IncidentId) -> Option<&Row> {
+        self.rows.iter().find(|r| &r.incident.id == id)
+    }
+
+    /// Live alarms not yet acknowledged, loudest first, with the clock that raised each.
+    /// Only incidents whose most urgent clock is close enough are looked at, so this
+    /// stays cheap with thousands of incidents.
+    pub fn open_alarms(&self, site: &Site, now: DateTime<Utc>) -> Vec<(AlarmKey, Clock)> {
+        let warn = &site.policy.due_soon;
+        let longest_warning =
+            [warn.confirm, warn.response, warn.onsite, warn.resolution, warn.report, warn.security_report]
+                .into_iter()
+                .max()
+                .unwrap_or_else(Duration::zero);
+        let mut alarms = Vec::new();
+        for row in &self.rows {
+            match row.urgent_due {
+                Some(due) if due - longest_warning <= now => {}
+                _ => break,
+            }
+            for clock in clocks(&row.incident, &site.policy, now) {
+                if let Some(key) = alarm_of(&row.incident, &clock)
+                    && !self.ledger.acknowledged.contains(&key)
+                {
+                    alarms.push((key, clock));
+                }
+            }
+        }
+        alarms.sort_by_key(|(key, clock)| (std::cmp::Reverse(key.level), clock.remaining));
+        alarms
+    }
+}
+
+/// Sorts incidents: the nearest due time of a live clock first (breached ones are past
+/// due, so they come first); finished incidents after, newest first.
+pub fn order_by_urgency(incidents: Vec<Incident>, site: &Site, now: DateTime<Utc>) -> Vec<Row> {
+    let mut rows: Vec<Row> = incidents
+        .into_iter()
+        .map(|incident| {
+            let clocks = clocks(&incident, &site.policy, now);
+            let urgent_due = most_urgent(&clocks).and_then(|c| c.remaining.map(|r| now + r));
+            Row { incident, urgent_due }
+        })
+        .collect();
+    rows.sort_by(|a, b| match (a.urgent_due, b.urgent_due) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.incident.id.cmp(&b.incident.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => closed_last(&a.incident, &b.incident),
+    });
+    rows
+}
+
+fn closed_last(a: &Incident, b: &Incident) -> std::cmp::Ordering {
+    (a.state == State::Closed).cmp(&(b.state == State::Closed)).then_with(|| b.id.cmp(&a.id))
+}

@@ -1,0 +1,46 @@
+//! Taking the terminal and always giving it back: raw mode and the alternate screen
+//! are undone on drop, on panic (the hook chains to the previous one) and on signals.
+
+use std::io::{Stdout, Write, stdout};
+
+use crossterm::cursor::{Hide, Show};
+use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// Owns the terminal while the console runs.
+pub struct TerminalGuard {
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(stdout(), LeaveAlternateScreen, Show);
+}
+
+impl TerminalGuard {
+    pub fn enter() -> anyhow::Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        enable_raw_mode()?;
+        execute!(stdout(), EnterAlternateScreen, Hide)?;
+        let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+        Ok(TerminalGuard { terminal })
+    }
+
+    /// Rings the terminal bell.
+    pub fn bell(&mut self) {
+        let _ = self.terminal.backend_mut().write_all(b"\x07");
+        let _ = self.terminal.backend_mut().flush();
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}

@@ -1,0 +1,136 @@
+//! The frame: tabs on top, the alarm banner, the screen, key hints or the input line,
+//! and the status line. Drawing only.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::action::Action;
+use super::app::{App, Mode, Tab};
+use super::keymap::Section;
+use super::popups;
+use super::screens;
+use super::widgets::{banner, status_line};
+use crate::i18n::ui;
+
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    frame.render_widget(Paragraph::new("").style(app.ctx.theme.base), area);
+    let alarms = banner::alarms(app);
+    let banner_rows = u16::from(!alarms.is_empty());
+    let [tabs_area, banner_area, body, footer, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(banner_rows),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_tabs(frame, tabs_area, app);
+    banner::draw(frame, banner_area, app, &alarms);
+    let lang = app.lang();
+    match app.tab {
+        Tab::Overview => screens::overview::draw(frame, body, app),
+        Tab::Incidents if app.detail.is_some() => screens::incident_detail::draw(frame, body, app),
+        Tab::Incidents => screens::incidents::draw(frame, body, app),
+        Tab::Inspections => screens::not_built::draw(
+            frame,
+            body,
+            app,
+            Tab::Inspections.title(lang),
+            ui::NOT_BUILT_INSPECTIONS,
+        ),
+        Tab::Actions => {
+            screens::not_built::draw(frame, body, app, Tab::Actions.title(lang), ui::NOT_BUILT_ACTIONS)
+        }
+        Tab::DutyLog => {
+            screens::not_built::draw(frame, body, app, Tab::DutyLog.title(lang), ui::NOT_BUILT_DUTY_LOG)
+        }
+    }
+    draw_footer(frame, footer, app);
+    status_line::draw(frame, status, app);
+    match &app.mode {
+        Mode::Help { scroll } => popups::help::draw(frame, body, app, *scroll),
+        Mode::Form(form) => popups::form::draw(frame, body, app, form),
+        _ => {}
+    }
+}
+
+fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let theme = &app.ctx.theme;
+    let mut spans = Vec::new();
+    for (index, tab) in Tab::ALL.iter().enumerate() {
+        let active = *tab == app.tab;
+        let text = format!(" {} {} ", index + 1, tab.title(app.lang()));
+        spans.push(Span::styled(
+            if active { format!("[{}]", text.trim()) } else { text },
+            if active { theme.tab_active } else { theme.tab },
+        ));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Key hints for the current screen, from the live keymap.
+fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let theme = &app.ctx.theme;
+    let lang = app.lang();
+    let input = match &app.mode {
+        Mode::Filter(input) => Some((format!("/{} ", ui::FILTER.get(lang)), input)),
+        Mode::Command(input) => Some((":".to_string(), input)),
+        _ => None,
+    };
+    if let Some((prompt, input)) = input {
+        let [prompt_area, input_area] =
+            Layout::horizontal([Constraint::Length(crate::text::width(&prompt) as u16), Constraint::Min(1)])
+                .areas(area);
+        frame.render_widget(Paragraph::new(Span::styled(prompt, theme.key_hint)), prompt_area);
+        frame.render_widget(input, input_area);
+        return;
+    }
+    if let Some(message) = &app.message {
+        let style = if message.error { theme.message_error } else { theme.message_ok };
+        let mark = if message.error { "× " } else { "√ " };
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("{mark}{}", crate::text::visible(&message.text, false)),
+                style,
+            )),
+            area,
+        );
+        return;
+    }
+    let section = app.section();
+    let actions: &[Action] = match section {
+        Section::Detail => &[
+            Action::Back,
+            Action::Acknowledge,
+            Action::OnSite,
+            Action::Note,
+            Action::Pause,
+            Action::Resume,
+            Action::Resolve,
+            Action::Report,
+            Action::Close,
+            Action::Help,
+        ],
+        _ => &[
+            Action::Open,
+            Action::Acknowledge,
+            Action::Note,
+            Action::NewIncident,
+            Action::Filter,
+            Action::Help,
+            Action::Quit,
+        ],
+    };
+    let mut spans = Vec::new();
+    for action in actions {
+        if let Some(key) = app.ctx.keymap.keys_for(section, *action).first() {
+            spans.push(Span::styled(key.clone(), theme.key_hint));
+            spans.push(Span::styled(format!(" {}  ", action.describe(lang)), theme.muted));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

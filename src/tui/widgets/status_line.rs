@@ -1,0 +1,42 @@
+//! The bottom line: site, operator, shift, local clock, store, engine, alarms.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::i18n::{Label, local_time, ui};
+use crate::text::visible;
+use crate::tui::app::App;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let lang = app.lang();
+    let site = &app.ctx.site;
+    let operator = match &app.ctx.operator {
+        Some(op) => format!(
+            "{} {} ({})",
+            ui::STATUS_OPERATOR.get(lang),
+            visible(&op.name, false),
+            op.role.label(lang)
+        ),
+        None => ui::STATUS_READ_ONLY.get(lang).to_string(),
+    };
+    let clock = local_time(app.now, site.tz);
+    let alarms = app.data.open_alarms(site, app.now).len();
+    let mut alarm_text = format!("{} {alarms}", ui::STATUS_ALARMS.get(lang));
+    if let Some((until, by)) = app.data.ledger.muted_at(app.now) {
+        let until = until.with_timezone(&site.tz).format("%H:%M");
+        alarm_text.push_str(&format!(" ({} {until}, {by})", ui::STATUS_MUTED.get(lang)));
+    }
+    let parts = [
+        visible(&site.name, false).into_owned(),
+        operator,
+        ui::STATUS_SHIFT.get(lang).to_string(),
+        clock,
+        app.ctx.store_label.clone(),
+        ui::STATUS_ENGINE.get(lang).to_string(),
+        alarm_text,
+    ];
+    let line = Line::from(Span::raw(format!(" {}", parts.join(" │ "))));
+    frame.render_widget(Paragraph::new(line).style(app.ctx.theme.status_line), area);
+}
