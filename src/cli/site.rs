@@ -41,6 +41,10 @@ pub fn config(paths: &Paths, command: ConfigCommand) -> anyhow::Result<()> {
     match command {
         ConfigCommand::Check => {
             let session = paths.load()?;
+            // The console's keymap and theme are configuration too.
+            let config_dir = paths.user_config_dir();
+            crate::tui::load_keymap(paths.keymap.as_deref(), &config_dir)?;
+            crate::tui::load_theme(paths.theme.as_deref(), &config_dir)?;
             println!("{}", crate::i18n::site_ok(&session.site, session.lang));
             Ok(())
         }

@@ -59,8 +59,8 @@ pub const LIVE_STATUS_NOT_BUILT: Text = Text::new(
 
 pub const STATUS_OPERATOR: Text = Text::new("值班", "op");
 pub const STATUS_READ_ONLY: Text = Text::new("只读", "read-only");
-pub const STATUS_SHIFT: Text = Text::new("班次：未配置", "shift: not set");
-pub const STATUS_ENGINE: Text = Text::new("引擎：未实现", "engine: not built");
+pub const STATUS_SHIFT: Text = Text::new("班次未配置", "no shifts yet");
+pub const STATUS_ENGINE: Text = Text::new("无引擎", "no engine");
 pub const STATUS_ALARMS: Text = Text::new("告警", "alarms");
 pub const STATUS_MUTED: Text = Text::new("静音至", "muted until");
 

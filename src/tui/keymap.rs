@@ -179,7 +179,10 @@ impl Section {
 /// The active keymap: key sequences per section.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Keymap {
-    bindings: BTreeMap<Section, BTreeMap<Vec<Key>, Action>>,
+    /// Per section: key sequence → (action, declaration order). The order keeps the
+    /// footer and help in the order the keymap file lists its bindings.
+    bindings: BTreeMap<Section, BTreeMap<Vec<Key>, (Action, u32)>>,
+    declared: u32,
 }
 
 /// What a key sequence means so far.
@@ -294,7 +297,8 @@ impl Keymap {
                 if action == Action::Noop {
                     map.remove(&keys);
                 } else {
-                    map.insert(keys, action);
+                    self.declared += 1;
+                    map.insert(keys, (action, self.declared));
                 }
             }
         }
@@ -322,7 +326,7 @@ impl Keymap {
     pub fn lookup(&self, section: Section, keys: &[Key]) -> Lookup {
         for s in [section, Section::Global] {
             let Some(map) = self.bindings.get(&s) else { continue };
-            if let Some(action) = map.get(keys) {
+            if let Some((action, _)) = map.get(keys) {
                 return Lookup::Action(*action);
             }
             if map.range(keys.to_vec()..).next().is_some_and(|(k, _)| k.starts_with(keys)) {
@@ -334,11 +338,15 @@ impl Keymap {
 
     /// The keys bound to `action` in `section` or global, for hints ("a", "<Enter>").
     pub fn keys_for(&self, section: Section, action: Action) -> Vec<String> {
-        [section, Section::Global]
+        let mut found: Vec<(u32, String)> = [section, Section::Global]
             .iter()
             .filter_map(|s| self.bindings.get(s))
-            .flat_map(|map| map.iter().filter(|(_, a)| **a == action).map(|(k, _)| chord_text(k)))
-            .collect()
+            .flat_map(|map| {
+                map.iter().filter(|(_, (a, _))| *a == action).map(|(k, (_, order))| (*order, chord_text(k)))
+            })
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, keys)| keys).collect()
     }
 
     /// Every binding, for the help screen: (section name, keys, action).
@@ -346,9 +354,10 @@ impl Keymap {
         let mut out = Vec::new();
         for (section, name) in Section::ALL {
             if let Some(map) = self.bindings.get(&section) {
-                for (keys, action) in map {
-                    out.push((name, chord_text(keys), *action));
-                }
+                let mut entries: Vec<_> =
+                    map.iter().map(|(keys, (action, order))| (*order, keys, *action)).collect();
+                entries.sort();
+                out.extend(entries.into_iter().map(|(_, keys, action)| (name, chord_text(keys), action)));
             }
         }
         out

@@ -40,7 +40,7 @@ fn columns(width: u16) -> Vec<(Column, Constraint)> {
     let mut cols = vec![(Id, Constraint::Length(17))];
     if width >= 80 {
         cols.push((Severity, Constraint::Length(9)));
-        cols.push((State, Constraint::Length(9)));
+        cols.push((State, Constraint::Length(13)));
     }
     if width >= 120 {
         cols.push((Owner, Constraint::Length(10)));

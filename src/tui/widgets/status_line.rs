@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::i18n::{Label, local_time, ui};
+use crate::i18n::{Label, ui};
 use crate::text::visible;
 use crate::tui::app::App;
 
@@ -21,21 +21,22 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         ),
         None => ui::STATUS_READ_ONLY.get(lang).to_string(),
     };
-    let clock = local_time(app.now, site.tz);
+    let clock = app.now.with_timezone(&site.tz).format("%m-%d %H:%M:%S").to_string();
     let alarms = app.data.open_alarms(site, app.now).len();
     let mut alarm_text = format!("{} {alarms}", ui::STATUS_ALARMS.get(lang));
     if let Some((until, by)) = app.data.ledger.muted_at(app.now) {
         let until = until.with_timezone(&site.tz).format("%H:%M");
         alarm_text.push_str(&format!(" ({} {until}, {by})", ui::STATUS_MUTED.get(lang)));
     }
+    // Most needed first: a narrow terminal cuts from the right.
     let parts = [
-        visible(&site.name, false).into_owned(),
-        operator,
-        ui::STATUS_SHIFT.get(lang).to_string(),
         clock,
+        operator,
+        alarm_text,
+        visible(&site.name, false).into_owned(),
+        ui::STATUS_SHIFT.get(lang).to_string(),
         app.ctx.store_label.clone(),
         ui::STATUS_ENGINE.get(lang).to_string(),
-        alarm_text,
     ];
     let line = Line::from(Span::raw(format!(" {}", parts.join(" │ "))));
     frame.render_widget(Paragraph::new(line).style(app.ctx.theme.status_line), area);

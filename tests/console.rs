@@ -1,0 +1,240 @@
+//! The console drawn into a test terminal: every screen and form, in Chinese and
+//! English, at 80×24 and 200×50, from the demo centre at a fixed time. Narrow terminals
+//! must still draw without a panic.
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use duty::i18n::Lang;
+use duty::store::{SqliteStore, Store};
+use duty::tui::app::{App, Context};
+use duty::tui::keymap::Keymap;
+use duty::tui::snapshot::Snapshot;
+use duty::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn fixed_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 2, 0, 0).unwrap()
+}
+
+struct Demo {
+    _dir: tempfile::TempDir,
+    store: SqliteStore,
+    site: duty::config::Site,
+}
+
+fn demo() -> Demo {
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("duty.db");
+    let site = duty::demo::prepare(dir.path(), &store_path, "lead", fixed_now()).unwrap();
+    let store = SqliteStore::open(&store_path).unwrap();
+    Demo { _dir: dir, store, site }
+}
+
+fn app(demo: &Demo, lang: Lang) -> App {
+    let ctx = Context {
+        site: demo.site.clone(),
+        lang,
+        operator: demo.site.operator("lead").cloned(),
+        keymap: Keymap::builtin("default").unwrap(),
+        theme: Theme::builtin("dark").unwrap(),
+        store_label: "duty.db".into(),
+        bell_repeat: chrono::Duration::seconds(60),
+    };
+    let data = Snapshot::load(&demo.store, &demo.site, fixed_now(), None).unwrap();
+    App::new(ctx, data, fixed_now())
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\t' => KeyCode::Tab,
+            '\u{1b}' => KeyCode::Esc,
+            c => KeyCode::Char(c),
+        };
+        app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+}
+
+/// Performs reloads the app asked for (opening detail loads the timeline).
+fn settle(app: &mut App, demo: &Demo) {
+    if app.effects.drain(..).any(|e| e == duty::tui::app::Effect::Reload) {
+        let data = Snapshot::load(&demo.store, &demo.site, fixed_now(), app.detail.as_ref()).unwrap();
+        app.replace_data(data);
+    }
+}
+
+fn render(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| duty::tui::ui::draw(frame, app)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = duty::text::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Every screen: a name and the keys that lead to it from the queue.
+const SCREENS: &[(&str, &str)] = &[
+    ("queue", ""),
+    ("detail", "jj\n"),
+    ("overview", "1"),
+    ("inspections", "3"),
+    ("actions", "4"),
+    ("duty_log", "5"),
+    ("help", "?"),
+    ("filter", "/sev:serious"),
+    ("command_line", ":open GZ"),
+    ("form_new_incident", "N"),
+    ("form_new_incident_errors", "N\t\t\t\t\t\t\t\t\n"),
+    ("form_note", "jj\nn"),
+    ("form_escalate", "jj\ne"),
+    ("form_call", "jj\nc"),
+    ("form_pause", "jj\np"),
+    ("form_resolve", "jj\nr"),
+    ("form_report", "jj\nR"),
+    ("form_close", "jj\nC"),
+    ("form_problem", "jj\nP"),
+    ("form_mute", "M"),
+];
+
+#[test]
+fn every_screen_in_both_languages_at_two_sizes() {
+    let demo = demo();
+    for (lang, lang_name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+        for (width, height) in [(80, 24), (200, 50)] {
+            for (screen, keys) in SCREENS {
+                let mut app = app(&demo, lang);
+                for chunk in keys.split_inclusive('\n') {
+                    press(&mut app, chunk);
+                    settle(&mut app, &demo);
+                }
+                let name = format!("{screen}_{lang_name}_{width}x{height}");
+                insta::assert_snapshot!(name, render(&app, width, height));
+            }
+        }
+    }
+}
+
+#[test]
+fn narrow_and_tiny_terminals_draw_without_panic() {
+    let demo = demo();
+    for (screen, keys) in SCREENS {
+        for (width, height) in [(60, 20), (40, 12), (20, 6), (1, 1)] {
+            let mut app = app(&demo, Lang::Zh);
+            press(&mut app, keys);
+            settle(&mut app, &demo);
+            let text = render(&app, width, height);
+            assert_eq!(text.lines().count(), height as usize, "{screen} at {width}x{height}");
+        }
+    }
+    // At 60 columns the queue still shows the id, the countdown and some title.
+    let app = app(&demo, Lang::En);
+    let queue = render(&app, 60, 20);
+    assert!(queue.contains("GZ-20261121-") && queue.contains("▲ response"), "{queue}");
+}
+
+#[test]
+fn the_queue_puts_breached_first_and_only_builds_visible_rows() {
+    let demo = demo();
+    let app = app(&demo, Lang::En);
+    let queue = render(&app, 200, 50);
+    let first_row = queue.lines().nth(4).unwrap();
+    assert!(first_row.contains("▲ response -0:15:00") && first_row.contains("▶"), "{queue}");
+    assert!(queue.contains("late responses"), "the contract counter is visible");
+}
+
+#[test]
+fn a_refused_form_keeps_what_was_typed_and_says_why() {
+    let mut demo = demo();
+    let mut app = app(&demo, Lang::En);
+    press(&mut app, "jj\n");
+    settle(&mut app, &demo);
+    press(&mut app, "r");
+    if let duty::tui::app::Mode::Form(form) = &mut app.mode {
+        form.type_into(0, "disk full");
+        form.type_into(1, "cleaned up");
+    }
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let head = demo.store.head().unwrap();
+    duty::tui::perform(&mut app, &mut demo.store, &mut || {});
+    assert_eq!(demo.store.head().unwrap(), head, "nothing written");
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("cannot resolve an incident that is open"), "{screen}");
+    assert!(screen.contains("disk full") && screen.contains("cleaned up"), "{screen}");
+    // Esc cancels without writing.
+    press(&mut app, "\u{1b}");
+    assert!(matches!(app.mode, duty::tui::app::Mode::Normal));
+    assert_eq!(demo.store.head().unwrap(), head);
+}
+
+#[test]
+fn hostile_titles_are_made_visible() {
+    let mut demo = demo();
+    let actor = demo.site.operator("lead").cloned().unwrap();
+    let new = duty::domain::incident::NewIncident {
+        title: "\x1b[2J\x1b]0;owned\x07boom".into(),
+        description: String::new(),
+        severity: duty::domain::Severity::Critical,
+        class: duty::domain::EventClass::Fault,
+        area: duty::domain::FaultArea::System,
+        hosts: vec![],
+        source: duty::domain::Source::Operator,
+        reported_at: fixed_now(),
+        onsite_required: false,
+    };
+    demo.store
+        .execute(duty::store::IncidentRequest {
+            target: duty::store::Target::New { prefix: "GZ".into(), day_key: "20261121".into() },
+            command: duty::domain::IncidentCommand::Open(new),
+            actor: &actor,
+            origin: "test".into(),
+            occurred_at: fixed_now(),
+            now: fixed_now(),
+            expected_version: None,
+        })
+        .unwrap();
+    let app = app(&demo, Lang::En);
+    let screen = render(&app, 200, 50);
+    assert!(screen.contains("\\x1b[2J\\x1b]0;owned\\x07boom"), "{screen}");
+    assert!(!screen.contains('\x1b') && !screen.contains('\x07'));
+}
+
+#[test]
+fn alarms_ring_once_per_new_alarm_then_repeat_and_stop_when_acknowledged() {
+    let mut demo = demo();
+    let mut app = app(&demo, Lang::En);
+    let rings = |app: &mut App| app.effects.drain(..).filter(|e| *e == duty::tui::app::Effect::Bell).count();
+    app.tick(fixed_now());
+    assert_eq!(rings(&mut app), 1, "new alarms ring at once");
+    app.tick(fixed_now() + chrono::Duration::seconds(30));
+    assert_eq!(rings(&mut app), 0, "not again within the repeat time");
+    app.tick(fixed_now() + chrono::Duration::seconds(61));
+    assert_eq!(rings(&mut app), 1, "repeats until acknowledged");
+    press(&mut app, "!");
+    duty::tui::perform(&mut app, &mut demo.store, &mut || {});
+    assert!(app.data.open_alarms(&demo.site, app.now).is_empty());
+    let events = demo.store.events(None).unwrap();
+    let ack = events.last().unwrap();
+    assert_eq!((ack.kind.as_str(), ack.actor.as_str()), ("alarm.acknowledged", "lead"));
+    app.tick(fixed_now() + chrono::Duration::seconds(100));
+    assert_eq!(rings(&mut app), 0, "acknowledged alarms are quiet");
+    // The security clock (5 minutes, reported 3 minutes before) breaches at +120 s: a new
+    // alarm, which rings again.
+    app.tick(fixed_now() + chrono::Duration::seconds(125));
+    assert_eq!(rings(&mut app), 1, "a clock that breaches after its due-soon alarm rings again");
+}

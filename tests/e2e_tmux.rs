@@ -1,0 +1,211 @@
+//! The real binary in a real terminal (tmux): type keys, read the screen.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::Fixture;
+
+/// A detached tmux session on its own server socket, killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, f: &Fixture, who: &str, extra_env: &[(&str, &str)], args: &str) -> Tmux {
+        let socket = format!("duty-test-{}-{name}", std::process::id());
+        let mut env = format!(
+            "env DUTY_SITE={} DUTY_STORE={} DUTY_OPERATOR={who} LANG=C.UTF-8 TERM=xterm-256color XDG_CONFIG_HOME={}",
+            f.site.display(),
+            f.store.display(),
+            f.dir.path().display()
+        );
+        for (key, value) in extra_env {
+            env.push_str(&format!(" {key}={value}"));
+        }
+        let command = format!("{env} {} {args}; sleep 60", env!("CARGO_BIN_EXE_duty"));
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "36", &command])
+            .status()
+            .expect("tmux runs (the test script installs it)");
+        assert!(status.success());
+        Tmux { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Types text literally.
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-l", text]);
+    }
+
+    /// Presses named keys (Enter, Tab, C-s, Escape...).
+    fn press(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p"])
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen after `limit`.
+    fn wait_for(&self, text: &str, limit: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(start.elapsed() < limit, "waited {limit:?} for {text:?}; screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+    }
+}
+
+const SECOND: Duration = Duration::from_secs(1);
+
+/// The "Left" column of the resolution clock on the detail screen.
+fn resolution_left(screen: &str) -> String {
+    let line = screen.lines().find(|l| l.contains("○ resolution")).expect("resolution clock shown");
+    line.split_whitespace().nth(4).unwrap_or_default().to_string()
+}
+
+#[test]
+fn open_acknowledge_watch_the_countdown_resolve_and_report_in_the_console() {
+    let f = Fixture::new();
+    let tmux = Tmux::start("lifecycle", &f, "alice", &[], "");
+    tmux.wait_for("No incidents", 5 * SECOND);
+
+    tmux.press(&["N"]);
+    tmux.wait_for("New incident", SECOND);
+    tmux.type_text("Exchange node red at the FTE front-end");
+    tmux.press(&["Tab", "Right", "Tab", "Tab", "Tab"]);
+    tmux.type_text("frontend-1");
+    tmux.press(&["C-s"]);
+    let screen = tmux.wait_for("Timeline", 2 * SECOND);
+    assert!(screen.contains("opened"), "the new incident opens in detail:\n{screen}");
+    assert!(screen.contains("Severity: serious"), "{screen}");
+
+    tmux.press(&["a"]);
+    let screen = tmux.wait_for("√ response", 2 * SECOND);
+    assert!(screen.contains("Owner: alice"), "{screen}");
+
+    let before = resolution_left(&screen);
+    std::thread::sleep(Duration::from_millis(2100));
+    let after = resolution_left(&tmux.screen());
+    assert_ne!(before, after, "the countdown moves by itself");
+
+    tmux.press(&["r"]);
+    tmux.wait_for("Resolve", SECOND);
+    tmux.type_text("FTE channel stopped after a network flap");
+    tmux.press(&["Tab"]);
+    tmux.type_text("Restarted the FTE channel; transfers resumed");
+    tmux.press(&["C-s"]);
+    tmux.wait_for("State: resolved", 2 * SECOND);
+
+    tmux.press(&["R"]);
+    tmux.wait_for("Fault report", SECOND);
+    tmux.type_text("Data exchange stopped for 20 minutes");
+    tmux.press(&["Tab", "Tab"]);
+    tmux.type_text("Alert on FTE channel state");
+    tmux.press(&["C-s"]);
+    tmux.wait_for("State: reported", 2 * SECOND);
+
+    let list: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["incident", "list", "--json"])).unwrap();
+    let incident = &list[0];
+    assert_eq!(incident["state"], "reported");
+    assert_eq!(incident["owner"], "alice");
+    assert_eq!(incident["hosts"][0], "frontend-1");
+    assert_eq!(incident["fault_report"]["cause"], "FTE channel stopped after a network flap");
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let origins: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["origin"].as_str().unwrap()).collect();
+    assert!(origins.iter().all(|o| o.starts_with("console ")), "{origins:?}");
+    assert!(f.ok("alice", &["audit", "verify"]).starts_with("chain intact: 4 events"));
+}
+
+#[test]
+fn a_second_console_sees_the_first_ones_change_within_a_second() {
+    let f = Fixture::new();
+    let id = f.open(&(chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339());
+    let first = Tmux::start("first", &f, "alice", &[], "");
+    let second = Tmux::start("second", &f, "bob", &[], "");
+    first.wait_for(&id, 5 * SECOND);
+    second.wait_for(&id, 5 * SECOND);
+    assert!(second.screen().contains("open"));
+
+    first.press(&["a"]);
+    first.wait_for("acknowledged", SECOND);
+    let seen = Instant::now();
+    second.wait_for("acknowledged", SECOND);
+    assert!(seen.elapsed() < SECOND);
+
+    // Bob acts on what he saw before the change: refused, told who, and refreshed.
+    second.press(&["Enter"]);
+    second.wait_for("Owner: alice", SECOND);
+    f.ok("alice", &["incident", "note", &id, "--text", "changed meanwhile"]);
+    std::thread::sleep(Duration::from_millis(20));
+    second.press(&["a"]);
+    // Stale (his screen still showed version 2) or, if his console refreshed first,
+    // refused by the rule: either way he is told who and when.
+    let screen = second.wait_for("by alice at", 2 * SECOND);
+    assert!(
+        screen.contains("was changed by alice at") || screen.contains("already acknowledged by alice at")
+    );
+    assert!(screen.contains("Version: 3"), "refreshed after the refusal:\n{screen}");
+}
+
+#[test]
+fn no_color_gives_the_monochrome_theme() {
+    let f = Fixture::new();
+    f.open(&(chrono::Utc::now() - chrono::Duration::minutes(50)).to_rfc3339());
+    let tmux = Tmux::start("mono", &f, "alice", &[("NO_COLOR", "1")], "");
+    tmux.wait_for("BREACHED", 5 * SECOND);
+    let styled = tmux.tmux(&["capture-pane", "-p", "-e"]);
+    let colours = ["\x1b[31m", "\x1b[91m", "\x1b[33m", "\x1b[36m", "\x1b[44m", "\x1b[41m", "38;5;", "48;5;"];
+    for colour in colours {
+        assert!(!styled.contains(colour), "colour {colour:?} under NO_COLOR");
+    }
+    assert!(styled.contains("\x1b[7m") || styled.contains(";7m"), "selection shown by reverse video");
+    assert!(styled.contains("▶"), "and by a marker");
+}
+
+#[test]
+fn a_bad_keymap_or_theme_stops_before_the_console_starts() {
+    let f = Fixture::new();
+    let keymap = f.dir.path().join("keymap.toml");
+    std::fs::write(&keymap, "[list]\nkeymap = [\n  { on = \"a\", run = \"acknowledg\" },\n  { on = \"<Hyper-x>\", run = \"quit\" },\n]\n").unwrap();
+    let out = f.run("alice", &["--keymap", keymap.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(err.contains("keymap.toml:3:21: unknown action \"acknowledg\""), "{err}");
+    assert!(err.contains("keymap.toml:4:10: bad key \"<Hyper-x>\""), "{err}");
+
+    let theme = f.dir.path().join("theme.toml");
+    std::fs::write(&theme, "[styles]\nbreached = { fg = \"LightB lue\" }\n").unwrap();
+    let out = f.run("alice", &["--theme", theme.to_str().unwrap(), "config", "check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("theme.toml:2:19: unknown colour \"LightB lue\""),
+        "{}",
+        common::stderr(&out)
+    );
+
+    // The user's own files are picked up from $XDG_CONFIG_HOME/duty and checked too.
+    std::fs::create_dir_all(f.dir.path().join("duty")).unwrap();
+    std::fs::copy(&keymap, f.dir.path().join("duty/keymap.toml")).unwrap();
+    let out = f.cmd("alice").env("XDG_CONFIG_HOME", f.dir.path()).args(["config", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+}
