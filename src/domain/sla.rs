@@ -100,6 +100,15 @@ pub enum ClockName {
 }
 
 impl ClockName {
+    pub const ALL: &'static [ClockName] = &[
+        ClockName::Confirm,
+        ClockName::SecurityReport,
+        ClockName::Response,
+        ClockName::OnSite,
+        ClockName::Resolution,
+        ClockName::Report,
+    ];
+
     /// The stable key used in JSON.
     pub fn key(self) -> &'static str {
         match self {

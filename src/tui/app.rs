@@ -115,6 +115,10 @@ pub struct App {
     /// Alarms the bell already rang for; a new one rings at once.
     rung: HashSet<AlarmKey>,
     last_bell: Option<DateTime<Utc>>,
+    /// Alarms not yet acknowledged, loudest first: worked out again only when the data
+    /// changes or a clock crosses a threshold, never per frame.
+    pub alarms: Vec<AlarmKey>,
+    alarms_valid_until: Option<DateTime<Utc>>,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
 }
@@ -138,9 +142,12 @@ impl App {
             quit: false,
             rung: HashSet::new(),
             last_bell: None,
+            alarms: Vec::new(),
+            alarms_valid_until: None,
             dirty: true,
         };
         app.refresh_visible(None);
+        app.refresh_alarms();
         app
     }
 
@@ -153,6 +160,7 @@ impl App {
         let keep = self.selected_row().map(|r| r.incident.id.clone());
         self.data = data;
         self.refresh_visible(keep.as_ref());
+        self.refresh_alarms();
         self.dirty = true;
     }
 
@@ -166,15 +174,23 @@ impl App {
         self.dirty = true;
     }
 
+    fn refresh_alarms(&mut self) {
+        let (alarms, valid_until) = self.data.open_alarms(&self.ctx.site, self.now);
+        self.alarms = alarms;
+        self.alarms_valid_until = valid_until;
+    }
+
     fn ring_for_alarms(&mut self) {
-        let alarms = self.data.open_alarms(&self.ctx.site, self.now);
-        if alarms.is_empty() || self.data.ledger.muted_at(self.now).is_some() {
+        if self.alarms_valid_until.is_some_and(|until| self.now >= until) {
+            self.refresh_alarms();
+        }
+        if self.alarms.is_empty() || self.data.ledger.muted_at(self.now).is_some() {
             return;
         }
-        let new_alarm = alarms.iter().any(|(key, _)| !self.rung.contains(key));
+        let new_alarm = self.alarms.iter().any(|key| !self.rung.contains(key));
         let repeat_due = self.last_bell.is_none_or(|at| self.now - at >= self.ctx.bell_repeat);
         if new_alarm || repeat_due {
-            self.rung.extend(alarms.into_iter().map(|(key, _)| key));
+            self.rung.extend(self.alarms.iter().cloned());
             self.last_bell = Some(self.now);
             self.effects.push(Effect::Bell);
         }
@@ -419,8 +435,7 @@ impl App {
     }
 
     fn acknowledge_alarms(&mut self) {
-        let alarms: Vec<AlarmKey> =
-            self.data.open_alarms(&self.ctx.site, self.now).into_iter().map(|(key, _)| key).collect();
+        let alarms: Vec<AlarmKey> = self.alarms.clone();
         if alarms.is_empty() {
             self.say(ui::NO_ALARMS.get(self.lang()), false);
             return;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::config::Site;
 use crate::domain::alarm::{AlarmKey, AlarmLedger, alarm_of};
 use crate::domain::contract::{ContractCounter, contract_counter};
-use crate::domain::sla::{Clock, clocks, most_urgent};
+use crate::domain::sla::{ClockName, ClockState, clocks, most_urgent};
 use crate::domain::{Incident, IncidentId, State};
 use crate::store::{Store, StoreError, StoredEvent};
 
@@ -55,32 +55,50 @@ impl Snapshot {
         self.rows.iter().find(|r| &r.incident.id == id)
     }
 
-    /// Live alarms not yet acknowledged, loudest first, with the clock that raised each.
-    /// Only incidents whose most urgent clock is close enough are looked at, so this
-    /// stays cheap with thousands of incidents.
-    pub fn open_alarms(&self, site: &Site, now: DateTime<Utc>) -> Vec<(AlarmKey, Clock)> {
+    /// Live alarms not yet acknowledged, loudest first, and the next instant at which
+    /// the set can change (a clock crossing into due soon or breached). Only incidents
+    /// whose most urgent clock is close enough are looked at, and the caller needs to
+    /// ask again only at that instant or when the data changes, so this stays cheap with
+    /// thousands of incidents.
+    pub fn open_alarms(&self, site: &Site, now: DateTime<Utc>) -> (Vec<AlarmKey>, Option<DateTime<Utc>>) {
         let warn = &site.policy.due_soon;
-        let longest_warning =
-            [warn.confirm, warn.response, warn.onsite, warn.resolution, warn.report, warn.security_report]
-                .into_iter()
-                .max()
-                .unwrap_or_else(Duration::zero);
-        let mut alarms = Vec::new();
+        let warning = |name: ClockName| match name {
+            ClockName::Confirm => warn.confirm,
+            ClockName::SecurityReport => warn.security_report,
+            ClockName::Response => warn.response,
+            ClockName::OnSite => warn.onsite,
+            ClockName::Resolution => warn.resolution,
+            ClockName::Report => warn.report,
+        };
+        let longest_warning = ClockName::ALL.iter().map(|n| warning(*n)).max().unwrap_or_else(Duration::zero);
+        let mut alarms: Vec<(AlarmKey, Duration)> = Vec::new();
+        let mut next_change: Option<DateTime<Utc>> = None;
+        let mut sooner =
+            |at: DateTime<Utc>| next_change = Some(next_change.map_or(at, |n: DateTime<Utc>| n.min(at)));
         for row in &self.rows {
             match row.urgent_due {
                 Some(due) if due - longest_warning <= now => {}
-                _ => break,
+                Some(due) => {
+                    sooner(due - longest_warning);
+                    break;
+                }
+                None => break,
             }
             for clock in clocks(&row.incident, &site.policy, now) {
+                match (clock.state, clock.due_at) {
+                    (ClockState::Running, Some(due)) => sooner(due - warning(clock.name)),
+                    (ClockState::DueSoon, Some(due)) => sooner(due),
+                    _ => {}
+                }
                 if let Some(key) = alarm_of(&row.incident, &clock)
                     && !self.ledger.acknowledged.contains(&key)
                 {
-                    alarms.push((key, clock));
+                    alarms.push((key, clock.remaining.unwrap_or_else(Duration::zero)));
                 }
             }
         }
-        alarms.sort_by_key(|(key, clock)| (std::cmp::Reverse(key.level), clock.remaining));
-        alarms
+        alarms.sort_by_key(|(key, remaining)| (std::cmp::Reverse(key.level), *remaining));
+        (alarms.into_iter().map(|(key, _)| key).collect(), next_change)
     }
 }
 

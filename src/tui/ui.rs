@@ -17,8 +17,7 @@ use crate::i18n::ui;
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     frame.render_widget(Paragraph::new("").style(app.ctx.theme.base), area);
-    let alarms = banner::alarms(app);
-    let banner_rows = u16::from(!alarms.is_empty());
+    let banner_rows = u16::from(!app.alarms.is_empty());
     let [tabs_area, banner_area, body, footer, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_rows),
@@ -28,7 +27,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     ])
     .areas(area);
     draw_tabs(frame, tabs_area, app);
-    banner::draw(frame, banner_area, app, &alarms);
+    banner::draw(frame, banner_area, app, &app.alarms);
     let lang = app.lang();
     match app.tab {
         Tab::Overview => screens::overview::draw(frame, body, app),

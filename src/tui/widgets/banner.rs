@@ -7,19 +7,18 @@ use ratatui::widgets::Paragraph;
 
 use crate::domain::alarm::AlarmKey;
 use crate::domain::alarm::AlarmLevel;
-use crate::domain::sla::Clock;
+use crate::domain::sla::clocks;
 use crate::i18n::{Label, ui};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::widgets::countdown::hms;
 
-/// Whether a banner is up (it takes one row).
-pub fn alarms(app: &App) -> Vec<(AlarmKey, Clock)> {
-    app.data.open_alarms(&app.ctx.site, app.now)
-}
-
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, alarms: &[(AlarmKey, Clock)]) {
-    let Some((first, clock)) = alarms.first() else { return };
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, alarms: &[AlarmKey]) {
+    let Some(first) = alarms.first() else { return };
+    // The loudest alarm's clock, evaluated now so its countdown moves.
+    let Some(row) = app.data.row(&first.incident) else { return };
+    let clocks = clocks(&row.incident, &app.ctx.site.policy, app.now);
+    let Some(clock) = clocks.iter().find(|c| c.name == first.clock) else { return };
     let lang = app.lang();
     let theme = &app.ctx.theme;
     let style =

@@ -22,7 +22,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         None => ui::STATUS_READ_ONLY.get(lang).to_string(),
     };
     let clock = app.now.with_timezone(&site.tz).format("%m-%d %H:%M:%S").to_string();
-    let alarms = app.data.open_alarms(site, app.now).len();
+    let alarms = app.alarms.len();
     let mut alarm_text = format!("{} {alarms}", ui::STATUS_ALARMS.get(lang));
     if let Some((until, by)) = app.data.ledger.muted_at(app.now) {
         let until = until.with_timezone(&site.tz).format("%H:%M");
