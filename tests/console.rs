@@ -171,7 +171,7 @@ fn a_refused_form_keeps_what_was_typed_and_says_why() {
     }
     app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let head = demo.store.head().unwrap();
-    duty::tui::perform(&mut app, &mut demo.store, &mut || {});
+    duty::tui::perform(&mut app, &mut demo.store, &mut |_| {});
     assert_eq!(demo.store.head().unwrap(), head, "nothing written");
     let screen = render(&app, 120, 40);
     assert!(screen.contains("cannot resolve an incident that is open"), "{screen}");
@@ -226,7 +226,7 @@ fn alarms_ring_once_per_new_alarm_then_repeat_and_stop_when_acknowledged() {
     app.tick(fixed_now() + chrono::Duration::seconds(61));
     assert_eq!(rings(&mut app), 1, "repeats until acknowledged");
     press(&mut app, "!");
-    duty::tui::perform(&mut app, &mut demo.store, &mut || {});
+    duty::tui::perform(&mut app, &mut demo.store, &mut |_| {});
     assert!(app.alarms.is_empty());
     let events = demo.store.events(None).unwrap();
     let ack = events.last().unwrap();
@@ -237,4 +237,18 @@ fn alarms_ring_once_per_new_alarm_then_repeat_and_stop_when_acknowledged() {
     // alarm, which rings again.
     app.tick(fixed_now() + chrono::Duration::seconds(125));
     assert_eq!(rings(&mut app), 1, "a clock that breaches after its due-soon alarm rings again");
+
+    // A mute is for a chosen time, by someone, on the record; it silences the bell only.
+    press(&mut app, "M");
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    duty::tui::perform(&mut app, &mut demo.store, &mut |_| {});
+    let mute = demo.store.events(None).unwrap().pop().unwrap();
+    assert_eq!((mute.kind.as_str(), mute.actor.as_str()), ("alarm.muted", "lead"));
+    assert!(mute.payload.contains("\"minutes\":30"), "{}", mute.payload);
+    let muted_at = duty::time::now();
+    app.tick(muted_at + chrono::Duration::minutes(10));
+    assert_eq!(rings(&mut app), 0, "muted");
+    assert!(!app.alarms.is_empty(), "the banner stays while muted");
+    app.tick(muted_at + chrono::Duration::minutes(31));
+    assert_eq!(rings(&mut app), 1, "rings again when the mute ends");
 }

@@ -7,9 +7,6 @@ use crate::domain::Operator;
 use crate::i18n::Lang;
 use crate::tui::app::Context;
 
-/// How often an alarm nobody acknowledged rings again.
-const BELL_REPEAT_SECONDS: i64 = 60;
-
 /// Everything the console needs besides the store; keymap and theme problems stop here,
 /// before the terminal is touched.
 fn context(paths: &Paths, session: Session, operator: Option<Operator>) -> anyhow::Result<Context> {
@@ -19,13 +16,13 @@ fn context(paths: &Paths, session: Session, operator: Option<Operator>) -> anyho
     let store_label =
         session.store_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(Context {
+        bell_repeat: session.site.alarm_repeat,
         site: session.site,
         lang: session.lang,
         operator,
         keymap,
         theme,
         store_label,
-        bell_repeat: chrono::Duration::seconds(BELL_REPEAT_SECONDS),
     })
 }
 

@@ -47,6 +47,8 @@ pub struct Site {
     pub operators: Vec<Operator>,
     pub policy: SlaPolicy,
     pub hosts: Vec<Host>,
+    /// How often an alarm nobody acknowledged rings again.
+    pub alarm_repeat: Duration,
 }
 
 /// The files of a site folder.
@@ -165,6 +167,14 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         };
         operators.push(Operator { id: user.to_string(), name: op.name.trim().to_string(), role });
     }
+    let alarm_repeat = match raw.alarms.as_ref().and_then(|a| a.repeat_seconds.as_ref()) {
+        None => Duration::seconds(60),
+        Some(v) if (10..=3600).contains(v.get_ref()) => Duration::seconds(*v.get_ref()),
+        Some(v) => {
+            bad(v.span(), format!("repeat_seconds {} must be between 10 and 3600", v.get_ref()));
+            Duration::seconds(60)
+        }
+    };
     if raw.operators.is_empty() {
         bad(0..0, "the site lists no operators: add at least one [[operators]] with role = \"lead\"".into());
     }
@@ -181,6 +191,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         operators,
         policy: SlaPolicy::default(),
         hosts: Vec::new(),
+        alarm_repeat,
     })
 }
 

@@ -10,6 +10,13 @@ pub struct SiteFile {
     pub contract: ContractSection,
     #[serde(default)]
     pub operators: Vec<OperatorEntry>,
+    pub alarms: Option<AlarmsSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmsSection {
+    pub repeat_seconds: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]

@@ -49,6 +49,11 @@ language = "auto"
 start = {year}-01-01
 end = {year}-12-31
 
+# Alarms: a clock that falls due soon or is breached rings the bell (and a desktop
+# notification where there is a desktop) until someone acknowledges it.
+[alarms]
+repeat_seconds = 60
+
 # Operators: OS login -> name and role. Leads may close incidents.
 # Anyone not listed may read but not write.
 [[operators]]

@@ -9,6 +9,8 @@ pub mod app;
 pub mod form;
 pub mod forms;
 pub mod keymap;
+pub mod log;
+pub mod notify;
 pub mod popups;
 pub mod screens;
 pub mod snapshot;
@@ -41,8 +43,13 @@ pub fn run(ctx: Context, store: SqliteStore) -> anyhow::Result<()> {
         let data = Snapshot::load(&store, &ctx.site, now, None)?;
         let mut app = App::new(ctx, data, now);
         let mut guard = terminal::TerminalGuard::enter()?;
+        log::write("console started");
         let result = event_loop(&mut app, store, &mut guard).await;
         drop(guard);
+        match &result {
+            Ok(()) => log::write("console stopped"),
+            Err(e) => log::write(&format!("console stopped: {e:#}")),
+        }
         result
     })
 }
@@ -98,6 +105,7 @@ fn reload(app: &mut App, store: &dyn Store) {
     match Snapshot::load(store, &app.ctx.site, crate::time::now(), app.detail.as_ref()) {
         Ok(data) => app.replace_data(data),
         Err(e) => {
+            log::write(&format!("reload failed: {e}"));
             let text = store_error(&e, app.lang());
             app.say(text, true);
         }
@@ -106,11 +114,18 @@ fn reload(app: &mut App, store: &dyn Store) {
 
 /// Performs what the app asked for, reporting each outcome back.
 pub fn perform_effects(app: &mut App, store: &mut SqliteStore, guard: &mut terminal::TerminalGuard) {
-    perform(app, store, &mut || guard.bell());
+    let desktop = notify::desktop_reachable();
+    let mut alert = |app: &App| {
+        guard.bell();
+        if desktop && let Some((text, _)) = widgets::banner::describe(app) {
+            notify::show(app.ctx.site.name.clone(), text);
+        }
+    };
+    perform(app, store, &mut alert);
 }
 
-/// As `perform_effects`, with the bell passed in (tests count rings).
-pub fn perform(app: &mut App, store: &mut SqliteStore, bell: &mut dyn FnMut()) {
+/// As `perform_effects`, with the alert (bell, notification) passed in: tests count rings.
+pub fn perform(app: &mut App, store: &mut SqliteStore, bell: &mut dyn FnMut(&App)) {
     loop {
         let batch = std::mem::take(&mut app.effects);
         if batch.is_empty() {
@@ -120,7 +135,7 @@ pub fn perform(app: &mut App, store: &mut SqliteStore, bell: &mut dyn FnMut()) {
         for effect in batch {
             match effect {
                 Effect::Reload => must_reload = true,
-                Effect::Bell => bell(),
+                Effect::Bell => bell(app),
                 Effect::Execute { target, command, expected_version } => {
                     let outcome = execute(app, store, target, command, expected_version);
                     app.on_outcome(outcome);

@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     ])
     .areas(area);
     draw_tabs(frame, tabs_area, app);
-    banner::draw(frame, banner_area, app, &app.alarms);
+    banner::draw(frame, banner_area, app);
     let lang = app.lang();
     match app.tab {
         Tab::Overview => screens::overview::draw(frame, body, app),

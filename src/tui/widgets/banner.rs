@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::domain::alarm::AlarmKey;
 use crate::domain::alarm::AlarmLevel;
 use crate::domain::sla::clocks;
 use crate::i18n::{Label, ui};
@@ -13,25 +12,31 @@ use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::widgets::countdown::hms;
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, alarms: &[AlarmKey]) {
-    let Some(first) = alarms.first() else { return };
-    // The loudest alarm's clock, evaluated now so its countdown moves.
-    let Some(row) = app.data.row(&first.incident) else { return };
-    let clocks = clocks(&row.incident, &app.ctx.site.policy, app.now);
-    let Some(clock) = clocks.iter().find(|c| c.name == first.clock) else { return };
+/// The loudest alarm as one line, and whether it is a breach: for the banner and the
+/// desktop notification.
+pub fn describe(app: &App) -> Option<(String, bool)> {
+    let first = app.alarms.first()?;
     let lang = app.lang();
-    let theme = &app.ctx.theme;
-    let style =
-        if first.level == AlarmLevel::Breached { theme.banner_breached } else { theme.banner_due_soon };
-    let word = clock.state.label(lang);
+    // The loudest alarm's clock, evaluated now so its countdown moves.
+    let row = app.data.row(&first.incident)?;
+    let clocks = clocks(&row.incident, &app.ctx.site.policy, app.now);
+    let clock = clocks.iter().find(|c| c.name == first.clock)?;
     let symbol = crate::i18n::clock_symbol(clock.state);
     let left = clock.remaining.map(hms).unwrap_or_default();
-    let mut text = format!(" {symbol} {word}: {} {} {left}", first.incident, clock.name.label(lang));
-    if alarms.len() > 1 {
-        text.push_str(&format!("  (+{} {})", alarms.len() - 1, ui::BANNER_MORE.get(lang)));
+    let mut text =
+        format!("{symbol} {}: {} {} {left}", clock.state.label(lang), first.incident, clock.name.label(lang));
+    if app.alarms.len() > 1 {
+        text.push_str(&format!("  (+{} {})", app.alarms.len() - 1, ui::BANNER_MORE.get(lang)));
     }
+    Some((text, first.level == AlarmLevel::Breached))
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let Some((mut text, breached)) = describe(app) else { return };
+    let theme = &app.ctx.theme;
+    let style = if breached { theme.banner_breached } else { theme.banner_due_soon };
     if let Some(key) = app.ctx.keymap.keys_for(app.section(), Action::AckAlarm).first() {
-        text.push_str(&format!("  [{key}] {}", ui::BANNER_ACK.get(lang)));
+        text.push_str(&format!("  [{key}] {}", ui::BANNER_ACK.get(app.lang())));
     }
-    frame.render_widget(Paragraph::new(Line::from(text)).style(style), area);
+    frame.render_widget(Paragraph::new(Line::from(format!(" {text}"))).style(style), area);
 }
