@@ -40,6 +40,7 @@ fn app() -> App {
                 source: Source::Operator,
                 reported_at,
                 onsite_required: n % 5 == 0,
+                source_ref: None,
             };
             let ctx = DecideContext { actor: &actor, occurred_at: reported_at, now };
             let id = IncidentId(format!("GZ-20261121-{n:05}"));

@@ -30,6 +30,7 @@ fn open(store: &mut SqliteStore, actor: &Operator, n: usize) -> IncidentId {
         source: Source::Operator,
         reported_at: at,
         onsite_required: false,
+        source_ref: None,
     };
     let request = IncidentRequest {
         target: Target::New { prefix: "GZ".into(), day_key: at.format("%Y%m%d").to_string() },

@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
             source: Source::Operator,
             reported_at,
             onsite_required: false,
+            source_ref: None,
         };
         let day_key = reported_at.format("%Y%m%d").to_string();
         store.execute(IncidentRequest {

@@ -26,7 +26,7 @@ struct Demo {
 fn demo() -> Demo {
     let dir = tempfile::tempdir().unwrap();
     let store_path = dir.path().join("duty.db");
-    let site = duty::demo::prepare(dir.path(), &store_path, "lead", fixed_now()).unwrap();
+    let site = duty::demo::prepare(dir.path(), &store_path, "lead", fixed_now(), None).unwrap();
     let store = SqliteStore::open(&store_path).unwrap();
     Demo { _dir: dir, store, site }
 }
@@ -196,6 +196,7 @@ fn hostile_titles_are_made_visible() {
         source: duty::domain::Source::Operator,
         reported_at: fixed_now(),
         onsite_required: false,
+        source_ref: None,
     };
     demo.store
         .execute(duty::store::IncidentRequest {

@@ -37,6 +37,7 @@ fn new_incident(severity: Severity, class: EventClass, onsite: bool) -> NewIncid
         source: Source::Operator,
         reported_at: t0(),
         onsite_required: onsite,
+        source_ref: None,
     }
 }
 

@@ -45,6 +45,7 @@ fn open(store: &mut SqliteStore, actor: &Operator, at: DateTime<Utc>) -> Inciden
         source: Source::Operator,
         reported_at: at,
         onsite_required: false,
+        source_ref: None,
     };
     let day_key = at.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y%m%d").to_string();
     let target = Target::New { prefix: "GZ".into(), day_key };

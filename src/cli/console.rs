@@ -30,8 +30,9 @@ pub fn run_console(paths: &Paths) -> anyhow::Result<()> {
     let session = paths.load()?;
     let operator = session.operator().ok();
     let store = session.open_store()?;
+    let store_path = session.store_path.clone();
     let ctx = context(paths, session, operator)?;
-    crate::tui::run(ctx, store)
+    crate::tui::run(ctx, store, store_path)
 }
 
 pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
@@ -39,13 +40,15 @@ pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let dir = dir.unwrap_or_else(|| std::env::temp_dir().join(format!("duty-demo-{}", std::process::id())));
     let store_path = dir.join("duty.db");
     let lead = operator_login();
-    let site = crate::demo::prepare(&dir, &store_path, &lead, crate::time::now())?;
+    let services = crate::demo::DemoServices::start()?;
+    let site = crate::demo::prepare(&dir, &store_path, &lead, crate::time::now(), Some(&services))?;
     let lang = paths.lang.or(site.language).unwrap_or_else(Lang::from_locale);
     let operator = site.operator(&lead).cloned();
     let session = Session { site, lang, store_path: store_path.clone() };
     let store = session.open_store()?;
     let ctx = context(paths, session, operator);
-    let result = ctx.and_then(|ctx| crate::tui::run(ctx, store));
+    let result = ctx.and_then(|ctx| crate::tui::run(ctx, store, store_path));
+    drop(services);
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -202,6 +202,7 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
                 source: Source::Operator,
                 reported_at,
                 onsite_required: onsite,
+                source_ref: None,
             };
             let target = Target::New { prefix: session.site.incident_prefix.clone(), day_key };
             (target, IncidentCommand::Open(new), When { at: Some(reported_at), expect_version: None })

@@ -3,6 +3,7 @@
 
 mod audit;
 mod console;
+mod engine;
 mod incident;
 mod site;
 
@@ -62,6 +63,15 @@ enum Command {
     Incident {
         #[command(subcommand)]
         command: incident::IncidentAction,
+    },
+    /// Run the engine headless (probes, alert sources): for a systemd unit. Only the
+    /// process holding the lease runs checks; others wait to take over.
+    Engine,
+    /// The machines as the inspection sheet shows them, live: √ normal, ! warning,
+    /// × critical, ? unknown or not run
+    Status {
+        #[arg(long)]
+        json: bool,
     },
     /// Where the contract stands: late responses and breaches in the contract period
     Contract {
@@ -127,6 +137,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         None => console::run_console(&paths),
         Some(Command::Demo { dir }) => console::run_demo(&paths, dir),
         Some(Command::Init { dir }) => site::init(&paths, dir),
+        Some(Command::Engine) => engine::engine(&paths),
+        Some(Command::Status { json }) => engine::status(&paths, json),
         Some(Command::Config { command }) => site::config(&paths, command),
         Some(Command::Incident { command }) => incident::run(&paths, command),
         Some(Command::Contract { json }) => incident::contract(&paths, json),

@@ -2,6 +2,7 @@
 //! `sla.toml` (clock rules; contract values by default) and `hosts.toml` (inventory).
 //! Loading validates everything and reports every problem as `file:line:col: message`.
 
+mod checks;
 mod error;
 mod raw;
 pub mod sample;
@@ -13,6 +14,7 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use toml::Spanned;
 
+pub use checks::{CheckKind, CheckSpec};
 pub use error::{ConfigErrors, ConfigProblem, SourceFile};
 
 use crate::domain::Operator;
@@ -31,6 +33,18 @@ pub struct Host {
     pub ip: IpAddr,
     pub group: String,
     pub os: String,
+    pub checks: Vec<CheckSpec>,
+}
+
+/// How the engine turns check results into incidents.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineSettings {
+    /// Critical runs in a row that open an incident.
+    pub open_incident_after: u32,
+    /// Resolve the incident a check opened when the check recovers (if it was responded to).
+    pub resolve_on_recovery: bool,
+    /// Checks running at once.
+    pub concurrency: usize,
 }
 
 /// A loaded, validated site.
@@ -49,6 +63,7 @@ pub struct Site {
     pub hosts: Vec<Host>,
     /// How often an alarm nobody acknowledged rings again.
     pub alarm_repeat: Duration,
+    pub engine: EngineSettings,
 }
 
 /// The files of a site folder.
@@ -81,6 +96,11 @@ impl Site {
     /// The operator with this OS login, if the site knows them.
     pub fn operator(&self, user: &str) -> Option<&Operator> {
         self.operators.iter().find(|o| o.id == user)
+    }
+
+    /// Every check of every host.
+    pub fn checks(&self) -> impl Iterator<Item = &CheckSpec> {
+        self.hosts.iter().flat_map(|h| h.checks.iter())
     }
 
     /// The host with this name.
@@ -175,6 +195,33 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
             Duration::seconds(60)
         }
     };
+    let engine_raw = raw.engine.as_ref();
+    let engine_number =
+        |value: Option<&Spanned<i64>>,
+         default: i64,
+         range: std::ops::RangeInclusive<i64>,
+         bad: &mut dyn FnMut(std::ops::Range<usize>, String)| match value {
+            None => default,
+            Some(v) if range.contains(v.get_ref()) => *v.get_ref(),
+            Some(v) => {
+                bad(
+                    v.span(),
+                    format!("{} must be between {} and {}", v.get_ref(), range.start(), range.end()),
+                );
+                default
+            }
+        };
+    let engine = EngineSettings {
+        open_incident_after: engine_number(
+            engine_raw.and_then(|e| e.open_incident_after.as_ref()),
+            3,
+            1..=100,
+            &mut bad,
+        ) as u32,
+        resolve_on_recovery: engine_raw.and_then(|e| e.resolve_on_recovery).unwrap_or(false),
+        concurrency: engine_number(engine_raw.and_then(|e| e.concurrency.as_ref()), 64, 1..=1024, &mut bad)
+            as usize,
+    };
     if raw.operators.is_empty() {
         bad(0..0, "the site lists no operators: add at least one [[operators]] with role = \"lead\"".into());
     }
@@ -192,6 +239,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         policy: SlaPolicy::default(),
         hosts: Vec::new(),
         alarm_repeat,
+        engine,
     })
 }
 
@@ -311,6 +359,7 @@ fn validate_hosts(file: &SourceFile, raw: raw::HostsFile, problems: &mut Vec<Con
                 continue;
             }
         };
+        let checks = checks::validate(name, ip, host.checks, file, problems);
         hosts.push(Host {
             name: name.to_string(),
             label: host.label.unwrap_or_else(|| name.to_string()),
@@ -318,6 +367,7 @@ fn validate_hosts(file: &SourceFile, raw: raw::HostsFile, problems: &mut Vec<Con
             ip,
             group: host.group.unwrap_or_default(),
             os: host.os.unwrap_or_default(),
+            checks,
         });
     }
     hosts

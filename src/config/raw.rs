@@ -11,6 +11,15 @@ pub struct SiteFile {
     #[serde(default)]
     pub operators: Vec<OperatorEntry>,
     pub alarms: Option<AlarmsSection>,
+    pub engine: Option<EngineSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngineSection {
+    pub open_incident_after: Option<Spanned<i64>>,
+    pub resolve_on_recovery: Option<bool>,
+    pub concurrency: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -105,4 +114,24 @@ pub struct HostEntry {
     pub ip: Spanned<String>,
     pub group: Option<String>,
     pub os: Option<String>,
+    #[serde(default)]
+    pub checks: Vec<CheckEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckEntry {
+    pub name: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub column: Spanned<String>,
+    pub port: Option<Spanned<i64>>,
+    pub url: Option<Spanned<String>>,
+    pub method: Option<Spanned<String>>,
+    pub expect_status: Option<Spanned<i64>>,
+    pub body_contains: Option<String>,
+    pub tls_verify: Option<bool>,
+    pub interval_seconds: Option<Spanned<i64>>,
+    pub timeout_ms: Option<Spanned<i64>>,
+    pub retries: Option<Spanned<i64>>,
+    pub severity: Option<Spanned<String>>,
 }

@@ -49,6 +49,10 @@ pub struct NewIncident {
     /// Whether the fault needs an engineer on site (starts the on-site clock at response).
     #[serde(default)]
     pub onsite_required: bool,
+    /// What the source calls it (`host/check` for a probe, the fingerprint of an
+    /// Alertmanager alert, the Zabbix eventid): how a re-fetch finds the same incident.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ref: Option<String>,
 }
 
 /// The fields of the fault report form (故障报告单) that the engineer writes.
@@ -215,6 +219,8 @@ pub struct Incident {
     pub area: FaultArea,
     pub hosts: Vec<String>,
     pub source: Source,
+    #[serde(default)]
+    pub source_ref: Option<String>,
     pub reporter: String,
     /// The first responder, who owns the incident to the end (首问负责制).
     pub owner: Option<String>,
@@ -476,6 +482,7 @@ pub fn apply(
                 area: new.area,
                 hosts: new.hosts.clone(),
                 source: new.source,
+                source_ref: new.source_ref.clone(),
                 reporter: meta.actor.to_string(),
                 owner: None,
                 reported_at: new.reported_at,

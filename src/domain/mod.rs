@@ -4,6 +4,7 @@
 #[macro_use]
 mod vocabulary;
 pub mod alarm;
+pub mod check;
 pub mod contract;
 pub mod incident;
 pub mod sla;

@@ -1,6 +1,7 @@
 //! Labels of the job's vocabulary, in the centre's own Chinese terms and in English.
 
 use super::Lang;
+use crate::domain::check::{CheckStatus, SheetColumn};
 use crate::domain::sla::{ClockName, ClockState};
 use crate::domain::{CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State};
 
@@ -89,6 +90,20 @@ labels!(ClockState {
     ClockState::Breached => "已超时", "BREACHED";
     ClockState::Met => "按时完成", "met";
     ClockState::MetLate => "超时完成", "met late";
+});
+
+labels!(CheckStatus {
+    CheckStatus::Normal => "正常", "normal";
+    CheckStatus::Warning => "警告", "warning";
+    CheckStatus::Critical => "严重", "critical";
+    CheckStatus::Unknown => "未知", "unknown";
+});
+
+labels!(SheetColumn {
+    SheetColumn::Network => "网络", "network";
+    SheetColumn::System => "系统", "system";
+    SheetColumn::App1 => "应用1", "app 1";
+    SheetColumn::App2 => "应用2", "app 2";
 });
 
 /// A symbol that carries a clock's state without colour.

@@ -52,15 +52,17 @@ pub const NOT_BUILT_ACTIONS: Text = Text::new(
 );
 pub const NOT_BUILT_DUTY_LOG: Text =
     Text::new("值班记录与交接班尚未完成。", "The duty log and shift handover are not built yet.");
-pub const LIVE_STATUS_NOT_BUILT: Text = Text::new(
-    "设备实时状态（探测、Alertmanager、Zabbix）尚未完成：未探测的设备不显示为“正常”。",
-    "Live machine status (probes, Alertmanager, Zabbix) is not built yet: no machine is shown as normal without a check.",
+pub const NO_CHECKS: Text = Text::new(
+    "本站点未配置任何检查（hosts.toml 中的 [[hosts.checks]]）：未检查的设备不显示为“正常”。",
+    "The site declares no checks ([[hosts.checks]] in hosts.toml): no machine is shown as normal without a check.",
 );
+pub const MACHINES: Text = Text::new("设备状态", "Machines");
 
 pub const STATUS_OPERATOR: Text = Text::new("值班", "op");
 pub const STATUS_READ_ONLY: Text = Text::new("只读", "read-only");
 pub const STATUS_SHIFT: Text = Text::new("班次未配置", "no shifts yet");
 pub const STATUS_ENGINE: Text = Text::new("无引擎", "no engine");
+pub const STATUS_ENGINE_RUNNING: Text = Text::new("引擎", "engine");
 pub const STATUS_ALARMS: Text = Text::new("告警", "alarms");
 pub const STATUS_MUTED: Text = Text::new("静音至", "muted until");
 

@@ -12,7 +12,9 @@ pub mod sqlite;
 use chrono::{DateTime, Utc};
 
 use crate::domain::alarm::{AlarmCommand, AlarmLedger};
+use crate::domain::check::{CheckResult, CheckState};
 use crate::domain::{DomainError, Incident, IncidentCommand, IncidentId, Operator};
+use crate::domain::{FaultArea, Severity};
 
 pub use chain::{BadLink, Break};
 pub use sqlite::SqliteStore;
@@ -68,6 +70,35 @@ pub struct AlarmRequest<'a> {
     pub actor: &'a Operator,
     pub origin: String,
     pub now: DateTime<Utc>,
+}
+
+/// Who runs the engine, until when.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Lease {
+    pub holder: String,
+    pub heartbeat_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the site says about one check's failures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProbeRule {
+    pub severity: Severity,
+    pub area: FaultArea,
+    pub in_maintenance: bool,
+}
+
+/// How check results become events and incidents.
+pub struct ProbeRules<'a> {
+    pub open_after: u32,
+    pub resolve_on_recovery: bool,
+    /// Incident numbering: prefix and the site's time zone (for the day in the number).
+    pub prefix: String,
+    pub tz: chrono_tz::Tz,
+    pub rule_of: &'a (dyn Fn(&CheckResult) -> ProbeRule + Sync),
+    /// The engine as an actor, and where it runs.
+    pub actor: &'a Operator,
+    pub origin: String,
 }
 
 /// The subject of console-level events (alarms, mutes).
@@ -137,6 +168,25 @@ pub trait Store {
     fn record_alarm(&mut self, request: AlarmRequest<'_>) -> Result<StoredEvent, StoreError>;
     /// Which alarms were acknowledged, and the latest mute.
     fn alarm_ledger(&self) -> Result<AlarmLedger, StoreError>;
+    /// Records a batch of check results in one transaction: status changes become
+    /// events; sustained failures open incidents; recoveries note (and may resolve) them.
+    /// Returns the number of events written.
+    fn record_checks(&mut self, results: &[CheckResult], rules: &ProbeRules<'_>)
+    -> Result<usize, StoreError>;
+    /// Where every check stands.
+    fn check_states(&self) -> Result<Vec<CheckState>, StoreError>;
+    /// Takes or renews the engine lease for `holder` if it is free, expired or already
+    /// theirs; returns the lease as it stands afterwards (possibly someone else's).
+    fn acquire_lease(
+        &mut self,
+        holder: &str,
+        now: DateTime<Utc>,
+        ttl: chrono::Duration,
+    ) -> Result<Lease, StoreError>;
+    /// Gives the lease up (on a clean shutdown) so another process takes over at once.
+    fn release_lease(&mut self, holder: &str) -> Result<(), StoreError>;
+    /// Who holds the lease, if anyone ever did.
+    fn lease(&self) -> Result<Option<Lease>, StoreError>;
     /// Throws the projections away and folds them again from the events.
     fn rebuild(&mut self) -> Result<u64, StoreError>;
 }

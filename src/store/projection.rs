@@ -1,6 +1,7 @@
 //! From stored events to projection state: the fold shared by live commands and rebuild.
 
 use crate::domain::alarm::AlarmEvent;
+use crate::domain::check::{CheckState, CheckStatus, Evidence};
 use crate::domain::incident::{EventMeta, apply};
 use crate::domain::{DomainError, Incident, IncidentEvent};
 
@@ -28,4 +29,34 @@ pub fn alarm_event(event: &StoredEvent) -> Result<Option<AlarmEvent>, DomainErro
     AlarmEvent::from_stored(&event.kind, &event.payload)
         .map(Some)
         .map_err(|_| DomainError::CorruptLog { kind: "undecodable alarm event" })
+}
+
+/// The check status a `check.changed` event leaves, if it is one. Only changes are in
+/// the log, so a rebuilt check has its status, since when, and the evidence of the
+/// change; run counters and latency history start again.
+pub fn check_change(event: &StoredEvent) -> Result<Option<CheckState>, DomainError> {
+    if event.kind != "check.changed" {
+        return Ok(None);
+    }
+    #[derive(serde::Deserialize)]
+    struct Changed {
+        host: String,
+        check: String,
+        to: CheckStatus,
+        #[serde(default)]
+        evidence: Evidence,
+    }
+    let changed: Changed = serde_json::from_str(&event.payload)
+        .map_err(|_| DomainError::CorruptLog { kind: "undecodable check event" })?;
+    Ok(Some(CheckState {
+        host: changed.host,
+        check: changed.check,
+        status: changed.to,
+        since: event.occurred_at,
+        last_at: event.occurred_at,
+        consecutive_critical: 0,
+        evidence: changed.evidence,
+        latencies: Vec::new(),
+        incident: None,
+    }))
 }

@@ -9,17 +9,18 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
 use super::chain::{ChainWalker, GENESIS, event_hash};
-use super::projection::{alarm_event, apply_stored, is_incident_event};
+use super::projection::{alarm_event, apply_stored, check_change, is_incident_event};
 use super::{
-    AlarmRequest, CONSOLE_SUBJECT, Committed, IncidentRequest, Store, StoreError, StoredEvent, Target,
-    VerifyReport,
+    AlarmRequest, CONSOLE_SUBJECT, Committed, IncidentRequest, Lease, ProbeRules, Store, StoreError,
+    StoredEvent, Target, VerifyReport,
 };
 use crate::domain::alarm::{AlarmEvent, AlarmKey, AlarmLedger, decide_alarm};
-use crate::domain::incident::decide;
-use crate::domain::{Incident, IncidentId};
+use crate::domain::check::{CheckOutcome, CheckResult, CheckState, check_key, observe};
+use crate::domain::incident::{NewIncident, decide};
+use crate::domain::{EventClass, Incident, IncidentCommand, IncidentId, Source};
 use crate::time::{canonical, parse_canonical};
 
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// Version 1 of the schema; the SQL is kept portable to PostgreSQL.
 const SCHEMA_V1: &str = "
@@ -77,6 +78,25 @@ CREATE TABLE alarm_mute (
 );
 ";
 
+/// Version 3: live status. Which source item an incident came from, where each check
+/// stands, and who runs the engine.
+const SCHEMA_V3: &str = "
+ALTER TABLE incidents ADD COLUMN source_ref TEXT;
+CREATE INDEX incidents_source_ref ON incidents (source_ref);
+CREATE TABLE check_status (
+    key    TEXT PRIMARY KEY,
+    host   TEXT NOT NULL,
+    status TEXT NOT NULL,
+    body   TEXT NOT NULL
+);
+CREATE TABLE engine_lease (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    holder       TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+);
+";
+
 /// The SQLite store.
 pub struct SqliteStore {
     conn: Connection,
@@ -111,6 +131,30 @@ fn read_event(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
         prev_hash: row.get(8)?,
         hash: row.get(9)?,
     })
+}
+
+/// A new event, before the chain gives it its seq and hashes.
+fn new_event(
+    actor: &str,
+    origin: &str,
+    occurred_at: DateTime<Utc>,
+    recorded_at: DateTime<Utc>,
+    kind: &str,
+    subject: &str,
+    payload: String,
+) -> StoredEvent {
+    StoredEvent {
+        seq: 0,
+        occurred_at,
+        recorded_at,
+        actor: actor.to_string(),
+        origin: origin.to_string(),
+        kind: kind.to_string(),
+        subject: subject.to_string(),
+        payload,
+        prev_hash: String::new(),
+        hash: String::new(),
+    }
 }
 
 fn decode_incident(body: &str) -> SqlResult<Incident> {
@@ -157,6 +201,9 @@ impl SqliteStore {
         }
         if version < 2 {
             sql("adding the alarm tables", tx.execute_batch(SCHEMA_V2))?;
+        }
+        if version < 3 {
+            sql("adding the live status tables", tx.execute_batch(SCHEMA_V3))?;
         }
         sql(
             "writing the schema version",
@@ -243,11 +290,11 @@ impl SqliteStore {
         sql(
             "writing the incident projection",
             tx.execute(
-                "INSERT INTO incidents (id, state, severity, owner, reported_at, version, last_seq, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO incidents (id, state, severity, owner, reported_at, version, last_seq, body, source_ref)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (id) DO UPDATE SET state = excluded.state, severity = excluded.severity,
                     owner = excluded.owner, reported_at = excluded.reported_at, version = excluded.version,
-                    last_seq = excluded.last_seq, body = excluded.body",
+                    last_seq = excluded.last_seq, body = excluded.body, source_ref = excluded.source_ref",
                 params![
                     incident.id.0,
                     incident.state.key(),
@@ -256,7 +303,8 @@ impl SqliteStore {
                     canonical(incident.reported_at),
                     incident.version as i64,
                     last_seq as i64,
-                    body
+                    body,
+                    incident.source_ref
                 ],
             ),
         )?;
@@ -298,28 +346,16 @@ impl SqliteStore {
         Ok(())
     }
 
-    fn query_events(&self, filter: &str, param: &[&dyn rusqlite::ToSql]) -> SqlResult<Vec<StoredEvent>> {
-        let mut stmt = sql(
-            "reading events",
-            self.conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events {filter} ORDER BY seq")),
-        )?;
-        let rows = sql("reading events", stmt.query_map(param, read_event))?;
-        sql("reading events", rows.collect())
-    }
-}
-
-impl Store for SqliteStore {
-    fn execute(&mut self, request: IncidentRequest<'_>) -> SqlResult<Committed> {
-        let tx =
-            sql("starting a command", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+    /// Decides and records one incident command inside an open transaction.
+    fn execute_in(tx: &Transaction<'_>, request: &IncidentRequest<'_>) -> SqlResult<Committed> {
         let (current, new_id, subject) = match &request.target {
             Target::New { prefix, day_key } => {
-                let id = Self::next_id(&tx, prefix, day_key)?;
+                let id = Self::next_id(tx, prefix, day_key)?;
                 (None, Some(id.clone()), id)
             }
             Target::Existing(id) => {
                 let incident =
-                    Self::load_incident(&tx, id)?.ok_or_else(|| StoreError::NotFound(id.clone()))?;
+                    Self::load_incident(tx, id)?.ok_or_else(|| StoreError::NotFound(id.clone()))?;
                 if let Some(expected) = request.expected_version
                     && expected != incident.version
                 {
@@ -344,28 +380,207 @@ impl Store for SqliteStore {
         let mut written = Vec::with_capacity(decided.len());
         for event in decided {
             let stored = Self::append(
-                &tx,
-                StoredEvent {
-                    seq: 0,
-                    occurred_at: request.occurred_at,
-                    recorded_at: request.now,
-                    actor: request.actor.id.clone(),
-                    origin: request.origin.clone(),
-                    kind: event.kind().to_string(),
-                    subject: subject.0.clone(),
-                    payload: event.payload_json(),
-                    prev_hash: String::new(),
-                    hash: String::new(),
-                },
+                tx,
+                new_event(
+                    &request.actor.id,
+                    &request.origin,
+                    request.occurred_at,
+                    request.now,
+                    event.kind(),
+                    &subject.0,
+                    event.payload_json(),
+                ),
             )?;
             incident = Some(apply_stored(incident, &stored)?);
             written.push(stored);
         }
         let incident = incident.expect("a decided command produces at least one event");
         let last_seq = written.last().map_or(0, |e| e.seq);
-        Self::save_incident(&tx, &incident, last_seq)?;
-        sql("committing a command", tx.commit())?;
+        Self::save_incident(tx, &incident, last_seq)?;
         Ok(Committed { incident, events: written })
+    }
+
+    /// The incident still being worked on that came from this source item, if any.
+    fn active_incident_for(tx: &Connection, source_ref: &str) -> SqlResult<Option<IncidentId>> {
+        let id: Option<String> = sql(
+            "finding an incident by source",
+            tx.query_row(
+                "SELECT id FROM incidents WHERE source_ref = ?1 AND state IN ('open', 'acknowledged', 'on_site')
+                 ORDER BY id DESC LIMIT 1",
+                [source_ref],
+                |r| r.get(0),
+            )
+            .optional(),
+        )?;
+        Ok(id.map(IncidentId))
+    }
+
+    fn load_check(tx: &Connection, key: &str) -> SqlResult<Option<CheckState>> {
+        let body: Option<String> = sql(
+            "reading a check",
+            tx.query_row("SELECT body FROM check_status WHERE key = ?1", [key], |r| r.get(0)).optional(),
+        )?;
+        body.map(|b| serde_json::from_str(&b).map_err(StoreError::backend("decoding a check"))).transpose()
+    }
+
+    fn save_check(tx: &Connection, state: &CheckState) -> SqlResult<()> {
+        let body = serde_json::to_string(state).map_err(StoreError::backend("encoding a check"))?;
+        sql(
+            "writing a check",
+            tx.execute(
+                "INSERT INTO check_status (key, host, status, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (key) DO UPDATE SET host = excluded.host, status = excluded.status, body = excluded.body",
+                params![check_key(&state.host, &state.check), state.host, state.status.key(), body],
+            ),
+        )?;
+        Ok(())
+    }
+
+    /// Records one result inside `tx`; returns the events written.
+    fn record_check_in(
+        tx: &Transaction<'_>,
+        result: &CheckResult,
+        rules: &ProbeRules<'_>,
+    ) -> SqlResult<usize> {
+        let key = result.key();
+        let mut previous = Self::load_check(tx, &key)?;
+        // A link to an incident that is no longer being worked on is dropped, so a new
+        // failure can open a new one; a link lost in a rebuild is found again.
+        if let Some(state) = previous.as_mut() {
+            state.incident = Self::active_incident_for(tx, &key)?;
+        }
+        let rule = (rules.rule_of)(result);
+        let (mut state, outcomes) = observe(previous.as_ref(), result, rules.open_after, rule.in_maintenance);
+        let mut written = 0;
+        let subject = format!("check:{key}");
+        for outcome in outcomes {
+            match outcome {
+                CheckOutcome::Changed { from, to } => {
+                    let payload = serde_json::json!({
+                        "host": result.host, "check": result.check, "from": from, "to": to, "evidence": result.evidence,
+                    });
+                    Self::append(
+                        tx,
+                        new_event(
+                            &rules.actor.id,
+                            &rules.origin,
+                            result.at,
+                            crate::time::now(),
+                            "check.changed",
+                            &subject,
+                            payload.to_string(),
+                        ),
+                    )?;
+                    written += 1;
+                }
+                CheckOutcome::OpenIncident => {
+                    if let Some(open) = Self::active_incident_for(tx, &key)? {
+                        state.incident = Some(open);
+                        continue;
+                    }
+                    let new = NewIncident {
+                        title: format!(
+                            "{}: {} {}",
+                            result.host,
+                            result.check,
+                            result.evidence.error.as_deref().unwrap_or("critical")
+                        ),
+                        description: serde_json::to_string(&result.evidence).unwrap_or_default(),
+                        severity: rule.severity,
+                        class: EventClass::Fault,
+                        area: rule.area,
+                        hosts: vec![result.host.clone()],
+                        source: Source::Probe,
+                        reported_at: result.at,
+                        onsite_required: false,
+                        source_ref: Some(key.clone()),
+                    };
+                    let day_key = result.at.with_timezone(&rules.tz).format("%Y%m%d").to_string();
+                    let request = IncidentRequest {
+                        target: Target::New { prefix: rules.prefix.clone(), day_key },
+                        command: IncidentCommand::Open(new),
+                        actor: rules.actor,
+                        origin: rules.origin.clone(),
+                        occurred_at: result.at,
+                        now: crate::time::now(),
+                        expected_version: None,
+                    };
+                    let committed = Self::execute_in(tx, &request)?;
+                    written += committed.events.len();
+                    state.incident = Some(committed.incident.id);
+                }
+                CheckOutcome::Recovered { incident } => {
+                    let evidence =
+                        result.evidence.latency_ms.map_or(String::new(), |ms| format!(" ({ms} ms)"));
+                    let mut commands = vec![IncidentCommand::Note {
+                        text: format!("{key} recovered: normal again{evidence}"),
+                    }];
+                    if rules.resolve_on_recovery {
+                        commands.push(IncidentCommand::Resolve {
+                            cause: format!("{key} failed"),
+                            solution: format!("{key} returned to normal"),
+                        });
+                    }
+                    for command in commands {
+                        let request = IncidentRequest {
+                            target: Target::Existing(incident.clone()),
+                            command,
+                            actor: rules.actor,
+                            origin: rules.origin.clone(),
+                            occurred_at: result.at,
+                            now: crate::time::now(),
+                            expected_version: None,
+                        };
+                        // An incident nobody has responded to is not resolved by the
+                        // engine: the refusal leaves it for a person.
+                        match Self::execute_in(tx, &request) {
+                            Ok(committed) => written += committed.events.len(),
+                            Err(StoreError::Refused(_)) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+            }
+        }
+        Self::save_check(tx, &state)?;
+        Ok(written)
+    }
+
+    fn read_lease(conn: &Connection) -> SqlResult<Option<Lease>> {
+        sql(
+            "reading the lease",
+            conn.query_row(
+                "SELECT holder, heartbeat_at, expires_at FROM engine_lease WHERE id = 1",
+                [],
+                |r| {
+                    Ok(Lease {
+                        holder: r.get(0)?,
+                        heartbeat_at: read_time(r, 1)?,
+                        expires_at: read_time(r, 2)?,
+                    })
+                },
+            )
+            .optional(),
+        )
+    }
+
+    fn query_events(&self, filter: &str, param: &[&dyn rusqlite::ToSql]) -> SqlResult<Vec<StoredEvent>> {
+        let mut stmt = sql(
+            "reading events",
+            self.conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events {filter} ORDER BY seq")),
+        )?;
+        let rows = sql("reading events", stmt.query_map(param, read_event))?;
+        sql("reading events", rows.collect())
+    }
+}
+
+impl Store for SqliteStore {
+    fn execute(&mut self, request: IncidentRequest<'_>) -> SqlResult<Committed> {
+        let tx =
+            sql("starting a command", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+        let committed = Self::execute_in(&tx, &request)?;
+        sql("committing a command", tx.commit())?;
+        Ok(committed)
     }
 
     fn incident(&self, id: &IncidentId) -> SqlResult<Option<Incident>> {
@@ -439,18 +654,15 @@ impl Store for SqliteStore {
             sql("starting a command", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
         let stored = Self::append(
             &tx,
-            StoredEvent {
-                seq: 0,
-                occurred_at: request.now,
-                recorded_at: request.now,
-                actor: request.actor.id.clone(),
-                origin: request.origin,
-                kind: event.kind().to_string(),
-                subject: CONSOLE_SUBJECT.to_string(),
-                payload: event.payload_json(),
-                prev_hash: String::new(),
-                hash: String::new(),
-            },
+            new_event(
+                &request.actor.id,
+                &request.origin,
+                request.now,
+                request.now,
+                event.kind(),
+                CONSOLE_SUBJECT,
+                event.payload_json(),
+            ),
         )?;
         Self::save_alarm(&tx, &event, &stored)?;
         sql("committing a command", tx.commit())?;
@@ -486,12 +698,81 @@ impl Store for SqliteStore {
         Ok(ledger)
     }
 
+    fn record_checks(&mut self, results: &[CheckResult], rules: &ProbeRules<'_>) -> SqlResult<usize> {
+        let tx = sql(
+            "starting to record checks",
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate),
+        )?;
+        let mut written = 0;
+        for result in results {
+            written += Self::record_check_in(&tx, result, rules)?;
+        }
+        sql("committing checks", tx.commit())?;
+        Ok(written)
+    }
+
+    fn check_states(&self) -> SqlResult<Vec<CheckState>> {
+        let mut stmt =
+            sql("reading checks", self.conn.prepare("SELECT body FROM check_status ORDER BY key"))?;
+        let rows = sql("reading checks", stmt.query_map([], |r| r.get::<_, String>(0)))?;
+        rows.map(|body| {
+            let body = sql("reading checks", body)?;
+            serde_json::from_str(&body).map_err(StoreError::backend("decoding a check"))
+        })
+        .collect()
+    }
+
+    fn acquire_lease(&mut self, holder: &str, now: DateTime<Utc>, ttl: chrono::Duration) -> SqlResult<Lease> {
+        let tx =
+            sql("taking the lease", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+        let before = Self::read_lease(&tx)?;
+        sql(
+            "taking the lease",
+            tx.execute(
+                "INSERT INTO engine_lease (id, holder, heartbeat_at, expires_at) VALUES (1, ?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, heartbeat_at = excluded.heartbeat_at,
+                    expires_at = excluded.expires_at
+                 WHERE engine_lease.holder = excluded.holder OR engine_lease.expires_at < excluded.heartbeat_at",
+                params![holder, canonical(now), canonical(now + ttl)],
+            ),
+        )?;
+        let after = Self::read_lease(&tx)?.expect("the lease row exists now");
+        let taken_over = after.holder == holder && before.as_ref().is_none_or(|b| b.holder != holder);
+        if taken_over {
+            // Who ran the engine when is part of the record.
+            let payload = serde_json::json!({ "holder": holder, "previous": before.map(|b| b.holder) });
+            Self::append(
+                &tx,
+                new_event(holder, "engine", now, now, "engine.lease_taken", "engine", payload.to_string()),
+            )?;
+        }
+        sql("committing the lease", tx.commit())?;
+        Ok(after)
+    }
+
+    fn release_lease(&mut self, holder: &str) -> SqlResult<()> {
+        sql(
+            "releasing the lease",
+            self.conn.execute(
+                "UPDATE engine_lease SET expires_at = heartbeat_at WHERE id = 1 AND holder = ?1",
+                [holder],
+            ),
+        )?;
+        Ok(())
+    }
+
+    fn lease(&self) -> SqlResult<Option<Lease>> {
+        Self::read_lease(&self.conn)
+    }
+
     fn rebuild(&mut self) -> SqlResult<u64> {
         let tx =
             sql("starting the rebuild", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
         sql(
             "clearing projections",
-            tx.execute_batch("DELETE FROM incidents; DELETE FROM alarm_acks; DELETE FROM alarm_mute;"),
+            tx.execute_batch(
+                "DELETE FROM incidents; DELETE FROM alarm_acks; DELETE FROM alarm_mute; DELETE FROM check_status;",
+            ),
         )?;
         let mut folded: std::collections::BTreeMap<String, (Incident, u64)> = Default::default();
         let mut count = 0;
@@ -506,6 +787,10 @@ impl Store for SqliteStore {
                 count += 1;
                 if let Some(alarm) = alarm_event(&event)? {
                     Self::save_alarm(&tx, &alarm, &event)?;
+                    continue;
+                }
+                if let Some(state) = check_change(&event)? {
+                    Self::save_check(&tx, &state)?;
                     continue;
                 }
                 if !is_incident_event(&event) {

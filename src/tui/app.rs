@@ -108,6 +108,8 @@ pub struct App {
     /// The incident open in detail.
     pub detail: Option<IncidentId>,
     pub timeline_scroll: u16,
+    /// The machine selected on the overview board.
+    pub host_selected: usize,
     pub message: Option<Message>,
     pub pending: Vec<Key>,
     pub effects: Vec<Effect>,
@@ -136,6 +138,7 @@ impl App {
             selected: 0,
             detail: None,
             timeline_scroll: 0,
+            host_selected: 0,
             message: None,
             pending: Vec::new(),
             effects: Vec::new(),
@@ -360,7 +363,19 @@ impl App {
     }
 
     fn move_cursor(&mut self, action: Action, page: usize) {
-        if self.detail.is_some() {
+        if self.tab == Tab::Overview {
+            let last = self.ctx.site.hosts.len().saturating_sub(1);
+            self.host_selected = match action {
+                Action::Up => self.host_selected.saturating_sub(1),
+                Action::Down => (self.host_selected + 1).min(last),
+                Action::PageUp => self.host_selected.saturating_sub(page),
+                Action::PageDown => (self.host_selected + page).min(last),
+                Action::Top => 0,
+                _ => last,
+            };
+            return;
+        }
+        if self.detail.is_some() && self.tab == Tab::Incidents {
             self.timeline_scroll = match action {
                 Action::Up => self.timeline_scroll.saturating_sub(1),
                 Action::Down => self.timeline_scroll.saturating_add(1),

@@ -162,6 +162,7 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                 source: Source::Operator,
                 reported_at,
                 onsite_required: form.fields[6].is_on(),
+                source_ref: None,
             };
             let day_key = reported_at.with_timezone(&site.tz).format("%Y%m%d").to_string();
             Some(Effect::Execute {

@@ -35,16 +35,31 @@ use snapshot::Snapshot;
 /// How often the console looks for changes made by others (the `max(seq)` poll).
 const CHANGE_POLL: StdDuration = StdDuration::from_millis(400);
 
-/// Runs the console until the operator quits or a signal arrives.
-pub fn run(ctx: Context, store: SqliteStore) -> anyhow::Result<()> {
+/// Runs the console until the operator quits or a signal arrives. When the site has
+/// checks, the engine runs in the background too; it only probes while this process
+/// holds the lease (that is, when no `duty engine` or other console does).
+pub fn run(ctx: Context, store: SqliteStore, store_path: std::path::PathBuf) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async move {
         let now = crate::time::now();
         let data = Snapshot::load(&store, &ctx.site, now, None)?;
+        let (stop_engine, engine_stopped) = tokio::sync::watch::channel(false);
+        let engine = (ctx.site.checks().next().is_some()).then(|| {
+            let holder = crate::engine::runner::holder_id("console");
+            tokio::spawn(crate::engine::runner::run(ctx.site.clone(), store_path, holder, engine_stopped))
+        });
         let mut app = App::new(ctx, data, now);
         let mut guard = terminal::TerminalGuard::enter()?;
         log::write("console started");
         let result = event_loop(&mut app, store, &mut guard).await;
+        let _ = stop_engine.send(true);
+        if let Some(engine) = engine {
+            match engine.await {
+                Ok(Err(e)) => log::write(&format!("engine stopped: {e:#}")),
+                Err(e) => log::write(&format!("engine task failed: {e}")),
+                Ok(Ok(())) => {}
+            }
+        }
         drop(guard);
         match &result {
             Ok(()) => log::write("console stopped"),

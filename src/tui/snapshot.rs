@@ -5,10 +5,11 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Site;
 use crate::domain::alarm::{AlarmKey, AlarmLedger, alarm_of};
+use crate::domain::check::CheckState;
 use crate::domain::contract::{ContractCounter, contract_counter};
 use crate::domain::sla::{ClockName, ClockState, clocks, most_urgent};
 use crate::domain::{Incident, IncidentId, State};
-use crate::store::{Store, StoreError, StoredEvent};
+use crate::store::{Lease, Store, StoreError, StoredEvent};
 
 /// An incident with the due time of its most urgent live clock (the queue's sort key).
 #[derive(Clone, Debug)]
@@ -25,6 +26,10 @@ pub struct Snapshot {
     pub rows: Vec<Row>,
     pub contract: Option<ContractCounter>,
     pub ledger: AlarmLedger,
+    /// Where every check stands.
+    pub checks: Vec<CheckState>,
+    /// Who runs the engine.
+    pub lease: Option<Lease>,
     /// The timeline of the incident open in detail.
     pub timeline: Vec<StoredEvent>,
     pub timeline_for: Option<IncidentId>,
@@ -47,7 +52,16 @@ impl Snapshot {
             Some(id) => (store.timeline(&id.0)?, Some(id.clone())),
             None => (Vec::new(), None),
         };
-        Ok(Snapshot { head, rows, contract, ledger: store.alarm_ledger()?, timeline, timeline_for })
+        Ok(Snapshot {
+            head,
+            rows,
+            contract,
+            ledger: store.alarm_ledger()?,
+            checks: store.check_states()?,
+            lease: store.lease()?,
+            timeline,
+            timeline_for,
+        })
     }
 
     /// The row of an incident.

@@ -1,29 +1,58 @@
-//! The overview: where the incident queue and the contract stand at a glance. Live
-//! machine status is not built yet and says so.
+//! The overview: which machine of the centre is not normal, since when and why — the
+//! daily inspection sheet (node, device, IP, network / system / application columns,
+//! √ × ! ?) but live — with the incident queue's state at a glance above it.
 
+use chrono::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use crate::domain::State;
-use crate::domain::sla::{ClockState, clocks, most_urgent};
-use crate::i18n::{Label, contract_summary, ui};
+use crate::domain::check::{CheckStatus, SheetColumn};
+use crate::domain::sla::{ClockState, clocks};
+use crate::i18n::{Label, contract_summary, local_time, ui};
+use crate::status::sheet;
 use crate::text::visible;
 use crate::tui::app::App;
-use crate::tui::widgets::countdown;
+use crate::tui::theme::Theme;
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+/// Latencies as a line of block characters, scaled to the largest.
+pub fn sparkline(values: &[u32], width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let shown = &values[values.len().saturating_sub(width)..];
+    let max = shown.iter().copied().max().unwrap_or(0).max(1);
+    shown.iter().map(|v| BARS[(*v as usize * 7 / max as usize).min(7)]).collect()
+}
+
+fn status_style(status: Option<CheckStatus>, theme: &Theme) -> Style {
+    match status {
+        Some(CheckStatus::Normal) => theme.met,
+        Some(CheckStatus::Warning) => theme.due_soon,
+        Some(CheckStatus::Critical) => theme.breached,
+        Some(CheckStatus::Unknown) => theme.paused,
+        None => theme.muted,
+    }
+}
+
+/// "3m", "2h05m", "4d" since a moment.
+fn ago(d: Duration) -> String {
+    let minutes = d.num_minutes().max(0);
+    match minutes {
+        m if m < 60 => format!("{m}m"),
+        m if m < 24 * 60 => format!("{}h{:02}m", m / 60, m % 60),
+        m => format!("{}d", m / (24 * 60)),
+    }
+}
+
+fn summary(app: &App) -> Vec<Line<'_>> {
     let lang = app.lang();
     let theme = &app.ctx.theme;
-    let [summary_area, urgent_area, status_area] =
-        Layout::vertical([Constraint::Length(5), Constraint::Min(4), Constraint::Length(4)]).areas(area);
-
     let rows = &app.data.rows;
     let count = |state: State| rows.iter().filter(|r| r.incident.state == state).count();
-    let mut breached = 0;
-    let mut due_soon = 0;
-    for row in rows.iter().filter(|r| r.incident.state != State::Closed) {
+    let (mut breached, mut due_soon) = (0, 0);
+    for row in rows.iter().filter(|r| r.urgent_due.is_some()) {
         for clock in clocks(&row.incident, &app.ctx.site.policy, app.now) {
             match clock.state {
                 ClockState::Breached => breached += 1,
@@ -34,14 +63,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
     let states = [State::Open, State::Acknowledged, State::OnSite, State::Resolved, State::Reported];
     let by_state: Vec<String> = states.iter().map(|s| format!("{} {}", s.label(lang), count(*s))).collect();
-    let summary = vec![
-        Line::from(by_state.join("   ")),
+    vec![
         Line::from(vec![
+            Span::raw(by_state.join("  ")),
+            Span::raw("   "),
             Span::styled(
-                format!("▲ {} {breached}", lang.pick("已超时时限", "clocks breached")),
+                format!("▲ {} {breached}", lang.pick("已超时", "breached")),
                 if breached > 0 { theme.breached } else { theme.muted },
             ),
-            Span::raw("   "),
+            Span::raw("  "),
             Span::styled(
                 format!("! {} {due_soon}", lang.pick("即将到期", "due soon")),
                 if due_soon > 0 { theme.due_soon } else { theme.muted },
@@ -51,36 +81,142 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             app.data.contract.as_ref().map(|c| contract_summary(c, lang)).unwrap_or_default(),
             theme.muted,
         )),
-    ];
+    ]
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let lang = app.lang();
+    let theme = &app.ctx.theme;
     let block = |title: &str| {
         Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border)
             .title(Span::styled(format!(" {title} "), theme.title))
     };
-    frame.render_widget(Paragraph::new(summary).block(block(ui::QUEUE.get(lang))), summary_area);
+    let [summary_area, sheet_area, detail_area] =
+        Layout::vertical([Constraint::Length(4), Constraint::Min(4), Constraint::Length(7)]).areas(area);
+    frame.render_widget(Paragraph::new(summary(app)).block(block(ui::QUEUE.get(lang))), summary_area);
 
-    let urgent: Vec<Line<'_>> = rows
+    let site = &app.ctx.site;
+    let rows = sheet(site, &app.data.checks);
+    if site.checks().next().is_none() {
+        frame.render_widget(
+            Paragraph::new(ui::NO_CHECKS.get(lang))
+                .style(theme.muted)
+                .wrap(Wrap { trim: true })
+                .block(block(ui::MACHINES.get(lang))),
+            sheet_area.union(detail_area),
+        );
+        return;
+    }
+    let selected = app.host_selected.min(rows.len().saturating_sub(1));
+    let wide = sheet_area.width >= 110;
+    let header: Vec<String> = [lang.pick("设备", "Host"), lang.pick("名称", "Device")]
+        .into_iter()
+        .map(str::to_string)
+        .chain(wide.then(|| "IP".to_string()))
+        .chain(SheetColumn::ALL.iter().map(|c| c.label(lang).to_string()))
+        .chain([lang.pick("延迟", "Latency").to_string(), lang.pick("变化", "Since").to_string()])
+        .collect();
+    let visible_rows = sheet_area.height.saturating_sub(3) as usize;
+    let offset = (selected + 1).saturating_sub(visible_rows);
+    let table_rows: Vec<Row<'_>> = rows
         .iter()
-        .filter(|r| r.urgent_due.is_some())
-        .take(urgent_area.height.saturating_sub(2) as usize)
-        .map(|row| {
-            let clocks = clocks(&row.incident, &app.ctx.site.policy, app.now);
-            let mut spans = vec![Span::raw(format!("{}  ", row.incident.id))];
-            if let Some(clock) = most_urgent(&clocks) {
-                spans.push(countdown::span(clock, lang, theme));
-                spans.push(Span::raw("  "));
+        .enumerate()
+        .skip(offset)
+        .take(visible_rows)
+        .map(|(index, row)| {
+            let since = row
+                .checks
+                .iter()
+                .map(|c| c.since)
+                .max()
+                .map(|at| ago(app.now - at))
+                .unwrap_or_else(|| "-".into());
+            let latencies: Vec<u32> = row.checks.iter().flat_map(|c| c.latencies.iter().copied()).collect();
+            let mut cells = vec![
+                Cell::from(format!("{}{}", if index == selected { "▶ " } else { "  " }, row.host)),
+                Cell::from(visible(row.label, false).into_owned()),
+            ];
+            if wide {
+                cells.push(Cell::from(row.ip.clone()));
             }
-            spans.push(Span::raw(visible(&row.incident.title, false).into_owned()));
-            Line::from(spans)
+            for (_, status) in &row.columns {
+                cells.push(Cell::from(Span::styled(
+                    status.map_or("-", |s| s.mark()),
+                    status_style(*status, theme),
+                )));
+            }
+            cells.push(Cell::from(sparkline(&latencies, 12)));
+            cells.push(Cell::from(since));
+            let row_widget = Row::new(cells);
+            if index == selected { row_widget.style(theme.selected) } else { row_widget }
         })
         .collect();
-    frame.render_widget(Paragraph::new(urgent).block(block(ui::MOST_URGENT.get(lang))), urgent_area);
-    frame.render_widget(
-        Paragraph::new(ui::LIVE_STATUS_NOT_BUILT.get(lang))
-            .style(theme.muted)
-            .wrap(Wrap { trim: true })
-            .block(block(lang.pick("设备状态", "Machines"))),
-        status_area,
+    let mut widths = vec![Constraint::Length(16), Constraint::Min(10)];
+    if wide {
+        widths.push(Constraint::Length(13));
+    }
+    widths.extend([Constraint::Length(5); 4]);
+    widths.extend([Constraint::Length(12), Constraint::Length(7)]);
+    let engine = match &app.data.lease {
+        Some(lease) if lease.expires_at > app.now => {
+            format!("{} {}", lang.pick("引擎", "engine"), lease.holder)
+        }
+        _ => lang.pick("引擎未运行：状态可能已过时", "no engine running: status may be stale").to_string(),
+    };
+    let table = Table::new(table_rows, widths).header(Row::new(header).style(theme.header)).block(
+        block(ui::MACHINES.get(lang))
+            .title_bottom(Line::from(Span::styled(format!(" {engine} "), theme.muted))),
     );
+    frame.render_widget(table, sheet_area);
+
+    let detail: Vec<Line<'_>> = rows.get(selected).map_or_else(Vec::new, |row| {
+        let specs = site.host(row.host).map(|h| h.checks.as_slice()).unwrap_or_default();
+        specs
+            .iter()
+            .map(|spec| {
+                let state = row.checks.iter().find(|c| c.check == spec.name);
+                let status = state.map(|s| s.status);
+                let mark = status.map_or("?", |s| s.mark());
+                let word = status.map_or(lang.pick("尚未运行", "not run yet"), |s| s.label(lang));
+                let mut text = format!(" {} {}", spec.name, word);
+                if let Some(state) = state {
+                    text.push_str(&format!(
+                        "  {} {}",
+                        lang.pick("自", "since"),
+                        local_time(state.since, site.tz)
+                    ));
+                    if let Some(ms) = state.evidence.latency_ms {
+                        text.push_str(&format!("  {ms} ms"));
+                    }
+                    if let Some(code) = state.evidence.status_code {
+                        text.push_str(&format!("  HTTP {code}"));
+                    }
+                    if let Some(error) = &state.evidence.error {
+                        text.push_str(&format!("  {}", visible(error, false)));
+                    }
+                    if let Some(incident) = &state.incident {
+                        text.push_str(&format!("  → {incident}"));
+                    }
+                }
+                Line::from(vec![Span::styled(mark.to_string(), status_style(status, theme)), Span::raw(text)])
+            })
+            .collect()
+    });
+    let title =
+        rows.get(selected).map_or(String::new(), |r| format!("{} {}", r.host, visible(r.label, false)));
+    frame.render_widget(Paragraph::new(detail).block(block(&title)), detail_area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparkline_scales_to_the_largest() {
+        assert_eq!(sparkline(&[1, 2, 4, 8], 10), "▁▂▄█");
+        assert_eq!(sparkline(&[0, 0], 10), "▁▁");
+        assert_eq!(sparkline(&[5; 20], 4).chars().count(), 4);
+    }
 }

@@ -36,7 +36,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         visible(&site.name, false).into_owned(),
         ui::STATUS_SHIFT.get(lang).to_string(),
         app.ctx.store_label.clone(),
-        ui::STATUS_ENGINE.get(lang).to_string(),
+        match &app.data.lease {
+            Some(lease) if lease.expires_at > app.now => {
+                format!("{} {}", ui::STATUS_ENGINE_RUNNING.get(lang), lease.holder)
+            }
+            _ => ui::STATUS_ENGINE.get(lang).to_string(),
+        },
     ];
     let line = Line::from(Span::raw(format!(" {}", parts.join(" │ "))));
     frame.render_widget(Paragraph::new(line).style(app.ctx.theme.status_line), area);

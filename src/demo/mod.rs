@@ -1,8 +1,15 @@
 //! `duty demo`: a realistic centre in a fresh folder — the machines of the inspection
-//! sheets, three operators, and incidents at every stage of their clocks — so the
-//! console shows the product at once.
+//! sheets, three operators, incidents at every stage of their clocks, and live checks
+//! against services the demo runs on loopback addresses (some healthy, one flapping,
+//! one down) — so the console shows the product at once.
 
+pub mod services;
+
+use std::net::IpAddr;
 use std::path::Path;
+use std::time::Duration as StdDuration;
+
+use services::Behaviour;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -14,8 +21,100 @@ use crate::domain::{
 };
 use crate::store::{IncidentRequest, SqliteStore, Store, Target};
 
-/// Writes the demo site into `dir` (with `lead` as its lead) and fills `store`.
-pub fn prepare(dir: &Path, store_path: &Path, lead: &str, now: DateTime<Utc>) -> anyhow::Result<Site> {
+/// The demo's loopback services, running on their own thread until dropped.
+pub struct DemoServices {
+    /// (host, checks as TOML) to add to the demo site.
+    checks: Vec<(&'static str, String)>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DemoServices {
+    /// Starts the services; each demo machine listens on its own loopback address.
+    pub fn start() -> anyhow::Result<DemoServices> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let ip = |last: u8| IpAddr::from([127, 0, 10, last]);
+        let (checks, tasks) = runtime.block_on(async {
+            let mut checks = Vec::new();
+            let mut tasks = Vec::new();
+            let http = [
+                ("credit-web", 9, Behaviour::Healthy, "website", "app1"),
+                ("app-server", 6, Behaviour::Healthy, "middleware", "app1"),
+                ("exchange-mgmt", 7, Behaviour::Flapping(StdDuration::from_secs(40)), "exchange-console", "app1"),
+                ("topic-db", 3, Behaviour::Slow(StdDuration::from_millis(1500)), "product-service", "app2"),
+            ];
+            for (host, last, behaviour, name, column) in http {
+                let listener = services::bind_loopback(ip(last)).await?;
+                let port = listener.local_addr()?.port();
+                tasks.push(tokio::spawn(services::serve_http(listener, behaviour)));
+                checks.push((host, format!(
+                    "[[hosts.checks]]\nname = \"{name}\"\nkind = \"http\"\nurl = \"http://127.0.10.{last}:{port}/health\"\nbody_contains = \"OK\"\ncolumn = \"{column}\"\ninterval_seconds = 5\ntimeout_ms = 1000\nretries = 0\n"
+                )));
+            }
+            for (host, last, name) in [("central-db", 1, "listener"), ("frontend-1", 8, "fte"), ("collect-db", 2, "listener")] {
+                let listener = services::bind_loopback(ip(last)).await?;
+                let port = listener.local_addr()?.port();
+                tasks.push(tokio::spawn(services::serve_tcp(listener)));
+                checks.push((host, format!(
+                    "[[hosts.checks]]\nname = \"{name}\"\nkind = \"tcp\"\nport = {port}\ncolumn = \"app1\"\ninterval_seconds = 5\ntimeout_ms = 1000\n"
+                )));
+            }
+            // Down: a port nothing listens on.
+            let closed = services::bind_loopback(ip(5)).await?;
+            let port = closed.local_addr()?.port();
+            drop(closed);
+            checks.push(("business-mgmt", format!(
+                "[[hosts.checks]]\nname = \"backup-agent\"\nkind = \"tcp\"\nport = {port}\ncolumn = \"app2\"\ninterval_seconds = 5\ntimeout_ms = 1000\nseverity = \"ordinary\"\n"
+            )));
+            for (host, _) in [("frontend-1", 8), ("central-db", 1), ("storage", 12)] {
+                checks.push((host, "[[hosts.checks]]\nname = \"ping\"\nkind = \"ping\"\ncolumn = \"network\"\ninterval_seconds = 10\ntimeout_ms = 1000\n".to_string()));
+            }
+            Ok::<_, std::io::Error>((checks, tasks))
+        })?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(async move {
+                let _ = stopped.await;
+                for task in tasks {
+                    task.abort();
+                }
+            });
+        });
+        Ok(DemoServices { checks, stop: Some(stop), thread: Some(thread) })
+    }
+}
+
+impl Drop for DemoServices {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Adds check tables right after the named host's table in hosts.toml.
+fn add_checks(hosts_toml: &str, checks: &[(&str, String)]) -> String {
+    let mut text = hosts_toml.to_string();
+    for (host, table) in checks {
+        let Some(at) = text.find(&format!("name = \"{host}\"")) else { continue };
+        let end = text[at..].find("\n\n").map_or(text.len(), |i| at + i);
+        text.insert_str(end, &format!("\n\n{}", table.trim_end()));
+    }
+    text
+}
+
+/// Writes the demo site into `dir` (with `lead` as its lead) and fills `store`. With
+/// `services`, the machines get live checks against them.
+pub fn prepare(
+    dir: &Path,
+    store_path: &Path,
+    lead: &str,
+    now: DateTime<Utc>,
+    services: Option<&DemoServices>,
+) -> anyhow::Result<Site> {
     let site_dir = dir.join("site");
     let today = now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     sample::write_sample(&site_dir, lead, today)?;
@@ -30,6 +129,11 @@ pub fn prepare(dir: &Path, store_path: &Path, lead: &str, now: DateTime<Utc>) ->
     let rules = std::fs::read_to_string(&sla)?;
     let rules = rules.replacen("[security_report]\nenabled = false", "[security_report]\nenabled = true", 1);
     std::fs::write(&sla, rules)?;
+    if let Some(services) = services {
+        let hosts = site_dir.join(crate::config::HOSTS_FILE);
+        let text = std::fs::read_to_string(&hosts)?;
+        std::fs::write(&hosts, add_checks(&text, &services.checks))?;
+    }
     let site = Site::load(&site_dir)?;
     let mut store = SqliteStore::open(store_path)?;
     seed(&mut store, &site, now)?;
@@ -80,6 +184,7 @@ impl Seeder<'_> {
             source: Source::Operator,
             reported_at,
             onsite_required: onsite,
+            source_ref: None,
         };
         let day_key = reported_at.with_timezone(&self.site.tz).format("%Y%m%d").to_string();
         let target = Target::New { prefix: self.site.incident_prefix.clone(), day_key };

@@ -1,0 +1,178 @@
+//! Checks as the site declares them under each host, validated.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use super::raw::CheckEntry;
+use super::{ConfigProblem, SourceFile};
+use crate::domain::Severity;
+use crate::domain::check::SheetColumn;
+
+/// What a check does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckKind {
+    /// Connect to host:port.
+    Tcp { address: SocketAddr },
+    /// Fetch a URL and judge status (and optionally the body).
+    Http { method: String, url: String, expect_status: u16, body_contains: Option<String>, tls_verify: bool },
+    /// ICMP echo through the system `ping`.
+    Ping { address: IpAddr },
+}
+
+/// One check of one host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckSpec {
+    pub host: String,
+    pub name: String,
+    pub kind: CheckKind,
+    pub column: SheetColumn,
+    pub interval: Duration,
+    pub timeout: Duration,
+    /// Extra tries before a failure counts.
+    pub retries: u32,
+    /// Severity of the incident a sustained failure opens.
+    pub severity: Severity,
+}
+
+fn ranged(
+    value: &Option<toml::Spanned<i64>>,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+    what: &str,
+    file: &SourceFile,
+    problems: &mut Vec<ConfigProblem>,
+) -> i64 {
+    match value {
+        None => default,
+        Some(v) if range.contains(v.get_ref()) => *v.get_ref(),
+        Some(v) => {
+            problems.push(file.problem(
+                v.span(),
+                format!("{what} {} must be between {} and {}", v.get_ref(), range.start(), range.end()),
+            ));
+            default
+        }
+    }
+}
+
+/// Validates the checks of one host; problems are collected, bad checks skipped.
+pub fn validate(
+    host: &str,
+    ip: IpAddr,
+    entries: Vec<CheckEntry>,
+    file: &SourceFile,
+    problems: &mut Vec<ConfigProblem>,
+) -> Vec<CheckSpec> {
+    let mut specs: Vec<CheckSpec> = Vec::new();
+    for entry in entries {
+        let before = problems.len();
+        let name = entry.name.get_ref().trim().to_string();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            problems.push(file.problem(
+                entry.name.span(),
+                format!("check name \"{name}\" must be letters, digits, '-', '_' or '.'"),
+            ));
+        } else if specs.iter().any(|s| s.name == name) {
+            problems.push(
+                file.problem(entry.name.span(), format!("duplicate check \"{name}\" on host \"{host}\"")),
+            );
+        }
+        let column = entry.column.get_ref().parse::<SheetColumn>().map_err(|e| {
+            problems.push(file.problem(
+                entry.column.span(),
+                format!("unknown column \"{}\" (expected one of: {})", e.given, e.expected),
+            ))
+        });
+        let severity = match &entry.severity {
+            None => Ok(Severity::Serious),
+            Some(s) => s.get_ref().parse::<Severity>().map_err(|e| {
+                problems.push(file.problem(
+                    s.span(),
+                    format!("unknown severity \"{}\" (expected one of: {})", e.given, e.expected),
+                ))
+            }),
+        };
+        let interval = ranged(&entry.interval_seconds, 60, 5..=86_400, "interval_seconds", file, problems);
+        let timeout = ranged(&entry.timeout_ms, 5_000, 100..=120_000, "timeout_ms", file, problems);
+        let retries = ranged(&entry.retries, 1, 0..=5, "retries", file, problems);
+        let kind = match entry.kind.get_ref().as_str() {
+            "tcp" => match &entry.port {
+                Some(port) if (1..=65535).contains(port.get_ref()) => {
+                    Some(CheckKind::Tcp { address: SocketAddr::new(ip, *port.get_ref() as u16) })
+                }
+                Some(port) => {
+                    problems.push(file.problem(
+                        port.span(),
+                        format!("port {} must be between 1 and 65535", port.get_ref()),
+                    ));
+                    None
+                }
+                None => {
+                    problems.push(file.problem(entry.kind.span(), "a tcp check needs a port"));
+                    None
+                }
+            },
+            "http" => {
+                let url = match &entry.url {
+                    Some(url)
+                        if url.get_ref().starts_with("http://") || url.get_ref().starts_with("https://") =>
+                    {
+                        Some(url.get_ref().clone())
+                    }
+                    Some(url) => {
+                        problems.push(file.problem(
+                            url.span(),
+                            format!("url \"{}\" must start with http:// or https://", url.get_ref()),
+                        ));
+                        None
+                    }
+                    None => {
+                        problems.push(file.problem(entry.kind.span(), "an http check needs a url"));
+                        None
+                    }
+                };
+                let method =
+                    entry.method.as_ref().map_or("GET".to_string(), |m| m.get_ref().to_ascii_uppercase());
+                if !matches!(method.as_str(), "GET" | "HEAD" | "POST") {
+                    let span = entry.method.as_ref().map_or(0..0, |m| m.span());
+                    problems.push(
+                        file.problem(span, format!("method \"{method}\" (expected GET, HEAD or POST)")),
+                    );
+                }
+                let expect = ranged(&entry.expect_status, 200, 100..=599, "expect_status", file, problems);
+                url.map(|url| CheckKind::Http {
+                    method,
+                    url,
+                    expect_status: expect as u16,
+                    body_contains: entry.body_contains.clone(),
+                    tls_verify: entry.tls_verify.unwrap_or(true),
+                })
+            }
+            "ping" => Some(CheckKind::Ping { address: ip }),
+            other => {
+                problems.push(file.problem(
+                    entry.kind.span(),
+                    format!("unknown check kind \"{other}\" (expected tcp, http or ping)"),
+                ));
+                None
+            }
+        };
+        if problems.len() > before {
+            continue;
+        }
+        if let (Some(kind), Ok(column), Ok(severity)) = (kind, column, severity) {
+            specs.push(CheckSpec {
+                host: host.to_string(),
+                name,
+                kind,
+                column,
+                interval: Duration::from_secs(interval as u64),
+                timeout: Duration::from_millis(timeout as u64),
+                retries: retries as u32,
+                severity,
+            });
+        }
+    }
+    specs
+}
