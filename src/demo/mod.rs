@@ -96,7 +96,7 @@ impl Drop for DemoServices {
 }
 
 /// Adds check tables right after the named host's table in hosts.toml.
-fn add_checks(hosts_toml: &str, checks: &[(&str, String)]) -> String {
+pub fn add_checks(hosts_toml: &str, checks: &[(&str, String)]) -> String {
     let mut text = hosts_toml.to_string();
     for (host, table) in checks {
         let Some(at) = text.find(&format!("name = \"{host}\"")) else { continue };

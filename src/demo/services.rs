@@ -56,7 +56,7 @@ pub async fn serve_http(listener: TcpListener, behaviour: Behaviour) {
                 Behaviour::WrongBody => (200, "maintenance page\n"),
                 Behaviour::Flapping(turn) => {
                     let turns = started.elapsed().as_millis() / turn.as_millis().max(1);
-                    if turns % 2 == 0 { (200, "OK\n") } else { (500, "ERROR\n") }
+                    if turns.is_multiple_of(2) { (200, "OK\n") } else { (500, "ERROR\n") }
                 }
             };
             let response = format!(

@@ -17,7 +17,8 @@ use crate::domain::check::CheckResult;
 pub async fn round(specs: &[CheckSpec], prober: Arc<Prober>, concurrency: usize) -> Vec<CheckResult> {
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     let mut tasks = JoinSet::new();
-    for spec in specs.iter().cloned() {
+    for spec in specs {
+        let spec = spec.clone();
         let prober = prober.clone();
         let permits = permits.clone();
         tasks.spawn(async move {
