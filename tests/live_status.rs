@@ -246,11 +246,7 @@ fn only_changes_are_events_and_sustained_failure_opens_exactly_one_incident() {
     let f = Fixture::new();
     let mut store = SqliteStore::open(&f.store).unwrap();
     let engine = duty::engine::runner::engine_operator();
-    let rule_of = |_: &CheckResult| ProbeRule {
-        severity: Severity::Serious,
-        area: FaultArea::NetworkDevice,
-        in_maintenance: false,
-    };
+    let rule_of = |_: &CheckResult| ProbeRule { severity: Severity::Serious, area: FaultArea::NetworkDevice };
     let rules = ProbeRules {
         open_after: 3,
         resolve_on_recovery: false,
@@ -426,4 +422,91 @@ fn a_scheduler_round_of_many_checks_runs_bounded_and_complete() {
         assert_eq!(results.len(), 200);
         assert!(results.iter().all(|r| r.status == CheckStatus::Normal));
     });
+}
+
+#[test]
+fn failures_inside_a_maintenance_window_open_no_incident() {
+    let f = Fixture::new();
+    let now = chrono::Utc::now();
+    let at = |m: i64| (now + chrono::Duration::minutes(m)).to_rfc3339();
+    let id = f.ok(
+        "lead",
+        &[
+            "maintenance",
+            "add",
+            "--host",
+            "frontend-1",
+            "--from",
+            &at(-60),
+            "--to",
+            &at(60),
+            "--reason",
+            "replace the NIC",
+        ],
+    );
+    let id = id.trim().to_string();
+    assert!(id.starts_with("MW-"), "{id}");
+    f.ok(
+        "lead",
+        &[
+            "maintenance",
+            "add",
+            "--host",
+            "central-db",
+            "--check",
+            "listener",
+            "--from",
+            &at(60),
+            "--to",
+            &at(120),
+            "--reason",
+            "patch",
+        ],
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["maintenance", "list", "--json"])).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    assert_eq!(listed[1]["checks"], serde_json::json!(["listener"]));
+    let bad = f.run(
+        "lead",
+        &["maintenance", "add", "--host", "frontend-1", "--from", &at(10), "--to", &at(5), "--reason", "x"],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(common::stderr(&bad).contains("must end after it starts"), "{}", common::stderr(&bad));
+
+    let mut store = SqliteStore::open(&f.store).unwrap();
+    let engine = duty::engine::runner::engine_operator();
+    let rule_of = |_: &CheckResult| ProbeRule { severity: Severity::Serious, area: FaultArea::NetworkDevice };
+    let rules = ProbeRules {
+        open_after: 3,
+        resolve_on_recovery: false,
+        prefix: "GZ".into(),
+        tz: chrono_tz::Asia::Shanghai,
+        rule_of: &rule_of,
+        actor: &engine,
+        origin: "engine test".into(),
+    };
+    let inside: Vec<_> =
+        (0..10).map(|i| result(CheckStatus::Critical, now - chrono::Duration::minutes(50 - i))).collect();
+    store.record_checks(&inside, &rules).unwrap();
+    assert!(store.incidents(true).unwrap().is_empty(), "failing inside the window opens nothing");
+    assert_eq!(store.check_states().unwrap()[0].status, CheckStatus::Critical, "but the failure is shown");
+
+    let ended = f.ok("lead", &["maintenance", "end", &id]);
+    assert!(ended.contains("ended at"), "{ended}");
+    store
+        .record_checks(
+            &[result(CheckStatus::Critical, chrono::Utc::now() + chrono::Duration::seconds(1))],
+            &rules,
+        )
+        .unwrap();
+    assert_eq!(store.incidents(true).unwrap().len(), 1, "still failing after the window: an incident");
+
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let kinds: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "maintenance.scheduled").count(), 2);
+    assert!(kinds.contains(&"maintenance.ended"));
+    let before = f.dump();
+    f.ok("alice", &["store", "rebuild"]);
+    assert_eq!(f.dump(), before, "windows rebuild from the log");
 }

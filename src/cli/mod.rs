@@ -5,6 +5,7 @@ mod audit;
 mod console;
 mod engine;
 mod incident;
+mod maintenance;
 mod site;
 
 use std::path::PathBuf;
@@ -73,6 +74,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Maintenance windows: failures inside one are shown but open no incident
+    Maintenance {
+        #[command(subcommand)]
+        command: maintenance::MaintenanceCommand,
+    },
     /// Where the contract stands: late responses and breaches in the contract period
     Contract {
         /// Print JSON
@@ -139,6 +145,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Init { dir }) => site::init(&paths, dir),
         Some(Command::Engine) => engine::engine(&paths),
         Some(Command::Status { json }) => engine::status(&paths, json),
+        Some(Command::Maintenance { command }) => maintenance::run(&paths, command),
         Some(Command::Config { command }) => site::config(&paths, command),
         Some(Command::Incident { command }) => incident::run(&paths, command),
         Some(Command::Contract { json }) => incident::contract(&paths, json),

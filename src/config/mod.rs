@@ -6,6 +6,7 @@ mod checks;
 mod error;
 mod raw;
 pub mod sample;
+mod sources;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use toml::Spanned;
 
 pub use checks::{CheckKind, CheckSpec};
 pub use error::{ConfigErrors, ConfigProblem, SourceFile};
+pub use sources::{AlertmanagerSource, ZabbixSource};
 
 use crate::domain::Operator;
 use crate::domain::contract::ContractPeriod;
@@ -64,12 +66,16 @@ pub struct Site {
     /// How often an alarm nobody acknowledged rings again.
     pub alarm_repeat: Duration,
     pub engine: EngineSettings,
+    pub alertmanagers: Vec<AlertmanagerSource>,
+    pub zabbixes: Vec<ZabbixSource>,
 }
 
 /// The files of a site folder.
 pub const SITE_FILE: &str = "site.toml";
 pub const SLA_FILE: &str = "sla.toml";
 pub const HOSTS_FILE: &str = "hosts.toml";
+/// Optional: the monitoring systems whose alarms become incidents.
+pub const SOURCES_FILE: &str = "sources.toml";
 
 impl Site {
     /// Loads and validates the site in `dir`.
@@ -79,6 +85,13 @@ impl Site {
         let sla = load_file::<raw::SlaFile>(&dir.join(SLA_FILE), &mut problems);
         let hosts = load_file::<raw::HostsFile>(&dir.join(HOSTS_FILE), &mut problems);
 
+        let sources_path = dir.join(SOURCES_FILE);
+        let sources = if sources_path.exists() {
+            load_file::<sources::SourcesFile>(&sources_path, &mut problems)
+                .map(|(file, raw)| sources::validate(&file, raw, &mut problems))
+        } else {
+            Some((Vec::new(), Vec::new()))
+        };
         let policy = sla.map(|(file, sla)| sla_policy(&file, sla, &mut problems));
         let hosts = hosts.map(|(file, hosts)| validate_hosts(&file, hosts, &mut problems));
         let site = site.map(|(file, site)| validate_site(&file, site, &mut problems));
@@ -87,6 +100,7 @@ impl Site {
                 site.dir = dir.to_path_buf();
                 site.policy = policy;
                 site.hosts = hosts;
+                (site.alertmanagers, site.zabbixes) = sources.unwrap_or_default();
                 Ok(site)
             }
             _ => Err(ConfigErrors(problems)),
@@ -96,6 +110,11 @@ impl Site {
     /// The operator with this OS login, if the site knows them.
     pub fn operator(&self, user: &str) -> Option<&Operator> {
         self.operators.iter().find(|o| o.id == user)
+    }
+
+    /// Whether the engine has anything to do: checks or alert sources.
+    pub fn has_engine_work(&self) -> bool {
+        self.checks().next().is_some() || !self.alertmanagers.is_empty() || !self.zabbixes.is_empty()
     }
 
     /// Every check of every host.
@@ -240,6 +259,8 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         hosts: Vec::new(),
         alarm_repeat,
         engine,
+        alertmanagers: Vec::new(),
+        zabbixes: Vec::new(),
     })
 }
 

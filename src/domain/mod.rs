@@ -7,6 +7,7 @@ pub mod alarm;
 pub mod check;
 pub mod contract;
 pub mod incident;
+pub mod maintenance;
 pub mod sla;
 
 use chrono::{DateTime, Utc};
@@ -59,4 +60,10 @@ pub enum DomainError {
     NothingToAcknowledge,
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     MuteOutOfRange { max: i64 },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    BadWindow { from: DateTime<Utc>, until: DateTime<Utc> },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    WindowTooLong { days: i64 },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    NoWindow { id: String },
 }

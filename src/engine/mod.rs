@@ -4,3 +4,4 @@
 pub mod probe;
 pub mod runner;
 pub mod scheduler;
+pub mod sources;

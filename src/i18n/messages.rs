@@ -35,6 +35,8 @@ fn field_label(field: &str, lang: Lang) -> &str {
         "solution" => ("解决方案", "solution"),
         "measures" => ("预防措施", "preventive measures"),
         "process" => ("处理过程", "process"),
+        "hosts" => ("设备", "hosts"),
+        "reason" => ("原因", "reason"),
         other => (other, other),
     };
     lang.pick(zh, en)
@@ -124,6 +126,20 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::NothingToAcknowledge, Lang::En) => "no alarm to acknowledge".to_string(),
         (E::MuteOutOfRange { max }, Lang::Zh) => format!("静音时间须为 1 至 {max} 分钟"),
         (E::MuteOutOfRange { max }, Lang::En) => format!("mute for 1 to {max} minutes"),
+        (E::BadWindow { from, until }, Lang::Zh) => {
+            format!("维护窗口 {} 至 {} 无效：结束须晚于开始且晚于现在", utc(from), utc(until))
+        }
+        (E::BadWindow { from, until }, Lang::En) => {
+            format!(
+                "maintenance window {} to {} must end after it starts and after now",
+                utc(from),
+                utc(until)
+            )
+        }
+        (E::WindowTooLong { days }, Lang::Zh) => format!("维护窗口最长 {days} 天"),
+        (E::WindowTooLong { days }, Lang::En) => format!("a maintenance window lasts at most {days} days"),
+        (E::NoWindow { id }, Lang::Zh) => format!("没有进行中或计划中的维护窗口 {id}"),
+        (E::NoWindow { id }, Lang::En) => format!("no current or planned maintenance window {id}"),
     }
 }
 
@@ -194,6 +210,13 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "incident.closed" => ("关闭", "closed"),
         "incident.became_problem" => ("转为问题", "became a problem"),
         "alarm.acknowledged" => ("确认告警", "alarm acknowledged"),
+        "check.changed" => ("检查状态变化", "check changed"),
+        "maintenance.scheduled" => ("安排维护窗口", "maintenance scheduled"),
+        "maintenance.ended" => ("结束维护窗口", "maintenance ended"),
+        "source.changed" => ("告警源状态变化", "source changed"),
+        "engine.lease_taken" => ("引擎接管", "engine took over"),
+        "writeback.done" => ("已回写告警源", "written back"),
+        "writeback.failed" => ("回写失败（重试中）", "write-back failed (retrying)"),
         "alarm.muted" => ("告警静音", "alarms muted"),
         other => (other, other),
     };

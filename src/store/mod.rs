@@ -85,7 +85,6 @@ pub struct Lease {
 pub struct ProbeRule {
     pub severity: Severity,
     pub area: FaultArea,
-    pub in_maintenance: bool,
 }
 
 /// How check results become events and incidents.
@@ -99,6 +98,45 @@ pub struct ProbeRules<'a> {
     /// The engine as an actor, and where it runs.
     pub actor: &'a Operator,
     pub origin: String,
+}
+
+/// One poll of an alert source: what it listed, or why it could not be read.
+pub struct SourcePoll<'a> {
+    pub source: &'a str,
+    pub result: Result<Vec<crate::engine::sources::SourceAlert>, String>,
+}
+
+/// How alerts become incidents.
+pub struct AlertRules<'a> {
+    pub source: crate::domain::Source,
+    pub prefix: String,
+    pub tz: chrono_tz::Tz,
+    pub actor: &'a Operator,
+    pub origin: String,
+}
+
+/// Whether a source answered, since when.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SourceState {
+    pub name: String,
+    pub ok: bool,
+    pub since: DateTime<Utc>,
+    pub checked_at: DateTime<Utc>,
+    pub error: Option<String>,
+}
+
+/// An acknowledgement still to be written back to the source the incident came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Writeback {
+    pub id: i64,
+    pub incident: IncidentId,
+    pub source_ref: String,
+    pub operator: String,
+    pub comment: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    /// The alert's labels (for a silence) as last fetched.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 /// The subject of console-level events (alarms, mutes).
@@ -187,6 +225,41 @@ pub trait Store {
     fn release_lease(&mut self, holder: &str) -> Result<(), StoreError>;
     /// Who holds the lease, if anyone ever did.
     fn lease(&self) -> Result<Option<Lease>, StoreError>;
+    /// Records one poll of an alert source in one transaction: new alerts open incidents
+    /// (one per alert, however often it is fetched), ended ones are noted, and a change
+    /// in the source's health is an event.
+    fn record_alerts(&mut self, poll: &SourcePoll<'_>, rules: &AlertRules<'_>) -> Result<usize, StoreError>;
+    /// Whether each source answered at its last poll, since when.
+    fn source_states(&self) -> Result<Vec<SourceState>, StoreError>;
+    /// Acknowledgements not yet written back to their source.
+    fn pending_writebacks(&self) -> Result<Vec<Writeback>, StoreError>;
+    /// Records how a write-back went: done (an event), or failed (kept for a retry).
+    fn finish_writeback(
+        &mut self,
+        writeback: &Writeback,
+        outcome: Result<String, String>,
+        actor: &Operator,
+        origin: &str,
+    ) -> Result<(), StoreError>;
+    /// Schedules a maintenance window (the store numbers it); checks failing inside it
+    /// open no incident.
+    fn schedule_maintenance(
+        &mut self,
+        window: crate::domain::maintenance::Window,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::maintenance::Window, StoreError>;
+    /// Ends a current or planned window now.
+    fn end_maintenance(
+        &mut self,
+        id: &str,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::maintenance::Window, StoreError>;
+    /// Every maintenance window, soonest end first.
+    fn maintenance_windows(&self) -> Result<Vec<crate::domain::maintenance::Window>, StoreError>;
     /// Throws the projections away and folds them again from the events.
     fn rebuild(&mut self) -> Result<u64, StoreError>;
 }

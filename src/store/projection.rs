@@ -60,3 +60,29 @@ pub fn check_change(event: &StoredEvent) -> Result<Option<CheckState>, DomainErr
         incident: None,
     }))
 }
+
+/// What a `maintenance.*` event did.
+pub enum MaintenanceChange {
+    Scheduled(crate::domain::maintenance::Window),
+    Ended { id: String, until: chrono::DateTime<chrono::Utc> },
+}
+
+/// The maintenance change a stored event carries, if it is one.
+pub fn maintenance_change(event: &StoredEvent) -> Result<Option<MaintenanceChange>, DomainError> {
+    let corrupt = |_| DomainError::CorruptLog { kind: "undecodable maintenance event" };
+    match event.kind.as_str() {
+        "maintenance.scheduled" => {
+            Ok(Some(MaintenanceChange::Scheduled(serde_json::from_str(&event.payload).map_err(corrupt)?)))
+        }
+        "maintenance.ended" => {
+            #[derive(serde::Deserialize)]
+            struct Ended {
+                id: String,
+                until: chrono::DateTime<chrono::Utc>,
+            }
+            let ended: Ended = serde_json::from_str(&event.payload).map_err(corrupt)?;
+            Ok(Some(MaintenanceChange::Ended { id: ended.id, until: ended.until }))
+        }
+        _ => Ok(None),
+    }
+}

@@ -9,15 +9,18 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
 use super::chain::{ChainWalker, GENESIS, event_hash};
-use super::projection::{alarm_event, apply_stored, check_change, is_incident_event};
+use super::projection::{
+    MaintenanceChange, alarm_event, apply_stored, check_change, is_incident_event, maintenance_change,
+};
 use super::{
-    AlarmRequest, CONSOLE_SUBJECT, Committed, IncidentRequest, Lease, ProbeRules, Store, StoreError,
-    StoredEvent, Target, VerifyReport,
+    AlarmRequest, AlertRules, CONSOLE_SUBJECT, Committed, IncidentRequest, Lease, ProbeRules, SourcePoll,
+    SourceState, Store, StoreError, StoredEvent, Target, VerifyReport, Writeback,
 };
 use crate::domain::alarm::{AlarmEvent, AlarmKey, AlarmLedger, decide_alarm};
 use crate::domain::check::{CheckOutcome, CheckResult, CheckState, check_key, observe};
 use crate::domain::incident::{NewIncident, decide};
-use crate::domain::{EventClass, Incident, IncidentCommand, IncidentId, Source};
+use crate::domain::maintenance::Window;
+use crate::domain::{EventClass, FaultArea, Incident, IncidentCommand, IncidentId, Operator, Source};
 use crate::time::{canonical, parse_canonical};
 
 const SCHEMA_VERSION: i64 = 3;
@@ -95,6 +98,41 @@ CREATE TABLE engine_lease (
     heartbeat_at TEXT NOT NULL,
     expires_at   TEXT NOT NULL
 );
+CREATE TABLE maintenance (
+    id    TEXT PRIMARY KEY,
+    until TEXT NOT NULL,
+    body  TEXT NOT NULL
+);
+CREATE TABLE incident_numbers (
+    stem TEXT PRIMARY KEY,
+    last INTEGER NOT NULL
+);
+CREATE TABLE alert_state (
+    key      TEXT PRIMARY KEY,
+    source   TEXT NOT NULL,
+    incident TEXT,
+    firing   INTEGER NOT NULL,
+    labels   TEXT NOT NULL
+);
+CREATE INDEX alert_state_source ON alert_state (source, firing);
+CREATE TABLE source_status (
+    name       TEXT PRIMARY KEY,
+    ok         INTEGER NOT NULL,
+    since      TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    error      TEXT
+);
+CREATE TABLE writebacks (
+    id         INTEGER PRIMARY KEY,
+    incident   TEXT NOT NULL,
+    source_ref TEXT NOT NULL,
+    operator   TEXT NOT NULL,
+    comment    TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    attempts   INTEGER NOT NULL,
+    last_error TEXT,
+    created_at TEXT NOT NULL
+);
 ";
 
 /// The SQLite store.
@@ -131,6 +169,11 @@ fn read_event(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
         prev_hash: row.get(8)?,
         hash: row.get(9)?,
     })
+}
+
+/// Whether a source reference names an alert of a source that takes acknowledgements.
+fn is_alert_ref(source_ref: &str) -> bool {
+    source_ref.starts_with("am:") || source_ref.starts_with("zbx:")
 }
 
 /// A new event, before the chain gives it its seq and hashes.
@@ -227,15 +270,32 @@ impl SqliteStore {
 
     fn next_id(tx: &Transaction<'_>, prefix: &str, day_key: &str) -> SqlResult<IncidentId> {
         let stem = format!("{prefix}-{day_key}-");
-        let taken: i64 = sql(
+        let last: Option<i64> = sql(
             "numbering the incident",
-            tx.query_row(
-                "SELECT count(*) FROM incidents WHERE substr(id, 1, ?1) = ?2",
-                params![stem.chars().count() as i64, stem],
-                |r| r.get(0),
+            tx.query_row("SELECT last FROM incident_numbers WHERE stem = ?1", [&stem], |r| r.get(0))
+                .optional(),
+        )?;
+        // A store from before the counter table: count the day's incidents once.
+        let last = match last {
+            Some(last) => last,
+            None => sql(
+                "numbering the incident",
+                tx.query_row(
+                    "SELECT count(*) FROM incidents WHERE substr(id, 1, ?1) = ?2",
+                    params![stem.chars().count() as i64, stem],
+                    |r| r.get(0),
+                ),
+            )?,
+        };
+        sql(
+            "numbering the incident",
+            tx.execute(
+                "INSERT INTO incident_numbers (stem, last) VALUES (?1, ?2)
+                 ON CONFLICT (stem) DO UPDATE SET last = excluded.last",
+                params![stem, last + 1],
             ),
         )?;
-        Ok(IncidentId::for_day(prefix, day_key, taken as u32 + 1))
+        Ok(IncidentId::for_day(prefix, day_key, last as u32 + 1))
     }
 
     fn head_of(tx: &Connection) -> SqlResult<Option<(u64, String)>> {
@@ -397,6 +457,10 @@ impl SqliteStore {
         let incident = incident.expect("a decided command produces at least one event");
         let last_seq = written.last().map_or(0, |e| e.seq);
         Self::save_incident(tx, &incident, last_seq)?;
+        let acknowledged = written.iter().any(|e| e.kind == "incident.acknowledged");
+        if acknowledged && let Some(source_ref) = incident.source_ref.as_deref().filter(|r| is_alert_ref(r)) {
+            Self::enqueue_writeback(tx, &incident, source_ref, &request.actor.id, request.now)?;
+        }
         Ok(Committed { incident, events: written })
     }
 
@@ -441,6 +505,7 @@ impl SqliteStore {
         tx: &Transaction<'_>,
         result: &CheckResult,
         rules: &ProbeRules<'_>,
+        windows: &[Window],
     ) -> SqlResult<usize> {
         let key = result.key();
         let mut previous = Self::load_check(tx, &key)?;
@@ -450,7 +515,8 @@ impl SqliteStore {
             state.incident = Self::active_incident_for(tx, &key)?;
         }
         let rule = (rules.rule_of)(result);
-        let (mut state, outcomes) = observe(previous.as_ref(), result, rules.open_after, rule.in_maintenance);
+        let in_maintenance = windows.iter().any(|w| w.covers(&result.host, &result.check, result.at));
+        let (mut state, outcomes) = observe(previous.as_ref(), result, rules.open_after, in_maintenance);
         let mut written = 0;
         let subject = format!("check:{key}");
         for outcome in outcomes {
@@ -562,6 +628,212 @@ impl SqliteStore {
             )
             .optional(),
         )
+    }
+
+    fn enqueue_writeback(
+        tx: &Connection,
+        incident: &Incident,
+        source_ref: &str,
+        operator: &str,
+        now: DateTime<Utc>,
+    ) -> SqlResult<()> {
+        let comment = match &incident.last_note {
+            Some(note) => format!("{operator} acknowledged {} in Duty Console: {note}", incident.id),
+            None => format!("{operator} acknowledged {} in Duty Console", incident.id),
+        };
+        sql(
+            "queueing a write-back",
+            tx.execute(
+                "INSERT INTO writebacks (incident, source_ref, operator, comment, status, attempts, created_at)
+                 VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5)",
+                params![incident.id.0, source_ref, operator, comment, canonical(now)],
+            ),
+        )?;
+        Ok(())
+    }
+
+    /// Records the result of one poll of a source in `tx`; returns the events written.
+    fn record_alerts_in(
+        tx: &Transaction<'_>,
+        poll: &SourcePoll<'_>,
+        rules: &AlertRules<'_>,
+    ) -> SqlResult<usize> {
+        let now = crate::time::now();
+        let mut written = 0;
+        let previous: Option<(bool, String)> = sql(
+            "reading a source",
+            tx.query_row("SELECT ok, since FROM source_status WHERE name = ?1", [poll.source], |r| {
+                Ok((r.get::<_, i64>(0)? != 0, r.get(1)?))
+            })
+            .optional(),
+        )?;
+        let ok = poll.result.is_ok();
+        let error = poll.result.as_ref().err().cloned();
+        let changed = previous.as_ref().is_none_or(|(was_ok, _)| *was_ok != ok);
+        let since = match (&previous, changed) {
+            (Some((_, since)), false) => since.clone(),
+            _ => canonical(now),
+        };
+        if changed {
+            let payload = serde_json::json!({ "source": poll.source, "ok": ok, "error": error });
+            let subject = format!("source:{}", poll.source);
+            Self::append(
+                tx,
+                new_event(
+                    &rules.actor.id,
+                    &rules.origin,
+                    now,
+                    now,
+                    "source.changed",
+                    &subject,
+                    payload.to_string(),
+                ),
+            )?;
+            written += 1;
+        }
+        sql(
+            "writing a source's status",
+            tx.execute(
+                "INSERT INTO source_status (name, ok, since, checked_at, error) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (name) DO UPDATE SET ok = excluded.ok, since = excluded.since,
+                    checked_at = excluded.checked_at, error = excluded.error",
+                params![poll.source, ok as i64, since, canonical(now), error],
+            ),
+        )?;
+        let Ok(alerts) = &poll.result else { return Ok(written) };
+        let mut seen = std::collections::HashSet::new();
+        for alert in alerts {
+            seen.insert(alert.key.as_str());
+            let state: Option<(Option<String>, bool)> = sql(
+                "reading an alert",
+                tx.query_row("SELECT incident, firing FROM alert_state WHERE key = ?1", [&alert.key], |r| {
+                    Ok((r.get(0)?, r.get::<_, i64>(1)? != 0))
+                })
+                .optional(),
+            )?;
+            if alert.ended {
+                if let Some((Some(incident), true)) = state {
+                    written += Self::alert_ended(tx, &alert.key, &IncidentId(incident), rules, now)?;
+                }
+                continue;
+            }
+            if matches!(state, Some((_, true))) {
+                continue;
+            }
+            let incident = match Self::active_incident_for(tx, &alert.key)? {
+                Some(open) => open,
+                None => {
+                    let new = NewIncident {
+                        title: alert.title.chars().take(crate::domain::incident::TITLE_MAX).collect(),
+                        description: alert
+                            .description
+                            .chars()
+                            .take(crate::domain::incident::TEXT_MAX)
+                            .collect(),
+                        severity: alert.severity,
+                        class: EventClass::Fault,
+                        area: FaultArea::System,
+                        hosts: alert.hosts.clone(),
+                        source: rules.source,
+                        reported_at: alert.started_at.min(now),
+                        onsite_required: false,
+                        source_ref: Some(alert.key.clone()),
+                    };
+                    let day_key = new.reported_at.with_timezone(&rules.tz).format("%Y%m%d").to_string();
+                    let request = IncidentRequest {
+                        target: Target::New { prefix: rules.prefix.clone(), day_key },
+                        command: IncidentCommand::Open(new),
+                        actor: rules.actor,
+                        origin: rules.origin.clone(),
+                        occurred_at: alert.started_at.min(now),
+                        now,
+                        expected_version: None,
+                    };
+                    let committed = Self::execute_in(tx, &request)?;
+                    written += committed.events.len();
+                    committed.incident.id
+                }
+            };
+            let labels =
+                serde_json::to_string(&alert.labels).map_err(StoreError::backend("encoding labels"))?;
+            sql(
+                "writing an alert",
+                tx.execute(
+                    "INSERT INTO alert_state (key, source, incident, firing, labels) VALUES (?1, ?2, ?3, 1, ?4)
+                     ON CONFLICT (key) DO UPDATE SET incident = excluded.incident, firing = 1, labels = excluded.labels",
+                    params![alert.key, poll.source, incident.0, labels],
+                ),
+            )?;
+        }
+        // Alertmanager drops a resolved alert from its list: what was firing and is no
+        // longer listed has ended.
+        let firing: Vec<(String, Option<String>)> = {
+            let mut stmt = sql(
+                "reading alerts",
+                tx.prepare("SELECT key, incident FROM alert_state WHERE source = ?1 AND firing = 1"),
+            )?;
+            let rows = sql("reading alerts", stmt.query_map([poll.source], |r| Ok((r.get(0)?, r.get(1)?))))?;
+            sql("reading alerts", rows.collect())?
+        };
+        for (key, incident) in firing {
+            if !seen.contains(key.as_str())
+                && let Some(incident) = incident
+            {
+                written += Self::alert_ended(tx, &key, &IncidentId(incident), rules, now)?;
+            }
+        }
+        Ok(written)
+    }
+
+    /// Marks an alert ended and notes it on its incident (once).
+    fn alert_ended(
+        tx: &Transaction<'_>,
+        key: &str,
+        incident: &IncidentId,
+        rules: &AlertRules<'_>,
+        now: DateTime<Utc>,
+    ) -> SqlResult<usize> {
+        sql("ending an alert", tx.execute("UPDATE alert_state SET firing = 0 WHERE key = ?1", [key]))?;
+        let request = IncidentRequest {
+            target: Target::Existing(incident.clone()),
+            command: IncidentCommand::Note { text: format!("{key}: the source reports the alert ended") },
+            actor: rules.actor,
+            origin: rules.origin.clone(),
+            occurred_at: now,
+            now,
+            expected_version: None,
+        };
+        match Self::execute_in(tx, &request) {
+            Ok(committed) => Ok(committed.events.len()),
+            // A closed incident takes no notes: the end is then only in alert_state.
+            Err(StoreError::Refused(_)) => Ok(0),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn windows_in(conn: &Connection) -> SqlResult<Vec<Window>> {
+        let mut stmt =
+            sql("reading maintenance", conn.prepare("SELECT body FROM maintenance ORDER BY until"))?;
+        let rows = sql("reading maintenance", stmt.query_map([], |r| r.get::<_, String>(0)))?;
+        rows.map(|body| {
+            let body = sql("reading maintenance", body)?;
+            serde_json::from_str(&body).map_err(StoreError::backend("decoding a maintenance window"))
+        })
+        .collect()
+    }
+
+    fn save_window(tx: &Connection, window: &Window) -> SqlResult<()> {
+        let body =
+            serde_json::to_string(window).map_err(StoreError::backend("encoding a maintenance window"))?;
+        sql(
+            "writing a maintenance window",
+            tx.execute(
+                "INSERT INTO maintenance (id, until, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET until = excluded.until, body = excluded.body",
+                params![window.id, canonical(window.until), body],
+            ),
+        )?;
+        Ok(())
     }
 
     fn query_events(&self, filter: &str, param: &[&dyn rusqlite::ToSql]) -> SqlResult<Vec<StoredEvent>> {
@@ -703,9 +975,10 @@ impl Store for SqliteStore {
             "starting to record checks",
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate),
         )?;
+        let windows = Self::windows_in(&tx)?;
         let mut written = 0;
         for result in results {
-            written += Self::record_check_in(&tx, result, rules)?;
+            written += Self::record_check_in(&tx, result, rules, &windows)?;
         }
         sql("committing checks", tx.commit())?;
         Ok(written)
@@ -765,13 +1038,192 @@ impl Store for SqliteStore {
         Self::read_lease(&self.conn)
     }
 
+    fn record_alerts(&mut self, poll: &SourcePoll<'_>, rules: &AlertRules<'_>) -> SqlResult<usize> {
+        let tx = sql(
+            "starting to record alerts",
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate),
+        )?;
+        let written = Self::record_alerts_in(&tx, poll, rules)?;
+        sql("committing alerts", tx.commit())?;
+        Ok(written)
+    }
+
+    fn source_states(&self) -> SqlResult<Vec<SourceState>> {
+        let mut stmt = sql(
+            "reading sources",
+            self.conn.prepare("SELECT name, ok, since, checked_at, error FROM source_status ORDER BY name"),
+        )?;
+        let rows = sql(
+            "reading sources",
+            stmt.query_map([], |r| {
+                Ok(SourceState {
+                    name: r.get(0)?,
+                    ok: r.get::<_, i64>(1)? != 0,
+                    since: read_time(r, 2)?,
+                    checked_at: read_time(r, 3)?,
+                    error: r.get(4)?,
+                })
+            }),
+        )?;
+        sql("reading sources", rows.collect())
+    }
+
+    fn pending_writebacks(&self) -> SqlResult<Vec<Writeback>> {
+        let mut stmt = sql(
+            "reading write-backs",
+            self.conn.prepare(
+                "SELECT w.id, w.incident, w.source_ref, w.operator, w.comment, w.attempts, w.last_error, a.labels
+                 FROM writebacks w LEFT JOIN alert_state a ON a.key = w.source_ref
+                 WHERE w.status = 'pending' ORDER BY w.id",
+            ),
+        )?;
+        let rows = sql(
+            "reading write-backs",
+            stmt.query_map([], |r| {
+                let labels: Option<String> = r.get(7)?;
+                Ok(Writeback {
+                    id: r.get(0)?,
+                    incident: IncidentId(r.get(1)?),
+                    source_ref: r.get(2)?,
+                    operator: r.get(3)?,
+                    comment: r.get(4)?,
+                    attempts: r.get::<_, i64>(5)? as u32,
+                    last_error: r.get(6)?,
+                    labels: labels.and_then(|l| serde_json::from_str(&l).ok()).unwrap_or_default(),
+                })
+            }),
+        )?;
+        sql("reading write-backs", rows.collect())
+    }
+
+    fn finish_writeback(
+        &mut self,
+        writeback: &Writeback,
+        outcome: Result<String, String>,
+        actor: &Operator,
+        origin: &str,
+    ) -> SqlResult<()> {
+        let tx = sql(
+            "recording a write-back",
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate),
+        )?;
+        let now = crate::time::now();
+        match outcome {
+            Ok(detail) => {
+                sql("recording a write-back", tx.execute("UPDATE writebacks SET status = 'done', attempts = attempts + 1, last_error = NULL WHERE id = ?1", [writeback.id]))?;
+                let payload = serde_json::json!({ "source_ref": writeback.source_ref, "operator": writeback.operator, "detail": detail });
+                Self::append(
+                    &tx,
+                    new_event(
+                        &actor.id,
+                        origin,
+                        now,
+                        now,
+                        "writeback.done",
+                        &writeback.incident.0,
+                        payload.to_string(),
+                    ),
+                )?;
+            }
+            Err(error) => {
+                if writeback.attempts == 0 {
+                    // The first failure is on the record; retries are counted, not logged.
+                    let payload = serde_json::json!({ "source_ref": writeback.source_ref, "error": error });
+                    Self::append(
+                        &tx,
+                        new_event(
+                            &actor.id,
+                            origin,
+                            now,
+                            now,
+                            "writeback.failed",
+                            &writeback.incident.0,
+                            payload.to_string(),
+                        ),
+                    )?;
+                }
+                sql(
+                    "recording a write-back",
+                    tx.execute(
+                        "UPDATE writebacks SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+                        params![writeback.id, error],
+                    ),
+                )?;
+            }
+        }
+        sql("committing a write-back", tx.commit())
+    }
+
+    fn schedule_maintenance(
+        &mut self,
+        mut window: Window,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> SqlResult<Window> {
+        crate::domain::maintenance::validate(&window, now)?;
+        let tx = sql(
+            "scheduling maintenance",
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate),
+        )?;
+        window.id = format!("MW-{}", Self::head_of(&tx)?.map_or(0, |(seq, _)| seq) + 1);
+        window.by = actor.id.clone();
+        let payload =
+            serde_json::to_string(&window).map_err(StoreError::backend("encoding a maintenance window"))?;
+        let subject = format!("maintenance:{}", window.id);
+        Self::append(
+            &tx,
+            new_event(&actor.id, origin, now, now, "maintenance.scheduled", &subject, payload),
+        )?;
+        Self::save_window(&tx, &window)?;
+        sql("committing maintenance", tx.commit())?;
+        Ok(window)
+    }
+
+    fn end_maintenance(
+        &mut self,
+        id: &str,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> SqlResult<Window> {
+        let tx =
+            sql("ending maintenance", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+        let mut window =
+            Self::windows_in(&tx)?.into_iter().find(|w| w.id == id && w.until > now).ok_or_else(|| {
+                StoreError::Refused(crate::domain::DomainError::NoWindow { id: id.to_string() })
+            })?;
+        window.until = now.max(window.from);
+        let payload = serde_json::json!({ "id": id, "until": window.until }).to_string();
+        Self::append(
+            &tx,
+            new_event(
+                &actor.id,
+                origin,
+                now,
+                now,
+                "maintenance.ended",
+                &format!("maintenance:{id}"),
+                payload,
+            ),
+        )?;
+        Self::save_window(&tx, &window)?;
+        sql("committing maintenance", tx.commit())?;
+        Ok(window)
+    }
+
+    fn maintenance_windows(&self) -> SqlResult<Vec<Window>> {
+        Self::windows_in(&self.conn)
+    }
+
     fn rebuild(&mut self) -> SqlResult<u64> {
         let tx =
             sql("starting the rebuild", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
         sql(
             "clearing projections",
             tx.execute_batch(
-                "DELETE FROM incidents; DELETE FROM alarm_acks; DELETE FROM alarm_mute; DELETE FROM check_status;",
+                "DELETE FROM incidents; DELETE FROM alarm_acks; DELETE FROM alarm_mute; DELETE FROM check_status;
+                 DELETE FROM maintenance;",
             ),
         )?;
         let mut folded: std::collections::BTreeMap<String, (Incident, u64)> = Default::default();
@@ -791,6 +1243,21 @@ impl Store for SqliteStore {
                 }
                 if let Some(state) = check_change(&event)? {
                     Self::save_check(&tx, &state)?;
+                    continue;
+                }
+                if let Some(change) = maintenance_change(&event)? {
+                    let window = match change {
+                        MaintenanceChange::Scheduled(window) => window,
+                        MaintenanceChange::Ended { id, until } => {
+                            let Some(mut window) = Self::windows_in(&tx)?.into_iter().find(|w| w.id == id)
+                            else {
+                                continue;
+                            };
+                            window.until = until;
+                            window
+                        }
+                    };
+                    Self::save_window(&tx, &window)?;
                     continue;
                 }
                 if !is_incident_event(&event) {

@@ -44,7 +44,7 @@ pub fn run(ctx: Context, store: SqliteStore, store_path: std::path::PathBuf) -> 
         let now = crate::time::now();
         let data = Snapshot::load(&store, &ctx.site, now, None)?;
         let (stop_engine, engine_stopped) = tokio::sync::watch::channel(false);
-        let engine = (ctx.site.checks().next().is_some()).then(|| {
+        let engine = ctx.site.has_engine_work().then(|| {
             let holder = crate::engine::runner::holder_id("console");
             tokio::spawn(crate::engine::runner::run(ctx.site.clone(), store_path, holder, engine_stopped))
         });

@@ -9,7 +9,7 @@ use crate::domain::check::CheckState;
 use crate::domain::contract::{ContractCounter, contract_counter};
 use crate::domain::sla::{ClockName, ClockState, clocks, most_urgent};
 use crate::domain::{Incident, IncidentId, State};
-use crate::store::{Lease, Store, StoreError, StoredEvent};
+use crate::store::{Lease, SourceState, Store, StoreError, StoredEvent};
 
 /// An incident with the due time of its most urgent live clock (the queue's sort key).
 #[derive(Clone, Debug)]
@@ -30,6 +30,10 @@ pub struct Snapshot {
     pub checks: Vec<CheckState>,
     /// Who runs the engine.
     pub lease: Option<Lease>,
+    /// Whether each alert source answered.
+    pub sources: Vec<SourceState>,
+    /// Maintenance windows not yet over.
+    pub maintenance: Vec<crate::domain::maintenance::Window>,
     /// The timeline of the incident open in detail.
     pub timeline: Vec<StoredEvent>,
     pub timeline_for: Option<IncidentId>,
@@ -59,6 +63,8 @@ impl Snapshot {
             ledger: store.alarm_ledger()?,
             checks: store.check_states()?,
             lease: store.lease()?,
+            sources: store.source_states()?,
+            maintenance: store.maintenance_windows()?.into_iter().filter(|w| w.until > now).collect(),
             timeline,
             timeline_for,
         })

@@ -102,7 +102,7 @@ pub fn dump(store: &Path) -> String {
     }
     let conn = rusqlite::Connection::open(store).unwrap();
     let mut out = String::new();
-    for table in ["events", "incidents", "chain_head", "alarm_acks", "alarm_mute"] {
+    for table in ["events", "incidents", "chain_head", "alarm_acks", "alarm_mute", "maintenance"] {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).unwrap();
         let columns = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();

@@ -81,7 +81,49 @@ fn summary(app: &App) -> Vec<Line<'_>> {
             app.data.contract.as_ref().map(|c| contract_summary(c, lang)).unwrap_or_default(),
             theme.muted,
         )),
+        sources_line(app),
     ]
+}
+
+/// One mark per alert source: √ answering, × unreachable since T, ? stale since T (no
+/// answer for two intervals, e.g. no engine), ? not polled yet. Never silence.
+fn sources_line(app: &App) -> Line<'_> {
+    let lang = app.lang();
+    let theme = &app.ctx.theme;
+    let site = &app.ctx.site;
+    let configured: Vec<(&str, std::time::Duration)> = site
+        .alertmanagers
+        .iter()
+        .map(|s| (s.name.as_str(), s.interval))
+        .chain(site.zabbixes.iter().map(|s| (s.name.as_str(), s.interval)))
+        .collect();
+    if configured.is_empty() {
+        return Line::from(Span::styled(
+            lang.pick("未配置告警源", "no alert sources configured"),
+            theme.muted,
+        ));
+    }
+    let mut spans = vec![Span::styled(lang.pick("告警源：", "Sources: "), theme.muted)];
+    for (name, interval) in configured {
+        let state = app.data.sources.iter().find(|s| s.name == name);
+        let stale_after = Duration::from_std(interval * 2).unwrap_or_else(|_| Duration::minutes(1));
+        let (mark, text, style) = match state {
+            None => ("?", lang.pick("尚未获取", "not polled yet").to_string(), theme.paused),
+            Some(s) if app.now - s.checked_at > stale_after => (
+                "?",
+                format!("{} {}", lang.pick("数据过期，自", "stale since"), local_time(s.checked_at, site.tz)),
+                theme.due_soon,
+            ),
+            Some(s) if !s.ok => (
+                "×",
+                format!("{} {}", lang.pick("不可达，自", "unreachable since"), local_time(s.since, site.tz)),
+                theme.breached,
+            ),
+            Some(_) => ("√", String::new(), theme.met),
+        };
+        spans.push(Span::styled(format!("{mark} {name} {text}  "), style));
+    }
+    Line::from(spans)
 }
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
@@ -94,7 +136,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             .title(Span::styled(format!(" {title} "), theme.title))
     };
     let [summary_area, sheet_area, detail_area] =
-        Layout::vertical([Constraint::Length(4), Constraint::Min(4), Constraint::Length(7)]).areas(area);
+        Layout::vertical([Constraint::Length(5), Constraint::Min(4), Constraint::Length(7)]).areas(area);
     frame.render_widget(Paragraph::new(summary(app)).block(block(ui::QUEUE.get(lang))), summary_area);
 
     let site = &app.ctx.site;
@@ -134,8 +176,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 .map(|at| ago(app.now - at))
                 .unwrap_or_else(|| "-".into());
             let latencies: Vec<u32> = row.checks.iter().flat_map(|c| c.latencies.iter().copied()).collect();
+            let in_maintenance = app
+                .data
+                .maintenance
+                .iter()
+                .any(|w| w.active_at(app.now) && w.hosts.iter().any(|h| h == row.host));
             let mut cells = vec![
-                Cell::from(format!("{}{}", if index == selected { "▶ " } else { "  " }, row.host)),
+                Cell::from(format!(
+                    "{}{}{}",
+                    if index == selected { "▶ " } else { "  " },
+                    if in_maintenance { "⚒ " } else { "" },
+                    row.host
+                )),
                 Cell::from(visible(row.label, false).into_owned()),
             ];
             if wide {

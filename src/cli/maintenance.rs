@@ -1,0 +1,109 @@
+//! `duty maintenance add|list|end`: maintenance windows for planned changes.
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+
+use super::{Failure, Paths, origin};
+use crate::domain::maintenance::Window;
+use crate::i18n::{Lang, local_time};
+use crate::store::Store;
+use crate::text::visible;
+use crate::time::parse_user_time;
+
+#[derive(Subcommand, Debug)]
+pub enum MaintenanceCommand {
+    /// Put hosts (or some of their checks) into maintenance for a time
+    Add {
+        /// A host of the site (repeat for several)
+        #[arg(long = "host", required = true)]
+        hosts: Vec<String>,
+        /// Only this check (repeat); all checks of the hosts if none
+        #[arg(long = "check")]
+        checks: Vec<String>,
+        /// Start (RFC 3339) [default: now]
+        #[arg(long, value_parser = parse_user_time)]
+        from: Option<DateTime<Utc>>,
+        /// End (RFC 3339)
+        #[arg(long, value_parser = parse_user_time)]
+        to: DateTime<Utc>,
+        /// Why: the change being made
+        #[arg(long)]
+        reason: String,
+    },
+    /// List current and planned windows
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// End a window now
+    End { id: String },
+}
+
+pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    let lang = session.lang;
+    let now = crate::time::now();
+    match command {
+        MaintenanceCommand::Add { hosts, checks, from, to, reason } => {
+            if let Some(unknown) = hosts.iter().find(|h| session.site.host(h).is_none()) {
+                return Err(Failure::Usage(match lang {
+                    Lang::Zh => format!("未知设备“{unknown}”"),
+                    Lang::En => format!("unknown host \"{unknown}\""),
+                })
+                .into());
+            }
+            let operator = session.operator()?;
+            let mut store = session.open_store()?;
+            let window = Window {
+                id: String::new(),
+                hosts,
+                checks,
+                from: from.unwrap_or(now),
+                until: to,
+                reason,
+                by: String::new(),
+            };
+            let window = store.schedule_maintenance(window, &operator, &origin("cli"), now)?;
+            println!("{}", window.id);
+        }
+        MaintenanceCommand::List { json } => {
+            let store = session.open_store()?;
+            let windows: Vec<Window> =
+                store.maintenance_windows()?.into_iter().filter(|w| w.until > now).collect();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&windows)?);
+                return Ok(());
+            }
+            for w in &windows {
+                let state = if w.active_at(now) {
+                    lang.pick("进行中", "active")
+                } else {
+                    lang.pick("计划中", "planned")
+                };
+                println!(
+                    "{} {} {} — {} {} [{}] {}",
+                    w.id,
+                    state,
+                    local_time(w.from, session.site.tz),
+                    local_time(w.until, session.site.tz),
+                    w.hosts.join(","),
+                    w.checks.join(","),
+                    visible(&w.reason, false)
+                );
+            }
+            if windows.is_empty() {
+                println!("{}", lang.pick("（没有维护窗口）", "(no maintenance windows)"));
+            }
+        }
+        MaintenanceCommand::End { id } => {
+            let operator = session.operator()?;
+            let mut store = session.open_store()?;
+            let window = store.end_maintenance(&id, &operator, &origin("cli"), now)?;
+            match lang {
+                Lang::Zh => println!("{} 已于 {} 结束", window.id, local_time(window.until, session.site.tz)),
+                Lang::En => println!("{} ended at {}", window.id, local_time(window.until, session.site.tz)),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! Alert sources: third-party monitoring whose alarms become incidents (Prometheus
+//! Alertmanager, Zabbix). Each source is fetched on its interval by the engine; a source
+//! that fails or goes quiet is shown as unreachable, never as silence.
+
+pub mod alertmanager;
+pub mod zabbix;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Severity;
+
+/// The most of a response the engine reads from a source.
+pub const RESPONSE_LIMIT: usize = 32 * 1024 * 1024;
+
+/// An alarm as the console needs it, whatever system raised it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceAlert {
+    /// `am:<source>:<fingerprint>` or `zbx:<source>:<eventid>`: how a re-fetch finds it.
+    pub key: String,
+    pub title: String,
+    pub description: String,
+    pub severity: Severity,
+    pub hosts: Vec<String>,
+    pub started_at: DateTime<Utc>,
+    /// The source says it is over.
+    pub ended: bool,
+    /// What the source needs to be told about it later (labels for a silence, the
+    /// eventid for an acknowledgement).
+    pub labels: BTreeMap<String, String>,
+}
+
+/// Why a poll of a source failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    #[error("unreachable: {0}")]
+    Unreachable(String),
+    #[error("answered HTTP {0}: {1}")]
+    Status(u16, String),
+    #[error("bad answer: {0}")]
+    Payload(String),
+    #[error("refused: {0}")]
+    Refused(String),
+}
+
+/// Reads a response body up to `RESPONSE_LIMIT`, refusing anything larger.
+pub async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, SourceError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| SourceError::Unreachable(e.to_string()))? {
+        if body.len() + chunk.len() > RESPONSE_LIMIT {
+            return Err(SourceError::Payload(format!("response larger than {} MiB", RESPONSE_LIMIT >> 20)));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The site host a label value names: a host name, a label, or an address with or
+/// without a port.
+pub fn host_for(site: &crate::config::Site, value: &str) -> Option<String> {
+    let bare = value
+        .rsplit_once(':')
+        .map_or(value, |(host, port)| if port.parse::<u16>().is_ok() { host } else { value });
+    site.hosts
+        .iter()
+        .find(|h| h.name == bare || h.label == bare || h.ip.to_string() == bare)
+        .map(|h| h.name.clone())
+}
