@@ -146,6 +146,25 @@ fn sql<T>(what: &'static str, result: rusqlite::Result<T>) -> SqlResult<T> {
     result.map_err(StoreError::backend(what))
 }
 
+/// Runs a statement through the connection's statement cache: the hot paths (append,
+/// projection writes, numbering) then skip parsing their SQL every time.
+fn cached_execute<P: rusqlite::Params>(
+    conn: &Connection,
+    statement: &str,
+    params: P,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(statement)?.execute(params)
+}
+
+/// `query_row` through the statement cache.
+fn cached_query_row<T, P, F>(conn: &Connection, statement: &str, params: P, f: F) -> rusqlite::Result<T>
+where
+    P: rusqlite::Params,
+    F: FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+{
+    conn.prepare_cached(statement)?.query_row(params, f)
+}
+
 fn read_time(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
     let text: String = row.get(index)?;
     parse_canonical(&text).map_err(|e| {
@@ -228,8 +247,10 @@ impl SqliteStore {
             "starting the migration",
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate),
         )?;
-        let version: i64 =
-            sql("reading the schema version", tx.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
+        let version: i64 = sql(
+            "reading the schema version",
+            cached_query_row(&tx, "PRAGMA user_version", [], |r| r.get(0)),
+        )?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::Backend {
                 what: "opening the store",
@@ -263,7 +284,8 @@ impl SqliteStore {
     fn load_incident(tx: &Connection, id: &IncidentId) -> SqlResult<Option<Incident>> {
         let body: Option<String> = sql(
             "reading an incident",
-            tx.query_row("SELECT body FROM incidents WHERE id = ?1", [&id.0], |r| r.get(0)).optional(),
+            cached_query_row(tx, "SELECT body FROM incidents WHERE id = ?1", [&id.0], |r| r.get(0))
+                .optional(),
         )?;
         body.map(|b| decode_incident(&b)).transpose()
     }
@@ -272,7 +294,7 @@ impl SqliteStore {
         let stem = format!("{prefix}-{day_key}-");
         let last: Option<i64> = sql(
             "numbering the incident",
-            tx.query_row("SELECT last FROM incident_numbers WHERE stem = ?1", [&stem], |r| r.get(0))
+            cached_query_row(tx, "SELECT last FROM incident_numbers WHERE stem = ?1", [&stem], |r| r.get(0))
                 .optional(),
         )?;
         // A store from before the counter table: count the day's incidents once.
@@ -280,7 +302,8 @@ impl SqliteStore {
             Some(last) => last,
             None => sql(
                 "numbering the incident",
-                tx.query_row(
+                cached_query_row(
+                    tx,
                     "SELECT count(*) FROM incidents WHERE substr(id, 1, ?1) = ?2",
                     params![stem.chars().count() as i64, stem],
                     |r| r.get(0),
@@ -289,7 +312,8 @@ impl SqliteStore {
         };
         sql(
             "numbering the incident",
-            tx.execute(
+            cached_execute(
+                tx,
                 "INSERT INTO incident_numbers (stem, last) VALUES (?1, ?2)
                  ON CONFLICT (stem) DO UPDATE SET last = excluded.last",
                 params![stem, last + 1],
@@ -301,7 +325,7 @@ impl SqliteStore {
     fn head_of(tx: &Connection) -> SqlResult<Option<(u64, String)>> {
         sql(
             "reading the chain head",
-            tx.query_row("SELECT seq, hash FROM chain_head WHERE id = 1", [], |r| {
+            cached_query_row(tx, "SELECT seq, hash FROM chain_head WHERE id = 1", [], |r| {
                 Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
             })
             .optional(),
@@ -316,7 +340,8 @@ impl SqliteStore {
         event.hash = event_hash(&event.prev_hash, &event);
         sql(
             "appending an event",
-            tx.execute(
+            cached_execute(
+                tx,
                 &format!(
                     "INSERT INTO events ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
                 ),
@@ -336,7 +361,8 @@ impl SqliteStore {
         )?;
         sql(
             "moving the chain head",
-            tx.execute(
+            cached_execute(
+                tx,
                 "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?1, ?2)
                  ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
                 params![event.seq as i64, event.hash],
@@ -349,7 +375,7 @@ impl SqliteStore {
         let body = serde_json::to_string(incident).map_err(StoreError::backend("encoding an incident"))?;
         sql(
             "writing the incident projection",
-            tx.execute(
+            cached_execute(tx,
                 "INSERT INTO incidents (id, state, severity, owner, reported_at, version, last_seq, body, source_ref)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (id) DO UPDATE SET state = excluded.state, severity = excluded.severity,
@@ -378,7 +404,7 @@ impl SqliteStore {
                     let level = serde_json::to_value(alarm.level).expect("levels serialise");
                     sql(
                         "recording an alarm acknowledgement",
-                        tx.execute(
+                        cached_execute(tx,
                             "INSERT INTO alarm_acks (incident, clock, level, actor, seq) VALUES (?1, ?2, ?3, ?4, ?5)
                              ON CONFLICT (incident, clock, level) DO NOTHING",
                             params![
@@ -395,7 +421,7 @@ impl SqliteStore {
             AlarmEvent::Muted { until, .. } => {
                 sql(
                     "recording a mute",
-                    tx.execute(
+                    cached_execute(tx,
                         "INSERT INTO alarm_mute (id, until, actor, seq) VALUES (1, ?1, ?2, ?3)
                          ON CONFLICT (id) DO UPDATE SET until = excluded.until, actor = excluded.actor, seq = excluded.seq",
                         params![canonical(*until), stored.actor, stored.seq as i64],
@@ -451,7 +477,13 @@ impl SqliteStore {
                     event.payload_json(),
                 ),
             )?;
-            incident = Some(apply_stored(incident, &stored)?);
+            // The decided event is at hand: fold it directly rather than re-read its JSON.
+            let meta = crate::domain::incident::EventMeta {
+                actor: &stored.actor,
+                occurred_at: stored.occurred_at,
+                recorded_at: stored.recorded_at,
+            };
+            incident = Some(crate::domain::incident::apply(incident, &event, &meta)?);
             written.push(stored);
         }
         let incident = incident.expect("a decided command produces at least one event");
@@ -468,7 +500,7 @@ impl SqliteStore {
     fn active_incident_for(tx: &Connection, source_ref: &str) -> SqlResult<Option<IncidentId>> {
         let id: Option<String> = sql(
             "finding an incident by source",
-            tx.query_row(
+            cached_query_row(tx,
                 "SELECT id FROM incidents WHERE source_ref = ?1 AND state IN ('open', 'acknowledged', 'on_site')
                  ORDER BY id DESC LIMIT 1",
                 [source_ref],
@@ -482,7 +514,8 @@ impl SqliteStore {
     fn load_check(tx: &Connection, key: &str) -> SqlResult<Option<CheckState>> {
         let body: Option<String> = sql(
             "reading a check",
-            tx.query_row("SELECT body FROM check_status WHERE key = ?1", [key], |r| r.get(0)).optional(),
+            cached_query_row(tx, "SELECT body FROM check_status WHERE key = ?1", [key], |r| r.get(0))
+                .optional(),
         )?;
         body.map(|b| serde_json::from_str(&b).map_err(StoreError::backend("decoding a check"))).transpose()
     }
@@ -491,7 +524,7 @@ impl SqliteStore {
         let body = serde_json::to_string(state).map_err(StoreError::backend("encoding a check"))?;
         sql(
             "writing a check",
-            tx.execute(
+            cached_execute(tx,
                 "INSERT INTO check_status (key, host, status, body) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (key) DO UPDATE SET host = excluded.host, status = excluded.status, body = excluded.body",
                 params![check_key(&state.host, &state.check), state.host, state.status.key(), body],
@@ -615,7 +648,8 @@ impl SqliteStore {
     fn read_lease(conn: &Connection) -> SqlResult<Option<Lease>> {
         sql(
             "reading the lease",
-            conn.query_row(
+            cached_query_row(
+                conn,
                 "SELECT holder, heartbeat_at, expires_at FROM engine_lease WHERE id = 1",
                 [],
                 |r| {
@@ -643,7 +677,7 @@ impl SqliteStore {
         };
         sql(
             "queueing a write-back",
-            tx.execute(
+            cached_execute(tx,
                 "INSERT INTO writebacks (incident, source_ref, operator, comment, status, attempts, created_at)
                  VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5)",
                 params![incident.id.0, source_ref, operator, comment, canonical(now)],
@@ -662,7 +696,7 @@ impl SqliteStore {
         let mut written = 0;
         let previous: Option<(bool, String)> = sql(
             "reading a source",
-            tx.query_row("SELECT ok, since FROM source_status WHERE name = ?1", [poll.source], |r| {
+            cached_query_row(tx, "SELECT ok, since FROM source_status WHERE name = ?1", [poll.source], |r| {
                 Ok((r.get::<_, i64>(0)? != 0, r.get(1)?))
             })
             .optional(),
@@ -693,7 +727,8 @@ impl SqliteStore {
         }
         sql(
             "writing a source's status",
-            tx.execute(
+            cached_execute(
+                tx,
                 "INSERT INTO source_status (name, ok, since, checked_at, error) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (name) DO UPDATE SET ok = excluded.ok, since = excluded.since,
                     checked_at = excluded.checked_at, error = excluded.error",
@@ -706,9 +741,12 @@ impl SqliteStore {
             seen.insert(alert.key.as_str());
             let state: Option<(Option<String>, bool)> = sql(
                 "reading an alert",
-                tx.query_row("SELECT incident, firing FROM alert_state WHERE key = ?1", [&alert.key], |r| {
-                    Ok((r.get(0)?, r.get::<_, i64>(1)? != 0))
-                })
+                cached_query_row(
+                    tx,
+                    "SELECT incident, firing FROM alert_state WHERE key = ?1",
+                    [&alert.key],
+                    |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)),
+                )
                 .optional(),
             )?;
             if alert.ended {
@@ -758,7 +796,7 @@ impl SqliteStore {
                 serde_json::to_string(&alert.labels).map_err(StoreError::backend("encoding labels"))?;
             sql(
                 "writing an alert",
-                tx.execute(
+                cached_execute(tx,
                     "INSERT INTO alert_state (key, source, incident, firing, labels) VALUES (?1, ?2, ?3, 1, ?4)
                      ON CONFLICT (key) DO UPDATE SET incident = excluded.incident, firing = 1, labels = excluded.labels",
                     params![alert.key, poll.source, incident.0, labels],
@@ -793,7 +831,10 @@ impl SqliteStore {
         rules: &AlertRules<'_>,
         now: DateTime<Utc>,
     ) -> SqlResult<usize> {
-        sql("ending an alert", tx.execute("UPDATE alert_state SET firing = 0 WHERE key = ?1", [key]))?;
+        sql(
+            "ending an alert",
+            cached_execute(tx, "UPDATE alert_state SET firing = 0 WHERE key = ?1", [key]),
+        )?;
         let request = IncidentRequest {
             target: Target::Existing(incident.clone()),
             command: IncidentCommand::Note { text: format!("{key}: the source reports the alert ended") },
@@ -827,7 +868,8 @@ impl SqliteStore {
             serde_json::to_string(window).map_err(StoreError::backend("encoding a maintenance window"))?;
         sql(
             "writing a maintenance window",
-            tx.execute(
+            cached_execute(
+                tx,
                 "INSERT INTO maintenance (id, until, body) VALUES (?1, ?2, ?3)
                  ON CONFLICT (id) DO UPDATE SET until = excluded.until, body = excluded.body",
                 params![window.id, canonical(window.until), body],
@@ -1001,7 +1043,7 @@ impl Store for SqliteStore {
         let before = Self::read_lease(&tx)?;
         sql(
             "taking the lease",
-            tx.execute(
+            cached_execute(&tx,
                 "INSERT INTO engine_lease (id, holder, heartbeat_at, expires_at) VALUES (1, ?1, ?2, ?3)
                  ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, heartbeat_at = excluded.heartbeat_at,
                     expires_at = excluded.expires_at
@@ -1026,7 +1068,8 @@ impl Store for SqliteStore {
     fn release_lease(&mut self, holder: &str) -> SqlResult<()> {
         sql(
             "releasing the lease",
-            self.conn.execute(
+            cached_execute(
+                &self.conn,
                 "UPDATE engine_lease SET expires_at = heartbeat_at WHERE id = 1 AND holder = ?1",
                 [holder],
             ),
@@ -1110,7 +1153,14 @@ impl Store for SqliteStore {
         let now = crate::time::now();
         match outcome {
             Ok(detail) => {
-                sql("recording a write-back", tx.execute("UPDATE writebacks SET status = 'done', attempts = attempts + 1, last_error = NULL WHERE id = ?1", [writeback.id]))?;
+                sql(
+                    "recording a write-back",
+                    cached_execute(
+                        &tx,
+                        "UPDATE writebacks SET status = 'done', attempts = attempts + 1, last_error = NULL WHERE id = ?1",
+                        [writeback.id],
+                    ),
+                )?;
                 let payload = serde_json::json!({ "source_ref": writeback.source_ref, "operator": writeback.operator, "detail": detail });
                 Self::append(
                     &tx,
@@ -1144,7 +1194,8 @@ impl Store for SqliteStore {
                 }
                 sql(
                     "recording a write-back",
-                    tx.execute(
+                    cached_execute(
+                        &tx,
                         "UPDATE writebacks SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
                         params![writeback.id, error],
                     ),
