@@ -253,3 +253,106 @@ fn alarms_ring_once_per_new_alarm_then_repeat_and_stop_when_acknowledged() {
     app.tick(muted_at + chrono::Duration::minutes(31));
     assert_eq!(rings(&mut app), 1, "rings again when the mute ends");
 }
+
+#[test]
+fn overview_board_with_live_checks_in_both_languages() {
+    use duty::domain::check::{CheckResult, CheckStatus, Evidence};
+    let services = duty::demo::DemoServices::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("duty.db");
+    let site = duty::demo::prepare(dir.path(), &store_path, "lead", fixed_now(), Some(&services)).unwrap();
+    drop(services);
+    let mut store = SqliteStore::open(&store_path).unwrap();
+    let engine = duty::engine::runner::engine_operator();
+    let rule_of = |_: &CheckResult| duty::store::ProbeRule {
+        severity: duty::domain::Severity::Serious,
+        area: duty::domain::FaultArea::System,
+    };
+    let rules = duty::store::ProbeRules {
+        open_after: 3,
+        resolve_on_recovery: false,
+        prefix: "GZ".into(),
+        tz: site.tz,
+        rule_of: &rule_of,
+        actor: &engine,
+        origin: "test".into(),
+    };
+    let at = |minutes: i64| fixed_now() - chrono::Duration::minutes(minutes);
+    let result = |host: &str, check: &str, status, latency, error: Option<&str>, minutes| CheckResult {
+        host: host.into(),
+        check: check.into(),
+        status,
+        evidence: Evidence { latency_ms: latency, error: error.map(str::to_string), ..Evidence::default() },
+        at: at(minutes),
+    };
+    let mut results = Vec::new();
+    for minute in (1..=6).rev() {
+        results.push(result(
+            "central-db",
+            "listener",
+            CheckStatus::Normal,
+            Some(minute as u32),
+            None,
+            minute,
+        ));
+        results.push(result(
+            "credit-web",
+            "website",
+            CheckStatus::Normal,
+            Some(10 + minute as u32),
+            None,
+            minute,
+        ));
+        results.push(result(
+            "topic-db",
+            "product-service",
+            CheckStatus::Critical,
+            Some(1000),
+            Some("no complete answer within 1000 ms"),
+            minute,
+        ));
+    }
+    results.push(result(
+        "central-db",
+        "ping",
+        CheckStatus::Unknown,
+        None,
+        Some("unknown: no permission to send ICMP"),
+        2,
+    ));
+    results.push(result(
+        "business-mgmt",
+        "backup-agent",
+        CheckStatus::Critical,
+        Some(0),
+        Some("connect 127.0.10.5:9: Connection refused"),
+        1,
+    ));
+    store.record_checks(&results, &rules).unwrap();
+    let lead = site.operator("lead").cloned().unwrap();
+    let window = duty::domain::maintenance::Window {
+        id: String::new(),
+        hosts: vec!["business-mgmt".into()],
+        checks: vec![],
+        from: at(30),
+        until: fixed_now() + chrono::Duration::hours(2),
+        reason: "更换备份磁带库".into(),
+        by: String::new(),
+    };
+    store.schedule_maintenance(window, &lead, "test", fixed_now()).unwrap();
+    let demo = Demo { _dir: dir, store, site };
+    for (lang, lang_name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+        for (width, height) in [(80, 24), (200, 50)] {
+            let mut app = app(&demo, lang);
+            press(&mut app, "1");
+            let board = render(&app, width, height);
+            insta::assert_snapshot!(format!("overview_board_{lang_name}_{width}x{height}"), board);
+            press(&mut app, "jjjj");
+            let selected = render(&app, width, height);
+            insta::assert_snapshot!(
+                format!("overview_board_selected_{lang_name}_{width}x{height}"),
+                selected
+            );
+        }
+    }
+}

@@ -36,6 +36,16 @@ fn status_style(status: Option<CheckStatus>, theme: &Theme) -> Style {
     }
 }
 
+/// The short heading of a sheet column (the table cell is five columns wide).
+fn column_header(column: SheetColumn, lang: crate::i18n::Lang) -> &'static str {
+    match column {
+        SheetColumn::Network => lang.pick("网络", "Net"),
+        SheetColumn::System => lang.pick("系统", "Sys"),
+        SheetColumn::App1 => lang.pick("应用1", "App1"),
+        SheetColumn::App2 => lang.pick("应用2", "App2"),
+    }
+}
+
 /// "3m", "2h05m", "4d" since a moment.
 fn ago(d: Duration) -> String {
     let minutes = d.num_minutes().max(0);
@@ -157,7 +167,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .into_iter()
         .map(str::to_string)
         .chain(wide.then(|| "IP".to_string()))
-        .chain(SheetColumn::ALL.iter().map(|c| c.label(lang).to_string()))
+        .chain(SheetColumn::ALL.iter().map(|c| column_header(*c, lang).to_string()))
         .chain([lang.pick("延迟", "Latency").to_string(), lang.pick("变化", "Since").to_string()])
         .collect();
     let visible_rows = sheet_area.height.saturating_sub(3) as usize;
@@ -205,12 +215,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             if index == selected { row_widget.style(theme.selected) } else { row_widget }
         })
         .collect();
-    let mut widths = vec![Constraint::Length(16), Constraint::Min(10)];
+    let mut widths =
+        vec![Constraint::Length(18), if wide { Constraint::Length(30) } else { Constraint::Min(10) }];
     if wide {
         widths.push(Constraint::Length(13));
     }
     widths.extend([Constraint::Length(5); 4]);
-    widths.extend([Constraint::Length(12), Constraint::Length(7)]);
+    widths.extend([Constraint::Length(12), if wide { Constraint::Min(7) } else { Constraint::Length(7) }]);
     let engine = match &app.data.lease {
         Some(lease) if lease.expires_at > app.now => {
             format!("{} {}", lang.pick("引擎", "engine"), lease.holder)
@@ -256,8 +267,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             })
             .collect()
     });
-    let title =
+    let mut title =
         rows.get(selected).map_or(String::new(), |r| format!("{} {}", r.host, visible(r.label, false)));
+    let window = rows.get(selected).and_then(|r| {
+        app.data.maintenance.iter().find(|w| w.active_at(app.now) && w.hosts.iter().any(|h| h == r.host))
+    });
+    if let Some(window) = window {
+        title.push_str(&format!(
+            " — ⚒ {} {} {}: {}",
+            lang.pick("维护至", "maintenance until"),
+            local_time(window.until, site.tz),
+            window.id,
+            visible(&window.reason, false)
+        ));
+    }
     frame.render_widget(Paragraph::new(detail).block(block(&title)), detail_area);
 }
 
