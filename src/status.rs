@@ -18,11 +18,14 @@ pub struct HostRow<'a> {
     pub checks: Vec<&'a CheckState>,
 }
 
-/// The sheet: one row per machine, worst status per column (None: no check in that
+/// The sheet: one row per machine (grouped by location), worst status per column (None: no check in that
 /// column, or not run yet).
 pub fn sheet<'a>(site: &'a Site, states: &'a [CheckState]) -> Vec<HostRow<'a>> {
-    site.hosts
-        .iter()
+    // Grouped by location, in the site's own order within a group.
+    let mut hosts: Vec<&crate::config::Host> = site.hosts.iter().collect();
+    hosts.sort_by_key(|h| site.hosts.iter().position(|g| g.group == h.group));
+    hosts
+        .into_iter()
         .map(|host| {
             let checks: Vec<&CheckState> = states.iter().filter(|s| s.host == host.name).collect();
             let columns = SheetColumn::ALL

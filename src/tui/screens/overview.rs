@@ -166,6 +166,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let header: Vec<String> = [lang.pick("设备", "Host"), lang.pick("名称", "Device")]
         .into_iter()
         .map(str::to_string)
+        .chain(wide.then(|| lang.pick("位置", "Location").to_string()))
         .chain(wide.then(|| "IP".to_string()))
         .chain(SheetColumn::ALL.iter().map(|c| column_header(*c, lang).to_string()))
         .chain([lang.pick("延迟", "Latency").to_string(), lang.pick("变化", "Since").to_string()])
@@ -201,6 +202,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 Cell::from(visible(row.label, false).into_owned()),
             ];
             if wide {
+                cells.push(Cell::from(visible(row.group, false).into_owned()));
                 cells.push(Cell::from(row.ip.clone()));
             }
             for (_, status) in &row.columns {
@@ -218,6 +220,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let mut widths =
         vec![Constraint::Length(18), if wide { Constraint::Length(30) } else { Constraint::Min(10) }];
     if wide {
+        widths.push(Constraint::Length(10));
         widths.push(Constraint::Length(13));
     }
     widths.extend([Constraint::Length(5); 4]);
