@@ -432,3 +432,35 @@ mod parsers {
         assert!(sources::zabbix::severity_of("9").is_err());
     }
 }
+
+#[test]
+fn a_source_that_hangs_is_cut_off_at_its_timeout() {
+    let f = Fixture::new();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let address = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind((LOCAL, 0)).await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                held.push(stream);
+            }
+        });
+        address
+    });
+    let site = sources_toml(
+        &f,
+        &format!(
+            "[[alertmanager]]\nname = \"prom\"\nurl = \"http://{address}\"\ntimeout_ms = 400\n\n[[zabbix]]\nname = \"zbx\"\nurl = \"http://{address}/api_jsonrpc.php\"\ntimeout_ms = 400\n"
+        ),
+    );
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    let am = rt.block_on(sources::alertmanager::fetch(&client, &site.alertmanagers[0], &site)).unwrap_err();
+    let zbx = rt.block_on(sources::zabbix::fetch(&client, &site.zabbixes[0], &site)).unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(2000), "{:?}", started.elapsed());
+    for err in [am, zbx] {
+        assert_eq!(err, SourceError::Unreachable("no answer within 400 ms".into()));
+    }
+}
