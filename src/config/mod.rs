@@ -2,6 +2,7 @@
 //! `sla.toml` (clock rules; contract values by default) and `hosts.toml` (inventory).
 //! Loading validates everything and reports every problem as `file:line:col: message`.
 
+mod checklists;
 mod checks;
 mod error;
 mod raw;
@@ -68,12 +69,19 @@ pub struct Site {
     pub engine: EngineSettings,
     pub alertmanagers: Vec<AlertmanagerSource>,
     pub zabbixes: Vec<ZabbixSource>,
+    /// Inspection templates, by id (file name).
+    pub checklists: Vec<crate::domain::checklist::Template>,
+    pub calendar: crate::domain::checklist::Calendar,
 }
 
 /// The files of a site folder.
 pub const SITE_FILE: &str = "site.toml";
 pub const SLA_FILE: &str = "sla.toml";
 pub const HOSTS_FILE: &str = "hosts.toml";
+/// Optional: checklist templates, one file each.
+pub const CHECKLISTS_DIR: &str = "checklists";
+/// Optional: public holidays and adjusted working days.
+pub const CALENDAR_FILE: &str = "calendar.toml";
 /// Optional: the monitoring systems whose alarms become incidents.
 pub const SOURCES_FILE: &str = "sources.toml";
 
@@ -96,7 +104,13 @@ impl Site {
         let hosts = hosts.map(|(file, hosts)| validate_hosts(&file, hosts, &mut problems));
         let site = site.map(|(file, site)| validate_site(&file, site, &mut problems));
         match (site, policy, hosts) {
-            (Some(Some(mut site)), Some(policy), Some(hosts)) if problems.is_empty() => {
+            (Some(Some(mut site)), Some(policy), Some(hosts)) => {
+                site.checklists =
+                    checklists::load_templates(&dir.join(CHECKLISTS_DIR), &hosts, &mut problems);
+                site.calendar = checklists::load_calendar(&dir.join(CALENDAR_FILE), &mut problems);
+                if !problems.is_empty() {
+                    return Err(ConfigErrors(problems));
+                }
                 site.dir = dir.to_path_buf();
                 site.policy = policy;
                 site.hosts = hosts;
@@ -120,6 +134,11 @@ impl Site {
     /// Every check of every host.
     pub fn checks(&self) -> impl Iterator<Item = &CheckSpec> {
         self.hosts.iter().flat_map(|h| h.checks.iter())
+    }
+
+    /// The checklist template with this id.
+    pub fn checklist(&self, id: &str) -> Option<&crate::domain::checklist::Template> {
+        self.checklists.iter().find(|t| t.id == id)
     }
 
     /// The host with this name.
@@ -261,6 +280,8 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         engine,
         alertmanagers: Vec::new(),
         zabbixes: Vec::new(),
+        checklists: Vec::new(),
+        calendar: Default::default(),
     })
 }
 

@@ -3,14 +3,18 @@
 
 use std::path::Path;
 
-use super::{HOSTS_FILE, SITE_FILE, SLA_FILE};
+use super::{CALENDAR_FILE, CHECKLISTS_DIR, HOSTS_FILE, SITE_FILE, SLA_FILE};
 
 /// Writes the sample site into `dir`. Refuses if any of its files already exists.
 pub fn write_sample(dir: &Path, lead_user: &str, today: chrono::NaiveDate) -> std::io::Result<()> {
     let files = [
-        (SITE_FILE, site_toml(lead_user, today)),
-        (SLA_FILE, SLA_TOML.to_string()),
-        (HOSTS_FILE, HOSTS_TOML.to_string()),
+        (SITE_FILE.to_string(), site_toml(lead_user, today)),
+        (SLA_FILE.to_string(), SLA_TOML.to_string()),
+        (HOSTS_FILE.to_string(), HOSTS_TOML.to_string()),
+        (CALENDAR_FILE.to_string(), calendar_toml(today)),
+        (format!("{CHECKLISTS_DIR}/exchange.toml"), EXCHANGE_TOML.to_string()),
+        (format!("{CHECKLISTS_DIR}/daily.toml"), DAILY_TOML.to_string()),
+        (format!("{CHECKLISTS_DIR}/weekly-devices.toml"), WEEKLY_TOML.to_string()),
     ];
     if let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).exists()) {
         return Err(std::io::Error::new(
@@ -18,7 +22,7 @@ pub fn write_sample(dir: &Path, lead_user: &str, today: chrono::NaiveDate) -> st
             format!("{} already exists; refusing to overwrite a site", dir.join(name).display()),
         ));
     }
-    std::fs::create_dir_all(dir)?;
+    std::fs::create_dir_all(dir.join(CHECKLISTS_DIR))?;
     for (name, text) in files {
         // create_new: never clobber a file that appeared meanwhile.
         use std::io::Write;
@@ -209,4 +213,129 @@ role = "storage"
 ip = "127.0.10.12"
 group = "主机房"
 os = "storage"
+"#;
+
+fn calendar_toml(today: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let year = today.year();
+    format!(
+        r#"# The site's calendar: "workdays" in checklist templates are Monday to Friday,
+# without these public holidays, plus these adjusted working days (调休).
+# Replace with the schedule the State Council publishes for the year.
+
+holidays = [
+  {year}-01-01,
+  {year}-10-01, {year}-10-02, {year}-10-03, {year}-10-04, {year}-10-05, {year}-10-06, {year}-10-07,
+]
+
+# Weekend days that are worked in exchange for a holiday, e.g. {year}-09-27.
+workdays = []
+"#
+    )
+}
+
+const EXCHANGE_TOML: &str = r#"# 数据交换检查：上班开始和下班之前各一次（合同要求）。交换失败时先人工交换，再查原因。
+name = "数据交换检查"
+days = "workdays"
+times = ["08:30", "17:00"]
+within_minutes = 60
+
+[[items]]
+id = "nodes"
+title = "节点连通性"
+steps = ["打开数据交换管理控制台", "查看各节点状态，是否有节点显示为红色", "记录红色节点名称"]
+
+[[items]]
+id = "history"
+title = "最近一周交换记录"
+steps = ["查看最近一周的交换历史", "将出现红色的节点写入值班日志"]
+
+[[items]]
+id = "channel"
+title = "交换通道（MQ）"
+steps = ["查看 MQ 通道状态是否为 RUNNING", "查看 MQ 日志是否有错误", "检查是否有传输失败的文件"]
+
+[[items]]
+id = "frontend"
+title = "前置机"
+steps = ["连接前置机，确认运行正常", "检查网卡状态", "操作系统 ping 中心", "FTE ping 中心", "仍不清楚时登录前置机继续排查"]
+"#;
+
+const DAILY_TOML: &str = r#"# 日常巡检表（服务器）：每个工作日 18:00 前完成；不能完成须提前两小时告知。
+name = "日常巡检（服务器）"
+days = "workdays"
+times = ["09:00"]
+deadline = "18:00"
+
+[[items]]
+id = "central-db"
+title = "中心数据库服务器"
+steps = ["网络：ping", "系统：远程登录、磁盘空间、系统日志", "应用：数据库监听、表空间、会话"]
+
+[[items]]
+id = "collect-db"
+title = "采集数据库"
+steps = ["网络：ping", "系统：远程登录、磁盘空间、系统日志", "应用：数据库服务、数据连接"]
+
+[[items]]
+id = "topic-db"
+title = "主题库和产品服务数据库服务器"
+steps = ["网络：ping", "系统：远程登录、磁盘空间、系统日志", "应用：产品服务、数据连接"]
+
+[[items]]
+id = "processing"
+title = "数据处理服务器"
+steps = ["网络：ping", "系统：远程登录、磁盘空间、系统日志", "应用：数据处理状态"]
+
+[[items]]
+id = "business"
+title = "业务管理服务器与应用服务器"
+steps = ["网络：ping", "系统：远程登录、磁盘空间、系统日志", "应用：网站是否正常、后台服务"]
+
+[[items]]
+id = "credit"
+title = "信用外网、数据仓库与采集节点"
+steps = ["网站是否可以访问", "数据仓库服务", "采集节点数据是否更新"]
+
+[[items]]
+id = "storage"
+title = "数据存储"
+steps = ["存储设备状态与告警", "各分区使用率"]
+
+[[items]]
+id = "backup"
+title = "备份结果"
+steps = ["查看昨晚备份作业结果", "查看备份日志是否有错误"]
+"#;
+
+const WEEKLY_TOML: &str = r#"# 每周设备巡检表：每个工作日一次，周报按星期列出 √ / ×。
+name = "每周设备巡检"
+days = "workdays"
+times = ["10:00"]
+deadline = "18:00"
+
+[[items]]
+id = "room"
+title = "机房环境（温度、湿度、空调）"
+steps = ["读取温湿度", "检查精密空调运行与告警"]
+
+[[items]]
+id = "power"
+title = "供电与 UPS"
+steps = ["UPS 是否市电供电", "电池与告警"]
+
+[[items]]
+id = "network"
+title = "核心网络设备"
+steps = ["核心交换机、防火墙指示灯与告警", "链路状态"]
+
+[[items]]
+id = "servers"
+title = "服务器硬件"
+steps = ["服务器指示灯", "硬件告警"]
+
+[[items]]
+id = "storage"
+title = "存储设备"
+steps = ["控制器与硬盘状态", "存储告警"]
 "#;

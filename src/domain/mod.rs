@@ -5,6 +5,7 @@
 mod vocabulary;
 pub mod alarm;
 pub mod check;
+pub mod checklist;
 pub mod contract;
 pub mod incident;
 pub mod maintenance;
@@ -66,4 +67,6 @@ pub enum DomainError {
     WindowTooLong { days: i64 },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     NoWindow { id: String },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    Run(checklist::RunRefusal),
 }

@@ -140,6 +140,7 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::WindowTooLong { days }, Lang::En) => format!("a maintenance window lasts at most {days} days"),
         (E::NoWindow { id }, Lang::Zh) => format!("没有进行中或计划中的维护窗口 {id}"),
         (E::NoWindow { id }, Lang::En) => format!("no current or planned maintenance window {id}"),
+        (E::Run(why), _) => run_refusal(why, lang),
     }
 }
 
@@ -153,6 +154,47 @@ mod tests {
         assert_eq!(duration(Duration::seconds(3900), Lang::En), "1h05m");
         assert_eq!(duration(Duration::seconds(-90), Lang::En), "-1m30s");
         assert_eq!(duration(Duration::seconds(3900), Lang::Zh), "1小时05分");
+    }
+}
+
+fn run_refusal(why: &crate::domain::checklist::RunRefusal, lang: Lang) -> String {
+    use crate::domain::checklist::RunRefusal as R;
+    let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    match (why, lang) {
+        (R::AlreadyStarted { by, at }, Lang::Zh) => format!("该巡检已由 {by} 于 {} 开始", utc(at)),
+        (R::AlreadyStarted { by, at }, Lang::En) => {
+            format!("this inspection was already started by {by} at {}", utc(at))
+        }
+        (R::NotStarted, Lang::Zh) => "该巡检尚未开始".to_string(),
+        (R::NotStarted, Lang::En) => "this inspection has not been started".to_string(),
+        (R::Signed { by, at }, Lang::Zh) => format!("该巡检已由 {by} 于 {} 签字完成", utc(at)),
+        (R::Signed { by, at }, Lang::En) => format!("this inspection was signed off by {by} at {}", utc(at)),
+        (R::NoItem { item }, Lang::Zh) => format!("没有检查项“{item}”"),
+        (R::NoItem { item }, Lang::En) => format!("no item \"{item}\""),
+        (R::Paused { item }, Lang::Zh) => format!("检查项“{item}”结果严重，巡检暂停，等待负责人决定是否继续"),
+        (R::Paused { item }, Lang::En) => {
+            format!("paused: item \"{item}\" is critical; a lead must decide whether to go on")
+        }
+        (R::AlreadyMarked { item, by, at }, Lang::Zh) => {
+            format!("检查项“{item}”已由 {by} 于 {} 记录", utc(at))
+        }
+        (R::AlreadyMarked { item, by, at }, Lang::En) => {
+            format!("item \"{item}\" was already marked by {by} at {}", utc(at))
+        }
+        (R::NothingToNotify { item }, Lang::Zh) => format!("检查项“{item}”没有需要通知的警告或严重结果"),
+        (R::NothingToNotify { item }, Lang::En) => {
+            format!("item \"{item}\" has no warning or critical result to report")
+        }
+        (R::NotPaused, Lang::Zh) => "该巡检没有暂停".to_string(),
+        (R::NotPaused, Lang::En) => "this inspection is not paused".to_string(),
+        (R::Unmarked { items }, Lang::Zh) => format!("尚有检查项未记录：{}", items.join("、")),
+        (R::Unmarked { items }, Lang::En) => format!("items not yet marked: {}", items.join(", ")),
+        (R::NotNotified { item }, Lang::Zh) => {
+            format!("检查项“{item}”的异常尚未登记通知系统负责人和项目负责人")
+        }
+        (R::NotNotified { item }, Lang::En) => {
+            format!("item \"{item}\": record that the owner and the lead were told before signing")
+        }
     }
 }
 
@@ -216,6 +258,13 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "source.changed" => ("告警源状态变化", "source changed"),
         "engine.lease_taken" => ("引擎接管", "engine took over"),
         "writeback.done" => ("已回写告警源", "written back"),
+        "checklist.started" => ("开始巡检", "inspection started"),
+        "checklist.item_marked" => ("记录检查项", "item marked"),
+        "checklist.notified" => ("已通知负责人", "owner and lead told"),
+        "checklist.lead_decided" => ("负责人决定", "lead decided"),
+        "checklist.manual_transfer" => ("人工交换", "manual transfer"),
+        "checklist.signed" => ("巡检签字", "inspection signed"),
+        "checklist.declined" => ("无法完成巡检", "inspection declined"),
         "writeback.failed" => ("回写失败（重试中）", "write-back failed (retrying)"),
         "alarm.muted" => ("告警静音", "alarms muted"),
         other => (other, other),
