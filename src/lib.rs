@@ -4,12 +4,14 @@
 //! an append-only hash-chained event log with projections, `config` for the site, and
 //! the `cli` on top.
 
+pub mod agenda;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod i18n;
+pub mod report;
 pub mod status;
 pub mod store;
 pub mod text;

@@ -2,6 +2,7 @@
 //! scripting and tests. Exit codes: 0 done, 1 refused by a rule, 2 bad usage or config.
 
 mod audit;
+mod checklist;
 mod console;
 mod engine;
 mod incident;
@@ -73,6 +74,11 @@ enum Command {
     Status {
         #[arg(long)]
         json: bool,
+    },
+    /// Inspections (巡检): the twice-daily data-exchange check and the inspection sheets
+    Checklist {
+        #[command(subcommand)]
+        command: checklist::ChecklistCommand,
     },
     /// Maintenance windows: failures inside one are shown but open no incident
     Maintenance {
@@ -146,6 +152,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Engine) => engine::engine(&paths),
         Some(Command::Status { json }) => engine::status(&paths, json),
         Some(Command::Maintenance { command }) => maintenance::run(&paths, command),
+        Some(Command::Checklist { command }) => checklist::run(&paths, command),
         Some(Command::Config { command }) => site::config(&paths, command),
         Some(Command::Incident { command }) => incident::run(&paths, command),
         Some(Command::Contract { json }) => incident::contract(&paths, json),

@@ -359,7 +359,7 @@ pub fn decide_run(
         },
         RunCommand::Decide { go_on, note } => {
             if actor.role != Role::Lead {
-                return Err(DomainError::LeadOnly { command: "decide" });
+                return refuse(RunRefusal::LeadOnly);
             }
             if run.paused.is_none() {
                 return refuse(RunRefusal::NotPaused);
@@ -407,6 +407,7 @@ pub enum RunRefusal {
     NotPaused,
     Unmarked { items: Vec<String> },
     NotNotified { item: String },
+    LeadOnly,
 }
 
 /// Folds one event into a run.

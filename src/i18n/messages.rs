@@ -189,6 +189,8 @@ fn run_refusal(why: &crate::domain::checklist::RunRefusal, lang: Lang) -> String
         (R::NotPaused, Lang::En) => "this inspection is not paused".to_string(),
         (R::Unmarked { items }, Lang::Zh) => format!("尚有检查项未记录：{}", items.join("、")),
         (R::Unmarked { items }, Lang::En) => format!("items not yet marked: {}", items.join(", ")),
+        (R::LeadOnly, Lang::Zh) => "只有负责人可以决定暂停的巡检是否继续".to_string(),
+        (R::LeadOnly, Lang::En) => "only a lead may decide whether a paused inspection goes on".to_string(),
         (R::NotNotified { item }, Lang::Zh) => {
             format!("检查项“{item}”的异常尚未登记通知系统负责人和项目负责人")
         }
@@ -229,6 +231,12 @@ pub fn store_error(error: &crate::store::StoreError, lang: Lang) -> String {
             "incident {id} was changed by {by} at {} (you saw version {expected}, it is now {current}); look again before acting",
             utc(at)
         ),
+        (E::StaleRun { run, by, at }, Lang::Zh) => {
+            format!("巡检 {run} 已被 {by} 于 {} 修改；请刷新后再操作", utc(at))
+        }
+        (E::StaleRun { run, by, at }, Lang::En) => {
+            format!("inspection {run} was changed by {by} at {}; look again before acting", utc(at))
+        }
         (E::NotFound(id), Lang::Zh) => format!("没有事件 {id}"),
         (E::NotFound(id), Lang::En) => format!("no incident {id}"),
         (E::Backend { .. }, Lang::Zh) => format!("存储错误：{error}"),

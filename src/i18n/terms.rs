@@ -2,6 +2,7 @@
 
 use super::Lang;
 use crate::domain::check::{CheckStatus, SheetColumn};
+use crate::domain::checklist::ItemResult;
 use crate::domain::sla::{ClockName, ClockState};
 use crate::domain::{CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State};
 
@@ -97,6 +98,12 @@ labels!(CheckStatus {
     CheckStatus::Warning => "警告", "warning";
     CheckStatus::Critical => "严重", "critical";
     CheckStatus::Unknown => "未知", "unknown";
+});
+
+labels!(ItemResult {
+    ItemResult::Normal => "正常", "normal";
+    ItemResult::Warning => "警告", "warning";
+    ItemResult::Critical => "严重", "critical";
 });
 
 labels!(SheetColumn {

@@ -139,6 +139,29 @@ pub struct Writeback {
     pub labels: std::collections::BTreeMap<String, String>,
 }
 
+/// A command on an inspection run.
+#[derive(Clone, Debug)]
+pub struct RunRequest<'a> {
+    pub run: String,
+    pub command: crate::domain::checklist::RunCommand,
+    pub actor: &'a Operator,
+    pub origin: String,
+    pub now: DateTime<Utc>,
+    /// The version the operator saw, as for incidents.
+    pub expected_version: Option<u64>,
+}
+
+/// A declaration that a scheduled inspection cannot be done.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Declined {
+    pub slot: crate::domain::checklist::Slot,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    /// Declared less than two hours before the run fell due (the rule asks for two).
+    pub late_notice: bool,
+}
+
 /// The subject of console-level events (alarms, mutes).
 pub const CONSOLE_SUBJECT: &str = "console";
 
@@ -168,6 +191,8 @@ pub enum StoreError {
     Stale { id: IncidentId, expected: u64, current: u64, by: String, at: DateTime<Utc> },
     #[error("no incident {0}")]
     NotFound(IncidentId),
+    #[error("inspection {run} changed: last by {by} at {at}")]
+    StaleRun { run: String, by: String, at: DateTime<Utc> },
     #[error("store: {what}: {source}")]
     Backend {
         what: &'static str,
@@ -260,6 +285,27 @@ pub trait Store {
     ) -> Result<crate::domain::maintenance::Window, StoreError>;
     /// Every maintenance window, soonest end first.
     fn maintenance_windows(&self) -> Result<Vec<crate::domain::maintenance::Window>, StoreError>;
+    /// Decides and records one command on an inspection run.
+    fn execute_run(&mut self, request: RunRequest<'_>) -> Result<crate::domain::checklist::Run, StoreError>;
+    /// One run, if started.
+    fn run(&self, id: &str) -> Result<Option<crate::domain::checklist::Run>, StoreError>;
+    /// Runs whose due time lies in `[from, to)`.
+    fn runs_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<crate::domain::checklist::Run>, StoreError>;
+    /// Declares that a scheduled inspection cannot be done, with the reason.
+    fn decline_run(
+        &mut self,
+        slot: &crate::domain::checklist::Slot,
+        reason: &str,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Declined, StoreError>;
+    /// Declarations for slots due in `[from, to)`.
+    fn declined_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Declined>, StoreError>;
     /// Throws the projections away and folds them again from the events.
     fn rebuild(&mut self) -> Result<u64, StoreError>;
 }

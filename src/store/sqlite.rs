@@ -13,11 +13,12 @@ use super::projection::{
     MaintenanceChange, alarm_event, apply_stored, check_change, is_incident_event, maintenance_change,
 };
 use super::{
-    AlarmRequest, AlertRules, CONSOLE_SUBJECT, Committed, IncidentRequest, Lease, ProbeRules, SourcePoll,
-    SourceState, Store, StoreError, StoredEvent, Target, VerifyReport, Writeback,
+    AlarmRequest, AlertRules, CONSOLE_SUBJECT, Committed, Declined, IncidentRequest, Lease, ProbeRules,
+    RunRequest, SourcePoll, SourceState, Store, StoreError, StoredEvent, Target, VerifyReport, Writeback,
 };
 use crate::domain::alarm::{AlarmEvent, AlarmKey, AlarmLedger, decide_alarm};
 use crate::domain::check::{CheckOutcome, CheckResult, CheckState, check_key, observe};
+use crate::domain::checklist::{Run, RunEvent, RunRefusal, Slot, apply_run, decide_run};
 use crate::domain::incident::{NewIncident, decide};
 use crate::domain::maintenance::Window;
 use crate::domain::{EventClass, FaultArea, Incident, IncidentCommand, IncidentId, Operator, Source};
@@ -102,6 +103,17 @@ CREATE TABLE maintenance (
     id    TEXT PRIMARY KEY,
     until TEXT NOT NULL,
     body  TEXT NOT NULL
+);
+CREATE TABLE checklist_runs (
+    id     TEXT PRIMARY KEY,
+    due_at TEXT NOT NULL,
+    body   TEXT NOT NULL
+);
+CREATE INDEX checklist_runs_due ON checklist_runs (due_at);
+CREATE TABLE checklist_declines (
+    run    TEXT PRIMARY KEY,
+    due_at TEXT NOT NULL,
+    body   TEXT NOT NULL
 );
 CREATE TABLE incident_numbers (
     stem TEXT PRIMARY KEY,
@@ -878,6 +890,62 @@ impl SqliteStore {
         Ok(())
     }
 
+    fn load_run(conn: &Connection, id: &str) -> SqlResult<Option<Run>> {
+        let body: Option<String> = sql(
+            "reading a run",
+            cached_query_row(conn, "SELECT body FROM checklist_runs WHERE id = ?1", [id], |r| r.get(0))
+                .optional(),
+        )?;
+        body.map(|b| serde_json::from_str(&b).map_err(StoreError::backend("decoding a run"))).transpose()
+    }
+
+    fn save_run(conn: &Connection, run: &Run) -> SqlResult<()> {
+        let body = serde_json::to_string(run).map_err(StoreError::backend("encoding a run"))?;
+        sql(
+            "writing a run",
+            cached_execute(
+                conn,
+                "INSERT INTO checklist_runs (id, due_at, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, body = excluded.body",
+                params![run.id, canonical(run.due_at), body],
+            ),
+        )?;
+        Ok(())
+    }
+
+    fn save_decline(conn: &Connection, declined: &Declined) -> SqlResult<()> {
+        let body = serde_json::to_string(declined).map_err(StoreError::backend("encoding a declaration"))?;
+        sql(
+            "writing a declaration",
+            cached_execute(
+                conn,
+                "INSERT INTO checklist_declines (run, due_at, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (run) DO UPDATE SET body = excluded.body",
+                params![declined.slot.run, canonical(declined.slot.due_at), body],
+            ),
+        )?;
+        Ok(())
+    }
+
+    fn bodies_between<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &'static str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> SqlResult<Vec<T>> {
+        let query = format!("SELECT body FROM {table} WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at");
+        let mut stmt = sql("reading inspections", self.conn.prepare_cached(&query))?;
+        let rows = sql(
+            "reading inspections",
+            stmt.query_map(params![canonical(from), canonical(to)], |r| r.get::<_, String>(0)),
+        )?;
+        rows.map(|body| {
+            let body = sql("reading inspections", body)?;
+            serde_json::from_str(&body).map_err(StoreError::backend("decoding an inspection"))
+        })
+        .collect()
+    }
+
     fn query_events(&self, filter: &str, param: &[&dyn rusqlite::ToSql]) -> SqlResult<Vec<StoredEvent>> {
         let mut stmt = sql(
             "reading events",
@@ -1267,6 +1335,102 @@ impl Store for SqliteStore {
         Self::windows_in(&self.conn)
     }
 
+    fn execute_run(&mut self, request: RunRequest<'_>) -> SqlResult<Run> {
+        let tx =
+            sql("starting a command", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+        let current = Self::load_run(&tx, &request.run)?;
+        if let (Some(expected), Some(run)) = (request.expected_version, current.as_ref())
+            && expected != run.version
+        {
+            let (by, at) = run
+                .marks
+                .values()
+                .map(|m| (m.by.clone(), m.at))
+                .chain(run.signed.clone())
+                .chain(std::iter::once((run.started_by.clone(), run.started_at)))
+                .max_by_key(|(_, at)| *at)
+                .unwrap_or_default();
+            return Err(StoreError::StaleRun { run: request.run.clone(), by, at });
+        }
+        let event = decide_run(current.as_ref(), &request.command, request.actor)?;
+        let subject = format!("run:{}", request.run);
+        Self::append(
+            &tx,
+            new_event(
+                &request.actor.id,
+                &request.origin,
+                request.now,
+                request.now,
+                event.kind(),
+                &subject,
+                event.payload_json(),
+            ),
+        )?;
+        let run = apply_run(current, &event, &request.run, &request.actor.id, request.now)?;
+        Self::save_run(&tx, &run)?;
+        sql("committing a command", tx.commit())?;
+        Ok(run)
+    }
+
+    fn run(&self, id: &str) -> SqlResult<Option<Run>> {
+        Self::load_run(&self.conn, id)
+    }
+
+    fn runs_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> SqlResult<Vec<Run>> {
+        self.bodies_between("checklist_runs", from, to)
+    }
+
+    fn decline_run(
+        &mut self,
+        slot: &Slot,
+        reason: &str,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> SqlResult<Declined> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Refused(crate::domain::DomainError::Empty { field: "reason" }));
+        }
+        let tx = sql(
+            "declining an inspection",
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate),
+        )?;
+        if let Some(run) = Self::load_run(&tx, &slot.run)? {
+            return Err(StoreError::Refused(crate::domain::DomainError::Run(RunRefusal::AlreadyStarted {
+                by: run.started_by,
+                at: run.started_at,
+            })));
+        }
+        let declined = Declined {
+            slot: slot.clone(),
+            reason: reason.to_string(),
+            by: actor.id.clone(),
+            at: now,
+            late_notice: now > slot.due_at - chrono::Duration::hours(2),
+        };
+        let payload =
+            serde_json::to_string(&declined).map_err(StoreError::backend("encoding a declaration"))?;
+        Self::append(
+            &tx,
+            new_event(
+                &actor.id,
+                origin,
+                now,
+                now,
+                "checklist.declined",
+                &format!("run:{}", slot.run),
+                payload,
+            ),
+        )?;
+        Self::save_decline(&tx, &declined)?;
+        sql("committing a declaration", tx.commit())?;
+        Ok(declined)
+    }
+
+    fn declined_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> SqlResult<Vec<Declined>> {
+        self.bodies_between("checklist_declines", from, to)
+    }
+
     fn rebuild(&mut self) -> SqlResult<u64> {
         let tx =
             sql("starting the rebuild", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
@@ -1274,7 +1438,7 @@ impl Store for SqliteStore {
             "clearing projections",
             tx.execute_batch(
                 "DELETE FROM incidents; DELETE FROM alarm_acks; DELETE FROM alarm_mute; DELETE FROM check_status;
-                 DELETE FROM maintenance;",
+                 DELETE FROM maintenance; DELETE FROM checklist_runs; DELETE FROM checklist_declines;",
             ),
         )?;
         let mut folded: std::collections::BTreeMap<String, (Incident, u64)> = Default::default();
@@ -1294,6 +1458,23 @@ impl Store for SqliteStore {
                 }
                 if let Some(state) = check_change(&event)? {
                     Self::save_check(&tx, &state)?;
+                    continue;
+                }
+                if event.kind == "checklist.declined" {
+                    let declined: Declined = serde_json::from_str(&event.payload).map_err(|_| {
+                        crate::domain::DomainError::CorruptLog { kind: "undecodable declaration" }
+                    })?;
+                    Self::save_decline(&tx, &declined)?;
+                    continue;
+                }
+                if event.kind.starts_with("checklist.") {
+                    let decoded = RunEvent::from_stored(&event.kind, &event.payload).map_err(|_| {
+                        crate::domain::DomainError::CorruptLog { kind: "undecodable checklist event" }
+                    })?;
+                    let id = event.subject.trim_start_matches("run:");
+                    let run =
+                        apply_run(Self::load_run(&tx, id)?, &decoded, id, &event.actor, event.recorded_at)?;
+                    Self::save_run(&tx, &run)?;
                     continue;
                 }
                 if let Some(change) = maintenance_change(&event)? {

@@ -1,0 +1,72 @@
+//! The inspection agenda: every scheduled occurrence in a range of local dates, with
+//! its run (if started), any declaration, and where it stands. Shared by the CLI, the
+//! console and the reports.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::config::Site;
+use crate::domain::checklist::{Run, RunState, Slot, slots, state_of};
+use crate::report::inspection::Entry;
+use crate::store::{Declined, Store, StoreError};
+
+#[derive(Clone, Debug)]
+pub struct AgendaItem {
+    pub slot: Slot,
+    pub name: String,
+    pub run: Option<Run>,
+    pub declined: Option<Declined>,
+    pub state: RunState,
+}
+
+impl AgendaItem {
+    pub fn entry(&self) -> Entry<'_> {
+        Entry { slot: &self.slot, name: &self.name, run: self.run.as_ref(), declined: self.declined.as_ref() }
+    }
+}
+
+/// The slots of local dates `from..=to`, due-time order, and the UTC range they cover.
+pub fn slots_of(site: &Site, from: NaiveDate, to: NaiveDate) -> Vec<(Slot, String)> {
+    let mut all: Vec<(Slot, String)> = site
+        .checklists
+        .iter()
+        .flat_map(|t| {
+            slots(t, &site.calendar, site.tz, from, to).into_iter().map(move |s| (s, t.name.clone()))
+        })
+        .collect();
+    all.sort_by(|a, b| a.0.due_at.cmp(&b.0.due_at).then_with(|| a.0.run.cmp(&b.0.run)));
+    all
+}
+
+/// Combines slots with the runs and declarations read from the store.
+pub fn assemble(
+    slots: Vec<(Slot, String)>,
+    runs: &[Run],
+    declined: &[Declined],
+    now: DateTime<Utc>,
+) -> Vec<AgendaItem> {
+    slots
+        .into_iter()
+        .map(|(slot, name)| {
+            let run = runs.iter().find(|r| r.id == slot.run).cloned();
+            let declined = declined.iter().find(|d| d.slot.run == slot.run).cloned();
+            let state = state_of(&slot, run.as_ref(), declined.is_some(), now);
+            AgendaItem { slot, name, run, declined, state }
+        })
+        .collect()
+}
+
+/// The agenda of local dates `from..=to`, read from the store.
+pub fn load(
+    store: &dyn Store,
+    site: &Site,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<AgendaItem>, StoreError> {
+    let slots = slots_of(site, from, to);
+    let (Some(first), Some(last)) = (slots.first(), slots.last()) else { return Ok(Vec::new()) };
+    let (start, end) = (first.0.due_at, last.0.due_at + Duration::seconds(1));
+    let runs = store.runs_between(start, end)?;
+    let declined = store.declined_between(start, end)?;
+    Ok(assemble(slots, &runs, &declined, now))
+}

@@ -1,0 +1,377 @@
+//! `duty checklist ...`: inspections from scripts and tests.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use clap::{Subcommand, ValueEnum};
+
+use super::{Failure, Paths, Session, origin};
+use crate::agenda::{self, AgendaItem};
+use crate::domain::checklist::{ItemResult, RunCommand, RunItem, RunState};
+use crate::i18n::{Label, Lang, local_time};
+use crate::report::inspection;
+use crate::store::{RunRequest, Store};
+use crate::text::{fit, visible};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Md,
+    Csv,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ChecklistCommand {
+    /// Today's inspections (or a date's) and where each stands
+    List {
+        /// A local date, YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start a run: the template's latest occurrence due today (or the next one)
+    Start {
+        template: String,
+        /// A particular occurrence (run id such as exchange@20261121T0830)
+        #[arg(long)]
+        run: Option<String>,
+    },
+    /// Mark an item normal, warning or critical
+    Item {
+        run: String,
+        item: String,
+        #[arg(long)]
+        result: ItemResult,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record that the owner and the lead were told of a warning or critical item
+    Notify { run: String, item: String },
+    /// A lead's decision on a run paused by a critical item
+    Decide {
+        run: String,
+        /// Go on with the inspection (else: stop it here)
+        #[arg(long = "continue", conflicts_with = "stop")]
+        go_on: bool,
+        #[arg(long)]
+        stop: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record a manual transfer (人工交换) made while data exchange failed
+    Transfer {
+        run: String,
+        item: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// Sign the run off
+    Sign { run: String },
+    /// Declare that an occurrence cannot be done, with the reason (two hours' notice)
+    Decline {
+        /// The occurrence (run id)
+        run: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The inspection report of a run, a day, a week (with the weekday grid) or a month
+    Report {
+        #[arg(long, group = "what")]
+        run: Option<String>,
+        #[arg(long, group = "what")]
+        day: Option<NaiveDate>,
+        /// Any date of the week
+        #[arg(long, group = "what")]
+        week: Option<NaiveDate>,
+        /// YYYY-MM
+        #[arg(long, group = "what")]
+        month: Option<String>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+}
+
+fn today(session: &Session) -> NaiveDate {
+    crate::time::now().with_timezone(&session.site.tz).date_naive()
+}
+
+/// The occurrence a run id names, looked up around its date.
+fn find_slot(session: &Session, store: &dyn Store, run: &str) -> anyhow::Result<AgendaItem> {
+    let date = run
+        .split_once('@')
+        .and_then(|(_, when)| NaiveDate::parse_from_str(when.get(..8).unwrap_or_default(), "%Y%m%d").ok())
+        .ok_or_else(|| Failure::Usage(format!("\"{run}\" is not a run id such as exchange@20261121T0830")))?;
+    agenda::load(store, &session.site, date, date, crate::time::now())?
+        .into_iter()
+        .find(|a| a.slot.run == run)
+        .ok_or_else(|| {
+            Failure::Refused(match session.lang {
+                Lang::Zh => format!("没有巡检 {run}（模板或时间不在计划中）"),
+                Lang::En => format!("no inspection {run} (no such template or scheduled time)"),
+            })
+            .into()
+        })
+}
+
+pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    let lang = session.lang;
+    let tz = session.site.tz;
+    let now = crate::time::now();
+    match command {
+        ChecklistCommand::List { date, json } => {
+            let store = session.open_store()?;
+            let date = date.unwrap_or_else(|| today(&session));
+            let items = agenda::load(&store, &session.site, date, date, now)?;
+            if json {
+                let view: Vec<serde_json::Value> = items
+                    .iter()
+                    .map(|a| {
+                        serde_json::json!({
+                            "run": a.slot.run, "template": a.slot.template, "name": a.name,
+                            "due_at": a.slot.due_at, "deadline_at": a.slot.deadline_at, "state": a.state.key(),
+                            "marked": a.run.as_ref().map_or(0, |r| r.marks.len()),
+                            "items": a.run.as_ref().map_or(0, |r| r.items.len()),
+                            "version": a.run.as_ref().map(|r| r.version),
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&view)?);
+                return Ok(());
+            }
+            for a in &items {
+                let progress =
+                    a.run.as_ref().map_or(String::new(), |r| format!("{}/{}", r.marks.len(), r.items.len()));
+                println!(
+                    "{} {} {} {} {}",
+                    fit(&a.slot.run, 30),
+                    fit(&local_time(a.slot.deadline_at, tz), 20),
+                    fit(a.state.key(), 12),
+                    fit(&progress, 6),
+                    visible(&a.name, false)
+                );
+            }
+            if items.is_empty() {
+                println!("{}", lang.pick("（今天没有巡检）", "(no inspections on that day)"));
+            }
+        }
+        ChecklistCommand::Start { template, run } => {
+            let Some(spec) = session.site.checklist(&template) else {
+                let known: Vec<&str> = session.site.checklists.iter().map(|t| t.id.as_str()).collect();
+                return Err(Failure::Usage(format!(
+                    "unknown checklist \"{template}\" (the site has: {})",
+                    known.join(", ")
+                ))
+                .into());
+            };
+            let operator = session.operator()?;
+            let mut store = session.open_store()?;
+            let chosen = match run {
+                Some(run) => find_slot(&session, &store, &run)?,
+                None => {
+                    let date = today(&session);
+                    let items = agenda::load(&store, &session.site, date, date, now)?;
+                    let mine: Vec<AgendaItem> =
+                        items.into_iter().filter(|a| a.slot.template == spec.id).collect();
+                    let open = |a: &&AgendaItem| matches!(a.state, RunState::Due | RunState::Overdue);
+                    mine.iter()
+                        .rev()
+                        .find(open)
+                        .or_else(|| mine.iter().find(|a| a.state == RunState::Upcoming))
+                        .cloned()
+                        .ok_or_else(|| {
+                            Failure::Refused(match lang {
+                                Lang::Zh => format!("今天没有待开始的“{}”", spec.name),
+                                Lang::En => format!("no occurrence of \"{}\" left to start today", spec.name),
+                            })
+                        })?
+                }
+            };
+            let items = spec
+                .items
+                .iter()
+                .map(|i| RunItem {
+                    id: i.id.clone(),
+                    title: i.title.clone(),
+                    steps: i.steps.clone(),
+                    check: i.check.clone(),
+                })
+                .collect();
+            let command = RunCommand::Start { slot: chosen.slot.clone(), name: spec.name.clone(), items };
+            store.execute_run(RunRequest {
+                run: chosen.slot.run.clone(),
+                command,
+                actor: &operator,
+                origin: origin("cli"),
+                now,
+                expected_version: None,
+            })?;
+            println!("{}", chosen.slot.run);
+        }
+        ChecklistCommand::Report { run, day, week, month, format } => {
+            let store = session.open_store()?;
+            let (from, to, title) = match (run.as_deref(), day, week, month.as_deref()) {
+                (Some(run), ..) => {
+                    let item = find_slot(&session, &store, run)?;
+                    let entries = [item.entry()];
+                    let text = match format {
+                        Format::Md => inspection::markdown(
+                            &format!("{} {run}", lang.pick("巡检报告", "Inspection report")),
+                            &entries,
+                            tz,
+                            lang,
+                            now,
+                        ),
+                        Format::Csv => inspection::csv(&entries, tz, lang),
+                    };
+                    print!("{text}");
+                    return Ok(());
+                }
+                (None, Some(day), ..) => {
+                    (day, day, format!("{} {day}", lang.pick("巡检日报", "Daily inspection report")))
+                }
+                (None, None, Some(week), _) => {
+                    let monday = week - Duration::days(week.weekday().num_days_from_monday().into());
+                    (
+                        monday,
+                        monday + Duration::days(6),
+                        format!("{} {monday}", lang.pick("巡检周报", "Weekly inspection report, week of")),
+                    )
+                }
+                (None, None, None, Some(month)) => {
+                    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+                        .map_err(|_| Failure::Usage(format!("\"{month}\" is not a month such as 2026-11")))?;
+                    let last = first
+                        .checked_add_months(chrono::Months::new(1))
+                        .and_then(|d| d.pred_opt())
+                        .unwrap_or(first);
+                    (first, last, format!("{} {month}", lang.pick("巡检月报", "Monthly inspection report")))
+                }
+                _ => (
+                    today(&session),
+                    today(&session),
+                    format!("{} {}", lang.pick("巡检日报", "Daily inspection report"), today(&session)),
+                ),
+            };
+            let items = agenda::load(&store, &session.site, from, to, now)?;
+            let entries: Vec<_> = items.iter().map(AgendaItem::entry).collect();
+            match format {
+                Format::Csv => print!("{}", inspection::csv(&entries, tz, lang)),
+                Format::Md => {
+                    print!("{}", inspection::markdown(&title, &entries, tz, lang, now));
+                    if week.is_some() {
+                        for template in &session.site.checklists {
+                            let of_template: Vec<_> =
+                                entries.iter().filter(|e| e.slot.template == template.id).copied().collect();
+                            println!("\n## {} — {}\n", template.name, lang.pick("按星期", "by weekday"));
+                            print!("{}", inspection::weekday_grid(&of_template, tz, lang));
+                        }
+                    }
+                }
+            }
+        }
+        other => {
+            let operator = session.operator()?;
+            let mut store = session.open_store()?;
+            let (run, command) = match other {
+                ChecklistCommand::Item { run, item, result, note } => {
+                    let evidence = bound_evidence(&session, &store, &run, &item)?;
+                    (run, RunCommand::Mark { item, result, note, evidence })
+                }
+                ChecklistCommand::Notify { run, item } => (run, RunCommand::Notify { item }),
+                ChecklistCommand::Decide { run, go_on, stop, note } => {
+                    if go_on == stop {
+                        return Err(Failure::Usage("say --continue or --stop".into()).into());
+                    }
+                    (run, RunCommand::Decide { go_on, note })
+                }
+                ChecklistCommand::Transfer { run, item, note } => (run, RunCommand::Transfer { item, note }),
+                ChecklistCommand::Sign { run } => (run, RunCommand::Sign),
+                ChecklistCommand::Decline { run, reason } => {
+                    let item = find_slot(&session, &store, &run)?;
+                    let declined = store.decline_run(&item.slot, &reason, &operator, &origin("cli"), now)?;
+                    if declined.late_notice {
+                        eprintln!(
+                            "{}",
+                            lang.pick("注意：未提前两小时告知", "note: less than two hours' notice")
+                        );
+                    }
+                    println!("{}", item.slot.run);
+                    return Ok(());
+                }
+                _ => unreachable!("handled above"),
+            };
+            let result = store.execute_run(RunRequest {
+                run: run.clone(),
+                command,
+                actor: &operator,
+                origin: origin("cli"),
+                now,
+                expected_version: None,
+            })?;
+            if let Some((item, _)) = &result.paused {
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "{run}：检查项“{item}”严重，巡检暂停，请在一分钟内通知系统负责人和项目负责人，由负责人决定是否继续"
+                        ),
+                        Lang::En => format!(
+                            "{run}: item \"{item}\" is critical; the inspection is paused: tell the owner and the lead within a minute; a lead decides whether to go on"
+                        ),
+                    }
+                );
+            } else if let Some(mark) = result
+                .marks
+                .values()
+                .filter(|m| m.result == ItemResult::Warning && m.notified_at.is_none())
+                .max_by_key(|m| m.at)
+            {
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "{run}：有警告（{}），请在一分钟内通知系统负责人和项目负责人，然后继续",
+                            mark.result.label(lang)
+                        ),
+                        Lang::En => format!(
+                            "{run}: a warning was recorded: tell the owner and the lead within a minute, then go on"
+                        ),
+                    }
+                );
+            } else {
+                println!(
+                    "{run}: {}/{} ({} {})",
+                    result.marks.len(),
+                    result.items.len(),
+                    lang.pick("版本", "version"),
+                    result.version
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The evidence of the check bound to an item, as its latest result says.
+fn bound_evidence(
+    session: &Session,
+    store: &dyn Store,
+    run: &str,
+    item: &str,
+) -> anyhow::Result<Option<String>> {
+    let Some(run) = store.run(run)? else { return Ok(None) };
+    let Some(check) = run.items.iter().find(|i| i.id == item).and_then(|i| i.check.clone()) else {
+        return Ok(None);
+    };
+    let state = store.check_states()?.into_iter().find(|s| format!("{}/{}", s.host, s.check) == check);
+    Ok(Some(match state {
+        None => format!("{check}: {}", session.lang.pick("尚未运行", "not run yet")),
+        Some(s) => format!(
+            "{check}: {} {} {}",
+            s.status.label(session.lang),
+            local_time(s.last_at, session.site.tz),
+            s.evidence.error.clone().unwrap_or_default()
+        )
+        .trim_end()
+        .to_string(),
+    }))
+}
