@@ -70,3 +70,32 @@ pub fn load(
     let declined = store.declined_between(start, end)?;
     Ok(assemble(slots, &runs, &declined, now))
 }
+
+/// What the check bound to an item says now: its status, when, and why — the evidence
+/// that pre-fills the item.
+pub fn evidence_of(
+    check: &str,
+    states: &[crate::domain::check::CheckState],
+    tz: chrono_tz::Tz,
+    lang: crate::i18n::Lang,
+) -> String {
+    use crate::i18n::Label;
+    match states.iter().find(|s| format!("{}/{}", s.host, s.check) == check) {
+        None => format!("{check}: {}", lang.pick("尚未运行", "not run yet")),
+        Some(s) => {
+            let mut text = format!(
+                "{check}: {} {} {}",
+                s.status.mark(),
+                s.status.label(lang),
+                crate::i18n::local_time(s.last_at, tz)
+            );
+            if let Some(ms) = s.evidence.latency_ms {
+                text.push_str(&format!(" {ms} ms"));
+            }
+            if let Some(error) = &s.evidence.error {
+                text.push_str(&format!(" {error}"));
+            }
+            text
+        }
+    }
+}

@@ -362,16 +362,5 @@ fn bound_evidence(
     let Some(check) = run.items.iter().find(|i| i.id == item).and_then(|i| i.check.clone()) else {
         return Ok(None);
     };
-    let state = store.check_states()?.into_iter().find(|s| format!("{}/{}", s.host, s.check) == check);
-    Ok(Some(match state {
-        None => format!("{check}: {}", session.lang.pick("尚未运行", "not run yet")),
-        Some(s) => format!(
-            "{check}: {} {} {}",
-            s.status.label(session.lang),
-            local_time(s.last_at, session.site.tz),
-            s.evidence.error.clone().unwrap_or_default()
-        )
-        .trim_end()
-        .to_string(),
-    }))
+    Ok(Some(agenda::evidence_of(&check, &store.check_states()?, session.site.tz, session.lang)))
 }

@@ -133,10 +133,27 @@ pub fn prepare(
         let hosts = site_dir.join(crate::config::HOSTS_FILE);
         let text = std::fs::read_to_string(&hosts)?;
         std::fs::write(&hosts, add_checks(&text, &services.checks))?;
+        // Inspection items that a live check can pre-fill.
+        for (file, item, check) in [
+            ("exchange.toml", "nodes", "exchange-mgmt/exchange-console"),
+            ("exchange.toml", "frontend", "frontend-1/fte"),
+            ("daily.toml", "central-db", "central-db/listener"),
+            ("daily.toml", "topic-db", "topic-db/product-service"),
+        ] {
+            let path = site_dir.join(crate::config::CHECKLISTS_DIR).join(file);
+            let text = std::fs::read_to_string(&path)?;
+            let bound = text.replacen(&format!("id = \"{item}\"\n"), &format!("id = \"{item}\"\ncheck = \"{check}\"\n"), 1);
+            std::fs::write(&path, bound)?;
+        }
     }
+    // The demo is worked every day, so its inspections show whatever the weekday.
+    let calendar = site_dir.join(crate::config::CALENDAR_FILE);
+    let text = std::fs::read_to_string(&calendar)?;
+    std::fs::write(&calendar, text.replace("workdays = []", &format!("workdays = [{today}]")))?;
     let site = Site::load(&site_dir)?;
     let mut store = SqliteStore::open(store_path)?;
     seed(&mut store, &site, now)?;
+    seed_inspections(&mut store, &site, now)?;
     Ok(site)
 }
 
@@ -224,6 +241,63 @@ fn report(description: &str, measures: &str) -> C {
         measures: measures.to_string(),
         area: None,
     })
+}
+
+/// This morning's data-exchange check done (one warning, the owner told), and the
+/// daily sheet under way.
+fn seed_inspections(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) -> anyhow::Result<()> {
+    use crate::domain::checklist::{ItemResult, RunCommand, RunItem};
+    let today = now.with_timezone(&site.tz).date_naive();
+    let agenda = crate::agenda::load(store, site, today, today, now)?;
+    let mut run = |template: &str, slot_index: usize, steps: Vec<(RunCommand, &str)>| -> anyhow::Result<()> {
+        let Some(item) = agenda.iter().filter(|a| a.slot.template == template).nth(slot_index) else { return Ok(()) };
+        let Some(spec) = site.checklist(template) else { return Ok(()) };
+        let items = spec
+            .items
+            .iter()
+            .map(|i| RunItem { id: i.id.clone(), title: i.title.clone(), steps: i.steps.clone(), check: i.check.clone() })
+            .collect();
+        let start = RunCommand::Start { slot: item.slot.clone(), name: spec.name.clone(), items };
+        for (command, who) in std::iter::once((start, "zhangsan")).chain(steps) {
+            let actor = op(who);
+            store.execute_run(crate::store::RunRequest {
+                run: item.slot.run.clone(),
+                command,
+                actor: &actor,
+                origin: "demo".into(),
+                now,
+                expected_version: None,
+            })?;
+        }
+        Ok(())
+    };
+    let mark = |item: &str, result: ItemResult, note: &str| RunCommand::Mark {
+        item: item.into(),
+        result,
+        note: note.into(),
+        evidence: None,
+    };
+    run(
+        "exchange",
+        0,
+        vec![
+            (mark("nodes", ItemResult::Normal, ""), "zhangsan"),
+            (mark("history", ItemResult::Warning, "节点 3 周二两次显示红色，已写入值班日志"), "zhangsan"),
+            (RunCommand::Notify { item: "history".into() }, "zhangsan"),
+            (mark("channel", ItemResult::Normal, ""), "zhangsan"),
+            (mark("frontend", ItemResult::Normal, ""), "zhangsan"),
+            (RunCommand::Sign, "zhangsan"),
+        ],
+    )?;
+    run(
+        "daily",
+        0,
+        vec![
+            (mark("central-db", ItemResult::Normal, ""), "lisi"),
+            (mark("collect-db", ItemResult::Normal, ""), "lisi"),
+            (mark("topic-db", ItemResult::Normal, ""), "lisi"),
+        ],
+    )
 }
 
 fn seed(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) -> anyhow::Result<()> {

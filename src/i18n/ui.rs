@@ -42,10 +42,6 @@ pub const HELP_COMMANDS: Text = Text::new(
     "命令行：:q 退出  :open 编号  :lang zh|en  :theme 名称  :mute 分钟  :help",
     "Command line: :q quit  :open ID  :lang zh|en  :theme NAME  :mute MINUTES  :help",
 );
-pub const NOT_BUILT_INSPECTIONS: Text = Text::new(
-    "巡检清单尚未完成（数据交换每日两次检查、日常与每周巡检表）。此处不显示任何“正常”结果。",
-    "Inspection checklists are not built yet (twice-daily data-exchange check, daily and weekly sheets). Nothing here is shown as \"normal\".",
-);
 pub const NOT_BUILT_ACTIONS: Text = Text::new(
     "前置机 SSH 排查操作尚未完成。",
     "SSH triage actions on the front-end machines are not built yet.",
@@ -116,3 +112,30 @@ pub const F_MEASURES: Text = Text::new("预防措施", "Preventive measures");
 pub const F_MINUTES: Text = Text::new("分钟", "Minutes");
 pub const YES: Text = Text::new("是", "yes");
 pub const NO: Text = Text::new("否", "no");
+
+pub const FORM_MARK: Text = Text::new("记录检查结果", "Mark the item");
+pub const FORM_DECIDE: Text = Text::new("负责人决定", "Lead's decision");
+pub const FORM_TRANSFER: Text = Text::new("人工交换", "Manual transfer");
+pub const FORM_DECLINE: Text = Text::new("无法完成巡检", "Cannot do this inspection");
+pub const F_RESULT: Text = Text::new("结果", "Result");
+pub const F_DECISION: Text = Text::new("决定", "Decision");
+pub const F_TRANSFER: Text = Text::new("人工交换了哪些数据", "What was moved by hand");
+pub const GO_ON: Text = Text::new("继续巡检", "go on");
+pub const STOP: Text = Text::new("停止巡检", "stop here");
+pub const INSPECTIONS: Text = Text::new("今日巡检", "Today's inspections");
+pub const NO_INSPECTIONS: Text = Text::new(
+    "今天没有计划的巡检（checklists/ 中的模板与 calendar.toml）",
+    "No inspection is scheduled today (templates in checklists/, calendar.toml)",
+);
+pub const START_FIRST: Text = Text::new("请先开始该巡检（s）", "start this inspection first (s)");
+pub const STEPS: Text = Text::new("步骤", "Steps");
+pub const EVIDENCE: Text = Text::new("检查依据", "Evidence");
+pub const NOTIFY_NOW: Text = Text::new(
+    "请在一分钟内通知系统负责人和项目负责人，然后按 t 登记",
+    "Tell the owner and the lead within a minute, then press t to record it",
+);
+pub const PAUSED_FOR_LEAD: Text = Text::new(
+    "结果严重：巡检暂停，须在一小时内由负责人决定是否继续",
+    "Critical: paused until a lead decides (within an hour) whether to go on",
+);
+pub const NOT_MARKED: Text = Text::new("未检查", "not checked");

@@ -65,5 +65,13 @@ actions! {
     AckAlarm => "ack_alarm", "确认告警", "acknowledge alarm";
     Mute => "mute", "静音", "mute";
     ClearFilter => "clear_filter", "清除筛选", "clear filter";
+    StartRun => "start_run", "开始巡检", "start inspection";
+    MarkItem => "mark_item", "记录检查结果", "mark item";
+    Notified => "notified", "登记已通知负责人", "record owner and lead told";
+    Decide => "decide", "负责人决定是否继续", "lead: go on or stop";
+    ManualTransfer => "manual_transfer", "登记人工交换", "record manual transfer";
+    SignRun => "sign_run", "签字完成巡检", "sign off";
+    DeclineRun => "decline_run", "声明无法完成", "declare not possible";
+    IncidentFromItem => "incident_from_item", "据此录入事件", "open incident from item";
     Noop => "noop", "（解除绑定）", "(unbind)";
 }

@@ -9,13 +9,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::action::Action;
-use super::form::{Form, FormOutcome};
+use super::form::{Form, FormKind, FormOutcome, RunTarget};
 use super::forms;
 use super::keymap::{Key, Keymap, Lookup, Section};
 use super::snapshot::{Row, Snapshot};
 use super::theme::Theme;
 use crate::config::Site;
 use crate::domain::alarm::{AlarmCommand, AlarmKey};
+use crate::domain::checklist::{RunCommand, RunItem};
 use crate::domain::{IncidentCommand, IncidentId, Operator, State};
 use crate::i18n::{Label, Lang, ui};
 use crate::store::Target;
@@ -47,8 +48,23 @@ impl Tab {
 /// What the console loop must do for the app.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    Execute { target: Target, command: IncidentCommand, expected_version: Option<u64> },
+    Execute {
+        target: Target,
+        command: IncidentCommand,
+        expected_version: Option<u64>,
+    },
     Alarm(AlarmCommand),
+    /// A command on an inspection run.
+    Run {
+        run: String,
+        command: RunCommand,
+        expected_version: Option<u64>,
+    },
+    /// Declare a scheduled inspection not possible.
+    Decline {
+        run: String,
+        reason: String,
+    },
     Reload,
     Bell,
 }
@@ -110,6 +126,10 @@ pub struct App {
     pub timeline_scroll: u16,
     /// The machine selected on the overview board.
     pub host_selected: usize,
+    /// The inspection selected in the day's list, the run open, and its selected item.
+    pub agenda_selected: usize,
+    pub run_open: Option<String>,
+    pub item_selected: usize,
     pub message: Option<Message>,
     pub pending: Vec<Key>,
     pub effects: Vec<Effect>,
@@ -139,6 +159,9 @@ impl App {
             detail: None,
             timeline_scroll: 0,
             host_selected: 0,
+            agenda_selected: 0,
+            run_open: None,
+            item_selected: 0,
             message: None,
             pending: Vec::new(),
             effects: Vec::new(),
@@ -238,7 +261,113 @@ impl App {
 
     /// The keymap section in force.
     pub fn section(&self) -> Section {
-        if self.detail.is_some() && self.tab == Tab::Incidents { Section::Detail } else { Section::List }
+        match self.tab {
+            Tab::Inspections => Section::Inspection,
+            Tab::Incidents if self.detail.is_some() => Section::Detail,
+            _ => Section::List,
+        }
+    }
+
+    /// The inspection selected in the day's list.
+    pub fn selected_agenda(&self) -> Option<&crate::agenda::AgendaItem> {
+        self.data.agenda.get(self.agenda_selected.min(self.data.agenda.len().saturating_sub(1)))
+    }
+
+    /// The run open in the Inspections tab.
+    pub fn open_run(&self) -> Option<&crate::domain::checklist::Run> {
+        let id = self.run_open.as_ref()?;
+        self.data.agenda.iter().find(|a| &a.slot.run == id)?.run.as_ref()
+    }
+
+    fn inspection_action(&mut self, action: Action) {
+        let lang = self.lang();
+        if matches!(action, Action::Open) {
+            match self.selected_agenda() {
+                Some(item) if item.run.is_some() => {
+                    self.run_open = Some(item.slot.run.clone());
+                    self.item_selected = 0;
+                }
+                Some(_) => self.say(ui::START_FIRST.get(lang), true),
+                None => {}
+            }
+            return;
+        }
+        if matches!(action, Action::Back) {
+            self.run_open = None;
+            return;
+        }
+        if self.ctx.operator.is_none() {
+            self.say(ui::READ_ONLY.get(lang), true);
+            return;
+        }
+        if matches!(action, Action::StartRun | Action::DeclineRun) {
+            let Some(item) = self.selected_agenda().cloned() else { return };
+            if action == Action::DeclineRun {
+                let target = RunTarget { run: item.slot.run.clone(), item: None, version: None };
+                self.mode = Mode::Form(Box::new(forms::for_run(FormKind::Decline, target, lang)));
+                return;
+            }
+            let Some(template) = self.ctx.site.checklist(&item.slot.template) else { return };
+            let items = template
+                .items
+                .iter()
+                .map(|i| RunItem {
+                    id: i.id.clone(),
+                    title: i.title.clone(),
+                    steps: i.steps.clone(),
+                    check: i.check.clone(),
+                })
+                .collect();
+            let command = RunCommand::Start { slot: item.slot.clone(), name: template.name.clone(), items };
+            self.effects.push(Effect::Run { run: item.slot.run.clone(), command, expected_version: None });
+            self.run_open = Some(item.slot.run);
+            self.item_selected = 0;
+            return;
+        }
+        let Some(run) = self.open_run().cloned() else {
+            self.say(ui::START_FIRST.get(lang), true);
+            return;
+        };
+        let Some(item) = run.items.get(self.item_selected.min(run.items.len().saturating_sub(1))).cloned()
+        else {
+            return;
+        };
+        let target =
+            RunTarget { run: run.id.clone(), item: Some(item.id.clone()), version: Some(run.version) };
+        let form_kind = match action {
+            Action::MarkItem => Some(FormKind::MarkItem),
+            Action::Decide => Some(FormKind::Decide),
+            Action::ManualTransfer => Some(FormKind::Transfer),
+            _ => None,
+        };
+        if let Some(kind) = form_kind {
+            self.mode = Mode::Form(Box::new(forms::for_run(kind, target, lang)));
+            return;
+        }
+        let command = match action {
+            Action::Notified => RunCommand::Notify { item: item.id.clone() },
+            Action::SignRun => RunCommand::Sign,
+            Action::IncidentFromItem => {
+                let mark = run.marks.get(&item.id);
+                let title = format!("{}: {}", run.name, item.title);
+                let mut description = mark.map_or_else(String::new, |m| m.note.clone());
+                if let Some(check) = &item.check {
+                    description.push('\n');
+                    description.push_str(&crate::agenda::evidence_of(
+                        check,
+                        &self.data.checks,
+                        self.ctx.site.tz,
+                        lang,
+                    ));
+                }
+                let host = item.check.as_deref().and_then(|c| c.split('/').next());
+                self.mode =
+                    Mode::Form(Box::new(forms::incident_from_item(&title, description.trim(), host, lang)));
+                return;
+            }
+            _ => return,
+        };
+        self.effects.push(Effect::Run { run: run.id.clone(), command, expected_version: Some(run.version) });
     }
 
     /// Handles one key press.
@@ -343,6 +472,28 @@ impl App {
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
                 self.move_cursor(action, page)
             }
+            Action::Open
+            | Action::Back
+            | Action::StartRun
+            | Action::MarkItem
+            | Action::Notified
+            | Action::Decide
+            | Action::ManualTransfer
+            | Action::SignRun
+            | Action::DeclineRun
+            | Action::IncidentFromItem
+                if self.tab == Tab::Inspections =>
+            {
+                self.inspection_action(action)
+            }
+            Action::StartRun
+            | Action::MarkItem
+            | Action::Notified
+            | Action::Decide
+            | Action::ManualTransfer
+            | Action::SignRun
+            | Action::DeclineRun
+            | Action::IncidentFromItem => {}
             Action::Open => {
                 if let Some(row) = self.selected_row() {
                     let id = row.incident.id.clone();
@@ -363,6 +514,22 @@ impl App {
     }
 
     fn move_cursor(&mut self, action: Action, page: usize) {
+        if self.tab == Tab::Inspections {
+            let (cursor, len) = match self.open_run().map(|r| r.items.len()) {
+                Some(len) => (&mut self.item_selected, len),
+                None => (&mut self.agenda_selected, self.data.agenda.len()),
+            };
+            let last = len.saturating_sub(1);
+            *cursor = match action {
+                Action::Up => cursor.saturating_sub(1),
+                Action::Down => (*cursor + 1).min(last),
+                Action::PageUp => cursor.saturating_sub(page),
+                Action::PageDown => (*cursor + page).min(last),
+                Action::Top => 0,
+                _ => last,
+            };
+            return;
+        }
         if self.tab == Tab::Overview {
             let last = self.ctx.site.hosts.len().saturating_sub(1);
             self.host_selected = match action {

@@ -79,6 +79,10 @@ pub enum FormKind {
     Close,
     Problem,
     Mute,
+    MarkItem,
+    Decide,
+    Transfer,
+    Decline,
 }
 
 /// The incident (and the version the operator saw) a form acts on.
@@ -88,10 +92,19 @@ pub struct FormTarget {
     pub version: u64,
 }
 
+/// The inspection run (and item) a form acts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunTarget {
+    pub run: String,
+    pub item: Option<String>,
+    pub version: Option<u64>,
+}
+
 pub struct Form {
     pub kind: FormKind,
     pub title: String,
     pub target: Option<FormTarget>,
+    pub run_target: Option<RunTarget>,
     pub fields: Vec<Field>,
     /// Index of the focused field; `fields.len()` is the submit button.
     pub focus: usize,
@@ -109,7 +122,7 @@ pub enum FormOutcome {
 
 impl Form {
     pub fn new(kind: FormKind, title: String, target: Option<FormTarget>, fields: Vec<Field>) -> Form {
-        Form { kind, title, target, fields, focus: 0, error: None }
+        Form { kind, title, target, run_target: None, fields, focus: 0, error: None }
     }
 
     /// Handles a key press.

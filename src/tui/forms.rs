@@ -7,9 +7,10 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use super::action::Action;
 use super::app::Effect;
 pub use super::form::FormTarget;
-use super::form::{Field, Form, FormKind};
+use super::form::{Field, Form, FormKind, RunTarget};
 use crate::config::Site;
 use crate::domain::alarm::AlarmCommand;
+use crate::domain::checklist::{ItemResult, RunCommand};
 use crate::domain::incident::{FaultReportForm, NewIncident};
 use crate::domain::{
     CallTarget, EventClass, FaultArea, Incident, IncidentCommand, PauseReason, Severity, Source,
@@ -110,6 +111,55 @@ pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<For
     Some(form)
 }
 
+/// The forms of the Inspections tab.
+pub fn for_run(kind: FormKind, target: RunTarget, lang: Lang) -> Form {
+    let results = || {
+        ItemResult::ALL
+            .iter()
+            .map(|r| (r.key(), format!("{} {}", r.mark(), r.label(lang))))
+            .collect::<Vec<_>>()
+    };
+    let (title, fields) = match kind {
+        FormKind::MarkItem => (
+            ui::FORM_MARK,
+            vec![Field::choice(ui::F_RESULT.get(lang), results()), Field::multi(ui::F_NOTE.get(lang), false)],
+        ),
+        FormKind::Decide => (
+            ui::FORM_DECIDE,
+            vec![
+                Field::choice(
+                    ui::F_DECISION.get(lang),
+                    vec![
+                        ("continue", ui::GO_ON.get(lang).to_string()),
+                        ("stop", ui::STOP.get(lang).to_string()),
+                    ],
+                ),
+                Field::multi(ui::F_NOTE.get(lang), false),
+            ],
+        ),
+        FormKind::Transfer => (ui::FORM_TRANSFER, vec![Field::multi(ui::F_TRANSFER.get(lang), true)]),
+        _ => (ui::FORM_DECLINE, vec![Field::multi(ui::F_REASON.get(lang), true)]),
+    };
+    let label = match &target.item {
+        Some(item) => format!("{} — {} / {item}", title.get(lang), target.run),
+        None => format!("{} — {}", title.get(lang), target.run),
+    };
+    let mut form = Form::new(kind, label, None, fields);
+    form.run_target = Some(target);
+    form
+}
+
+/// A new-incident form filled in from an inspection item's finding.
+pub fn incident_from_item(title: &str, description: &str, host: Option<&str>, lang: Lang) -> Form {
+    let mut form = new_incident(lang);
+    form.type_into(0, title);
+    if let Some(host) = host {
+        form.type_into(4, host);
+    }
+    form.type_into(7, description);
+    form
+}
+
 /// Reads `HH:MM` as the latest such local time not after `now`.
 fn local_time_today(text: &str, site: &Site, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let time = NaiveTime::parse_from_str(text.trim(), "%H:%M").ok()?;
@@ -204,5 +254,28 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         ),
         FormKind::Close => existing(form, IncidentCommand::Close { note: text(0) }),
         FormKind::Problem => existing(form, IncidentCommand::MarkProblem { note: text(0) }),
+        FormKind::MarkItem | FormKind::Decide | FormKind::Transfer | FormKind::Decline => {
+            run_effect(form, lang)
+        }
     }
+}
+
+fn run_effect(form: &mut Form, lang: Lang) -> Option<Effect> {
+    let target = form.run_target.clone().expect("inspection forms have a run");
+    let text = |i: usize| form.fields[i].text();
+    let item = target.item.clone().unwrap_or_default();
+    let command = match form.kind {
+        FormKind::MarkItem => {
+            let result: ItemResult = text(0).parse().ok()?;
+            if result != ItemResult::Normal && text(1).is_empty() {
+                form.fail_field(1, ui::FORM_REQUIRED.get(lang).to_string());
+                return None;
+            }
+            RunCommand::Mark { item, result, note: text(1), evidence: None }
+        }
+        FormKind::Decide => RunCommand::Decide { go_on: text(0) == "continue", note: text(1) },
+        FormKind::Transfer => RunCommand::Transfer { item, note: text(0) },
+        _ => return Some(Effect::Decline { run: target.run, reason: text(0) }),
+    };
+    Some(Effect::Run { run: target.run, command, expected_version: target.version })
 }

@@ -169,11 +169,16 @@ pub enum Section {
     Global,
     List,
     Detail,
+    Inspection,
 }
 
 impl Section {
-    const ALL: [(Section, &'static str); 3] =
-        [(Section::Global, "global"), (Section::List, "list"), (Section::Detail, "detail")];
+    const ALL: [(Section, &'static str); 4] = [
+        (Section::Global, "global"),
+        (Section::List, "list"),
+        (Section::Detail, "detail"),
+        (Section::Inspection, "inspection"),
+    ];
 }
 
 /// The active keymap: key sequences per section.
@@ -203,6 +208,8 @@ struct KeymapFile {
     list: Option<SectionFile>,
     #[serde(default)]
     detail: Option<SectionFile>,
+    #[serde(default)]
+    inspection: Option<SectionFile>,
 }
 
 #[derive(Deserialize)]
@@ -248,6 +255,7 @@ impl Keymap {
             (Section::Global, parsed.global),
             (Section::List, parsed.list),
             (Section::Detail, parsed.detail),
+            (Section::Inspection, parsed.inspection),
         ];
         for (section, content) in sections {
             let Some(content) = content else { continue };

@@ -155,6 +155,38 @@ pub fn perform(app: &mut App, store: &mut SqliteStore, bell: &mut dyn FnMut(&App
                     let outcome = execute(app, store, target, command, expected_version);
                     app.on_outcome(outcome);
                 }
+                Effect::Run { run, command, expected_version } => {
+                    let outcome = execute_run(app, store, run, command, expected_version);
+                    app.on_outcome(outcome);
+                }
+                Effect::Decline { run, reason } => {
+                    let lang = app.lang();
+                    let Some(actor) = app.ctx.operator.clone() else { continue };
+                    let Some(slot) =
+                        app.data.agenda.iter().find(|a| a.slot.run == run).map(|a| a.slot.clone())
+                    else {
+                        continue;
+                    };
+                    let outcome = match store.decline_run(
+                        &slot,
+                        &reason,
+                        &actor,
+                        &crate::cli::origin("console"),
+                        crate::time::now(),
+                    ) {
+                        Ok(declined) => Outcome::Done(format!(
+                            "{run}: {}{}",
+                            event_kind("checklist.declined", lang),
+                            if declined.late_notice {
+                                lang.pick("（未提前两小时告知）", " (less than two hours' notice)")
+                            } else {
+                                ""
+                            }
+                        )),
+                        Err(e) => Outcome::Failed { message: store_error(&e, lang), stale: false },
+                    };
+                    app.on_outcome(outcome);
+                }
                 Effect::Alarm(command) => {
                     let lang = app.lang();
                     let Some(actor) = app.ctx.operator.clone() else { continue };
@@ -206,6 +238,52 @@ fn execute(
             Outcome::Done(done_text(&committed.incident.id, kind, committed.incident.version, lang))
         }
         Err(e @ StoreError::Stale { .. }) => Outcome::Failed { message: store_error(&e, lang), stale: true },
+        Err(e) => Outcome::Failed { message: store_error(&e, lang), stale: false },
+    }
+}
+
+fn execute_run(
+    app: &mut App,
+    store: &mut SqliteStore,
+    run: String,
+    mut command: crate::domain::checklist::RunCommand,
+    expected_version: Option<u64>,
+) -> Outcome {
+    let lang = app.lang();
+    let Some(actor) = app.ctx.operator.clone() else {
+        return Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false };
+    };
+    // A marked item keeps the evidence of its bound check as it stood.
+    if let crate::domain::checklist::RunCommand::Mark { item, evidence, .. } = &mut command {
+        let check =
+            app.open_run().and_then(|r| r.items.iter().find(|i| &i.id == item)).and_then(|i| i.check.clone());
+        *evidence = check.map(|c| crate::agenda::evidence_of(&c, &app.data.checks, app.ctx.site.tz, lang));
+    }
+    let request = crate::store::RunRequest {
+        run: run.clone(),
+        command,
+        actor: &actor,
+        origin: crate::cli::origin("console"),
+        now: crate::time::now(),
+        expected_version,
+    };
+    match store.execute_run(request) {
+        Ok(result) => {
+            let notice =
+                if result.paused.is_some() {
+                    texts::PAUSED_FOR_LEAD.get(lang).to_string()
+                } else if result.marks.values().any(|m| {
+                    m.result != crate::domain::checklist::ItemResult::Normal && m.notified_at.is_none()
+                }) {
+                    texts::NOTIFY_NOW.get(lang).to_string()
+                } else {
+                    format!("{run}: {}/{}", result.marks.len(), result.items.len())
+                };
+            Outcome::Done(notice)
+        }
+        Err(e @ StoreError::StaleRun { .. }) => {
+            Outcome::Failed { message: store_error(&e, lang), stale: true }
+        }
         Err(e) => Outcome::Failed { message: store_error(&e, lang), stale: false },
     }
 }

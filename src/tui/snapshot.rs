@@ -32,6 +32,8 @@ pub struct Snapshot {
     pub lease: Option<Lease>,
     /// Whether each alert source answered.
     pub sources: Vec<SourceState>,
+    /// Yesterday's and today's inspections.
+    pub agenda: Vec<crate::agenda::AgendaItem>,
     /// Maintenance windows not yet over.
     pub maintenance: Vec<crate::domain::maintenance::Window>,
     /// The timeline of the incident open in detail.
@@ -65,6 +67,22 @@ impl Snapshot {
             lease: store.lease()?,
             sources: store.source_states()?,
             maintenance: store.maintenance_windows()?.into_iter().filter(|w| w.until > now).collect(),
+            agenda: {
+                let today = now.with_timezone(&site.tz).date_naive();
+                let yesterday = today.pred_opt().unwrap_or(today);
+                crate::agenda::load(store, site, yesterday, today, now)?
+                    .into_iter()
+                    .filter(|a| {
+                        a.slot.due_at.with_timezone(&site.tz).date_naive() == today
+                            || !matches!(
+                                a.state,
+                                crate::domain::checklist::RunState::Done
+                                    | crate::domain::checklist::RunState::DoneLate
+                                    | crate::domain::checklist::RunState::Declined
+                            )
+                    })
+                    .collect()
+            },
             timeline,
             timeline_for,
         })

@@ -33,13 +33,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Tab::Overview => screens::overview::draw(frame, body, app),
         Tab::Incidents if app.detail.is_some() => screens::incident_detail::draw(frame, body, app),
         Tab::Incidents => screens::incidents::draw(frame, body, app),
-        Tab::Inspections => screens::not_built::draw(
-            frame,
-            body,
-            app,
-            Tab::Inspections.title(lang),
-            ui::NOT_BUILT_INSPECTIONS,
-        ),
+        Tab::Inspections => screens::inspections::draw(frame, body, app),
         Tab::Actions => {
             screens::not_built::draw(frame, body, app, Tab::Actions.title(lang), ui::NOT_BUILT_ACTIONS)
         }
@@ -102,6 +96,16 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
     let section = app.section();
     let actions: &[Action] = match section {
+        Section::Inspection => &[
+            Action::Open,
+            Action::StartRun,
+            Action::MarkItem,
+            Action::Notified,
+            Action::Decide,
+            Action::SignRun,
+            Action::Back,
+            Action::Help,
+        ],
         Section::Detail => &[
             Action::Back,
             Action::Acknowledge,

@@ -2,5 +2,6 @@
 
 pub mod incident_detail;
 pub mod incidents;
+pub mod inspections;
 pub mod not_built;
 pub mod overview;
