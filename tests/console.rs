@@ -110,6 +110,15 @@ const SCREENS: &[(&str, &str)] = &[
     ("form_close", "jj\nC"),
     ("form_problem", "jj\nP"),
     ("form_mute", "M"),
+    // Today's daily sheet (the sixth line: yesterday's four are overdue above it).
+    ("inspection_run", "3jjjjj\n"),
+    ("inspection_run_item", "3jjjjj\njjj"),
+    ("mark_item_while_paused", "3jjjjj\njjjm"),
+    ("form_mark_item", "3jjjjjj\njm"),
+    ("form_decide", "3jjjjj\nd"),
+    ("form_transfer", "3jjjjj\nx"),
+    ("form_decline", "3jjjjjjD"),
+    ("form_incident_from_item", "3jjjjj\nI"),
 ];
 
 #[test]

@@ -209,3 +209,57 @@ fn a_bad_keymap_or_theme_stops_before_the_console_starts() {
     let out = f.cmd("alice").env("XDG_CONFIG_HOME", f.dir.path()).args(["config", "check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
 }
+
+#[test]
+fn a_data_exchange_run_with_a_critical_item_paused_until_a_lead_continues() {
+    let f = Fixture::new();
+    f.exchange_every_day();
+    let tmux = Tmux::start("inspection", &f, "alice", &[], "");
+    tmux.wait_for("No incidents", 5 * SECOND);
+    tmux.press(&["3"]);
+    tmux.wait_for("Today's inspections", SECOND);
+    // Yesterday's occurrence (overdue) is first; today's is second.
+    tmux.press(&["j", "s"]);
+    tmux.wait_for("Items", 2 * SECOND);
+    let list: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["checklist", "list", "--json"])).unwrap();
+    let run = list[0]["run"].as_str().unwrap().to_string();
+    assert_eq!(list[0]["state"], "in_progress");
+
+    tmux.press(&["m"]);
+    tmux.wait_for("Mark the item", SECOND);
+    tmux.press(&["C-s"]);
+    tmux.wait_for("1/4", 2 * SECOND);
+    tmux.press(&["j", "m"]);
+    tmux.wait_for("Mark the item", SECOND);
+    tmux.press(&["Right", "Right", "Tab"]);
+    tmux.type_text("node 3 red since 07:50");
+    tmux.press(&["C-s"]);
+    tmux.wait_for("paused until a lead decides", 2 * SECOND);
+    tmux.press(&["j", "m"]);
+    tmux.wait_for("a lead must decide", 2 * SECOND);
+
+    // The lead decides from another terminal; the console sees it within a second.
+    f.ok("lead", &["checklist", "decide", &run, "--continue", "--note", "vendor called, go on"]);
+    tmux.wait_for("Tell the owner and the lead", 2 * SECOND);
+    tmux.press(&["k", "t"]);
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..2 {
+        tmux.press(&["j", "m"]);
+        tmux.wait_for("Mark the item", SECOND);
+        tmux.press(&["C-s"]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    tmux.press(&["S"]);
+    tmux.wait_for("signed by alice", 2 * SECOND);
+
+    let report = f.ok("alice", &["checklist", "report", "--run", &run]);
+    for item in ["| nodes |", "| history |", "| channel |", "| frontend |"] {
+        let line = report
+            .lines()
+            .find(|l| l.starts_with(item))
+            .unwrap_or_else(|| panic!("{item} missing:\n{report}"));
+        assert!(line.contains("alice"), "{line}");
+    }
+    assert!(report.contains("× critical") && report.contains("go on vendor called, go on"), "{report}");
+}

@@ -142,7 +142,11 @@ pub fn prepare(
         ] {
             let path = site_dir.join(crate::config::CHECKLISTS_DIR).join(file);
             let text = std::fs::read_to_string(&path)?;
-            let bound = text.replacen(&format!("id = \"{item}\"\n"), &format!("id = \"{item}\"\ncheck = \"{check}\"\n"), 1);
+            let bound = text.replacen(
+                &format!("id = \"{item}\"\n"),
+                &format!("id = \"{item}\"\ncheck = \"{check}\"\n"),
+                1,
+            );
             std::fs::write(&path, bound)?;
         }
     }
@@ -250,12 +254,19 @@ fn seed_inspections(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) ->
     let today = now.with_timezone(&site.tz).date_naive();
     let agenda = crate::agenda::load(store, site, today, today, now)?;
     let mut run = |template: &str, slot_index: usize, steps: Vec<(RunCommand, &str)>| -> anyhow::Result<()> {
-        let Some(item) = agenda.iter().filter(|a| a.slot.template == template).nth(slot_index) else { return Ok(()) };
+        let Some(item) = agenda.iter().filter(|a| a.slot.template == template).nth(slot_index) else {
+            return Ok(());
+        };
         let Some(spec) = site.checklist(template) else { return Ok(()) };
         let items = spec
             .items
             .iter()
-            .map(|i| RunItem { id: i.id.clone(), title: i.title.clone(), steps: i.steps.clone(), check: i.check.clone() })
+            .map(|i| RunItem {
+                id: i.id.clone(),
+                title: i.title.clone(),
+                steps: i.steps.clone(),
+                check: i.check.clone(),
+            })
             .collect();
         let start = RunCommand::Start { slot: item.slot.clone(), name: spec.name.clone(), items };
         for (command, who) in std::iter::once((start, "zhangsan")).chain(steps) {
@@ -295,9 +306,11 @@ fn seed_inspections(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) ->
         vec![
             (mark("central-db", ItemResult::Normal, ""), "lisi"),
             (mark("collect-db", ItemResult::Normal, ""), "lisi"),
-            (mark("topic-db", ItemResult::Normal, ""), "lisi"),
+            (mark("topic-db", ItemResult::Critical, "产品服务无响应超过 10 分钟"), "lisi"),
+            (RunCommand::Notify { item: "topic-db".into() }, "lisi"),
         ],
-    )
+    )?;
+    run("weekly-devices", 0, vec![(mark("room", ItemResult::Normal, "22℃ / 45%"), "zhangsan")])
 }
 
 fn seed(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) -> anyhow::Result<()> {

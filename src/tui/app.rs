@@ -16,7 +16,7 @@ use super::snapshot::{Row, Snapshot};
 use super::theme::Theme;
 use crate::config::Site;
 use crate::domain::alarm::{AlarmCommand, AlarmKey};
-use crate::domain::checklist::{RunCommand, RunItem};
+use crate::domain::checklist::{RunCommand, RunItem, RunRefusal};
 use crate::domain::{IncidentCommand, IncidentId, Operator, State};
 use crate::i18n::{Label, Lang, ui};
 use crate::store::Target;
@@ -341,6 +341,19 @@ impl App {
             _ => None,
         };
         if let Some(kind) = form_kind {
+            // Say at once what the store would refuse, before anything is typed.
+            let refusal = match (&run.signed, &run.paused, kind) {
+                (Some((by, at)), _, _) => Some(RunRefusal::Signed { by: by.clone(), at: *at }),
+                (None, Some((item, _)), FormKind::MarkItem) => {
+                    Some(RunRefusal::Paused { item: item.clone() })
+                }
+                (None, None, FormKind::Decide) => Some(RunRefusal::NotPaused),
+                _ => None,
+            };
+            if let Some(refusal) = refusal {
+                self.say(crate::i18n::domain_error(&crate::domain::DomainError::Run(refusal), lang), true);
+                return;
+            }
             self.mode = Mode::Form(Box::new(forms::for_run(kind, target, lang)));
             return;
         }

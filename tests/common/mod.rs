@@ -90,6 +90,18 @@ impl Fixture {
         serde_json::from_str(&self.ok("alice", &["incident", "show", id, "--json"])).unwrap()
     }
 
+    /// Makes the data-exchange check run every day at midnight with a day to do it, so a
+    /// test has exactly one occurrence due today whatever the weekday (and yesterday's).
+    pub fn exchange_every_day(&self) {
+        let path = self.site.join("checklists/exchange.toml");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("days = \"workdays\"", "days = \"daily\"")
+            .replace("times = [\"08:30\", \"17:00\"]", "times = [\"00:00\"]")
+            .replace("within_minutes = 60", "within_minutes = 1440");
+        std::fs::write(path, text).unwrap();
+    }
+
     /// Everything the store holds, as text: to prove a refused command changed nothing.
     pub fn dump(&self) -> String {
         dump(&self.store)
@@ -102,7 +114,16 @@ pub fn dump(store: &Path) -> String {
     }
     let conn = rusqlite::Connection::open(store).unwrap();
     let mut out = String::new();
-    for table in ["events", "incidents", "chain_head", "alarm_acks", "alarm_mute", "maintenance"] {
+    for table in [
+        "events",
+        "incidents",
+        "chain_head",
+        "alarm_acks",
+        "alarm_mute",
+        "maintenance",
+        "checklist_runs",
+        "checklist_declines",
+    ] {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).unwrap();
         let columns = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();

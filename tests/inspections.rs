@@ -1,0 +1,286 @@
+//! Inspections: bad templates, two operators on one run, declarations, and the report
+//! of a finished run against a golden file (regenerate with UPDATE_GOLDEN=1).
+
+mod common;
+
+use chrono::{DateTime, TimeZone, Utc};
+use common::{Fixture, stderr};
+use duty::agenda;
+use duty::domain::checklist::{ItemResult, RunCommand, RunItem};
+use duty::i18n::Lang;
+use duty::store::{RunRequest, SqliteStore, Store};
+
+fn bad_template(text: &str, expected: &[&str]) {
+    let f = Fixture::new();
+    std::fs::write(f.site.join("checklists/broken.toml"), text).unwrap();
+    let out = f.run("alice", &["config", "check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    for e in expected {
+        assert!(stderr(&out).contains(e), "expected {e:?} in:\n{}", stderr(&out));
+    }
+}
+
+#[test]
+fn bad_templates_are_named_with_their_position() {
+    bad_template(
+        "name = \"x\"\ndays = \"workdays\"\ntimes = [\"8:3O\"]\n\n[[items]]\nid = \"a\"\ntitle = \"A\"\ncheck = \"central-db/listener\"\n",
+        &[
+            "broken.toml:3:10: bad time \"8:3O\" (expected HH:MM such as 08:30)",
+            "broken.toml:8:9: unknown check \"central-db/listener\"",
+        ],
+    );
+    bad_template(
+        "name = \"empty\"\ndays = \"daily\"\ntimes = [\"09:00\"]\n",
+        &["broken.toml:1:8: the template has no items"],
+    );
+    bad_template(
+        "name = \"数据交换检查\"\ndays = \"fortnightly\"\ntimes = [\"09:00\"]\n\n[[items]]\nid = \"a\"\ntitle = \"A\"\n\n[[items]]\nid = \"a\"\ntitle = \"B\"\n",
+        &["broken.toml:2:8: bad days \"fortnightly\"", "broken.toml:10:6: duplicate item \"a\""],
+    );
+    bad_template(
+        "name = \"数据交换检查\"\ndays = \"daily\"\ntimes = [\"09:00\"]\n\n[[items]]\nid = \"a\"\ntitle = \"A\"\n",
+        &["duplicate template name \"数据交换检查\""],
+    );
+}
+
+#[test]
+fn two_operators_on_one_run_lose_nothing_and_conflicts_are_refused() {
+    let f = Fixture::new();
+    f.exchange_every_day();
+    let run = f.ok("alice", &["checklist", "start", "exchange"]).trim().to_string();
+    let again = f.run("bob", &["checklist", "start", "exchange", "--run", &run]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already started by alice"), "{}", stderr(&again));
+
+    // Alice and Bob mark different items at the same moment: both land.
+    let children: Vec<_> =
+        [("alice", "nodes"), ("bob", "history"), ("alice", "channel"), ("bob", "frontend")]
+            .into_iter()
+            .map(|(who, item)| {
+                f.cmd(who)
+                    .args(["checklist", "item", &run, item, "--result", "normal"])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    // The same item twice: the second is refused, naming the first.
+    let twice = f.run("bob", &["checklist", "item", &run, "nodes", "--result", "warning", "--note", "x"]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(stderr(&twice).contains("item \"nodes\" was already marked by alice"), "{}", stderr(&twice));
+    let store = SqliteStore::open(&f.store).unwrap();
+    let state = store.run(&run).unwrap().unwrap();
+    assert_eq!(state.marks.len(), 4);
+    assert_eq!((state.marks["history"].by.as_str(), state.marks["nodes"].by.as_str()), ("bob", "alice"));
+    // A command carrying an older version is refused with who changed it.
+    let mut store = store;
+    let stale = store.execute_run(RunRequest {
+        run: run.clone(),
+        command: RunCommand::Sign,
+        actor: &duty::domain::Operator {
+            id: "bob".into(),
+            name: "Bob".into(),
+            role: duty::domain::Role::Operator,
+        },
+        origin: "test".into(),
+        now: duty::time::now(),
+        expected_version: Some(2),
+    });
+    assert!(stale.unwrap_err().to_string().contains("changed"));
+    f.ok("bob", &["checklist", "sign", &run]);
+    let signed = f.run("alice", &["checklist", "item", &run, "nodes", "--result", "normal"]);
+    assert!(stderr(&signed).contains("signed off by bob"), "{}", stderr(&signed));
+}
+
+#[test]
+fn a_critical_item_pauses_the_run_until_a_lead_decides() {
+    let f = Fixture::new();
+    f.exchange_every_day();
+    let run = f.ok("alice", &["checklist", "start", "exchange"]).trim().to_string();
+    let warned =
+        f.ok("alice", &["checklist", "item", &run, "nodes", "--result", "critical", "--note", "node 3 red"]);
+    assert!(warned.contains("paused"), "{warned}");
+    let blocked = f.run("alice", &["checklist", "item", &run, "history", "--result", "normal"]);
+    assert!(stderr(&blocked).contains("a lead must decide"), "{}", stderr(&blocked));
+    let not_lead = f.run("alice", &["checklist", "decide", &run, "--continue"]);
+    assert!(stderr(&not_lead).contains("only a lead may decide"), "{}", stderr(&not_lead));
+    let empty = f.run("alice", &["checklist", "item", &run, "history", "--result", "warning"]);
+    assert_eq!(empty.status.code(), Some(1));
+    f.ok("lead", &["checklist", "decide", &run, "--continue", "--note", "vendor on the way"]);
+    f.ok(
+        "alice",
+        &["checklist", "transfer", &run, "nodes", "--note", "moved 12 files to the topic DB by hand"],
+    );
+    for item in ["history", "channel", "frontend"] {
+        f.ok("alice", &["checklist", "item", &run, item, "--result", "normal"]);
+    }
+    let unsigned = f.run("alice", &["checklist", "sign", &run]);
+    assert!(
+        stderr(&unsigned).contains("record that the owner and the lead were told"),
+        "{}",
+        stderr(&unsigned)
+    );
+    f.ok("alice", &["checklist", "notify", &run, "nodes"]);
+    f.ok("alice", &["checklist", "sign", &run]);
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let kinds: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    for kind in [
+        "checklist.started",
+        "checklist.lead_decided",
+        "checklist.manual_transfer",
+        "checklist.notified",
+        "checklist.signed",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+    let before = f.dump();
+    f.ok("alice", &["store", "rebuild"]);
+    assert_eq!(f.dump(), before, "runs rebuild from the log");
+}
+
+#[test]
+fn an_inspection_that_cannot_be_done_is_declared_with_its_reason() {
+    let f = Fixture::new();
+    f.exchange_every_day();
+    let list: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["checklist", "list", "--json"])).unwrap();
+    let last = list.as_array().unwrap().last().unwrap()["run"].as_str().unwrap().to_string();
+    let out = f
+        .cmd("alice")
+        .args(["checklist", "decline", &last, "--reason", "机房断电，无法登录控制台"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["checklist", "list", "--json"])).unwrap();
+    assert_eq!(list.as_array().unwrap().last().unwrap()["state"], "declined");
+    let empty = f.run("alice", &["checklist", "decline", &last, "--reason", " "]);
+    assert_eq!(empty.status.code(), Some(1));
+}
+
+fn at(h: u32, m: u32) -> DateTime<Utc> {
+    chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 11, 20, h, m, 0).unwrap().with_timezone(&Utc)
+}
+
+#[test]
+fn the_report_of_a_finished_run_matches_the_golden_file() {
+    let f = Fixture::new();
+    let site = duty::config::Site::load(&f.site).unwrap();
+    let mut store = SqliteStore::open(&f.store).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(); // a Friday
+    let slots = agenda::slots_of(&site, date, date);
+    let (slot, name) = slots.iter().find(|(s, _)| s.template == "exchange").cloned().unwrap();
+    assert_eq!(slot.due_at, at(8, 30));
+    let template = site.checklist("exchange").unwrap();
+    let items: Vec<RunItem> = template
+        .items
+        .iter()
+        .map(|i| RunItem {
+            id: i.id.clone(),
+            title: i.title.clone(),
+            steps: i.steps.clone(),
+            check: i.check.clone(),
+        })
+        .collect();
+    let op = |id: &str, lead: bool| duty::domain::Operator {
+        id: id.into(),
+        name: id.into(),
+        role: if lead { duty::domain::Role::Lead } else { duty::domain::Role::Operator },
+    };
+    let steps: Vec<(RunCommand, duty::domain::Operator, DateTime<Utc>)> = vec![
+        (RunCommand::Start { slot: slot.clone(), name: name.clone(), items }, op("alice", false), at(8, 31)),
+        (
+            RunCommand::Mark {
+                item: "nodes".into(),
+                result: ItemResult::Normal,
+                note: String::new(),
+                evidence: None,
+            },
+            op("alice", false),
+            at(8, 33),
+        ),
+        (
+            RunCommand::Mark {
+                item: "history".into(),
+                result: ItemResult::Warning,
+                note: "节点 3 两次显示红色".into(),
+                evidence: None,
+            },
+            op("alice", false),
+            at(8, 36),
+        ),
+        (RunCommand::Notify { item: "history".into() }, op("alice", false), at(8, 37)),
+        (
+            RunCommand::Mark {
+                item: "channel".into(),
+                result: ItemResult::Critical,
+                note: "MQ channel STOPPED".into(),
+                evidence: None,
+            },
+            op("bob", false),
+            at(8, 40),
+        ),
+        (RunCommand::Notify { item: "channel".into() }, op("bob", false), at(8, 41)),
+        (
+            RunCommand::Transfer { item: "channel".into(), note: "12 files moved by hand".into() },
+            op("bob", false),
+            at(8, 50),
+        ),
+        (RunCommand::Decide { go_on: true, note: "vendor called".into() }, op("lead", true), at(8, 55)),
+        (
+            RunCommand::Mark {
+                item: "frontend".into(),
+                result: ItemResult::Normal,
+                note: String::new(),
+                evidence: Some("frontend-1/fte: √ normal".into()),
+            },
+            op("bob", false),
+            at(9, 5),
+        ),
+        (RunCommand::Sign, op("bob", false), at(9, 10)),
+    ];
+    for (command, actor, now) in steps {
+        store
+            .execute_run(RunRequest {
+                run: slot.run.clone(),
+                command,
+                actor: &actor,
+                origin: "test".into(),
+                now,
+                expected_version: None,
+            })
+            .unwrap();
+    }
+    let agenda = agenda::load(&store, &site, date, date, at(20, 0)).unwrap();
+    let entry = agenda.iter().find(|a| a.slot.run == slot.run).unwrap();
+    for (lang, name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+        let markdown =
+            duty::report::inspection::markdown("巡检报告", &[entry.entry()], site.tz, lang, at(20, 0));
+        let csv = duty::report::inspection::csv(&[entry.entry()], site.tz, lang);
+        for (text, ext) in [(markdown, "md"), (csv, "csv")] {
+            let path = format!("tests/golden/inspection_report_{name}.{ext}");
+            if std::env::var_os("UPDATE_GOLDEN").is_some() {
+                std::fs::write(&path, &text).unwrap();
+            }
+            let golden = std::fs::read_to_string(&path)
+                .unwrap_or_else(|_| panic!("{path} (make it with UPDATE_GOLDEN=1)"));
+            assert_eq!(text, golden, "{path}");
+        }
+    }
+    // Every item is listed with its operator and time.
+    let md = std::fs::read_to_string("tests/golden/inspection_report_en.md").unwrap();
+    for (item, who, time) in [
+        ("nodes", "alice", "08:33"),
+        ("history", "alice", "08:36"),
+        ("channel", "bob", "08:40"),
+        ("frontend", "bob", "09:05"),
+    ] {
+        let line = md.lines().find(|l| l.starts_with(&format!("| {item} |"))).unwrap();
+        assert!(line.contains(who) && line.contains(time), "{line}");
+    }
+}
