@@ -99,3 +99,65 @@ pub fn evidence_of(
         }
     }
 }
+
+/// How long after its due time an inspection may stay unstarted before it rings.
+pub const START_GRACE_MINUTES: i64 = 15;
+/// How long before its deadline an unfinished inspection rings.
+pub const FINISH_WARNING_MINUTES: i64 = 30;
+/// How long a lead has to decide on a paused inspection.
+pub const LEAD_DECISION_MINUTES: i64 = 60;
+
+/// The alarms an inspection raises now (with the time left, negative once late), and
+/// the next instant at which that can change: not started 15 minutes after its time,
+/// not finished near or by its deadline, paused an hour without a lead's decision.
+pub fn inspection_alarms(
+    item: &AgendaItem,
+    now: DateTime<Utc>,
+) -> (Vec<(crate::domain::alarm::AlarmKey, Duration)>, Option<DateTime<Utc>>) {
+    use crate::domain::IncidentId;
+    use crate::domain::alarm::{AlarmKey, AlarmLevel};
+    use crate::domain::sla::ClockName;
+    let key = |clock, level| AlarmKey { incident: IncidentId(item.slot.run.clone()), clock, level };
+    let left = item.slot.deadline_at - now;
+    let mut alarms = Vec::new();
+    let mut next = None;
+    let at_or_later = |at: DateTime<Utc>, next: &mut Option<DateTime<Utc>>| {
+        if at > now {
+            *next = Some(next.map_or(at, |n: DateTime<Utc>| n.min(at)));
+            false
+        } else {
+            true
+        }
+    };
+    match item.state {
+        RunState::Overdue => alarms.push((key(ClockName::Inspection, AlarmLevel::Breached), left)),
+        RunState::Due => {
+            if at_or_later(item.slot.due_at + Duration::minutes(START_GRACE_MINUTES), &mut next) {
+                alarms.push((key(ClockName::Inspection, AlarmLevel::DueSoon), left));
+            }
+            at_or_later(item.slot.deadline_at, &mut next);
+        }
+        RunState::InProgress => {
+            if at_or_later(item.slot.deadline_at - Duration::minutes(FINISH_WARNING_MINUTES), &mut next) {
+                alarms.push((key(ClockName::Inspection, AlarmLevel::DueSoon), left));
+            }
+            at_or_later(item.slot.deadline_at, &mut next);
+        }
+        RunState::Paused => {
+            if let Some((_, since)) = item.run.as_ref().and_then(|r| r.paused.clone())
+                && at_or_later(since + Duration::minutes(LEAD_DECISION_MINUTES), &mut next)
+            {
+                alarms.push((
+                    key(ClockName::LeadDecision, AlarmLevel::Breached),
+                    since + Duration::minutes(LEAD_DECISION_MINUTES) - now,
+                ));
+            }
+            at_or_later(item.slot.deadline_at, &mut next);
+        }
+        RunState::Upcoming => {
+            at_or_later(item.slot.due_at + Duration::minutes(START_GRACE_MINUTES), &mut next);
+        }
+        RunState::Done | RunState::DoneLate | RunState::Declined => {}
+    }
+    (alarms, next)
+}

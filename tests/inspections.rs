@@ -284,3 +284,71 @@ fn the_report_of_a_finished_run_matches_the_golden_file() {
         assert!(line.contains(who) && line.contains(time), "{line}");
     }
 }
+
+#[test]
+fn inspections_ring_when_not_started_not_finished_or_waiting_for_a_lead() {
+    use duty::domain::alarm::AlarmLevel;
+    use duty::domain::checklist::{Run, RunState, Slot};
+    use duty::domain::sla::ClockName;
+    let slot = Slot {
+        run: "exchange@20261120T0830".into(),
+        template: "exchange".into(),
+        due_at: at(8, 30),
+        deadline_at: at(9, 30),
+    };
+    let item = |state: RunState, run: Option<Run>| agenda::AgendaItem {
+        slot: slot.clone(),
+        name: "数据交换检查".into(),
+        run,
+        declined: None,
+        state,
+    };
+    let raised = |state, run, now| {
+        let (alarms, next) = agenda::inspection_alarms(&item(state, run), now);
+        (alarms.into_iter().map(|(k, _)| (k.clock, k.level)).collect::<Vec<_>>(), next)
+    };
+    assert_eq!(
+        raised(RunState::Due, None, at(8, 40)),
+        (vec![], Some(at(8, 45))),
+        "15 minutes' grace to start"
+    );
+    assert_eq!(raised(RunState::Due, None, at(8, 46)).0, vec![(ClockName::Inspection, AlarmLevel::DueSoon)]);
+    assert_eq!(
+        raised(RunState::Overdue, None, at(9, 31)).0,
+        vec![(ClockName::Inspection, AlarmLevel::Breached)]
+    );
+    assert_eq!(raised(RunState::Upcoming, None, at(8, 0)), (vec![], Some(at(8, 45))));
+    let run = Run {
+        id: slot.run.clone(),
+        template: "exchange".into(),
+        name: "数据交换检查".into(),
+        due_at: slot.due_at,
+        deadline_at: slot.deadline_at,
+        items: vec![],
+        started_by: "alice".into(),
+        started_at: at(8, 31),
+        marks: Default::default(),
+        paused: Some(("channel".into(), at(8, 40))),
+        decisions: vec![],
+        transfers: vec![],
+        signed: None,
+        version: 3,
+    };
+    assert_eq!(
+        raised(RunState::Paused, Some(run.clone()), at(9, 0)).1,
+        Some(at(9, 30)),
+        "the deadline comes first"
+    );
+    assert_eq!(
+        raised(RunState::Paused, Some(run.clone()), at(9, 41)).0,
+        vec![(ClockName::LeadDecision, AlarmLevel::Breached)]
+    );
+    let mut working = run;
+    working.paused = None;
+    assert_eq!(
+        raised(RunState::InProgress, Some(working.clone()), at(9, 0)).0,
+        vec![(ClockName::Inspection, AlarmLevel::DueSoon)],
+        "30 minutes before the deadline"
+    );
+    assert_eq!(raised(RunState::InProgress, Some(working), at(8, 50)), (vec![], Some(at(9, 0))));
+}

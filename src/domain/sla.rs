@@ -97,9 +97,14 @@ pub enum ClockName {
     OnSite,
     Resolution,
     Report,
+    /// An inspection's deadline (alarms only; not an SLA clock of incidents).
+    Inspection,
+    /// A lead's decision on an inspection paused by a critical item, within an hour.
+    LeadDecision,
 }
 
 impl ClockName {
+    /// The clocks of incidents (inspection alarms have their own two).
     pub const ALL: &'static [ClockName] = &[
         ClockName::Confirm,
         ClockName::SecurityReport,
@@ -118,6 +123,8 @@ impl ClockName {
             ClockName::OnSite => "onsite",
             ClockName::Resolution => "resolution",
             ClockName::Report => "report",
+            ClockName::Inspection => "inspection",
+            ClockName::LeadDecision => "lead_decision",
         }
     }
 }

@@ -81,6 +81,8 @@ labels!(ClockName {
     ClockName::OnSite => "到场", "on site";
     ClockName::Resolution => "解决", "resolution";
     ClockName::Report => "故障报告", "fault report";
+    ClockName::Inspection => "巡检", "inspection";
+    ClockName::LeadDecision => "负责人决定", "lead's decision";
 });
 
 labels!(ClockState {

@@ -105,6 +105,7 @@ async fn event_loop(
             },
             _ = poll.tick() => {
                 if store.head().map_or(true, |head| head != app.data.head) {
+                    app.now = crate::time::now();
                     reload(app, &store);
                 }
             }
@@ -117,7 +118,7 @@ async fn event_loop(
 }
 
 fn reload(app: &mut App, store: &dyn Store) {
-    match Snapshot::load(store, &app.ctx.site, crate::time::now(), app.detail.as_ref()) {
+    match Snapshot::load(store, &app.ctx.site, app.now, app.detail.as_ref()) {
         Ok(data) => app.replace_data(data),
         Err(e) => {
             log::write(&format!("reload failed: {e}"));

@@ -107,6 +107,7 @@ impl Snapshot {
             ClockName::OnSite => warn.onsite,
             ClockName::Resolution => warn.resolution,
             ClockName::Report => warn.report,
+            ClockName::Inspection | ClockName::LeadDecision => Duration::zero(),
         };
         let longest_warning = ClockName::ALL.iter().map(|n| warning(*n)).max().unwrap_or_else(Duration::zero);
         let mut alarms: Vec<(AlarmKey, Duration)> = Vec::new();
@@ -132,6 +133,17 @@ impl Snapshot {
                     && !self.ledger.acknowledged.contains(&key)
                 {
                     alarms.push((key, clock.remaining.unwrap_or_else(Duration::zero)));
+                }
+            }
+        }
+        for item in &self.agenda {
+            let (raised, next) = crate::agenda::inspection_alarms(item, now);
+            if let Some(next) = next {
+                sooner(next);
+            }
+            for (key, remaining) in raised {
+                if !self.ledger.acknowledged.contains(&key) {
+                    alarms.push((key, remaining));
                 }
             }
         }

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::domain::alarm::AlarmLevel;
-use crate::domain::sla::clocks;
+use crate::domain::sla::{ClockName, ClockState, clocks};
 use crate::i18n::{Label, ui};
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -17,14 +17,35 @@ use crate::tui::widgets::countdown::hms;
 pub fn describe(app: &App) -> Option<(String, bool)> {
     let first = app.alarms.first()?;
     let lang = app.lang();
-    // The loudest alarm's clock, evaluated now so its countdown moves.
-    let row = app.data.row(&first.incident)?;
-    let clocks = clocks(&row.incident, &app.ctx.site.policy, app.now);
-    let clock = clocks.iter().find(|c| c.name == first.clock)?;
-    let symbol = crate::i18n::clock_symbol(clock.state);
-    let left = clock.remaining.map(hms).unwrap_or_default();
-    let mut text =
-        format!("{symbol} {}: {} {} {left}", clock.state.label(lang), first.incident, clock.name.label(lang));
+    let mut text = match first.clock {
+        ClockName::Inspection | ClockName::LeadDecision => {
+            let item = app.data.agenda.iter().find(|a| a.slot.run == first.incident.0)?;
+            let (symbol, word) = match first.level {
+                AlarmLevel::Breached => ("▲", ClockState::Breached.label(lang)),
+                AlarmLevel::DueSoon => ("!", ClockState::DueSoon.label(lang)),
+            };
+            let left = hms(item.slot.deadline_at - app.now);
+            format!(
+                "{symbol} {word}: {} {} {left}",
+                crate::text::visible(&item.name, false),
+                first.clock.label(lang)
+            )
+        }
+        _ => {
+            // The loudest alarm's clock, evaluated now so its countdown moves.
+            let row = app.data.row(&first.incident)?;
+            let clocks = clocks(&row.incident, &app.ctx.site.policy, app.now);
+            let clock = clocks.iter().find(|c| c.name == first.clock)?;
+            let symbol = crate::i18n::clock_symbol(clock.state);
+            let left = clock.remaining.map(hms).unwrap_or_default();
+            format!(
+                "{symbol} {}: {} {} {left}",
+                clock.state.label(lang),
+                first.incident,
+                clock.name.label(lang)
+            )
+        }
+    };
     if app.alarms.len() > 1 {
         text.push_str(&format!("  (+{} {})", app.alarms.len() - 1, ui::BANNER_MORE.get(lang)));
     }
