@@ -338,8 +338,14 @@ pub fn contract_summary(c: &crate::domain::contract::ContractCounter, lang: Lang
 /// What `duty config check` says of a good site.
 pub fn site_ok(site: &crate::config::Site, lang: Lang) -> String {
     let (name, tz, operators, hosts) = (&site.name, site.tz, site.operators.len(), site.hosts.len());
+    let (checks, sources, checklists) =
+        (site.checks().count(), site.alertmanagers.len() + site.zabbixes.len(), site.checklists.len());
     match lang {
-        Lang::Zh => format!("站点配置正确：{name}（{tz}），{operators} 名值班人员，{hosts} 台设备"),
-        Lang::En => format!("site OK: {name} ({tz}), {operators} operators, {hosts} hosts"),
+        Lang::Zh => format!(
+            "站点配置正确：{name}（{tz}），{operators} 名值班人员，{hosts} 台设备，{checks} 项检查，{sources} 个告警源，{checklists} 张巡检表"
+        ),
+        Lang::En => format!(
+            "site OK: {name} ({tz}), {operators} operators, {hosts} hosts, {checks} checks, {sources} alert sources, {checklists} checklists"
+        ),
     }
 }
