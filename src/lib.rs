@@ -12,6 +12,7 @@ pub mod domain;
 pub mod engine;
 pub mod i18n;
 pub mod report;
+pub mod ssh;
 pub mod status;
 pub mod store;
 pub mod text;

@@ -8,6 +8,7 @@ mod engine;
 mod incident;
 mod maintenance;
 mod site;
+mod ssh;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -79,6 +80,11 @@ enum Command {
     Checklist {
         #[command(subcommand)]
         command: checklist::ChecklistCommand,
+    },
+    /// SSH triage actions on the machines (every run is in the audit log)
+    Ssh {
+        #[command(subcommand)]
+        command: ssh::SshCommand,
     },
     /// Maintenance windows: failures inside one are shown but open no incident
     Maintenance {
@@ -153,6 +159,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Status { json }) => engine::status(&paths, json),
         Some(Command::Maintenance { command }) => maintenance::run(&paths, command),
         Some(Command::Checklist { command }) => checklist::run(&paths, command),
+        Some(Command::Ssh { command }) => ssh::run(&paths, command),
         Some(Command::Config { command }) => site::config(&paths, command),
         Some(Command::Incident { command }) => incident::run(&paths, command),
         Some(Command::Contract { json }) => incident::contract(&paths, json),

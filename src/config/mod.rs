@@ -8,6 +8,7 @@ mod error;
 mod raw;
 pub mod sample;
 mod sources;
+pub mod ssh;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,10 @@ pub struct Host {
     pub group: String,
     pub os: String,
     pub checks: Vec<CheckSpec>,
+    /// SSH login: user (default: the operator's login), port, and a jump host.
+    pub ssh_user: Option<String>,
+    pub ssh_port: u16,
+    pub ssh_jump: Option<String>,
 }
 
 /// How the engine turns check results into incidents.
@@ -72,6 +77,7 @@ pub struct Site {
     /// Inspection templates, by id (file name).
     pub checklists: Vec<crate::domain::checklist::Template>,
     pub calendar: crate::domain::checklist::Calendar,
+    pub ssh: ssh::SshSettings,
 }
 
 /// The files of a site folder.
@@ -82,6 +88,8 @@ pub const HOSTS_FILE: &str = "hosts.toml";
 pub const CHECKLISTS_DIR: &str = "checklists";
 /// Optional: public holidays and adjusted working days.
 pub const CALENDAR_FILE: &str = "calendar.toml";
+/// Optional: SSH settings and the catalog of triage actions.
+pub const SSH_FILE: &str = "ssh.toml";
 /// Optional: the monitoring systems whose alarms become incidents.
 pub const SOURCES_FILE: &str = "sources.toml";
 
@@ -108,6 +116,12 @@ impl Site {
                 site.checklists =
                     checklists::load_templates(&dir.join(CHECKLISTS_DIR), &hosts, &mut problems);
                 site.calendar = checklists::load_calendar(&dir.join(CALENDAR_FILE), &mut problems);
+                let ssh_path = dir.join(SSH_FILE);
+                if ssh_path.exists()
+                    && let Some((file, raw)) = load_file::<ssh::SshFile>(&ssh_path, &mut problems)
+                {
+                    site.ssh = ssh::validate(&file, raw, dir, &mut problems);
+                }
                 if !problems.is_empty() {
                     return Err(ConfigErrors(problems));
                 }
@@ -282,6 +296,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         zabbixes: Vec::new(),
         checklists: Vec::new(),
         calendar: Default::default(),
+        ssh: ssh::SshSettings::none(),
     })
 }
 
@@ -376,6 +391,7 @@ fn count(
 
 fn validate_hosts(file: &SourceFile, raw: raw::HostsFile, problems: &mut Vec<ConfigProblem>) -> Vec<Host> {
     let mut hosts: Vec<Host> = Vec::new();
+    let mut jumps: Vec<Option<Spanned<String>>> = Vec::new();
     for host in raw.hosts {
         let name = host.name.get_ref().trim();
         let valid_name = !name.is_empty()
@@ -402,6 +418,17 @@ fn validate_hosts(file: &SourceFile, raw: raw::HostsFile, problems: &mut Vec<Con
             }
         };
         let checks = checks::validate(name, ip, host.checks, file, problems);
+        let ssh_port = match &host.ssh_port {
+            None => 22,
+            Some(p) if (1..=65535).contains(p.get_ref()) => *p.get_ref() as u16,
+            Some(p) => {
+                problems.push(
+                    file.problem(p.span(), format!("ssh_port {} must be between 1 and 65535", p.get_ref())),
+                );
+                22
+            }
+        };
+        jumps.push(host.ssh_jump.clone());
         hosts.push(Host {
             name: name.to_string(),
             label: host.label.unwrap_or_else(|| name.to_string()),
@@ -410,7 +437,21 @@ fn validate_hosts(file: &SourceFile, raw: raw::HostsFile, problems: &mut Vec<Con
             group: host.group.unwrap_or_default(),
             os: host.os.unwrap_or_default(),
             checks,
+            ssh_user: host.ssh_user,
+            ssh_port,
+            ssh_jump: host.ssh_jump.map(|j| j.into_inner()),
         });
+    }
+    // A jump host must be another host of the site.
+    for jump in jumps.into_iter().flatten() {
+        if !hosts.iter().any(|h| h.name == *jump.get_ref()) {
+            problems.push(
+                file.problem(
+                    jump.span(),
+                    format!("ssh_jump \"{}\" is not a host of this file", jump.get_ref()),
+                ),
+            );
+        }
     }
     hosts
 }

@@ -114,6 +114,9 @@ pub struct HostEntry {
     pub ip: Spanned<String>,
     pub group: Option<String>,
     pub os: Option<String>,
+    pub ssh_user: Option<String>,
+    pub ssh_port: Option<Spanned<i64>>,
+    pub ssh_jump: Option<Spanned<String>>,
     #[serde(default)]
     pub checks: Vec<CheckEntry>,
 }

@@ -306,6 +306,18 @@ pub trait Store {
     ) -> Result<Declined, StoreError>;
     /// Declarations for slots due in `[from, to)`.
     fn declined_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Declined>, StoreError>;
+    /// Records an event that needs no projection (SSH runs, trusted keys, shells).
+    fn record_event(
+        &mut self,
+        kind: &str,
+        subject: &str,
+        payload: String,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<StoredEvent, StoreError>;
+    /// The events whose kind starts with `prefix` (e.g. `ssh.`), oldest first.
+    fn events_of(&self, prefix: &str) -> Result<Vec<StoredEvent>, StoreError>;
     /// Throws the projections away and folds them again from the events.
     fn rebuild(&mut self) -> Result<u64, StoreError>;
 }

@@ -1431,6 +1431,28 @@ impl Store for SqliteStore {
         self.bodies_between("checklist_declines", from, to)
     }
 
+    fn record_event(
+        &mut self,
+        kind: &str,
+        subject: &str,
+        payload: String,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> SqlResult<StoredEvent> {
+        let tx =
+            sql("recording an event", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+        let stored = Self::append(&tx, new_event(&actor.id, origin, now, now, kind, subject, payload))?;
+        sql("committing an event", tx.commit())?;
+        Ok(stored)
+    }
+
+    fn events_of(&self, prefix: &str) -> SqlResult<Vec<StoredEvent>> {
+        // A range on the kind (portable, uses no LIKE escaping).
+        let end = format!("{prefix}\u{10ffff}");
+        self.query_events("WHERE kind >= ?1 AND kind < ?2", &[&prefix, &end])
+    }
+
     fn rebuild(&mut self) -> SqlResult<u64> {
         let tx =
             sql("starting the rebuild", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;

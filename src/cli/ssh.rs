@@ -1,0 +1,301 @@
+//! `duty ssh run|history|trust`: triage actions on the machines, from scripts.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use clap::Subcommand;
+
+use super::{Failure, Paths, Session, operator_login, origin};
+use crate::config::Host;
+use crate::config::ssh::{FREE_FORM, SshAction};
+use crate::i18n::{Lang, local_time};
+use crate::ssh::runner::{RunRecord, record, run_all};
+use crate::ssh::session::{Access, SshError, Stream, Target, connect};
+use crate::store::Store;
+use crate::text::{fit, visible};
+
+#[derive(Subcommand, Debug)]
+pub enum SshCommand {
+    /// Run an action of the site's catalog on a host, or on every host of a group
+    Run {
+        /// A host, or @GROUP for every host whose group or role is GROUP
+        host: String,
+        /// An action of ssh.toml (or free-form, if the site allows it, with --command)
+        action: String,
+        /// The command of a free-form action
+        #[arg(long)]
+        command: Option<String>,
+        /// For a dangerous action: type its name to confirm
+        #[arg(long)]
+        confirm: Option<String>,
+        /// For a dangerous action where the site requires two people: the second operator
+        #[arg(long)]
+        witness: Option<String>,
+        /// Print the audit records as JSON instead of streaming output
+        #[arg(long)]
+        json: bool,
+    },
+    /// The SSH runs in the log
+    History {
+        #[arg(long)]
+        host: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Trust an unknown host key after checking its fingerprint out of band
+    Trust {
+        host: String,
+        /// The fingerprint you checked (SHA256:...): it must be the one presented
+        #[arg(long)]
+        fingerprint: String,
+    },
+}
+
+fn target_of(host: &Host) -> Target {
+    Target {
+        host: host.name.clone(),
+        address: SocketAddr::new(host.ip, host.ssh_port),
+        user: host.ssh_user.clone().unwrap_or_else(operator_login),
+    }
+}
+
+fn access(session: &Session) -> Access {
+    let ssh = &session.site.ssh;
+    Access {
+        known_hosts: ssh.known_hosts.clone(),
+        identity_files: ssh.identity_files.clone(),
+        connect_timeout: ssh.connect_timeout,
+    }
+}
+
+/// The command of an action for one host, with its variables filled in.
+pub fn command_for(action: &SshAction, host: &Host) -> String {
+    action
+        .command
+        .replace("{host}", &host.name)
+        .replace("{ip}", &host.ip.to_string())
+        .replace("{label}", &host.label)
+}
+
+fn hosts_named<'a>(session: &'a Session, spec: &str) -> Result<Vec<&'a Host>, Failure> {
+    let site = &session.site;
+    let hosts: Vec<&Host> = match spec.strip_prefix('@') {
+        Some(group) => site.hosts.iter().filter(|h| h.group == group || h.role == group).collect(),
+        None => site.host(spec).into_iter().collect(),
+    };
+    if hosts.is_empty() {
+        let known = site.hosts.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ");
+        return Err(Failure::Usage(format!("no host \"{spec}\" (hosts: {known}; or @group)")));
+    }
+    Ok(hosts)
+}
+
+pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    let lang = session.lang;
+    match command {
+        SshCommand::Run { host, action, command, confirm, witness, json } => {
+            let operator = session.operator()?;
+            let hosts = hosts_named(&session, &host)?;
+            let ssh = &session.site.ssh;
+            let action = match (action.as_str(), command) {
+                (FREE_FORM, Some(command)) if ssh.free_form => SshAction {
+                    name: FREE_FORM.into(),
+                    description: String::new(),
+                    command,
+                    timeout: std::time::Duration::from_secs(60),
+                    dangerous: true,
+                },
+                (FREE_FORM, _) if !ssh.free_form => {
+                    return Err(Failure::Refused(
+                        lang.pick(
+                            "本站点未启用自由命令（ssh.toml 中 free_form = true）",
+                            "this site does not allow free-form commands (free_form = true in ssh.toml)",
+                        )
+                        .into(),
+                    )
+                    .into());
+                }
+                (name, _) => ssh.action(name).cloned().ok_or_else(|| {
+                    let known = ssh.actions.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
+                    Failure::Usage(format!("no action \"{name}\" in ssh.toml (actions: {known})"))
+                })?,
+            };
+            if action.dangerous {
+                if confirm.as_deref() != Some(action.name.as_str()) {
+                    return Err(Failure::Refused(match lang {
+                        Lang::Zh => {
+                            format!("“{}”会改变系统状态：请用 --confirm {} 确认", action.name, action.name)
+                        }
+                        Lang::En => format!(
+                            "\"{}\" changes state: confirm with --confirm {}",
+                            action.name, action.name
+                        ),
+                    })
+                    .into());
+                }
+                if ssh.two_person_rule {
+                    let ok = witness
+                        .as_deref()
+                        .is_some_and(|w| w != operator.id && session.site.operator(w).is_some());
+                    if !ok {
+                        return Err(Failure::Refused(
+                            lang.pick(
+                                "系统参数不得单人操作：请用 --witness 指定另一名值班人员",
+                                "not by one person alone: name a second operator with --witness",
+                            )
+                            .into(),
+                        )
+                        .into());
+                    }
+                }
+            }
+            let targets: Vec<Target> = hosts.iter().map(|h| target_of(h)).collect();
+            let commands: Vec<(String, String)> =
+                hosts.iter().map(|h| (h.name.clone(), command_for(&action, h))).collect();
+            let access = access(&session);
+            let cancel = Arc::new(AtomicBool::new(false));
+            let print = |host: &str, stream: Stream, chunk: &[u8]| {
+                if json {
+                    return;
+                }
+                let text = String::from_utf8_lossy(chunk);
+                let mut out = std::io::stdout().lock();
+                for line in text.lines() {
+                    let mark = if stream == Stream::Stderr { "!" } else { "|" };
+                    let _ = writeln!(out, "{host} {mark} {}", visible(line, false));
+                }
+            };
+            // One command per host: hosts of a group may differ in variables.
+            let mut records: Vec<RunRecord> = Vec::new();
+            let mut store = session.open_store()?;
+            let distinct: std::collections::BTreeSet<&String> = commands.iter().map(|(_, c)| c).collect();
+            for text in distinct {
+                let for_text: Vec<Target> = targets
+                    .iter()
+                    .filter(|t| commands.iter().any(|(h, c)| h == &t.host && c == text))
+                    .cloned()
+                    .collect();
+                for run in run_all(for_text, &access, text, action.timeout, ssh.max_parallel, &cancel, &print)
+                {
+                    let mut entry =
+                        record(&run.target, &action.name, text, action.timeout, run.started_at, &run.result);
+                    entry.witness = witness.clone().filter(|_| action.dangerous);
+                    let payload = serde_json::to_string(&entry)?;
+                    store.record_event(
+                        "ssh.run",
+                        &format!("host:{}", entry.host),
+                        payload,
+                        &operator,
+                        &origin("cli"),
+                        crate::time::now(),
+                    )?;
+                    if let Err(e) = &run.result {
+                        eprintln!("{}: {e}", run.target.host);
+                    }
+                    records.push(entry);
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&records)?);
+            } else {
+                for r in &records {
+                    eprintln!(
+                        "{}: {} ({} ms, {} + {} bytes)",
+                        r.host,
+                        r.ending,
+                        (r.ended_at - r.started_at).num_milliseconds(),
+                        r.stdout_bytes,
+                        r.stderr_bytes
+                    );
+                }
+            }
+            if records.iter().all(RunRecord::succeeded) {
+                Ok(())
+            } else {
+                Err(Failure::Refused(
+                    lang.pick(
+                        "有主机的操作未成功（见上）",
+                        "the action did not succeed on every host (see above)",
+                    )
+                    .into(),
+                )
+                .into())
+            }
+        }
+        SshCommand::History { host, json } => {
+            let store = session.open_store()?;
+            let events = store.events_of("ssh.run")?;
+            let runs: Vec<(String, RunRecord)> = events
+                .into_iter()
+                .filter_map(|e| serde_json::from_str::<RunRecord>(&e.payload).ok().map(|r| (e.actor, r)))
+                .filter(|(_, r)| host.as_ref().is_none_or(|h| &r.host == h))
+                .collect();
+            if json {
+                let view: Vec<serde_json::Value> = runs
+                    .iter()
+                    .map(|(actor, r)| serde_json::json!({ "operator": actor, "run": r }))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&view)?);
+                return Ok(());
+            }
+            for (actor, r) in &runs {
+                println!(
+                    "{} {} {} {} {} {}",
+                    local_time(r.started_at, session.site.tz),
+                    fit(actor, 10),
+                    fit(&r.host, 14),
+                    fit(&r.action, 14),
+                    fit(&r.ending, 12),
+                    visible(&r.last_line, false)
+                );
+            }
+            Ok(())
+        }
+        SshCommand::Trust { host, fingerprint } => {
+            let operator = session.operator()?;
+            let host =
+                session.site.host(&host).ok_or_else(|| Failure::Usage(format!("no host \"{host}\"")))?;
+            let target = target_of(host);
+            let access = access(&session);
+            match connect(&target, &access) {
+                Err(SshError::UnknownKey { fingerprint: presented, line, file, key_type, .. }) => {
+                    if presented != fingerprint {
+                        return Err(Failure::Refused(format!(
+                            "the host presents {presented}, not {fingerprint}: not trusted"
+                        ))
+                        .into());
+                    }
+                    let mut known = std::fs::OpenOptions::new().append(true).create(true).open(&file)?;
+                    writeln!(known, "{line}")?;
+                    let payload = serde_json::json!({ "host": host.name, "address": target.address.to_string(), "key_type": key_type, "fingerprint": presented, "file": file });
+                    let mut store = session.open_store()?;
+                    store.record_event(
+                        "ssh.key_trusted",
+                        &format!("host:{}", host.name),
+                        payload.to_string(),
+                        &operator,
+                        &origin("cli"),
+                        crate::time::now(),
+                    )?;
+                    println!("{}: {presented} {}", host.name, lang.pick("已信任", "trusted"));
+                    Ok(())
+                }
+                Err(e @ (SshError::ChangedKey { .. } | SshError::RevokedKey { .. })) => {
+                    Err(Failure::Refused(e.to_string()).into())
+                }
+                Err(SshError::Auth { .. }) | Ok(_) => {
+                    println!(
+                        "{}: {}",
+                        host.name,
+                        lang.pick("主机密钥已在 known_hosts 中", "the host key is already trusted")
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(Failure::Refused(e.to_string()).into()),
+            }
+        }
+    }
+}

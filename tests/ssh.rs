@@ -1,0 +1,477 @@
+//! SSH triage against a real OpenSSH server on loopback: success, non-zero exit, a kill
+//! by signal, deadlines on silent and chatty commands, refused connections, a server
+//! that never greets, a wrong key, unknown / changed / revoked host keys, a garbage
+//! known_hosts line, a missing known_hosts, large output with exact counts and digest,
+//! hostile bytes, an agent whose first key is wrong, a group of hosts, and the audit log.
+
+mod common;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use common::{Fixture, stderr};
+use duty::ssh::session::{Access, Ending, SshError, Target, run};
+
+const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+fn keygen(path: &Path) {
+    let status =
+        Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+fn user() -> String {
+    duty::cli::os_user()
+}
+
+/// A real sshd on a loopback port, killed on drop.
+struct Sshd {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Sshd {
+    fn start() -> Sshd {
+        std::fs::create_dir_all("/run/sshd").ok();
+        let dir = tempfile::tempdir().unwrap();
+        keygen(&dir.path().join("host_key"));
+        keygen(&dir.path().join("user_key"));
+        keygen(&dir.path().join("other_key"));
+        std::fs::copy(dir.path().join("user_key.pub"), dir.path().join("authorized_keys")).unwrap();
+        for _ in 0..5 {
+            let port = std::net::TcpListener::bind((LOCAL, 0)).unwrap().local_addr().unwrap().port();
+            let config = dir.path().join("sshd_config");
+            std::fs::write(
+                &config,
+                format!(
+                    "ListenAddress 127.0.0.1\nHostKey {0}/host_key\nAuthorizedKeysFile {0}/authorized_keys\nPidFile {0}/sshd.pid\nUsePAM no\nStrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nMaxStartups 100\nMaxSessions 100\n",
+                    dir.path().display()
+                ),
+            )
+            .unwrap();
+            let mut child = Command::new("/usr/sbin/sshd")
+                .args(["-D", "-e", "-p", &port.to_string(), "-f"])
+                .arg(&config)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(dir.path().join("sshd.log")).unwrap())
+                .spawn()
+                .expect("sshd is installed (the test script installs openssh-server)");
+            let started = Instant::now();
+            loop {
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                if let Ok(mut stream) = std::net::TcpStream::connect((LOCAL, port)) {
+                    use std::io::Read;
+                    let mut greeting = [0u8; 7];
+                    stream.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+                    if stream.read_exact(&mut greeting).is_ok() && &greeting == b"SSH-2.0" {
+                        return Sshd { child, port, dir };
+                    }
+                }
+                if started.elapsed() > Duration::from_secs(5) {
+                    let _ = child.kill();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(30));
+            }
+        }
+        panic!("sshd did not start");
+    }
+
+    fn key(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The host key line as `ssh-keyscan` prints it.
+    fn keyscan(&self) -> String {
+        let out = Command::new("ssh-keyscan")
+            .args(["-p", &self.port.to_string(), "-t", "ed25519", "127.0.0.1"])
+            .stderr(Stdio::null())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().lines().find(|l| !l.starts_with('#')).unwrap().to_string()
+    }
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A site whose frontend-1 (and frontend-2, for groups) is this sshd.
+fn site_for(sshd: &Sshd, known_hosts: &str) -> Fixture {
+    let f = Fixture::new();
+    std::fs::write(f.site.join("known_hosts"), known_hosts).unwrap();
+    std::fs::write(
+        f.site.join("ssh.toml"),
+        format!(
+            "known_hosts = \"known_hosts\"\nidentity_files = [\"{}\"]\nconnect_timeout_ms = 1000\nfree_form = true\n\n\
+             [[actions]]\nname = \"hello\"\ncommand = \"echo hello from {{host}}; echo warn >&2\"\ntimeout_seconds = 10\n\n\
+             [[actions]]\nname = \"fail\"\ncommand = \"echo about to fail; exit 3\"\n\n\
+             [[actions]]\nname = \"restart-fte\"\ncommand = \"echo restarted\"\ndangerous = true\n",
+            sshd.key("user_key").display()
+        ),
+    )
+    .unwrap();
+    let hosts = f.site.join("hosts.toml");
+    let text = std::fs::read_to_string(&hosts).unwrap();
+    let text = text.replace(
+        "name = \"frontend-1\"\nlabel = \"数据交换前置机\"\nrole = \"front_end\"\nip = \"127.0.10.8\"",
+        &format!("name = \"frontend-1\"\nlabel = \"数据交换前置机\"\nrole = \"front_end\"\nip = \"127.0.0.1\"\nssh_port = {}\nssh_user = \"{}\"", sshd.port, user()),
+    );
+    let text = format!(
+        "{text}\n[[hosts]]\nname = \"frontend-2\"\nlabel = \"数据交换前置机 2\"\nrole = \"front_end\"\nip = \"127.0.0.1\"\ngroup = \"前置机\"\nssh_port = {}\nssh_user = \"{}\"\n",
+        sshd.port,
+        user()
+    );
+    std::fs::write(&hosts, text).unwrap();
+    f
+}
+
+fn access(sshd: &Sshd, known_hosts: &Path, key: &str) -> Access {
+    Access {
+        known_hosts: known_hosts.to_path_buf(),
+        identity_files: vec![sshd.key(key)],
+        connect_timeout: Duration::from_secs(1),
+    }
+}
+
+fn target(port: u16) -> Target {
+    Target { host: "frontend-1".into(), address: SocketAddr::new(LOCAL, port), user: user() }
+}
+
+fn known(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("known_hosts");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run_lib(
+    sshd: &Sshd,
+    command: &str,
+    limit: Duration,
+) -> (Result<duty::ssh::session::Outcome, SshError>, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let kh = known(dir.path(), &format!("{}\n", sshd.keyscan()));
+    let started = Instant::now();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let result =
+        run(&target(sshd.port), &access(sshd, &kh, "user_key"), command, limit, &cancel, &mut |_, _| {});
+    (result, started.elapsed())
+}
+
+#[test]
+fn an_action_runs_streams_and_is_audited() {
+    let sshd = Sshd::start();
+    let f = site_for(&sshd, &format!("{}\n", sshd.keyscan()));
+    let out = f.run("alice", &["ssh", "run", "frontend-1", "hello"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("frontend-1 | hello from frontend-1"), "{stdout}");
+    assert!(stdout.contains("frontend-1 ! warn"), "{stdout}");
+    let history: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["ssh", "history", "--json"])).unwrap();
+    let run = &history[0]["run"];
+    assert_eq!(history[0]["operator"], "alice");
+    assert_eq!(run["action"], "hello");
+    assert_eq!(run["ending"], "exit 0");
+    assert_eq!(run["command"], "timeout -k 5 10 sh -c 'echo hello from frontend-1; echo warn >&2'");
+    assert_eq!(run["stdout_bytes"], 22);
+    assert_eq!(run["stderr_bytes"], 5);
+    assert_eq!(run["first_line"], "hello from frontend-1");
+    assert!(f.ok("alice", &["audit", "verify"]).starts_with("chain intact"));
+
+    let fail = f.run("alice", &["ssh", "run", "frontend-1", "fail", "--json"]);
+    assert_eq!(fail.status.code(), Some(1));
+    let records: serde_json::Value = serde_json::from_slice(&fail.stdout).unwrap();
+    assert_eq!(
+        (records[0]["ending"].as_str(), records[0]["exit_status"].as_i64()),
+        (Some("exit 3"), Some(3))
+    );
+
+    let group = f.run("alice", &["ssh", "run", "@front_end", "hello", "--json"]);
+    assert!(group.status.success(), "{}", stderr(&group));
+    let records: serde_json::Value = serde_json::from_slice(&group.stdout).unwrap();
+    let mut hosts: Vec<&str> =
+        records.as_array().unwrap().iter().map(|r| r["host"].as_str().unwrap()).collect();
+    hosts.sort();
+    assert_eq!(hosts, ["frontend-1", "frontend-2"]);
+}
+
+#[test]
+fn dangerous_and_free_form_actions_need_their_confirmation() {
+    let sshd = Sshd::start();
+    let f = site_for(&sshd, &format!("{}\n", sshd.keyscan()));
+    let unconfirmed = f.run("alice", &["ssh", "run", "frontend-1", "restart-fte"]);
+    assert_eq!(unconfirmed.status.code(), Some(1));
+    assert!(stderr(&unconfirmed).contains("--confirm restart-fte"), "{}", stderr(&unconfirmed));
+    assert!(f.ok("alice", &["ssh", "history", "--json"]).trim() == "[]", "nothing ran, nothing recorded");
+    let out = f.run("alice", &["ssh", "run", "frontend-1", "restart-fte", "--confirm", "restart-fte"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let free = f.run(
+        "alice",
+        &["ssh", "run", "frontend-1", "free-form", "--command", "hostname", "--confirm", "free-form"],
+    );
+    assert!(free.status.success(), "{}", stderr(&free));
+    let history: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["ssh", "history", "--json"])).unwrap();
+    assert_eq!(history[1]["run"]["action"], "free-form");
+    assert_eq!(history[1]["run"]["command"], "timeout -k 5 60 sh -c 'hostname'");
+}
+
+#[test]
+fn exit_codes_signals_and_deadlines() {
+    let sshd = Sshd::start();
+    let (result, _) = run_lib(&sshd, "exit 7", Duration::from_secs(10));
+    assert_eq!(result.unwrap().ending, Ending::Exited(7));
+    let (result, _) = run_lib(&sshd, "kill -9 $$", Duration::from_secs(10));
+    assert_eq!(result.unwrap().ending, Ending::Signal("KILL".into()), "a kill is not exit 0");
+
+    let (result, took) = run_lib(&sshd, "sleep 30", Duration::from_secs(1));
+    assert_eq!(result.unwrap().ending, Ending::TimedOut);
+    assert!(took < Duration::from_millis(1500), "silent command cut at its deadline: {took:?}");
+    let (result, took) = run_lib(&sshd, "yes", Duration::from_secs(1));
+    let outcome = result.unwrap();
+    assert_eq!(outcome.ending, Ending::TimedOut);
+    assert!(took < Duration::from_millis(1500), "chatty command cut at its deadline: {took:?}");
+    assert!(outcome.stdout.bytes > 1_000_000 && outcome.stdout.tail.len() <= duty::ssh::capture::TAIL_BYTES);
+    // `timeout` on the host ends what we stopped waiting for.
+    std::thread::sleep(Duration::from_millis(1500));
+    let left = Command::new("pgrep").args(["-f", "^sleep 30$"]).output().unwrap();
+    assert!(left.stdout.is_empty(), "the remote command is gone");
+}
+
+#[test]
+fn large_output_is_counted_and_digested_exactly_and_hostile_bytes_are_harmless() {
+    let sshd = Sshd::start();
+    let command = "seq 1 3000000; seq 1 200000 >&2";
+    let (result, _) = run_lib(&sshd, command, Duration::from_secs(60));
+    let outcome = result.unwrap();
+    let local_out = Command::new("sh").args(["-c", "seq 1 3000000"]).output().unwrap().stdout;
+    let local_err = Command::new("sh").args(["-c", "seq 1 200000"]).output().unwrap().stdout;
+    use sha2::Digest;
+    assert_eq!(outcome.stdout.bytes, local_out.len() as u64);
+    assert_eq!(outcome.stderr.bytes, local_err.len() as u64);
+    assert_eq!(outcome.stdout.sha256(), hex::encode(sha2::Sha256::digest(&local_out)));
+    assert_eq!(outcome.stderr.sha256(), hex::encode(sha2::Sha256::digest(&local_err)));
+    assert_eq!(outcome.stdout.last_line(), "3000000");
+
+    let f = site_for(&sshd, &format!("{}\n", sshd.keyscan()));
+    let out = f.run(
+        "alice",
+        &[
+            "ssh",
+            "run",
+            "frontend-1",
+            "free-form",
+            "--command",
+            "printf '\\033]0;owned\\007\\033[2J\\377\\376 ok\\n'",
+            "--confirm",
+            "free-form",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(!printed.contains('\x1b') && !printed.contains('\x07'), "{printed:?}");
+    assert!(printed.contains("\\x1b]0;owned\\x07\\x1b[2J") && printed.contains("ok"), "{printed}");
+}
+
+#[test]
+// The test's closure returns the library's own error type as it is.
+#[allow(clippy::result_large_err)]
+fn refusals_before_any_command_runs() {
+    let sshd = Sshd::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let try_run = |kh: &Path, key: &str, port: u16| {
+        run(&target(port), &access(&sshd, kh, key), "true", Duration::from_secs(5), &cancel, &mut |_, _| {})
+    };
+    let good = format!("{}\n", sshd.keyscan());
+
+    let missing = dir.path().join("nope");
+    assert!(
+        matches!(try_run(&missing, "user_key", sshd.port), Err(SshError::NoKnownHosts(..))),
+        "a missing known_hosts refuses"
+    );
+
+    let empty = known(dir.path(), "");
+    match try_run(&empty, "user_key", sshd.port) {
+        Err(SshError::UnknownKey { fingerprint, line, .. }) => {
+            assert!(fingerprint.starts_with("SHA256:"));
+            assert!(line.starts_with(&format!("[127.0.0.1]:{} ssh-ed25519 ", sshd.port)), "{line}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let other_key = std::fs::read_to_string(sshd.key("other_key.pub")).unwrap();
+    let other_b64 = other_key.split_whitespace().nth(1).unwrap();
+    let changed = known(dir.path(), &format!("[127.0.0.1]:{} ssh-ed25519 {other_b64}\n", sshd.port));
+    let err = try_run(&changed, "user_key", sshd.port).unwrap_err();
+    assert!(matches!(err, SshError::ChangedKey { line: 1, .. }), "{err:?}");
+    assert!(err.to_string().contains("HOST KEY CHANGED"));
+
+    let host_b64 = good.split_whitespace().nth(2).unwrap();
+    let revoked = known(dir.path(), &format!("{good}@revoked * ssh-ed25519 {host_b64}\n"));
+    assert!(matches!(try_run(&revoked, "user_key", sshd.port), Err(SshError::RevokedKey { line: 2, .. })));
+
+    let garbage = known(dir.path(), &format!("this is not a known_hosts line\n{good}"));
+    assert!(try_run(&garbage, "user_key", sshd.port).is_ok(), "a garbage line does not void the good one");
+
+    let ok = known(dir.path(), &good);
+    assert!(
+        matches!(try_run(&ok, "other_key", sshd.port), Err(SshError::Auth { .. })),
+        "a key the host does not know"
+    );
+
+    let closed = std::net::TcpListener::bind((LOCAL, 0)).unwrap().local_addr().unwrap().port();
+    assert!(matches!(try_run(&ok, "user_key", closed), Err(SshError::Connect(..))));
+
+    // A server that accepts and never greets.
+    let silent = std::net::TcpListener::bind((LOCAL, 0)).unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    let holder = std::thread::spawn(move || {
+        let (stream, _) = silent.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(4));
+        drop(stream);
+    });
+    let started = Instant::now();
+    assert!(matches!(try_run(&ok, "user_key", silent_port), Err(SshError::Handshake(..))));
+    assert!(started.elapsed() < Duration::from_millis(3500), "{:?}", started.elapsed());
+    holder.join().unwrap();
+}
+
+#[test]
+fn an_unknown_key_is_trusted_only_with_its_fingerprint_and_on_the_record() {
+    let sshd = Sshd::start();
+    let f = site_for(&sshd, "");
+    let refused = f.run("alice", &["ssh", "run", "frontend-1", "hello"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let message = stderr(&refused);
+    assert!(message.contains("unknown host key for frontend-1: ssh-ed25519 SHA256:"), "{message}");
+    let fingerprint = message
+        .split_whitespace()
+        .find(|w| w.starts_with("SHA256:"))
+        .unwrap()
+        .trim_end_matches('.')
+        .to_string();
+    let wrong = f.run("alice", &["ssh", "trust", "frontend-1", "--fingerprint", "SHA256:not-it"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    f.ok("alice", &["ssh", "trust", "frontend-1", "--fingerprint", &fingerprint]);
+    assert!(f.run("alice", &["ssh", "run", "frontend-1", "hello"]).status.success());
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "ssh.key_trusted" && e["payload"].as_str().unwrap().contains(&fingerprint))
+    );
+}
+
+#[test]
+fn an_agent_whose_first_key_is_wrong_still_gets_in() {
+    let sshd = Sshd::start();
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    let mut agent = Command::new("ssh-agent")
+        .args(["-D", "-a"])
+        .arg(&socket)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !socket.exists() && started.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for key in ["other_key", "user_key"] {
+        let status = Command::new("ssh-add")
+            .arg(sshd.key(key))
+            .env("SSH_AUTH_SOCK", &socket)
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let f = site_for(&sshd, &format!("{}\n", sshd.keyscan()));
+    // No key file: only the agent, whose first identity the host does not know.
+    let ssh_toml = f.site.join("ssh.toml");
+    let text = std::fs::read_to_string(&ssh_toml).unwrap();
+    let text = text.lines().filter(|l| !l.starts_with("identity_files")).collect::<Vec<_>>().join("\n");
+    std::fs::write(&ssh_toml, text).unwrap();
+    let out = f
+        .cmd("alice")
+        .env("SSH_AUTH_SOCK", &socket)
+        .args(["ssh", "run", "frontend-1", "hello"])
+        .output()
+        .unwrap();
+    let _ = agent.kill();
+    let _ = agent.wait();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_server_killed_mid_command_ends_the_run_promptly() {
+    let mut sshd = Sshd::start();
+    let dir = tempfile::tempdir().unwrap();
+    let kh = known(dir.path(), &format!("{}\n", sshd.keyscan()));
+    let access = access(&sshd, &kh, "user_key");
+    let port = sshd.port;
+    let handle = std::thread::spawn(move || {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let started = Instant::now();
+        let result =
+            run(&target(port), &access, "sleep 20", Duration::from_secs(30), &cancel, &mut |_, _| {});
+        (result, started.elapsed())
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    // Kill the whole server — the listener and its per-connection processes — but not
+    // the command it started, so only the dying connection can end the run.
+    for pid in descendants(sshd.child.id()).into_iter().filter(|pid| comm(*pid) == "sshd") {
+        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    }
+    let _ = sshd.child.kill();
+    let (result, took) = handle.join().unwrap();
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    match result {
+        Ok(outcome) => assert_ne!(outcome.ending, Ending::Exited(0), "{outcome:?}"),
+        Err(e) => assert!(matches!(e, SshError::Protocol(_)), "{e:?}"),
+    }
+}
+
+fn comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string()
+}
+
+/// Every process below `root`, from /proc.
+fn descendants(root: u32) -> Vec<u32> {
+    let parent_of = |pid: u32| -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(") ")?.1.split_whitespace().nth(1)?.parse().ok()
+    };
+    let all: Vec<u32> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    let mut found = vec![root];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for pid in &all {
+            if !found.contains(pid) && parent_of(*pid).is_some_and(|p| found.contains(&p)) {
+                found.push(*pid);
+                grew = true;
+            }
+        }
+    }
+    found.retain(|p| *p != root);
+    found
+}
