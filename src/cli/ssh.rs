@@ -1,7 +1,6 @@
 //! `duty ssh run|history|trust`: triage actions on the machines, from scripts.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -11,8 +10,8 @@ use super::{Failure, Paths, Session, operator_login, origin};
 use crate::config::Host;
 use crate::config::ssh::{FREE_FORM, SshAction};
 use crate::i18n::{Lang, local_time};
-use crate::ssh::runner::{RunRecord, record, run_all};
-use crate::ssh::session::{Access, SshError, Stream, Target, connect};
+use crate::ssh::runner::RunRecord;
+use crate::ssh::session::{SshError, Stream, connect};
 use crate::store::Store;
 use crate::text::{fit, visible};
 
@@ -51,32 +50,6 @@ pub enum SshCommand {
         #[arg(long)]
         fingerprint: String,
     },
-}
-
-fn target_of(host: &Host) -> Target {
-    Target {
-        host: host.name.clone(),
-        address: SocketAddr::new(host.ip, host.ssh_port),
-        user: host.ssh_user.clone().unwrap_or_else(operator_login),
-    }
-}
-
-fn access(session: &Session) -> Access {
-    let ssh = &session.site.ssh;
-    Access {
-        known_hosts: ssh.known_hosts.clone(),
-        identity_files: ssh.identity_files.clone(),
-        connect_timeout: ssh.connect_timeout,
-    }
-}
-
-/// The command of an action for one host, with its variables filled in.
-pub fn command_for(action: &SshAction, host: &Host) -> String {
-    action
-        .command
-        .replace("{host}", &host.name)
-        .replace("{ip}", &host.ip.to_string())
-        .replace("{label}", &host.label)
 }
 
 fn hosts_named<'a>(session: &'a Session, spec: &str) -> Result<Vec<&'a Host>, Failure> {
@@ -152,10 +125,6 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                     }
                 }
             }
-            let targets: Vec<Target> = hosts.iter().map(|h| target_of(h)).collect();
-            let commands: Vec<(String, String)> =
-                hosts.iter().map(|h| (h.name.clone(), command_for(&action, h))).collect();
-            let access = access(&session);
             let cancel = Arc::new(AtomicBool::new(false));
             let print = |host: &str, stream: Stream, chunk: &[u8]| {
                 if json {
@@ -168,34 +137,14 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                     let _ = writeln!(out, "{host} {mark} {}", visible(line, false));
                 }
             };
-            // One command per host: hosts of a group may differ in variables.
-            let mut records: Vec<RunRecord> = Vec::new();
             let mut store = session.open_store()?;
-            let distinct: std::collections::BTreeSet<&String> = commands.iter().map(|(_, c)| c).collect();
-            for text in distinct {
-                let for_text: Vec<Target> = targets
-                    .iter()
-                    .filter(|t| commands.iter().any(|(h, c)| h == &t.host && c == text))
-                    .cloned()
-                    .collect();
-                for run in run_all(for_text, &access, text, action.timeout, ssh.max_parallel, &cancel, &print)
-                {
-                    let mut entry =
-                        record(&run.target, &action.name, text, action.timeout, run.started_at, &run.result);
-                    entry.witness = witness.clone().filter(|_| action.dangerous);
-                    let payload = serde_json::to_string(&entry)?;
-                    store.record_event(
-                        "ssh.run",
-                        &format!("host:{}", entry.host),
-                        payload,
-                        &operator,
-                        &origin("cli"),
-                        crate::time::now(),
-                    )?;
-                    if let Err(e) = &run.result {
-                        eprintln!("{}: {e}", run.target.host);
-                    }
-                    records.push(entry);
+            let mut records = crate::ssh::run_action(&hosts, &action, ssh, &operator_login(), &cancel, &print);
+            for entry in &mut records {
+                entry.witness = witness.clone().filter(|_| action.dangerous);
+                let payload = serde_json::to_string(&entry)?;
+                store.record_event("ssh.run", &format!("host:{}", entry.host), payload, &operator, &origin("cli"), crate::time::now())?;
+                if entry.ending.starts_with("refused") {
+                    eprintln!("{}: {}", entry.host, entry.ending.trim_start_matches("refused: "));
                 }
             }
             if json {
@@ -258,8 +207,8 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
             let operator = session.operator()?;
             let host =
                 session.site.host(&host).ok_or_else(|| Failure::Usage(format!("no host \"{host}\"")))?;
-            let target = target_of(host);
-            let access = access(&session);
+            let target = crate::ssh::target_of(host, &operator_login());
+            let access = crate::ssh::access_of(&session.site.ssh);
             match connect(&target, &access) {
                 Err(SshError::UnknownKey { fingerprint: presented, line, file, key_type, .. }) => {
                     if presented != fingerprint {

@@ -6,3 +6,60 @@ pub mod capture;
 pub mod known_hosts;
 pub mod runner;
 pub mod session;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use crate::config::Host;
+use crate::config::ssh::{SshAction, SshSettings};
+use runner::{RunRecord, record, run_all};
+use session::{Access, Stream, Target};
+
+/// Where and as whom to reach a host (`default_user` when the site names none).
+pub fn target_of(host: &Host, default_user: &str) -> Target {
+    Target {
+        host: host.name.clone(),
+        address: SocketAddr::new(host.ip, host.ssh_port),
+        user: host.ssh_user.clone().unwrap_or_else(|| default_user.to_string()),
+    }
+}
+
+/// The site's way in: known_hosts, key files, connect timeout.
+pub fn access_of(settings: &SshSettings) -> Access {
+    Access {
+        known_hosts: settings.known_hosts.clone(),
+        identity_files: settings.identity_files.clone(),
+        connect_timeout: settings.connect_timeout,
+    }
+}
+
+/// The command of an action for one host, with its variables filled in.
+pub fn command_for(action: &SshAction, host: &Host) -> String {
+    action.command.replace("{host}", &host.name).replace("{ip}", &host.ip.to_string()).replace("{label}", &host.label)
+}
+
+/// Runs a catalog action on hosts (in parallel, bounded by the site), streaming output
+/// to `on_chunk`; returns one audit record per host. Hosts whose variables give the same
+/// command run together.
+pub fn run_action(
+    hosts: &[&Host],
+    action: &SshAction,
+    settings: &SshSettings,
+    default_user: &str,
+    cancel: &Arc<AtomicBool>,
+    on_chunk: &(dyn Fn(&str, Stream, &[u8]) + Sync),
+) -> Vec<RunRecord> {
+    let access = access_of(settings);
+    let mut by_command: std::collections::BTreeMap<String, Vec<Target>> = Default::default();
+    for host in hosts {
+        by_command.entry(command_for(action, host)).or_default().push(target_of(host, default_user));
+    }
+    let mut records = Vec::new();
+    for (command, targets) in by_command {
+        for run in run_all(targets, &access, &command, action.timeout, settings.max_parallel, cancel, on_chunk) {
+            records.push(record(&run.target, &action.name, &command, action.timeout, run.started_at, &run.result));
+        }
+    }
+    records
+}

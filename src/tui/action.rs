@@ -73,5 +73,9 @@ actions! {
     SignRun => "sign_run", "签字完成巡检", "sign off";
     DeclineRun => "decline_run", "声明无法完成", "declare not possible";
     IncidentFromItem => "incident_from_item", "据此录入事件", "open incident from item";
+    RunAction => "run_action", "执行操作", "run the action";
+    CancelRun => "cancel_run", "取消执行", "cancel the run";
+    FocusLeft => "focus_left", "左侧列表", "left list";
+    FocusRight => "focus_right", "右侧列表", "right list";
     Noop => "noop", "（解除绑定）", "(unbind)";
 }

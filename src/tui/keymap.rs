@@ -170,14 +170,16 @@ pub enum Section {
     List,
     Detail,
     Inspection,
+    Actions,
 }
 
 impl Section {
-    const ALL: [(Section, &'static str); 4] = [
+    const ALL: [(Section, &'static str); 5] = [
         (Section::Global, "global"),
         (Section::List, "list"),
         (Section::Detail, "detail"),
         (Section::Inspection, "inspection"),
+        (Section::Actions, "actions"),
     ];
 }
 
@@ -210,6 +212,8 @@ struct KeymapFile {
     detail: Option<SectionFile>,
     #[serde(default)]
     inspection: Option<SectionFile>,
+    #[serde(default)]
+    actions: Option<SectionFile>,
 }
 
 #[derive(Deserialize)]
@@ -256,6 +260,7 @@ impl Keymap {
             (Section::List, parsed.list),
             (Section::Detail, parsed.detail),
             (Section::Inspection, parsed.inspection),
+            (Section::Actions, parsed.actions),
         ];
         for (section, content) in sections {
             let Some(content) = content else { continue };
