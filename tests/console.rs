@@ -48,6 +48,8 @@ fn app(demo: &Demo, lang: Lang) -> App {
 fn press(app: &mut App, keys: &str) {
     for c in keys.chars() {
         let code = match c {
+            '→' => KeyCode::Right,
+            '←' => KeyCode::Left,
             '\n' => KeyCode::Enter,
             '\t' => KeyCode::Tab,
             '\u{1b}' => KeyCode::Esc,
@@ -119,6 +121,8 @@ const SCREENS: &[(&str, &str)] = &[
     ("form_transfer", "3jjjjj\nx"),
     ("form_decline", "3jjjjjjD"),
     ("form_incident_from_item", "3jjjjj\nI"),
+    ("actions_catalog", "4jjjjjjj→jjjjjjj"),
+    ("form_confirm_action", "4jjjjjjj→jjjjjjj\n"),
 ];
 
 #[test]
@@ -180,7 +184,7 @@ fn a_refused_form_keeps_what_was_typed_and_says_why() {
     }
     app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let head = demo.store.head().unwrap();
-    duty::tui::perform(&mut app, &mut demo.store, &mut |_| {});
+    duty::tui::perform(&mut app, &mut demo.store, &mut |_| {}, &mut |_| {});
     assert_eq!(demo.store.head().unwrap(), head, "nothing written");
     let screen = render(&app, 120, 40);
     assert!(screen.contains("cannot resolve an incident that is open"), "{screen}");
@@ -236,7 +240,7 @@ fn alarms_ring_once_per_new_alarm_then_repeat_and_stop_when_acknowledged() {
     app.tick(fixed_now() + chrono::Duration::seconds(61));
     assert_eq!(rings(&mut app), 1, "repeats until acknowledged");
     press(&mut app, "!");
-    duty::tui::perform(&mut app, &mut demo.store, &mut |_| {});
+    duty::tui::perform(&mut app, &mut demo.store, &mut |_| {}, &mut |_| {});
     assert!(app.alarms.is_empty());
     let events = demo.store.events(None).unwrap();
     let ack = events.last().unwrap();
@@ -251,7 +255,7 @@ fn alarms_ring_once_per_new_alarm_then_repeat_and_stop_when_acknowledged() {
     // A mute is for a chosen time, by someone, on the record; it silences the bell only.
     press(&mut app, "M");
     app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
-    duty::tui::perform(&mut app, &mut demo.store, &mut |_| {});
+    duty::tui::perform(&mut app, &mut demo.store, &mut |_| {}, &mut |_| {});
     let mute = demo.store.events(None).unwrap().pop().unwrap();
     assert_eq!((mute.kind.as_str(), mute.actor.as_str()), ("alarm.muted", "lead"));
     assert!(mute.payload.contains("\"minutes\":30"), "{}", mute.payload);
@@ -363,5 +367,56 @@ fn overview_board_with_live_checks_in_both_languages() {
                 selected
             );
         }
+    }
+}
+
+#[test]
+fn an_action_run_streams_per_host_and_hostile_output_is_made_visible() {
+    use duty::tui::app::SshUpdate;
+    let demo = demo();
+    for (lang, lang_name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+        let mut app = app(&demo, lang);
+        press(&mut app, "4");
+        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        app.start_action_run("mq-status", &["frontend-1".to_string(), "credit-collect".to_string()], cancel);
+        let chunk = |host: &str, stderr: bool, text: &str| SshUpdate::Chunk {
+            host: host.into(),
+            stderr,
+            bytes: text.as_bytes().to_vec(),
+        };
+        app.on_ssh(chunk("frontend-1", false, "QMNAME(QM_FTE)  STATUS(Running)\nCHANNEL(TO.CENTRE) STA"));
+        app.on_ssh(chunk("frontend-1", false, "TUS(STOPPED)\n"));
+        app.on_ssh(chunk("frontend-1", true, "AMQ9999E: \x1b]0;owned\x07\x1b[2Jchannel ended abnormally\n"));
+        app.on_ssh(chunk("credit-collect", false, "QMNAME(QM_COLLECT) STATUS(Running)\n"));
+        let record = |host: &str, ending: &str| duty::ssh::runner::RunRecord {
+            host: host.into(),
+            address: "127.0.0.1:22".into(),
+            user: "duty".into(),
+            action: "mq-status".into(),
+            command: "timeout -k 5 20 sh -c 'dspmq'".into(),
+            started_at: fixed_now(),
+            ended_at: fixed_now() + chrono::Duration::milliseconds(420),
+            ending: ending.into(),
+            exit_status: Some(0),
+            exit_signal: None,
+            stdout_bytes: 0,
+            stderr_bytes: 0,
+            stdout_sha256: String::new(),
+            stderr_sha256: String::new(),
+            first_line: String::new(),
+            last_line: String::new(),
+            witness: None,
+        };
+        app.on_ssh(SshUpdate::Done(record("frontend-1", "exit 0")));
+        let screen = render(&app, 100, 30);
+        assert!(
+            screen.contains("CHANNEL(TO.CENTRE) STATUS(STOPPED)"),
+            "a line split across chunks is joined: {screen}"
+        );
+        assert!(
+            screen.contains("\\x1b]0;owned\\x07\\x1b[2Jchannel ended abnormally") && !screen.contains('\x1b'),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("actions_output_{lang_name}_100x30"), screen);
     }
 }

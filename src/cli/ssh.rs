@@ -138,11 +138,19 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                 }
             };
             let mut store = session.open_store()?;
-            let mut records = crate::ssh::run_action(&hosts, &action, ssh, &operator_login(), &cancel, &print);
+            let mut records =
+                crate::ssh::run_action(&hosts, &action, ssh, &operator_login(), &cancel, &print);
             for entry in &mut records {
                 entry.witness = witness.clone().filter(|_| action.dangerous);
                 let payload = serde_json::to_string(&entry)?;
-                store.record_event("ssh.run", &format!("host:{}", entry.host), payload, &operator, &origin("cli"), crate::time::now())?;
+                store.record_event(
+                    "ssh.run",
+                    &format!("host:{}", entry.host),
+                    payload,
+                    &operator,
+                    &origin("cli"),
+                    crate::time::now(),
+                )?;
                 if entry.ending.starts_with("refused") {
                     eprintln!("{}: {}", entry.host, entry.ending.trim_start_matches("refused: "));
                 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{CALENDAR_FILE, CHECKLISTS_DIR, HOSTS_FILE, SITE_FILE, SLA_FILE};
+use super::{CALENDAR_FILE, CHECKLISTS_DIR, HOSTS_FILE, SITE_FILE, SLA_FILE, SSH_FILE};
 
 /// Writes the sample site into `dir`. Refuses if any of its files already exists.
 pub fn write_sample(dir: &Path, lead_user: &str, today: chrono::NaiveDate) -> std::io::Result<()> {
@@ -12,6 +12,8 @@ pub fn write_sample(dir: &Path, lead_user: &str, today: chrono::NaiveDate) -> st
         (SLA_FILE.to_string(), SLA_TOML.to_string()),
         (HOSTS_FILE.to_string(), HOSTS_TOML.to_string()),
         (CALENDAR_FILE.to_string(), calendar_toml(today)),
+        (SSH_FILE.to_string(), SSH_TOML.to_string()),
+        ("known_hosts".to_string(), KNOWN_HOSTS.to_string()),
         (format!("{CHECKLISTS_DIR}/exchange.toml"), EXCHANGE_TOML.to_string()),
         (format!("{CHECKLISTS_DIR}/daily.toml"), DAILY_TOML.to_string()),
         (format!("{CHECKLISTS_DIR}/weekly-devices.toml"), WEEKLY_TOML.to_string()),
@@ -338,4 +340,70 @@ steps = ["服务器指示灯", "硬件告警"]
 id = "storage"
 title = "存储设备"
 steps = ["控制器与硬盘状态", "存储告警"]
+"#;
+
+const KNOWN_HOSTS: &str = "# Host keys of the machines the console may reach over SSH.\n# Add one with `duty ssh trust HOST --fingerprint SHA256:...` after checking it.\n";
+
+const SSH_TOML: &str = r#"# SSH triage actions (操作). Each run is recorded: operator, host, command, result,
+# output size and SHA-256. Host keys are checked against known_hosts (this folder):
+# an unknown key is refused until trusted with `duty ssh trust`; a changed one always.
+# Authentication: ssh-agent first, then these key files. No passwords here, ever.
+known_hosts = "known_hosts"
+identity_files = []
+connect_timeout_ms = 5000
+max_parallel = 16
+# A free-form command is a separate action the site must allow; it is always audited.
+free_form = false
+# Dangerous actions (changing state) need their name typed back; with two_person_rule
+# a second operator confirms too (系统参数不得单人操作).
+two_person_rule = true
+
+[[actions]]
+name = "uptime"
+description = "运行时间与负载"
+command = "uptime"
+timeout_seconds = 10
+
+[[actions]]
+name = "disk"
+description = "磁盘使用"
+command = "df -hP"
+timeout_seconds = 10
+
+[[actions]]
+name = "nic"
+description = "网卡状态"
+command = "ip -brief address; ip -s link"
+timeout_seconds = 10
+
+[[actions]]
+name = "ping-centre"
+description = "ping 中心数据交换管理服务器"
+command = "ping -c 3 -W 2 127.0.10.7"
+timeout_seconds = 15
+
+[[actions]]
+name = "mq-status"
+description = "FTE / MQ 通道状态"
+command = "dspmq; echo 'DISPLAY CHSTATUS(*)' | runmqsc 2>&1 | tail -n 40"
+timeout_seconds = 20
+
+[[actions]]
+name = "exchange-log"
+description = "交换日志最后 100 行"
+command = "tail -n 100 /var/log/exchange/exchange.log"
+timeout_seconds = 10
+
+[[actions]]
+name = "failed-files"
+description = "传输失败的文件"
+command = "ls -lt /data/exchange/failed | head -n 50"
+timeout_seconds = 10
+
+[[actions]]
+name = "restart-fte"
+description = "重启 FTE 服务（改变系统状态）"
+command = "systemctl restart fte && systemctl status fte --no-pager | head -n 5"
+timeout_seconds = 60
+dangerous = true
 "#;

@@ -42,10 +42,6 @@ pub const HELP_COMMANDS: Text = Text::new(
     "命令行：:q 退出  :open 编号  :lang zh|en  :theme 名称  :mute 分钟  :help",
     "Command line: :q quit  :open ID  :lang zh|en  :theme NAME  :mute MINUTES  :help",
 );
-pub const NOT_BUILT_ACTIONS: Text = Text::new(
-    "前置机 SSH 排查操作尚未完成。",
-    "SSH triage actions on the front-end machines are not built yet.",
-);
 pub const NOT_BUILT_DUTY_LOG: Text =
     Text::new("值班记录与交接班尚未完成。", "The duty log and shift handover are not built yet.");
 pub const NO_CHECKS: Text = Text::new(
@@ -139,3 +135,17 @@ pub const PAUSED_FOR_LEAD: Text = Text::new(
     "Critical: paused until a lead decides (within an hour) whether to go on",
 );
 pub const NOT_MARKED: Text = Text::new("未检查", "not checked");
+
+pub const FORM_CONFIRM: Text = Text::new("确认危险操作", "Confirm a dangerous action");
+pub const F_TYPE_NAME: Text = Text::new("输入操作名以确认", "Type the action's name");
+pub const F_WITNESS: Text = Text::new("第二名值班人员（登录名）", "Second operator (login)");
+pub const RUN_IN_PROGRESS: Text =
+    Text::new("上一次执行尚未结束（c 取消）", "the previous run is still going (c cancels)");
+pub const NO_ACTIONS: Text =
+    Text::new("本站点没有配置操作（ssh.toml）", "the site has no actions (ssh.toml)");
+pub const TARGETS: Text = Text::new("主机 / 组", "Hosts / groups");
+pub const ACTION_LIST: Text = Text::new("操作", "Actions");
+pub const OUTPUT: Text = Text::new("输出", "Output");
+pub const RUNNING: Text = Text::new("执行中", "running");
+pub const WITNESS_SELF: Text =
+    Text::new("第二名值班人员不能是你自己", "the second operator must be someone else");

@@ -36,7 +36,11 @@ pub fn access_of(settings: &SshSettings) -> Access {
 
 /// The command of an action for one host, with its variables filled in.
 pub fn command_for(action: &SshAction, host: &Host) -> String {
-    action.command.replace("{host}", &host.name).replace("{ip}", &host.ip.to_string()).replace("{label}", &host.label)
+    action
+        .command
+        .replace("{host}", &host.name)
+        .replace("{ip}", &host.ip.to_string())
+        .replace("{label}", &host.label)
 }
 
 /// Runs a catalog action on hosts (in parallel, bounded by the site), streaming output
@@ -57,8 +61,17 @@ pub fn run_action(
     }
     let mut records = Vec::new();
     for (command, targets) in by_command {
-        for run in run_all(targets, &access, &command, action.timeout, settings.max_parallel, cancel, on_chunk) {
-            records.push(record(&run.target, &action.name, &command, action.timeout, run.started_at, &run.result));
+        for run in
+            run_all(targets, &access, &command, action.timeout, settings.max_parallel, cancel, on_chunk)
+        {
+            records.push(record(
+                &run.target,
+                &action.name,
+                &command,
+                action.timeout,
+                run.started_at,
+                &run.result,
+            ));
         }
     }
     records

@@ -65,8 +65,50 @@ pub enum Effect {
         run: String,
         reason: String,
     },
+    /// Run a catalog action over SSH on these hosts.
+    Ssh {
+        hosts: Vec<String>,
+        action: String,
+        witness: Option<String>,
+    },
     Reload,
     Bell,
+}
+
+/// Output and endings of SSH runs, streamed in from the worker threads.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SshUpdate {
+    Chunk { host: String, stderr: bool, bytes: Vec<u8> },
+    Done(crate::ssh::runner::RunRecord),
+}
+
+/// Lines kept per host in the console (older ones scroll away).
+pub const OUTPUT_LINES: usize = 2000;
+
+/// One host's part of a run on screen.
+#[derive(Clone, Debug, Default)]
+pub struct HostOutput {
+    pub host: String,
+    /// (from stderr, text) — raw; made visible when drawn.
+    pub lines: std::collections::VecDeque<(bool, String)>,
+    partial: [String; 2],
+    pub bytes: u64,
+    pub ending: Option<String>,
+    pub duration_ms: Option<i64>,
+}
+
+/// A run in the Actions tab.
+#[derive(Clone, Debug)]
+pub struct ActionRun {
+    pub action: String,
+    pub outputs: Vec<HostOutput>,
+    pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl ActionRun {
+    pub fn finished(&self) -> bool {
+        self.outputs.iter().all(|o| o.ending.is_some())
+    }
 }
 
 /// The result of an effect, reported back.
@@ -130,6 +172,13 @@ pub struct App {
     pub agenda_selected: usize,
     pub run_open: Option<String>,
     pub item_selected: usize,
+    /// The Actions tab: which list has the focus, the selected target and action, the run.
+    pub actions_right: bool,
+    pub target_selected: usize,
+    pub action_selected: usize,
+    pub action_run: Option<ActionRun>,
+    /// Filled when an SSH run is launched; the console loop takes it.
+    pub pending_cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     pub message: Option<Message>,
     pub pending: Vec<Key>,
     pub effects: Vec<Effect>,
@@ -162,6 +211,11 @@ impl App {
             agenda_selected: 0,
             run_open: None,
             item_selected: 0,
+            actions_right: false,
+            target_selected: 0,
+            action_selected: 0,
+            action_run: None,
+            pending_cancel: None,
             message: None,
             pending: Vec::new(),
             effects: Vec::new(),
@@ -263,6 +317,7 @@ impl App {
     pub fn section(&self) -> Section {
         match self.tab {
             Tab::Inspections => Section::Inspection,
+            Tab::Actions => Section::Actions,
             Tab::Incidents if self.detail.is_some() => Section::Detail,
             _ => Section::List,
         }
@@ -277,6 +332,121 @@ impl App {
     pub fn open_run(&self) -> Option<&crate::domain::checklist::Run> {
         let id = self.run_open.as_ref()?;
         self.data.agenda.iter().find(|a| &a.slot.run == id)?.run.as_ref()
+    }
+
+    /// What the Actions tab can run on: each host, then each group or role with several.
+    pub fn action_targets(&self) -> Vec<(String, Vec<String>)> {
+        let hosts = &self.ctx.site.hosts;
+        let mut targets: Vec<(String, Vec<String>)> =
+            hosts.iter().map(|h| (h.name.clone(), vec![h.name.clone()])).collect();
+        let mut groups: Vec<String> = Vec::new();
+        for host in hosts {
+            for group in [&host.group, &host.role] {
+                if !group.is_empty() && !groups.contains(group) {
+                    groups.push(group.clone());
+                }
+            }
+        }
+        for group in groups {
+            let members: Vec<String> = hosts
+                .iter()
+                .filter(|h| h.group == group || h.role == group)
+                .map(|h| h.name.clone())
+                .collect();
+            if members.len() > 1 {
+                targets.push((format!("@{group}"), members));
+            }
+        }
+        targets
+    }
+
+    fn actions_action(&mut self, action: Action) {
+        let lang = self.lang();
+        match action {
+            Action::FocusLeft => self.actions_right = false,
+            Action::FocusRight => self.actions_right = true,
+            Action::CancelRun => {
+                if let Some(run) = &self.action_run {
+                    run.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            Action::RunAction => {
+                if self.ctx.operator.is_none() {
+                    self.say(ui::READ_ONLY.get(lang), true);
+                    return;
+                }
+                if self.action_run.as_ref().is_some_and(|r| !r.finished()) {
+                    self.say(ui::RUN_IN_PROGRESS.get(lang), true);
+                    return;
+                }
+                let targets = self.action_targets();
+                let Some((label, hosts)) = targets.get(self.target_selected).cloned() else { return };
+                let Some(spec) = self.ctx.site.ssh.actions.get(self.action_selected).cloned() else {
+                    self.say(ui::NO_ACTIONS.get(lang), true);
+                    return;
+                };
+                if spec.dangerous || self.ctx.site.ssh.two_person_rule && spec.dangerous {
+                    let form = forms::confirm_action(
+                        &spec.name,
+                        &label,
+                        hosts,
+                        self.ctx.site.ssh.two_person_rule,
+                        lang,
+                    );
+                    self.mode = Mode::Form(Box::new(form));
+                    return;
+                }
+                self.effects.push(Effect::Ssh { hosts, action: spec.name, witness: None });
+            }
+            _ => {}
+        }
+    }
+
+    /// Starts showing a run that was just launched.
+    pub fn start_action_run(
+        &mut self,
+        action: &str,
+        hosts: &[String],
+        cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) {
+        self.action_run = Some(ActionRun {
+            action: action.to_string(),
+            outputs: hosts.iter().map(|h| HostOutput { host: h.clone(), ..HostOutput::default() }).collect(),
+            cancel,
+        });
+        self.dirty = true;
+    }
+
+    /// Output or an ending from a worker thread.
+    pub fn on_ssh(&mut self, update: SshUpdate) {
+        let Some(run) = self.action_run.as_mut() else { return };
+        match update {
+            SshUpdate::Chunk { host, stderr, bytes } => {
+                let Some(output) = run.outputs.iter_mut().find(|o| o.host == host) else { return };
+                output.bytes += bytes.len() as u64;
+                let partial = &mut output.partial[usize::from(stderr)];
+                partial.push_str(&String::from_utf8_lossy(&bytes));
+                while let Some(end) = partial.find('\n') {
+                    let line: String = partial.drain(..=end).collect();
+                    output.lines.push_back((stderr, line.trim_end_matches(['\n', '\r']).to_string()));
+                    if output.lines.len() > OUTPUT_LINES {
+                        output.lines.pop_front();
+                    }
+                }
+            }
+            SshUpdate::Done(record) => {
+                let Some(output) = run.outputs.iter_mut().find(|o| o.host == record.host) else { return };
+                for (stderr, rest) in [(false, 0), (true, 1)] {
+                    let tail = std::mem::take(&mut output.partial[rest]);
+                    if !tail.is_empty() {
+                        output.lines.push_back((stderr, tail));
+                    }
+                }
+                output.duration_ms = Some((record.ended_at - record.started_at).num_milliseconds());
+                output.ending = Some(record.ending.clone());
+            }
+        }
+        self.dirty = true;
     }
 
     fn inspection_action(&mut self, action: Action) {
@@ -507,6 +677,9 @@ impl App {
             | Action::SignRun
             | Action::DeclineRun
             | Action::IncidentFromItem => {}
+            Action::RunAction | Action::CancelRun | Action::FocusLeft | Action::FocusRight => {
+                self.actions_action(action)
+            }
             Action::Open => {
                 if let Some(row) = self.selected_row() {
                     let id = row.incident.id.clone();
@@ -527,6 +700,24 @@ impl App {
     }
 
     fn move_cursor(&mut self, action: Action, page: usize) {
+        if self.tab == Tab::Actions {
+            let (cursor, len) = if self.actions_right {
+                (&mut self.action_selected, self.ctx.site.ssh.actions.len())
+            } else {
+                let len = self.action_targets().len();
+                (&mut self.target_selected, len)
+            };
+            let last = len.saturating_sub(1);
+            *cursor = match action {
+                Action::Up => cursor.saturating_sub(1),
+                Action::Down => (*cursor + 1).min(last),
+                Action::PageUp => cursor.saturating_sub(page),
+                Action::PageDown => (*cursor + page).min(last),
+                Action::Top => 0,
+                _ => last,
+            };
+            return;
+        }
         if self.tab == Tab::Inspections {
             let (cursor, len) = match self.open_run().map(|r| r.items.len()) {
                 Some(len) => (&mut self.item_selected, len),

@@ -83,6 +83,7 @@ pub enum FormKind {
     Decide,
     Transfer,
     Decline,
+    ConfirmAction,
 }
 
 /// The incident (and the version the operator saw) a form acts on.
@@ -105,6 +106,8 @@ pub struct Form {
     pub title: String,
     pub target: Option<FormTarget>,
     pub run_target: Option<RunTarget>,
+    /// A dangerous SSH action to confirm: its name and the hosts.
+    pub ssh_target: Option<(String, Vec<String>)>,
     pub fields: Vec<Field>,
     /// Index of the focused field; `fields.len()` is the submit button.
     pub focus: usize,
@@ -122,7 +125,7 @@ pub enum FormOutcome {
 
 impl Form {
     pub fn new(kind: FormKind, title: String, target: Option<FormTarget>, fields: Vec<Field>) -> Form {
-        Form { kind, title, target, run_target: None, fields, focus: 0, error: None }
+        Form { kind, title, target, run_target: None, ssh_target: None, fields, focus: 0, error: None }
     }
 
     /// Handles a key press.

@@ -149,6 +149,23 @@ pub fn for_run(kind: FormKind, target: RunTarget, lang: Lang) -> Form {
     form
 }
 
+/// Confirms a dangerous action by typing its name (and naming a second operator where
+/// the site requires two people).
+pub fn confirm_action(action: &str, label: &str, hosts: Vec<String>, two_people: bool, lang: Lang) -> Form {
+    let mut fields = vec![Field::line(&format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)), true)];
+    if two_people {
+        fields.push(Field::line(ui::F_WITNESS.get(lang), true));
+    }
+    let mut form = Form::new(
+        FormKind::ConfirmAction,
+        format!("⚠ {} — {action} @ {label}", ui::FORM_CONFIRM.get(lang)),
+        None,
+        fields,
+    );
+    form.ssh_target = Some((action.to_string(), hosts));
+    form
+}
+
 /// A new-incident form filled in from an inspection item's finding.
 pub fn incident_from_item(title: &str, description: &str, host: Option<&str>, lang: Lang) -> Form {
     let mut form = new_incident(lang);
@@ -256,6 +273,23 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         FormKind::Problem => existing(form, IncidentCommand::MarkProblem { note: text(0) }),
         FormKind::MarkItem | FormKind::Decide | FormKind::Transfer | FormKind::Decline => {
             run_effect(form, lang)
+        }
+        FormKind::ConfirmAction => {
+            let (action, hosts) = form.ssh_target.clone().expect("a confirm form has its action");
+            if text(0) != action {
+                form.fail_field(0, format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)));
+                return None;
+            }
+            // The witness must be on the roster; that it is not the operator is checked
+            // when the run is launched, where the operator is known.
+            let witness = form.fields.get(1).map(|f| f.text());
+            if let Some(witness) = &witness
+                && site.operator(witness).is_none()
+            {
+                form.fail_field(1, format!("{}: {witness}", ui::F_WITNESS.get(lang)));
+                return None;
+            }
+            Some(Effect::Ssh { hosts, action, witness })
         }
     }
 }

@@ -80,9 +80,11 @@ async fn event_loop(
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
+    let (ssh_tx, mut ssh_rx) = tokio::sync::mpsc::unbounded_channel::<app::SshUpdate>();
+    let mut launch = |job: SshJob| launch_ssh(job, ssh_tx.clone());
     app.tick(crate::time::now());
     loop {
-        perform_effects(app, &mut store, guard);
+        perform_effects(app, &mut store, guard, &mut launch);
         if app.quit {
             return Ok(());
         }
@@ -109,6 +111,12 @@ async fn event_loop(
                     reload(app, &store);
                 }
             }
+            Some(update) = ssh_rx.recv() => {
+                if let app::SshUpdate::Done(record) = &update {
+                    audit_ssh_run(app, &mut store, record);
+                }
+                app.on_ssh(update);
+            }
             _ = tokio::time::sleep(wait) => app.tick(crate::time::now()),
             _ = terminate.recv() => return Ok(()),
             _ = hangup.recv() => return Ok(()),
@@ -128,8 +136,41 @@ fn reload(app: &mut App, store: &dyn Store) {
     }
 }
 
+/// An SSH run to start on a worker thread.
+pub struct SshJob {
+    pub hosts: Vec<crate::config::Host>,
+    pub action: crate::config::ssh::SshAction,
+    pub settings: crate::config::ssh::SshSettings,
+    pub user: String,
+    pub witness: Option<String>,
+    pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Runs an SSH job on a worker thread, streaming its output and endings to `updates`.
+pub fn launch_ssh(job: SshJob, updates: tokio::sync::mpsc::UnboundedSender<app::SshUpdate>) {
+    std::thread::spawn(move || {
+        let on_chunk = |host: &str, stream: crate::ssh::session::Stream, chunk: &[u8]| {
+            let stderr = stream == crate::ssh::session::Stream::Stderr;
+            let _ =
+                updates.send(app::SshUpdate::Chunk { host: host.to_string(), stderr, bytes: chunk.to_vec() });
+        };
+        let hosts: Vec<&crate::config::Host> = job.hosts.iter().collect();
+        for mut record in
+            crate::ssh::run_action(&hosts, &job.action, &job.settings, &job.user, &job.cancel, &on_chunk)
+        {
+            record.witness = job.witness.clone();
+            let _ = updates.send(app::SshUpdate::Done(record));
+        }
+    });
+}
+
 /// Performs what the app asked for, reporting each outcome back.
-pub fn perform_effects(app: &mut App, store: &mut SqliteStore, guard: &mut terminal::TerminalGuard) {
+pub fn perform_effects(
+    app: &mut App,
+    store: &mut SqliteStore,
+    guard: &mut terminal::TerminalGuard,
+    launch: &mut dyn FnMut(SshJob),
+) {
     let desktop = notify::desktop_reachable();
     let mut alert = |app: &App| {
         guard.bell();
@@ -137,11 +178,17 @@ pub fn perform_effects(app: &mut App, store: &mut SqliteStore, guard: &mut termi
             notify::show(app.ctx.site.name.clone(), text);
         }
     };
-    perform(app, store, &mut alert);
+    perform(app, store, &mut alert, launch);
 }
 
-/// As `perform_effects`, with the alert (bell, notification) passed in: tests count rings.
-pub fn perform(app: &mut App, store: &mut SqliteStore, bell: &mut dyn FnMut(&App)) {
+/// As `perform_effects`, with the alert (bell, notification) and the SSH launcher passed
+/// in: tests count rings and run SSH jobs themselves.
+pub fn perform(
+    app: &mut App,
+    store: &mut SqliteStore,
+    bell: &mut dyn FnMut(&App),
+    launch: &mut dyn FnMut(SshJob),
+) {
     loop {
         let batch = std::mem::take(&mut app.effects);
         if batch.is_empty() {
@@ -158,6 +205,10 @@ pub fn perform(app: &mut App, store: &mut SqliteStore, bell: &mut dyn FnMut(&App
                 }
                 Effect::Run { run, command, expected_version } => {
                     let outcome = execute_run(app, store, run, command, expected_version);
+                    app.on_outcome(outcome);
+                }
+                Effect::Ssh { hosts, action, witness } => {
+                    let outcome = start_ssh(app, hosts, &action, witness, launch);
                     app.on_outcome(outcome);
                 }
                 Effect::Decline { run, reason } => {
@@ -241,6 +292,59 @@ fn execute(
         Err(e @ StoreError::Stale { .. }) => Outcome::Failed { message: store_error(&e, lang), stale: true },
         Err(e) => Outcome::Failed { message: store_error(&e, lang), stale: false },
     }
+}
+
+/// Every SSH run is an event: who, which host, which action, the exact command, how it
+/// ended, output sizes and digests.
+fn audit_ssh_run(app: &mut App, store: &mut SqliteStore, record: &crate::ssh::runner::RunRecord) {
+    let Some(operator) = app.ctx.operator.clone() else { return };
+    let payload = serde_json::to_string(record).unwrap_or_default();
+    let subject = format!("host:{}", record.host);
+    if let Err(e) = store.record_event(
+        "ssh.run",
+        &subject,
+        payload,
+        &operator,
+        &crate::cli::origin("console"),
+        crate::time::now(),
+    ) {
+        log::write(&format!("recording an SSH run failed: {e}"));
+        let text = store_error(&e, app.lang());
+        app.say(text, true);
+    }
+}
+
+fn start_ssh(
+    app: &mut App,
+    hosts: Vec<String>,
+    action: &str,
+    witness: Option<String>,
+    launch: &mut dyn FnMut(SshJob),
+) -> Outcome {
+    let lang = app.lang();
+    let Some(operator) = app.ctx.operator.clone() else {
+        return Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false };
+    };
+    if witness.as_deref() == Some(operator.id.as_str()) {
+        return Outcome::Failed { message: texts::WITNESS_SELF.get(lang).to_string(), stale: false };
+    }
+    let site = &app.ctx.site;
+    let Some(spec) = site.ssh.action(action).cloned() else {
+        return Outcome::Failed { message: texts::NO_ACTIONS.get(lang).to_string(), stale: false };
+    };
+    let chosen: Vec<crate::config::Host> = hosts.iter().filter_map(|h| site.host(h).cloned()).collect();
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let job = SshJob {
+        hosts: chosen,
+        action: spec,
+        settings: site.ssh.clone(),
+        user: crate::cli::operator_login(),
+        witness,
+        cancel: cancel.clone(),
+    };
+    app.start_action_run(action, &hosts, cancel);
+    launch(job);
+    Outcome::Done(format!("{action}: {} {}", texts::RUNNING.get(lang), hosts.join(", ")))
 }
 
 fn execute_run(

@@ -34,9 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Tab::Incidents if app.detail.is_some() => screens::incident_detail::draw(frame, body, app),
         Tab::Incidents => screens::incidents::draw(frame, body, app),
         Tab::Inspections => screens::inspections::draw(frame, body, app),
-        Tab::Actions => {
-            screens::not_built::draw(frame, body, app, Tab::Actions.title(lang), ui::NOT_BUILT_ACTIONS)
-        }
+        Tab::Actions => screens::actions::draw(frame, body, app),
         Tab::DutyLog => {
             screens::not_built::draw(frame, body, app, Tab::DutyLog.title(lang), ui::NOT_BUILT_DUTY_LOG)
         }
@@ -96,6 +94,14 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
     let section = app.section();
     let actions: &[Action] = match section {
+        Section::Actions => &[
+            Action::FocusLeft,
+            Action::FocusRight,
+            Action::RunAction,
+            Action::CancelRun,
+            Action::Help,
+            Action::Quit,
+        ],
         Section::Inspection => &[
             Action::Open,
             Action::StartRun,

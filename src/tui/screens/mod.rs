@@ -1,5 +1,6 @@
 //! One screen, one file. Each draws from `&App` and a frame area, nothing else.
 
+pub mod actions;
 pub mod incident_detail;
 pub mod incidents;
 pub mod inspections;
