@@ -407,7 +407,7 @@ fn an_action_run_streams_per_host_and_hostile_output_is_made_visible() {
             last_line: String::new(),
             witness: None,
         };
-        app.on_ssh(SshUpdate::Done(record("frontend-1", "exit 0")));
+        app.on_ssh(SshUpdate::Done(Box::new(record("frontend-1", "exit 0"))));
         let screen = render(&app, 100, 30);
         assert!(
             screen.contains("CHANNEL(TO.CENTRE) STATUS(STOPPED)"),

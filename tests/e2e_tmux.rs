@@ -263,3 +263,28 @@ fn a_data_exchange_run_with_a_critical_item_paused_until_a_lead_continues() {
     }
     assert!(report.contains("× critical") && report.contains("go on vendor called, go on"), "{report}");
 }
+
+#[test]
+fn an_action_run_from_the_console_streams_output_and_is_audited() {
+    let sshd = common::sshd::Sshd::start();
+    let f = common::sshd::site_for(&sshd, &format!("{}\n", sshd.keyscan()));
+    let tmux = Tmux::start("ssh", &f, "alice", &[], "");
+    tmux.wait_for("No incidents", 5 * SECOND);
+    tmux.press(&["4"]);
+    tmux.wait_for("Hosts / groups", SECOND);
+    // frontend-1 is the eighth host; "hello" the first action.
+    for _ in 0..7 {
+        tmux.press(&["Down"]);
+    }
+    tmux.press(&["Right", "Enter"]);
+    let screen = tmux.wait_for("hello from frontend-1", 5 * SECOND);
+    assert!(screen.contains("warn"), "stderr shown too:\n{screen}");
+    tmux.wait_for("exit 0", 3 * SECOND);
+    let history: serde_json::Value = serde_json::from_str(&f.ok("alice", &["ssh", "history", "--json"])).unwrap();
+    assert_eq!(history[0]["operator"], "alice");
+    assert_eq!(history[0]["run"]["host"], "frontend-1");
+    assert_eq!(history[0]["run"]["ending"], "exit 0");
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let run = log.as_array().unwrap().iter().find(|e| e["kind"] == "ssh.run").unwrap();
+    assert!(run["origin"].as_str().unwrap().starts_with("console "));
+}

@@ -79,7 +79,7 @@ pub enum Effect {
 #[derive(Clone, Debug, PartialEq)]
 pub enum SshUpdate {
     Chunk { host: String, stderr: bool, bytes: Vec<u8> },
-    Done(crate::ssh::runner::RunRecord),
+    Done(Box<crate::ssh::runner::RunRecord>),
 }
 
 /// Lines kept per host in the console (older ones scroll away).
@@ -385,7 +385,7 @@ impl App {
                     self.say(ui::NO_ACTIONS.get(lang), true);
                     return;
                 };
-                if spec.dangerous || self.ctx.site.ssh.two_person_rule && spec.dangerous {
+                if spec.dangerous {
                     let form = forms::confirm_action(
                         &spec.name,
                         &label,

@@ -159,7 +159,7 @@ pub fn launch_ssh(job: SshJob, updates: tokio::sync::mpsc::UnboundedSender<app::
             crate::ssh::run_action(&hosts, &job.action, &job.settings, &job.user, &job.cancel, &on_chunk)
         {
             record.witness = job.witness.clone();
-            let _ = updates.send(app::SshUpdate::Done(record));
+            let _ = updates.send(app::SshUpdate::Done(Box::new(record)));
         }
     });
 }

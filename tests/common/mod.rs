@@ -1,6 +1,8 @@
 //! A site and store in a temp dir, and the real `duty` binary run against them.
 #![allow(dead_code)]
 
+pub mod sshd;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
