@@ -280,11 +280,39 @@ fn an_action_run_from_the_console_streams_output_and_is_audited() {
     let screen = tmux.wait_for("hello from frontend-1", 5 * SECOND);
     assert!(screen.contains("warn"), "stderr shown too:\n{screen}");
     tmux.wait_for("exit 0", 3 * SECOND);
-    let history: serde_json::Value = serde_json::from_str(&f.ok("alice", &["ssh", "history", "--json"])).unwrap();
+    let history: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["ssh", "history", "--json"])).unwrap();
     assert_eq!(history[0]["operator"], "alice");
     assert_eq!(history[0]["run"]["host"], "frontend-1");
     assert_eq!(history[0]["run"]["ending"], "exit 0");
     let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
     let run = log.as_array().unwrap().iter().find(|e| e["kind"] == "ssh.run").unwrap();
     assert!(run["origin"].as_str().unwrap().starts_with("console "));
+}
+
+#[test]
+fn a_shell_on_a_host_suspends_the_console_and_is_recorded() {
+    let sshd = common::sshd::Sshd::start();
+    let f = common::sshd::site_for(&sshd, &format!("{}\n", sshd.keyscan()));
+    let tmux = Tmux::start("shell", &f, "alice", &[], "");
+    tmux.wait_for("No incidents", 5 * SECOND);
+    tmux.press(&["4"]);
+    tmux.wait_for("Hosts / groups", SECOND);
+    for _ in 0..7 {
+        tmux.press(&["Down"]);
+    }
+    tmux.press(&["s"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    tmux.type_text("echo inside-the-$((40+2))-shell");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("inside-the-42-shell", 5 * SECOND);
+    tmux.type_text("exit");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("shell ended", 5 * SECOND);
+    tmux.wait_for("Hosts / groups", SECOND);
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let kinds: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"ssh.shell_started") && kinds.contains(&"ssh.shell_ended"), "{kinds:?}");
+    let ended = log.as_array().unwrap().iter().find(|e| e["kind"] == "ssh.shell_ended").unwrap();
+    assert!(ended["payload"].as_str().unwrap().contains("exit 0"), "{ended}");
 }

@@ -75,6 +75,7 @@ actions! {
     IncidentFromItem => "incident_from_item", "据此录入事件", "open incident from item";
     RunAction => "run_action", "执行操作", "run the action";
     CancelRun => "cancel_run", "取消执行", "cancel the run";
+    OpenShell => "open_shell", "打开该主机的 shell", "open a shell on the host";
     FocusLeft => "focus_left", "左侧列表", "left list";
     FocusRight => "focus_right", "右侧列表", "right list";
     Noop => "noop", "（解除绑定）", "(unbind)";

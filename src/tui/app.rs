@@ -177,8 +177,8 @@ pub struct App {
     pub target_selected: usize,
     pub action_selected: usize,
     pub action_run: Option<ActionRun>,
-    /// Filled when an SSH run is launched; the console loop takes it.
-    pub pending_cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// A host to open an interactive shell on: the console loop suspends itself for it.
+    pub pending_shell: Option<String>,
     pub message: Option<Message>,
     pub pending: Vec<Key>,
     pub effects: Vec<Effect>,
@@ -215,7 +215,7 @@ impl App {
             target_selected: 0,
             action_selected: 0,
             action_run: None,
-            pending_cancel: None,
+            pending_shell: None,
             message: None,
             pending: Vec::new(),
             effects: Vec::new(),
@@ -365,6 +365,14 @@ impl App {
         match action {
             Action::FocusLeft => self.actions_right = false,
             Action::FocusRight => self.actions_right = true,
+            Action::OpenShell => {
+                let targets = self.action_targets();
+                match targets.get(self.target_selected) {
+                    _ if self.ctx.operator.is_none() => self.say(ui::READ_ONLY.get(lang), true),
+                    Some((_, hosts)) if hosts.len() == 1 => self.pending_shell = Some(hosts[0].clone()),
+                    _ => self.say(ui::SHELL_ONE_HOST.get(lang), true),
+                }
+            }
             Action::CancelRun => {
                 if let Some(run) = &self.action_run {
                     run.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -677,9 +685,11 @@ impl App {
             | Action::SignRun
             | Action::DeclineRun
             | Action::IncidentFromItem => {}
-            Action::RunAction | Action::CancelRun | Action::FocusLeft | Action::FocusRight => {
-                self.actions_action(action)
-            }
+            Action::RunAction
+            | Action::CancelRun
+            | Action::FocusLeft
+            | Action::FocusRight
+            | Action::OpenShell => self.actions_action(action),
             Action::Open => {
                 if let Some(row) = self.selected_row() {
                     let id = row.incident.id.clone();

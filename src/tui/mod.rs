@@ -88,6 +88,18 @@ async fn event_loop(
         if app.quit {
             return Ok(());
         }
+        if let Some(host) = app.pending_shell.take() {
+            // The shell and the console must never both read the terminal: stop our
+            // reader first, hand the terminal over, take it back, start a new reader.
+            drop(events);
+            guard.suspend();
+            let outcome = shell(app, &mut store, &host);
+            guard.resume()?;
+            events = EventStream::new();
+            app.on_outcome(outcome);
+            app.dirty = true;
+            continue;
+        }
         if app.dirty {
             guard.terminal.draw(|frame| ui::draw(frame, app))?;
             app.dirty = false;
@@ -292,6 +304,51 @@ fn execute(
         Err(e @ StoreError::Stale { .. }) => Outcome::Failed { message: store_error(&e, lang), stale: true },
         Err(e) => Outcome::Failed { message: store_error(&e, lang), stale: false },
     }
+}
+
+/// Runs the system `ssh` on a host with the site's port, user and known_hosts; its start
+/// and end are events (what is typed in it is not recorded).
+fn shell(app: &mut App, store: &mut SqliteStore, host_name: &str) -> Outcome {
+    let lang = app.lang();
+    let (Some(operator), Some(host)) = (app.ctx.operator.clone(), app.ctx.site.host(host_name).cloned())
+    else {
+        return Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false };
+    };
+    let settings = &app.ctx.site.ssh;
+    let target = crate::ssh::target_of(&host, &crate::cli::operator_login());
+    let mut command = std::process::Command::new("ssh");
+    command
+        .args(["-p", &target.address.port().to_string(), "-l", &target.user])
+        .arg("-o")
+        .arg(format!("UserKnownHostsFile={}", settings.known_hosts.display()))
+        .args(["-o", "StrictHostKeyChecking=yes"]);
+    for identity in &settings.identity_files {
+        command.arg("-i").arg(identity);
+    }
+    command.arg(target.address.ip().to_string());
+    let origin = crate::cli::origin("console");
+    let subject = format!("host:{host_name}");
+    let started = crate::time::now();
+    let start =
+        serde_json::json!({ "host": host_name, "address": target.address.to_string(), "user": target.user });
+    if let Err(e) =
+        store.record_event("ssh.shell_started", &subject, start.to_string(), &operator, &origin, started)
+    {
+        return Outcome::Failed { message: store_error(&e, lang), stale: false };
+    }
+    let status = command.status();
+    let ended = crate::time::now();
+    let result = match &status {
+        Ok(status) => status.code().map_or_else(|| "killed by a signal".to_string(), |c| format!("exit {c}")),
+        Err(e) => format!("could not start ssh: {e}"),
+    };
+    let end = serde_json::json!({ "host": host_name, "ending": result, "seconds": (ended - started).num_seconds() });
+    if let Err(e) =
+        store.record_event("ssh.shell_ended", &subject, end.to_string(), &operator, &origin, ended)
+    {
+        return Outcome::Failed { message: store_error(&e, lang), stale: false };
+    }
+    Outcome::Done(format!("{host_name}: {} ({result})", texts::SHELL_ENDED.get(lang)))
 }
 
 /// Every SSH run is an event: who, which host, which action, the exact command, how it

@@ -5,7 +5,9 @@ use std::io::{Stdout, Write, stdout};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -30,6 +32,21 @@ impl TerminalGuard {
         execute!(stdout(), EnterAlternateScreen, Hide)?;
         let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
         Ok(TerminalGuard { terminal })
+    }
+
+    /// Gives the terminal back (for a child such as `ssh`), as on exit.
+    pub fn suspend(&mut self) {
+        restore();
+    }
+
+    /// Takes the terminal again after a child; the next frame is drawn whole.
+    pub fn resume(&mut self) -> anyhow::Result<()> {
+        enable_raw_mode()?;
+        // Not `Terminal::clear`: it asks the terminal for the cursor position, a read
+        // that races with input right after a child. Clear, and start from empty buffers.
+        execute!(stdout(), EnterAlternateScreen, Hide, Clear(ClearType::All))?;
+        self.terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+        Ok(())
     }
 
     /// Rings the terminal bell.
