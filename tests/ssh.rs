@@ -28,7 +28,7 @@ fn access(sshd: &Sshd, known_hosts: &Path, key: &str) -> Access {
 }
 
 fn target(port: u16) -> Target {
-    Target { host: "frontend-1".into(), address: SocketAddr::new(LOCAL, port), user: user() }
+    Target { host: "frontend-1".into(), address: SocketAddr::new(LOCAL, port), user: user(), jump: None }
 }
 
 fn known(dir: &Path, text: &str) -> PathBuf {
@@ -356,4 +356,32 @@ fn descendants(root: u32) -> Vec<u32> {
     }
     found.retain(|p| *p != root);
     found
+}
+
+#[test]
+fn a_host_behind_a_jump_host() {
+    let target_sshd = Sshd::start();
+    let jump_sshd = Sshd::start();
+    // One key opens both.
+    std::fs::copy(target_sshd.key("user_key.pub"), jump_sshd.dir.path().join("authorized_keys")).unwrap();
+    let known = format!("{}\n{}\n", target_sshd.keyscan(), jump_sshd.keyscan());
+    let f = site_for(&target_sshd, &known);
+    let hosts = f.site.join("hosts.toml");
+    let text = std::fs::read_to_string(&hosts).unwrap();
+    let target_port = format!("ssh_port = {}", target_sshd.port);
+    // frontend-2 becomes the jump host; frontend-1 is reached through it.
+    let (head, tail) = text.split_at(text.find("name = \"frontend-2\"").unwrap());
+    let tail = tail.replacen(&target_port, &format!("ssh_port = {}", jump_sshd.port), 1);
+    let head = head.replacen(&target_port, &format!("{target_port}\nssh_jump = \"frontend-2\""), 1);
+    std::fs::write(&hosts, format!("{head}{tail}")).unwrap();
+    let out = f.run("alice", &["ssh", "run", "frontend-1", "hello", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(records[0]["ending"], "exit 0");
+    assert_eq!(records[0]["address"], format!("127.0.0.1:{}", target_sshd.port));
+    // The target's key is still ours to check: with it missing, the jump does not help.
+    std::fs::write(f.site.join("known_hosts"), format!("{}\n", jump_sshd.keyscan())).unwrap();
+    let refused = f.run("alice", &["ssh", "run", "frontend-1", "hello"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("unknown host key for frontend-1"), "{}", stderr(&refused));
 }

@@ -138,8 +138,15 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                 }
             };
             let mut store = session.open_store()?;
-            let mut records =
-                crate::ssh::run_action(&hosts, &action, ssh, &operator_login(), &cancel, &print);
+            let mut records = crate::ssh::run_action(
+                &hosts,
+                &|name| session.site.host(name).cloned(),
+                &action,
+                ssh,
+                &operator_login(),
+                &cancel,
+                &print,
+            );
             for entry in &mut records {
                 entry.witness = witness.clone().filter(|_| action.dangerous);
                 let payload = serde_json::to_string(&entry)?;
@@ -215,7 +222,8 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
             let operator = session.operator()?;
             let host =
                 session.site.host(&host).ok_or_else(|| Failure::Usage(format!("no host \"{host}\"")))?;
-            let target = crate::ssh::target_of(host, &operator_login());
+            let target =
+                crate::ssh::target_of(host, &operator_login(), &|name| session.site.host(name).cloned());
             let access = crate::ssh::access_of(&session.site.ssh);
             match connect(&target, &access) {
                 Err(SshError::UnknownKey { fingerprint: presented, line, file, key_type, .. }) => {

@@ -16,12 +16,21 @@ use crate::config::ssh::{SshAction, SshSettings};
 use runner::{RunRecord, record, run_all};
 use session::{Access, Stream, Target};
 
-/// Where and as whom to reach a host (`default_user` when the site names none).
-pub fn target_of(host: &Host, default_user: &str) -> Target {
+/// Where and as whom to reach a host (`default_user` when the site names none),
+/// through its jump host if it has one (`jump_of` finds that host).
+pub fn target_of(host: &Host, default_user: &str, jump_of: &dyn Fn(&str) -> Option<Host>) -> Target {
     Target {
         host: host.name.clone(),
         address: SocketAddr::new(host.ip, host.ssh_port),
         user: host.ssh_user.clone().unwrap_or_else(|| default_user.to_string()),
+        jump: host.ssh_jump.as_deref().and_then(jump_of).map(|jump| {
+            Box::new(Target {
+                host: jump.name.clone(),
+                address: SocketAddr::new(jump.ip, jump.ssh_port),
+                user: jump.ssh_user.clone().unwrap_or_else(|| default_user.to_string()),
+                jump: None,
+            })
+        }),
     }
 }
 
@@ -48,6 +57,7 @@ pub fn command_for(action: &SshAction, host: &Host) -> String {
 /// command run together.
 pub fn run_action(
     hosts: &[&Host],
+    jump_of: &dyn Fn(&str) -> Option<Host>,
     action: &SshAction,
     settings: &SshSettings,
     default_user: &str,
@@ -57,7 +67,7 @@ pub fn run_action(
     let access = access_of(settings);
     let mut by_command: std::collections::BTreeMap<String, Vec<Target>> = Default::default();
     for host in hosts {
-        by_command.entry(command_for(action, host)).or_default().push(target_of(host, default_user));
+        by_command.entry(command_for(action, host)).or_default().push(target_of(host, default_user, jump_of));
     }
     let mut records = Vec::new();
     for (command, targets) in by_command {

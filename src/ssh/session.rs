@@ -23,6 +23,71 @@ pub struct Target {
     pub host: String,
     pub address: SocketAddr,
     pub user: String,
+    /// Reach it through this host (`ssh -W`), whose key the same known_hosts vouches for.
+    pub jump: Option<Box<Target>>,
+}
+
+/// The way to the host: a direct socket, or a socket pair to `ssh -W` on a jump host.
+enum Link {
+    Direct(TcpStream),
+    Jump(std::os::unix::net::UnixStream, std::process::Child),
+}
+
+/// Kills the `ssh -W` helper when the session ends.
+pub struct Connection {
+    pub session: Session,
+    control: Option<TcpStream>,
+    helper: Option<std::process::Child>,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if let Some(mut helper) = self.helper.take() {
+            let _ = helper.kill();
+            let _ = helper.wait();
+        }
+    }
+}
+
+impl Connection {
+    /// Ends any blocked call at once (the cancel button): shuts the socket down.
+    pub fn interrupt(&self) {
+        if let Some(control) = &self.control {
+            let _ = control.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+fn link(target: &Target, access: &Access) -> Result<Link, SshError> {
+    let Some(jump) = &target.jump else {
+        let tcp = TcpStream::connect_timeout(&target.address, access.connect_timeout)
+            .map_err(|e| SshError::Connect(target.address.to_string(), e.to_string()))?;
+        return Ok(Link::Direct(tcp));
+    };
+    let (ours, theirs) = std::os::unix::net::UnixStream::pair()
+        .map_err(|e| SshError::Connect(jump.host.clone(), e.to_string()))?;
+    let theirs_out = theirs.try_clone().map_err(|e| SshError::Connect(jump.host.clone(), e.to_string()))?;
+    let mut command = std::process::Command::new("ssh");
+    command
+        .arg("-W")
+        .arg(target.address.to_string())
+        .args(["-p", &jump.address.port().to_string(), "-l", &jump.user])
+        .arg("-o")
+        .arg(format!("UserKnownHostsFile={}", access.known_hosts.display()))
+        .args(["-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes"])
+        .arg("-o")
+        .arg(format!("ConnectTimeout={}", access.connect_timeout.as_secs().max(1)));
+    for identity in &access.identity_files {
+        command.arg("-i").arg(identity);
+    }
+    command.arg(jump.address.ip().to_string());
+    let child = command
+        .stdin(std::process::Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+        .stdout(std::process::Stdio::from(std::os::fd::OwnedFd::from(theirs_out)))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| SshError::Connect(format!("{} via {}", target.address, jump.host), e.to_string()))?;
+    Ok(Link::Jump(ours, child))
 }
 
 /// How to authenticate and how long to wait.
@@ -99,17 +164,24 @@ fn protocol(e: ssh2::Error) -> SshError {
     SshError::Protocol(e.to_string())
 }
 
-/// Connects, checks the host key, authenticates. Returns the session and a clone of
-/// the socket (shutting it down ends any blocked call at once: the cancel button).
-pub fn connect(target: &Target, access: &Access) -> Result<(Session, TcpStream), SshError> {
+/// Connects (directly or through the jump host), checks the host key, authenticates.
+pub fn connect(target: &Target, access: &Access) -> Result<Connection, SshError> {
     let known = KnownHosts::load(&access.known_hosts)
         .map_err(|e| SshError::NoKnownHosts(access.known_hosts.display().to_string(), e.to_string()))?;
-    let tcp = TcpStream::connect_timeout(&target.address, access.connect_timeout)
-        .map_err(|e| SshError::Connect(target.address.to_string(), e.to_string()))?;
-    let control =
-        tcp.try_clone().map_err(|e| SshError::Connect(target.address.to_string(), e.to_string()))?;
     let mut session = Session::new().map_err(protocol)?;
-    session.set_tcp_stream(tcp);
+    let mut connection = match link(target, access)? {
+        Link::Direct(tcp) => {
+            let control =
+                tcp.try_clone().map_err(|e| SshError::Connect(target.address.to_string(), e.to_string()))?;
+            session.set_tcp_stream(tcp);
+            Connection { session, control: Some(control), helper: None }
+        }
+        Link::Jump(stream, child) => {
+            session.set_tcp_stream(stream);
+            Connection { session, control: None, helper: Some(child) }
+        }
+    };
+    let session = &mut connection.session;
     // libssh2's timeout fires late (about twice) on reads: a safety net under our own.
     session.set_timeout(access.connect_timeout.as_millis() as u32);
     let started = Instant::now();
@@ -147,8 +219,8 @@ pub fn connect(target: &Target, access: &Access) -> Result<(Session, TcpStream),
             return Err(SshError::RevokedKey { host: target.host.clone(), fingerprint, file, line });
         }
     }
-    authenticate(&session, target, access)?;
-    Ok((session, control))
+    authenticate(&connection.session, target, access)?;
+    Ok(connection)
 }
 
 /// ssh-agent first — every identity it holds, not only the first — then key files.
@@ -189,7 +261,8 @@ pub fn run(
     sink: &mut dyn FnMut(Stream, &[u8]),
 ) -> Result<Outcome, SshError> {
     let started = Instant::now();
-    let (session, _control) = connect(target, access)?;
+    let connection = connect(target, access)?;
+    let session = &connection.session;
     let mut channel = session.channel_session().map_err(protocol)?;
     channel.exec(&wrapped(command, limit)).map_err(protocol)?;
     session.set_blocking(false);

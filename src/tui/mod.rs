@@ -151,6 +151,8 @@ fn reload(app: &mut App, store: &dyn Store) {
 /// An SSH run to start on a worker thread.
 pub struct SshJob {
     pub hosts: Vec<crate::config::Host>,
+    /// Every host of the site, for finding jump hosts.
+    pub jumps: Vec<crate::config::Host>,
     pub action: crate::config::ssh::SshAction,
     pub settings: crate::config::ssh::SshSettings,
     pub user: String,
@@ -167,9 +169,17 @@ pub fn launch_ssh(job: SshJob, updates: tokio::sync::mpsc::UnboundedSender<app::
                 updates.send(app::SshUpdate::Chunk { host: host.to_string(), stderr, bytes: chunk.to_vec() });
         };
         let hosts: Vec<&crate::config::Host> = job.hosts.iter().collect();
-        for mut record in
-            crate::ssh::run_action(&hosts, &job.action, &job.settings, &job.user, &job.cancel, &on_chunk)
-        {
+        let jump_of = |name: &str| job.jumps.iter().find(|h| h.name == name).cloned();
+        let records = crate::ssh::run_action(
+            &hosts,
+            &jump_of,
+            &job.action,
+            &job.settings,
+            &job.user,
+            &job.cancel,
+            &on_chunk,
+        );
+        for mut record in records {
             record.witness = job.witness.clone();
             let _ = updates.send(app::SshUpdate::Done(Box::new(record)));
         }
@@ -315,7 +325,8 @@ fn shell(app: &mut App, store: &mut SqliteStore, host_name: &str) -> Outcome {
         return Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false };
     };
     let settings = &app.ctx.site.ssh;
-    let target = crate::ssh::target_of(&host, &crate::cli::operator_login());
+    let target =
+        crate::ssh::target_of(&host, &crate::cli::operator_login(), &|name| app.ctx.site.host(name).cloned());
     let mut command = std::process::Command::new("ssh");
     command
         .args(["-p", &target.address.port().to_string(), "-l", &target.user])
@@ -393,6 +404,7 @@ fn start_ssh(
     let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let job = SshJob {
         hosts: chosen,
+        jumps: site.hosts.clone(),
         action: spec,
         settings: site.ssh.clone(),
         user: crate::cli::operator_login(),
