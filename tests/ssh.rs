@@ -385,3 +385,26 @@ fn a_host_behind_a_jump_host() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(stderr(&refused).contains("unknown host key for frontend-1"), "{}", stderr(&refused));
 }
+
+#[test]
+fn cancel_ends_a_stuck_run_at_once() {
+    let sshd = Sshd::start();
+    let dir = tempfile::tempdir().unwrap();
+    let kh = known(dir.path(), &format!("{}\n", sshd.keyscan()));
+    let access = access(&sshd, &kh, "user_key");
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let port = sshd.port;
+    let handle = std::thread::spawn(move || {
+        let started = Instant::now();
+        // Not `sleep 30`: the deadline test looks for that one being gone.
+        let result = run(&target(port), &access, "sleep 45", Duration::from_secs(60), &flag, &mut |_, _| {});
+        (result, started.elapsed())
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    let pressed = Instant::now();
+    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (result, _) = handle.join().unwrap();
+    assert_eq!(result.unwrap().ending, Ending::Cancelled);
+    assert!(pressed.elapsed() < Duration::from_millis(700), "{:?}", pressed.elapsed());
+}

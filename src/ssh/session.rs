@@ -311,7 +311,13 @@ pub fn run(
     let ending = match ending {
         Some(early) => {
             // Closing a channel whose process still runs blocks until the session
-            // timeout: make that short.
+            // timeout (about twice it): keep that short. A cancel wants control back
+            // at once, so it ends the connection under the close; the command on the
+            // host stays bounded by `timeout`. At the deadline `timeout` fires on the
+            // host at the same moment, and a graceful close lets it clean up.
+            if early == Ending::Cancelled {
+                connection.interrupt();
+            }
             session.set_timeout(250);
             let _ = channel.close();
             early
