@@ -373,7 +373,7 @@ fn overview_board_with_live_checks_in_both_languages() {
 #[test]
 fn an_action_run_streams_per_host_and_hostile_output_is_made_visible() {
     use duty::tui::app::SshUpdate;
-    let demo = demo();
+    let mut demo = demo();
     for (lang, lang_name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
         let mut app = app(&demo, lang);
         press(&mut app, "4");
@@ -418,5 +418,18 @@ fn an_action_run_streams_per_host_and_hostile_output_is_made_visible() {
             "{screen}"
         );
         insta::assert_snapshot!(format!("actions_output_{lang_name}_100x30"), screen);
+        // Attached to the incident under the cursor of the queue, as evidence.
+        app.on_ssh(SshUpdate::Done(Box::new(record("credit-collect", "exit 0"))));
+        let incident = app.selected_row().unwrap().incident.id.clone();
+        press(&mut app, "A");
+        duty::tui::perform(&mut app, &mut demo.store, &mut |_| {}, &mut |_| {});
+        let note = demo.store.timeline(&incident.0).unwrap().pop().unwrap();
+        assert_eq!(note.kind, "incident.noted");
+        assert!(
+            note.payload.contains("SSH mq-status")
+                && note.payload.contains("CHANNEL(TO.CENTRE) STATUS(STOPPED)"),
+            "{}",
+            note.payload
+        );
     }
 }

@@ -152,3 +152,4 @@ pub const WITNESS_SELF: Text =
 pub const SHELL_ONE_HOST: Text =
     Text::new("shell 只能在单台主机上打开", "a shell opens on one host, not a group");
 pub const SHELL_ENDED: Text = Text::new("shell 已结束", "shell ended");
+pub const NOTHING_TO_ATTACH: Text = Text::new("没有已完成的输出可附加", "no finished output to attach");

@@ -76,6 +76,7 @@ actions! {
     RunAction => "run_action", "执行操作", "run the action";
     CancelRun => "cancel_run", "取消执行", "cancel the run";
     OpenShell => "open_shell", "打开该主机的 shell", "open a shell on the host";
+    AttachOutput => "attach_output", "将输出作为依据附到事件", "attach the output to the incident";
     FocusLeft => "focus_left", "左侧列表", "left list";
     FocusRight => "focus_right", "右侧列表", "right list";
     Noop => "noop", "（解除绑定）", "(unbind)";

@@ -84,6 +84,8 @@ pub enum SshUpdate {
 
 /// Lines kept per host in the console (older ones scroll away).
 pub const OUTPUT_LINES: usize = 2000;
+/// Lines per host attached to an incident as evidence.
+pub const ATTACHED_LINES: usize = 20;
 
 /// One host's part of a run on screen.
 #[derive(Clone, Debug, Default)]
@@ -365,6 +367,35 @@ impl App {
         match action {
             Action::FocusLeft => self.actions_right = false,
             Action::FocusRight => self.actions_right = true,
+            Action::AttachOutput => {
+                let Some(run) = self.action_run.as_ref().filter(|r| r.finished()) else {
+                    self.say(ui::NOTHING_TO_ATTACH.get(lang), true);
+                    return;
+                };
+                let Some(row) = self.target_row() else {
+                    self.say(ui::SELECT_FIRST.get(lang), true);
+                    return;
+                };
+                let incident = row.incident.clone();
+                let mut text = format!("SSH {}:", run.action);
+                for output in &run.outputs {
+                    text.push_str(&format!(
+                        "\n[{}] {}",
+                        output.host,
+                        output.ending.clone().unwrap_or_default()
+                    ));
+                    for (stderr, line) in
+                        output.lines.iter().skip(output.lines.len().saturating_sub(ATTACHED_LINES))
+                    {
+                        text.push_str(&format!("\n{}{line}", if *stderr { "! " } else { "" }));
+                    }
+                }
+                self.effects.push(Effect::Execute {
+                    target: Target::Existing(incident.id),
+                    command: IncidentCommand::Note { text },
+                    expected_version: None,
+                });
+            }
             Action::OpenShell => {
                 let targets = self.action_targets();
                 match targets.get(self.target_selected) {
@@ -689,7 +720,8 @@ impl App {
             | Action::CancelRun
             | Action::FocusLeft
             | Action::FocusRight
-            | Action::OpenShell => self.actions_action(action),
+            | Action::OpenShell
+            | Action::AttachOutput => self.actions_action(action),
             Action::Open => {
                 if let Some(row) = self.selected_row() {
                     let id = row.incident.id.clone();
