@@ -6,7 +6,7 @@ mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use common::{Fixture, stderr};
 use duty::agenda;
-use duty::domain::checklist::{ItemResult, RunCommand, RunItem};
+use duty::domain::checklist::{ItemResult, RunCommand};
 use duty::i18n::Lang;
 use duty::store::{RunRequest, SqliteStore, Store};
 
@@ -174,26 +174,16 @@ fn the_report_of_a_finished_run_matches_the_golden_file() {
     let mut store = SqliteStore::open(&f.store).unwrap();
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(); // a Friday
     let slots = agenda::slots_of(&site, date, date);
-    let (slot, name) = slots.iter().find(|(s, _)| s.template == "exchange").cloned().unwrap();
+    let (slot, _) = slots.iter().find(|(s, _)| s.template == "exchange").cloned().unwrap();
     assert_eq!(slot.due_at, at(8, 30));
     let template = site.checklist("exchange").unwrap();
-    let items: Vec<RunItem> = template
-        .items
-        .iter()
-        .map(|i| RunItem {
-            id: i.id.clone(),
-            title: i.title.clone(),
-            steps: i.steps.clone(),
-            check: i.check.clone(),
-        })
-        .collect();
     let op = |id: &str, lead: bool| duty::domain::Operator {
         id: id.into(),
         name: id.into(),
         role: if lead { duty::domain::Role::Lead } else { duty::domain::Role::Operator },
     };
     let steps: Vec<(RunCommand, duty::domain::Operator, DateTime<Utc>)> = vec![
-        (RunCommand::Start { slot: slot.clone(), name: name.clone(), items }, op("alice", false), at(8, 31)),
+        (template.start(&slot), op("alice", false), at(8, 31)),
         (
             RunCommand::Mark {
                 item: "nodes".into(),

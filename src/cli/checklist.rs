@@ -5,7 +5,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::{Failure, Paths, Session, origin};
 use crate::agenda::{self, AgendaItem};
-use crate::domain::checklist::{ItemResult, RunCommand, RunItem, RunState};
+use crate::domain::checklist::{ItemResult, RunCommand, RunState};
 use crate::i18n::{Label, Lang, local_time};
 use crate::report::inspection;
 use crate::store::{RunRequest, Store};
@@ -185,17 +185,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                         })?
                 }
             };
-            let items = spec
-                .items
-                .iter()
-                .map(|i| RunItem {
-                    id: i.id.clone(),
-                    title: i.title.clone(),
-                    steps: i.steps.clone(),
-                    check: i.check.clone(),
-                })
-                .collect();
-            let command = RunCommand::Start { slot: chosen.slot.clone(), name: spec.name.clone(), items };
+            let command = spec.start(&chosen.slot);
             store.execute_run(RunRequest {
                 run: chosen.slot.run.clone(),
                 command,

@@ -34,27 +34,6 @@ pub struct CheckSpec {
     pub severity: Severity,
 }
 
-fn ranged(
-    value: &Option<toml::Spanned<i64>>,
-    default: i64,
-    range: std::ops::RangeInclusive<i64>,
-    what: &str,
-    file: &SourceFile,
-    problems: &mut Vec<ConfigProblem>,
-) -> i64 {
-    match value {
-        None => default,
-        Some(v) if range.contains(v.get_ref()) => *v.get_ref(),
-        Some(v) => {
-            problems.push(file.problem(
-                v.span(),
-                format!("{what} {} must be between {} and {}", v.get_ref(), range.start(), range.end()),
-            ));
-            default
-        }
-    }
-}
-
 /// Validates the checks of one host; problems are collected, bad checks skipped.
 pub fn validate(
     host: &str,
@@ -93,9 +72,9 @@ pub fn validate(
                 ))
             }),
         };
-        let interval = ranged(&entry.interval_seconds, 60, 5..=86_400, "interval_seconds", file, problems);
-        let timeout = ranged(&entry.timeout_ms, 5_000, 100..=120_000, "timeout_ms", file, problems);
-        let retries = ranged(&entry.retries, 1, 0..=5, "retries", file, problems);
+        let interval = file.in_range(&entry.interval_seconds, 60, 5..=86_400, "interval_seconds", problems);
+        let timeout = file.in_range(&entry.timeout_ms, 5_000, 100..=120_000, "timeout_ms", problems);
+        let retries = file.in_range(&entry.retries, 1, 0..=5, "retries", problems);
         let kind = match entry.kind.get_ref().as_str() {
             "tcp" => match &entry.port {
                 Some(port) if (1..=65535).contains(port.get_ref()) => {
@@ -140,7 +119,7 @@ pub fn validate(
                         file.problem(span, format!("method \"{method}\" (expected GET, HEAD or POST)")),
                     );
                 }
-                let expect = ranged(&entry.expect_status, 200, 100..=599, "expect_status", file, problems);
+                let expect = file.in_range(&entry.expect_status, 200, 100..=599, "expect_status", problems);
                 url.map(|url| CheckKind::Http {
                     method,
                     url,

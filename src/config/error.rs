@@ -67,6 +67,28 @@ impl SourceFile {
         ConfigProblem { file: self.path.clone(), line, col, message: message.into() }
     }
 
+    /// A whole number that must lie in `range`: the default when absent, a problem (and
+    /// the default) when outside.
+    pub fn in_range(
+        &self,
+        value: &Option<toml::Spanned<i64>>,
+        default: i64,
+        range: std::ops::RangeInclusive<i64>,
+        what: &str,
+        problems: &mut Vec<ConfigProblem>,
+    ) -> i64 {
+        match value {
+            None => default,
+            Some(v) if range.contains(v.get_ref()) => *v.get_ref(),
+            Some(v) => {
+                let message =
+                    format!("{what} {} must be between {} and {}", v.get_ref(), range.start(), range.end());
+                problems.push(self.problem(v.span(), message));
+                default
+            }
+        }
+    }
+
     /// Parses the file as TOML into `T`; a syntax or shape error becomes a problem.
     pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ConfigProblem> {
         toml::from_str(&self.text).map_err(|e| {

@@ -100,27 +100,6 @@ impl ZabbixSource {
     }
 }
 
-fn seconds(
-    value: &Option<Spanned<i64>>,
-    default: i64,
-    range: std::ops::RangeInclusive<i64>,
-    what: &str,
-    file: &SourceFile,
-    problems: &mut Vec<ConfigProblem>,
-) -> i64 {
-    match value {
-        None => default,
-        Some(v) if range.contains(v.get_ref()) => *v.get_ref(),
-        Some(v) => {
-            problems.push(file.problem(
-                v.span(),
-                format!("{what} {} must be between {} and {}", v.get_ref(), range.start(), range.end()),
-            ));
-            default
-        }
-    }
-}
-
 fn check_name_and_url(
     name: &Spanned<String>,
     url: &Spanned<String>,
@@ -175,29 +154,26 @@ pub fn validate(
             AlertmanagerSource {
                 name: entry.name.into_inner(),
                 url: entry.url.into_inner(),
-                interval: Duration::from_secs(seconds(
+                interval: Duration::from_secs(file.in_range(
                     &entry.interval_seconds,
                     30,
                     5..=3600,
                     "interval_seconds",
-                    file,
                     problems,
                 ) as u64),
-                timeout: Duration::from_millis(seconds(
+                timeout: Duration::from_millis(file.in_range(
                     &entry.timeout_ms,
                     5000,
                     100..=120_000,
                     "timeout_ms",
-                    file,
                     problems,
                 ) as u64),
                 host_label: entry.host_label.unwrap_or_else(|| "instance".into()),
-                silence_minutes: seconds(
+                silence_minutes: file.in_range(
                     &entry.silence_minutes,
                     120,
                     1..=1440,
                     "silence_minutes",
-                    file,
                     problems,
                 ),
                 severity,
@@ -212,20 +188,18 @@ pub fn validate(
             ZabbixSource {
                 name: entry.name.into_inner(),
                 url: entry.url.into_inner(),
-                interval: Duration::from_secs(seconds(
+                interval: Duration::from_secs(file.in_range(
                     &entry.interval_seconds,
                     30,
                     5..=3600,
                     "interval_seconds",
-                    file,
                     problems,
                 ) as u64),
-                timeout: Duration::from_millis(seconds(
+                timeout: Duration::from_millis(file.in_range(
                     &entry.timeout_ms,
                     5000,
                     100..=120_000,
                     "timeout_ms",
-                    file,
                     problems,
                 ) as u64),
                 token_env: entry.token_env,

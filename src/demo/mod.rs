@@ -250,7 +250,7 @@ fn report(description: &str, measures: &str) -> C {
 /// This morning's data-exchange check done (one warning, the owner told), and the
 /// daily sheet under way.
 fn seed_inspections(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) -> anyhow::Result<()> {
-    use crate::domain::checklist::{ItemResult, RunCommand, RunItem};
+    use crate::domain::checklist::{ItemResult, RunCommand};
     let today = now.with_timezone(&site.tz).date_naive();
     let agenda = crate::agenda::load(store, site, today, today, now)?;
     let mut run = |template: &str, slot_index: usize, steps: Vec<(RunCommand, &str)>| -> anyhow::Result<()> {
@@ -258,17 +258,7 @@ fn seed_inspections(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) ->
             return Ok(());
         };
         let Some(spec) = site.checklist(template) else { return Ok(()) };
-        let items = spec
-            .items
-            .iter()
-            .map(|i| RunItem {
-                id: i.id.clone(),
-                title: i.title.clone(),
-                steps: i.steps.clone(),
-                check: i.check.clone(),
-            })
-            .collect();
-        let start = RunCommand::Start { slot: item.slot.clone(), name: spec.name.clone(), items };
+        let start = spec.start(&item.slot);
         for (command, who) in std::iter::once((start, "zhangsan")).chain(steps) {
             let actor = op(who);
             store.execute_run(crate::store::RunRequest {

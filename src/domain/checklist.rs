@@ -66,6 +66,23 @@ pub struct Template {
     pub items: Vec<ItemTemplate>,
 }
 
+impl Template {
+    /// The command that starts a run of this template at one of its slots.
+    pub fn start(&self, slot: &Slot) -> RunCommand {
+        let items = self
+            .items
+            .iter()
+            .map(|i| RunItem {
+                id: i.id.clone(),
+                title: i.title.clone(),
+                steps: i.steps.clone(),
+                check: i.check.clone(),
+            })
+            .collect();
+        RunCommand::Start { slot: slot.clone(), name: self.name.clone(), items }
+    }
+}
+
 /// Public holidays and the adjusted working days (调休) of the year.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Calendar {

@@ -16,7 +16,7 @@ use super::snapshot::{Row, Snapshot};
 use super::theme::Theme;
 use crate::config::Site;
 use crate::domain::alarm::{AlarmCommand, AlarmKey};
-use crate::domain::checklist::{RunCommand, RunItem, RunRefusal};
+use crate::domain::checklist::{RunCommand, RunRefusal};
 use crate::domain::{IncidentCommand, IncidentId, Operator, State};
 use crate::i18n::{Label, Lang, ui};
 use crate::store::Target;
@@ -517,17 +517,7 @@ impl App {
                 return;
             }
             let Some(template) = self.ctx.site.checklist(&item.slot.template) else { return };
-            let items = template
-                .items
-                .iter()
-                .map(|i| RunItem {
-                    id: i.id.clone(),
-                    title: i.title.clone(),
-                    steps: i.steps.clone(),
-                    check: i.check.clone(),
-                })
-                .collect();
-            let command = RunCommand::Start { slot: item.slot.clone(), name: template.name.clone(), items };
+            let command = template.start(&item.slot);
             self.effects.push(Effect::Run { run: item.slot.run.clone(), command, expected_version: None });
             self.run_open = Some(item.slot.run);
             self.item_selected = 0;
