@@ -408,3 +408,46 @@ fn cancel_ends_a_stuck_run_at_once() {
     assert_eq!(result.unwrap().ending, Ending::Cancelled);
     assert!(pressed.elapsed() < Duration::from_millis(700), "{:?}", pressed.elapsed());
 }
+
+#[test]
+fn ssh_checks_judge_exit_status_and_thresholds() {
+    use duty::config::{CheckKind, CheckSpec};
+    use duty::domain::check::{CheckStatus, SheetColumn};
+    use duty::engine::probe::{Prober, SshReach};
+    let sshd = Sshd::start();
+    let f = site_for(&sshd, &format!("{}\n", sshd.keyscan()));
+    let site = duty::config::Site::load(&f.site).unwrap();
+    let prober =
+        Prober::with_ssh(SshReach { settings: site.ssh.clone(), hosts: site.hosts.clone(), user: user() })
+            .unwrap();
+    let spec = |command: &str, warning: Option<f64>, critical: Option<f64>| CheckSpec {
+        host: "frontend-1".into(),
+        name: "disk".into(),
+        kind: CheckKind::Ssh { command: command.into(), warning, critical },
+        column: SheetColumn::System,
+        interval: Duration::from_secs(60),
+        timeout: Duration::from_secs(5),
+        retries: 0,
+        severity: duty::domain::Severity::Serious,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let judge = |command: &str, warning, critical| rt.block_on(prober.run(&spec(command, warning, critical)));
+    let disk = |percent: &str| format!("echo '/dev/sda1 {percent} /data'");
+    assert_eq!(judge(&disk("93%"), Some(80.0), Some(90.0)).status, CheckStatus::Critical);
+    let warn = judge(&disk("85%"), Some(80.0), Some(90.0));
+    assert_eq!((warn.status, warn.evidence.error.as_deref()), (CheckStatus::Warning, Some("85 ≥ 80")));
+    assert_eq!(judge(&disk("12%"), Some(80.0), Some(90.0)).status, CheckStatus::Normal);
+    let failed = judge("exit 2", None, None);
+    assert_eq!((failed.status, failed.evidence.error.as_deref()), (CheckStatus::Critical, Some("exit 2")));
+    assert_eq!(judge("true", None, None).status, CheckStatus::Normal);
+    assert_eq!(judge("echo ok", Some(80.0), None).status, CheckStatus::Unknown, "no number: cannot judge");
+    // A host whose key is not known is not judged (and never normal).
+    std::fs::write(f.site.join("known_hosts"), "").unwrap();
+    let site = duty::config::Site::load(&f.site).unwrap();
+    let prober =
+        Prober::with_ssh(SshReach { settings: site.ssh.clone(), hosts: site.hosts.clone(), user: user() })
+            .unwrap();
+    let unknown = rt.block_on(prober.run(&spec("true", None, None)));
+    assert_eq!(unknown.status, CheckStatus::Unknown);
+    assert!(unknown.evidence.error.unwrap().contains("unknown host key"));
+}

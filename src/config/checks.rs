@@ -9,7 +9,7 @@ use crate::domain::Severity;
 use crate::domain::check::SheetColumn;
 
 /// What a check does.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CheckKind {
     /// Connect to host:port.
     Tcp { address: SocketAddr },
@@ -17,10 +17,13 @@ pub enum CheckKind {
     Http { method: String, url: String, expect_status: u16, body_contains: Option<String>, tls_verify: bool },
     /// ICMP echo through the system `ping`.
     Ping { address: IpAddr },
+    /// A read-only command over SSH (the site's SSH settings): judged by its exit
+    /// status, or by the first number it prints against warning / critical thresholds.
+    Ssh { command: String, warning: Option<f64>, critical: Option<f64> },
 }
 
 /// One check of one host.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckSpec {
     pub host: String,
     pub name: String,
@@ -129,10 +132,21 @@ pub fn validate(
                 })
             }
             "ping" => Some(CheckKind::Ping { address: ip }),
+            "ssh" => match &entry.command {
+                Some(command) if !command.get_ref().trim().is_empty() => Some(CheckKind::Ssh {
+                    command: command.get_ref().clone(),
+                    warning: entry.warning,
+                    critical: entry.critical,
+                }),
+                _ => {
+                    problems.push(file.problem(entry.kind.span(), "an ssh check needs a command"));
+                    None
+                }
+            },
             other => {
                 problems.push(file.problem(
                     entry.kind.span(),
-                    format!("unknown check kind \"{other}\" (expected tcp, http or ping)"),
+                    format!("unknown check kind \"{other}\" (expected tcp, http, ping or ssh)"),
                 ));
                 None
             }

@@ -27,7 +27,7 @@ use crate::domain::sla::{DueSoon, SlaPolicy};
 use crate::i18n::Lang;
 
 /// A machine of the centre.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Host {
     /// Short unique name used in commands (`central-db`).
     pub name: String,

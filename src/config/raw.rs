@@ -137,4 +137,7 @@ pub struct CheckEntry {
     pub timeout_ms: Option<Spanned<i64>>,
     pub retries: Option<Spanned<i64>>,
     pub severity: Option<Spanned<String>>,
+    pub command: Option<Spanned<String>>,
+    pub warning: Option<f64>,
+    pub critical: Option<f64>,
 }

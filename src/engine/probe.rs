@@ -12,10 +12,20 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// The excerpt kept as evidence.
 const EXCERPT_CHARS: usize = 200;
 
+/// What SSH checks need: the site's SSH settings, its hosts (for ports, users and
+/// jump hosts) and the login to use by default.
+#[derive(Clone)]
+pub struct SshReach {
+    pub settings: crate::config::ssh::SshSettings,
+    pub hosts: Vec<crate::config::Host>,
+    pub user: String,
+}
+
 /// Runs checks. Holds the HTTP clients so connections are reused between runs.
 pub struct Prober {
     http: reqwest::Client,
     http_no_verify: reqwest::Client,
+    ssh: Option<SshReach>,
 }
 
 fn excerpt(text: &str) -> String {
@@ -43,7 +53,12 @@ impl Prober {
                 .pool_max_idle_per_host(4)
                 .build()
         };
-        Ok(Prober { http: build(true)?, http_no_verify: build(false)? })
+        Ok(Prober { http: build(true)?, http_no_verify: build(false)?, ssh: None })
+    }
+
+    /// A prober that can also run SSH checks.
+    pub fn with_ssh(reach: SshReach) -> anyhow::Result<Prober> {
+        Ok(Prober { ssh: Some(reach), ..Prober::new()? })
     }
 
     /// Runs a check, retrying a failure up to `retries` times.
@@ -72,6 +87,16 @@ impl Prober {
                 http(client, method, url, *expect_status, body_contains.as_deref(), spec.timeout).await
             }
             CheckKind::Ping { address } => ping(*address, spec.timeout).await,
+            CheckKind::Ssh { command, warning, critical } => match &self.ssh {
+                Some(reach) => ssh(reach, spec, command, *warning, *critical).await,
+                None => (
+                    CheckStatus::Unknown,
+                    Evidence {
+                        error: Some("unknown: SSH is not set up for probes".into()),
+                        ..Evidence::default()
+                    },
+                ),
+            },
         }
     }
 }
@@ -160,6 +185,100 @@ async fn http(
     }
 }
 
+/// The first word of a text that is a number, a trailing `%` allowed
+/// (`/dev/sda1 93% /data` → 93, `load: 0.52,` → 0.52; `sda1` is not a number).
+pub fn first_number(text: &str) -> Option<f64> {
+    text.split_whitespace()
+        .map(|word| word.trim_end_matches([',', ';']).trim_end_matches('%'))
+        .find_map(|word| word.parse::<f64>().ok().filter(|n| n.is_finite()))
+}
+
+async fn ssh(
+    reach: &SshReach,
+    spec: &CheckSpec,
+    command: &str,
+    warning: Option<f64>,
+    critical: Option<f64>,
+) -> (CheckStatus, Evidence) {
+    use crate::ssh::session::{Ending, SshError};
+    let Some(host) = reach.hosts.iter().find(|h| h.name == spec.host) else {
+        return (
+            CheckStatus::Unknown,
+            Evidence { error: Some(format!("unknown: no host {}", spec.host)), ..Evidence::default() },
+        );
+    };
+    let hosts = reach.hosts.clone();
+    let target =
+        crate::ssh::target_of(host, &reach.user, &|name| hosts.iter().find(|h| h.name == name).cloned());
+    let access = crate::ssh::access_of(&reach.settings);
+    let (command, limit) = (command.to_string(), spec.timeout);
+    let started = Instant::now();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        crate::ssh::session::run(&target, &access, &command, limit, &cancel, &mut |_, _| {})
+    })
+    .await;
+    let latency_ms = elapsed_ms(started);
+    let outcome = match outcome {
+        Ok(result) => result,
+        Err(e) => {
+            return (
+                CheckStatus::Unknown,
+                Evidence { error: Some(format!("unknown: {e}")), ..Evidence::default() },
+            );
+        }
+    };
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        // Reachability failures are the host's; key and login failures leave it unjudged.
+        Err(e @ (SshError::Connect(..) | SshError::Handshake(..) | SshError::Protocol(_))) => {
+            return (
+                CheckStatus::Critical,
+                Evidence { latency_ms, error: Some(e.to_string()), ..Evidence::default() },
+            );
+        }
+        Err(e) => {
+            return (
+                CheckStatus::Unknown,
+                Evidence { latency_ms, error: Some(format!("unknown: {e}")), ..Evidence::default() },
+            );
+        }
+    };
+    let first = outcome.stdout.first_line();
+    let mut evidence = Evidence { latency_ms, excerpt: Some(excerpt(&first)), ..Evidence::default() };
+    match outcome.ending {
+        Ending::Exited(0) => {}
+        Ending::Exited(code) => {
+            evidence.error = Some(format!("exit {code}"));
+            return (CheckStatus::Critical, evidence);
+        }
+        Ending::Signal(signal) => {
+            evidence.error = Some(format!("killed by {signal}"));
+            return (CheckStatus::Critical, evidence);
+        }
+        Ending::TimedOut | Ending::Cancelled => {
+            evidence.error = Some(format!("no answer within {} ms", limit.as_millis()));
+            return (CheckStatus::Critical, evidence);
+        }
+    }
+    if warning.is_none() && critical.is_none() {
+        return (CheckStatus::Normal, evidence);
+    }
+    let Some(value) = first_number(&first) else {
+        evidence.error = Some("unknown: no number in the output".into());
+        return (CheckStatus::Unknown, evidence);
+    };
+    if critical.is_some_and(|c| value >= c) {
+        evidence.error = Some(format!("{value} ≥ {}", critical.unwrap_or_default()));
+        (CheckStatus::Critical, evidence)
+    } else if warning.is_some_and(|w| value >= w) {
+        evidence.error = Some(format!("{value} ≥ {}", warning.unwrap_or_default()));
+        (CheckStatus::Warning, evidence)
+    } else {
+        (CheckStatus::Normal, evidence)
+    }
+}
+
 /// Reads the round-trip time from ping's output (`time=0.045 ms`).
 fn ping_time_ms(output: &str) -> Option<u32> {
     let at = output.find("time=")? + 5;
@@ -224,6 +343,13 @@ async fn ping(address: IpAddr, timeout: Duration) -> (CheckStatus, Evidence) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_first_number() {
+        assert_eq!(first_number("/dev/sda1 93% /data"), Some(93.0));
+        assert_eq!(first_number("load: 0.52, 0.40"), Some(0.52));
+        assert_eq!(first_number("none sda1"), None);
+    }
 
     #[test]
     fn reads_ping_times() {

@@ -139,7 +139,11 @@ pub async fn run(
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let mut store = SqliteStore::open(&store_path)?;
-    let prober = Arc::new(Prober::new()?);
+    let prober = Arc::new(Prober::with_ssh(super::probe::SshReach {
+        settings: site.ssh.clone(),
+        hosts: site.hosts.clone(),
+        user: crate::cli::operator_login(),
+    })?);
     let specs: Vec<CheckSpec> = site.checks().cloned().collect();
     let actor = engine_operator();
     let rule_of = |result: &CheckResult| {
