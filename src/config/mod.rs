@@ -78,6 +78,8 @@ pub struct Site {
     pub checklists: Vec<crate::domain::checklist::Template>,
     pub calendar: crate::domain::checklist::Calendar,
     pub ssh: ssh::SshSettings,
+    /// Duty periods, e.g. day 08:00–20:00 and night 20:00–08:00.
+    pub shifts: Vec<crate::domain::shift::Shift>,
 }
 
 /// The files of a site folder.
@@ -274,6 +276,28 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         concurrency: engine_number(engine_raw.and_then(|e| e.concurrency.as_ref()), 64, 1..=1024, &mut bad)
             as usize,
     };
+    let mut shifts: Vec<crate::domain::shift::Shift> = Vec::new();
+    for entry in &raw.shifts {
+        let time = |value: &Spanned<String>, bad: &mut dyn FnMut(std::ops::Range<usize>, String)| {
+            chrono::NaiveTime::parse_from_str(value.get_ref().trim(), "%H:%M")
+                .map_err(|_| {
+                    bad(
+                        value.span(),
+                        format!("bad time \"{}\" (expected HH:MM such as 08:00)", value.get_ref()),
+                    )
+                })
+                .ok()
+        };
+        let (start, end) = (time(&entry.start, &mut bad), time(&entry.end, &mut bad));
+        let name = entry.name.get_ref().trim().to_string();
+        if name.is_empty() || shifts.iter().any(|s| s.name == name) {
+            bad(entry.name.span(), format!("shift name \"{name}\" must be given once"));
+            continue;
+        }
+        if let (Some(start), Some(end)) = (start, end) {
+            shifts.push(crate::domain::shift::Shift { name, start, end });
+        }
+    }
     if raw.operators.is_empty() {
         bad(0..0, "the site lists no operators: add at least one [[operators]] with role = \"lead\"".into());
     }
@@ -297,6 +321,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         checklists: Vec::new(),
         calendar: Default::default(),
         ssh: ssh::SshSettings::none(),
+        shifts,
     })
 }
 

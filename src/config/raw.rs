@@ -12,6 +12,16 @@ pub struct SiteFile {
     pub operators: Vec<OperatorEntry>,
     pub alarms: Option<AlarmsSection>,
     pub engine: Option<EngineSection>,
+    #[serde(default)]
+    pub shifts: Vec<ShiftEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftEntry {
+    pub name: Spanned<String>,
+    pub start: Spanned<String>,
+    pub end: Spanned<String>,
 }
 
 #[derive(Deserialize)]

@@ -60,6 +60,17 @@ end = {year}-12-31
 [alarms]
 repeat_seconds = 60
 
+# Shifts (班次): the status line shows the one in force and when it ends.
+[[shifts]]
+name = "白班"
+start = "08:00"
+end = "20:00"
+
+[[shifts]]
+name = "夜班"
+start = "20:00"
+end = "08:00"
+
 # Operators: OS login -> name and role. Leads may close incidents.
 # Anyone not listed may read but not write.
 [[operators]]

@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod contract;
 pub mod incident;
 pub mod maintenance;
+pub mod shift;
 pub mod sla;
 
 use chrono::{DateTime, Utc};

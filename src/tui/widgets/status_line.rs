@@ -32,9 +32,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let parts = [
         clock,
         operator,
+        match crate::domain::shift::current(&site.shifts, site.tz, app.now) {
+            Some((shift, _, end)) => format!(
+                "{} → {} ({})",
+                visible(&shift.name, false),
+                end.with_timezone(&site.tz).format("%H:%M"),
+                crate::tui::widgets::countdown::hms(end - app.now)
+            ),
+            None => ui::STATUS_SHIFT.get(lang).to_string(),
+        },
         alarm_text,
         visible(&site.name, false).into_owned(),
-        ui::STATUS_SHIFT.get(lang).to_string(),
         app.ctx.store_label.clone(),
         match &app.data.lease {
             Some(lease) if lease.expires_at > app.now => {
