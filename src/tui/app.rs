@@ -740,14 +740,7 @@ impl App {
                 (&mut self.target_selected, len)
             };
             let last = len.saturating_sub(1);
-            *cursor = match action {
-                Action::Up => cursor.saturating_sub(1),
-                Action::Down => (*cursor + 1).min(last),
-                Action::PageUp => cursor.saturating_sub(page),
-                Action::PageDown => (*cursor + page).min(last),
-                Action::Top => 0,
-                _ => last,
-            };
+            *cursor = moved(*cursor, last, action, page);
             return;
         }
         if self.tab == Tab::Inspections {
@@ -756,26 +749,12 @@ impl App {
                 None => (&mut self.agenda_selected, self.data.agenda.len()),
             };
             let last = len.saturating_sub(1);
-            *cursor = match action {
-                Action::Up => cursor.saturating_sub(1),
-                Action::Down => (*cursor + 1).min(last),
-                Action::PageUp => cursor.saturating_sub(page),
-                Action::PageDown => (*cursor + page).min(last),
-                Action::Top => 0,
-                _ => last,
-            };
+            *cursor = moved(*cursor, last, action, page);
             return;
         }
         if self.tab == Tab::Overview {
             let last = self.ctx.site.hosts.len().saturating_sub(1);
-            self.host_selected = match action {
-                Action::Up => self.host_selected.saturating_sub(1),
-                Action::Down => (self.host_selected + 1).min(last),
-                Action::PageUp => self.host_selected.saturating_sub(page),
-                Action::PageDown => (self.host_selected + page).min(last),
-                Action::Top => 0,
-                _ => last,
-            };
+            self.host_selected = moved(self.host_selected, last, action, page);
             return;
         }
         if self.detail.is_some() && self.tab == Tab::Incidents {
@@ -790,14 +769,7 @@ impl App {
             return;
         }
         let last = self.visible.len().saturating_sub(1);
-        self.selected = match action {
-            Action::Up => self.selected.saturating_sub(1),
-            Action::Down => (self.selected + 1).min(last),
-            Action::PageUp => self.selected.saturating_sub(page),
-            Action::PageDown => (self.selected + page).min(last),
-            Action::Top => 0,
-            _ => last,
-        };
+        self.selected = moved(self.selected, last, action, page);
     }
 
     /// Opens an incident in detail; its timeline comes with the next reload.
@@ -940,6 +912,18 @@ impl App {
             Some(m) if m.until < next_second => m.until,
             _ => next_second,
         }
+    }
+}
+
+/// Where a cursor goes for a movement action, within `0..=last`.
+fn moved(cursor: usize, last: usize, action: Action, page: usize) -> usize {
+    match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(page),
+        Action::PageDown => (cursor + page).min(last),
+        Action::Top => 0,
+        _ => last,
     }
 }
 

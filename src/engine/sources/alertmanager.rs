@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
-use super::{SourceAlert, SourceError, host_for, read_limited};
+use super::{SourceAlert, SourceError, exchange, host_for};
 use crate::config::{AlertmanagerSource, Site};
 
 #[derive(Debug, Deserialize)]
@@ -70,20 +70,7 @@ pub async fn fetch(
     site: &Site,
 ) -> Result<Vec<SourceAlert>, SourceError> {
     let url = format!("{}/api/v2/alerts", source.url.trim_end_matches('/'));
-    let response = tokio::time::timeout(source.timeout, client.get(&url).send())
-        .await
-        .map_err(|_| SourceError::Unreachable(format!("no answer within {} ms", source.timeout.as_millis())))?
-        .map_err(|e| SourceError::Unreachable(e.to_string()))?;
-    let status = response.status();
-    let body = tokio::time::timeout(source.timeout, read_limited(response)).await.map_err(|_| {
-        SourceError::Unreachable(format!("answer not complete within {} ms", source.timeout.as_millis()))
-    })??;
-    if !status.is_success() {
-        return Err(SourceError::Status(
-            status.as_u16(),
-            String::from_utf8_lossy(&body).chars().take(200).collect(),
-        ));
-    }
+    let body = exchange(client.get(&url), source.timeout).await?;
     parse(&body, source, site)
 }
 
@@ -110,18 +97,7 @@ pub async fn silence(
         "comment": comment,
     });
     let url = format!("{}/api/v2/silences", source.url.trim_end_matches('/'));
-    let response = tokio::time::timeout(source.timeout, client.post(&url).json(&body).send())
-        .await
-        .map_err(|_| SourceError::Unreachable(format!("no answer within {} ms", source.timeout.as_millis())))?
-        .map_err(|e| SourceError::Unreachable(e.to_string()))?;
-    let status = response.status();
-    let text = read_limited(response).await?;
-    if !status.is_success() {
-        return Err(SourceError::Status(
-            status.as_u16(),
-            String::from_utf8_lossy(&text).chars().take(200).collect(),
-        ));
-    }
+    let text = exchange(client.post(&url).json(&body), source.timeout).await?;
     #[derive(Deserialize)]
     struct Created {
         #[serde(rename = "silenceID")]

@@ -57,6 +57,29 @@ pub async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, So
     Ok(body)
 }
 
+/// Sends a request and reads its answer, each within `timeout`, bounded in size; an
+/// answer that is not a success is an error carrying the start of its body.
+pub async fn exchange(
+    request: reqwest::RequestBuilder,
+    timeout: std::time::Duration,
+) -> Result<Vec<u8>, SourceError> {
+    let response = tokio::time::timeout(timeout, request.send())
+        .await
+        .map_err(|_| SourceError::Unreachable(format!("no answer within {} ms", timeout.as_millis())))?
+        .map_err(|e| SourceError::Unreachable(e.to_string()))?;
+    let status = response.status();
+    let body = tokio::time::timeout(timeout, read_limited(response)).await.map_err(|_| {
+        SourceError::Unreachable(format!("answer not complete within {} ms", timeout.as_millis()))
+    })??;
+    if !status.is_success() {
+        return Err(SourceError::Status(
+            status.as_u16(),
+            String::from_utf8_lossy(&body).chars().take(200).collect(),
+        ));
+    }
+    Ok(body)
+}
+
 /// The site host a label value names: a host name, a label, or an address with or
 /// without a port.
 pub fn host_for(site: &crate::config::Site, value: &str) -> Option<String> {

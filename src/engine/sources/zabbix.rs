@@ -5,7 +5,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
 
-use super::{SourceAlert, SourceError, host_for, read_limited};
+use super::{SourceAlert, SourceError, exchange, host_for};
 use crate::config::{Site, ZabbixSource};
 use crate::domain::Severity;
 
@@ -117,21 +117,7 @@ async fn call(
     if let Some(token) = source.token() {
         request = request.bearer_auth(token);
     }
-    let response = tokio::time::timeout(source.timeout, request.send())
-        .await
-        .map_err(|_| SourceError::Unreachable(format!("no answer within {} ms", source.timeout.as_millis())))?
-        .map_err(|e| SourceError::Unreachable(e.to_string()))?;
-    let status = response.status();
-    let body = tokio::time::timeout(source.timeout, read_limited(response)).await.map_err(|_| {
-        SourceError::Unreachable(format!("answer not complete within {} ms", source.timeout.as_millis()))
-    })??;
-    if !status.is_success() {
-        return Err(SourceError::Status(
-            status.as_u16(),
-            String::from_utf8_lossy(&body).chars().take(200).collect(),
-        ));
-    }
-    Ok(body)
+    exchange(request, source.timeout).await
 }
 
 /// Fetches current and recently ended problems.
