@@ -44,6 +44,17 @@ pub struct DueSoon {
     pub security_report: Duration,
 }
 
+impl DueSoon {
+    /// The earliest any clock can turn "due soon" before its due time: an incident whose
+    /// nearest due time is further away than this has no clock due soon or breached.
+    pub fn longest(&self) -> Duration {
+        [self.confirm, self.response, self.onsite, self.resolution, self.report, self.security_report]
+            .into_iter()
+            .max()
+            .unwrap_or_else(Duration::zero)
+    }
+}
+
 impl Default for DueSoon {
     fn default() -> Self {
         DueSoon {

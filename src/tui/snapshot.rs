@@ -109,7 +109,7 @@ impl Snapshot {
             ClockName::Report => warn.report,
             ClockName::Inspection | ClockName::LeadDecision => Duration::zero(),
         };
-        let longest_warning = ClockName::ALL.iter().map(|n| warning(*n)).max().unwrap_or_else(Duration::zero);
+        let longest_warning = warn.longest();
         let mut alarms: Vec<(AlarmKey, Duration)> = Vec::new();
         let mut next_change: Option<DateTime<Utc>> = None;
         let mut sooner =

@@ -62,7 +62,10 @@ fn summary(app: &App) -> Vec<Line<'_>> {
     let rows = &app.data.rows;
     let count = |state: State| rows.iter().filter(|r| r.incident.state == state).count();
     let (mut breached, mut due_soon) = (0, 0);
-    for row in rows.iter().filter(|r| r.urgent_due.is_some()) {
+    // Rows are ordered by their nearest due time: past the warning horizon nothing is
+    // due soon or breached, so a frame never works through the whole queue.
+    let horizon = app.now + app.ctx.site.policy.due_soon.longest();
+    for row in rows.iter().take_while(|r| r.urgent_due.is_some_and(|due| due <= horizon)) {
         for clock in clocks(&row.incident, &app.ctx.site.policy, app.now) {
             match clock.state {
                 ClockState::Breached => breached += 1,
