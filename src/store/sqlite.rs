@@ -606,17 +606,8 @@ impl SqliteStore {
                         onsite_required: false,
                         source_ref: Some(key.clone()),
                     };
-                    let day_key = result.at.with_timezone(&rules.tz).format("%Y%m%d").to_string();
-                    let request = IncidentRequest {
-                        target: Target::New { prefix: rules.prefix.clone(), day_key },
-                        command: IncidentCommand::Open(new),
-                        actor: rules.actor,
-                        origin: rules.origin.clone(),
-                        occurred_at: result.at,
-                        now: crate::time::now(),
-                        expected_version: None,
-                    };
-                    let committed = Self::execute_in(tx, &request)?;
+                    let committed =
+                        Self::open_for_source(tx, new, &rules.prefix, rules.tz, rules.actor, &rules.origin)?;
                     written += committed.events.len();
                     state.incident = Some(committed.incident.id);
                 }
@@ -674,6 +665,30 @@ impl SqliteStore {
             )
             .optional(),
         )
+    }
+
+    /// Opens an incident for the engine (a probe or an alert source), numbered by the
+    /// local day it was reported and dated at that report.
+    fn open_for_source(
+        tx: &Transaction<'_>,
+        new: NewIncident,
+        prefix: &str,
+        tz: chrono_tz::Tz,
+        actor: &Operator,
+        origin: &str,
+    ) -> SqlResult<Committed> {
+        let day_key = new.reported_at.with_timezone(&tz).format("%Y%m%d").to_string();
+        let reported_at = new.reported_at;
+        let request = IncidentRequest {
+            target: Target::New { prefix: prefix.to_string(), day_key },
+            command: IncidentCommand::Open(new),
+            actor,
+            origin: origin.to_string(),
+            occurred_at: reported_at,
+            now: crate::time::now(),
+            expected_version: None,
+        };
+        Self::execute_in(tx, &request)
     }
 
     fn enqueue_writeback(
@@ -789,17 +804,8 @@ impl SqliteStore {
                         onsite_required: false,
                         source_ref: Some(alert.key.clone()),
                     };
-                    let day_key = new.reported_at.with_timezone(&rules.tz).format("%Y%m%d").to_string();
-                    let request = IncidentRequest {
-                        target: Target::New { prefix: rules.prefix.clone(), day_key },
-                        command: IncidentCommand::Open(new),
-                        actor: rules.actor,
-                        origin: rules.origin.clone(),
-                        occurred_at: alert.started_at.min(now),
-                        now,
-                        expected_version: None,
-                    };
-                    let committed = Self::execute_in(tx, &request)?;
+                    let committed =
+                        Self::open_for_source(tx, new, &rules.prefix, rules.tz, rules.actor, &rules.origin)?;
                     written += committed.events.len();
                     committed.incident.id
                 }
