@@ -105,11 +105,3 @@ pub fn decide_alarm(
         }
     }
 }
-
-/// Folds an alarm event into the ledger.
-pub fn apply_alarm(ledger: &mut AlarmLedger, event: &AlarmEvent, actor: &str) {
-    match event {
-        AlarmEvent::Acknowledged { alarms } => ledger.acknowledged.extend(alarms.iter().cloned()),
-        AlarmEvent::Muted { until, .. } => ledger.muted_until = Some((*until, actor.to_string())),
-    }
-}

@@ -52,12 +52,6 @@ impl Capture {
             .unwrap_or_default()
             .to_string()
     }
-
-    /// The kept tail, decoded leniently (for display; made visible before rendering).
-    pub fn tail_text(&self) -> String {
-        let tail: Vec<u8> = self.tail.iter().copied().collect();
-        String::from_utf8_lossy(&tail).into_owned()
-    }
 }
 
 #[cfg(test)]
