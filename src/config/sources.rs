@@ -127,6 +127,18 @@ fn check_name_and_url(
     }
 }
 
+/// How often a source is polled and how long one poll may take.
+fn polling(
+    interval_seconds: &Option<Spanned<i64>>,
+    timeout_ms: &Option<Spanned<i64>>,
+    file: &SourceFile,
+    problems: &mut Vec<ConfigProblem>,
+) -> (Duration, Duration) {
+    let interval = file.in_range(interval_seconds, 30, 5..=3600, "interval_seconds", problems);
+    let timeout = file.in_range(timeout_ms, 5000, 100..=120_000, "timeout_ms", problems);
+    (Duration::from_secs(interval as u64), Duration::from_millis(timeout as u64))
+}
+
 /// Validates the sources file.
 pub fn validate(
     file: &SourceFile,
@@ -139,6 +151,7 @@ pub fn validate(
         .into_iter()
         .map(|entry| {
             check_name_and_url(&entry.name, &entry.url, &mut seen, file, problems);
+            let polling = polling(&entry.interval_seconds, &entry.timeout_ms, file, problems);
             let mut severity = BTreeMap::new();
             for (label, value) in entry.severity {
                 match value.get_ref().parse::<Severity>() {
@@ -154,20 +167,8 @@ pub fn validate(
             AlertmanagerSource {
                 name: entry.name.into_inner(),
                 url: entry.url.into_inner(),
-                interval: Duration::from_secs(file.in_range(
-                    &entry.interval_seconds,
-                    30,
-                    5..=3600,
-                    "interval_seconds",
-                    problems,
-                ) as u64),
-                timeout: Duration::from_millis(file.in_range(
-                    &entry.timeout_ms,
-                    5000,
-                    100..=120_000,
-                    "timeout_ms",
-                    problems,
-                ) as u64),
+                interval: polling.0,
+                timeout: polling.1,
                 host_label: entry.host_label.unwrap_or_else(|| "instance".into()),
                 silence_minutes: file.in_range(
                     &entry.silence_minutes,
@@ -185,23 +186,12 @@ pub fn validate(
         .into_iter()
         .map(|entry| {
             check_name_and_url(&entry.name, &entry.url, &mut seen, file, problems);
+            let polling = polling(&entry.interval_seconds, &entry.timeout_ms, file, problems);
             ZabbixSource {
                 name: entry.name.into_inner(),
                 url: entry.url.into_inner(),
-                interval: Duration::from_secs(file.in_range(
-                    &entry.interval_seconds,
-                    30,
-                    5..=3600,
-                    "interval_seconds",
-                    problems,
-                ) as u64),
-                timeout: Duration::from_millis(file.in_range(
-                    &entry.timeout_ms,
-                    5000,
-                    100..=120_000,
-                    "timeout_ms",
-                    problems,
-                ) as u64),
+                interval: polling.0,
+                timeout: polling.1,
                 token_env: entry.token_env,
             }
         })
