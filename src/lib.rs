@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod duty;
 pub mod engine;
 pub mod i18n;
 pub mod report;

@@ -294,8 +294,17 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
             bad(entry.name.span(), format!("shift name \"{name}\" must be given once"));
             continue;
         }
+        let mut on_duty = Vec::new();
+        for who in &entry.on_duty {
+            let id = who.get_ref().trim();
+            if !operators.iter().any(|o| o.id == id) {
+                bad(who.span(), format!("\"{id}\" is on duty but not among the [[operators]]"));
+            } else if !on_duty.iter().any(|o| o == id) {
+                on_duty.push(id.to_string());
+            }
+        }
         if let (Some(start), Some(end)) = (start, end) {
-            shifts.push(crate::domain::shift::Shift { name, start, end });
+            shifts.push(crate::domain::shift::Shift { name, start, end, on_duty });
         }
     }
     if raw.operators.is_empty() {

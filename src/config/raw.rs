@@ -22,6 +22,8 @@ pub struct ShiftEntry {
     pub name: Spanned<String>,
     pub start: Spanned<String>,
     pub end: Spanned<String>,
+    #[serde(default)]
+    pub on_duty: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

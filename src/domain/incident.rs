@@ -97,15 +97,39 @@ pub enum IncidentCommand {
     Open(NewIncident),
     Acknowledge,
     ArriveOnSite,
-    Note { text: String },
-    Escalate { vendor: String, note: String },
-    Call { callee: CallTarget, name: String, answered: bool, note: String },
-    Pause { reason: PauseReason },
+    Note {
+        text: String,
+    },
+    Escalate {
+        vendor: String,
+        note: String,
+    },
+    Call {
+        callee: CallTarget,
+        name: String,
+        answered: bool,
+        note: String,
+    },
+    Pause {
+        reason: PauseReason,
+    },
     Resume,
-    Resolve { cause: String, solution: String },
+    Resolve {
+        cause: String,
+        solution: String,
+    },
     FileReport(FaultReportForm),
-    Close { note: String },
-    MarkProblem { note: String },
+    Close {
+        note: String,
+    },
+    MarkProblem {
+        note: String,
+    },
+    /// Passes ownership on (at a shift handover): `to` is an operator the site knows.
+    HandOver {
+        to: String,
+        note: String,
+    },
 }
 
 impl IncidentCommand {
@@ -124,6 +148,7 @@ impl IncidentCommand {
             IncidentCommand::FileReport(_) => "report",
             IncidentCommand::Close { .. } => "close",
             IncidentCommand::MarkProblem { .. } => "problem",
+            IncidentCommand::HandOver { .. } => "handover",
         }
     }
 }
@@ -145,6 +170,7 @@ pub enum IncidentEvent {
     ReportFiled { report: FaultReport },
     Closed { note: String },
     BecameProblem { note: String },
+    HandedOver { from: String, to: String, note: String },
 }
 
 impl IncidentEvent {
@@ -163,6 +189,7 @@ impl IncidentEvent {
             IncidentEvent::ReportFiled { .. } => "incident.report_filed",
             IncidentEvent::Closed { .. } => "incident.closed",
             IncidentEvent::BecameProblem { .. } => "incident.became_problem",
+            IncidentEvent::HandedOver { .. } => "incident.handed_over",
         }
     }
 
@@ -445,6 +472,19 @@ pub fn decide(
             require_text("note", note, TEXT_MAX)?;
             IncidentEvent::BecameProblem { note: note.clone() }
         }
+        C::HandOver { to, note } => {
+            // Only someone's incident can be passed on, by its owner or a lead.
+            let Some(owner) = incident.owner.clone() else { return Err(refuse()) };
+            if owner != ctx.actor.id && ctx.actor.role != Role::Lead {
+                return Err(DomainError::NotOwner { owner });
+            }
+            if &owner == to {
+                return Err(DomainError::AlreadyOwner { owner });
+            }
+            require_text("name", to, TITLE_MAX)?;
+            limit_text("note", note)?;
+            IncidentEvent::HandedOver { from: owner, to: to.clone(), note: note.clone() }
+        }
     };
     Ok(vec![event])
 }
@@ -562,6 +602,7 @@ pub fn apply(
             step(&mut inc, State::Closed);
         }
         IncidentEvent::BecameProblem { .. } => inc.problem = true,
+        IncidentEvent::HandedOver { to, .. } => inc.owner = Some(to.clone()),
     }
     inc.version += 1;
     inc.last_change = change;

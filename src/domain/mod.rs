@@ -7,6 +7,8 @@ pub mod alarm;
 pub mod check;
 pub mod checklist;
 pub mod contract;
+pub mod duty_log;
+pub mod handover;
 pub mod incident;
 pub mod maintenance;
 pub mod shift;
@@ -70,4 +72,16 @@ pub enum DomainError {
     NoWindow { id: String },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     Run(checklist::RunRefusal),
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    OutOfRange { field: &'static str, value: f64 },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    UnknownShift { shift: String },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    UnknownOperator { who: String },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    NotOwner { owner: String },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    AlreadyOwner { owner: String },
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    Handover(handover::HandoverRefusal),
 }

@@ -37,6 +37,18 @@ fn field_label(field: &str, lang: Lang) -> &str {
         "process" => ("处理过程", "process"),
         "hosts" => ("设备", "hosts"),
         "reason" => ("原因", "reason"),
+        "operators" => ("值班人员", "people on duty"),
+        "temperature" => ("温度", "temperature"),
+        "humidity" => ("湿度", "humidity"),
+        "weather" => ("天气", "weather"),
+        "from" => ("开始时间/来源", "from"),
+        "who" => ("人员", "who"),
+        "what" => ("内容", "what"),
+        "before" => ("使用前状态", "state before"),
+        "after" => ("使用后状态", "state after"),
+        "why" => ("事由", "why"),
+        "escort" => ("陪同人员", "escort"),
+        "outcome" => ("处理结果", "outcome"),
         other => (other, other),
     };
     lang.pick(zh, en)
@@ -56,6 +68,7 @@ fn command_label(command: &str, lang: Lang) -> &str {
         "report" => ("提交故障报告", "file the fault report of"),
         "close" => ("关闭", "close"),
         "problem" => ("转为问题", "turn into a problem"),
+        "handover" => ("移交", "hand over"),
         other => (other, other),
     };
     lang.pick(zh, en)
@@ -66,6 +79,8 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
     use DomainError as E;
     let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     match (error, lang) {
+        (E::LeadOnly { command: "roster" }, Lang::Zh) => "只有负责人可以调整值班表".to_string(),
+        (E::LeadOnly { command: "roster" }, Lang::En) => "only a lead may change the roster".to_string(),
         (E::NotAllowed { command, state }, Lang::Zh) => {
             format!("不能{}处于“{}”状态的事件", command_label(command, lang), state.label(lang))
         }
@@ -141,6 +156,23 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::NoWindow { id }, Lang::Zh) => format!("没有进行中或计划中的维护窗口 {id}"),
         (E::NoWindow { id }, Lang::En) => format!("no current or planned maintenance window {id}"),
         (E::Run(why), _) => run_refusal(why, lang),
+        (E::OutOfRange { field, value }, Lang::Zh) => {
+            format!("{}的数值 {value} 不合理", field_label(field, lang))
+        }
+        (E::OutOfRange { field, value }, Lang::En) => {
+            format!("{value} is not a plausible {}", field_label(field, lang))
+        }
+        (E::UnknownShift { shift }, Lang::Zh) => format!("没有班次“{shift}”"),
+        (E::UnknownShift { shift }, Lang::En) => format!("no shift \"{shift}\""),
+        (E::UnknownOperator { who }, Lang::Zh) => format!("{who} 不在本站的值班人员名单中"),
+        (E::UnknownOperator { who }, Lang::En) => format!("{who} is not one of the site's operators"),
+        (E::NotOwner { owner }, Lang::Zh) => format!("该事件由 {owner} 负责，只有本人或负责人可以移交"),
+        (E::NotOwner { owner }, Lang::En) => {
+            format!("{owner} owns this incident: only they or a lead may hand it over")
+        }
+        (E::AlreadyOwner { owner }, Lang::Zh) => format!("该事件已由 {owner} 负责"),
+        (E::AlreadyOwner { owner }, Lang::En) => format!("{owner} already owns this incident"),
+        (E::Handover(why), _) => handover_refusal(why, lang),
     }
 }
 
@@ -154,6 +186,58 @@ mod tests {
         assert_eq!(duration(Duration::seconds(3900), Lang::En), "1h05m");
         assert_eq!(duration(Duration::seconds(-90), Lang::En), "-1m30s");
         assert_eq!(duration(Duration::seconds(3900), Lang::Zh), "1小时05分");
+    }
+}
+
+fn handover_refusal(why: &crate::domain::handover::HandoverRefusal, lang: Lang) -> String {
+    use crate::domain::handover::{HandoverRefusal as R, Side};
+    let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let side = |s: &Side| match s {
+        Side::Outgoing => lang.pick("交班人", "the outgoing engineer"),
+        Side::Incoming => lang.pick("接班人", "the incoming engineer"),
+    };
+    let step = |s: &crate::domain::handover::Step| {
+        format!("{} {}", s.number(), super::duty::handover_step(*s).get(lang))
+    };
+    match (why, lang) {
+        (R::AlreadyStarted { by, at }, Lang::Zh) => format!("交接已由 {by} 于 {} 开始", utc(at)),
+        (R::AlreadyStarted { by, at }, Lang::En) => {
+            format!("this handover was already started by {by} at {}", utc(at))
+        }
+        (R::NotStarted, Lang::Zh) => "交接尚未开始".to_string(),
+        (R::NotStarted, Lang::En) => "the handover has not been started".to_string(),
+        (R::OutOfOrder { next: Some(next) }, Lang::Zh) => format!("请按顺序进行：下一步是第 {}", step(next)),
+        (R::OutOfOrder { next: Some(next) }, Lang::En) => {
+            format!("steps go in order: next is step {}", step(next))
+        }
+        (R::OutOfOrder { next: None }, Lang::Zh) => "所有步骤都已完成".to_string(),
+        (R::OutOfOrder { next: None }, Lang::En) => "every step is already done".to_string(),
+        (R::Unseen { items }, Lang::Zh) => format!("以下条目尚未确认或备注：{}", items.join("、")),
+        (R::Unseen { items }, Lang::En) => {
+            format!("not yet acknowledged or noted: {}", items.join(", "))
+        }
+        (R::StepsLeft { next }, Lang::Zh) => format!("尚有步骤未完成（第 {}），不能签字", step(next)),
+        (R::StepsLeft { next }, Lang::En) => {
+            format!("cannot sign yet: step {} is not done", step(next))
+        }
+        (R::OutgoingFirst, Lang::Zh) => "交班人须先签字".to_string(),
+        (R::OutgoingFirst, Lang::En) => "the outgoing engineer signs first".to_string(),
+        (R::AlreadySigned { side: s, by, at }, Lang::Zh) => {
+            format!("{}已由 {by} 于 {} 签字，不能重复签字", side(s), utc(at))
+        }
+        (R::AlreadySigned { side: s, by, at }, Lang::En) => {
+            format!("{} already signed: {by} at {}; a handover is signed once", side(s), utc(at))
+        }
+        (R::SamePerson { by }, Lang::Zh) => format!("{by} 已作为交班人签字，接班须由另一人用本人账号签字"),
+        (R::SamePerson { by }, Lang::En) => format!(
+            "{by} signed as the outgoing engineer; the incoming engineer must be someone else, signing with their own login"
+        ),
+        (R::NotOnRoster { who, shift }, Lang::Zh) => format!("{who} 不在“{shift}”的值班表上"),
+        (R::NotOnRoster { who, shift }, Lang::En) => format!("{who} is not on the roster of {shift}"),
+        (R::Closed { by, at }, Lang::Zh) => format!("交班人 {by} 已于 {} 签字，交接内容不能再改", utc(at)),
+        (R::Closed { by, at }, Lang::En) => {
+            format!("{by} signed as outgoing at {}: the walkthrough can no longer change", utc(at))
+        }
     }
 }
 
@@ -279,6 +363,12 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "checklist.declined" => ("无法完成巡检", "inspection declined"),
         "writeback.failed" => ("回写失败（重试中）", "write-back failed (retrying)"),
         "alarm.muted" => ("告警静音", "alarms muted"),
+        "incident.handed_over" => ("移交", "handed over"),
+        "duty.entry" => ("值班记录", "duty log entry"),
+        "roster.changed" => ("调整值班表", "roster changed"),
+        "handover.started" => ("开始交接班", "handover started"),
+        "handover.step_completed" => ("交接步骤完成", "handover step done"),
+        "handover.signed" => ("交接班签字", "handover signed"),
         other => (other, other),
     };
     lang.pick(zh, en)
@@ -317,6 +407,7 @@ pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> Strin
             format!("{}: {}", lang.pick("故障描述", "description"), report.description)
         }
         E::Closed { note } | E::BecameProblem { note } => note.clone(),
+        E::HandedOver { from, to, note } => format!("{from} → {to} {note}").trim_end().to_string(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! Chinese is chosen when the site config says so, else when the locale says zh
 //! (`LC_ALL`, `LC_MESSAGES`, `LANG`, first one set wins).
 
+pub mod duty;
 mod messages;
 mod terms;
 pub mod ui;

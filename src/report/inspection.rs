@@ -19,7 +19,7 @@ pub struct Entry<'a> {
     pub declined: Option<&'a Declined>,
 }
 
-fn state_label(state: RunState, lang: Lang) -> &'static str {
+pub fn state_label(state: RunState, lang: Lang) -> &'static str {
     match state {
         RunState::Upcoming => lang.pick("未到时间", "upcoming"),
         RunState::Due => lang.pick("待巡检", "due"),

@@ -162,6 +162,9 @@ pub struct Declined {
     pub late_notice: bool,
 }
 
+/// Decides, from a subject's events so far, which events `(kind, payload)` to append.
+pub type Decide<'a> = dyn FnMut(&[StoredEvent]) -> Result<Vec<(String, String)>, DomainError> + 'a;
+
 /// The subject of console-level events (alarms, mutes).
 pub const CONSOLE_SUBJECT: &str = "console";
 
@@ -316,6 +319,16 @@ pub trait Store {
         origin: &str,
         now: DateTime<Utc>,
     ) -> Result<StoredEvent, StoreError>;
+    /// Decides new events for `subject` from its history and appends them, in one
+    /// transaction (so two people acting at once are decided one after the other).
+    fn append_decided(
+        &mut self,
+        subject: &str,
+        decide: &mut Decide<'_>,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<StoredEvent>, StoreError>;
     /// The events whose kind starts with `prefix` (e.g. `ssh.`), oldest first.
     fn events_of(&self, prefix: &str) -> Result<Vec<StoredEvent>, StoreError>;
     /// Throws the projections away and folds them again from the events.

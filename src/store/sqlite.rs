@@ -13,8 +13,9 @@ use super::projection::{
     MaintenanceChange, alarm_event, apply_stored, check_change, is_incident_event, maintenance_change,
 };
 use super::{
-    AlarmRequest, AlertRules, CONSOLE_SUBJECT, Committed, Declined, IncidentRequest, Lease, ProbeRules,
-    RunRequest, SourcePoll, SourceState, Store, StoreError, StoredEvent, Target, VerifyReport, Writeback,
+    AlarmRequest, AlertRules, CONSOLE_SUBJECT, Committed, Decide, Declined, IncidentRequest, Lease,
+    ProbeRules, RunRequest, SourcePoll, SourceState, Store, StoreError, StoredEvent, Target, VerifyReport,
+    Writeback,
 };
 use crate::domain::alarm::{AlarmEvent, AlarmKey, AlarmLedger, decide_alarm};
 use crate::domain::check::{CheckOutcome, CheckResult, CheckState, check_key, observe};
@@ -953,13 +954,21 @@ impl SqliteStore {
     }
 
     fn query_events(&self, filter: &str, param: &[&dyn rusqlite::ToSql]) -> SqlResult<Vec<StoredEvent>> {
-        let mut stmt = sql(
-            "reading events",
-            self.conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events {filter} ORDER BY seq")),
-        )?;
-        let rows = sql("reading events", stmt.query_map(param, read_event))?;
-        sql("reading events", rows.collect())
+        query_events(&self.conn, filter, param)
     }
+}
+
+fn query_events(
+    conn: &Connection,
+    filter: &str,
+    param: &[&dyn rusqlite::ToSql],
+) -> SqlResult<Vec<StoredEvent>> {
+    let mut stmt = sql(
+        "reading events",
+        conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events {filter} ORDER BY seq")),
+    )?;
+    let rows = sql("reading events", stmt.query_map(param, read_event))?;
+    sql("reading events", rows.collect())
 }
 
 impl Store for SqliteStore {
@@ -1450,6 +1459,25 @@ impl Store for SqliteStore {
             sql("recording an event", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
         let stored = Self::append(&tx, new_event(&actor.id, origin, now, now, kind, subject, payload))?;
         sql("committing an event", tx.commit())?;
+        Ok(stored)
+    }
+
+    fn append_decided(
+        &mut self,
+        subject: &str,
+        decide: &mut Decide<'_>,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> SqlResult<Vec<StoredEvent>> {
+        let tx =
+            sql("starting a command", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+        let history = query_events(&tx, "WHERE subject = ?1", &[&subject])?;
+        let mut stored = Vec::new();
+        for (kind, payload) in decide(&history)? {
+            stored.push(Self::append(&tx, new_event(&actor.id, origin, now, now, &kind, subject, payload))?);
+        }
+        sql("committing a command", tx.commit())?;
         Ok(stored)
     }
 

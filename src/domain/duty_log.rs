@@ -1,0 +1,138 @@
+//! The duty log (值班记录): what the record of a shift holds besides incidents and
+//! inspections — the room's environment, power, equipment used, visitors, users'
+//! requests and complaints, and free notes. Each entry is one `duty.entry` event whose
+//! subject is the shift occurrence it belongs to.
+
+use chrono::NaiveTime;
+use serde::{Deserialize, Serialize};
+
+use super::DomainError;
+use super::incident::{TEXT_MAX, TITLE_MAX};
+
+/// One entry of the duty log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entry {
+    /// 机房环境: temperature (°C), relative humidity (%), the weather outside.
+    Environment { temperature: f64, humidity: f64, weather: String },
+    /// 供电: normal, or interrupted from–to (local times).
+    Power { normal: bool, from: Option<NaiveTime>, to: Option<NaiveTime>, note: String },
+    /// 设备使用: who used what, its state before and after.
+    Equipment { who: String, what: String, before: String, after: String },
+    /// 来访: who entered the room, why, from–to, escorted by whom.
+    Visitor { who: String, why: String, from: NaiveTime, to: Option<NaiveTime>, escort: String },
+    /// 用户诉求 / 投诉: who asked, what, and what came of it.
+    Request { from: String, complaint: bool, what: String, outcome: String },
+    /// 其他: free text.
+    Note { text: String },
+}
+
+impl Entry {
+    /// A short stable name of the kind: `environment`, `power`, …
+    pub fn key(&self) -> &'static str {
+        match self {
+            Entry::Environment { .. } => "environment",
+            Entry::Power { .. } => "power",
+            Entry::Equipment { .. } => "equipment",
+            Entry::Visitor { .. } => "visitor",
+            Entry::Request { .. } => "request",
+            Entry::Note { .. } => "note",
+        }
+    }
+}
+
+/// Room conditions outside these bounds are certainly typing mistakes.
+const TEMPERATURE: std::ops::RangeInclusive<f64> = -30.0..=70.0;
+const HUMIDITY: std::ops::RangeInclusive<f64> = 0.0..=100.0;
+
+fn required(field: &'static str, text: &str, max: usize) -> Result<(), DomainError> {
+    if text.trim().is_empty() {
+        return Err(DomainError::Empty { field });
+    }
+    optional(field, text, max)
+}
+
+fn optional(field: &'static str, text: &str, max: usize) -> Result<(), DomainError> {
+    if text.chars().count() > max {
+        return Err(DomainError::TooLong { field, max });
+    }
+    Ok(())
+}
+
+/// Whether an entry may be written as it stands.
+pub fn check(entry: &Entry) -> Result<(), DomainError> {
+    match entry {
+        Entry::Environment { temperature, humidity, weather } => {
+            if !TEMPERATURE.contains(temperature) {
+                return Err(DomainError::OutOfRange { field: "temperature", value: *temperature });
+            }
+            if !HUMIDITY.contains(humidity) {
+                return Err(DomainError::OutOfRange { field: "humidity", value: *humidity });
+            }
+            optional("weather", weather, TITLE_MAX)
+        }
+        Entry::Power { normal, from, note, .. } => {
+            if !normal && from.is_none() {
+                return Err(DomainError::Empty { field: "from" });
+            }
+            optional("note", note, TEXT_MAX)
+        }
+        Entry::Equipment { who, what, before, after } => {
+            required("who", who, TITLE_MAX)?;
+            required("what", what, TITLE_MAX)?;
+            required("before", before, TITLE_MAX)?;
+            optional("after", after, TITLE_MAX)
+        }
+        Entry::Visitor { who, why, escort, .. } => {
+            required("who", who, TITLE_MAX)?;
+            required("why", why, TEXT_MAX)?;
+            required("escort", escort, TITLE_MAX)
+        }
+        Entry::Request { from, what, outcome, .. } => {
+            required("from", from, TITLE_MAX)?;
+            required("what", what, TEXT_MAX)?;
+            optional("outcome", outcome, TEXT_MAX)
+        }
+        Entry::Note { text } => required("note", text, TEXT_MAX),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impossible_or_missing_values_are_refused() {
+        let env = |t, h| Entry::Environment { temperature: t, humidity: h, weather: "晴".into() };
+        assert!(check(&env(22.5, 45.0)).is_ok());
+        assert!(matches!(
+            check(&env(220.0, 45.0)),
+            Err(DomainError::OutOfRange { field: "temperature", .. })
+        ));
+        assert!(matches!(check(&env(22.0, 145.0)), Err(DomainError::OutOfRange { field: "humidity", .. })));
+        let cut = Entry::Power { normal: false, from: None, to: None, note: String::new() };
+        assert_eq!(check(&cut), Err(DomainError::Empty { field: "from" }));
+        let visitor = Entry::Visitor {
+            who: "UPS 厂商 王工".into(),
+            why: "更换电池".into(),
+            from: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+            to: None,
+            escort: " ".into(),
+        };
+        assert_eq!(check(&visitor), Err(DomainError::Empty { field: "escort" }));
+        assert_eq!(check(&Entry::Note { text: "\n".into() }), Err(DomainError::Empty { field: "note" }));
+    }
+
+    #[test]
+    fn entries_round_trip_as_tagged_json() {
+        let entry = Entry::Request {
+            from: "交易科".into(),
+            complaint: true,
+            what: "专网访问慢".into(),
+            outcome: "已重启交换机端口".into(),
+        };
+        let json = serde_json::to_string(&entry).unwrap();
+        assert!(json.starts_with("{\"kind\":\"request\""), "{json}");
+        assert_eq!(serde_json::from_str::<Entry>(&json).unwrap(), entry);
+    }
+}

@@ -1,0 +1,166 @@
+//! The duty log, the roster and the handover as the console and the CLI use them:
+//! reading and writing their events through the store, with the domain deciding.
+
+pub mod walkthrough;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Site;
+use crate::domain::duty_log::{self, Entry};
+use crate::domain::handover::{self, Handover, HandoverCommand};
+use crate::domain::shift::{self, RosterChange, ShiftSlot};
+use crate::domain::{DomainError, Operator};
+use crate::store::{Store, StoreError, StoredEvent};
+
+/// The subject of a shift occurrence's duty-log entries.
+pub fn shift_subject(slot: &ShiftSlot) -> String {
+    format!("shift@{}", slot.key)
+}
+
+/// The subject of roster changes.
+pub const ROSTER_SUBJECT: &str = "roster";
+
+/// An entry as written: who, when, what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoggedEntry {
+    pub seq: u64,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub entry: Entry,
+}
+
+/// The shift in force and the one after it, if the site has shifts.
+pub fn shifts_at(site: &Site, now: DateTime<Utc>) -> Option<(ShiftSlot, ShiftSlot)> {
+    let current = shift::slot_at(&site.shifts, site.tz, now)?;
+    let next = shift::next_slot(&site.shifts, site.tz, &current)?;
+    Some((current, next))
+}
+
+/// Writes one entry in the duty log of the shift in force.
+pub fn log_entry(
+    store: &mut dyn Store,
+    site: &Site,
+    entry: &Entry,
+    actor: &Operator,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<StoredEvent, StoreError> {
+    duty_log::check(entry)?;
+    let slot =
+        shift::slot_at(&site.shifts, site.tz, now).ok_or(DomainError::UnknownShift { shift: "-".into() })?;
+    let payload = serde_json::to_string(entry).expect("entries serialise");
+    store.record_event("duty.entry", &shift_subject(&slot), payload, actor, origin, now)
+}
+
+/// The duty log of one shift occurrence, oldest first.
+pub fn entries(store: &dyn Store, slot: &ShiftSlot) -> Result<Vec<LoggedEntry>, StoreError> {
+    let events = store.timeline(&shift_subject(slot))?;
+    Ok(events
+        .iter()
+        .filter(|e| e.kind == "duty.entry")
+        .filter_map(|e| {
+            let entry = serde_json::from_str(&e.payload).ok()?;
+            Some(LoggedEntry { seq: e.seq, by: e.actor.clone(), at: e.occurred_at, entry })
+        })
+        .collect())
+}
+
+/// Every roster change, oldest first.
+pub fn roster_changes(store: &dyn Store) -> Result<Vec<RosterChange>, StoreError> {
+    Ok(store.timeline(ROSTER_SUBJECT)?.iter().filter_map(|e| serde_json::from_str(&e.payload).ok()).collect())
+}
+
+/// Changes who is on duty in one shift on one date (leads only).
+pub fn change_roster(
+    store: &mut dyn Store,
+    site: &Site,
+    change: &RosterChange,
+    actor: &Operator,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<StoredEvent, StoreError> {
+    let known: Vec<&str> = site.operators.iter().map(|o| o.id.as_str()).collect();
+    shift::decide_roster(actor, change, &site.shifts, &known)?;
+    let payload = serde_json::to_string(change).expect("roster changes serialise");
+    store.record_event("roster.changed", ROSTER_SUBJECT, payload, actor, origin, now)
+}
+
+/// Who is on duty in `slot`, with the roster changes applied.
+pub fn on_duty(site: &Site, changes: &[RosterChange], slot: &ShiftSlot) -> Vec<String> {
+    shift::on_duty(&site.shifts, changes, slot)
+}
+
+fn fold(id: &str, events: &[StoredEvent]) -> Result<Option<Handover>, DomainError> {
+    handover::fold(
+        id,
+        events
+            .iter()
+            .filter(|e| e.kind.starts_with("handover."))
+            .map(|e| (e.kind.as_str(), e.payload.as_str(), e.actor.as_str(), e.occurred_at)),
+    )
+}
+
+/// The handover of that id, as it stands.
+pub fn load_handover(store: &dyn Store, id: &str) -> Result<Option<Handover>, StoreError> {
+    Ok(fold(id, &store.timeline(id)?)?)
+}
+
+/// Every handover, oldest first.
+pub fn handovers(store: &dyn Store) -> Result<Vec<Handover>, StoreError> {
+    let mut ids: Vec<String> = Vec::new();
+    for event in store.events_of("handover.started")? {
+        if !ids.contains(&event.subject) {
+            ids.push(event.subject);
+        }
+    }
+    ids.iter().filter_map(|id| load_handover(store, id).transpose()).collect()
+}
+
+/// Decides and records one handover command, in one transaction with the handover's
+/// history, and returns the handover as it stands afterwards.
+pub fn handover_command(
+    store: &mut dyn Store,
+    id: &str,
+    command: &HandoverCommand,
+    actor: &Operator,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<Handover, StoreError> {
+    let mut after = None;
+    store.append_decided(
+        id,
+        &mut |history| {
+            let before = fold(id, history)?;
+            let event = handover::decide(before.as_ref(), command, actor)?;
+            after = Some(handover::apply(before, &event, id, &actor.id, now)?);
+            Ok(vec![(event.kind().to_string(), event.payload_json())])
+        },
+        actor,
+        origin,
+        now,
+    )?;
+    Ok(after.expect("a committed command folded the handover"))
+}
+
+/// Signs one side of a handover with the roster of that side's shift as it stands.
+pub fn sign(
+    store: &mut dyn Store,
+    site: &Site,
+    id: &str,
+    side: handover::Side,
+    actor: &Operator,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<Handover, StoreError> {
+    let roster = match load_handover(store, id)? {
+        Some(h) => {
+            let slot = match side {
+                handover::Side::Outgoing => h.outgoing,
+                handover::Side::Incoming => h.incoming,
+            };
+            on_duty(site, &roster_changes(store)?, &slot)
+        }
+        None => Vec::new(),
+    };
+    handover_command(store, id, &HandoverCommand::Sign { side, roster }, actor, origin, now)
+}
