@@ -166,6 +166,17 @@ pub enum IncidentAction {
         #[command(flatten)]
         when: When,
     },
+    /// Pass ownership on to another operator (the owner or a lead; at a handover)
+    Handover {
+        id: String,
+        /// The operator's login
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        when: When,
+    },
     /// List incidents, most urgent first
     List {
         /// Include closed incidents
@@ -228,6 +239,13 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
         A::Close { id, note, when } => (existing(id), IncidentCommand::Close { note }, when),
         A::Note { id, text, when } => (existing(id), IncidentCommand::Note { text }, when),
         A::Problem { id, note, when } => (existing(id), IncidentCommand::MarkProblem { note }, when),
+        A::Handover { id, to, note, when } => {
+            if session.site.operator(&to).is_none() {
+                let e = crate::domain::DomainError::UnknownOperator { who: to };
+                return Err(Failure::Refused(crate::i18n::domain_error(&e, session.lang)).into());
+            }
+            (existing(id), IncidentCommand::HandOver { to, note }, when)
+        }
     };
     let operator = session.operator()?;
     let mut store = session.open_store()?;

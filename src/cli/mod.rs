@@ -4,6 +4,7 @@
 mod audit;
 mod checklist;
 mod console;
+mod duty;
 mod engine;
 mod incident;
 mod maintenance;
@@ -97,6 +98,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Reports: the handover, a fault report (故障报告单), the weekly and monthly service reports
+    Report {
+        #[command(subcommand)]
+        command: duty::ReportCommand,
+    },
+    /// Shift handovers: list them, sign one
+    Handover {
+        #[command(subcommand)]
+        command: duty::HandoverCommand,
+    },
+    /// Who is on duty in each shift
+    Roster {
+        #[command(subcommand)]
+        command: duty::RosterCommand,
+    },
+    /// The duty log (值班记录) of the shift in force
+    Log {
+        #[command(subcommand)]
+        command: duty::LogCommand,
+    },
     /// Prove the record: verify the hash chain, read the log
     Audit {
         #[command(subcommand)]
@@ -159,6 +180,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Status { json }) => engine::status(&paths, json),
         Some(Command::Maintenance { command }) => maintenance::run(&paths, command),
         Some(Command::Checklist { command }) => checklist::run(&paths, command),
+        Some(Command::Report { command }) => duty::report(&paths, command),
+        Some(Command::Handover { command }) => duty::handover(&paths, command),
+        Some(Command::Roster { command }) => duty::roster(&paths, command),
+        Some(Command::Log { command }) => duty::log(&paths, command),
         Some(Command::Ssh { command }) => ssh::run(&paths, command),
         Some(Command::Config { command }) => site::config(&paths, command),
         Some(Command::Incident { command }) => incident::run(&paths, command),

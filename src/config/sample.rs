@@ -17,6 +17,8 @@ pub fn write_sample(dir: &Path, lead_user: &str, today: chrono::NaiveDate) -> st
         (format!("{CHECKLISTS_DIR}/exchange.toml"), EXCHANGE_TOML.to_string()),
         (format!("{CHECKLISTS_DIR}/daily.toml"), DAILY_TOML.to_string()),
         (format!("{CHECKLISTS_DIR}/weekly-devices.toml"), WEEKLY_TOML.to_string()),
+        (format!("{CHECKLISTS_DIR}/arrival.toml"), ARRIVAL_TOML.to_string()),
+        (format!("{CHECKLISTS_DIR}/departure.toml"), DEPARTURE_TOML.to_string()),
     ];
     if let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).exists()) {
         return Err(std::io::Error::new(
@@ -60,16 +62,21 @@ end = {year}-12-31
 [alarms]
 repeat_seconds = 60
 
-# Shifts (班次): the status line shows the one in force and when it ends.
+# Shifts (班次): the status line shows the one in force and when it ends. on_duty is
+# the standing roster (operator logins); a lead changes it for a day in the console or
+# with `duty roster set`. The handover at the end of a shift is signed by someone on
+# each side's roster.
 [[shifts]]
 name = "白班"
 start = "08:00"
 end = "20:00"
+on_duty = ["{lead_user}"]
 
 [[shifts]]
 name = "夜班"
 start = "20:00"
 end = "08:00"
+on_duty = ["{lead_user}"]
 
 # Operators: OS login -> name and role. Leads may close incidents.
 # Anyone not listed may read but not write.
@@ -319,6 +326,50 @@ steps = ["存储设备状态与告警", "各分区使用率"]
 id = "backup"
 title = "备份结果"
 steps = ["查看昨晚备份作业结果", "查看备份日志是否有错误"]
+"#;
+
+const ARRIVAL_TOML: &str = r#"# 到岗设备检查：值班人员到岗后半小时内检查机房设备（值班记录制度）。
+name = "到岗设备检查"
+days = "daily"
+times = ["08:00", "20:00"]
+within_minutes = 30
+
+[[items]]
+id = "room"
+title = "机房环境"
+steps = ["温度、湿度在范围内", "无异味、无漏水", "门禁正常"]
+
+[[items]]
+id = "power"
+title = "供电与空调"
+steps = ["UPS 无告警", "精密空调运行正常"]
+
+[[items]]
+id = "racks"
+title = "机柜与设备指示灯"
+steps = ["服务器、网络设备无红灯", "存储无告警"]
+"#;
+
+const DEPARTURE_TOML: &str = r#"# 离岗设备检查：交班前半小时内再次检查机房设备。
+name = "离岗设备检查"
+days = "daily"
+times = ["19:30", "07:30"]
+within_minutes = 30
+
+[[items]]
+id = "room"
+title = "机房环境"
+steps = ["温度、湿度在范围内", "门窗关闭"]
+
+[[items]]
+id = "equipment"
+title = "借用设备归还"
+steps = ["本班使用的设备已归还并登记状态"]
+
+[[items]]
+id = "racks"
+title = "机柜与设备指示灯"
+steps = ["服务器、网络设备无红灯", "存储无告警"]
 "#;
 
 const WEEKLY_TOML: &str = r#"# 每周设备巡检表：每个工作日一次，周报按星期列出 √ / ×。

@@ -120,6 +120,10 @@ pub fn prepare(
     sample::write_sample(&site_dir, lead, today)?;
     let site_toml = site_dir.join(SITE_FILE);
     let mut text = std::fs::read_to_string(&site_toml)?;
+    // Two people a shift: the lead with 张三 by day, with 李四 by night.
+    let standing = format!("on_duty = [\"{lead}\"]");
+    text = text.replacen(&standing, &format!("on_duty = [\"{lead}\", \"zhangsan\"]"), 1);
+    text = text.replacen(&standing, &format!("on_duty = [\"{lead}\", \"lisi\"]"), 1);
     text.push_str(
         "\n[[operators]]\nuser = \"zhangsan\"\nname = \"张三\"\nrole = \"operator\"\n\n[[operators]]\nuser = \"lisi\"\nname = \"李四\"\nrole = \"operator\"\n",
     );

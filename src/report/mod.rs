@@ -1,6 +1,9 @@
 //! Reports built from the record: Markdown for people, CSV for spreadsheets.
 
+pub mod fault;
+pub mod handover;
 pub mod inspection;
+pub mod service;
 
 /// A CSV field, quoted when it needs to be.
 pub fn csv_field(text: &str) -> String {

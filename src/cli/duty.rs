@@ -1,0 +1,273 @@
+//! `duty report`, `duty handover`, `duty roster` and `duty log`: the record of the
+//! shift from the command line.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use clap::{Subcommand, ValueEnum};
+
+use super::checklist::Format;
+use super::{Failure, Paths, origin};
+use crate::domain::duty_log::Entry;
+use crate::domain::handover::Side;
+use crate::domain::shift::RosterChange;
+use crate::domain::sla::clocks;
+use crate::domain::{DomainError, IncidentId};
+use crate::i18n::{Lang, duty as texts, local_time};
+use crate::report::{fault, handover, service};
+use crate::store::Store;
+use crate::text::visible;
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// The handover report (交接班记录); the latest handover if no id is given
+    Handover {
+        id: Option<String>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+    /// The fault report (故障报告单) of an incident
+    Fault {
+        id: String,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+    /// The weekly service report (Monday to Sunday)
+    Week {
+        /// Any date of the week [default: this week]
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+    /// The monthly service report
+    Month {
+        /// YYYY-MM [default: this month]
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SideArg {
+    Outgoing,
+    Incoming,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HandoverCommand {
+    /// Every handover and where it stands
+    List,
+    /// Sign a handover whose steps are all done: outgoing first, then incoming
+    Sign {
+        id: String,
+        #[arg(long, value_enum)]
+        side: SideArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RosterCommand {
+    /// Who is on duty in the shift in force and the next one
+    Show,
+    /// Set who is on duty in one shift on one date (leads only)
+    Set {
+        #[arg(long)]
+        shift: String,
+        #[arg(long)]
+        date: NaiveDate,
+        /// Operator logins
+        #[arg(required = true)]
+        operators: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LogCommand {
+    /// The duty log of the shift in force
+    List,
+    /// Write a free note in the duty log of the shift in force
+    Note { text: String },
+}
+
+fn week_of(date: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let monday = date - Duration::days(date.weekday().num_days_from_monday().into());
+    (monday, monday + Duration::days(6))
+}
+
+fn month_of(text: &str) -> Result<(NaiveDate, NaiveDate), Failure> {
+    let first = NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
+        .map_err(|_| Failure::Usage(format!("\"{text}\" is not a month such as 2026-11")))?;
+    let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first);
+    Ok((first, last))
+}
+
+/// The service statistics of local dates `from..=to`, computed from the event log.
+pub fn service_stats(
+    store: &dyn Store,
+    site: &crate::config::Site,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<service::ServiceStats> {
+    let incidents = service::incidents_from_events(&store.events(None)?)?;
+    let agenda = crate::agenda::load(store, site, from, to, now)?;
+    Ok(service::compute(&incidents, &agenda, site, from, to, now))
+}
+
+fn refused(error: DomainError, lang: Lang) -> anyhow::Error {
+    Failure::Refused(crate::i18n::domain_error(&error, lang)).into()
+}
+
+pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    let (site, lang) = (&session.site, session.lang);
+    let store = session.open_store()?;
+    let now = crate::time::now();
+    let today = now.with_timezone(&site.tz).date_naive();
+    let text = match command {
+        ReportCommand::Handover { id, format } => {
+            let found = match id {
+                Some(id) => crate::duty::load_handover(&store, &id)?,
+                None => crate::duty::handovers(&store)?.pop(),
+            };
+            let Some(h) = found else {
+                return Err(refused(DomainError::Handover(crate::domain::handover::HandoverRefusal::NotStarted), lang));
+            };
+            match format {
+                Format::Md => handover::markdown(&h, &site.name, site.tz, lang),
+                Format::Csv => handover::csv(&h, site.tz, lang),
+            }
+        }
+        ReportCommand::Fault { id, format } => {
+            let id = IncidentId(id);
+            let incident = store.incident(&id)?.ok_or(crate::store::StoreError::NotFound(id))?;
+            let clocks = clocks(&incident, &site.policy, now);
+            match format {
+                Format::Md => fault::markdown(&incident, &clocks, &site.name, site.tz, lang),
+                Format::Csv => fault::csv(&incident, &clocks, site.tz, lang),
+            }
+        }
+        ReportCommand::Week { date, format } => {
+            let (from, to) = week_of(date.unwrap_or(today));
+            let stats = service_stats(&store, site, from, to, now)?;
+            match format {
+                Format::Md => service::markdown(&stats, lang.pick("服务周报", "Weekly service report"), site, lang),
+                Format::Csv => service::csv(&stats, lang),
+            }
+        }
+        ReportCommand::Month { month, format } => {
+            let (from, to) = month_of(&month.unwrap_or_else(|| today.format("%Y-%m").to_string()))?;
+            let stats = service_stats(&store, site, from, to, now)?;
+            match format {
+                Format::Md => service::markdown(&stats, lang.pick("服务月报", "Monthly service report"), site, lang),
+                Format::Csv => service::csv(&stats, lang),
+            }
+        }
+    };
+    print!("{text}");
+    Ok(())
+}
+
+fn handover_state(h: &crate::domain::handover::Handover, lang: Lang) -> &'static str {
+    match (&h.outgoing_signature, &h.incoming_signature) {
+        (_, Some(_)) => texts::HANDOVER_DONE.get(lang),
+        (Some(_), None) => texts::HANDOVER_AWAITING_INCOMING.get(lang),
+        _ => texts::HANDOVER_IN_PROGRESS.get(lang),
+    }
+}
+
+pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    let (site, lang) = (&session.site, session.lang);
+    match command {
+        HandoverCommand::List => {
+            let store = session.open_store()?;
+            for h in crate::duty::handovers(&store)? {
+                println!(
+                    "{}  {} → {}  {}/{}  {}",
+                    h.id,
+                    h.outgoing.name,
+                    h.incoming.name,
+                    h.steps.len(),
+                    crate::domain::handover::Step::ALL.len(),
+                    handover_state(&h, lang)
+                );
+            }
+        }
+        HandoverCommand::Sign { id, side } => {
+            let operator = session.operator()?;
+            let mut store = session.open_store()?;
+            let side = match side {
+                SideArg::Outgoing => Side::Outgoing,
+                SideArg::Incoming => Side::Incoming,
+            };
+            let h = crate::duty::sign(&mut store, site, &id, side, &operator, &origin("cli"), crate::time::now())?;
+            println!("{}  {}", h.id, handover_state(&h, lang));
+        }
+    }
+    Ok(())
+}
+
+pub fn roster(paths: &Paths, command: RosterCommand) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    let (site, lang) = (&session.site, session.lang);
+    let now = crate::time::now();
+    match command {
+        RosterCommand::Show => {
+            let store = session.open_store()?;
+            let changes = crate::duty::roster_changes(&store)?;
+            let Some((current, next)) = crate::duty::shifts_at(site, now) else {
+                return Err(Failure::Usage(texts::NO_SHIFTS.get(lang).to_string()).into());
+            };
+            for slot in [current, next] {
+                println!(
+                    "{} {} – {}  {}",
+                    slot.name,
+                    local_time(slot.start, site.tz),
+                    local_time(slot.end, site.tz),
+                    crate::duty::on_duty(site, &changes, &slot).join(", ")
+                );
+            }
+        }
+        RosterCommand::Set { shift, date, operators } => {
+            let operator = session.operator()?;
+            let mut store = session.open_store()?;
+            let change = RosterChange { shift, date, operators };
+            crate::duty::change_roster(&mut store, site, &change, &operator, &origin("cli"), now)?;
+            println!("{} {} {}", change.shift, change.date, change.operators.join(", "));
+        }
+    }
+    Ok(())
+}
+
+pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
+    let session = paths.load()?;
+    let (site, lang) = (&session.site, session.lang);
+    let now = crate::time::now();
+    match command {
+        LogCommand::List => {
+            let store = session.open_store()?;
+            let Some((current, _)) = crate::duty::shifts_at(site, now) else {
+                return Err(Failure::Usage(texts::NO_SHIFTS.get(lang).to_string()).into());
+            };
+            for logged in crate::duty::entries(&store, &current)? {
+                println!(
+                    "{}  {}  [{}] {}",
+                    local_time(logged.at, site.tz),
+                    logged.by,
+                    texts::entry_kind(logged.entry.key()).get(lang),
+                    visible(&texts::entry_line(&logged.entry, lang), false)
+                );
+            }
+        }
+        LogCommand::Note { text } => {
+            let operator = session.operator()?;
+            let mut store = session.open_store()?;
+            let entry = Entry::Note { text };
+            let event = crate::duty::log_entry(&mut store, site, &entry, &operator, &origin("cli"), now)?;
+            println!("{}", event.seq);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! The fault report (故障报告单) of one incident, laid out as the centre's form: document
+//! number, reporter, report date, fault area (one of four, ticked), description,
+//! resolved / unresolved, solution, reviewer, fault date — with the cause, the process,
+//! the preventive measures and the clocks beside it.
+
+use super::{csv_field, md_cell};
+use crate::domain::sla::Clock;
+use crate::domain::{FaultArea, Incident};
+use crate::i18n::{Label, Lang, local_time};
+
+fn tick(on: bool) -> &'static str {
+    if on { "☑" } else { "☐" }
+}
+
+/// The form's fields in order: (label, value).
+pub fn fields(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: Lang) -> Vec<(String, String)> {
+    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let report = incident.fault_report.as_ref();
+    let missing = || t("（未填写）", "(not filled in)");
+    let date = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%Y-%m-%d").to_string();
+    let area = report.map_or(incident.area, |r| r.area);
+    let areas = FaultArea::ALL
+        .iter()
+        .map(|a| format!("{}{}", tick(*a == area), a.label(lang)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let resolved = report.map_or(incident.resolved_at.is_some() && !incident.problem, |r| r.resolved);
+    let text = |value: Option<&String>| value.filter(|v| !v.trim().is_empty()).cloned().unwrap_or_else(missing);
+    let mut fields = vec![
+        (t("文档编号", "Document number"), incident.id.0.clone()),
+        (t("报告人", "Reporter"), report.map_or_else(|| incident.reporter.clone(), |r| r.reporter.clone())),
+        (t("报告日期", "Report date"), report.map_or_else(missing, |r| date(r.filed_at))),
+        (t("故障所属", "Fault area"), areas),
+        (
+            t("故障描述", "Description"),
+            report.map_or_else(|| format!("{}\n{}", incident.title, incident.description).trim().to_string(), |r| r.description.clone()),
+        ),
+        (
+            t("已解决/未解决", "Resolved / unresolved"),
+            format!("{}{} {}{}", tick(resolved), t("已解决", "resolved"), tick(!resolved), t("未解决", "unresolved")),
+        ),
+        (t("故障原因", "Cause"), text(report.map(|r| &r.cause).or(incident.cause.as_ref()))),
+        (t("处理过程", "Process"), text(report.map(|r| &r.process))),
+        (t("解决方案", "Solution"), text(report.map(|r| &r.solution).or(incident.solution.as_ref()))),
+        (t("预防措施", "Preventive measures"), text(report.map(|r| &r.measures))),
+        (t("审核人", "Reviewer"), incident.reviewer.clone().unwrap_or_else(missing)),
+        (t("故障日期", "Fault date"), date(incident.reported_at)),
+        (t("设备", "Hosts"), incident.hosts.join(", ")),
+        (
+            t("级别 / 分类", "Severity / class"),
+            format!("{} / {}", incident.severity.label(lang), incident.class.label(lang)),
+        ),
+    ];
+    for clock in clocks {
+        let due = clock.due_at.map(|d| local_time(d, tz)).unwrap_or_default();
+        let done = clock.stopped_at.map(|d| local_time(d, tz)).unwrap_or_default();
+        let state = clock.state.label(lang);
+        fields.push((
+            format!("{}{}", t("时限：", "Clock: "), clock.name.label(lang)),
+            format!("{} {due} · {} {done} · {state}", t("应于", "due"), t("完成于", "done")),
+        ));
+    }
+    fields
+}
+
+/// The form as a Markdown table.
+pub fn markdown(incident: &Incident, clocks: &[Clock], site_name: &str, tz: chrono_tz::Tz, lang: Lang) -> String {
+    let mut out = format!(
+        "# {}\n\n{}\n\n| {} | {} |\n|---|---|\n",
+        lang.pick("故障报告单", "Fault report"),
+        md_cell(site_name),
+        lang.pick("项目", "Field"),
+        lang.pick("内容", "Content")
+    );
+    for (label, value) in fields(incident, clocks, tz, lang) {
+        out.push_str(&format!("| {label} | {} |\n", md_cell(&value)));
+    }
+    out
+}
+
+/// The form as CSV, one `field,value` row each.
+pub fn csv(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: Lang) -> String {
+    let mut out = String::from("field,value\n");
+    for (label, value) in fields(incident, clocks, tz, lang) {
+        out.push_str(&format!("{},{}\n", csv_field(&label), csv_field(&value)));
+    }
+    out
+}

@@ -1,0 +1,368 @@
+//! The weekly and monthly service report (服务周报 / 月报): incidents by class, area and
+//! severity, response and resolution times (median and 90th percentile), each clock
+//! met / met late / breached, the contract counter, inspections done on time and the
+//! first-line resolution rate. Computed from the event log by folding it again, so the
+//! figures do not depend on any projection.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+
+use super::{csv_field, md_cell};
+use crate::agenda::AgendaItem;
+use crate::config::Site;
+use crate::domain::checklist::RunState;
+use crate::domain::contract::{ContractCounter, contract_counter};
+use crate::domain::sla::{ClockName, ClockState, clocks};
+use crate::domain::{DomainError, EventClass, FaultArea, Incident, Severity};
+use crate::i18n::{Label, Lang, contract_summary, duration, local_time};
+use crate::store::StoredEvent;
+use crate::store::projection::{apply_stored, is_incident_event};
+
+/// Count, median and 90th percentile (nearest rank) of some durations.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub count: usize,
+    pub median: Option<Duration>,
+    pub p90: Option<Duration>,
+}
+
+impl Summary {
+    pub fn of(mut values: Vec<Duration>) -> Summary {
+        values.sort();
+        let n = values.len();
+        if n == 0 {
+            return Summary::default();
+        }
+        let median = if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2 };
+        // Nearest rank: the smallest value with at least 90% of values at or below it.
+        let rank = (n * 9).div_ceil(10);
+        Summary { count: n, median: Some(median), p90: Some(values[rank - 1]) }
+    }
+}
+
+/// How one clock fared over the period's incidents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClockTally {
+    pub name: ClockName,
+    pub met: u32,
+    pub met_late: u32,
+    pub breached: u32,
+    /// Still running (or paused, or not yet started) when the report was made.
+    pub open: u32,
+}
+
+/// How the period's scheduled inspections went.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct InspectionTally {
+    /// Occurrences already due.
+    pub scheduled: u32,
+    pub on_time: u32,
+    pub late: u32,
+    pub declined: u32,
+    /// Past the deadline and not signed.
+    pub missed: u32,
+    /// Due, not yet past the deadline.
+    pub open: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceStats {
+    pub from: NaiveDate,
+    /// Inclusive.
+    pub to: NaiveDate,
+    pub as_of: DateTime<Utc>,
+    pub incidents: u32,
+    pub by_class: Vec<(EventClass, u32)>,
+    pub by_area: Vec<(FaultArea, u32)>,
+    pub by_severity: Vec<(Severity, u32)>,
+    pub response: Summary,
+    /// Report to resolution, pauses taken out (as the resolution clock counts).
+    pub resolution: Summary,
+    pub clocks: Vec<ClockTally>,
+    pub contract: ContractCounter,
+    pub inspections: InspectionTally,
+    pub resolved: u32,
+    /// Resolved without escalation to a vendor.
+    pub first_line: u32,
+    pub per_day: Vec<(NaiveDate, u32)>,
+}
+
+/// Folds the incidents out of the event log.
+pub fn incidents_from_events(events: &[StoredEvent]) -> Result<Vec<Incident>, DomainError> {
+    let mut by_id: std::collections::BTreeMap<String, Incident> = std::collections::BTreeMap::new();
+    for event in events.iter().filter(|e| is_incident_event(e)) {
+        let before = by_id.remove(&event.subject);
+        by_id.insert(event.subject.clone(), apply_stored(before, event)?);
+    }
+    Ok(by_id.into_values().collect())
+}
+
+fn count<T: Copy + PartialEq>(all: &[T], of: impl Iterator<Item = T>) -> Vec<(T, u32)> {
+    let values: Vec<T> = of.collect();
+    all.iter().map(|v| (*v, values.iter().filter(|x| *x == v).count() as u32)).collect()
+}
+
+/// The statistics of local dates `from..=to`: incidents reported in those days, and
+/// inspections due in them (`agenda`), with clocks as they stand at `now`.
+pub fn compute(
+    all_incidents: &[Incident],
+    agenda: &[AgendaItem],
+    site: &Site,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceStats {
+    let tz = site.tz;
+    let start = tz.from_local_datetime(&from.and_time(chrono::NaiveTime::MIN)).earliest();
+    let end = to
+        .succ_opt()
+        .and_then(|d| tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).earliest());
+    let in_period = |at: DateTime<Utc>| {
+        start.is_some_and(|s| at >= s.with_timezone(&Utc)) && end.is_some_and(|e| at < e.with_timezone(&Utc))
+    };
+    let incidents: Vec<&Incident> = all_incidents.iter().filter(|i| in_period(i.reported_at)).collect();
+
+    let mut tallies: Vec<ClockTally> = Vec::new();
+    let (mut responses, mut resolutions) = (Vec::new(), Vec::new());
+    for incident in &incidents {
+        for clock in clocks(incident, &site.policy, now) {
+            let tally = match tallies.iter_mut().position(|t| t.name == clock.name) {
+                Some(at) => &mut tallies[at],
+                None => {
+                    tallies.push(ClockTally { name: clock.name, met: 0, met_late: 0, breached: 0, open: 0 });
+                    tallies.last_mut().expect("just pushed")
+                }
+            };
+            match clock.state {
+                ClockState::Met => tally.met += 1,
+                ClockState::MetLate => tally.met_late += 1,
+                ClockState::Breached => tally.breached += 1,
+                _ => tally.open += 1,
+            }
+            if let (Some(started), Some(stopped)) = (clock.started_at, clock.stopped_at) {
+                match clock.name {
+                    ClockName::Response => responses.push(stopped - started),
+                    ClockName::Resolution => resolutions.push(stopped - started - clock.paused_total),
+                    _ => {}
+                }
+            }
+        }
+    }
+    tallies.sort_by_key(|t| t.name);
+
+    let mut inspections = InspectionTally::default();
+    for item in agenda {
+        let due_local = item.slot.due_at.with_timezone(&tz).date_naive();
+        if due_local < from || due_local > to || item.state == RunState::Upcoming {
+            continue;
+        }
+        inspections.scheduled += 1;
+        match item.state {
+            RunState::Done => inspections.on_time += 1,
+            RunState::DoneLate => inspections.late += 1,
+            RunState::Declined => inspections.declined += 1,
+            RunState::Overdue => inspections.missed += 1,
+            _ => inspections.open += 1,
+        }
+    }
+
+    let resolved: Vec<&&Incident> = incidents.iter().filter(|i| i.resolved_at.is_some()).collect();
+    let per_day = from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .map(|day| {
+            let n = incidents.iter().filter(|i| i.reported_at.with_timezone(&tz).date_naive() == day).count();
+            (day, n as u32)
+        })
+        .collect();
+    ServiceStats {
+        from,
+        to,
+        as_of: now,
+        incidents: incidents.len() as u32,
+        by_class: count(EventClass::ALL, incidents.iter().map(|i| i.class)),
+        by_area: count(FaultArea::ALL, incidents.iter().map(|i| i.area)),
+        by_severity: count(Severity::ALL, incidents.iter().map(|i| i.severity)),
+        response: Summary::of(responses),
+        resolution: Summary::of(resolutions),
+        clocks: tallies,
+        contract: contract_counter(all_incidents, &site.policy, site.contract, tz, now),
+        inspections,
+        resolved: resolved.len() as u32,
+        first_line: resolved.iter().filter(|i| i.escalated_to.is_none()).count() as u32,
+        per_day,
+    }
+}
+
+/// A share as a percentage with one decimal, or a dash when there is nothing to divide.
+pub fn percent(part: u32, whole: u32) -> String {
+    if whole == 0 { "—".to_string() } else { format!("{:.1}%", f64::from(part) * 100.0 / f64::from(whole)) }
+}
+
+fn opt_duration(d: Option<Duration>, lang: Lang) -> String {
+    d.map_or_else(|| "—".to_string(), |d| duration(d, lang))
+}
+
+/// The report as Markdown.
+pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> String {
+    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let mut out = format!(
+        "# {}\n\n{}: {} — {}  \n{}: {} ({})\n\n## {}\n\n{}: {}\n\n",
+        md_cell(title),
+        t("统计区间", "Period"),
+        stats.from,
+        stats.to,
+        t("统计时间", "As of"),
+        local_time(stats.as_of, site.tz),
+        site.tz,
+        t("事件", "Incidents"),
+        t("事件总数", "Incidents reported"),
+        stats.incidents,
+    );
+    let table = |out: &mut String, head: &str, rows: Vec<(&str, u32)>| {
+        out.push_str(&format!("| {head} | {} |\n|---|---:|\n", t("数量", "Count")));
+        for (label, n) in rows {
+            out.push_str(&format!("| {label} | {n} |\n"));
+        }
+        out.push('\n');
+    };
+    table(&mut out, t("分类", "Class"), stats.by_class.iter().map(|(c, n)| (c.label(lang), *n)).collect());
+    table(&mut out, t("故障所属", "Fault area"), stats.by_area.iter().map(|(a, n)| (a.label(lang), *n)).collect());
+    table(&mut out, t("级别", "Severity"), stats.by_severity.iter().map(|(s, n)| (s.label(lang), *n)).collect());
+
+    out.push_str(&format!(
+        "## {}\n\n| | {} | {} | {} |\n|---|---:|---:|---:|\n",
+        t("响应与解决时间", "Response and resolution times"),
+        t("件数", "Count"),
+        t("中位数", "Median"),
+        t("90 百分位", "90th percentile"),
+    ));
+    for (label, s) in [
+        (t("响应", "Response"), &stats.response),
+        (t("解决（扣除暂停）", "Resolution (pauses excluded)"), &stats.resolution),
+    ] {
+        out.push_str(&format!(
+            "| {label} | {} | {} | {} |\n",
+            s.count,
+            opt_duration(s.median, lang),
+            opt_duration(s.p90, lang)
+        ));
+    }
+
+    out.push_str(&format!(
+        "\n## {}\n\n| {} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|\n",
+        t("时限达成", "Clocks met"),
+        t("时限", "Clock"),
+        t("按时", "Met"),
+        t("超时完成", "Met late"),
+        t("已超时", "Breached"),
+        t("进行中", "Open"),
+    ));
+    for c in &stats.clocks {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            c.name.label(lang),
+            c.met,
+            c.met_late,
+            c.breached,
+            c.open
+        ));
+    }
+
+    let i = &stats.inspections;
+    out.push_str(&format!(
+        "\n## {}\n\n{}\n\n## {}\n\n| {} | {} | {} | {} | {} | {} | {} |\n|---:|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} | {} |\n",
+        t("合同计数", "Contract counter"),
+        contract_summary(&stats.contract, lang),
+        t("巡检", "Inspections"),
+        t("应巡检", "Due"),
+        t("按时完成", "On time"),
+        t("超时完成", "Late"),
+        t("声明无法完成", "Declined"),
+        t("未完成", "Missed"),
+        t("进行中", "Open"),
+        t("按时率", "On-time rate"),
+        i.scheduled,
+        i.on_time,
+        i.late,
+        i.declined,
+        i.missed,
+        i.open,
+        percent(i.on_time, i.scheduled),
+    ));
+
+    out.push_str(&format!(
+        "\n## {}\n\n{}: {} · {}: {} · {}: {}\n\n## {}\n\n| {} | {} |\n|---|---:|\n",
+        t("一线解决率", "First-line resolution"),
+        t("已解决", "Resolved"),
+        stats.resolved,
+        t("未上报厂商即解决", "without a vendor"),
+        stats.first_line,
+        t("一线解决率", "rate"),
+        percent(stats.first_line, stats.resolved),
+        t("每日事件数", "Incidents per day"),
+        t("日期", "Date"),
+        t("数量", "Count"),
+    ));
+    for (day, n) in &stats.per_day {
+        out.push_str(&format!("| {day} | {n} |\n"));
+    }
+    out
+}
+
+/// The report as CSV: one `section,item,value` row per figure.
+pub fn csv(stats: &ServiceStats, lang: Lang) -> String {
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    let mut row = |section: &str, item: &str, value: String| {
+        rows.push((section.to_string(), item.to_string(), value));
+    };
+    row("period", "from", stats.from.to_string());
+    row("period", "to", stats.to.to_string());
+    row("period", "as_of", stats.as_of.to_rfc3339());
+    row("incidents", "total", stats.incidents.to_string());
+    for (c, n) in &stats.by_class {
+        row("class", c.label(lang), n.to_string());
+    }
+    for (a, n) in &stats.by_area {
+        row("area", a.label(lang), n.to_string());
+    }
+    for (s, n) in &stats.by_severity {
+        row("severity", s.label(lang), n.to_string());
+    }
+    let secs = |d: Option<Duration>| d.map_or_else(String::new, |d| d.num_seconds().to_string());
+    for (name, s) in [("response", &stats.response), ("resolution", &stats.resolution)] {
+        row(name, "count", s.count.to_string());
+        row(name, "median_seconds", secs(s.median));
+        row(name, "p90_seconds", secs(s.p90));
+    }
+    for c in &stats.clocks {
+        let name = format!("clock:{}", c.name.label(lang));
+        row(&name, "met", c.met.to_string());
+        row(&name, "met_late", c.met_late.to_string());
+        row(&name, "breached", c.breached.to_string());
+        row(&name, "open", c.open.to_string());
+    }
+    row("contract", "late_responses", stats.contract.late_responses.to_string());
+    row("contract", "breaches", stats.contract.breaches.to_string());
+    row("contract", "penalty_percent", stats.contract.penalty_percent.to_string());
+    let i = &stats.inspections;
+    for (item, n) in [
+        ("due", i.scheduled),
+        ("on_time", i.on_time),
+        ("late", i.late),
+        ("declined", i.declined),
+        ("missed", i.missed),
+        ("open", i.open),
+    ] {
+        row("inspections", item, n.to_string());
+    }
+    row("first_line", "resolved", stats.resolved.to_string());
+    row("first_line", "without_vendor", stats.first_line.to_string());
+    for (day, n) in &stats.per_day {
+        row("per_day", &day.to_string(), n.to_string());
+    }
+    let mut out = String::from("section,item,value\n");
+    for (a, b, c) in rows {
+        out.push_str(&format!("{},{},{}\n", csv_field(&a), csv_field(&b), csv_field(&c)));
+    }
+    out
+}
