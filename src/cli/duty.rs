@@ -132,7 +132,10 @@ pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
                 None => crate::duty::handovers(&store)?.pop(),
             };
             let Some(h) = found else {
-                return Err(refused(DomainError::Handover(crate::domain::handover::HandoverRefusal::NotStarted), lang));
+                return Err(refused(
+                    DomainError::Handover(crate::domain::handover::HandoverRefusal::NotStarted),
+                    lang,
+                ));
             };
             match format {
                 Format::Md => handover::markdown(&h, &site.name, site.tz, lang),
@@ -152,7 +155,9 @@ pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
             let (from, to) = week_of(date.unwrap_or(today));
             let stats = service_stats(&store, site, from, to, now)?;
             match format {
-                Format::Md => service::markdown(&stats, lang.pick("服务周报", "Weekly service report"), site, lang),
+                Format::Md => {
+                    service::markdown(&stats, lang.pick("服务周报", "Weekly service report"), site, lang)
+                }
                 Format::Csv => service::csv(&stats, lang),
             }
         }
@@ -160,7 +165,9 @@ pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
             let (from, to) = month_of(&month.unwrap_or_else(|| today.format("%Y-%m").to_string()))?;
             let stats = service_stats(&store, site, from, to, now)?;
             match format {
-                Format::Md => service::markdown(&stats, lang.pick("服务月报", "Monthly service report"), site, lang),
+                Format::Md => {
+                    service::markdown(&stats, lang.pick("服务月报", "Monthly service report"), site, lang)
+                }
                 Format::Csv => service::csv(&stats, lang),
             }
         }
@@ -202,7 +209,15 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
                 SideArg::Outgoing => Side::Outgoing,
                 SideArg::Incoming => Side::Incoming,
             };
-            let h = crate::duty::sign(&mut store, site, &id, side, &operator, &origin("cli"), crate::time::now())?;
+            let h = crate::duty::sign(
+                &mut store,
+                site,
+                &id,
+                side,
+                &operator,
+                &origin("cli"),
+                crate::time::now(),
+            )?;
             println!("{}  {}", h.id, handover_state(&h, lang));
         }
     }

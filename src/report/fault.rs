@@ -25,7 +25,8 @@ pub fn fields(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: La
         .collect::<Vec<_>>()
         .join(" ");
     let resolved = report.map_or(incident.resolved_at.is_some() && !incident.problem, |r| r.resolved);
-    let text = |value: Option<&String>| value.filter(|v| !v.trim().is_empty()).cloned().unwrap_or_else(missing);
+    let text =
+        |value: Option<&String>| value.filter(|v| !v.trim().is_empty()).cloned().unwrap_or_else(missing);
     let mut fields = vec![
         (t("文档编号", "Document number"), incident.id.0.clone()),
         (t("报告人", "Reporter"), report.map_or_else(|| incident.reporter.clone(), |r| r.reporter.clone())),
@@ -33,11 +34,20 @@ pub fn fields(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: La
         (t("故障所属", "Fault area"), areas),
         (
             t("故障描述", "Description"),
-            report.map_or_else(|| format!("{}\n{}", incident.title, incident.description).trim().to_string(), |r| r.description.clone()),
+            report.map_or_else(
+                || format!("{}\n{}", incident.title, incident.description).trim().to_string(),
+                |r| r.description.clone(),
+            ),
         ),
         (
             t("已解决/未解决", "Resolved / unresolved"),
-            format!("{}{} {}{}", tick(resolved), t("已解决", "resolved"), tick(!resolved), t("未解决", "unresolved")),
+            format!(
+                "{}{} {}{}",
+                tick(resolved),
+                t("已解决", "resolved"),
+                tick(!resolved),
+                t("未解决", "unresolved")
+            ),
         ),
         (t("故障原因", "Cause"), text(report.map(|r| &r.cause).or(incident.cause.as_ref()))),
         (t("处理过程", "Process"), text(report.map(|r| &r.process))),
@@ -64,7 +74,13 @@ pub fn fields(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: La
 }
 
 /// The form as a Markdown table.
-pub fn markdown(incident: &Incident, clocks: &[Clock], site_name: &str, tz: chrono_tz::Tz, lang: Lang) -> String {
+pub fn markdown(
+    incident: &Incident,
+    clocks: &[Clock],
+    site_name: &str,
+    tz: chrono_tz::Tz,
+    lang: Lang,
+) -> String {
     let mut out = format!(
         "# {}\n\n{}\n\n| {} | {} |\n|---|---|\n",
         lang.pick("故障报告单", "Fault report"),

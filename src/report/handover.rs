@@ -47,7 +47,8 @@ pub fn markdown(h: &Handover, site_name: &str, tz: chrono_tz::Tz, lang: Lang) ->
         }
         for item in &record.items {
             let mark = if item.acknowledged { "☑" } else { "✎" };
-            let note = if item.note.is_empty() { String::new() } else { format!(" — {}", md_cell(&item.note)) };
+            let note =
+                if item.note.is_empty() { String::new() } else { format!(" — {}", md_cell(&item.note)) };
             out.push_str(&format!("- {mark} {}{note}\n", md_cell(&item.shown)));
         }
         if !record.items.is_empty() {

@@ -113,9 +113,8 @@ pub fn compute(
 ) -> ServiceStats {
     let tz = site.tz;
     let start = tz.from_local_datetime(&from.and_time(chrono::NaiveTime::MIN)).earliest();
-    let end = to
-        .succ_opt()
-        .and_then(|d| tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).earliest());
+    let end =
+        to.succ_opt().and_then(|d| tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).earliest());
     let in_period = |at: DateTime<Utc>| {
         start.is_some_and(|s| at >= s.with_timezone(&Utc)) && end.is_some_and(|e| at < e.with_timezone(&Utc))
     };
@@ -226,8 +225,16 @@ pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> S
         out.push('\n');
     };
     table(&mut out, t("分类", "Class"), stats.by_class.iter().map(|(c, n)| (c.label(lang), *n)).collect());
-    table(&mut out, t("故障所属", "Fault area"), stats.by_area.iter().map(|(a, n)| (a.label(lang), *n)).collect());
-    table(&mut out, t("级别", "Severity"), stats.by_severity.iter().map(|(s, n)| (s.label(lang), *n)).collect());
+    table(
+        &mut out,
+        t("故障所属", "Fault area"),
+        stats.by_area.iter().map(|(a, n)| (a.label(lang), *n)).collect(),
+    );
+    table(
+        &mut out,
+        t("级别", "Severity"),
+        stats.by_severity.iter().map(|(s, n)| (s.label(lang), *n)).collect(),
+    );
 
     out.push_str(&format!(
         "## {}\n\n| | {} | {} | {} |\n|---|---:|---:|---:|\n",
