@@ -164,3 +164,81 @@ pub fn sign(
     };
     handover_command(store, id, &HandoverCommand::Sign { side, roster }, actor, origin, now)
 }
+
+/// The handover nearest `now`: at the end of the shift in force when that is nearer
+/// than its start, else the one that began it. (outgoing, incoming).
+pub fn boundary(site: &Site, now: DateTime<Utc>) -> Option<(ShiftSlot, ShiftSlot)> {
+    let (current, next) = shifts_at(site, now)?;
+    if current.end - now <= now - current.start {
+        Some((current, next))
+    } else {
+        let previous = shift::previous_slot(&site.shifts, site.tz, &current)?;
+        Some((previous, current))
+    }
+}
+
+/// How long before the end of a shift the console starts reminding of the handover,
+/// and how long after it keeps reminding while it is not signed.
+pub const REMIND_BEFORE: chrono::Duration = chrono::Duration::minutes(30);
+pub const REMIND_AFTER: chrono::Duration = chrono::Duration::hours(2);
+
+/// What the Duty log tab and the handover show.
+#[derive(Clone, Debug)]
+pub struct DutyView {
+    pub current: ShiftSlot,
+    pub next: ShiftSlot,
+    pub on_duty: Vec<String>,
+    pub next_on_duty: Vec<String>,
+    /// The duty log of the shift in force.
+    pub log: Vec<LoggedEntry>,
+    /// The nearest handover's two shifts, who is on each, and the handover if started.
+    pub outgoing: ShiftSlot,
+    pub incoming: ShiftSlot,
+    pub outgoing_on_duty: Vec<String>,
+    pub incoming_on_duty: Vec<String>,
+    pub handover: Option<Handover>,
+    /// The outgoing shift's duty log and SSH runs, for the walkthrough.
+    pub outgoing_log: Vec<LoggedEntry>,
+    pub ssh_runs: Vec<StoredEvent>,
+}
+
+impl DutyView {
+    pub fn handover_id(&self) -> String {
+        Handover::id_of(&self.outgoing)
+    }
+
+    /// Whether the console should remind both engineers of the handover now.
+    pub fn reminds(&self, now: DateTime<Utc>) -> bool {
+        let at = self.outgoing.end;
+        let due = now >= at - REMIND_BEFORE && now < at + REMIND_AFTER;
+        due && !self.handover.as_ref().is_some_and(Handover::is_done)
+    }
+}
+
+/// Reads the duty view at `now` (None when the site has no shifts).
+pub fn view(store: &dyn Store, site: &Site, now: DateTime<Utc>) -> Result<Option<DutyView>, StoreError> {
+    let (Some((current, next)), Some((outgoing, incoming))) = (shifts_at(site, now), boundary(site, now))
+    else {
+        return Ok(None);
+    };
+    let changes = roster_changes(store)?;
+    let ssh_runs = store
+        .events_of("ssh.run")?
+        .into_iter()
+        .filter(|e| e.occurred_at >= outgoing.start && e.occurred_at < outgoing.end)
+        .collect();
+    Ok(Some(DutyView {
+        on_duty: on_duty(site, &changes, &current),
+        next_on_duty: on_duty(site, &changes, &next),
+        log: entries(store, &current)?,
+        outgoing_on_duty: on_duty(site, &changes, &outgoing),
+        incoming_on_duty: on_duty(site, &changes, &incoming),
+        handover: load_handover(store, &Handover::id_of(&outgoing))?,
+        outgoing_log: entries(store, &outgoing)?,
+        ssh_runs,
+        current,
+        next,
+        outgoing,
+        incoming,
+    }))
+}

@@ -93,10 +93,6 @@ pub const NO_SHIFTS: Text = Text::new(
     "The site declares no shifts ([[shifts]] in site.toml): no duty log or handover without them.",
 );
 pub const NO_ENTRIES: Text = Text::new("本班尚无值班记录", "Nothing logged this shift yet");
-pub const ENTRY_KEYS: Text = Text::new(
-    "e 环境  p 供电  u 设备使用  v 来访  r 诉求/投诉  n 其他  a 到岗检查  d 离岗检查  R 调整值班表  H 交接班  S 统计",
-    "e environment  p power  u equipment  v visitor  r request  n note  a arrival check  d departure check  R roster  H handover  S statistics",
-);
 pub const HANDOVER: Text = Text::new("交接班", "Shift handover");
 pub const HANDOVER_NOT_STARTED: Text = Text::new("未开始", "not started");
 pub const HANDOVER_IN_PROGRESS: Text = Text::new("进行中", "in progress");
@@ -106,10 +102,6 @@ pub const HANDOVER_REMINDER: Text = Text::new("交接班未完成", "Shift hando
 pub const HANDOVER_STEP: Text = Text::new("步骤", "Step");
 pub const HANDOVER_NOTHING: Text =
     Text::new("（本步骤没有条目，确认已看过即可）", "(nothing to list: confirm the step was seen)");
-pub const HANDOVER_KEYS: Text = Text::new(
-    "↑↓ 选择  a 确认  n 备注  A 确认全部未备注条目  o 移交事件  Enter 完成本步骤  Esc 返回",
-    "↑↓ select  a acknowledge  n note  A acknowledge all  o hand incident over  Enter finish the step  Esc back",
-);
 pub const HANDOVER_SIGN_KEYS: Text = Text::new(
     "所有步骤已完成。s 签字（交班人先签，接班人用本人账号签）  Esc 返回",
     "All steps done. s sign (outgoing first, then the incoming engineer with their own login)  Esc back",
@@ -119,7 +111,6 @@ pub const HANDOVER_NOTES_HINT: Text = Text::new(
     "n write the notes for the next shift, then Enter to finish",
 );
 pub const ACKNOWLEDGED: Text = Text::new("已确认", "acknowledged");
-pub const PENDING: Text = Text::new("待确认", "to acknowledge");
 pub const SIGNED_OUT: Text = Text::new("交班人签字", "Outgoing signature");
 pub const SIGNED_IN: Text = Text::new("接班人签字", "Incoming signature");
 pub const NOT_SIGNED: Text = Text::new("未签", "not signed");

@@ -42,8 +42,6 @@ pub const HELP_COMMANDS: Text = Text::new(
     "命令行：:q 退出  :open 编号  :lang zh|en  :theme 名称  :mute 分钟  :help",
     "Command line: :q quit  :open ID  :lang zh|en  :theme NAME  :mute MINUTES  :help",
 );
-pub const NOT_BUILT_DUTY_LOG: Text =
-    Text::new("值班记录与交接班尚未完成。", "The duty log and shift handover are not built yet.");
 pub const NO_CHECKS: Text = Text::new(
     "本站点未配置任何检查（hosts.toml 中的 [[hosts.checks]]）：未检查的设备不显示为“正常”。",
     "The site declares no checks ([[hosts.checks]] in hosts.toml): no machine is shown as normal without a check.",

@@ -79,5 +79,19 @@ actions! {
     AttachOutput => "attach_output", "将输出作为依据附到事件", "attach the output to the incident";
     FocusLeft => "focus_left", "左侧列表", "left list";
     FocusRight => "focus_right", "右侧列表", "right list";
+    LogEnvironment => "log_environment", "记录机房环境", "log room environment";
+    LogPower => "log_power", "记录供电情况", "log power";
+    LogEquipment => "log_equipment", "登记设备使用", "log equipment used";
+    LogVisitor => "log_visitor", "来访登记", "log a visitor";
+    LogRequest => "log_request", "登记用户诉求/投诉", "log a request or complaint";
+    LogNote => "log_note", "其他记录", "log a note";
+    ChangeRoster => "change_roster", "调整值班表（负责人）", "change the roster (lead)";
+    Handover => "handover", "交接班", "shift handover";
+    Statistics => "statistics", "服务统计图表", "service statistics";
+    AckItem => "ack_item", "确认该条目", "acknowledge the item";
+    NoteItem => "note_item", "为该条目写备注", "note on the item";
+    PassIncident => "pass_incident", "移交该事件", "hand the incident over";
+    FinishStep => "finish_step", "完成本步骤", "finish the step";
+    SignHandover => "sign_handover", "签字", "sign";
     Noop => "noop", "（解除绑定）", "(unbind)";
 }

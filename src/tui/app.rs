@@ -71,6 +71,28 @@ pub enum Effect {
         action: String,
         witness: Option<String>,
     },
+    /// An entry in the duty log of the shift in force.
+    LogEntry(crate::domain::duty_log::Entry),
+    Roster(crate::domain::shift::RosterChange),
+    /// A command on the handover with this id.
+    Handover {
+        id: String,
+        command: crate::domain::handover::HandoverCommand,
+    },
+    SignHandover {
+        id: String,
+        side: crate::domain::handover::Side,
+    },
+    /// Hand an incident over from the walkthrough; the item is marked once it is done.
+    PassIncident {
+        item: String,
+        id: IncidentId,
+        version: u64,
+        to: String,
+        note: String,
+    },
+    /// Compute the service statistics for the charts.
+    LoadStats,
     Reload,
     Bell,
 }
@@ -192,6 +214,11 @@ pub struct App {
     /// changes or a clock crosses a threshold, never per frame.
     pub alarms: Vec<AlarmKey>,
     alarms_valid_until: Option<DateTime<Utc>>,
+    /// The Duty log tab: the log, the walkthrough or the charts; the selected entry.
+    pub duty_screen: super::duty::DutyScreen,
+    pub log_selected: usize,
+    /// This week's and this month's statistics, computed when the charts are opened.
+    pub stats: Option<Box<(crate::report::service::ServiceStats, crate::report::service::ServiceStats)>>,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
 }
@@ -226,6 +253,9 @@ impl App {
             last_bell: None,
             alarms: Vec::new(),
             alarms_valid_until: None,
+            duty_screen: super::duty::DutyScreen::Log,
+            log_selected: 0,
+            stats: None,
             dirty: true,
         };
         app.refresh_visible(None);
@@ -321,6 +351,10 @@ impl App {
             Tab::Inspections => Section::Inspection,
             Tab::Actions => Section::Actions,
             Tab::Incidents if self.detail.is_some() => Section::Detail,
+            Tab::DutyLog if matches!(self.duty_screen, super::duty::DutyScreen::Walkthrough(_)) => {
+                Section::Handover
+            }
+            Tab::DutyLog => Section::Duty,
             _ => Section::List,
         }
     }
@@ -706,6 +740,39 @@ impl App {
             | Action::SignRun
             | Action::DeclineRun
             | Action::IncidentFromItem => {}
+            Action::Back
+            | Action::LogEnvironment
+            | Action::LogPower
+            | Action::LogEquipment
+            | Action::LogVisitor
+            | Action::LogRequest
+            | Action::LogNote
+            | Action::ChangeRoster
+            | Action::Handover
+            | Action::Statistics
+            | Action::AckItem
+            | Action::NoteItem
+            | Action::PassIncident
+            | Action::FinishStep
+            | Action::SignHandover
+                if self.tab == Tab::DutyLog =>
+            {
+                self.duty_action(action)
+            }
+            Action::LogEnvironment
+            | Action::LogPower
+            | Action::LogEquipment
+            | Action::LogVisitor
+            | Action::LogRequest
+            | Action::LogNote
+            | Action::ChangeRoster
+            | Action::Handover
+            | Action::Statistics
+            | Action::AckItem
+            | Action::NoteItem
+            | Action::PassIncident
+            | Action::FinishStep
+            | Action::SignHandover => {}
             Action::RunAction
             | Action::CancelRun
             | Action::FocusLeft
@@ -750,6 +817,18 @@ impl App {
             };
             let last = len.saturating_sub(1);
             *cursor = moved(*cursor, last, action, page);
+            return;
+        }
+        if self.tab == Tab::DutyLog {
+            match self.duty_screen {
+                super::duty::DutyScreen::Walkthrough(_) => {
+                    self.walkthrough_cursor(|cursor, last| moved(cursor, last, action, page))
+                }
+                _ => {
+                    let last = self.data.duty.as_ref().map_or(0, |d| d.log.len().saturating_sub(1));
+                    self.log_selected = moved(self.log_selected, last, action, page);
+                }
+            }
             return;
         }
         if self.tab == Tab::Overview {
@@ -818,6 +897,12 @@ impl App {
     }
 
     fn submit_form(&mut self) {
+        if let Mode::Form(form) = &self.mode
+            && matches!(form.kind, FormKind::ItemNote | FormKind::StepNotes)
+        {
+            self.submit_walkthrough_note();
+            return;
+        }
         let Mode::Form(form) = &mut self.mode else { return };
         if let Some(effect) = forms::submit(form, &self.ctx.site, self.now, self.ctx.lang) {
             self.effects.push(effect);

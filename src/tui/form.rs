@@ -84,6 +84,16 @@ pub enum FormKind {
     Transfer,
     Decline,
     ConfirmAction,
+    Environment,
+    Power,
+    Equipment,
+    Visitor,
+    Request,
+    DutyNote,
+    Roster,
+    HandOver,
+    ItemNote,
+    StepNotes,
 }
 
 /// The incident (and the version the operator saw) a form acts on.
@@ -108,6 +118,8 @@ pub struct Form {
     pub run_target: Option<RunTarget>,
     /// A dangerous SSH action to confirm: its name and the hosts.
     pub ssh_target: Option<(String, Vec<String>)>,
+    /// The handover item a walkthrough form is about.
+    pub item: Option<String>,
     pub fields: Vec<Field>,
     /// Index of the focused field; `fields.len()` is the submit button.
     pub focus: usize,
@@ -125,7 +137,17 @@ pub enum FormOutcome {
 
 impl Form {
     pub fn new(kind: FormKind, title: String, target: Option<FormTarget>, fields: Vec<Field>) -> Form {
-        Form { kind, title, target, run_target: None, ssh_target: None, fields, focus: 0, error: None }
+        Form {
+            kind,
+            title,
+            target,
+            run_target: None,
+            ssh_target: None,
+            item: None,
+            fields,
+            focus: 0,
+            error: None,
+        }
     }
 
     /// Handles a key press.

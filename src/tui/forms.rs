@@ -274,6 +274,16 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         FormKind::MarkItem | FormKind::Decide | FormKind::Transfer | FormKind::Decline => {
             run_effect(form, lang)
         }
+        FormKind::Environment
+        | FormKind::Power
+        | FormKind::Equipment
+        | FormKind::Visitor
+        | FormKind::Request
+        | FormKind::DutyNote
+        | FormKind::Roster
+        | FormKind::HandOver => super::duty_forms::submit(form, site, lang),
+        // The walkthrough's notes stay in the console until the step is finished.
+        FormKind::ItemNote | FormKind::StepNotes => None,
         FormKind::ConfirmAction => {
             let (action, hosts) = form.ssh_target.clone().expect("a confirm form has its action");
             if text(0) != action {

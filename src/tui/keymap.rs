@@ -171,15 +171,19 @@ pub enum Section {
     Detail,
     Inspection,
     Actions,
+    Duty,
+    Handover,
 }
 
 impl Section {
-    const ALL: [(Section, &'static str); 5] = [
+    const ALL: [(Section, &'static str); 7] = [
         (Section::Global, "global"),
         (Section::List, "list"),
         (Section::Detail, "detail"),
         (Section::Inspection, "inspection"),
         (Section::Actions, "actions"),
+        (Section::Duty, "duty"),
+        (Section::Handover, "handover"),
     ];
 }
 
@@ -214,6 +218,10 @@ struct KeymapFile {
     inspection: Option<SectionFile>,
     #[serde(default)]
     actions: Option<SectionFile>,
+    #[serde(default)]
+    duty: Option<SectionFile>,
+    #[serde(default)]
+    handover: Option<SectionFile>,
 }
 
 #[derive(Deserialize)]
@@ -261,6 +269,8 @@ impl Keymap {
             (Section::Detail, parsed.detail),
             (Section::Inspection, parsed.inspection),
             (Section::Actions, parsed.actions),
+            (Section::Duty, parsed.duty),
+            (Section::Handover, parsed.handover),
         ];
         for (section, content) in sections {
             let Some(content) = content else { continue };

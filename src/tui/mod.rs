@@ -6,6 +6,9 @@
 
 pub mod action;
 pub mod app;
+pub mod duty;
+pub mod duty_effects;
+pub mod duty_forms;
 pub mod form;
 pub mod forms;
 pub mod keymap;
@@ -220,6 +223,12 @@ pub fn perform(
         for effect in batch {
             match effect {
                 Effect::Reload => must_reload = true,
+                duty @ (Effect::LogEntry(_)
+                | Effect::Roster(_)
+                | Effect::Handover { .. }
+                | Effect::SignHandover { .. }
+                | Effect::PassIncident { .. }
+                | Effect::LoadStats) => duty_effects::perform(app, store, duty),
                 Effect::Bell => bell(app),
                 Effect::Execute { target, command, expected_version } => {
                     let outcome = execute(app, store, target, command, expected_version);

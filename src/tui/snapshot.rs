@@ -39,6 +39,8 @@ pub struct Snapshot {
     /// The timeline of the incident open in detail.
     pub timeline: Vec<StoredEvent>,
     pub timeline_for: Option<IncidentId>,
+    /// The shift, its duty log and the nearest handover (None without shifts).
+    pub duty: Option<crate::duty::DutyView>,
 }
 
 impl Snapshot {
@@ -85,6 +87,7 @@ impl Snapshot {
             },
             timeline,
             timeline_for,
+            duty: crate::duty::view(store, site, now)?,
         })
     }
 

@@ -18,9 +18,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     frame.render_widget(Paragraph::new("").style(app.ctx.theme.base), area);
     let banner_rows = u16::from(!app.alarms.is_empty());
-    let [tabs_area, banner_area, body, footer, status] = Layout::vertical([
+    let reminder = banner::handover_reminder(app);
+    let [tabs_area, banner_area, reminder_area, body, footer, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_rows),
+        Constraint::Length(u16::from(reminder.is_some())),
         Constraint::Min(3),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -28,16 +30,16 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     .areas(area);
     draw_tabs(frame, tabs_area, app);
     banner::draw(frame, banner_area, app);
-    let lang = app.lang();
+    if let Some(text) = reminder {
+        frame.render_widget(Paragraph::new(text).style(app.ctx.theme.banner_due_soon), reminder_area);
+    }
     match app.tab {
         Tab::Overview => screens::overview::draw(frame, body, app),
         Tab::Incidents if app.detail.is_some() => screens::incident_detail::draw(frame, body, app),
         Tab::Incidents => screens::incidents::draw(frame, body, app),
         Tab::Inspections => screens::inspections::draw(frame, body, app),
         Tab::Actions => screens::actions::draw(frame, body, app),
-        Tab::DutyLog => {
-            screens::not_built::draw(frame, body, app, Tab::DutyLog.title(lang), ui::NOT_BUILT_DUTY_LOG)
-        }
+        Tab::DutyLog => screens::duty_log::draw(frame, body, app),
     }
     draw_footer(frame, footer, app);
     status_line::draw(frame, status, app);
@@ -109,6 +111,27 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
             Action::Notified,
             Action::Decide,
             Action::SignRun,
+            Action::Back,
+            Action::Help,
+        ],
+        Section::Duty => &[
+            Action::LogEnvironment,
+            Action::LogPower,
+            Action::LogEquipment,
+            Action::LogVisitor,
+            Action::LogRequest,
+            Action::LogNote,
+            Action::Handover,
+            Action::Statistics,
+            Action::ChangeRoster,
+            Action::Help,
+        ],
+        Section::Handover => &[
+            Action::AckItem,
+            Action::NoteItem,
+            Action::PassIncident,
+            Action::FinishStep,
+            Action::SignHandover,
             Action::Back,
             Action::Help,
         ],

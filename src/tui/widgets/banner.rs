@@ -61,3 +61,24 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
     frame.render_widget(Paragraph::new(Line::from(format!(" {text}"))).style(style), area);
 }
+
+/// The handover reminder, on every console from half an hour before the end of a shift
+/// until both have signed.
+pub fn handover_reminder(app: &App) -> Option<String> {
+    let view = app.data.duty.as_ref().filter(|v| v.reminds(app.now))?;
+    let lang = app.lang();
+    let keys =
+        |section, action| app.ctx.keymap.keys_for(section, action).first().cloned().unwrap_or_default();
+    Some(format!(
+        "⇄ {}: {} → {} {} ({})  [{}] {}  [{}] {}",
+        crate::i18n::duty::HANDOVER_REMINDER.get(lang),
+        view.outgoing.name,
+        view.incoming.name,
+        view.outgoing.end.with_timezone(&app.ctx.site.tz).format("%H:%M"),
+        crate::tui::screens::duty_log::handover_state(view.handover.as_ref(), lang),
+        keys(crate::tui::keymap::Section::Global, Action::TabDutyLog),
+        Action::TabDutyLog.describe(lang),
+        keys(crate::tui::keymap::Section::Duty, Action::Handover),
+        Action::Handover.describe(lang),
+    ))
+}

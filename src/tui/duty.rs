@@ -1,0 +1,264 @@
+//! The Duty log tab's keys: log entries, the roster, the statistics, and the handover
+//! walkthrough (every item acknowledged or noted before the step is finished; the
+//! store decides the rest).
+
+use std::collections::BTreeMap;
+
+use super::action::Action;
+use super::app::{App, Effect, Mode};
+use super::duty_forms;
+use super::form::FormKind;
+use crate::domain::handover::{HandoverCommand, HandoverRefusal, ItemAck, Side, Step};
+use crate::domain::{DomainError, Role};
+use crate::duty::walkthrough::{self, Inputs, Item};
+use crate::i18n::{domain_error, duty as t, ui};
+
+/// What the Duty log tab shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum DutyScreen {
+    #[default]
+    Log,
+    Walkthrough(Walkthrough),
+    Stats,
+}
+
+/// The step being gone through: what was said about each item so far.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Walkthrough {
+    pub cursor: usize,
+    /// item id → (acknowledged, note)
+    pub marks: BTreeMap<String, (bool, String)>,
+    /// The notes for the next shift (last step).
+    pub note: String,
+    /// The step these marks belong to: a new step starts clean.
+    pub step: Option<Step>,
+}
+
+impl App {
+    /// The step the nearest handover is at (None when not started or all done).
+    pub fn handover_step(&self) -> Option<Step> {
+        let view = self.data.duty.as_ref()?;
+        match &view.handover {
+            Some(h) => h.next_step(),
+            None => Some(Step::Incidents),
+        }
+    }
+
+    /// The items of the step the walkthrough is at, from the live data.
+    pub fn handover_items(&self) -> Vec<Item> {
+        let (Some(view), Some(step)) = (self.data.duty.as_ref(), self.handover_step()) else {
+            return Vec::new();
+        };
+        let incidents: Vec<crate::domain::Incident> =
+            self.data.rows.iter().map(|r| r.incident.clone()).collect();
+        let inputs = Inputs {
+            outgoing: &view.outgoing,
+            incoming: &view.incoming,
+            incidents: &incidents,
+            policy: &self.ctx.site.policy,
+            agenda: &self.data.agenda,
+            checks: &self.data.checks,
+            sources: &self.data.sources,
+            maintenance: &self.data.maintenance,
+            ssh_runs: &view.ssh_runs,
+            duty_log: &view.outgoing_log,
+            tz: self.ctx.site.tz,
+            lang: self.lang(),
+            now: self.now,
+        };
+        walkthrough::items(step, &inputs)
+    }
+
+    /// The walkthrough's state, cleared when the handover moved on to another step.
+    pub fn walkthrough(&mut self) -> Option<&mut Walkthrough> {
+        let step = self.handover_step();
+        let DutyScreen::Walkthrough(w) = &mut self.duty_screen else { return None };
+        if w.step != step {
+            *w = Walkthrough { step, ..Walkthrough::default() };
+        }
+        Some(w)
+    }
+
+    /// Records what was said about an item (a hand-over done, a note typed).
+    pub fn mark_item(&mut self, item: &str, acknowledged: bool, note: Option<String>) {
+        if let Some(w) = self.walkthrough() {
+            let mark = w.marks.entry(item.to_string()).or_default();
+            mark.0 |= acknowledged;
+            if let Some(note) = note {
+                mark.1 = note;
+            }
+        }
+        self.dirty = true;
+    }
+
+    pub(super) fn duty_action(&mut self, action: Action) {
+        let lang = self.lang();
+        let Some(view) = self.data.duty.clone() else {
+            self.say(t::NO_SHIFTS.get(lang), true);
+            return;
+        };
+        if matches!(action, Action::Back) {
+            self.duty_screen = super::duty::DutyScreen::Log;
+            return;
+        }
+        if matches!(action, Action::Statistics) {
+            self.duty_screen = DutyScreen::Stats;
+            self.effects.push(Effect::LoadStats);
+            return;
+        }
+        let Some(operator) = self.ctx.operator.clone() else {
+            self.say(ui::READ_ONLY.get(lang), true);
+            return;
+        };
+        let entry_kind = match action {
+            Action::LogEnvironment => Some(FormKind::Environment),
+            Action::LogPower => Some(FormKind::Power),
+            Action::LogEquipment => Some(FormKind::Equipment),
+            Action::LogVisitor => Some(FormKind::Visitor),
+            Action::LogRequest => Some(FormKind::Request),
+            Action::LogNote => Some(FormKind::DutyNote),
+            _ => None,
+        };
+        if let Some(kind) = entry_kind {
+            let form = duty_forms::entry(kind, &operator.id, self.now, &self.ctx.site, lang);
+            self.mode = Mode::Form(Box::new(form));
+            return;
+        }
+        match action {
+            Action::ChangeRoster if operator.role != Role::Lead => {
+                self.say(domain_error(&DomainError::LeadOnly { command: "roster" }, lang), true)
+            }
+            Action::ChangeRoster => {
+                let form = duty_forms::roster(
+                    &self.ctx.site,
+                    &view.current.name,
+                    view.current.date,
+                    &view.on_duty,
+                    lang,
+                );
+                self.mode = Mode::Form(Box::new(form));
+            }
+            Action::Handover => {
+                if view.handover.is_none() {
+                    let command = HandoverCommand::Start {
+                        outgoing: view.outgoing.clone(),
+                        incoming: view.incoming.clone(),
+                    };
+                    self.effects.push(Effect::Handover { id: view.handover_id(), command });
+                }
+                self.duty_screen = DutyScreen::Walkthrough(Walkthrough::default());
+            }
+            _ => self.walkthrough_action(action, &view),
+        }
+    }
+
+    fn walkthrough_action(&mut self, action: Action, view: &crate::duty::DutyView) {
+        let lang = self.lang();
+        let items = self.handover_items();
+        let Some(step) = self.handover_step() else {
+            if action == Action::SignHandover {
+                let signed_out = view.handover.as_ref().is_some_and(|h| h.outgoing_signature.is_some());
+                let side = if signed_out { Side::Incoming } else { Side::Outgoing };
+                self.effects.push(Effect::SignHandover { id: view.handover_id(), side });
+            }
+            return;
+        };
+        let Some(w) = self.walkthrough() else { return };
+        let cursor = w.cursor.min(items.len().saturating_sub(1));
+        let item = items.get(cursor).cloned();
+        match action {
+            Action::AckItem => {
+                if let Some(item) = item {
+                    self.mark_item(&item.id, true, None);
+                    if let Some(w) = self.walkthrough() {
+                        w.cursor = (cursor + 1).min(items.len().saturating_sub(1));
+                    }
+                }
+            }
+            Action::NoteItem if step == Step::Notes => {
+                let note = w.note.clone();
+                self.mode = Mode::Form(Box::new(duty_forms::walkthrough_note(None, &note, lang)));
+            }
+            Action::NoteItem => {
+                if let Some(item) = item {
+                    let note = w.marks.get(&item.id).map(|m| m.1.clone()).unwrap_or_default();
+                    self.mode =
+                        Mode::Form(Box::new(duty_forms::walkthrough_note(Some(&item.id), &note, lang)));
+                }
+            }
+            Action::PassIncident => {
+                let incident = item
+                    .as_ref()
+                    .and_then(|i| i.incident.as_ref())
+                    .and_then(|id| self.data.rows.iter().find(|r| r.incident.id.0 == *id))
+                    .map(|r| r.incident.clone());
+                match (item, incident) {
+                    (Some(item), Some(incident)) => {
+                        let to = view
+                            .incoming_on_duty
+                            .iter()
+                            .find(|p| Some(p.as_str()) != incident.owner.as_deref());
+                        let form = duty_forms::hand_over(&incident, &item.id, to.map(String::as_str), lang);
+                        self.mode = Mode::Form(Box::new(form));
+                    }
+                    _ => self.say(ui::SELECT_FIRST.get(lang), true),
+                }
+            }
+            Action::FinishStep => {
+                let marks = w.marks.clone();
+                let note = w.note.clone();
+                let acks: Vec<ItemAck> = items
+                    .iter()
+                    .map(|i| {
+                        let (acknowledged, note) = marks.get(&i.id).cloned().unwrap_or_default();
+                        ItemAck { item: i.id.clone(), shown: i.text.clone(), acknowledged, note }
+                    })
+                    .collect();
+                // Say at once what the store would refuse.
+                let unseen: Vec<String> = acks.iter().filter(|a| !a.seen()).map(|a| a.item.clone()).collect();
+                if !unseen.is_empty() {
+                    let why = DomainError::Handover(HandoverRefusal::Unseen { items: unseen });
+                    self.say(domain_error(&why, lang), true);
+                    return;
+                }
+                let command = HandoverCommand::CompleteStep { step, items: acks, note };
+                self.effects.push(Effect::Handover { id: view.handover_id(), command });
+            }
+            Action::SignHandover => {
+                let why = DomainError::Handover(HandoverRefusal::StepsLeft { next: step });
+                self.say(domain_error(&why, lang), true);
+            }
+            _ => {}
+        }
+    }
+
+    /// A walkthrough note form was submitted.
+    pub(super) fn submit_walkthrough_note(&mut self) {
+        let Mode::Form(form) = &self.mode else { return };
+        let (item, text, kind) = (form.item.clone(), form.fields[0].text(), form.kind);
+        if kind == FormKind::StepNotes && text.is_empty() {
+            let required = ui::FORM_REQUIRED.get(self.lang()).to_string();
+            if let Mode::Form(form) = &mut self.mode {
+                form.fail_field(0, required);
+            }
+            return;
+        }
+        self.mode = Mode::Normal;
+        match item {
+            Some(item) => self.mark_item(&item, false, Some(text)),
+            None => {
+                if let Some(w) = self.walkthrough() {
+                    w.note = text;
+                }
+            }
+        }
+    }
+
+    /// Moves the walkthrough's cursor.
+    pub(super) fn walkthrough_cursor(&mut self, to: impl Fn(usize, usize) -> usize) {
+        let last = self.handover_items().len().saturating_sub(1);
+        if let Some(w) = self.walkthrough() {
+            w.cursor = to(w.cursor, last);
+        }
+    }
+}

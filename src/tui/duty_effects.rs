@@ -1,0 +1,117 @@
+//! Performs the Duty log tab's effects against the store: log entries, roster changes,
+//! handover commands and signatures, incidents handed over, the statistics.
+
+use super::app::{App, Effect, Outcome};
+use crate::domain::IncidentCommand;
+use crate::i18n::{duty as t, event_kind, store_error, ui as texts};
+use crate::store::{IncidentRequest, SqliteStore, Store, StoreError, Target};
+
+/// Performs one of the duty effects; others are not for here.
+pub fn perform(app: &mut App, store: &mut SqliteStore, effect: Effect) {
+    let lang = app.lang();
+    let Some(actor) = app.ctx.operator.clone() else {
+        if matches!(effect, Effect::LoadStats) {
+            load_stats(app, store);
+        } else {
+            app.on_outcome(Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false });
+        }
+        return;
+    };
+    let origin = crate::cli::origin("console");
+    let now = crate::time::now();
+    let site = app.ctx.site.clone();
+    let failed = |e: &StoreError| Outcome::Failed { message: store_error(e, lang), stale: false };
+    let outcome = match effect {
+        Effect::LogEntry(entry) => match crate::duty::log_entry(store, &site, &entry, &actor, &origin, now) {
+            Ok(event) => Outcome::Done(format!("{} #{}", event_kind(&event.kind, lang), event.seq)),
+            Err(e) => failed(&e),
+        },
+        Effect::Roster(change) => {
+            match crate::duty::change_roster(store, &site, &change, &actor, &origin, now) {
+                Ok(event) => Outcome::Done(format!(
+                    "{}: {} {} {}",
+                    event_kind(&event.kind, lang),
+                    change.shift,
+                    change.date,
+                    change.operators.join(", ")
+                )),
+                Err(e) => failed(&e),
+            }
+        }
+        Effect::Handover { id, command } => {
+            match crate::duty::handover_command(store, &id, &command, &actor, &origin, now) {
+                Ok(h) => Outcome::Done(format!("{} {}/7", t::HANDOVER.get(lang), h.steps.len())),
+                Err(e) => failed(&e),
+            }
+        }
+        Effect::SignHandover { id, side } => {
+            match crate::duty::sign(store, &site, &id, side, &actor, &origin, now) {
+                Ok(h) => Outcome::Done(format!(
+                    "{} — {}",
+                    event_kind("handover.signed", lang),
+                    if h.is_done() {
+                        t::HANDOVER_DONE.get(lang)
+                    } else {
+                        t::HANDOVER_AWAITING_INCOMING.get(lang)
+                    }
+                )),
+                Err(e) => failed(&e),
+            }
+        }
+        Effect::PassIncident { item, id, version, to, note } => {
+            let request = IncidentRequest {
+                target: Target::Existing(id.clone()),
+                command: IncidentCommand::HandOver { to: to.clone(), note },
+                actor: &actor,
+                origin,
+                occurred_at: now,
+                now,
+                expected_version: Some(version),
+            };
+            match store.execute(request) {
+                Ok(_) => {
+                    app.mark_item(&item, true, Some(format!("{} {to}", t::PASSED_TO.get(lang))));
+                    Outcome::Done(format!("{id}: {} {to}", t::PASSED_TO.get(lang)))
+                }
+                Err(e @ StoreError::Stale { .. }) => {
+                    Outcome::Failed { message: store_error(&e, lang), stale: true }
+                }
+                Err(e) => failed(&e),
+            }
+        }
+        Effect::LoadStats => {
+            load_stats(app, store);
+            return;
+        }
+        _ => return,
+    };
+    app.on_outcome(outcome);
+}
+
+/// This week's and this month's statistics, from the event log.
+fn load_stats(app: &mut App, store: &SqliteStore) {
+    use chrono::Datelike;
+    let site = &app.ctx.site;
+    let today = app.now.with_timezone(&site.tz).date_naive();
+    let monday = today - chrono::Duration::days(today.weekday().num_days_from_monday().into());
+    let first = today.with_day(1).unwrap_or(today);
+    let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(today);
+    let result = (|| -> anyhow::Result<_> {
+        let incidents = crate::report::service::incidents_from_events(&store.events(None)?)?;
+        let stats = |from, to| -> anyhow::Result<_> {
+            let agenda = crate::agenda::load(store, site, from, to, app.now)?;
+            Ok(crate::report::service::compute(&incidents, &agenda, site, from, to, app.now))
+        };
+        Ok((stats(monday, monday + chrono::Duration::days(6))?, stats(first, last)?))
+    })();
+    match result {
+        Ok(both) => {
+            app.stats = Some(Box::new(both));
+            app.dirty = true;
+        }
+        Err(e) => {
+            let text = format!("{e:#}");
+            app.say(text, true);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The Duty log tab: the shift in force, who is on duty, where the handover stands, the
+//! arrival and departure checks, and the shift's duty log; or the statistics as charts.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline, Wrap};
+
+use crate::domain::handover::Handover;
+use crate::duty::DutyView;
+use crate::i18n::{Label, Lang, contract_summary, duration, duty as t, local_time};
+use crate::report::service::{ServiceStats, percent};
+use crate::text::{fit, visible};
+use crate::tui::app::App;
+use crate::tui::duty::DutyScreen;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::countdown::hms;
+
+fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {title} "), theme.title))
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let lang = app.lang();
+    let theme = &app.ctx.theme;
+    let Some(view) = &app.data.duty else {
+        let text = Paragraph::new(t::NO_SHIFTS.get(lang)).style(theme.muted).wrap(Wrap { trim: true });
+        frame.render_widget(text.block(block(t::DUTY_LOG.get(lang).into(), theme)), area);
+        return;
+    };
+    match &app.duty_screen {
+        DutyScreen::Walkthrough(_) => super::handover::draw(frame, area, app, view),
+        DutyScreen::Stats => draw_stats(frame, area, app),
+        DutyScreen::Log => draw_log(frame, area, app, view),
+    }
+}
+
+/// Where a handover stands, in words.
+pub fn handover_state(handover: Option<&Handover>, lang: Lang) -> String {
+    match handover {
+        None => t::HANDOVER_NOT_STARTED.get(lang).to_string(),
+        Some(h) if h.is_done() => t::HANDOVER_DONE.get(lang).to_string(),
+        Some(h) if h.outgoing_signature.is_some() => t::HANDOVER_AWAITING_INCOMING.get(lang).to_string(),
+        Some(h) => format!("{} {}/7", t::HANDOVER_IN_PROGRESS.get(lang), h.steps.len()),
+    }
+}
+
+fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
+    let lang = app.lang();
+    let theme = &app.ctx.theme;
+    let tz = app.ctx.site.tz;
+    let hm = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%H:%M").to_string();
+    let nobody = || lang.pick("（无）", "(nobody)").to_string();
+    let names = |ids: &[String]| if ids.is_empty() { nobody() } else { ids.join(", ") };
+    let mut header = vec![
+        Line::from(vec![
+            Span::styled(format!("{}: ", t::SHIFT.get(lang)), theme.header),
+            Span::raw(format!(
+                "{} {}–{} ({} {})   ",
+                view.current.name,
+                hm(view.current.start),
+                hm(view.current.end),
+                lang.pick("剩余", "left"),
+                hms(view.current.end - app.now)
+            )),
+            Span::styled(format!("{}: ", t::ON_DUTY.get(lang)), theme.header),
+            Span::raw(names(&view.on_duty)),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("{}: ", t::NEXT_SHIFT.get(lang)), theme.header),
+            Span::raw(format!(
+                "{} {}–{}   {}",
+                view.next.name,
+                hm(view.next.start),
+                hm(view.next.end),
+                names(&view.next_on_duty)
+            )),
+        ]),
+    ];
+    let reminds = view.reminds(app.now);
+    header.push(Line::from(vec![
+        Span::styled(format!("{}: ", t::HANDOVER.get(lang)), theme.header),
+        Span::styled(
+            format!(
+                "{} → {} {}  {}",
+                view.outgoing.name,
+                view.incoming.name,
+                local_time(view.outgoing.end, tz),
+                handover_state(view.handover.as_ref(), lang)
+            ),
+            if reminds { theme.due_soon } else { theme.base },
+        ),
+    ]));
+    // The arrival and departure checks of this shift, from the inspection agenda.
+    let checks: Vec<Span<'_>> = app
+        .data
+        .agenda
+        .iter()
+        .filter(|a| matches!(a.slot.template.as_str(), "arrival" | "departure"))
+        .filter(|a| a.slot.due_at >= view.current.start && a.slot.due_at < view.current.end)
+        .map(|a| {
+            Span::raw(format!(
+                "{} {} {}   ",
+                hm(a.slot.due_at),
+                visible(&a.name, false),
+                crate::report::inspection::state_label(a.state, lang)
+            ))
+        })
+        .collect();
+    if !checks.is_empty() {
+        header.push(Line::from(checks));
+    }
+    let [top, list] =
+        Layout::vertical([Constraint::Length(header.len() as u16 + 2), Constraint::Min(3)]).areas(area);
+    let title = format!("{} — {}", t::DUTY_LOG.get(lang), view.current.name);
+    frame.render_widget(Paragraph::new(header).block(block(title, theme)), top);
+
+    let width = list.width.saturating_sub(2) as usize;
+    let lines: Vec<Line<'_>> = if view.log.is_empty() {
+        vec![Line::styled(t::NO_ENTRIES.get(lang), theme.muted)]
+    } else {
+        let selected = app.log_selected.min(view.log.len() - 1);
+        view.log
+            .iter()
+            .enumerate()
+            .map(|(i, logged)| {
+                let text = format!(
+                    "{} {} {} [{}] {}",
+                    if i == selected { "▶" } else { " " },
+                    hm(logged.at),
+                    logged.by,
+                    t::entry_kind(logged.entry.key()).get(lang),
+                    visible(&t::entry_line(&logged.entry, lang), false)
+                );
+                let style = if i == selected { theme.selected } else { Style::default() };
+                Line::styled(fit(&text, width), style)
+            })
+            .collect()
+    };
+    let scroll = app.log_selected.saturating_sub(list.height.saturating_sub(3) as usize) as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(block(format!("{} ({})", t::DUTY_LOG.get(lang), view.log.len()), theme)),
+        list,
+    );
+}
+
+fn bars(values: Vec<(&'static str, u32)>, theme: &Theme) -> BarGroup<'static> {
+    let bars: Vec<Bar<'static>> = values
+        .into_iter()
+        .map(|(label, n)| Bar::default().label(Line::from(label)).value(u64::from(n)).style(theme.running))
+        .collect();
+    BarGroup::default().bars(&bars)
+}
+
+fn draw_stats(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let lang = app.lang();
+    let theme = &app.ctx.theme;
+    let Some(both) = &app.stats else {
+        let wait = Paragraph::new(lang.pick("正在统计…", "Counting…")).style(theme.muted);
+        frame.render_widget(wait.block(block(t::STATS.get(lang).into(), theme)), area);
+        return;
+    };
+    let (week, month) = (&both.0, &both.1);
+    let [charts, figures, daily] =
+        Layout::vertical([Constraint::Percentage(45), Constraint::Min(6), Constraint::Length(5)]).areas(area);
+    let [by_class, by_severity, by_area] =
+        Layout::horizontal([Constraint::Ratio(1, 3), Constraint::Ratio(1, 3), Constraint::Ratio(1, 3)])
+            .areas(charts);
+    let chart = |title: String, group: BarGroup<'static>, width: u16| {
+        BarChart::default()
+            .block(block(title, theme))
+            .data(group)
+            .bar_width(width)
+            .bar_gap(1)
+            .value_style(theme.header)
+    };
+    let week_title =
+        |what: &str| format!("{what} · {} {}–{}", lang.pick("本周", "this week"), week.from, week.to);
+    frame.render_widget(
+        chart(
+            week_title(lang.pick("分类", "Class")),
+            bars(week.by_class.iter().map(|(c, n)| (c.label(lang), *n)).collect(), theme),
+            8,
+        ),
+        by_class,
+    );
+    frame.render_widget(
+        chart(
+            week_title(lang.pick("级别", "Severity")),
+            bars(week.by_severity.iter().map(|(s, n)| (s.label(lang), *n)).collect(), theme),
+            8,
+        ),
+        by_severity,
+    );
+    let short_area = |a: &crate::domain::FaultArea| match a {
+        crate::domain::FaultArea::System => lang.pick("系统", "system"),
+        crate::domain::FaultArea::Database => lang.pick("数据库", "database"),
+        crate::domain::FaultArea::NetworkDevice => lang.pick("网络", "network"),
+        crate::domain::FaultArea::OtherApplication => lang.pick("应用", "apps"),
+    };
+    frame.render_widget(
+        chart(
+            week_title(lang.pick("所属", "Area")),
+            bars(week.by_area.iter().map(|(a, n)| (short_area(a), *n)).collect(), theme),
+            6,
+        ),
+        by_area,
+    );
+    frame.render_widget(
+        Paragraph::new(figure_lines(week, month, lang, theme)).block(block(t::STATS.get(lang).into(), theme)),
+        figures,
+    );
+    let counts: Vec<u64> = month.per_day.iter().map(|(_, n)| u64::from(*n)).collect();
+    let title = format!(
+        "{} {} – {} (max {})",
+        lang.pick("本月每日事件数", "Incidents per day this month"),
+        month.from,
+        month.to,
+        counts.iter().max().copied().unwrap_or(0)
+    );
+    frame.render_widget(
+        Sparkline::default().block(block(title, theme)).data(&counts).style(theme.running),
+        daily,
+    );
+}
+
+fn figure_lines<'a>(week: &ServiceStats, month: &ServiceStats, lang: Lang, theme: &Theme) -> Vec<Line<'a>> {
+    let d = |v: Option<chrono::Duration>| v.map_or_else(|| "—".to_string(), |v| duration(v, lang));
+    let row = |label: &str, w: String, m: String| {
+        Line::from(vec![Span::styled(fit(label, 26), theme.header), Span::raw(fit(&w, 28)), Span::raw(m)])
+    };
+    let clocks = |s: &ServiceStats| {
+        s.clocks
+            .iter()
+            .map(|c| format!("{} {}/{}/{}", c.name.label(lang), c.met, c.met_late, c.breached))
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let inspections = |s: &ServiceStats| {
+        format!(
+            "{}/{} ({})",
+            s.inspections.on_time,
+            s.inspections.scheduled,
+            percent(s.inspections.on_time, s.inspections.scheduled)
+        )
+    };
+    vec![
+        row("", lang.pick("本周", "This week").into(), lang.pick("本月", "This month").into()),
+        row(lang.pick("事件数", "Incidents"), week.incidents.to_string(), month.incidents.to_string()),
+        row(
+            lang.pick("响应 中位/90%", "Response median/p90"),
+            format!("{} / {}", d(week.response.median), d(week.response.p90)),
+            format!("{} / {}", d(month.response.median), d(month.response.p90)),
+        ),
+        row(
+            lang.pick("解决 中位/90%", "Resolution median/p90"),
+            format!("{} / {}", d(week.resolution.median), d(week.resolution.p90)),
+            format!("{} / {}", d(month.resolution.median), d(month.resolution.p90)),
+        ),
+        row(lang.pick("时限 按时/超时完成/超时", "Clocks met/late/breached"), clocks(week), clocks(month)),
+        row(lang.pick("巡检按时", "Inspections on time"), inspections(week), inspections(month)),
+        row(
+            lang.pick("一线解决率", "First-line resolution"),
+            percent(week.first_line, week.resolved),
+            percent(month.first_line, month.resolved),
+        ),
+        Line::styled(contract_summary(&month.contract, lang), theme.muted),
+    ]
+}

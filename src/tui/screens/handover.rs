@@ -1,0 +1,137 @@
+//! The handover walkthrough, full screen: the seven steps on the left, the step in hand
+//! on the right with every item and what was said about it, then the signatures.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::domain::handover::{Signature, Step};
+use crate::duty::DutyView;
+use crate::i18n::{duty as t, local_time};
+use crate::text::{fit, visible};
+use crate::tui::app::App;
+use crate::tui::duty::DutyScreen;
+use crate::tui::theme::Theme;
+
+fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {title} "), theme.title))
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
+    let lang = app.lang();
+    let theme = &app.ctx.theme;
+    let tz = app.ctx.site.tz;
+    let handover = view.handover.as_ref();
+    let current = app.handover_step();
+    let title = format!(
+        "{} {} → {} {} — {}",
+        t::HANDOVER.get(lang),
+        view.outgoing.name,
+        view.incoming.name,
+        local_time(view.outgoing.end, tz),
+        super::duty_log::handover_state(handover, lang)
+    );
+    let [steps_area, body] = Layout::horizontal([Constraint::Length(30), Constraint::Min(20)]).areas(area);
+    let step_lines: Vec<Line<'_>> = Step::ALL
+        .iter()
+        .map(|step| {
+            let done = handover.is_some_and(|h| h.step(*step).is_some());
+            let here = current == Some(*step);
+            let mark = if done {
+                "√"
+            } else if here {
+                "▶"
+            } else {
+                " "
+            };
+            let text = fit(&format!("{mark} {}. {}", step.number(), t::handover_step(*step).get(lang)), 28);
+            let style = if here {
+                theme.selected
+            } else if done {
+                theme.met
+            } else {
+                theme.muted
+            };
+            Line::styled(text, style)
+        })
+        .collect();
+    let mut left = step_lines;
+    left.push(Line::raw(""));
+    for (label, sig, roster) in [
+        (t::SIGNED_OUT, handover.and_then(|h| h.outgoing_signature.as_ref()), &view.outgoing_on_duty),
+        (t::SIGNED_IN, handover.and_then(|h| h.incoming_signature.as_ref()), &view.incoming_on_duty),
+    ] {
+        left.push(Line::styled(label.get(lang), theme.header));
+        left.push(Line::raw(signature(sig, tz, lang)));
+        left.push(Line::styled(format!("({})", roster.join(", ")), theme.muted));
+    }
+    frame.render_widget(Paragraph::new(left).block(block(title, theme)), steps_area);
+
+    let Some(step) = current else {
+        let text = vec![Line::raw(t::HANDOVER_SIGN_KEYS.get(lang))];
+        frame.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: true }).block(block(t::HANDOVER.get(lang).into(), theme)),
+            body,
+        );
+        return;
+    };
+    let DutyScreen::Walkthrough(walk) = &app.duty_screen else { return };
+    let marks = if walk.step == Some(step) { Some(walk) } else { None };
+    let items = app.handover_items();
+    let width = body.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    if step == Step::Notes {
+        lines.push(Line::styled(t::HANDOVER_NOTES_HINT.get(lang), theme.muted));
+        let note = marks.map(|w| w.note.as_str()).unwrap_or("");
+        for line in visible(note, true).lines() {
+            lines.push(Line::raw(format!("  {line}")));
+        }
+    } else if items.is_empty() {
+        lines.push(Line::styled(t::HANDOVER_NOTHING.get(lang), theme.muted));
+    }
+    let cursor = marks.map_or(0, |w| w.cursor.min(items.len().saturating_sub(1)));
+    for (i, item) in items.iter().enumerate() {
+        let (acked, note) = marks.and_then(|w| w.marks.get(&item.id)).cloned().unwrap_or_default();
+        let (mark, style) = match (acked, note.is_empty()) {
+            (true, _) => ("[√]", theme.met),
+            (false, false) => ("[✎]", theme.met),
+            _ => ("[ ]", theme.due_soon),
+        };
+        let pointer = if i == cursor { "▶" } else { " " };
+        let row_style = if i == cursor { theme.selected } else { Style::default() };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{pointer}{mark} "), style),
+            Span::styled(fit(&visible(&item.text, false), width.saturating_sub(5)), row_style),
+        ]));
+        if !note.is_empty() {
+            lines.push(Line::styled(format!("      ✎ {}", visible(&note, false)), theme.muted));
+        }
+    }
+    let seen = items
+        .iter()
+        .filter(|i| marks.and_then(|w| w.marks.get(&i.id)).is_some_and(|(a, n)| *a || !n.is_empty()))
+        .count();
+    let title = format!(
+        "{} {}/7 · {} · {}/{} {}",
+        t::HANDOVER_STEP.get(lang),
+        step.number(),
+        t::handover_step(step).get(lang),
+        seen,
+        items.len(),
+        t::ACKNOWLEDGED.get(lang)
+    );
+    let scroll = cursor.saturating_sub(body.height.saturating_sub(4) as usize) as u16;
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block(title, theme)), body);
+}
+
+fn signature(sig: Option<&Signature>, tz: chrono_tz::Tz, lang: crate::i18n::Lang) -> String {
+    match sig {
+        Some(s) => format!("{} {}", s.by, local_time(s.at, tz)),
+        None => t::NOT_SIGNED.get(lang).to_string(),
+    }
+}
