@@ -112,17 +112,25 @@ const SCREENS: &[(&str, &str)] = &[
     ("form_close", "jj\nC"),
     ("form_problem", "jj\nP"),
     ("form_mute", "M"),
-    // Today's daily sheet (the sixth line: yesterday's four are overdue above it).
-    ("inspection_run", "3jjjjj\n"),
-    ("inspection_run_item", "3jjjjj\njjj"),
-    ("mark_item_while_paused", "3jjjjj\njjjm"),
-    ("form_mark_item", "3jjjjjj\njm"),
-    ("form_decide", "3jjjjj\nd"),
-    ("form_transfer", "3jjjjj\nx"),
-    ("form_decline", "3jjjjjjD"),
-    ("form_incident_from_item", "3jjjjj\nI"),
+    // Today's daily sheet (the eighth line: yesterday's four overdue, this morning's
+    // departure and arrival checks and exchange check above it).
+    ("inspection_run", "3jjjjjjj\n"),
+    ("inspection_run_item", "3jjjjjjj\njjj"),
+    ("mark_item_while_paused", "3jjjjjjj\njjjm"),
+    ("form_mark_item", "3jjjjjjjj\njm"),
+    ("form_decide", "3jjjjjjj\nd"),
+    ("form_transfer", "3jjjjjjj\nx"),
+    ("form_decline", "3jjjjjjjjD"),
+    ("form_incident_from_item", "3jjjjjjj\nI"),
     ("actions_catalog", "4jjjjjjj→jjjjjjj"),
     ("form_confirm_action", "4jjjjjjj→jjjjjjj\n"),
+    ("form_environment", "5e"),
+    ("form_power", "5p"),
+    ("form_equipment", "5u"),
+    ("form_visitor", "5v"),
+    ("form_request", "5r"),
+    ("form_duty_note", "5n"),
+    ("form_roster", "5R"),
 ];
 
 #[test]

@@ -162,7 +162,43 @@ pub fn prepare(
     let mut store = SqliteStore::open(store_path)?;
     seed(&mut store, &site, now)?;
     seed_inspections(&mut store, &site, now)?;
+    seed_duty_log(&mut store, &site, now)?;
     Ok(site)
+}
+
+/// A few entries in the duty log of the shift in force.
+fn seed_duty_log(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) -> anyhow::Result<()> {
+    use crate::domain::duty_log::Entry;
+    let Some((shift, _)) = crate::duty::shifts_at(site, now) else { return Ok(()) };
+    let time = |minutes: i64| (now - Duration::minutes(minutes)).with_timezone(&site.tz).time();
+    let entries = [
+        (Entry::Environment { temperature: 22.5, humidity: 46.0, weather: "晴".into() }, "zhangsan"),
+        (Entry::Power { normal: true, from: None, to: None, note: String::new() }, "zhangsan"),
+        (
+            Entry::Visitor {
+                who: "UPS 厂商 王工".into(),
+                why: "更换 UPS 电池模块".into(),
+                from: time(50),
+                to: Some(time(20)),
+                escort: "zhangsan".into(),
+            },
+            "zhangsan",
+        ),
+        (
+            Entry::Request {
+                from: "交易科 李科长".into(),
+                complaint: false,
+                what: "开标室专网访问慢".into(),
+                outcome: "已重启接入交换机端口，恢复正常".into(),
+            },
+            "zhangsan",
+        ),
+    ];
+    for (minutes, (entry, who)) in [40_i64, 35, 20, 10].into_iter().zip(entries) {
+        let at = (now - Duration::minutes(minutes)).max(shift.start);
+        crate::duty::log_entry(store, site, &entry, &op(who), "demo", at)?;
+    }
+    Ok(())
 }
 
 struct Seeder<'a> {
@@ -304,7 +340,28 @@ fn seed_inspections(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) ->
             (RunCommand::Notify { item: "topic-db".into() }, "lisi"),
         ],
     )?;
-    run("weekly-devices", 0, vec![(mark("room", ItemResult::Normal, "22℃ / 45%"), "zhangsan")])
+    run("weekly-devices", 0, vec![(mark("room", ItemResult::Normal, "22℃ / 45%"), "zhangsan")])?;
+    // The arrival and departure checks already due were done within ten minutes.
+    let yesterday = today.pred_opt().unwrap_or(today);
+    for item in crate::agenda::load(store, site, yesterday, today, now)? {
+        let done_at = item.slot.due_at + Duration::minutes(10);
+        let Some(spec) = site.checklist(&item.slot.template) else { continue };
+        if !matches!(spec.id.as_str(), "arrival" | "departure") || done_at > now {
+            continue;
+        }
+        let marks = spec.items.iter().map(|i| mark(&i.id, ItemResult::Normal, ""));
+        for command in std::iter::once(spec.start(&item.slot)).chain(marks).chain([RunCommand::Sign]) {
+            store.execute_run(crate::store::RunRequest {
+                run: item.slot.run.clone(),
+                command,
+                actor: &op("zhangsan"),
+                origin: "demo".into(),
+                now: done_at,
+                expected_version: None,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 fn seed(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) -> anyhow::Result<()> {
