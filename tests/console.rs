@@ -441,3 +441,119 @@ fn an_action_run_streams_per_host_and_hostile_output_is_made_visible() {
         );
     }
 }
+
+/// Performs what the app asked for against the demo store.
+fn perform(app: &mut App, demo: &mut Demo) {
+    duty::tui::perform(app, &mut demo.store, &mut |_| {}, &mut |_| {});
+}
+
+/// The screen with the signature times (the real clock) masked.
+fn render_masked(app: &App, demo: &Demo, id: &str) -> String {
+    let mut text = render(app, 100, 30);
+    if let Some(h) = duty::duty::load_handover(&demo.store, id).unwrap() {
+        for sig in [h.outgoing_signature, h.incoming_signature].into_iter().flatten() {
+            text = text.replace(&duty::i18n::local_time(sig.at, demo.site.tz), "YYYY-MM-DD hh:mm:ss");
+        }
+    }
+    text
+}
+
+#[test]
+fn every_step_of_the_handover_walkthrough_in_both_languages() {
+    for (lang, lang_name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+        let mut demo = demo();
+        let mut app = app(&demo, lang);
+        press(&mut app, "5H");
+        perform(&mut app, &mut demo);
+        let id = app.data.duty.as_ref().unwrap().handover_id();
+        let shot = |app: &App, demo: &Demo, name: &str| {
+            insta::assert_snapshot!(
+                format!("handover_{name}_{lang_name}_100x30"),
+                render_masked(app, demo, &id)
+            );
+        };
+        for step in duty::domain::handover::Step::ALL {
+            let number = step.number();
+            shot(&app, &demo, &format!("step{number}"));
+            let items = app.handover_items();
+            if step == duty::domain::handover::Step::Incidents {
+                // Finishing with an item unseen is refused and says which.
+                press(&mut app, "\n");
+                assert!(app.message.as_ref().is_some_and(|m| m.error), "unseen items refuse the step");
+                // A note on the first item, and the second handed over to the incoming shift.
+                press(&mut app, "n");
+                shot(&app, &demo, "form_item_note");
+                if let duty::tui::app::Mode::Form(form) = &mut app.mode {
+                    form.type_into(0, "vendor on site at 10:00");
+                }
+                app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+                // The first incident somebody owns (one nobody took cannot be passed on).
+                let owned = items
+                    .iter()
+                    .position(|i| {
+                        let id = duty::domain::IncidentId(i.incident.clone().unwrap());
+                        app.data.row(&id).is_some_and(|r| r.incident.owner.is_some())
+                    })
+                    .unwrap();
+                for _ in 0..owned {
+                    press(&mut app, "j");
+                }
+                let passed = items[owned].incident.clone().unwrap();
+                press(&mut app, "o");
+                shot(&app, &demo, "form_pass_incident");
+                app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+                perform(&mut app, &mut demo);
+                let owner = demo.store.incident(&duty::domain::IncidentId(passed)).unwrap().unwrap().owner;
+                assert_eq!(owner.as_deref(), Some("zhangsan"), "passed to the first of the incoming roster");
+                app.on_key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE));
+                shot(&app, &demo, "step1_marked");
+            }
+            if step == duty::domain::handover::Step::Notes {
+                press(&mut app, "n");
+                shot(&app, &demo, "form_next_notes");
+                if let duty::tui::app::Mode::Form(form) = &mut app.mode {
+                    form.type_into(0, "UPS 电池模块明早复查");
+                }
+                app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+            }
+            for _ in 0..items.len() {
+                press(&mut app, "a");
+            }
+            press(&mut app, "\n");
+            perform(&mut app, &mut demo);
+            assert!(app.message.as_ref().is_some_and(|m| !m.error), "step {number}: {:?}", app.message);
+        }
+        shot(&app, &demo, "ready_to_sign");
+        press(&mut app, "s");
+        perform(&mut app, &mut demo);
+        shot(&app, &demo, "outgoing_signed");
+        // The same person cannot sign for the incoming shift.
+        press(&mut app, "s");
+        perform(&mut app, &mut demo);
+        let refused = render_masked(&app, &demo, &id);
+        assert!(refused.contains(if lang == Lang::En { "someone else" } else { "另一人" }), "{refused}");
+        // The incoming engineer signs with their own login.
+        let mut incoming = self::app(&demo, lang);
+        incoming.ctx.operator = demo.site.operator("zhangsan").cloned();
+        press(&mut incoming, "5H");
+        press(&mut incoming, "s");
+        perform(&mut incoming, &mut demo);
+        shot(&incoming, &demo, "done");
+        let h = duty::duty::load_handover(&demo.store, &id).unwrap().unwrap();
+        assert_eq!(
+            (h.outgoing_signature.unwrap().by.as_str(), h.incoming_signature.unwrap().by.as_str()),
+            ("lead", "zhangsan")
+        );
+    }
+}
+
+#[test]
+fn the_statistics_draw_as_charts() {
+    let mut demo = demo();
+    for (lang, lang_name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+        let mut app = app(&demo, lang);
+        press(&mut app, "5S");
+        perform(&mut app, &mut demo);
+        insta::assert_snapshot!(format!("duty_stats_{lang_name}_120x40"), render(&app, 120, 40));
+    }
+}

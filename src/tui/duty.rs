@@ -194,10 +194,12 @@ impl App {
                     .map(|r| r.incident.clone());
                 match (item, incident) {
                     (Some(item), Some(incident)) => {
-                        let to = view
-                            .incoming_on_duty
-                            .iter()
-                            .find(|p| Some(p.as_str()) != incident.owner.as_deref());
+                        // The first on the incoming shift who is neither the owner nor
+                        // the one handing over.
+                        let me = self.ctx.operator.as_ref().map(|o| o.id.as_str());
+                        let to = view.incoming_on_duty.iter().find(|p| {
+                            Some(p.as_str()) != incident.owner.as_deref() && Some(p.as_str()) != me
+                        });
                         let form = duty_forms::hand_over(&incident, &item.id, to.map(String::as_str), lang);
                         self.mode = Mode::Form(Box::new(form));
                     }

@@ -39,8 +39,18 @@ pub fn perform(app: &mut App, store: &mut SqliteStore, effect: Effect) {
             }
         }
         Effect::Handover { id, command } => {
+            let kind = match command {
+                crate::domain::handover::HandoverCommand::Start { .. } => "handover.started",
+                crate::domain::handover::HandoverCommand::CompleteStep { .. } => "handover.step_completed",
+                crate::domain::handover::HandoverCommand::Sign { .. } => "handover.signed",
+            };
             match crate::duty::handover_command(store, &id, &command, &actor, &origin, now) {
-                Ok(h) => Outcome::Done(format!("{} {}/7", t::HANDOVER.get(lang), h.steps.len())),
+                Ok(h) => Outcome::Done(format!(
+                    "{} — {} {}/7",
+                    event_kind(kind, lang),
+                    t::HANDOVER.get(lang),
+                    h.steps.len()
+                )),
                 Err(e) => failed(&e),
             }
         }

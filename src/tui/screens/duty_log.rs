@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline, Wrap};
 
 use crate::domain::handover::Handover;
+use crate::domain::sla::ClockName;
 use crate::duty::DutyView;
 use crate::i18n::{Label, Lang, contract_summary, duration, duty as t, local_time};
 use crate::report::service::{ServiceStats, percent};
@@ -238,6 +239,7 @@ fn figure_lines<'a>(week: &ServiceStats, month: &ServiceStats, lang: Lang, theme
     let clocks = |s: &ServiceStats| {
         s.clocks
             .iter()
+            .filter(|c| matches!(c.name, ClockName::Response | ClockName::Resolution | ClockName::Report))
             .map(|c| format!("{} {}/{}/{}", c.name.label(lang), c.met, c.met_late, c.breached))
             .collect::<Vec<_>>()
             .join("  ")
@@ -251,7 +253,16 @@ fn figure_lines<'a>(week: &ServiceStats, month: &ServiceStats, lang: Lang, theme
         )
     };
     vec![
-        row("", lang.pick("本周", "This week").into(), lang.pick("本月", "This month").into()),
+        row(
+            "",
+            format!(
+                "{} {}–{}",
+                lang.pick("本周", "Week"),
+                week.from.format("%m-%d"),
+                week.to.format("%m-%d")
+            ),
+            format!("{} {}", lang.pick("本月", "Month"), month.from.format("%Y-%m")),
+        ),
         row(lang.pick("事件数", "Incidents"), week.incidents.to_string(), month.incidents.to_string()),
         row(
             lang.pick("响应 中位/90%", "Response median/p90"),

@@ -36,7 +36,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
         local_time(view.outgoing.end, tz),
         super::duty_log::handover_state(handover, lang)
     );
-    let [steps_area, body] = Layout::horizontal([Constraint::Length(30), Constraint::Min(20)]).areas(area);
+    let [title_area, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::styled(title, theme.title)), title_area);
+    let [steps_area, body] = Layout::horizontal([Constraint::Length(30), Constraint::Min(20)]).areas(rest);
     let step_lines: Vec<Line<'_>> = Step::ALL
         .iter()
         .map(|step| {
@@ -70,7 +72,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
         left.push(Line::raw(signature(sig, tz, lang)));
         left.push(Line::styled(format!("({})", roster.join(", ")), theme.muted));
     }
-    frame.render_widget(Paragraph::new(left).block(block(title, theme)), steps_area);
+    let steps_title = format!("{} 1–7", t::HANDOVER_STEP.get(lang));
+    frame.render_widget(Paragraph::new(left).block(block(steps_title, theme)), steps_area);
 
     let Some(step) = current else {
         let text = vec![Line::raw(t::HANDOVER_SIGN_KEYS.get(lang))];
