@@ -316,3 +316,78 @@ fn a_shell_on_a_host_suspends_the_console_and_is_recorded() {
     let ended = log.as_array().unwrap().iter().find(|e| e["kind"] == "ssh.shell_ended").unwrap();
     assert!(ended["payload"].as_str().unwrap().contains("exit 0"), "{ended}");
 }
+
+#[test]
+fn a_whole_handover_between_two_operators_with_an_incident_passed_on() {
+    let f = Fixture::new();
+    // alice and bob are on both shifts, so the test holds at any time of day.
+    let path = f.site.join("site.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("on_duty = [\"root\"]", "on_duty = [\"alice\", \"bob\"]");
+    std::fs::write(&path, text).unwrap();
+    let id = f.open(&chrono::Utc::now().to_rfc3339());
+    f.ok("alice", &["incident", "ack", &id]);
+    f.ok("alice", &["log", "note", "UPS battery module replaced by the vendor"]);
+
+    let outgoing = Tmux::start("handover-out", &f, "alice", &[], "");
+    outgoing.wait_for("Incidents", 5 * SECOND);
+    outgoing.press(&["5"]);
+    outgoing.wait_for("On duty: alice, bob", 2 * SECOND);
+    outgoing.press(&["H"]);
+    let screen = outgoing.wait_for("Step 1/7", 2 * SECOND);
+    assert!(screen.contains(&id) && screen.contains("owner: alice"), "{screen}");
+    // Finishing with the incident unseen is refused.
+    outgoing.press(&["Enter"]);
+    outgoing.wait_for("not yet acknowledged or noted", 2 * SECOND);
+    // The incident is passed to bob; that marks it.
+    outgoing.press(&["o"]);
+    outgoing.wait_for("Hand the incident over", 2 * SECOND);
+    outgoing.press(&["C-s"]);
+    outgoing.wait_for("handed over to bob", 2 * SECOND);
+    outgoing.press(&["Enter"]);
+    for step in 2..=6 {
+        outgoing.wait_for(&format!("Step {step}/7"), 2 * SECOND);
+        // Acknowledge every item (extra presses stay on the last one).
+        outgoing.type_text(&"a".repeat(40));
+        outgoing.press(&["Enter"]);
+    }
+    outgoing.wait_for("Step 7/7", 2 * SECOND);
+    outgoing.press(&["n"]);
+    outgoing.wait_for("Notes for the next shift", 2 * SECOND);
+    outgoing.type_text("Vendor calls back at 09:00 about the UPS");
+    outgoing.press(&["C-s"]);
+    outgoing.wait_for("Vendor calls back", 2 * SECOND);
+    outgoing.press(&["Enter"]);
+    outgoing.wait_for("All steps done", 2 * SECOND);
+    outgoing.press(&["s"]);
+    outgoing.wait_for("awaiting the incoming signature", 2 * SECOND);
+    // alice cannot sign for the incoming side too.
+    outgoing.press(&["s"]);
+    outgoing.wait_for("must be someone else", 2 * SECOND);
+
+    // bob signs from his own console with his own login; alice's console sees it.
+    let incoming = Tmux::start("handover-in", &f, "bob", &[], "");
+    incoming.wait_for("Incidents", 5 * SECOND);
+    incoming.press(&["5"]);
+    incoming.wait_for("awaiting the incoming signature", 2 * SECOND);
+    incoming.press(&["H"]);
+    incoming.wait_for("All steps done", 2 * SECOND);
+    incoming.press(&["s"]);
+    incoming.wait_for("done", 2 * SECOND);
+    outgoing.press(&["Escape"]);
+    outgoing.wait_for("Shift handover:", 2 * SECOND);
+    let screen = outgoing.wait_for("done", 2 * SECOND);
+    assert!(screen.contains("Shift handover"), "{screen}");
+
+    // The audit log proves who signed, and the incident is bob's now.
+    let log = f.ok("lead", &["audit", "log"]);
+    let signed: Vec<&str> = log.lines().filter(|l| l.contains(r#"{"side":"#)).collect();
+    assert_eq!(signed.len(), 2, "{log}");
+    assert!(signed[0].contains(" alice ") && signed[0].contains("outgoing"), "{signed:?}");
+    assert!(signed[1].contains(" bob ") && signed[1].contains("incoming"), "{signed:?}");
+    assert_eq!(f.show_json(&id)["owner"], "bob");
+    let report = f.ok("lead", &["report", "handover"]);
+    assert!(report.contains("| alice ") && report.contains(" bob "), "{report}");
+    assert!(report.contains("Vendor calls back at 09:00"), "{report}");
+}
