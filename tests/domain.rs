@@ -133,6 +133,7 @@ fn all_commands() -> Vec<C> {
         resolve(),
         report_form(),
         C::Close { note: String::new() },
+        C::HandOver { to: "alice".into(), note: "at the shift handover".into() },
         C::MarkProblem { note: "root cause unknown".into() },
     ]
 }
@@ -374,6 +375,8 @@ mod transitions {
             C::FileReport(_) => state == S::Resolved,
             C::Close { .. } => state == S::Reported,
             C::MarkProblem { .. } => !matches!(state, S::Open | S::Closed),
+            // Only an incident someone owns can be passed on.
+            C::HandOver { .. } => !matches!(state, S::Open | S::Closed),
             C::Open(_) => false,
         }
     }

@@ -102,6 +102,10 @@ impl Fixture {
             .replace("times = [\"08:30\", \"17:00\"]", "times = [\"00:00\"]")
             .replace("within_minutes = 60", "within_minutes = 1440");
         std::fs::write(path, text).unwrap();
+        // The shift checks run every day too: they would come before it in the list.
+        for shift_check in ["arrival", "departure"] {
+            std::fs::remove_file(self.site.join(format!("checklists/{shift_check}.toml"))).unwrap();
+        }
     }
 
     /// Everything the store holds, as text: to prove a refused command changed nothing.
