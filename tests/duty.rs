@@ -590,3 +590,31 @@ fn reports_match_their_golden_files() {
     let cli = f.ok("lead", &["report", "fault", &b.id.0, "--format", "csv"]);
     assert!(cli.starts_with("field,value\nDocument number,GZ-20261117-001\n"), "{cli}");
 }
+
+#[test]
+fn the_console_reminds_of_the_handover_until_both_have_signed() {
+    let f = fixture();
+    let site = Site::load(&f.site).unwrap();
+    let mut store = SqliteStore::open(&f.store).unwrap();
+    let reminds =
+        |store: &SqliteStore, now| duty::duty::view(store, &site, now).unwrap().unwrap().reminds(now);
+    assert!(!reminds(&store, at(22, 14, 0)), "mid-shift: no reminder");
+    assert!(reminds(&store, at(22, 19, 35)), "half an hour before the end");
+    assert!(reminds(&store, at(22, 21, 0)), "after the end, still unsigned");
+    assert!(reminds(&store, at(23, 1, 55)), "into the middle of the next shift");
+    assert!(!reminds(&store, at(23, 2, 5)), "then the next handover is the nearest, not yet due");
+    let view = duty::duty::view(&store, &site, at(22, 19, 35)).unwrap().unwrap();
+    assert_eq!((view.outgoing.name.as_str(), view.incoming.name.as_str()), ("白班", "夜班"));
+    let id = view.handover_id();
+    let start = HandoverCommand::Start { outgoing: view.outgoing.clone(), incoming: view.incoming.clone() };
+    duty::duty::handover_command(&mut store, &id, &start, &op("alice"), "t", at(22, 19, 35)).unwrap();
+    for step in Step::ALL {
+        let note = if step == Step::Notes { "none" } else { "" };
+        let command = HandoverCommand::CompleteStep { step, items: vec![], note: note.into() };
+        duty::duty::handover_command(&mut store, &id, &command, &op("alice"), "t", at(22, 19, 40)).unwrap();
+    }
+    duty::duty::sign(&mut store, &site, &id, Side::Outgoing, &op("alice"), "t", at(22, 19, 50)).unwrap();
+    assert!(reminds(&store, at(22, 20, 5)), "one signature is not a handover");
+    duty::duty::sign(&mut store, &site, &id, Side::Incoming, &op("bob"), "t", at(22, 20, 6)).unwrap();
+    assert!(!reminds(&store, at(22, 20, 7)));
+}

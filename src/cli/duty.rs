@@ -1,19 +1,17 @@
 //! `duty report`, `duty handover`, `duty roster` and `duty log`: the record of the
 //! shift from the command line.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 
 use super::checklist::Format;
 use super::{Failure, Paths, origin};
+use crate::domain::IncidentId;
 use crate::domain::duty_log::Entry;
 use crate::domain::handover::Side;
 use crate::domain::shift::RosterChange;
-use crate::domain::sla::clocks;
-use crate::domain::{DomainError, IncidentId};
 use crate::i18n::{Lang, duty as texts, local_time};
-use crate::report::{fault, handover, service};
-use crate::store::Store;
+use crate::report::build::{Wanted, build};
 use crate::text::visible;
 
 #[derive(Subcommand, Debug)]
@@ -90,89 +88,30 @@ pub enum LogCommand {
     Note { text: String },
 }
 
-fn week_of(date: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let monday = date - Duration::days(date.weekday().num_days_from_monday().into());
-    (monday, monday + Duration::days(6))
-}
-
-fn month_of(text: &str) -> Result<(NaiveDate, NaiveDate), Failure> {
-    let first = NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
-        .map_err(|_| Failure::Usage(format!("\"{text}\" is not a month such as 2026-11")))?;
-    let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first);
-    Ok((first, last))
-}
-
-/// The service statistics of local dates `from..=to`, computed from the event log.
-pub fn service_stats(
-    store: &dyn Store,
-    site: &crate::config::Site,
-    from: NaiveDate,
-    to: NaiveDate,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<service::ServiceStats> {
-    let incidents = service::incidents_from_events(&store.events(None)?)?;
-    let agenda = crate::agenda::load(store, site, from, to, now)?;
-    Ok(service::compute(&incidents, &agenda, site, from, to, now))
-}
-
-fn refused(error: DomainError, lang: Lang) -> anyhow::Error {
-    Failure::Refused(crate::i18n::domain_error(&error, lang)).into()
+fn month_of(text: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
+        .map_err(|_| Failure::Usage(format!("\"{text}\" is not a month such as 2026-11")))
 }
 
 pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
-    let (site, lang) = (&session.site, session.lang);
     let store = session.open_store()?;
     let now = crate::time::now();
-    let today = now.with_timezone(&site.tz).date_naive();
-    let text = match command {
-        ReportCommand::Handover { id, format } => {
-            let found = match id {
-                Some(id) => crate::duty::load_handover(&store, &id)?,
-                None => crate::duty::handovers(&store)?.pop(),
-            };
-            let Some(h) = found else {
-                return Err(refused(
-                    DomainError::Handover(crate::domain::handover::HandoverRefusal::NotStarted),
-                    lang,
-                ));
-            };
-            match format {
-                Format::Md => handover::markdown(&h, &site.name, site.tz, lang),
-                Format::Csv => handover::csv(&h, site.tz, lang),
-            }
-        }
-        ReportCommand::Fault { id, format } => {
-            let id = IncidentId(id);
-            let incident = store.incident(&id)?.ok_or(crate::store::StoreError::NotFound(id))?;
-            let clocks = clocks(&incident, &site.policy, now);
-            match format {
-                Format::Md => fault::markdown(&incident, &clocks, &site.name, site.tz, lang),
-                Format::Csv => fault::csv(&incident, &clocks, site.tz, lang),
-            }
-        }
-        ReportCommand::Week { date, format } => {
-            let (from, to) = week_of(date.unwrap_or(today));
-            let stats = service_stats(&store, site, from, to, now)?;
-            match format {
-                Format::Md => {
-                    service::markdown(&stats, lang.pick("服务周报", "Weekly service report"), site, lang)
-                }
-                Format::Csv => service::csv(&stats, lang),
-            }
-        }
+    let today = now.with_timezone(&session.site.tz).date_naive();
+    let (wanted, format) = match command {
+        ReportCommand::Handover { id, format } => (Wanted::Handover(id), format),
+        ReportCommand::Fault { id, format } => (Wanted::Fault(IncidentId(id)), format),
+        ReportCommand::Week { date, format } => (Wanted::Week(date.unwrap_or(today)), format),
         ReportCommand::Month { month, format } => {
-            let (from, to) = month_of(&month.unwrap_or_else(|| today.format("%Y-%m").to_string()))?;
-            let stats = service_stats(&store, site, from, to, now)?;
-            match format {
-                Format::Md => {
-                    service::markdown(&stats, lang.pick("服务月报", "Monthly service report"), site, lang)
-                }
-                Format::Csv => service::csv(&stats, lang),
-            }
+            let first = match month {
+                Some(month) => month_of(&month)?,
+                None => today,
+            };
+            (Wanted::Month(first), format)
         }
     };
-    print!("{text}");
+    let csv = matches!(format, Format::Csv);
+    print!("{}", build(&store, &session.site, &wanted, csv, session.lang, now)?);
     Ok(())
 }
 

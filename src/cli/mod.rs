@@ -271,6 +271,11 @@ impl Session {
     }
 }
 
+/// Where the console writes reports: `$DUTY_REPORTS`, else `$XDG_DATA_HOME/duty/reports`.
+pub fn reports_dir() -> PathBuf {
+    configured_path(&None, "DUTY_REPORTS", "XDG_DATA_HOME", ".local/share", "duty/reports")
+}
+
 /// The login that acts: `DUTY_OPERATOR` (for scripts and tests), else the OS user.
 pub fn operator_login() -> String {
     std::env::var("DUTY_OPERATOR")

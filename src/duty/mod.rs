@@ -177,10 +177,10 @@ pub fn boundary(site: &Site, now: DateTime<Utc>) -> Option<(ShiftSlot, ShiftSlot
     }
 }
 
-/// How long before the end of a shift the console starts reminding of the handover,
-/// and how long after it keeps reminding while it is not signed.
+/// How long before the end of a shift the console starts reminding of the handover. It
+/// goes on reminding while the handover is the nearest one and not signed by both: into
+/// the middle of the next shift.
 pub const REMIND_BEFORE: chrono::Duration = chrono::Duration::minutes(30);
-pub const REMIND_AFTER: chrono::Duration = chrono::Duration::hours(2);
 
 /// What the Duty log tab and the handover show.
 #[derive(Clone, Debug)]
@@ -209,9 +209,7 @@ impl DutyView {
 
     /// Whether the console should remind both engineers of the handover now.
     pub fn reminds(&self, now: DateTime<Utc>) -> bool {
-        let at = self.outgoing.end;
-        let due = now >= at - REMIND_BEFORE && now < at + REMIND_AFTER;
-        due && !self.handover.as_ref().is_some_and(Handover::is_done)
+        now >= self.outgoing.end - REMIND_BEFORE && !self.handover.as_ref().is_some_and(Handover::is_done)
     }
 }
 

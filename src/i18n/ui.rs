@@ -39,8 +39,8 @@ pub const HELP_FORMS: Text = Text::new(
     "Forms: Tab/Shift-Tab move between fields, ←/→ or Space choose, Enter next field, Ctrl-S submit, Esc or Ctrl-C cancel (nothing written)",
 );
 pub const HELP_COMMANDS: Text = Text::new(
-    "命令行：:q 退出  :open 编号  :lang zh|en  :theme 名称  :mute 分钟  :help",
-    "Command line: :q quit  :open ID  :lang zh|en  :theme NAME  :mute MINUTES  :help",
+    "命令行：:q 退出  :open 编号  :lang zh|en  :theme 名称  :mute 分钟  :report week|month|handover|fault [编号]  :help",
+    "Command line: :q quit  :open ID  :lang zh|en  :theme NAME  :mute MINUTES  :report week|month|handover|fault [ID]  :help",
 );
 pub const NO_CHECKS: Text = Text::new(
     "本站点未配置任何检查（hosts.toml 中的 [[hosts.checks]]）：未检查的设备不显示为“正常”。",

@@ -1,5 +1,6 @@
 //! Reports built from the record: Markdown for people, CSV for spreadsheets.
 
+pub mod build;
 pub mod fault;
 pub mod handover;
 pub mod inspection;

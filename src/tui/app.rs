@@ -93,6 +93,8 @@ pub enum Effect {
     },
     /// Compute the service statistics for the charts.
     LoadStats,
+    /// Write a report (Markdown and CSV) into the reports folder.
+    WriteReport(crate::report::build::Wanted),
     Reload,
     Bell,
 }
@@ -985,6 +987,22 @@ impl App {
                 Ok(_) => self.say(ui::READ_ONLY.get(lang), true),
                 Err(_) => self.say(ui::FORM_BAD_NUMBER.get(lang), true),
             },
+            (Some("report"), Some(what)) => {
+                use crate::report::build::Wanted;
+                let today = self.now.with_timezone(&self.ctx.site.tz).date_naive();
+                let wanted = match (what, words.next()) {
+                    ("week", _) => Some(Wanted::Week(today)),
+                    ("month", _) => Some(Wanted::Month(today)),
+                    ("handover", id) => Some(Wanted::Handover(id.map(str::to_string))),
+                    ("fault", Some(id)) => Some(Wanted::Fault(IncidentId(id.to_string()))),
+                    ("fault", None) => self.target_row().map(|r| Wanted::Fault(r.incident.id.clone())),
+                    _ => None,
+                };
+                match wanted {
+                    Some(wanted) => self.effects.push(Effect::WriteReport(wanted)),
+                    None => self.say(format!("{}: report {what}", ui::UNKNOWN_COMMAND.get(lang)), true),
+                }
+            }
             (Some(other), _) => self.say(format!("{}: {other}", ui::UNKNOWN_COMMAND.get(lang)), true),
         }
     }

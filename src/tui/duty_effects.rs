@@ -9,12 +9,17 @@ use crate::store::{IncidentRequest, SqliteStore, Store, StoreError, Target};
 /// Performs one of the duty effects; others are not for here.
 pub fn perform(app: &mut App, store: &mut SqliteStore, effect: Effect) {
     let lang = app.lang();
-    let Some(actor) = app.ctx.operator.clone() else {
-        if matches!(effect, Effect::LoadStats) {
-            load_stats(app, store);
-        } else {
-            app.on_outcome(Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false });
+    // Reading needs no operator; writing does.
+    match &effect {
+        Effect::LoadStats => return load_stats(app, store),
+        Effect::WriteReport(wanted) => {
+            let outcome = write_report(app, store, wanted);
+            return app.on_outcome(outcome);
         }
+        _ => {}
+    }
+    let Some(actor) = app.ctx.operator.clone() else {
+        app.on_outcome(Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false });
         return;
     };
     let origin = crate::cli::origin("console");
@@ -89,10 +94,6 @@ pub fn perform(app: &mut App, store: &mut SqliteStore, effect: Effect) {
                 Err(e) => failed(&e),
             }
         }
-        Effect::LoadStats => {
-            load_stats(app, store);
-            return;
-        }
         _ => return,
     };
     app.on_outcome(outcome);
@@ -100,20 +101,13 @@ pub fn perform(app: &mut App, store: &mut SqliteStore, effect: Effect) {
 
 /// This week's and this month's statistics, from the event log.
 fn load_stats(app: &mut App, store: &SqliteStore) {
-    use chrono::Datelike;
+    use crate::report::build::{month_of, service_stats, week_of};
     let site = &app.ctx.site;
     let today = app.now.with_timezone(&site.tz).date_naive();
-    let monday = today - chrono::Duration::days(today.weekday().num_days_from_monday().into());
-    let first = today.with_day(1).unwrap_or(today);
-    let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(today);
-    let result = (|| -> anyhow::Result<_> {
-        let incidents = crate::report::service::incidents_from_events(&store.events(None)?)?;
-        let stats = |from, to| -> anyhow::Result<_> {
-            let agenda = crate::agenda::load(store, site, from, to, app.now)?;
-            Ok(crate::report::service::compute(&incidents, &agenda, site, from, to, app.now))
-        };
-        Ok((stats(monday, monday + chrono::Duration::days(6))?, stats(first, last)?))
-    })();
+    let (monday, sunday) = week_of(today);
+    let (first, last) = month_of(today);
+    let result = service_stats(store, site, monday, sunday, app.now)
+        .and_then(|week| Ok((week, service_stats(store, site, first, last, app.now)?)));
     match result {
         Ok(both) => {
             app.stats = Some(Box::new(both));
@@ -123,5 +117,35 @@ fn load_stats(app: &mut App, store: &SqliteStore) {
             let text = format!("{e:#}");
             app.say(text, true);
         }
+    }
+}
+
+/// Writes a report as Markdown and CSV into the reports folder; says where.
+fn write_report(app: &App, store: &SqliteStore, wanted: &crate::report::build::Wanted) -> Outcome {
+    let lang = app.lang();
+    let dir = crate::cli::reports_dir();
+    let result = (|| -> anyhow::Result<Vec<String>> {
+        std::fs::create_dir_all(&dir)?;
+        let mut written = Vec::new();
+        for (csv, ext) in [(false, "md"), (true, "csv")] {
+            let text = crate::report::build::build(store, &app.ctx.site, wanted, csv, lang, app.now)?;
+            let path = dir.join(format!(
+                "{}.{}.{ext}",
+                wanted.stem(),
+                if lang == crate::i18n::Lang::Zh { "zh" } else { "en" }
+            ));
+            std::fs::write(&path, text)?;
+            written.push(path.display().to_string());
+        }
+        Ok(written)
+    })();
+    match result {
+        Ok(paths) => {
+            Outcome::Done(format!("{}: {}", lang.pick("报告已写入", "report written"), paths.join(", ")))
+        }
+        Err(e) => match e.downcast_ref::<StoreError>() {
+            Some(e) => Outcome::Failed { message: store_error(e, lang), stale: false },
+            None => Outcome::Failed { message: format!("{e:#}"), stale: false },
+        },
     }
 }

@@ -228,7 +228,8 @@ pub fn perform(
                 | Effect::Handover { .. }
                 | Effect::SignHandover { .. }
                 | Effect::PassIncident { .. }
-                | Effect::LoadStats) => duty_effects::perform(app, store, duty),
+                | Effect::LoadStats
+                | Effect::WriteReport(_)) => duty_effects::perform(app, store, duty),
                 Effect::Bell => bell(app),
                 Effect::Execute { target, command, expected_version } => {
                     let outcome = execute(app, store, target, command, expected_version);
