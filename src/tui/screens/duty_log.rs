@@ -181,8 +181,7 @@ fn draw_stats(frame: &mut Frame<'_>, area: Rect, app: &App) {
             .bar_gap(1)
             .value_style(theme.header)
     };
-    let week_title =
-        |what: &str| format!("{what} · {} {}–{}", lang.pick("本周", "this week"), week.from, week.to);
+    let week_title = |what: &str| format!("{what} · {}", lang.pick("本周", "this week"));
     frame.render_widget(
         chart(
             week_title(lang.pick("分类", "Class")),
