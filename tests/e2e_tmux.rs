@@ -277,9 +277,10 @@ fn an_action_run_from_the_console_streams_output_and_is_audited() {
         tmux.press(&["Down"]);
     }
     tmux.press(&["Right", "Enter"]);
-    let screen = tmux.wait_for("hello from frontend-1", 5 * SECOND);
-    assert!(screen.contains("warn"), "stderr shown too:\n{screen}");
-    tmux.wait_for("exit 0", 3 * SECOND);
+    tmux.wait_for("hello from frontend-1", 5 * SECOND);
+    // stdout and stderr arrive on their own streams: wait for the end, then both show.
+    let screen = tmux.wait_for("exit 0", 5 * SECOND);
+    assert!(screen.contains("hello from frontend-1") && screen.contains("warn"), "stderr shown too:\n{screen}");
     let history: serde_json::Value =
         serde_json::from_str(&f.ok("alice", &["ssh", "history", "--json"])).unwrap();
     assert_eq!(history[0]["operator"], "alice");
