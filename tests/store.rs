@@ -1,13 +1,106 @@
-//! The SQLite store: commands, optimistic concurrency, rebuild, and tamper evidence.
+//! The store on both backends, SQLite and a real PostgreSQL server: commands,
+//! optimistic concurrency, rebuild, and tamper evidence.
 
 mod common;
+
+use common::pg::PgServer;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use duty::domain::incident::NewIncident;
 use duty::domain::{
     EventClass, FaultArea, IncidentCommand, IncidentId, Operator, Role, Severity, Source, State,
 };
-use duty::store::{Break, IncidentRequest, SqliteStore, Store, StoreError, Target};
+use duty::store::{AnyStore, Break, IncidentRequest, Location, Store, StoreError, Target};
+
+/// One store to test: an SQLite file or a fresh PostgreSQL database.
+enum Db {
+    Sqlite { _dir: tempfile::TempDir, path: std::path::PathBuf },
+    Postgres { url: String },
+}
+
+impl Db {
+    fn sqlite() -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("duty.db");
+        Db::Sqlite { _dir: dir, path }
+    }
+
+    fn postgres() -> Db {
+        Db::Postgres { url: PgServer::shared().fresh() }
+    }
+
+    fn open(&self) -> AnyStore {
+        match self {
+            Db::Sqlite { path, .. } => Location::File(path.clone()),
+            Db::Postgres { url } => Location::Postgres(url.clone()),
+        }
+        .open()
+        .unwrap()
+    }
+
+    fn dump(&self) -> String {
+        match self {
+            Db::Sqlite { path, .. } => common::dump(path),
+            Db::Postgres { url } => PgServer::shared().dump(url),
+        }
+    }
+
+    /// SQL run directly against the database, past the store.
+    fn raw(&self, sql: &str) -> Result<(), String> {
+        match self {
+            Db::Sqlite { path, .. } => {
+                rusqlite::Connection::open(path).unwrap().execute_batch(sql).map_err(|e| e.to_string())
+            }
+            Db::Postgres { url } => PgServer::shared().raw(url, sql),
+        }
+    }
+
+    /// SQL run with the append-only guards dropped, as an attacker would.
+    fn tamper(&self, sql: &str) {
+        let drop_guards = match self {
+            Db::Sqlite { .. } => "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;",
+            Db::Postgres { .. } => "ALTER TABLE events DISABLE TRIGGER USER;",
+        };
+        self.raw(&format!("{drop_guards} {sql}")).unwrap();
+    }
+
+    fn first_bad(&self) -> (u64, Break) {
+        let bad = self.open().verify().unwrap().first_bad.expect("verify must fail");
+        (bad.seq, bad.problem)
+    }
+}
+
+/// Each test, once on SQLite and once on PostgreSQL.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(super::Db::sqlite());
+            }
+
+            #[test]
+            fn postgres() {
+                super::$name(super::Db::postgres());
+            }
+        }
+    )+};
+}
+
+on_both_backends!(
+    incidents_are_numbered_per_local_day,
+    a_command_appends_chained_events_and_updates_the_projection_together,
+    a_stale_version_is_refused_with_who_and_when_and_changes_nothing,
+    a_refused_command_and_an_unknown_incident_change_nothing,
+    rebuild_gives_the_same_projection,
+    the_log_refuses_updates_and_deletes,
+    an_edited_row_is_named,
+    an_edited_row_with_a_recomputed_hash_is_named_by_its_successor,
+    a_deleted_row_is_named,
+    a_deleted_tail_is_named,
+    swapped_rows_are_named,
+    an_empty_store_verifies,
+);
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 0, 30, 0).unwrap()
@@ -34,7 +127,7 @@ fn request<'a>(
     }
 }
 
-fn open(store: &mut SqliteStore, actor: &Operator, at: DateTime<Utc>) -> IncidentId {
+fn open(store: &mut dyn Store, actor: &Operator, at: DateTime<Utc>) -> IncidentId {
     let new = NewIncident {
         title: "exchange node red".into(),
         description: String::new(),
@@ -52,19 +145,18 @@ fn open(store: &mut SqliteStore, actor: &Operator, at: DateTime<Utc>) -> Inciden
     store.execute(request(target, IncidentCommand::Open(new), actor, at)).unwrap().incident.id
 }
 
-fn note(store: &mut SqliteStore, id: &IncidentId, actor: &Operator, at: DateTime<Utc>, text: &str) {
+fn note(store: &mut dyn Store, id: &IncidentId, actor: &Operator, at: DateTime<Utc>, text: &str) {
     let cmd = IncidentCommand::Note { text: text.into() };
     store.execute(request(Target::Existing(id.clone()), cmd, actor, at)).unwrap();
 }
 
 /// A store with three incidents and a few events each.
-fn populated() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::open(&dir.path().join("duty.db")).unwrap();
+fn populated(db: &Db) -> AnyStore {
+    let mut store = db.open();
     let alice = op("alice", Role::Operator);
     for i in 0..3 {
         let at = t0() + Duration::minutes(i * 10);
-        let id = open(&mut store, &alice, at);
+        let id = open(&mut *store, &alice, at);
         store
             .execute(request(
                 Target::Existing(id.clone()),
@@ -73,25 +165,22 @@ fn populated() -> (tempfile::TempDir, SqliteStore) {
                 at + Duration::minutes(5),
             ))
             .unwrap();
-        note(&mut store, &id, &alice, at + Duration::minutes(6), "checked the link");
+        note(&mut *store, &id, &alice, at + Duration::minutes(6), "checked the link");
     }
-    (dir, store)
+    store
 }
 
-#[test]
-fn incidents_are_numbered_per_local_day() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::open(&dir.path().join("duty.db")).unwrap();
+fn incidents_are_numbered_per_local_day(db: Db) {
+    let mut store = db.open();
     let alice = op("alice", Role::Operator);
-    assert_eq!(open(&mut store, &alice, t0()).0, "GZ-20261121-001");
-    assert_eq!(open(&mut store, &alice, t0()).0, "GZ-20261121-002");
+    assert_eq!(open(&mut *store, &alice, t0()).0, "GZ-20261121-001");
+    assert_eq!(open(&mut *store, &alice, t0()).0, "GZ-20261121-002");
     // 16:30 UTC is 00:30 the next day in Shanghai.
-    assert_eq!(open(&mut store, &alice, t0() + Duration::hours(16)).0, "GZ-20261122-001");
+    assert_eq!(open(&mut *store, &alice, t0() + Duration::hours(16)).0, "GZ-20261122-001");
 }
 
-#[test]
-fn a_command_appends_chained_events_and_updates_the_projection_together() {
-    let (_dir, store) = populated();
+fn a_command_appends_chained_events_and_updates_the_projection_together(db: Db) {
+    let store = populated(&db);
     assert_eq!(store.head().unwrap(), 9);
     let id = IncidentId("GZ-20261121-002".into());
     let incident = store.incident(&id).unwrap().unwrap();
@@ -107,12 +196,11 @@ fn a_command_appends_chained_events_and_updates_the_projection_together() {
     assert_eq!((report.events, report.first_bad), (9, None));
 }
 
-#[test]
-fn a_stale_version_is_refused_with_who_and_when_and_changes_nothing() {
-    let (dir, mut store) = populated();
+fn a_stale_version_is_refused_with_who_and_when_and_changes_nothing(db: Db) {
+    let mut store = populated(&db);
     let id = IncidentId("GZ-20261121-001".into());
     let bob = op("bob", Role::Operator);
-    let before = common::dump(&dir.path().join("duty.db"));
+    let before = db.dump();
     let mut stale = request(
         Target::Existing(id.clone()),
         IncidentCommand::Note { text: "late".into() },
@@ -127,7 +215,7 @@ fn a_stale_version_is_refused_with_who_and_when_and_changes_nothing() {
         }
         other => panic!("expected a stale refusal, got {other:?}"),
     }
-    assert_eq!(common::dump(&dir.path().join("duty.db")), before);
+    assert_eq!(db.dump(), before);
     // The version it does have is accepted.
     let mut fresh = request(
         Target::Existing(id),
@@ -139,10 +227,9 @@ fn a_stale_version_is_refused_with_who_and_when_and_changes_nothing() {
     assert_eq!(store.execute(fresh).unwrap().incident.version, 4);
 }
 
-#[test]
-fn a_refused_command_and_an_unknown_incident_change_nothing() {
-    let (dir, mut store) = populated();
-    let before = common::dump(&dir.path().join("duty.db"));
+fn a_refused_command_and_an_unknown_incident_change_nothing(db: Db) {
+    let mut store = populated(&db);
+    let before = db.dump();
     let alice = op("alice", Role::Operator);
     let id = IncidentId("GZ-20261121-001".into());
     let err = store
@@ -159,99 +246,63 @@ fn a_refused_command_and_an_unknown_incident_change_nothing() {
         .execute(request(Target::Existing(missing), IncidentCommand::Acknowledge, &alice, t0()))
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
-    assert_eq!(common::dump(&dir.path().join("duty.db")), before);
+    assert_eq!(db.dump(), before);
 }
 
-#[test]
-fn rebuild_gives_the_same_projection() {
-    let (dir, mut store) = populated();
-    let path = dir.path().join("duty.db");
-    let before = common::dump(&path);
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute("UPDATE incidents SET body = '{}', version = 99", []).unwrap();
-    drop(conn);
+fn rebuild_gives_the_same_projection(db: Db) {
+    let mut store = populated(&db);
+    let before = db.dump();
+    db.raw("UPDATE incidents SET body = '{}', version = 99").unwrap();
     assert_eq!(store.rebuild().unwrap(), 9);
-    assert_eq!(common::dump(&path), before);
+    assert_eq!(db.dump(), before);
 }
 
-/// Opens a raw connection with the append-only guards dropped, as an attacker would.
-fn tamper(path: &std::path::Path, sql: &str) {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;").unwrap();
-    conn.execute_batch(sql).unwrap();
+fn the_log_refuses_updates_and_deletes(db: Db) {
+    let _store = populated(&db);
+    let err = db.raw("UPDATE events SET actor = 'mallory' WHERE seq = 2").unwrap_err();
+    assert!(err.contains("append-only"), "{err}");
+    assert!(db.raw("DELETE FROM events WHERE seq = 2").is_err());
 }
 
-fn first_bad(path: &std::path::Path) -> (u64, Break) {
-    let store = SqliteStore::open(path).unwrap();
-    let bad = store.verify().unwrap().first_bad.expect("verify must fail");
-    (bad.seq, bad.problem)
+fn an_edited_row_is_named(db: Db) {
+    let _store = populated(&db);
+    db.tamper("UPDATE events SET actor = 'mallory' WHERE seq = 5");
+    assert_eq!(db.first_bad(), (5, Break::HashMismatch));
 }
 
-#[test]
-fn the_log_refuses_updates_and_deletes() {
-    let (dir, _store) = populated();
-    let conn = rusqlite::Connection::open(dir.path().join("duty.db")).unwrap();
-    let err = conn.execute("UPDATE events SET actor = 'mallory' WHERE seq = 2", []).unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
-    assert!(conn.execute("DELETE FROM events WHERE seq = 2", []).is_err());
-}
-
-#[test]
-fn an_edited_row_is_named() {
-    let (dir, _store) = populated();
-    let path = dir.path().join("duty.db");
-    tamper(&path, "UPDATE events SET actor = 'mallory' WHERE seq = 5");
-    assert_eq!(first_bad(&path), (5, Break::HashMismatch));
-}
-
-#[test]
-fn an_edited_row_with_a_recomputed_hash_is_named_by_its_successor() {
-    let (dir, store) = populated();
-    let path = dir.path().join("duty.db");
+fn an_edited_row_with_a_recomputed_hash_is_named_by_its_successor(db: Db) {
+    let store = populated(&db);
     let mut event = store.events(None).unwrap().remove(3);
     event.payload = r#"{"text":"nothing happened"}"#.into();
     let forged = duty::store::chain::event_hash(&event.prev_hash, &event);
-    tamper(
-        &path,
-        &format!("UPDATE events SET payload = '{}', hash = '{forged}' WHERE seq = 4", event.payload),
-    );
-    assert_eq!(first_bad(&path), (5, Break::PrevMismatch));
+    db.tamper(&format!("UPDATE events SET payload = '{}', hash = '{forged}' WHERE seq = 4", event.payload));
+    assert_eq!(db.first_bad(), (5, Break::PrevMismatch));
 }
 
-#[test]
-fn a_deleted_row_is_named() {
-    let (dir, _store) = populated();
-    let path = dir.path().join("duty.db");
-    tamper(&path, "DELETE FROM events WHERE seq = 4");
-    assert_eq!(first_bad(&path), (4, Break::Missing { expected: 4 }));
+fn a_deleted_row_is_named(db: Db) {
+    let _store = populated(&db);
+    db.tamper("DELETE FROM events WHERE seq = 4");
+    assert_eq!(db.first_bad(), (4, Break::Missing { expected: 4 }));
 }
 
-#[test]
-fn a_deleted_tail_is_named() {
-    let (dir, _store) = populated();
-    let path = dir.path().join("duty.db");
-    tamper(&path, "DELETE FROM events WHERE seq >= 8");
-    assert_eq!(first_bad(&path), (8, Break::HeadMismatch { head_seq: 9 }));
+fn a_deleted_tail_is_named(db: Db) {
+    let _store = populated(&db);
+    db.tamper("DELETE FROM events WHERE seq >= 8");
+    assert_eq!(db.first_bad(), (8, Break::HeadMismatch { head_seq: 9 }));
 }
 
-#[test]
-fn swapped_rows_are_named() {
-    let (dir, _store) = populated();
-    let path = dir.path().join("duty.db");
+fn swapped_rows_are_named(db: Db) {
+    let _store = populated(&db);
     // Exchange the contents of seq 3 and 6, keeping their numbers.
-    tamper(
-        &path,
+    db.tamper(
         "UPDATE events SET seq = -3 WHERE seq = 3;
          UPDATE events SET seq = 3 WHERE seq = 6;
          UPDATE events SET seq = 6 WHERE seq = -3;",
     );
-    assert_eq!(first_bad(&path), (3, Break::PrevMismatch));
+    assert_eq!(db.first_bad(), (3, Break::PrevMismatch));
 }
 
-#[test]
-fn an_empty_store_verifies() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("duty.db")).unwrap();
-    let report = store.verify().unwrap();
+fn an_empty_store_verifies(db: Db) {
+    let report = db.open().verify().unwrap();
     assert_eq!((report.events, report.first_bad), (0, None));
 }

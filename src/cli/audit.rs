@@ -5,7 +5,7 @@ use clap::Subcommand;
 
 use super::{Failure, Paths};
 use crate::i18n::{Lang, event_kind, local_time};
-use crate::store::{Break, Store};
+use crate::store::Break;
 use crate::text::{fit, visible};
 use crate::time::parse_user_time;
 
@@ -28,6 +28,17 @@ pub enum AuditCommand {
 pub enum StoreCommand {
     /// Rebuild every projection from the event log
     Rebuild,
+    /// Create or bring the store's schema up to date (SQLite file or postgres:// URL)
+    Migrate,
+    /// Copy a centre's whole history into an empty store, the chain intact
+    Copy {
+        /// The store to copy: a file or a postgres:// URL
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// The empty store to fill
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
 }
 
 pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
@@ -101,9 +112,39 @@ fn broken_text(seq: u64, problem: &Break, lang: Lang) -> String {
 
 pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
-    let mut store = session.open_store()?;
+    let lang = session.lang;
+    let open = |location: &crate::store::Location| {
+        location.open().map_err(|e| anyhow::anyhow!("{}: {}", location.label(), crate::i18n::store_error(&e, lang)))
+    };
     match command {
+        StoreCommand::Migrate => {
+            let location = session.store_location();
+            let store = open(&location)?;
+            let head = store.head()?;
+            match lang {
+                Lang::Zh => println!("{}：表结构已是最新（{head} 条事件）", location.label()),
+                Lang::En => println!("{}: schema up to date ({head} events)", location.label()),
+            }
+            Ok(())
+        }
+        StoreCommand::Copy { from, to } => {
+            let (from, to) = (crate::store::Location::parse(&from), crate::store::Location::parse(&to));
+            let source = open(&from)?;
+            let mut target = open(&to)?;
+            let events = source.events(None)?;
+            let count = target.import(&events)?;
+            let (a, b) = (source.verify()?, target.verify()?);
+            if a.head_hash != b.head_hash || b.first_bad.is_some() {
+                anyhow::bail!("the copy does not verify: source head {}, copy head {}", a.head_hash, b.head_hash);
+            }
+            match lang {
+                Lang::Zh => println!("已复制 {count} 条事件：{} → {}，链头 {}", from.label(), to.label(), b.head_hash),
+                Lang::En => println!("copied {count} events: {} → {}, chain head {}", from.label(), to.label(), b.head_hash),
+            }
+            Ok(())
+        }
         StoreCommand::Rebuild => {
+            let mut store = session.open_store()?;
             let count = store.rebuild()?;
             match session.lang {
                 Lang::Zh => println!("已从 {count} 条事件重建全部视图"),

@@ -120,7 +120,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
         ChecklistCommand::List { date, json } => {
             let store = session.open_store()?;
             let date = date.unwrap_or_else(|| today(&session));
-            let items = agenda::load(&store, &session.site, date, date, now)?;
+            let items = agenda::load(&*store, &session.site, date, date, now)?;
             if json {
                 let view: Vec<serde_json::Value> = items
                     .iter()
@@ -165,10 +165,10 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
             let operator = session.operator()?;
             let mut store = session.open_store()?;
             let chosen = match run {
-                Some(run) => find_slot(&session, &store, &run)?,
+                Some(run) => find_slot(&session, &*store, &run)?,
                 None => {
                     let date = today(&session);
-                    let items = agenda::load(&store, &session.site, date, date, now)?;
+                    let items = agenda::load(&*store, &session.site, date, date, now)?;
                     let mine: Vec<AgendaItem> =
                         items.into_iter().filter(|a| a.slot.template == spec.id).collect();
                     let open = |a: &&AgendaItem| matches!(a.state, RunState::Due | RunState::Overdue);
@@ -200,7 +200,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
             let store = session.open_store()?;
             let (from, to, title) = match (run.as_deref(), day, week, month.as_deref()) {
                 (Some(run), ..) => {
-                    let item = find_slot(&session, &store, run)?;
+                    let item = find_slot(&session, &*store, run)?;
                     let entries = [item.entry()];
                     let text = match format {
                         Format::Md => inspection::markdown(
@@ -241,7 +241,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                     format!("{} {}", lang.pick("巡检日报", "Daily inspection report"), today(&session)),
                 ),
             };
-            let items = agenda::load(&store, &session.site, from, to, now)?;
+            let items = agenda::load(&*store, &session.site, from, to, now)?;
             let entries: Vec<_> = items.iter().map(AgendaItem::entry).collect();
             match format {
                 Format::Csv => print!("{}", inspection::csv(&entries, tz, lang)),
@@ -263,7 +263,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
             let mut store = session.open_store()?;
             let (run, command) = match other {
                 ChecklistCommand::Item { run, item, result, note } => {
-                    let evidence = bound_evidence(&session, &store, &run, &item)?;
+                    let evidence = bound_evidence(&session, &*store, &run, &item)?;
                     (run, RunCommand::Mark { item, result, note, evidence })
                 }
                 ChecklistCommand::Notify { run, item } => (run, RunCommand::Notify { item }),
@@ -276,7 +276,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                 ChecklistCommand::Transfer { run, item, note } => (run, RunCommand::Transfer { item, note }),
                 ChecklistCommand::Sign { run } => (run, RunCommand::Sign),
                 ChecklistCommand::Decline { run, reason } => {
-                    let item = find_slot(&session, &store, &run)?;
+                    let item = find_slot(&session, &*store, &run)?;
                     let declined = store.decline_run(&item.slot, &reason, &operator, &origin("cli"), now)?;
                     if declined.late_notice {
                         eprintln!(

@@ -13,8 +13,12 @@ fn context(paths: &Paths, session: Session, operator: Option<Operator>) -> anyho
     let config_dir = paths.user_config_dir();
     let keymap = crate::tui::load_keymap(paths.keymap.as_deref(), &config_dir)?;
     let theme = crate::tui::load_theme(paths.theme.as_deref(), &config_dir)?;
-    let store_label =
-        session.store_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let store_label = match &session.store {
+        crate::store::Location::File(path) => {
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        }
+        server => server.label(),
+    };
     Ok(Context {
         bell_repeat: session.site.alarm_repeat,
         site: session.site,
@@ -30,9 +34,9 @@ pub fn run_console(paths: &Paths) -> anyhow::Result<()> {
     let session = paths.load()?;
     let operator = session.operator().ok();
     let store = session.open_store()?;
-    let store_path = session.store_path.clone();
+    let location = session.store.clone();
     let ctx = context(paths, session, operator)?;
-    crate::tui::run(ctx, store, store_path)
+    crate::tui::run(ctx, store, location)
 }
 
 pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
@@ -44,10 +48,11 @@ pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let site = crate::demo::prepare(&dir, &store_path, &lead, crate::time::now(), Some(&services))?;
     let lang = paths.lang.or(site.language).unwrap_or_else(Lang::from_locale);
     let operator = site.operator(&lead).cloned();
-    let session = Session { site, lang, store_path: store_path.clone() };
+    let location = crate::store::Location::File(store_path);
+    let session = Session { site, lang, store: location.clone() };
     let store = session.open_store()?;
     let ctx = context(paths, session, operator);
-    let result = ctx.and_then(|ctx| crate::tui::run(ctx, store, store_path));
+    let result = ctx.and_then(|ctx| crate::tui::run(ctx, store, location));
     drop(services);
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);

@@ -111,7 +111,7 @@ pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
         }
     };
     let csv = matches!(format, Format::Csv);
-    print!("{}", build(&store, &session.site, &wanted, csv, session.lang, now)?);
+    print!("{}", build(&*store, &session.site, &wanted, csv, session.lang, now)?);
     Ok(())
 }
 
@@ -129,7 +129,7 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
     match command {
         HandoverCommand::List => {
             let store = session.open_store()?;
-            for h in crate::duty::handovers(&store)? {
+            for h in crate::duty::handovers(&*store)? {
                 println!(
                     "{}  {} → {}  {}/{}  {}",
                     h.id,
@@ -149,7 +149,7 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
                 SideArg::Incoming => Side::Incoming,
             };
             let h = crate::duty::sign(
-                &mut store,
+                &mut *store,
                 site,
                 &id,
                 side,
@@ -170,7 +170,7 @@ pub fn roster(paths: &Paths, command: RosterCommand) -> anyhow::Result<()> {
     match command {
         RosterCommand::Show => {
             let store = session.open_store()?;
-            let changes = crate::duty::roster_changes(&store)?;
+            let changes = crate::duty::roster_changes(&*store)?;
             let Some((current, next)) = crate::duty::shifts_at(site, now) else {
                 return Err(Failure::Usage(texts::NO_SHIFTS.get(lang).to_string()).into());
             };
@@ -188,7 +188,7 @@ pub fn roster(paths: &Paths, command: RosterCommand) -> anyhow::Result<()> {
             let operator = session.operator()?;
             let mut store = session.open_store()?;
             let change = RosterChange { shift, date, operators };
-            crate::duty::change_roster(&mut store, site, &change, &operator, &origin("cli"), now)?;
+            crate::duty::change_roster(&mut *store, site, &change, &operator, &origin("cli"), now)?;
             println!("{} {} {}", change.shift, change.date, change.operators.join(", "));
         }
     }
@@ -205,7 +205,7 @@ pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
             let Some((current, _)) = crate::duty::shifts_at(site, now) else {
                 return Err(Failure::Usage(texts::NO_SHIFTS.get(lang).to_string()).into());
             };
-            for logged in crate::duty::entries(&store, &current)? {
+            for logged in crate::duty::entries(&*store, &current)? {
                 println!(
                     "{}  {}  [{}] {}",
                     local_time(logged.at, site.tz),
@@ -219,7 +219,7 @@ pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
             let operator = session.operator()?;
             let mut store = session.open_store()?;
             let entry = Entry::Note { text };
-            let event = crate::duty::log_entry(&mut store, site, &entry, &operator, &origin("cli"), now)?;
+            let event = crate::duty::log_entry(&mut *store, site, &entry, &operator, &origin("cli"), now)?;
             println!("{}", event.seq);
         }
     }

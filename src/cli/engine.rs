@@ -7,7 +7,7 @@ use crate::domain::check::CheckStatus;
 use crate::engine::runner;
 use crate::i18n::{Lang, local_time};
 use crate::status::{HostRow, sheet};
-use crate::store::{Lease, Store};
+use crate::store::Lease;
 use crate::text::{fit, visible};
 
 pub fn engine(paths: &Paths) -> anyhow::Result<()> {
@@ -17,7 +17,7 @@ pub fn engine(paths: &Paths) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let site = session.site.clone();
-        let engine = tokio::spawn(runner::run(site, session.store_path.clone(), holder.clone(), stop_rx));
+        let engine = tokio::spawn(runner::run(site, session.store.clone(), holder.clone(), stop_rx));
         eprintln!("duty engine {holder}: running ({} checks)", session.site.checks().count());
         let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         tokio::select! {

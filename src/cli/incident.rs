@@ -13,7 +13,7 @@ use crate::domain::{
     Severity, Source,
 };
 use crate::i18n::{Label, Lang, clock_symbol, describe_event, duration, event_kind, local_time};
-use crate::store::{IncidentRequest, Store, StoredEvent, Target};
+use crate::store::{IncidentRequest, StoredEvent, Target};
 use crate::text::{fit, visible};
 use crate::time::parse_user_time;
 

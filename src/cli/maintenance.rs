@@ -6,7 +6,6 @@ use clap::Subcommand;
 use super::{Failure, Paths, origin};
 use crate::domain::maintenance::Window;
 use crate::i18n::{Lang, local_time};
-use crate::store::Store;
 use crate::text::visible;
 use crate::time::parse_user_time;
 

@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{ConfigErrors, Site};
 use crate::domain::Operator;
 use crate::i18n::Lang;
-use crate::store::{SqliteStore, StoreError};
+use crate::store::{AnyStore, Location, StoreError};
 
 /// Duty Console (值班控制台): incidents and their SLA clocks, inspections, SSH triage and
 /// the duty log for the machine room's duty engineers.
@@ -230,6 +230,10 @@ impl Paths {
         configured_path(&None, "DUTY_CONFIG_DIR", "XDG_CONFIG_HOME", ".config", "duty")
     }
 
+    fn store_location(&self) -> Location {
+        Location::parse(&self.store_path())
+    }
+
     fn store_path(&self) -> PathBuf {
         configured_path(&self.store, "DUTY_STORE", "XDG_DATA_HOME", ".local/share", "duty/duty.db")
     }
@@ -238,7 +242,7 @@ impl Paths {
     fn load(&self) -> anyhow::Result<Session> {
         let site = Site::load(&self.site_dir())?;
         let lang = self.lang.or(site.language).unwrap_or_else(Lang::from_locale);
-        Ok(Session { site, lang, store_path: self.store_path() })
+        Ok(Session { site, lang, store: self.store_location() })
     }
 }
 
@@ -246,14 +250,18 @@ impl Paths {
 pub struct Session {
     site: Site,
     lang: Lang,
-    store_path: PathBuf,
+    store: Location,
 }
 
 impl Session {
-    fn open_store(&self) -> anyhow::Result<SqliteStore> {
-        SqliteStore::open(&self.store_path).map_err(|e| {
-            anyhow::anyhow!("{}: {}", self.store_path.display(), crate::i18n::store_error(&e, self.lang))
-        })
+    fn store_location(&self) -> Location {
+        self.store.clone()
+    }
+
+    fn open_store(&self) -> anyhow::Result<AnyStore> {
+        self.store
+            .open()
+            .map_err(|e| anyhow::anyhow!("{}: {}", self.store.label(), crate::i18n::store_error(&e, self.lang)))
     }
 
     /// The operator acting: `DUTY_OPERATOR` if set, else the OS login, mapped through

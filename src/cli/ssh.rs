@@ -12,7 +12,6 @@ use crate::config::ssh::{FREE_FORM, SshAction};
 use crate::i18n::{Lang, local_time};
 use crate::ssh::runner::RunRecord;
 use crate::ssh::session::{SshError, Stream, connect};
-use crate::store::Store;
 use crate::text::{fit, visible};
 
 #[derive(Subcommand, Debug)]

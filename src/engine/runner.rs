@@ -2,7 +2,6 @@
 //! write results in batches (one transaction per batch). Used by `duty engine` and, in
 //! the background, by a console when nobody else holds the lease.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use super::sources::{self, SourceAlert, SourceError};
 use crate::config::{CheckSpec, Site};
 use crate::domain::check::{CheckResult, SheetColumn};
 use crate::domain::{FaultArea, Operator, Role};
-use crate::store::{AlertRules, ProbeRule, ProbeRules, SourcePoll, SqliteStore, Store, Writeback};
+use crate::store::{AlertRules, Location, ProbeRule, ProbeRules, SourcePoll, Store, Writeback};
 
 /// How long a lease lasts without renewal; another process takes over after it.
 pub const LEASE_TTL_SECONDS: i64 = 15;
@@ -134,11 +133,11 @@ fn alert_sources(site: &Site) -> Vec<AlertSource> {
 /// Runs until `stop` turns true. Returns after releasing the lease.
 pub async fn run(
     site: Site,
-    store_path: PathBuf,
+    location: Location,
     holder: String,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let mut store = SqliteStore::open(&store_path)?;
+    let mut store = location.open()?;
     let prober = Arc::new(Prober::with_ssh(super::probe::SshReach {
         settings: site.ssh.clone(),
         hosts: site.hosts.clone(),
@@ -186,7 +185,7 @@ pub async fn run(
                 let mine = lease.holder == holder;
                 holding = mine;
                 if mine {
-                    write_back(&mut store, &sources, &client, &actor, &rules.origin).await?;
+                    write_back(&mut *store, &sources, &client, &actor, &rules.origin).await?;
                 }
                 if mine && scheduler.is_none() && !specs.is_empty() {
                     let (stop_tx, stop_rx) = watch::channel(false);
@@ -272,7 +271,7 @@ const WRITEBACKS_PER_RENEWAL: usize = 2;
 /// Writes pending acknowledgements back to their sources; a failure stays pending and
 /// is retried at the next renewal.
 async fn write_back(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     sources: &[AlertSource],
     client: &reqwest::Client,
     actor: &Operator,

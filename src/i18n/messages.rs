@@ -323,6 +323,14 @@ pub fn store_error(error: &crate::store::StoreError, lang: Lang) -> String {
         }
         (E::NotFound(id), Lang::Zh) => format!("没有事件 {id}"),
         (E::NotFound(id), Lang::En) => format!("no incident {id}"),
+        (E::NotEmpty, Lang::Zh) => "目标存储不是空的：不复制，以免两段历史混在一起".to_string(),
+        (E::NotEmpty, Lang::En) => {
+            "the target store is not empty: nothing copied (two histories are never merged)".to_string()
+        }
+        (E::BrokenSource(bad), Lang::Zh) => format!("源存储的哈希链在第 {} 条事件处断开：不复制", bad.seq),
+        (E::BrokenSource(bad), Lang::En) => {
+            format!("the source's hash chain is broken at seq {}: nothing copied", bad.seq)
+        }
         (E::Backend { .. }, Lang::Zh) => format!("存储错误：{error}"),
         (E::Backend { .. }, Lang::En) => error.to_string(),
     }

@@ -6,8 +6,11 @@
 //! apart from SQL, so a second backend shares them.
 
 pub mod chain;
+pub mod postgres;
 pub mod projection;
+pub mod sql;
 pub mod sqlite;
+pub mod tables;
 
 use chrono::{DateTime, Utc};
 
@@ -17,6 +20,7 @@ use crate::domain::{DomainError, Incident, IncidentCommand, IncidentId, Operator
 use crate::domain::{FaultArea, Severity};
 
 pub use chain::{BadLink, Break};
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// One row of the event log.
@@ -196,6 +200,10 @@ pub enum StoreError {
     NotFound(IncidentId),
     #[error("inspection {run} changed: last by {by} at {at}")]
     StaleRun { run: String, by: String, at: DateTime<Utc> },
+    #[error("the target store is not empty")]
+    NotEmpty,
+    #[error("the source chain is broken at seq {}", .0.seq)]
+    BrokenSource(BadLink),
     #[error("store: {what}: {source}")]
     Backend {
         what: &'static str,
@@ -214,8 +222,51 @@ impl StoreError {
     }
 }
 
+/// A store of either kind, chosen by where it is.
+pub type AnyStore = Box<dyn Store>;
+
+/// Where the store is: an SQLite file, or a PostgreSQL database (`postgres://...`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    File(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// A `postgres://` or `postgresql://` URL names a server; anything else a file.
+    pub fn parse(text: &std::path::Path) -> Location {
+        let as_text = text.to_string_lossy();
+        if as_text.starts_with("postgres://") || as_text.starts_with("postgresql://") {
+            Location::Postgres(as_text.into_owned())
+        } else {
+            Location::File(text.to_path_buf())
+        }
+    }
+
+    /// Opens the store, creating or migrating its schema as needed.
+    pub fn open(&self) -> Result<AnyStore, StoreError> {
+        Ok(match self {
+            Location::File(path) => Box::new(SqliteStore::open(path)?),
+            Location::Postgres(url) => Box::new(PostgresStore::connect(url)?),
+        })
+    }
+
+    /// How to name it to people: the file, or the server and database without any
+    /// password.
+    pub fn label(&self) -> String {
+        match self {
+            Location::File(path) => path.display().to_string(),
+            Location::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                format!("{scheme}://{}", rest.split('?').next().unwrap_or(rest))
+            }
+        }
+    }
+}
+
 /// The store interface shared by all backends.
-pub trait Store {
+pub trait Store: Send {
     /// Decides and records one command in one transaction.
     fn execute(&mut self, request: IncidentRequest<'_>) -> Result<Committed, StoreError>;
     /// One incident from the projection.
@@ -333,4 +384,8 @@ pub trait Store {
     fn events_of(&self, prefix: &str) -> Result<Vec<StoredEvent>, StoreError>;
     /// Throws the projections away and folds them again from the events.
     fn rebuild(&mut self) -> Result<u64, StoreError>;
+    /// Writes another store's whole log, as stored, into this empty one and folds the
+    /// projections (a move between backends). Refuses a non-empty store and a broken
+    /// chain.
+    fn import(&mut self, events: &[StoredEvent]) -> Result<u64, StoreError>;
 }

@@ -4,10 +4,10 @@
 use super::app::{App, Effect, Outcome};
 use crate::domain::IncidentCommand;
 use crate::i18n::{duty as t, event_kind, store_error, ui as texts};
-use crate::store::{IncidentRequest, SqliteStore, Store, StoreError, Target};
+use crate::store::{IncidentRequest, Store, StoreError, Target};
 
 /// Performs one of the duty effects; others are not for here.
-pub fn perform(app: &mut App, store: &mut SqliteStore, effect: Effect) {
+pub fn perform(app: &mut App, store: &mut dyn Store, effect: Effect) {
     let lang = app.lang();
     // Reading needs no operator; writing does.
     match &effect {
@@ -100,7 +100,7 @@ pub fn perform(app: &mut App, store: &mut SqliteStore, effect: Effect) {
 }
 
 /// This week's and this month's statistics, from the event log.
-fn load_stats(app: &mut App, store: &SqliteStore) {
+fn load_stats(app: &mut App, store: &dyn Store) {
     use crate::report::build::{month_of, service_stats, week_of};
     let site = &app.ctx.site;
     let today = app.now.with_timezone(&site.tz).date_naive();
@@ -121,7 +121,7 @@ fn load_stats(app: &mut App, store: &SqliteStore) {
 }
 
 /// Writes a report as Markdown and CSV into the reports folder; says where.
-fn write_report(app: &App, store: &SqliteStore, wanted: &crate::report::build::Wanted) -> Outcome {
+fn write_report(app: &App, store: &dyn Store, wanted: &crate::report::build::Wanted) -> Outcome {
     let lang = app.lang();
     let dir = crate::cli::reports_dir();
     let result = (|| -> anyhow::Result<Vec<String>> {

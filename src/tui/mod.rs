@@ -31,7 +31,7 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::domain::IncidentId;
 use crate::i18n::{Lang, event_kind, store_error, ui as texts};
-use crate::store::{AlarmRequest, IncidentRequest, SqliteStore, Store, StoreError, Target};
+use crate::store::{AlarmRequest, AnyStore, IncidentRequest, Location, Store, StoreError, Target};
 use app::{App, Context, Effect, Outcome};
 use snapshot::Snapshot;
 
@@ -41,15 +41,15 @@ const CHANGE_POLL: StdDuration = StdDuration::from_millis(400);
 /// Runs the console until the operator quits or a signal arrives. When the site has
 /// checks, the engine runs in the background too; it only probes while this process
 /// holds the lease (that is, when no `duty engine` or other console does).
-pub fn run(ctx: Context, store: SqliteStore, store_path: std::path::PathBuf) -> anyhow::Result<()> {
+pub fn run(ctx: Context, store: AnyStore, location: Location) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async move {
         let now = crate::time::now();
-        let data = Snapshot::load(&store, &ctx.site, now, None)?;
+        let data = Snapshot::load(&*store, &ctx.site, now, None)?;
         let (stop_engine, engine_stopped) = tokio::sync::watch::channel(false);
         let engine = ctx.site.has_engine_work().then(|| {
             let holder = crate::engine::runner::holder_id("console");
-            tokio::spawn(crate::engine::runner::run(ctx.site.clone(), store_path, holder, engine_stopped))
+            tokio::spawn(crate::engine::runner::run(ctx.site.clone(), location, holder, engine_stopped))
         });
         let mut app = App::new(ctx, data, now);
         let mut guard = terminal::TerminalGuard::enter()?;
@@ -74,7 +74,7 @@ pub fn run(ctx: Context, store: SqliteStore, store_path: std::path::PathBuf) -> 
 
 async fn event_loop(
     app: &mut App,
-    mut store: SqliteStore,
+    mut store: AnyStore,
     guard: &mut terminal::TerminalGuard,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
@@ -87,7 +87,7 @@ async fn event_loop(
     let mut launch = |job: SshJob| launch_ssh(job, ssh_tx.clone());
     app.tick(crate::time::now());
     loop {
-        perform_effects(app, &mut store, guard, &mut launch);
+        perform_effects(app, &mut *store, guard, &mut launch);
         if app.quit {
             return Ok(());
         }
@@ -96,7 +96,7 @@ async fn event_loop(
             // reader first, hand the terminal over, take it back, start a new reader.
             drop(events);
             guard.suspend();
-            let outcome = shell(app, &mut store, &host);
+            let outcome = shell(app, &mut *store, &host);
             guard.resume()?;
             events = EventStream::new();
             app.on_outcome(outcome);
@@ -123,12 +123,12 @@ async fn event_loop(
             _ = poll.tick() => {
                 if store.head().map_or(true, |head| head != app.data.head) {
                     app.now = crate::time::now();
-                    reload(app, &store);
+                    reload(app, &*store);
                 }
             }
             Some(update) = ssh_rx.recv() => {
                 if let app::SshUpdate::Done(record) = &update {
-                    audit_ssh_run(app, &mut store, record);
+                    audit_ssh_run(app, &mut *store, record);
                 }
                 app.on_ssh(update);
             }
@@ -192,7 +192,7 @@ pub fn launch_ssh(job: SshJob, updates: tokio::sync::mpsc::UnboundedSender<app::
 /// Performs what the app asked for, reporting each outcome back.
 pub fn perform_effects(
     app: &mut App,
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     guard: &mut terminal::TerminalGuard,
     launch: &mut dyn FnMut(SshJob),
 ) {
@@ -210,7 +210,7 @@ pub fn perform_effects(
 /// in: tests count rings and run SSH jobs themselves.
 pub fn perform(
     app: &mut App,
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     bell: &mut dyn FnMut(&App),
     launch: &mut dyn FnMut(SshJob),
 ) {
@@ -293,7 +293,7 @@ pub fn perform(
 
 fn execute(
     app: &mut App,
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     target: Target,
     command: crate::domain::IncidentCommand,
     expected_version: Option<u64>,
@@ -328,7 +328,7 @@ fn execute(
 
 /// Runs the system `ssh` on a host with the site's port, user and known_hosts; its start
 /// and end are events (what is typed in it is not recorded).
-fn shell(app: &mut App, store: &mut SqliteStore, host_name: &str) -> Outcome {
+fn shell(app: &mut App, store: &mut dyn Store, host_name: &str) -> Outcome {
     let lang = app.lang();
     let (Some(operator), Some(host)) = (app.ctx.operator.clone(), app.ctx.site.host(host_name).cloned())
     else {
@@ -374,7 +374,7 @@ fn shell(app: &mut App, store: &mut SqliteStore, host_name: &str) -> Outcome {
 
 /// Every SSH run is an event: who, which host, which action, the exact command, how it
 /// ended, output sizes and digests.
-fn audit_ssh_run(app: &mut App, store: &mut SqliteStore, record: &crate::ssh::runner::RunRecord) {
+fn audit_ssh_run(app: &mut App, store: &mut dyn Store, record: &crate::ssh::runner::RunRecord) {
     let Some(operator) = app.ctx.operator.clone() else { return };
     let payload = serde_json::to_string(record).unwrap_or_default();
     let subject = format!("host:{}", record.host);
@@ -428,7 +428,7 @@ fn start_ssh(
 
 fn execute_run(
     app: &mut App,
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     run: String,
     mut command: crate::domain::checklist::RunCommand,
     expected_version: Option<u64>,

@@ -1,0 +1,199 @@
+//! A real PostgreSQL server for the tests: its own data directory in a temp dir, on a
+//! loopback port, started with `pg_ctl` (as the `postgres` user when the tests run as
+//! root, which initdb refuses), stopped and removed when the test process ends — by
+//! `Drop`, and by a watchdog should the process die first.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+pub struct PgServer {
+    pub port: u16,
+    dir: PathBuf,
+    bin: PathBuf,
+}
+
+/// The directory with initdb and pg_ctl: on PATH, else Debian's versioned folder.
+fn bin_dir() -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .find(|dir| dir.join("initdb").exists() && dir.join("pg_ctl").exists());
+    if let Some(dir) = on_path {
+        return dir;
+    }
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL is installed (the test script installs it)")
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|bin| bin.join("initdb").exists())
+        .collect();
+    versions.sort();
+    versions.pop().expect("a PostgreSQL server in /usr/lib/postgresql")
+}
+
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
+}
+
+/// A command run as the user that owns the data directory.
+fn as_owner(program: &Path) -> Command {
+    if running_as_root() {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--"]).arg(program);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+static SHARED: OnceLock<PgServer> = OnceLock::new();
+static DATABASES: AtomicU32 = AtomicU32::new(0);
+
+impl PgServer {
+    /// The server this test process shares (one per test binary).
+    pub fn shared() -> &'static PgServer {
+        SHARED.get_or_init(PgServer::start)
+    }
+
+    /// A server of one's own (to stop and start it in a test).
+    pub fn start() -> PgServer {
+        let bin = bin_dir();
+        let dir = std::env::temp_dir().join(format!("duty-pg-{}-{}", std::process::id(), free_port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        if running_as_root() {
+            let status = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status().unwrap();
+            assert!(status.success(), "chown the data directory to postgres");
+        }
+        let out = as_owner(&bin.join("initdb"))
+            .arg("-D")
+            .arg(dir.join("data"))
+            .args(["-U", "duty", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
+        let server = PgServer { port: free_port(), dir, bin };
+        server.watch();
+        server.up();
+        server
+    }
+
+    /// Stops the server and removes its directory once this test process is gone, even
+    /// if it was killed.
+    fn watch(&self) {
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {prefix} {pg_ctl} stop -D {data} -m immediate >/dev/null 2>&1; rm -rf {dir}",
+            pid = std::process::id(),
+            prefix = if running_as_root() { "runuser -u postgres --" } else { "" },
+            pg_ctl = self.bin.join("pg_ctl").display(),
+            data = self.dir.join("data").display(),
+            dir = self.dir.display(),
+        );
+        Command::new("sh")
+            .args(["-c", &script])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+    }
+
+    /// Starts the server and waits until it takes connections.
+    pub fn up(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            self.port,
+            self.dir.display()
+        );
+        let out = as_owner(&self.bin.join("pg_ctl"))
+            .arg("start")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .arg("-l")
+            .arg(self.dir.join("server.log"))
+            .args(["-o", &options, "-w"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&out.stderr));
+        let start = Instant::now();
+        while postgres::Client::connect(&self.url("postgres"), postgres::NoTls).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(20), "PostgreSQL did not come up");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Stops the server at once (fast shutdown: open connections are cut).
+    pub fn down(&self) {
+        let out = as_owner(&self.bin.join("pg_ctl"))
+            .arg("stop")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-m", "fast", "-w"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://duty@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// A new empty database; its URL.
+    pub fn fresh(&self) -> String {
+        let name = format!("t{}_{}", std::process::id(), DATABASES.fetch_add(1, Ordering::SeqCst));
+        let mut admin = postgres::Client::connect(&self.url("postgres"), postgres::NoTls).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        self.url(&name)
+    }
+
+    /// Runs SQL on a database directly, as someone with access to the server would.
+    pub fn raw(&self, url: &str, sql: &str) -> Result<(), String> {
+        let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| e.to_string())?;
+        client.batch_execute(sql).map_err(|e| match e.as_db_error() {
+            Some(db) => db.message().to_string(),
+            None => e.to_string(),
+        })
+    }
+
+    /// Every table's rows as text, sorted: to prove a refused command changed nothing.
+    pub fn dump(&self, url: &str) -> String {
+        let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        let tables: Vec<String> = client
+            .query(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut out = String::new();
+        for table in tables {
+            out.push_str(&format!("## {table}\n"));
+            for row in client.query(&format!("SELECT t::text FROM {table} t ORDER BY 1"), &[]).unwrap() {
+                out.push_str(&row.get::<_, String>(0));
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        let _ = as_owner(&self.bin.join("pg_ctl"))
+            .arg("stop")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-m", "immediate"])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
