@@ -1,5 +1,7 @@
-//! Store benchmarks: committed commands per second (WAL, synchronous=FULL), loading the
-//! projection that 100,000 events produced, and rebuilding it from those events.
+//! Store benchmarks, on both backends in one run: committed commands per second
+//! (SQLite in WAL with synchronous=FULL; PostgreSQL with fsync on, over loopback TCP),
+//! loading the projection that 100,000 events produced, rebuilding it, and verifying
+//! the chain. The PostgreSQL server is started by the benchmark, as by the tests.
 //!
 //! Run: `cargo bench --bench store`
 
@@ -9,7 +11,11 @@ use chrono::{Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use duty::domain::incident::NewIncident;
 use duty::domain::{EventClass, FaultArea, IncidentCommand, IncidentId, Operator, Role, Severity, Source};
-use duty::store::{IncidentRequest, SqliteStore, Store, Target};
+use duty::store::{AnyStore, IncidentRequest, Location, SqliteStore, Store, Target};
+
+#[path = "../tests/common/pg.rs"]
+#[allow(dead_code)]
+mod pg;
 
 const INCIDENTS: usize = 10_000;
 const EVENTS_PER_INCIDENT: usize = 10;
@@ -18,7 +24,7 @@ fn operator() -> Operator {
     Operator { id: "alice".into(), name: "Alice".into(), role: Role::Operator }
 }
 
-fn open(store: &mut SqliteStore, actor: &Operator, n: usize) -> IncidentId {
+fn open(store: &mut dyn Store, actor: &Operator, n: usize) -> IncidentId {
     let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + Duration::minutes(n as i64);
     let new = NewIncident {
         title: format!("exchange node {n} red"),
@@ -44,7 +50,7 @@ fn open(store: &mut SqliteStore, actor: &Operator, n: usize) -> IncidentId {
     store.execute(request).unwrap().incident.id
 }
 
-fn note(store: &mut SqliteStore, actor: &Operator, id: &IncidentId, text: &str) {
+fn note(store: &mut dyn Store, actor: &Operator, id: &IncidentId, text: &str) {
     let now = duty::time::now();
     store
         .execute(IncidentRequest {
@@ -59,37 +65,73 @@ fn note(store: &mut SqliteStore, actor: &Operator, id: &IncidentId, text: &str) 
         .unwrap();
 }
 
+/// A store on each backend: the SQLite file and the PostgreSQL database.
+struct Backends {
+    _dir: tempfile::TempDir,
+    _server: pg::PgServer,
+    sqlite: std::path::PathBuf,
+    postgres: String,
+}
+
+impl Backends {
+    fn new() -> Backends {
+        let dir = tempfile::tempdir().unwrap();
+        let server = pg::PgServer::start_durable();
+        let postgres = server.fresh();
+        Backends { sqlite: dir.path().join("duty.db"), _dir: dir, _server: server, postgres }
+    }
+
+    fn both(&self) -> [(&'static str, AnyStore); 2] {
+        [
+            ("sqlite", Location::File(self.sqlite.clone()).open().unwrap()),
+            ("postgres", Location::Postgres(self.postgres.clone()).open().unwrap()),
+        ]
+    }
+}
+
 fn append(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::open(&dir.path().join("duty.db")).unwrap();
+    let backends = Backends::new();
     let actor = operator();
-    let id = open(&mut store, &actor, 0);
-    c.bench_function("append: one committed command (note)", |b| {
-        b.iter(|| note(&mut store, &actor, &id, "checked the MQ channel: running"))
-    });
+    for (name, mut store) in backends.both() {
+        let id = open(&mut *store, &actor, 0);
+        c.bench_function(&format!("{name}: append one committed command (note)"), |b| {
+            b.iter(|| note(&mut *store, &actor, &id, "checked the MQ channel: running"))
+        });
+    }
 }
 
 fn projection(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::open(&dir.path().join("duty.db")).unwrap();
-    // Building 100k events durably would take minutes; the layout is what matters here.
-    store.connection().execute_batch("PRAGMA synchronous = OFF").unwrap();
+    let backends = Backends::new();
     let actor = operator();
-    for n in 0..INCIDENTS {
-        let id = open(&mut store, &actor, n);
-        for k in 1..EVENTS_PER_INCIDENT {
-            note(&mut store, &actor, &id, &format!("step {k}"));
+    {
+        let mut seed = SqliteStore::open(&backends.sqlite).unwrap();
+        // Building 100k events durably would take minutes; the layout is what matters here.
+        seed.connection().execute_batch("PRAGMA synchronous = OFF").unwrap();
+        for n in 0..INCIDENTS {
+            let id = open(&mut seed, &actor, n);
+            for k in 1..EVENTS_PER_INCIDENT {
+                note(&mut seed, &actor, &id, &format!("step {k}"));
+            }
         }
     }
-    assert_eq!(store.head().unwrap(), (INCIDENTS * EVENTS_PER_INCIDENT) as u64);
+    let [(_, sqlite), (_, mut postgres)] = backends.both();
+    // The same history on PostgreSQL, moved as `duty store copy` moves it.
+    postgres.import(&sqlite.events(None).unwrap()).unwrap();
+    drop(sqlite);
     let mut group = c.benchmark_group("projection of 100k events");
     group.sample_size(10);
-    group
-        .bench_function("load 10k incidents", |b| b.iter(|| black_box(store.incidents(true).unwrap().len())));
-    group.bench_function("rebuild from 100k events", |b| b.iter(|| black_box(store.rebuild().unwrap())));
-    group.bench_function("verify chain of 100k events", |b| {
-        b.iter(|| black_box(store.verify().unwrap().events))
-    });
+    for (name, mut store) in backends.both() {
+        assert_eq!(store.head().unwrap(), (INCIDENTS * EVENTS_PER_INCIDENT) as u64);
+        group.bench_function(format!("{name}: load 10k incidents"), |b| {
+            b.iter(|| black_box(store.incidents(true).unwrap().len()))
+        });
+        group.bench_function(format!("{name}: rebuild from 100k events"), |b| {
+            b.iter(|| black_box(store.rebuild().unwrap()))
+        });
+        group.bench_function(format!("{name}: verify chain of 100k events"), |b| {
+            b.iter(|| black_box(store.verify().unwrap().events))
+        });
+    }
     group.finish();
 }
 

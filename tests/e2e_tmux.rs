@@ -2,77 +2,10 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Fixture;
-
-/// A detached tmux session on its own server socket, killed on drop.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(name: &str, f: &Fixture, who: &str, extra_env: &[(&str, &str)], args: &str) -> Tmux {
-        let socket = format!("duty-test-{}-{name}", std::process::id());
-        let mut env = format!(
-            "env DUTY_SITE={} DUTY_STORE={} DUTY_OPERATOR={who} LANG=C.UTF-8 TERM=xterm-256color XDG_CONFIG_HOME={}",
-            f.site.display(),
-            f.store.display(),
-            f.dir.path().display()
-        );
-        for (key, value) in extra_env {
-            env.push_str(&format!(" {key}={value}"));
-        }
-        let command = format!("{env} {} {args}; sleep 60", env!("CARGO_BIN_EXE_duty"));
-        let status = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "36", &command])
-            .status()
-            .expect("tmux runs (the test script installs it)");
-        assert!(status.success());
-        Tmux { socket }
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Types text literally.
-    fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-l", text]);
-    }
-
-    /// Presses named keys (Enter, Tab, C-s, Escape...).
-    fn press(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys"];
-        args.extend_from_slice(keys);
-        self.tmux(&args);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p"])
-    }
-
-    /// Waits until the screen shows `text`; fails with the screen after `limit`.
-    fn wait_for(&self, text: &str, limit: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(start.elapsed() < limit, "waited {limit:?} for {text:?}; screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
-    }
-}
+use common::tmux::Tmux;
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -280,7 +213,10 @@ fn an_action_run_from_the_console_streams_output_and_is_audited() {
     tmux.wait_for("hello from frontend-1", 5 * SECOND);
     // stdout and stderr arrive on their own streams: wait for the end, then both show.
     let screen = tmux.wait_for("exit 0", 5 * SECOND);
-    assert!(screen.contains("hello from frontend-1") && screen.contains("warn"), "stderr shown too:\n{screen}");
+    assert!(
+        screen.contains("hello from frontend-1") && screen.contains("warn"),
+        "stderr shown too:\n{screen}"
+    );
     let history: serde_json::Value =
         serde_json::from_str(&f.ok("alice", &["ssh", "history", "--json"])).unwrap();
     assert_eq!(history[0]["operator"], "alice");

@@ -340,75 +340,7 @@ fn bad_checks_are_named_with_their_position() {
 
 #[test]
 fn another_engine_takes_over_when_the_holder_is_killed() {
-    let f = Fixture::new();
-    let rt = runtime();
-    let closed = rt.block_on(async { bind_loopback(LOCAL).await.unwrap().local_addr().unwrap().port() });
-    let hosts = f.site.join("hosts.toml");
-    let text = std::fs::read_to_string(&hosts).unwrap().replace("ip = \"127.0.10.8\"", "ip = \"127.0.0.1\"");
-    let checks = [(
-        "frontend-1",
-        format!(
-            "[[hosts.checks]]\nname = \"fte\"\nkind = \"tcp\"\nport = {closed}\ncolumn = \"app1\"\ninterval_seconds = 5\ntimeout_ms = 500\nretries = 0\n"
-        ),
-    )];
-    std::fs::write(&hosts, duty::demo::add_checks(&text, &checks)).unwrap();
-    let site = f.site.join("site.toml");
-    let mut site_text = std::fs::read_to_string(&site).unwrap();
-    site_text.push_str("\n[engine]\nopen_incident_after = 1\n");
-    std::fs::write(&site, site_text).unwrap();
-
-    let start = || f.cmd("alice").arg("engine").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let holder_of = || -> Option<String> {
-        let json: serde_json::Value = serde_json::from_str(&f.ok("alice", &["status", "--json"])).ok()?;
-        json["engine_running"].as_bool().filter(|r| *r)?;
-        json["engine"]["holder"].as_str().map(str::to_string)
-    };
-    let wait = |pred: &dyn Fn() -> bool, limit: Duration, what: &str| {
-        let started = Instant::now();
-        while !pred() {
-            assert!(started.elapsed() < limit, "waited {limit:?} for {what}");
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        started.elapsed()
-    };
-    let mut first = start();
-    wait(
-        &|| holder_of().is_some_and(|h| h.contains(&format!(":{} ", first.id()))),
-        Duration::from_secs(10),
-        "the first engine",
-    );
-    wait(
-        &|| !f.ok("alice", &["incident", "list", "--json"]).trim().starts_with("[]"),
-        Duration::from_secs(15),
-        "an incident from the failing check",
-    );
-    let mut second = start();
-    std::thread::sleep(Duration::from_secs(2));
-    assert!(holder_of().unwrap().contains(&format!(":{} ", first.id())), "one engine at a time");
-    first.kill().unwrap();
-    first.wait().unwrap();
-    let took = wait(
-        &|| holder_of().is_some_and(|h| h.contains(&format!(":{} ", second.id()))),
-        Duration::from_secs(30),
-        "the takeover",
-    );
-    println!("takeover after {took:?}");
-    std::thread::sleep(Duration::from_secs(6));
-    second.kill().unwrap();
-    second.wait().unwrap();
-
-    let incidents: serde_json::Value =
-        serde_json::from_str(&f.ok("alice", &["incident", "list", "--json"])).unwrap();
-    assert_eq!(incidents.as_array().unwrap().len(), 1, "no duplicate incident across the takeover");
-    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
-    let kinds: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(
-        kinds.iter().filter(|k| **k == "check.changed").count(),
-        1,
-        "the failure is one change: {kinds:?}"
-    );
-    assert_eq!(kinds.iter().filter(|k| **k == "engine.lease_taken").count(), 2, "{kinds:?}");
-    assert!(f.ok("alice", &["audit", "verify"]).starts_with("chain intact"));
+    common::scenarios::engine_takeover(&Fixture::new());
 }
 
 #[test]

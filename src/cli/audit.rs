@@ -114,7 +114,9 @@ pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let lang = session.lang;
     let open = |location: &crate::store::Location| {
-        location.open().map_err(|e| anyhow::anyhow!("{}: {}", location.label(), crate::i18n::store_error(&e, lang)))
+        location
+            .open()
+            .map_err(|e| anyhow::anyhow!("{}: {}", location.label(), crate::i18n::store_error(&e, lang)))
     };
     match command {
         StoreCommand::Migrate => {
@@ -135,11 +137,22 @@ pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {
             let count = target.import(&events)?;
             let (a, b) = (source.verify()?, target.verify()?);
             if a.head_hash != b.head_hash || b.first_bad.is_some() {
-                anyhow::bail!("the copy does not verify: source head {}, copy head {}", a.head_hash, b.head_hash);
+                anyhow::bail!(
+                    "the copy does not verify: source head {}, copy head {}",
+                    a.head_hash,
+                    b.head_hash
+                );
             }
             match lang {
-                Lang::Zh => println!("已复制 {count} 条事件：{} → {}，链头 {}", from.label(), to.label(), b.head_hash),
-                Lang::En => println!("copied {count} events: {} → {}, chain head {}", from.label(), to.label(), b.head_hash),
+                Lang::Zh => {
+                    println!("已复制 {count} 条事件：{} → {}，链头 {}", from.label(), to.label(), b.head_hash)
+                }
+                Lang::En => println!(
+                    "copied {count} events: {} → {}, chain head {}",
+                    from.label(),
+                    to.label(),
+                    b.head_hash
+                ),
             }
             Ok(())
         }

@@ -259,9 +259,9 @@ impl Session {
     }
 
     fn open_store(&self) -> anyhow::Result<AnyStore> {
-        self.store
-            .open()
-            .map_err(|e| anyhow::anyhow!("{}: {}", self.store.label(), crate::i18n::store_error(&e, self.lang)))
+        self.store.open().map_err(|e| {
+            anyhow::anyhow!("{}: {}", self.store.label(), crate::i18n::store_error(&e, self.lang))
+        })
     }
 
     /// The operator acting: `DUTY_OPERATOR` if set, else the OS login, mapped through

@@ -151,3 +151,9 @@ pub const SHELL_ONE_HOST: Text =
     Text::new("shell 只能在单台主机上打开", "a shell opens on one host, not a group");
 pub const SHELL_ENDED: Text = Text::new("shell 已结束", "shell ended");
 pub const NOTHING_TO_ATTACH: Text = Text::new("没有已完成的输出可附加", "no finished output to attach");
+
+pub const STORE_DOWN: Text = Text::new("存储不可达，自", "Store unreachable since");
+pub const STORE_DOWN_HINT: Text = Text::new(
+    "屏幕上是当时的数据，正在重连；表单内容保留，重连后可再提交",
+    "what you see is as of then; reconnecting; forms keep what you typed, submit again once back",
+);

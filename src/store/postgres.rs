@@ -153,7 +153,9 @@ const MIGRATION_LOCK: i64 = 0x6475_7479;
 
 /// A PostgreSQL database, reached by URL.
 pub struct Postgres {
-    url: String,
+    /// The URL's settings, with time limits of our own so an unreachable server is
+    /// reported in seconds, not after the kernel's TCP timeouts.
+    config: postgres::Config,
     /// The connection (made again after a loss) and its prepared statements.
     session: Mutex<Option<Session>>,
 }
@@ -169,7 +171,14 @@ pub type PostgresStore = SqlStore<Postgres>;
 type SqlResult<T> = Result<T, StoreError>;
 
 fn pg<T>(what: &'static str, result: Result<T, postgres::Error>) -> SqlResult<T> {
-    result.map_err(StoreError::backend(what))
+    // The server's own words, where it gave any, say more than "db error".
+    result.map_err(|e| StoreError::Backend {
+        what,
+        source: match e.as_db_error() {
+            Some(db) => format!("{}: {}", db.code().code(), db.message()).into(),
+            None => Box::new(e),
+        },
+    })
 }
 
 /// Runs `f` where the postgres client may block: on this thread, or on a scoped thread
@@ -273,23 +282,21 @@ impl Postgres {
     fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> SqlResult<T>) -> SqlResult<T> {
         let mut guard = self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if guard.as_ref().is_none_or(|s| s.client.is_closed()) {
-            let url = self.url.clone();
-            let client = pg("connecting to the store", off_runtime(move || Client::connect(&url, NoTls)))?;
+            let config = self.config.clone();
+            let client = pg("connecting to the store", off_runtime(move || config.connect(NoTls)))?;
             *guard = Some(Session { client, statements: HashMap::new() });
         }
         let session = guard.as_mut().expect("connected above");
         let result = f(session);
         if session.client.is_closed() {
-            *guard = None;
+            // Dropping a client ends its runtime, which may not happen inside another.
+            let lost = guard.take();
+            off_runtime(move || drop(lost));
         }
         result
     }
 
-    fn transaction<T>(
-        &self,
-        begin: &str,
-        f: impl FnOnce(&mut dyn Conn) -> SqlResult<T>,
-    ) -> SqlResult<T> {
+    fn transaction<T>(&self, begin: &str, f: impl FnOnce(&mut dyn Conn) -> SqlResult<T>) -> SqlResult<T> {
         self.with_session(|session| {
             session.batch("starting a transaction", begin)?;
             match f(session) {
@@ -321,7 +328,11 @@ impl Postgres {
                     ),
                 )?;
                 let version = session
-                    .rows("reading the schema version", "SELECT version FROM schema_version WHERE id = 1", &[])?
+                    .rows(
+                        "reading the schema version",
+                        "SELECT version FROM schema_version WHERE id = 1",
+                        &[],
+                    )?
                     .first()
                     .map(|r| r.int(0))
                     .transpose()?
@@ -366,11 +377,25 @@ impl Backend for Postgres {
     }
 }
 
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let session = self.session.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        off_runtime(move || drop(session));
+    }
+}
+
 impl SqlStore<Postgres> {
     /// Connects to the database at `url` (`postgres://user@host:port/db`) and brings its
     /// schema up to date.
     pub fn connect(url: &str) -> SqlResult<Self> {
-        let backend = Postgres { url: url.to_string(), session: Mutex::new(None) };
+        let mut config: postgres::Config =
+            url.parse().map_err(StoreError::backend("reading the store URL"))?;
+        config
+            .connect_timeout(std::time::Duration::from_secs(3))
+            .tcp_user_timeout(std::time::Duration::from_secs(10))
+            .keepalives_idle(std::time::Duration::from_secs(10))
+            .application_name("duty");
+        let backend = Postgres { config, session: Mutex::new(None) };
         backend.migrate()?;
         Ok(SqlStore { backend })
     }
@@ -380,6 +405,9 @@ impl SqlStore<Postgres> {
 mod tests {
     #[test]
     fn numbered_parameters_become_dollars() {
-        assert_eq!(super::numbered("SELECT ?1, ?2 WHERE a = '?' AND b = ?10"), "SELECT $1, $2 WHERE a = '?' AND b = $10");
+        assert_eq!(
+            super::numbered("SELECT ?1, ?2 WHERE a = '?' AND b = ?10"),
+            "SELECT $1, $2 WHERE a = '?' AND b = $10"
+        );
     }
 }

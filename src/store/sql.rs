@@ -121,12 +121,22 @@ pub trait Conn {
 
 impl dyn Conn + '_ {
     /// The first row, if any.
-    pub fn row(&mut self, what: &'static str, sql: &str, params: &[Value]) -> Result<Option<SqlRow>, StoreError> {
+    pub fn row(
+        &mut self,
+        what: &'static str,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Option<SqlRow>, StoreError> {
         Ok(self.rows(what, sql, params)?.into_iter().next())
     }
 
     /// The first column of every row, as text.
-    pub fn texts(&mut self, what: &'static str, sql: &str, params: &[Value]) -> Result<Vec<String>, StoreError> {
+    pub fn texts(
+        &mut self,
+        what: &'static str,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Vec<String>, StoreError> {
         self.rows(what, sql, params)?.iter().map(|r| r.text(0)).collect()
     }
 }

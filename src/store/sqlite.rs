@@ -180,7 +180,9 @@ impl Conn for &Connection {
                             ValueRef::Null => Value::Null,
                             ValueRef::Integer(v) => Value::Int(v),
                             ValueRef::Real(v) => Value::Int(v as i64),
-                            ValueRef::Text(t) | ValueRef::Blob(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                                Value::Text(String::from_utf8_lossy(t).into_owned())
+                            }
                         })
                     })
                     .collect::<rusqlite::Result<Vec<Value>>>()
@@ -199,7 +201,8 @@ impl Conn for &Connection {
 impl Backend for Sqlite {
     fn write<T>(&mut self, f: impl FnOnce(&mut dyn Conn) -> SqlResult<T>) -> SqlResult<T> {
         // BEGIN IMMEDIATE takes the write lock up front.
-        let tx = sql("starting a command", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+        let tx =
+            sql("starting a command", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
         let result = f(&mut &*tx)?;
         sql("committing", tx.commit())?;
         Ok(result)
@@ -222,7 +225,9 @@ impl SqlStore<Sqlite> {
         sql("setting the busy timeout", conn.busy_timeout(Duration::from_secs(30)))?;
         sql(
             "setting store pragmas",
-            conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"),
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+            ),
         )?;
         let mut backend = Sqlite { conn };
         backend.migrate()?;
@@ -237,14 +242,19 @@ impl SqlStore<Sqlite> {
 
 impl Sqlite {
     fn migrate(&mut self) -> SqlResult<()> {
-        let tx =
-            sql("starting the migration", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
-        let version: i64 = sql("reading the schema version", tx.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
+        let tx = sql(
+            "starting the migration",
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate),
+        )?;
+        let version: i64 =
+            sql("reading the schema version", tx.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::Backend {
                 what: "opening the store",
-                source: format!("the store has schema version {version}, newer than this duty ({SCHEMA_VERSION})")
-                    .into(),
+                source: format!(
+                    "the store has schema version {version}, newer than this duty ({SCHEMA_VERSION})"
+                )
+                .into(),
             });
         }
         for (number, step, what) in [
@@ -256,7 +266,10 @@ impl Sqlite {
                 sql(what, tx.execute_batch(step))?;
             }
         }
-        sql("writing the schema version", tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}")))?;
+        sql(
+            "writing the schema version",
+            tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}")),
+        )?;
         sql("committing the migration", tx.commit())
     }
 }

@@ -11,8 +11,9 @@ use super::projection::{
 };
 use super::sql::{Backend, Conn, SqlRow, params};
 use super::{
-    AlarmRequest, AlertRules, CONSOLE_SUBJECT, Committed, Decide, Declined, IncidentRequest, Lease, ProbeRules,
-    RunRequest, SourcePoll, SourceState, Store, StoreError, StoredEvent, Target, VerifyReport, Writeback,
+    AlarmRequest, AlertRules, CONSOLE_SUBJECT, Committed, Decide, Declined, IncidentRequest, Lease,
+    ProbeRules, RunRequest, SourcePoll, SourceState, Store, StoreError, StoredEvent, Target, VerifyReport,
+    Writeback,
 };
 use crate::domain::alarm::{AlarmEvent, AlarmKey, AlarmLedger, decide_alarm};
 use crate::domain::check::{CheckOutcome, CheckResult, CheckState, check_key, observe};
@@ -92,8 +93,16 @@ fn encode<T: serde::Serialize>(what: &'static str, value: &T) -> SqlResult<Strin
     serde_json::to_string(value).map_err(StoreError::backend(what))
 }
 
-fn query_events(db: &mut dyn Conn, filter: &str, params: &[super::sql::Value]) -> SqlResult<Vec<StoredEvent>> {
-    let rows = db.rows("reading events", &format!("SELECT {EVENT_COLUMNS} FROM events {filter} ORDER BY seq"), params)?;
+fn query_events(
+    db: &mut dyn Conn,
+    filter: &str,
+    params: &[super::sql::Value],
+) -> SqlResult<Vec<StoredEvent>> {
+    let rows = db.rows(
+        "reading events",
+        &format!("SELECT {EVENT_COLUMNS} FROM events {filter} ORDER BY seq"),
+        params,
+    )?;
     rows.iter().map(read_event).collect()
 }
 
@@ -168,7 +177,11 @@ fn load_incident(db: &mut dyn Conn, id: &IncidentId) -> SqlResult<Option<Inciden
 
 fn next_id(db: &mut dyn Conn, prefix: &str, day_key: &str) -> SqlResult<IncidentId> {
     let stem = format!("{prefix}-{day_key}-");
-    let last = db.row("numbering the incident", "SELECT last FROM incident_numbers WHERE stem = ?1", params![&stem])?;
+    let last = db.row(
+        "numbering the incident",
+        "SELECT last FROM incident_numbers WHERE stem = ?1",
+        params![&stem],
+    )?;
     // A store from before the counter table: count the day's incidents once.
     let last = match last {
         Some(row) => row.int(0)?,
@@ -267,8 +280,11 @@ fn execute_in(db: &mut dyn Conn, request: &IncidentRequest<'_>) -> SqlResult<Com
             (Some(incident), None, id.clone())
         }
     };
-    let ctx =
-        crate::domain::incident::Context { actor: request.actor, occurred_at: request.occurred_at, now: request.now };
+    let ctx = crate::domain::incident::Context {
+        actor: request.actor,
+        occurred_at: request.occurred_at,
+        now: request.now,
+    };
     let decided = decide(current.as_ref(), &request.command, &ctx, new_id.as_ref())?;
     let mut incident = current;
     let mut written = Vec::with_capacity(decided.len());
@@ -394,7 +410,8 @@ fn record_check_in(
                     onsite_required: false,
                     source_ref: Some(key.clone()),
                 };
-                let committed = open_for_source(db, new, &rules.prefix, rules.tz, rules.actor, &rules.origin)?;
+                let committed =
+                    open_for_source(db, new, &rules.prefix, rules.tz, rules.actor, &rules.origin)?;
                 written += committed.events.len();
                 state.incident = Some(committed.incident.id);
             }
@@ -434,9 +451,13 @@ fn record_check_in(
 }
 
 fn read_lease(db: &mut dyn Conn) -> SqlResult<Option<Lease>> {
-    db.row("reading the lease", "SELECT holder, heartbeat_at, expires_at FROM engine_lease WHERE id = 1", &[])?
-        .map(|r| Ok(Lease { holder: r.text(0)?, heartbeat_at: r.time(1)?, expires_at: r.time(2)? }))
-        .transpose()
+    db.row(
+        "reading the lease",
+        "SELECT holder, heartbeat_at, expires_at FROM engine_lease WHERE id = 1",
+        &[],
+    )?
+    .map(|r| Ok(Lease { holder: r.text(0)?, heartbeat_at: r.time(1)?, expires_at: r.time(2)? }))
+    .transpose()
 }
 
 /// Opens an incident for the engine (a probe or an alert source), numbered by the
@@ -503,7 +524,15 @@ fn record_alerts_in(db: &mut dyn Conn, poll: &SourcePoll<'_>, rules: &AlertRules
         let subject = format!("source:{}", poll.source);
         append(
             db,
-            new_event(&rules.actor.id, &rules.origin, now, now, "source.changed", &subject, payload.to_string()),
+            new_event(
+                &rules.actor.id,
+                &rules.origin,
+                now,
+                now,
+                "source.changed",
+                &subject,
+                payload.to_string(),
+            ),
         )?;
         written += 1;
     }
@@ -519,7 +548,11 @@ fn record_alerts_in(db: &mut dyn Conn, poll: &SourcePoll<'_>, rules: &AlertRules
     for alert in alerts {
         seen.insert(alert.key.as_str());
         let state = db
-            .row("reading an alert", "SELECT incident, firing FROM alert_state WHERE key = ?1", params![&alert.key])?
+            .row(
+                "reading an alert",
+                "SELECT incident, firing FROM alert_state WHERE key = ?1",
+                params![&alert.key],
+            )?
             .map(|r| Ok::<_, StoreError>((r.opt_text(0)?, r.int(1)? != 0)))
             .transpose()?;
         if alert.ended {
@@ -546,7 +579,8 @@ fn record_alerts_in(db: &mut dyn Conn, poll: &SourcePoll<'_>, rules: &AlertRules
                     onsite_required: false,
                     source_ref: Some(alert.key.clone()),
                 };
-                let committed = open_for_source(db, new, &rules.prefix, rules.tz, rules.actor, &rules.origin)?;
+                let committed =
+                    open_for_source(db, new, &rules.prefix, rules.tz, rules.actor, &rules.origin)?;
                 written += committed.events.len();
                 committed.incident.id
             }
@@ -712,8 +746,15 @@ fn project(
 }
 
 /// The tables every backend has, emptied before a rebuild folds them again.
-pub const PROJECTIONS: [&str; 7] =
-    ["incidents", "alarm_acks", "alarm_mute", "check_status", "maintenance", "checklist_runs", "checklist_declines"];
+pub const PROJECTIONS: [&str; 7] = [
+    "incidents",
+    "alarm_acks",
+    "alarm_mute",
+    "check_status",
+    "maintenance",
+    "checklist_runs",
+    "checklist_declines",
+];
 
 /// Writes `events` as they are into the empty log (seq and hashes kept), checking the
 /// chain on the way: a broken chain is not imported.
@@ -884,7 +925,8 @@ impl<B: Backend> Store for SqlStore<B> {
     }
 
     fn check_states(&self) -> SqlResult<Vec<CheckState>> {
-        self.backend.read(|db| bodies(db, "reading checks", "SELECT body FROM check_status ORDER BY key", &[]))
+        self.backend
+            .read(|db| bodies(db, "reading checks", "SELECT body FROM check_status ORDER BY key", &[]))
     }
 
     fn acquire_lease(&mut self, holder: &str, now: DateTime<Utc>, ttl: chrono::Duration) -> SqlResult<Lease> {
@@ -932,18 +974,22 @@ impl<B: Backend> Store for SqlStore<B> {
 
     fn source_states(&self) -> SqlResult<Vec<SourceState>> {
         self.backend.read(|db| {
-            db.rows("reading sources", "SELECT name, ok, since, checked_at, error FROM source_status ORDER BY name", &[])?
-                .iter()
-                .map(|r| {
-                    Ok(SourceState {
-                        name: r.text(0)?,
-                        ok: r.int(1)? != 0,
-                        since: r.time(2)?,
-                        checked_at: r.time(3)?,
-                        error: r.opt_text(4)?,
-                    })
+            db.rows(
+                "reading sources",
+                "SELECT name, ok, since, checked_at, error FROM source_status ORDER BY name",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(SourceState {
+                    name: r.text(0)?,
+                    ok: r.int(1)? != 0,
+                    since: r.time(2)?,
+                    checked_at: r.time(3)?,
+                    error: r.opt_text(4)?,
                 })
-                .collect()
+            })
+            .collect()
         })
     }
 
@@ -1042,17 +1088,31 @@ impl<B: Backend> Store for SqlStore<B> {
         })
     }
 
-    fn end_maintenance(&mut self, id: &str, actor: &Operator, origin: &str, now: DateTime<Utc>) -> SqlResult<Window> {
+    fn end_maintenance(
+        &mut self,
+        id: &str,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> SqlResult<Window> {
         self.backend.write(|db| {
-            let mut window = windows_in(db)?
-                .into_iter()
-                .find(|w| w.id == id && w.until > now)
-                .ok_or_else(|| StoreError::Refused(crate::domain::DomainError::NoWindow { id: id.to_string() }))?;
+            let mut window =
+                windows_in(db)?.into_iter().find(|w| w.id == id && w.until > now).ok_or_else(|| {
+                    StoreError::Refused(crate::domain::DomainError::NoWindow { id: id.to_string() })
+                })?;
             window.until = now.max(window.from);
             let payload = serde_json::json!({ "id": id, "until": window.until }).to_string();
             append(
                 db,
-                new_event(&actor.id, origin, now, now, "maintenance.ended", &format!("maintenance:{id}"), payload),
+                new_event(
+                    &actor.id,
+                    origin,
+                    now,
+                    now,
+                    "maintenance.ended",
+                    &format!("maintenance:{id}"),
+                    payload,
+                ),
             )?;
             save_window(db, &window)?;
             Ok(window)
@@ -1120,10 +1180,9 @@ impl<B: Backend> Store for SqlStore<B> {
         }
         self.backend.write(|db| {
             if let Some(run) = load_run(db, &slot.run)? {
-                return Err(StoreError::Refused(crate::domain::DomainError::Run(RunRefusal::AlreadyStarted {
-                    by: run.started_by,
-                    at: run.started_at,
-                })));
+                return Err(StoreError::Refused(crate::domain::DomainError::Run(
+                    RunRefusal::AlreadyStarted { by: run.started_by, at: run.started_at },
+                )));
             }
             let declined = Declined {
                 slot: slot.clone(),
@@ -1135,7 +1194,15 @@ impl<B: Backend> Store for SqlStore<B> {
             let payload = encode("encoding a declaration", &declined)?;
             append(
                 db,
-                new_event(&actor.id, origin, now, now, "checklist.declined", &format!("run:{}", slot.run), payload),
+                new_event(
+                    &actor.id,
+                    origin,
+                    now,
+                    now,
+                    "checklist.declined",
+                    &format!("run:{}", slot.run),
+                    payload,
+                ),
             )?;
             save_decline(db, &declined)?;
             Ok(declined)

@@ -221,6 +221,8 @@ pub struct App {
     pub log_selected: usize,
     /// This week's and this month's statistics, computed when the charts are opened.
     pub stats: Option<Box<(crate::report::service::ServiceStats, crate::report::service::ServiceStats)>>,
+    /// Since when the store has not answered (the data on screen is as of then).
+    pub store_down_since: Option<DateTime<Utc>>,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
 }
@@ -258,6 +260,7 @@ impl App {
             duty_screen: super::duty::DutyScreen::Log,
             log_selected: 0,
             stats: None,
+            store_down_since: None,
             dirty: true,
         };
         app.refresh_visible(None);
@@ -269,8 +272,26 @@ impl App {
         self.ctx.lang
     }
 
+    /// The store did not answer: keep what is on screen, say since when it is old.
+    pub fn store_unreachable(&mut self, error: &str) {
+        if self.store_down_since.is_none() {
+            self.store_down_since = Some(self.now);
+            self.say(error, true);
+        }
+        self.dirty = true;
+    }
+
     /// Takes a new snapshot, keeping the selection on the same incident.
     pub fn replace_data(&mut self, data: Snapshot) {
+        self.store_down_since = None;
+        if let Mode::Form(form) = &mut self.mode
+            && form.stale
+            && let Some(target) = form.target.as_mut()
+            && let Some(row) = data.row(&target.id)
+        {
+            target.version = row.incident.version;
+            form.stale = false;
+        }
         let keep = self.selected_row().map(|r| r.incident.id.clone());
         self.data = data;
         self.refresh_visible(keep.as_ref());
@@ -934,15 +955,17 @@ impl App {
                 self.say(text, false);
             }
             Outcome::Failed { message, stale } => {
-                if let Mode::Form(form) = &mut self.mode
-                    && !stale
-                {
+                if let Mode::Form(form) = &mut self.mode {
+                    // The text stays. Refused as stale, the form says who changed the
+                    // incident and takes its new version with the reload: a second
+                    // Ctrl-S, after reading that, is a decision on what is there now.
                     form.error = Some(message);
+                    form.stale = stale;
                     self.dirty = true;
+                    if stale {
+                        self.effects.push(Effect::Reload);
+                    }
                     return;
-                }
-                if stale {
-                    self.mode = Mode::Normal;
                 }
                 self.say(message, true);
             }

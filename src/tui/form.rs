@@ -125,6 +125,8 @@ pub struct Form {
     pub focus: usize,
     /// A refusal of the whole form (from the domain or the store).
     pub error: Option<String>,
+    /// Refused because the incident changed: the next reload brings its new version.
+    pub stale: bool,
 }
 
 /// What a key did to the form.
@@ -147,6 +149,7 @@ impl Form {
             fields,
             focus: 0,
             error: None,
+            stale: false,
         }
     }
 

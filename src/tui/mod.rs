@@ -37,6 +37,8 @@ use snapshot::Snapshot;
 
 /// How often the console looks for changes made by others (the `max(seq)` poll).
 const CHANGE_POLL: StdDuration = StdDuration::from_millis(400);
+/// While the store does not answer, it is asked again every this many polls.
+const STORE_RETRY_POLLS: i64 = 5;
 
 /// Runs the console until the operator quits or a signal arrives. When the site has
 /// checks, the engine runs in the background too; it only probes while this process
@@ -85,6 +87,7 @@ async fn event_loop(
     let mut interrupt = signal(SignalKind::interrupt())?;
     let (ssh_tx, mut ssh_rx) = tokio::sync::mpsc::unbounded_channel::<app::SshUpdate>();
     let mut launch = |job: SshJob| launch_ssh(job, ssh_tx.clone());
+    let mut polls_while_down: i64 = 0;
     app.tick(crate::time::now());
     loop {
         perform_effects(app, &mut *store, guard, &mut launch);
@@ -121,9 +124,15 @@ async fn event_loop(
                 None => return Ok(()),
             },
             _ = poll.tick() => {
-                if store.head().map_or(true, |head| head != app.data.head) {
-                    app.now = crate::time::now();
-                    reload(app, &*store);
+                app.now = crate::time::now();
+                // While the store is away, ask it again every few polls, not every one.
+                polls_while_down = if app.store_down_since.is_some() { polls_while_down + 1 } else { 0 };
+                if polls_while_down % STORE_RETRY_POLLS == 0 {
+                    match store.head() {
+                        Ok(head) if head == app.data.head && app.store_down_since.is_none() => {}
+                        Ok(_) => reload(app, &*store),
+                        Err(e) => app.store_unreachable(&store_error(&e, app.lang())),
+                    }
                 }
             }
             Some(update) = ssh_rx.recv() => {
@@ -146,7 +155,7 @@ fn reload(app: &mut App, store: &dyn Store) {
         Err(e) => {
             log::write(&format!("reload failed: {e}"));
             let text = store_error(&e, app.lang());
-            app.say(text, true);
+            app.store_unreachable(&text);
         }
     }
 }

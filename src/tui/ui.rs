@@ -18,7 +18,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     frame.render_widget(Paragraph::new("").style(app.ctx.theme.base), area);
     let banner_rows = u16::from(!app.alarms.is_empty());
-    let reminder = banner::handover_reminder(app);
+    let reminder = banner::store_down(app).or_else(|| banner::handover_reminder(app));
     let [tabs_area, banner_area, reminder_area, body, footer, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_rows),
@@ -31,7 +31,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     draw_tabs(frame, tabs_area, app);
     banner::draw(frame, banner_area, app);
     if let Some(text) = reminder {
-        frame.render_widget(Paragraph::new(text).style(app.ctx.theme.banner_due_soon), reminder_area);
+        let style = if app.store_down_since.is_some() {
+            app.ctx.theme.banner_breached
+        } else {
+            app.ctx.theme.banner_due_soon
+        };
+        frame.render_widget(Paragraph::new(text).style(style), reminder_area);
     }
     match app.tab {
         Tab::Overview => screens::overview::draw(frame, body, app),

@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 pub mod pg;
+pub mod scenarios;
 pub mod sshd;
+pub mod tmux;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -13,6 +13,9 @@ pub struct PgServer {
     pub port: u16,
     dir: PathBuf,
     bin: PathBuf,
+    fsync: bool,
+    /// Outlives this process on purpose: it cleans up after it.
+    _watchdog: Option<std::process::Child>,
 }
 
 /// The directory with initdb and pg_ctl: on PATH, else Debian's versioned folder.
@@ -63,8 +66,18 @@ impl PgServer {
         SHARED.get_or_init(PgServer::start)
     }
 
-    /// A server of one's own (to stop and start it in a test).
+    /// A server of one's own (to stop and start it in a test). Tests run it without
+    /// fsync; `start_durable` is for measuring.
     pub fn start() -> PgServer {
+        PgServer::start_with(false)
+    }
+
+    /// A server that syncs every commit to disk, as a centre's would.
+    pub fn start_durable() -> PgServer {
+        PgServer::start_with(true)
+    }
+
+    fn start_with(fsync: bool) -> PgServer {
         let bin = bin_dir();
         let dir = std::env::temp_dir().join(format!("duty-pg-{}-{}", std::process::id(), free_port()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -79,15 +92,15 @@ impl PgServer {
             .output()
             .unwrap();
         assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
-        let server = PgServer { port: free_port(), dir, bin };
-        server.watch();
+        let mut server = PgServer { port: free_port(), dir, bin, fsync, _watchdog: None };
+        server._watchdog = Some(server.watch());
         server.up();
         server
     }
 
     /// Stops the server and removes its directory once this test process is gone, even
     /// if it was killed.
-    fn watch(&self) {
+    fn watch(&self) -> std::process::Child {
         let script = format!(
             "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {prefix} {pg_ctl} stop -D {data} -m immediate >/dev/null 2>&1; rm -rf {dir}",
             pid = std::process::id(),
@@ -102,15 +115,16 @@ impl PgServer {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
-            .unwrap();
+            .unwrap()
     }
 
     /// Starts the server and waits until it takes connections.
     pub fn up(&self) {
         let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=200",
             self.port,
-            self.dir.display()
+            self.dir.display(),
+            if self.fsync { "on" } else { "off" }
         );
         let out = as_owner(&self.bin.join("pg_ctl"))
             .arg("start")

@@ -82,3 +82,15 @@ pub fn handover_reminder(app: &App) -> Option<String> {
         Action::Handover.describe(lang),
     ))
 }
+
+/// The store is not answering: what is on screen is as of then, and it is retried.
+pub fn store_down(app: &App) -> Option<String> {
+    let since = app.store_down_since?;
+    let at = since.with_timezone(&app.ctx.site.tz).format("%H:%M:%S");
+    Some(format!(
+        "⚠ {} {at} ({}) — {}",
+        ui::STORE_DOWN.get(app.lang()),
+        crate::tui::widgets::countdown::hms(app.now - since),
+        ui::STORE_DOWN_HINT.get(app.lang())
+    ))
+}

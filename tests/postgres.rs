@@ -1,0 +1,155 @@
+//! Several "hosts" on one PostgreSQL database — separate processes with their own
+//! connections and engine candidates: concurrent acknowledgements, the engine lease,
+//! a console seeing another's change within a second, the server stopped and started
+//! again mid-session, and a centre's history moved from SQLite with its chain intact.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use common::pg::PgServer;
+use common::tmux::Tmux;
+use common::{Fixture, stderr};
+
+const SECOND: Duration = Duration::from_secs(1);
+
+/// A fixture whose store is a fresh database on `server`.
+fn on_postgres(server: &PgServer) -> Fixture {
+    let mut f = Fixture::new();
+    f.store = PathBuf::from(server.fresh());
+    f
+}
+
+#[test]
+fn concurrent_acks_on_one_shared_database_exactly_one_wins() {
+    common::scenarios::concurrent_acks_and_notes(&on_postgres(PgServer::shared()));
+}
+
+#[test]
+fn one_engine_runs_in_the_whole_centre_and_another_takes_over() {
+    common::scenarios::engine_takeover(&on_postgres(PgServer::shared()));
+}
+
+#[test]
+fn a_console_on_another_host_sees_a_change_within_a_second() {
+    let f = on_postgres(PgServer::shared());
+    let console = Tmux::start("pg-watch", &f, "alice", &[], "");
+    console.wait_for("No incidents", 5 * SECOND);
+    let id = f.open("2026-11-21T08:00:00+08:00");
+    let started = Instant::now();
+    console.wait_for(&id, SECOND);
+    println!("seen after {:?}", started.elapsed());
+    f.ok("bob", &["incident", "ack", &id]);
+    console.wait_for("acknowledged", SECOND);
+}
+
+#[test]
+fn the_server_stops_mid_session_nothing_acknowledged_is_lost_and_the_console_recovers() {
+    let server = PgServer::start();
+    let f = on_postgres(&server);
+    let id = f.open("2026-11-21T08:00:00+08:00");
+    f.ok("alice", &["incident", "ack", &id]);
+    let console = Tmux::start("pg-loss", &f, "alice", &[], "");
+    console.wait_for(&id, 5 * SECOND);
+
+    // A writer on another "host" keeps adding notes through the outage.
+    let writer = {
+        let cmd = |text: String| {
+            let mut cmd = f.cmd("bob");
+            cmd.args(["incident", "note", &id, "--text", &text]);
+            cmd
+        };
+        let commands: Vec<_> = (0..30).map(|n| (format!("note-{n}"), cmd(format!("note-{n}")))).collect();
+        std::thread::spawn(move || {
+            commands
+                .into_iter()
+                .map(|(text, mut command)| {
+                    let out = command.output().unwrap();
+                    std::thread::sleep(Duration::from_millis(150));
+                    (text, out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    std::thread::sleep(Duration::from_millis(1200));
+    server.down();
+    console.wait_for("Store unreachable since", 5 * SECOND);
+    // What the operator types while the store is away stays in the form.
+    console.press(&["n"]);
+    console.wait_for("Note", SECOND);
+    console.type_text("typed during the outage");
+    console.press(&["C-s"]);
+    let screen = console.wait_for("connecting to the store", 5 * SECOND);
+    assert!(screen.contains("typed during the outage"), "{screen}");
+    server.up();
+    console.wait_gone("Store unreachable since", 10 * SECOND);
+    let attempts = writer.join().unwrap();
+    // bob's notes changed the incident meanwhile: the first submit says so and keeps
+    // the text; the second, after reading that, goes through.
+    console.press(&["C-s"]);
+    let screen = console.wait_for("was changed by bob", 5 * SECOND);
+    assert!(screen.contains("typed during the outage"), "{screen}");
+    console.press(&["C-s"]);
+    console.wait_gone("typed during the outage", 5 * SECOND);
+
+    let failed: Vec<&(String, bool, String)> = attempts.iter().filter(|a| !a.1).collect();
+    assert!(!failed.is_empty(), "some notes were tried while the server was down");
+    assert!(failed.iter().all(|a| a.2.contains("store")), "{failed:?}");
+    assert!(attempts.last().unwrap().1, "writing works again after the restart: {attempts:?}");
+    let notes = common::notes(&f.show_json(&id));
+    let unique: std::collections::BTreeSet<&String> = notes.iter().collect();
+    assert_eq!(unique.len(), notes.len(), "no note twice: {notes:?}");
+    for (text, ok, _) in &attempts {
+        if *ok {
+            assert!(notes.contains(text), "acknowledged {text} is kept");
+        }
+    }
+    assert!(notes.contains(&"typed during the outage".to_string()), "submitted again once back");
+    assert!(f.ok("alice", &["audit", "verify"]).starts_with("chain intact"));
+    // The console shows the incident as it is after the restart.
+    let version = f.show_json(&id)["version"].as_u64().unwrap();
+    console.press(&["Enter"]);
+    console.wait_for(&format!("Version: {version}"), 5 * SECOND);
+}
+
+#[test]
+fn a_centre_moves_from_sqlite_to_postgres_with_its_chain_intact() {
+    let f = Fixture::new();
+    let id = f.open("2026-11-21T08:00:00+08:00");
+    f.ok("alice", &["incident", "ack", &id]);
+    f.ok("alice", &["incident", "note", &id, "--text", "交换节点恢复"]);
+    f.ok("alice", &["log", "note", "UPS 电池模块已更换"]);
+    let url = PgServer::shared().fresh();
+    let target = PathBuf::from(&url);
+    let migrated = f.cmd("lead").arg("--store").arg(&target).args(["store", "migrate"]).output().unwrap();
+    assert!(migrated.status.success(), "{}", stderr(&migrated));
+    let copy = |f: &Fixture| {
+        f.cmd("lead")
+            .args(["store", "copy", "--from"])
+            .arg(&f.store)
+            .arg("--to")
+            .arg(&target)
+            .output()
+            .unwrap()
+    };
+    let out = copy(&f);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sqlite_verify = f.ok("lead", &["audit", "verify"]);
+    let on_pg = |args: &[&str]| {
+        let out = f.cmd("lead").arg("--store").arg(&target).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(on_pg(&["audit", "verify"]), sqlite_verify, "the same chain, the same head hash");
+    assert_eq!(
+        on_pg(&["incident", "show", &id, "--json"]),
+        f.ok("lead", &["incident", "show", &id, "--json"])
+    );
+    // A second copy into the now non-empty database is refused and changes nothing.
+    let before = PgServer::shared().dump(&url);
+    let out = copy(&f);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not empty"), "{}", stderr(&out));
+    assert_eq!(PgServer::shared().dump(&url), before);
+}
