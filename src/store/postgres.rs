@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use bytes::BytesMut;
 use chrono::{DateTime, Utc};
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, NoTls, SimpleQueryMessage, Statement};
 
 use super::StoreError;
 use super::sql::{Backend, Conn, SqlRow, Value};
@@ -163,6 +163,15 @@ pub struct Postgres {
 struct Session {
     client: Client,
     statements: HashMap<String, Statement>,
+    /// In a write transaction: the chain head read when the lock was taken, and
+    /// whether appends moved it (written back with the COMMIT, one round trip fewer
+    /// per event).
+    head: Option<Head>,
+}
+
+struct Head {
+    at: Option<(u64, String)>,
+    moved: bool,
 }
 
 /// The store on PostgreSQL.
@@ -188,6 +197,10 @@ fn off_runtime<R: Send>(f: impl FnOnce() -> R + Send) -> R {
         return f();
     }
     std::thread::scope(|scope| scope.spawn(f).join().expect("a store call does not panic"))
+}
+
+fn is_hex(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// `?1` → `$1`: the store writes SQLite's numbered parameters.
@@ -265,6 +278,33 @@ impl Conn for Session {
             .map_err(StoreError::backend(what))
     }
 
+    fn chain_head(&mut self) -> SqlResult<Option<(u64, String)>> {
+        match &self.head {
+            Some(head) => Ok(head.at.clone()),
+            None => {
+                let rows = self.rows(
+                    "reading the chain head",
+                    "SELECT seq, hash FROM chain_head WHERE id = 1",
+                    &[],
+                )?;
+                rows.first().map(|r| Ok((r.int(0)? as u64, r.text(1)?))).transpose()
+            }
+        }
+    }
+
+    fn move_head(&mut self, seq: u64, hash: &str) -> SqlResult<()> {
+        match &mut self.head {
+            Some(head) => {
+                head.at = Some((seq, hash.to_string()));
+                head.moved = true;
+                Ok(())
+            }
+            None => {
+                Err(StoreError::Backend { what: "moving the chain head", source: "outside a write".into() })
+            }
+        }
+    }
+
     fn server_now(&mut self) -> SqlResult<Option<DateTime<Utc>>> {
         let row = self.rows(
             "reading the server's clock",
@@ -284,7 +324,7 @@ impl Postgres {
         if guard.as_ref().is_none_or(|s| s.client.is_closed()) {
             let config = self.config.clone();
             let client = pg("connecting to the store", off_runtime(move || config.connect(NoTls)))?;
-            *guard = Some(Session { client, statements: HashMap::new() });
+            *guard = Some(Session { client, statements: HashMap::new(), head: None });
         }
         let session = guard.as_mut().expect("connected above");
         let result = f(session);
@@ -296,12 +336,50 @@ impl Postgres {
         result
     }
 
-    fn transaction<T>(&self, begin: &str, f: impl FnOnce(&mut dyn Conn) -> SqlResult<T>) -> SqlResult<T> {
+    fn transaction<T>(&self, write: bool, f: impl FnOnce(&mut dyn Conn) -> SqlResult<T>) -> SqlResult<T> {
         self.with_session(|session| {
-            session.batch("starting a transaction", begin)?;
-            match f(session) {
+            if write {
+                // The lock and the head it protects, in one round trip.
+                let client = &mut session.client;
+                let replies = pg(
+                    "starting a command",
+                    off_runtime(|| {
+                        client.simple_query(
+                            "BEGIN; LOCK TABLE chain_head IN EXCLUSIVE MODE;
+                             SELECT seq, hash FROM chain_head WHERE id = 1",
+                        )
+                    }),
+                )?;
+                let at = replies.iter().find_map(|reply| match reply {
+                    SimpleQueryMessage::Row(row) => {
+                        Some((row.get(0)?.parse::<u64>().ok()?, row.get(1)?.to_string()))
+                    }
+                    _ => None,
+                });
+                session.head = Some(Head { at, moved: false });
+            } else {
+                session.batch("starting to read", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+            }
+            let result = f(session);
+            let head = session.head.take();
+            match result {
                 Ok(value) => {
-                    session.batch("committing", "COMMIT")?;
+                    let commit = match head {
+                        // seq is a number and hash is our own hex: safe to write inline.
+                        Some(Head { at: Some((seq, hash)), moved: true }) if is_hex(&hash) => format!(
+                            "INSERT INTO chain_head (id, seq, hash) VALUES (1, {seq}, '{hash}')
+                             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash; COMMIT"
+                        ),
+                        Some(Head { moved: true, .. }) => "ROLLBACK".to_string(),
+                        _ => "COMMIT".to_string(),
+                    };
+                    session.batch("committing", &commit)?;
+                    if commit == "ROLLBACK" {
+                        return Err(StoreError::Backend {
+                            what: "committing",
+                            source: "a malformed chain head".into(),
+                        });
+                    }
                     Ok(value)
                 }
                 Err(e) => {
@@ -369,11 +447,11 @@ impl Postgres {
 
 impl Backend for Postgres {
     fn write<T>(&mut self, f: impl FnOnce(&mut dyn Conn) -> SqlResult<T>) -> SqlResult<T> {
-        self.transaction("BEGIN; LOCK TABLE chain_head IN EXCLUSIVE MODE", f)
+        self.transaction(true, f)
     }
 
     fn read<T>(&self, f: impl FnOnce(&mut dyn Conn) -> SqlResult<T>) -> SqlResult<T> {
-        self.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", f)
+        self.transaction(false, f)
     }
 }
 

@@ -114,6 +114,23 @@ pub trait Conn {
     fn exec(&mut self, what: &'static str, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
     /// Runs a query.
     fn rows(&mut self, what: &'static str, sql: &str, params: &[Value]) -> Result<Vec<SqlRow>, StoreError>;
+    /// The head of the hash chain (last seq and hash) as this transaction sees it.
+    fn chain_head(&mut self) -> Result<Option<(u64, String)>, StoreError> {
+        self.rows("reading the chain head", "SELECT seq, hash FROM chain_head WHERE id = 1", &[])?
+            .first()
+            .map(|r| Ok((r.int(0)? as u64, r.text(1)?)))
+            .transpose()
+    }
+    /// Moves the head after an append, in the same transaction.
+    fn move_head(&mut self, seq: u64, hash: &str) -> Result<(), StoreError> {
+        self.exec(
+            "moving the chain head",
+            "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            &[Value::from(seq), Value::from(hash)],
+        )?;
+        Ok(())
+    }
     /// The database server's clock, where the database is shared between hosts (the
     /// engine lease is then judged by one clock, not by each host's).
     fn server_now(&mut self) -> Result<Option<DateTime<Utc>>, StoreError>;

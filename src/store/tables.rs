@@ -133,9 +133,7 @@ fn for_each_event(
 }
 
 fn head_of(db: &mut dyn Conn) -> SqlResult<Option<(u64, String)>> {
-    db.row("reading the chain head", "SELECT seq, hash FROM chain_head WHERE id = 1", &[])?
-        .map(|r| Ok((r.int(0)? as u64, r.text(1)?)))
-        .transpose()
+    db.chain_head()
 }
 
 /// Appends one event to the chain, filling seq and hashes.
@@ -160,12 +158,7 @@ fn append(db: &mut dyn Conn, mut event: StoredEvent) -> SqlResult<StoredEvent> {
             &event.hash
         ],
     )?;
-    db.exec(
-        "moving the chain head",
-        "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-        params![event.seq, &event.hash],
-    )?;
+    db.move_head(event.seq, &event.hash)?;
     Ok(event)
 }
 
@@ -783,11 +776,7 @@ fn import_in(db: &mut dyn Conn, events: &[StoredEvent]) -> SqlResult<u64> {
         )?;
     }
     if let Some(last) = events.last() {
-        db.exec(
-            "moving the chain head",
-            "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?1, ?2)",
-            params![last.seq, &last.hash],
-        )?;
+        db.move_head(last.seq, &last.hash)?;
     }
     rebuild_in(db)
 }
