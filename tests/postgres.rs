@@ -153,3 +153,33 @@ fn a_centre_moves_from_sqlite_to_postgres_with_its_chain_intact() {
     assert!(stderr(&out).contains("not empty"), "{}", stderr(&out));
     assert_eq!(PgServer::shared().dump(&url), before);
 }
+
+#[test]
+fn the_site_can_name_the_shared_store() {
+    let f = Fixture::new();
+    let url = PgServer::shared().fresh();
+    let site = f.site.join("site.toml");
+    let text = std::fs::read_to_string(&site).unwrap();
+    let with = |line: &str| text.replacen("language = \"auto\"", &format!("language = \"auto\"\n{line}"), 1);
+    std::fs::write(&site, with(&format!("store = \"{url}\""))).unwrap();
+    let out = f
+        .cmd("alice")
+        .env_remove("DUTY_STORE")
+        .args(["incident", "open", "--title", "t", "--severity", "ordinary"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let on_pg = f.cmd("alice").arg("--store").arg(&url).args(["incident", "show", &id]).output().unwrap();
+    assert!(on_pg.status.success(), "the incident is in the site's PostgreSQL database");
+    assert!(!f.store.exists(), "and no file was made");
+    // A store that is neither a URL nor an absolute path is a config error with its place.
+    std::fs::write(&site, with("store = \"duty.db\"")).unwrap();
+    let out = f.cmd("alice").env_remove("DUTY_STORE").args(["incident", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("site.toml:") && stderr(&out).contains("absolute file path"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -230,19 +230,32 @@ impl Paths {
         configured_path(&None, "DUTY_CONFIG_DIR", "XDG_CONFIG_HOME", ".config", "duty")
     }
 
-    fn store_location(&self) -> Location {
-        Location::parse(&self.store_path())
-    }
-
-    fn store_path(&self) -> PathBuf {
-        configured_path(&self.store, "DUTY_STORE", "XDG_DATA_HOME", ".local/share", "duty/duty.db")
+    /// The store: `--store`, then `DUTY_STORE`, then the site's `store`, then the
+    /// default file.
+    fn store_location(&self, site: &Site) -> Location {
+        let explicit = self
+            .store
+            .clone()
+            .or_else(|| std::env::var_os("DUTY_STORE").filter(|v| !v.is_empty()).map(PathBuf::from));
+        match (explicit, &site.store) {
+            (Some(path), _) => Location::parse(&path),
+            (None, Some(location)) => location.clone(),
+            (None, None) => Location::File(configured_path(
+                &None,
+                "DUTY_STORE",
+                "XDG_DATA_HOME",
+                ".local/share",
+                "duty/duty.db",
+            )),
+        }
     }
 
     /// Loads the site; the language follows `--lang`, then the site, then the locale.
     fn load(&self) -> anyhow::Result<Session> {
         let site = Site::load(&self.site_dir())?;
         let lang = self.lang.or(site.language).unwrap_or_else(Lang::from_locale);
-        Ok(Session { site, lang, store: self.store_location() })
+        let store = self.store_location(&site);
+        Ok(Session { site, lang, store })
     }
 }
 

@@ -65,6 +65,8 @@ pub struct Site {
     pub incident_prefix: String,
     /// Forced UI language; None follows the locale.
     pub language: Option<Lang>,
+    /// Where the centre's store is, if the site says (`--store` and `DUTY_STORE` win).
+    pub store: Option<crate::store::Location>,
     pub contract: ContractPeriod,
     pub operators: Vec<Operator>,
     pub policy: SlaPolicy,
@@ -210,6 +212,29 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
             }
         },
     };
+    let store = raw.site.store.as_ref().and_then(|text| {
+        let location = crate::store::Location::parse(std::path::Path::new(text.get_ref()));
+        let problem = match &location {
+            crate::store::Location::Postgres(url) => url.parse::<postgres::Config>().err().map(|e| {
+                format!(
+                    "store \"{}\" is not a PostgreSQL URL: {e}",
+                    crate::store::Location::Postgres(url.clone()).label()
+                )
+            }),
+            crate::store::Location::File(path) if !path.is_absolute() => Some(format!(
+                "store \"{}\" must be a postgres:// URL or an absolute file path",
+                path.display()
+            )),
+            crate::store::Location::File(_) => None,
+        };
+        match problem {
+            Some(problem) => {
+                bad(text.span(), problem);
+                None
+            }
+            None => Some(location),
+        }
+    });
     let start = date_of(&raw.contract.start, "contract start", &mut bad);
     let end = date_of(&raw.contract.end, "contract end", &mut bad);
     if let (Some(s), Some(e)) = (start, end)
@@ -319,6 +344,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         tz,
         incident_prefix: prefix,
         language,
+        store,
         contract: ContractPeriod { start: start?, end: end? },
         operators,
         policy: SlaPolicy::default(),

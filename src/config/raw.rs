@@ -47,6 +47,7 @@ pub struct SiteSection {
     pub timezone: Spanned<String>,
     pub incident_prefix: Spanned<String>,
     pub language: Option<Spanned<String>>,
+    pub store: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

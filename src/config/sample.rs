@@ -51,6 +51,10 @@ timezone = "Asia/Shanghai"
 incident_prefix = "GZ"
 # auto follows the locale (LANG=zh_CN.UTF-8 gives Chinese); or "zh" / "en".
 language = "auto"
+# Where the record is kept. Unset: a file under $XDG_DATA_HOME/duty. Consoles on more
+# than one machine share a PostgreSQL database (duty store migrate, then duty store
+# copy to move an existing file there). --store and DUTY_STORE override this.
+# store = "postgres://duty@db.example:5432/duty"
 
 # The O&M contract period: late responses are counted within it.
 [contract]

@@ -148,6 +148,9 @@ CREATE TABLE writebacks (
 );
 "#;
 
+/// Every write notifies this channel when it commits.
+const CHANNEL: &str = "duty_events";
+
 /// A key for the advisory lock that keeps two processes from migrating at once.
 const MIGRATION_LOCK: i64 = 0x6475_7479;
 
@@ -366,9 +369,11 @@ impl Postgres {
                 Ok(value) => {
                     let commit = match head {
                         // seq is a number and hash is our own hex: safe to write inline.
+                        // Consoles elsewhere hear of it when it commits (LISTEN duty_events).
                         Some(Head { at: Some((seq, hash)), moved: true }) if is_hex(&hash) => format!(
                             "INSERT INTO chain_head (id, seq, hash) VALUES (1, {seq}, '{hash}')
-                             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash; COMMIT"
+                             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash;
+                             NOTIFY {CHANNEL}; COMMIT"
                         ),
                         Some(Head { moved: true, .. }) => "ROLLBACK".to_string(),
                         _ => "COMMIT".to_string(),
@@ -452,6 +457,43 @@ impl Backend for Postgres {
 
     fn read<T>(&self, f: impl FnOnce(&mut dyn Conn) -> SqlResult<T>) -> SqlResult<T> {
         self.transaction(false, f)
+    }
+}
+
+/// Listens on the server for other processes' commits and says so on `changed`, at
+/// once, so a console elsewhere redraws without waiting for its next poll; connects
+/// again after a loss. Returns when nobody listens to `changed` any more.
+pub async fn watch_changes(url: String, changed: tokio::sync::mpsc::UnboundedSender<()>) {
+    use futures_util::StreamExt;
+    while !changed.is_closed() {
+        if let Ok(mut config) = url.parse::<tokio_postgres::Config>() {
+            config.connect_timeout(std::time::Duration::from_secs(3));
+            if let Ok((client, mut connection)) = config.connect(tokio_postgres::NoTls).await {
+                let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+                let statement = format!("LISTEN {CHANNEL}");
+                let listen = client.batch_execute(&statement);
+                tokio::pin!(listen);
+                let mut listening = false;
+                loop {
+                    tokio::select! {
+                        done = &mut listen, if !listening => match done {
+                            Ok(()) => listening = true,
+                            Err(_) => break,
+                        },
+                        message = messages.next() => match message {
+                            Some(Ok(tokio_postgres::AsyncMessage::Notification(_))) => {
+                                if changed.send(()).is_err() {
+                                    return;
+                                }
+                            }
+                            Some(Ok(_)) => {}
+                            _ => break,
+                        },
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     }
 }
 

@@ -51,12 +51,23 @@ pub fn run(ctx: Context, store: AnyStore, location: Location) -> anyhow::Result<
         let (stop_engine, engine_stopped) = tokio::sync::watch::channel(false);
         let engine = ctx.site.has_engine_work().then(|| {
             let holder = crate::engine::runner::holder_id("console");
-            tokio::spawn(crate::engine::runner::run(ctx.site.clone(), location, holder, engine_stopped))
+            tokio::spawn(crate::engine::runner::run(
+                ctx.site.clone(),
+                location.clone(),
+                holder,
+                engine_stopped,
+            ))
         });
+        // On a shared server, others' commits are heard at once; the poll stays as the
+        // safety net.
+        let (changed_tx, changed) = tokio::sync::mpsc::unbounded_channel();
+        if let Location::Postgres(url) = &location {
+            tokio::spawn(crate::store::postgres::watch_changes(url.clone(), changed_tx));
+        }
         let mut app = App::new(ctx, data, now);
         let mut guard = terminal::TerminalGuard::enter()?;
         log::write("console started");
-        let result = event_loop(&mut app, store, &mut guard).await;
+        let result = event_loop(&mut app, store, changed, &mut guard).await;
         let _ = stop_engine.send(true);
         if let Some(engine) = engine {
             match engine.await {
@@ -77,6 +88,7 @@ pub fn run(ctx: Context, store: AnyStore, location: Location) -> anyhow::Result<
 async fn event_loop(
     app: &mut App,
     mut store: AnyStore,
+    mut changed: tokio::sync::mpsc::UnboundedReceiver<()>,
     guard: &mut terminal::TerminalGuard,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
@@ -123,6 +135,13 @@ async fn event_loop(
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(()),
             },
+            Some(()) = changed.recv() => {
+                while changed.try_recv().is_ok() {}
+                app.now = crate::time::now();
+                if app.store_down_since.is_none() {
+                    reload(app, &*store);
+                }
+            }
             _ = poll.tick() => {
                 app.now = crate::time::now();
                 // While the store is away, ask it again every few polls, not every one.
