@@ -183,3 +183,26 @@ fn the_site_can_name_the_shared_store() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_connection_is_encrypted_and_the_server_verified_when_asked() {
+    let server = PgServer::start();
+    let ca = server.enable_tls();
+    let url = format!("{}?sslmode=require", server.fresh());
+    let mut f = Fixture::new();
+    f.store = PathBuf::from(&url);
+    let out = f.cmd("alice").env("SSL_CERT_FILE", &ca).args(["store", "migrate"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(server.log().contains("SSL enabled"), "the session was encrypted:\n{}", server.log());
+    // A server whose certificate no trusted CA signed is refused.
+    let other = tempfile::tempdir().unwrap();
+    let empty_ca = other.path().join("none.pem");
+    std::fs::write(&empty_ca, "").unwrap();
+    let out = f.cmd("alice").env("SSL_CERT_FILE", &empty_ca).args(["incident", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("connecting to the store") && stderr(&out).contains("certificate"),
+        "{}",
+        stderr(&out)
+    );
+}

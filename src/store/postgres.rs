@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use bytes::BytesMut;
 use chrono::{DateTime, Utc};
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use postgres::{Client, NoTls, SimpleQueryMessage, Statement};
+use postgres::{Client, SimpleQueryMessage, Statement};
 
 use super::StoreError;
 use super::sql::{Backend, Conn, SqlRow, Value};
@@ -188,7 +188,16 @@ fn pg<T>(what: &'static str, result: Result<T, postgres::Error>) -> SqlResult<T>
         what,
         source: match e.as_db_error() {
             Some(db) => format!("{}: {}", db.code().code(), db.message()).into(),
-            None => Box::new(e),
+            None => {
+                // "error performing TLS handshake" alone does not say the certificate.
+                let mut text = e.to_string();
+                let mut cause = e.source();
+                while let Some(inner) = cause {
+                    text.push_str(&format!(": {inner}"));
+                    cause = inner.source();
+                }
+                text.into()
+            }
         },
     })
 }
@@ -204,6 +213,24 @@ fn off_runtime<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 
 fn is_hex(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// TLS for `sslmode=prefer` (the default: used when the server offers it) and
+/// `sslmode=require`, verified against the system's CA store (or `SSL_CERT_FILE`).
+fn tls() -> tokio_postgres_rustls::MakeRustlsConnect {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        // A certificate the system lists but rustls cannot use is skipped, not fatal.
+        let _ = roots.add(cert);
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("ring supports the default TLS versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    tokio_postgres_rustls::MakeRustlsConnect::new(config)
 }
 
 /// `?1` → `$1`: the store writes SQLite's numbered parameters.
@@ -326,7 +353,7 @@ impl Postgres {
         let mut guard = self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if guard.as_ref().is_none_or(|s| s.client.is_closed()) {
             let config = self.config.clone();
-            let client = pg("connecting to the store", off_runtime(move || config.connect(NoTls)))?;
+            let client = pg("connecting to the store", off_runtime(move || config.connect(tls())))?;
             *guard = Some(Session { client, statements: HashMap::new(), head: None });
         }
         let session = guard.as_mut().expect("connected above");
@@ -468,7 +495,7 @@ pub async fn watch_changes(url: String, changed: tokio::sync::mpsc::UnboundedSen
     while !changed.is_closed() {
         if let Ok(mut config) = url.parse::<tokio_postgres::Config>() {
             config.connect_timeout(std::time::Duration::from_secs(3));
-            if let Ok((client, mut connection)) = config.connect(tokio_postgres::NoTls).await {
+            if let Ok((client, mut connection)) = config.connect(tls()).await {
                 let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
                 let statement = format!("LISTEN {CHANNEL}");
                 let listen = client.batch_execute(&statement);
