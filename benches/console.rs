@@ -88,5 +88,46 @@ fn render(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, render);
+/// The handover walkthrough's first step lists every open incident: one frame of it,
+/// with the step's items worked out from the live data as the console does each frame.
+fn walkthrough(c: &mut Criterion) {
+    let mut app = app();
+    let (outgoing, incoming) = duty::duty::boundary(&app.ctx.site, app.now).unwrap();
+    app.data.duty = Some(duty::duty::DutyView {
+        current: outgoing.clone(),
+        next: incoming.clone(),
+        on_duty: vec!["lead".into()],
+        next_on_duty: vec!["lead".into()],
+        log: Vec::new(),
+        outgoing,
+        incoming,
+        outgoing_on_duty: vec!["lead".into()],
+        incoming_on_duty: vec!["lead".into()],
+        handover: None,
+        outgoing_log: Vec::new(),
+        ssh_runs: Vec::new(),
+    });
+    app.tab = duty::tui::app::Tab::DutyLog;
+    app.duty_screen = duty::tui::duty::DutyScreen::Walkthrough(Default::default());
+    app.refresh_walkthrough();
+    assert_eq!(app.handover_items().len(), INCIDENTS);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    c.bench_function("render: handover step 1, 10k open incidents, 200x50", |b| {
+        b.iter(|| {
+            terminal.draw(|frame| duty::tui::ui::draw(frame, black_box(&app))).unwrap();
+        })
+    });
+    let ack = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE);
+    c.bench_function("key to frame: acknowledge an item in step 1, 10k open incidents", |b| {
+        b.iter(|| {
+            app.on_key(ack);
+            terminal.draw(|frame| duty::tui::ui::draw(frame, &app)).unwrap();
+        })
+    });
+    c.bench_function("work out step 1 again (once a second, and on new data), 10k open incidents", |b| {
+        b.iter(|| app.refresh_walkthrough())
+    });
+}
+
+criterion_group!(benches, render, walkthrough);
 criterion_main!(benches);

@@ -475,7 +475,7 @@ fn every_step_of_the_handover_walkthrough_in_both_languages() {
         for step in duty::domain::handover::Step::ALL {
             let number = step.number();
             shot(&app, &demo, &format!("step{number}"));
-            let items = app.handover_items();
+            let items = app.handover_items().to_vec();
             if step == duty::domain::handover::Step::Incidents {
                 // Finishing with an item unseen is refused and says which.
                 press(&mut app, "\n");

@@ -482,7 +482,8 @@ fn reports_match_their_golden_files() {
         "bob",
         night_end,
     );
-    let incidents = store.incidents(true).unwrap();
+    let all_incidents = store.incidents(true).unwrap();
+    let incidents: Vec<&duty::domain::Incident> = all_incidents.iter().collect();
     let agenda = duty::agenda::load(&store, &site, night.date, day.date, night_end).unwrap();
     let log = duty::duty::entries(&store, &night).unwrap();
     let maintenance = store.maintenance_windows().unwrap();

@@ -29,7 +29,7 @@ pub struct Item {
 pub struct Inputs<'a> {
     pub outgoing: &'a ShiftSlot,
     pub incoming: &'a ShiftSlot,
-    pub incidents: &'a [Incident],
+    pub incidents: &'a [&'a Incident],
     pub policy: &'a SlaPolicy,
     pub agenda: &'a [AgendaItem],
     pub checks: &'a [CheckState],

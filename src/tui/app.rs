@@ -219,6 +219,8 @@ pub struct App {
     /// The Duty log tab: the log, the walkthrough or the charts; the selected entry.
     pub duty_screen: super::duty::DutyScreen,
     pub log_selected: usize,
+    /// The walkthrough step's items (see `refresh_walkthrough`).
+    pub walkthrough_items: Vec<crate::duty::walkthrough::Item>,
     /// This week's and this month's statistics, computed when the charts are opened.
     pub stats: Option<Box<(crate::report::service::ServiceStats, crate::report::service::ServiceStats)>>,
     /// Since when the store has not answered (the data on screen is as of then).
@@ -259,6 +261,7 @@ impl App {
             alarms_valid_until: None,
             duty_screen: super::duty::DutyScreen::Log,
             log_selected: 0,
+            walkthrough_items: Vec::new(),
             stats: None,
             store_down_since: None,
             dirty: true,
@@ -296,6 +299,7 @@ impl App {
         self.data = data;
         self.refresh_visible(keep.as_ref());
         self.refresh_alarms();
+        self.refresh_walkthrough();
         self.dirty = true;
     }
 
@@ -306,6 +310,7 @@ impl App {
             self.message = None;
         }
         self.ring_for_alarms();
+        self.refresh_walkthrough();
         self.dirty = true;
     }
 

@@ -44,13 +44,24 @@ impl App {
         }
     }
 
-    /// The items of the step the walkthrough is at, from the live data.
-    pub fn handover_items(&self) -> Vec<Item> {
+    /// The items of the step the walkthrough is at, as last worked out.
+    pub fn handover_items(&self) -> &[Item] {
+        &self.walkthrough_items
+    }
+
+    /// Works the step's items out again from the live data: when the data changes, the
+    /// step moves on, and once a second for the countdowns — not on every key or frame
+    /// (with thousands of open incidents that is tens of milliseconds).
+    pub fn refresh_walkthrough(&mut self) {
+        if !matches!(self.duty_screen, DutyScreen::Walkthrough(_)) {
+            self.walkthrough_items.clear();
+            return;
+        }
         let (Some(view), Some(step)) = (self.data.duty.as_ref(), self.handover_step()) else {
-            return Vec::new();
+            self.walkthrough_items.clear();
+            return;
         };
-        let incidents: Vec<crate::domain::Incident> =
-            self.data.rows.iter().map(|r| r.incident.clone()).collect();
+        let incidents: Vec<&crate::domain::Incident> = self.data.rows.iter().map(|r| &r.incident).collect();
         let inputs = Inputs {
             outgoing: &view.outgoing,
             incoming: &view.incoming,
@@ -66,7 +77,7 @@ impl App {
             lang: self.lang(),
             now: self.now,
         };
-        walkthrough::items(step, &inputs)
+        self.walkthrough_items = walkthrough::items(step, &inputs);
     }
 
     /// The walkthrough's state, cleared when the handover moved on to another step.
@@ -98,7 +109,8 @@ impl App {
             return;
         };
         if matches!(action, Action::Back) {
-            self.duty_screen = super::duty::DutyScreen::Log;
+            self.duty_screen = DutyScreen::Log;
+            self.refresh_walkthrough();
             return;
         }
         if matches!(action, Action::Statistics) {
@@ -147,6 +159,7 @@ impl App {
                     self.effects.push(Effect::Handover { id: view.handover_id(), command });
                 }
                 self.duty_screen = DutyScreen::Walkthrough(Walkthrough::default());
+                self.refresh_walkthrough();
             }
             _ => self.walkthrough_action(action, &view),
         }
@@ -154,7 +167,6 @@ impl App {
 
     fn walkthrough_action(&mut self, action: Action, view: &crate::duty::DutyView) {
         let lang = self.lang();
-        let items = self.handover_items();
         let Some(step) = self.handover_step() else {
             if action == Action::SignHandover {
                 let signed_out = view.handover.as_ref().is_some_and(|h| h.outgoing_signature.is_some());
@@ -163,15 +175,21 @@ impl App {
             }
             return;
         };
+        let count = self.walkthrough_items.len();
+        let item = {
+            let Some(w) = self.walkthrough() else { return };
+            let cursor = w.cursor.min(count.saturating_sub(1));
+            w.cursor = cursor;
+            self.walkthrough_items.get(cursor).cloned()
+        };
         let Some(w) = self.walkthrough() else { return };
-        let cursor = w.cursor.min(items.len().saturating_sub(1));
-        let item = items.get(cursor).cloned();
+        let cursor = w.cursor;
         match action {
             Action::AckItem => {
                 if let Some(item) = item {
                     self.mark_item(&item.id, true, None);
                     if let Some(w) = self.walkthrough() {
-                        w.cursor = (cursor + 1).min(items.len().saturating_sub(1));
+                        w.cursor = (cursor + 1).min(count.saturating_sub(1));
                     }
                 }
             }
@@ -209,7 +227,8 @@ impl App {
             Action::FinishStep => {
                 let marks = w.marks.clone();
                 let note = w.note.clone();
-                let acks: Vec<ItemAck> = items
+                let acks: Vec<ItemAck> = self
+                    .walkthrough_items
                     .iter()
                     .map(|i| {
                         let (acknowledged, note) = marks.get(&i.id).cloned().unwrap_or_default();

@@ -98,7 +98,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
         lines.push(Line::styled(t::HANDOVER_NOTHING.get(lang), theme.muted));
     }
     let cursor = marks.map_or(0, |w| w.cursor.min(items.len().saturating_sub(1)));
-    for (i, item) in items.iter().enumerate() {
+    // Only the rows that fit are built, the cursor kept in view.
+    let rows = body.height.saturating_sub(2) as usize;
+    let first = cursor.saturating_sub(rows / 2);
+    for (i, item) in items.iter().enumerate().skip(first).take(rows) {
         let (acked, note) = marks.and_then(|w| w.marks.get(&item.id)).cloned().unwrap_or_default();
         let (mark, style) = match (acked, note.is_empty()) {
             (true, _) => ("[√]", theme.met),
@@ -128,8 +131,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
         items.len(),
         t::ACKNOWLEDGED.get(lang)
     );
-    let scroll = cursor.saturating_sub(body.height.saturating_sub(4) as usize) as u16;
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block(title, theme)), body);
+    frame.render_widget(Paragraph::new(lines).block(block(title, theme)), body);
 }
 
 fn signature(sig: Option<&Signature>, tz: chrono_tz::Tz, lang: crate::i18n::Lang) -> String {
