@@ -29,19 +29,13 @@ pub struct SqlStore<B> {
     pub(super) backend: B,
 }
 
-impl<B> SqlStore<B> {
-    pub fn backend(&self) -> &B {
-        &self.backend
-    }
-}
-
-pub const EVENT_COLUMNS: &str =
+const EVENT_COLUMNS: &str =
     "seq, occurred_at, recorded_at, actor, origin, kind, subject, payload, prev_hash, hash";
 
 /// Events are read this many at a time when the whole log is walked.
 const PAGE: i64 = 5000;
 
-pub fn read_event(row: &SqlRow) -> SqlResult<StoredEvent> {
+fn read_event(row: &SqlRow) -> SqlResult<StoredEvent> {
     Ok(StoredEvent {
         seq: row.int(0)? as u64,
         occurred_at: row.time(1)?,
@@ -739,7 +733,7 @@ fn project(
 }
 
 /// The tables every backend has, emptied before a rebuild folds them again.
-pub const PROJECTIONS: [&str; 7] = [
+const PROJECTIONS: [&str; 7] = [
     "incidents",
     "alarm_acks",
     "alarm_mute",
