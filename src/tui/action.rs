@@ -95,3 +95,35 @@ actions! {
     SignHandover => "sign_handover", "签字", "sign";
     Noop => "noop", "（解除绑定）", "(unbind)";
 }
+
+impl Action {
+    /// The Inspections tab's own actions.
+    pub const INSPECTION: &'static [Action] = &[
+        Action::StartRun,
+        Action::MarkItem,
+        Action::Notified,
+        Action::Decide,
+        Action::ManualTransfer,
+        Action::SignRun,
+        Action::DeclineRun,
+        Action::IncidentFromItem,
+    ];
+
+    /// The Duty log tab's own actions (the log and the handover walkthrough).
+    pub const DUTY: &'static [Action] = &[
+        Action::LogEnvironment,
+        Action::LogPower,
+        Action::LogEquipment,
+        Action::LogVisitor,
+        Action::LogRequest,
+        Action::LogNote,
+        Action::ChangeRoster,
+        Action::Handover,
+        Action::Statistics,
+        Action::AckItem,
+        Action::NoteItem,
+        Action::PassIncident,
+        Action::FinishStep,
+        Action::SignHandover,
+    ];
+}

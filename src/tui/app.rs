@@ -746,61 +746,19 @@ impl App {
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
                 self.move_cursor(action, page)
             }
-            Action::Open
-            | Action::Back
-            | Action::StartRun
-            | Action::MarkItem
-            | Action::Notified
-            | Action::Decide
-            | Action::ManualTransfer
-            | Action::SignRun
-            | Action::DeclineRun
-            | Action::IncidentFromItem
-                if self.tab == Tab::Inspections =>
-            {
-                self.inspection_action(action)
+            Action::Open | Action::Back if self.tab == Tab::Inspections => self.inspection_action(action),
+            Action::Back if self.tab == Tab::DutyLog => self.duty_action(action),
+            // A tab's own actions do something only on that tab.
+            _ if Action::INSPECTION.contains(&action) => {
+                if self.tab == Tab::Inspections {
+                    self.inspection_action(action)
+                }
             }
-            Action::StartRun
-            | Action::MarkItem
-            | Action::Notified
-            | Action::Decide
-            | Action::ManualTransfer
-            | Action::SignRun
-            | Action::DeclineRun
-            | Action::IncidentFromItem => {}
-            Action::Back
-            | Action::LogEnvironment
-            | Action::LogPower
-            | Action::LogEquipment
-            | Action::LogVisitor
-            | Action::LogRequest
-            | Action::LogNote
-            | Action::ChangeRoster
-            | Action::Handover
-            | Action::Statistics
-            | Action::AckItem
-            | Action::NoteItem
-            | Action::PassIncident
-            | Action::FinishStep
-            | Action::SignHandover
-                if self.tab == Tab::DutyLog =>
-            {
-                self.duty_action(action)
+            _ if Action::DUTY.contains(&action) => {
+                if self.tab == Tab::DutyLog {
+                    self.duty_action(action)
+                }
             }
-            Action::LogEnvironment
-            | Action::LogPower
-            | Action::LogEquipment
-            | Action::LogVisitor
-            | Action::LogRequest
-            | Action::LogNote
-            | Action::ChangeRoster
-            | Action::Handover
-            | Action::Statistics
-            | Action::AckItem
-            | Action::NoteItem
-            | Action::PassIncident
-            | Action::FinishStep
-            | Action::SignHandover => {}
             Action::RunAction
             | Action::CancelRun
             | Action::FocusLeft
