@@ -154,7 +154,7 @@ fn a_handover_goes_in_order_and_is_signed_once_by_two_people_on_the_roster() {
 
     // Both signatures are in the audit log, by their own logins, and the chain holds.
     let signed: Vec<(String, String)> =
-        store.events_of("handover.signed").unwrap().into_iter().map(|e| (e.actor, e.payload)).collect();
+        store.events_of("handover.signed", None).unwrap().into_iter().map(|e| (e.actor, e.payload)).collect();
     assert_eq!(
         signed,
         vec![

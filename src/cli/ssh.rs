@@ -190,7 +190,7 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
         }
         SshCommand::History { host, json } => {
             let store = session.open_store()?;
-            let events = store.events_of("ssh.run")?;
+            let events = store.events_of("ssh.run", None)?;
             let runs: Vec<(String, RunRecord)> = events
                 .into_iter()
                 .filter_map(|e| serde_json::from_str::<RunRecord>(&e.payload).ok().map(|r| (e.actor, r)))

@@ -108,7 +108,7 @@ pub fn load_handover(store: &dyn Store, id: &str) -> Result<Option<Handover>, St
 /// Every handover, oldest first.
 pub fn handovers(store: &dyn Store) -> Result<Vec<Handover>, StoreError> {
     let mut ids: Vec<String> = Vec::new();
-    for event in store.events_of("handover.started")? {
+    for event in store.events_of("handover.started", None)? {
         if !ids.contains(&event.subject) {
             ids.push(event.subject);
         }
@@ -220,19 +220,23 @@ pub fn view(store: &dyn Store, site: &Site, now: DateTime<Utc>) -> Result<Option
         return Ok(None);
     };
     let changes = roster_changes(store)?;
+    // Read on every reload: only the outgoing shift's runs, not the whole history.
     let ssh_runs = store
-        .events_of("ssh.run")?
+        .events_of("ssh.run", Some(outgoing.start))?
         .into_iter()
         .filter(|e| e.occurred_at >= outgoing.start && e.occurred_at < outgoing.end)
         .collect();
+    let log = entries(store, &current)?;
+    // Near the end of a shift the outgoing shift is the one in force: one read.
+    let outgoing_log = if outgoing.key == current.key { log.clone() } else { entries(store, &outgoing)? };
     Ok(Some(DutyView {
         on_duty: on_duty(site, &changes, &current),
         next_on_duty: on_duty(site, &changes, &next),
-        log: entries(store, &current)?,
+        log,
         outgoing_on_duty: on_duty(site, &changes, &outgoing),
         incoming_on_duty: on_duty(site, &changes, &incoming),
         handover: load_handover(store, &Handover::id_of(&outgoing))?,
-        outgoing_log: entries(store, &outgoing)?,
+        outgoing_log,
         ssh_runs,
         current,
         next,

@@ -380,8 +380,9 @@ pub trait Store: Send {
         origin: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<StoredEvent>, StoreError>;
-    /// The events whose kind starts with `prefix` (e.g. `ssh.`), oldest first.
-    fn events_of(&self, prefix: &str) -> Result<Vec<StoredEvent>, StoreError>;
+    /// The events whose kind starts with `prefix` (e.g. `ssh.`), oldest first; only
+    /// those recorded at or after `since`, if given.
+    fn events_of(&self, prefix: &str, since: Option<DateTime<Utc>>) -> Result<Vec<StoredEvent>, StoreError>;
     /// Throws the projections away and folds them again from the events.
     fn rebuild(&mut self) -> Result<u64, StoreError>;
     /// Writes another store's whole log, as stored, into this empty one and folds the

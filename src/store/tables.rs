@@ -1226,11 +1226,14 @@ impl<B: Backend> Store for SqlStore<B> {
         })
     }
 
-    fn events_of(&self, prefix: &str) -> SqlResult<Vec<StoredEvent>> {
+    fn events_of(&self, prefix: &str, since: Option<DateTime<Utc>>) -> SqlResult<Vec<StoredEvent>> {
         // A range on the kind (portable, uses no LIKE escaping; the kind column sorts
-        // by code point on every backend).
+        // by code point on every backend). Every stored time sorts after "".
         let end = format!("{prefix}\u{10ffff}");
-        self.backend.read(|db| query_events(db, "WHERE kind >= ?1 AND kind < ?2", params![prefix, end]))
+        let since = since.map_or_else(String::new, crate::time::canonical);
+        self.backend.read(|db| {
+            query_events(db, "WHERE kind >= ?1 AND kind < ?2 AND recorded_at >= ?3", params![prefix, end, since])
+        })
     }
 
     fn rebuild(&mut self) -> SqlResult<u64> {
