@@ -48,17 +48,22 @@ pub fn month_of(date: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, last)
 }
 
-/// The service statistics of local dates `from..=to`, computed from the event log.
+/// The service statistics of each range of local dates `from..=to`, computed from the
+/// event log (read and folded once for all of them).
 pub fn service_stats(
     store: &dyn Store,
     site: &Site,
-    from: NaiveDate,
-    to: NaiveDate,
+    ranges: &[(NaiveDate, NaiveDate)],
     now: DateTime<Utc>,
-) -> anyhow::Result<service::ServiceStats> {
+) -> anyhow::Result<Vec<service::ServiceStats>> {
     let incidents = service::incidents_from_events(&store.events(None)?)?;
-    let agenda = crate::agenda::load(store, site, from, to, now)?;
-    Ok(service::compute(&incidents, &agenda, site, from, to, now))
+    ranges
+        .iter()
+        .map(|&(from, to)| {
+            let agenda = crate::agenda::load(store, site, from, to, now)?;
+            Ok(service::compute(&incidents, &agenda, site, from, to, now))
+        })
+        .collect()
 }
 
 /// The report as Markdown (or CSV).
@@ -95,7 +100,7 @@ pub fn build(
         Wanted::Week(date) | Wanted::Month(date) => {
             let weekly = matches!(wanted, Wanted::Week(_));
             let (from, to) = if weekly { week_of(*date) } else { month_of(*date) };
-            let stats = service_stats(store, site, from, to, now)?;
+            let stats = service_stats(store, site, &[(from, to)], now)?.remove(0);
             let title = if weekly {
                 lang.pick("服务周报", "Weekly service report")
             } else {

@@ -104,13 +104,11 @@ fn load_stats(app: &mut App, store: &dyn Store) {
     use crate::report::build::{month_of, service_stats, week_of};
     let site = &app.ctx.site;
     let today = app.now.with_timezone(&site.tz).date_naive();
-    let (monday, sunday) = week_of(today);
-    let (first, last) = month_of(today);
-    let result = service_stats(store, site, monday, sunday, app.now)
-        .and_then(|week| Ok((week, service_stats(store, site, first, last, app.now)?)));
-    match result {
-        Ok(both) => {
-            app.stats = Some(Box::new(both));
+    match service_stats(store, site, &[week_of(today), month_of(today)], app.now) {
+        Ok(mut both) => {
+            let month = both.pop().expect("two ranges asked for");
+            let week = both.pop().expect("two ranges asked for");
+            app.stats = Some(Box::new((week, month)));
             app.dirty = true;
         }
         Err(e) => {
