@@ -10,7 +10,7 @@ use crate::domain::IncidentId;
 use crate::domain::duty_log::Entry;
 use crate::domain::handover::Side;
 use crate::domain::shift::RosterChange;
-use crate::i18n::{Lang, duty as texts, local_time};
+use crate::i18n::{duty as texts, local_time};
 use crate::report::build::{Wanted, build};
 use crate::text::visible;
 
@@ -115,14 +115,6 @@ pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn handover_state(h: &crate::domain::handover::Handover, lang: Lang) -> &'static str {
-    match (&h.outgoing_signature, &h.incoming_signature) {
-        (_, Some(_)) => texts::HANDOVER_DONE.get(lang),
-        (Some(_), None) => texts::HANDOVER_AWAITING_INCOMING.get(lang),
-        _ => texts::HANDOVER_IN_PROGRESS.get(lang),
-    }
-}
-
 pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let (site, lang) = (&session.site, session.lang);
@@ -131,13 +123,11 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
             let store = session.open_store()?;
             for h in crate::duty::handovers(&*store)? {
                 println!(
-                    "{}  {} → {}  {}/{}  {}",
+                    "{}  {} → {}  {}",
                     h.id,
                     h.outgoing.name,
                     h.incoming.name,
-                    h.steps.len(),
-                    crate::domain::handover::Step::ALL.len(),
-                    handover_state(&h, lang)
+                    texts::handover_state(Some(&h), lang)
                 );
             }
         }
@@ -157,7 +147,7 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
                 &origin("cli"),
                 crate::time::now(),
             )?;
-            println!("{}  {}", h.id, handover_state(&h, lang));
+            println!("{}  {}", h.id, texts::handover_state(Some(&h), lang));
         }
     }
     Ok(())

@@ -80,6 +80,17 @@ pub fn entry_line(entry: &Entry, lang: super::Lang) -> String {
     }
 }
 
+/// Where a handover stands, in words: not started, in progress n/7, awaiting the
+/// incoming signature, done.
+pub fn handover_state(handover: Option<&crate::domain::handover::Handover>, lang: super::Lang) -> String {
+    match handover {
+        None => HANDOVER_NOT_STARTED.get(lang).to_string(),
+        Some(h) if h.is_done() => HANDOVER_DONE.get(lang).to_string(),
+        Some(h) if h.outgoing_signature.is_some() => HANDOVER_AWAITING_INCOMING.get(lang).to_string(),
+        Some(h) => format!("{} {}/{}", HANDOVER_IN_PROGRESS.get(lang), h.steps.len(), Step::ALL.len()),
+    }
+}
+
 fn suffix(note: &str) -> String {
     if note.is_empty() { String::new() } else { format!(" — {note}") }
 }

@@ -1232,7 +1232,11 @@ impl<B: Backend> Store for SqlStore<B> {
         let end = format!("{prefix}\u{10ffff}");
         let since = since.map_or_else(String::new, crate::time::canonical);
         self.backend.read(|db| {
-            query_events(db, "WHERE kind >= ?1 AND kind < ?2 AND recorded_at >= ?3", params![prefix, end, since])
+            query_events(
+                db,
+                "WHERE kind >= ?1 AND kind < ?2 AND recorded_at >= ?3",
+                params![prefix, end, since],
+            )
         })
     }
 

@@ -7,7 +7,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline, Wrap};
 
-use crate::domain::handover::Handover;
 use crate::domain::sla::ClockName;
 use crate::duty::DutyView;
 use crate::i18n::{Label, Lang, contract_summary, duration, duty as t, local_time};
@@ -37,16 +36,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         DutyScreen::Walkthrough(_) => super::handover::draw(frame, area, app, view),
         DutyScreen::Stats => draw_stats(frame, area, app),
         DutyScreen::Log => draw_log(frame, area, app, view),
-    }
-}
-
-/// Where a handover stands, in words.
-pub fn handover_state(handover: Option<&Handover>, lang: Lang) -> String {
-    match handover {
-        None => t::HANDOVER_NOT_STARTED.get(lang).to_string(),
-        Some(h) if h.is_done() => t::HANDOVER_DONE.get(lang).to_string(),
-        Some(h) if h.outgoing_signature.is_some() => t::HANDOVER_AWAITING_INCOMING.get(lang).to_string(),
-        Some(h) => format!("{} {}/7", t::HANDOVER_IN_PROGRESS.get(lang), h.steps.len()),
     }
 }
 
@@ -91,7 +80,7 @@ fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
                 view.outgoing.name,
                 view.incoming.name,
                 local_time(view.outgoing.end, tz),
-                handover_state(view.handover.as_ref(), lang)
+                t::handover_state(view.handover.as_ref(), lang)
             ),
             if reminds { theme.due_soon } else { theme.base },
         ),

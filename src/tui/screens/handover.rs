@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
         view.outgoing.name,
         view.incoming.name,
         local_time(view.outgoing.end, tz),
-        super::duty_log::handover_state(handover, lang)
+        t::handover_state(handover, lang)
     );
     let [title_area, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     frame.render_widget(Paragraph::new(Line::styled(title, theme.title)), title_area);

@@ -75,7 +75,7 @@ pub fn handover_reminder(app: &App) -> Option<String> {
         view.outgoing.name,
         view.incoming.name,
         view.outgoing.end.with_timezone(&app.ctx.site.tz).format("%H:%M"),
-        crate::tui::screens::duty_log::handover_state(view.handover.as_ref(), lang),
+        crate::i18n::duty::handover_state(view.handover.as_ref(), lang),
         keys(crate::tui::keymap::Section::Global, Action::TabDutyLog),
         Action::TabDutyLog.describe(lang),
         keys(crate::tui::keymap::Section::Duty, Action::Handover),
