@@ -1,12 +1,13 @@
 //! `duty checklist ...`: inspections from scripts and tests.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 
 use super::{Failure, Paths, Session, origin};
 use crate::agenda::{self, AgendaItem};
 use crate::domain::checklist::{ItemResult, RunCommand, RunState};
 use crate::i18n::{Label, Lang, local_time};
+use crate::report::build::{month_of, week_of};
 use crate::report::inspection;
 use crate::store::{RunRequest, Store};
 use crate::text::{fit, visible};
@@ -219,20 +220,15 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                     (day, day, format!("{} {day}", lang.pick("巡检日报", "Daily inspection report")))
                 }
                 (None, None, Some(week), _) => {
-                    let monday = week - Duration::days(week.weekday().num_days_from_monday().into());
+                    let (monday, sunday) = week_of(week);
                     (
                         monday,
-                        monday + Duration::days(6),
+                        sunday,
                         format!("{} {monday}", lang.pick("巡检周报", "Weekly inspection report, week of")),
                     )
                 }
                 (None, None, None, Some(month)) => {
-                    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-                        .map_err(|_| Failure::Usage(format!("\"{month}\" is not a month such as 2026-11")))?;
-                    let last = first
-                        .checked_add_months(chrono::Months::new(1))
-                        .and_then(|d| d.pred_opt())
-                        .unwrap_or(first);
+                    let (first, last) = month_of(super::parse_month(month)?);
                     (first, last, format!("{} {month}", lang.pick("巡检月报", "Monthly inspection report")))
                 }
                 _ => (

@@ -88,11 +88,6 @@ pub enum LogCommand {
     Note { text: String },
 }
 
-fn month_of(text: &str) -> Result<NaiveDate, Failure> {
-    NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
-        .map_err(|_| Failure::Usage(format!("\"{text}\" is not a month such as 2026-11")))
-}
-
 pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let store = session.open_store()?;
@@ -104,7 +99,7 @@ pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Week { date, format } => (Wanted::Week(date.unwrap_or(today)), format),
         ReportCommand::Month { month, format } => {
             let first = match month {
-                Some(month) => month_of(&month)?,
+                Some(month) => super::parse_month(&month)?,
                 None => today,
             };
             (Wanted::Month(first), format)

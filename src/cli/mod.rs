@@ -292,6 +292,12 @@ impl Session {
     }
 }
 
+/// The first day of a month typed as `2026-11`.
+fn parse_month(text: &str) -> Result<chrono::NaiveDate, Failure> {
+    chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
+        .map_err(|_| Failure::Usage(format!("\"{text}\" is not a month such as 2026-11")))
+}
+
 /// Where the console writes reports: `$DUTY_REPORTS`, else `$XDG_DATA_HOME/duty/reports`.
 pub fn reports_dir() -> PathBuf {
     configured_path(&None, "DUTY_REPORTS", "XDG_DATA_HOME", ".local/share", "duty/reports")
