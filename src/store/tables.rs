@@ -130,14 +130,10 @@ fn head_of(db: &mut dyn Conn) -> SqlResult<Option<(u64, String)>> {
     db.chain_head()
 }
 
-/// Appends one event to the chain, filling seq and hashes.
-fn append(db: &mut dyn Conn, mut event: StoredEvent) -> SqlResult<StoredEvent> {
-    let (last_seq, prev_hash) = head_of(db)?.unwrap_or((0, GENESIS.to_string()));
-    event.seq = last_seq + 1;
-    event.prev_hash = prev_hash;
-    event.hash = event_hash(&event.prev_hash, &event);
+/// Writes one event row as it is.
+fn insert_event(db: &mut dyn Conn, event: &StoredEvent) -> SqlResult<()> {
     db.exec(
-        "appending an event",
+        "writing an event",
         &format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
         params![
             event.seq,
@@ -152,6 +148,16 @@ fn append(db: &mut dyn Conn, mut event: StoredEvent) -> SqlResult<StoredEvent> {
             &event.hash
         ],
     )?;
+    Ok(())
+}
+
+/// Appends one event to the chain, filling seq and hashes.
+fn append(db: &mut dyn Conn, mut event: StoredEvent) -> SqlResult<StoredEvent> {
+    let (last_seq, prev_hash) = head_of(db)?.unwrap_or((0, GENESIS.to_string()));
+    event.seq = last_seq + 1;
+    event.prev_hash = prev_hash;
+    event.hash = event_hash(&event.prev_hash, &event);
+    insert_event(db, &event)?;
     db.move_head(event.seq, &event.hash)?;
     Ok(event)
 }
@@ -752,22 +758,7 @@ fn import_in(db: &mut dyn Conn, events: &[StoredEvent]) -> SqlResult<u64> {
     let mut walker = ChainWalker::default();
     for event in events {
         walker.feed(event).map_err(StoreError::BrokenSource)?;
-        db.exec(
-            "importing an event",
-            &format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-            params![
-                event.seq,
-                event.occurred_at,
-                event.recorded_at,
-                &event.actor,
-                &event.origin,
-                &event.kind,
-                &event.subject,
-                &event.payload,
-                &event.prev_hash,
-                &event.hash
-            ],
-        )?;
+        insert_event(db, event)?;
     }
     if let Some(last) = events.last() {
         db.move_head(last.seq, &last.hash)?;
