@@ -241,21 +241,29 @@ fn result(status: CheckStatus, at: chrono::DateTime<chrono::Utc>) -> CheckResult
     }
 }
 
+fn serious_network_fault(_: &CheckResult) -> ProbeRule {
+    ProbeRule { severity: Severity::Serious, area: FaultArea::NetworkDevice }
+}
+
+/// The engine's rules as these tests use them: three criticals in a row open one.
+fn engine_rules(engine: &duty::domain::Operator) -> ProbeRules<'_> {
+    ProbeRules {
+        open_after: 3,
+        resolve_on_recovery: false,
+        prefix: "GZ".into(),
+        tz: chrono_tz::Asia::Shanghai,
+        rule_of: &serious_network_fault,
+        actor: engine,
+        origin: "engine test".into(),
+    }
+}
+
 #[test]
 fn only_changes_are_events_and_sustained_failure_opens_exactly_one_incident() {
     let f = Fixture::new();
     let mut store = SqliteStore::open(&f.store).unwrap();
     let engine = duty::engine::runner::engine_operator();
-    let rule_of = |_: &CheckResult| ProbeRule { severity: Severity::Serious, area: FaultArea::NetworkDevice };
-    let rules = ProbeRules {
-        open_after: 3,
-        resolve_on_recovery: false,
-        prefix: "GZ".into(),
-        tz: chrono_tz::Asia::Shanghai,
-        rule_of: &rule_of,
-        actor: &engine,
-        origin: "engine test".into(),
-    };
+    let rules = engine_rules(&engine);
     let t0 = duty::time::now() - chrono::Duration::minutes(30);
     let at = |s: i64| t0 + chrono::Duration::seconds(s);
     let normals: Vec<_> = (0..100).map(|i| result(CheckStatus::Normal, at(i))).collect();
@@ -408,16 +416,7 @@ fn failures_inside_a_maintenance_window_open_no_incident() {
 
     let mut store = SqliteStore::open(&f.store).unwrap();
     let engine = duty::engine::runner::engine_operator();
-    let rule_of = |_: &CheckResult| ProbeRule { severity: Severity::Serious, area: FaultArea::NetworkDevice };
-    let rules = ProbeRules {
-        open_after: 3,
-        resolve_on_recovery: false,
-        prefix: "GZ".into(),
-        tz: chrono_tz::Asia::Shanghai,
-        rule_of: &rule_of,
-        actor: &engine,
-        origin: "engine test".into(),
-    };
+    let rules = engine_rules(&engine);
     let inside: Vec<_> =
         (0..10).map(|i| result(CheckStatus::Critical, now - chrono::Duration::minutes(50 - i))).collect();
     store.record_checks(&inside, &rules).unwrap();
