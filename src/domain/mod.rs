@@ -76,6 +76,9 @@ pub enum DomainError {
     OutOfRange { field: &'static str, value: f64 },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     UnknownShift { shift: String },
+    /// No shift of the site is in force (the site declares none, or they leave a gap).
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    NoShift,
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     UnknownOperator { who: String },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]

@@ -46,8 +46,7 @@ pub fn log_entry(
     now: DateTime<Utc>,
 ) -> Result<StoredEvent, StoreError> {
     duty_log::check(entry)?;
-    let slot =
-        shift::slot_at(&site.shifts, site.tz, now).ok_or(DomainError::UnknownShift { shift: "-".into() })?;
+    let slot = shift::slot_at(&site.shifts, site.tz, now).ok_or(DomainError::NoShift)?;
     let payload = serde_json::to_string(entry).expect("entries serialise");
     store.record_event("duty.entry", &shift_subject(&slot), payload, actor, origin, now)
 }

@@ -162,6 +162,13 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::OutOfRange { field, value }, Lang::En) => {
             format!("{value} is not a plausible {}", field_label(field, lang))
         }
+        (E::NoShift, Lang::Zh) => {
+            "现在没有任何班次在岗（site.toml 的 [[shifts]]）：值班记录无处可记".to_string()
+        }
+        (E::NoShift, Lang::En) => {
+            "no shift is in force now ([[shifts]] in site.toml): the duty log has no shift to go in"
+                .to_string()
+        }
         (E::UnknownShift { shift }, Lang::Zh) => format!("没有班次“{shift}”"),
         (E::UnknownShift { shift }, Lang::En) => format!("no shift \"{shift}\""),
         (E::UnknownOperator { who }, Lang::Zh) => format!("{who} 不在本站的值班人员名单中"),
