@@ -163,9 +163,7 @@ fn append(db: &mut dyn Conn, mut event: StoredEvent) -> SqlResult<StoredEvent> {
 }
 
 fn load_incident(db: &mut dyn Conn, id: &IncidentId) -> SqlResult<Option<Incident>> {
-    db.row("reading an incident", "SELECT body FROM incidents WHERE id = ?1", params![&id.0])?
-        .map(|r| decode("decoding an incident projection", &r.text(0)?))
-        .transpose()
+    body_of(db, "reading an incident", "SELECT body FROM incidents WHERE id = ?1", &id.0)
 }
 
 fn next_id(db: &mut dyn Conn, prefix: &str, day_key: &str) -> SqlResult<IncidentId> {
@@ -326,9 +324,7 @@ fn active_incident_for(db: &mut dyn Conn, source_ref: &str) -> SqlResult<Option<
 }
 
 fn load_check(db: &mut dyn Conn, key: &str) -> SqlResult<Option<CheckState>> {
-    db.row("reading a check", "SELECT body FROM check_status WHERE key = ?1", params![key])?
-        .map(|r| decode("decoding a check", &r.text(0)?))
-        .transpose()
+    body_of(db, "reading a check", "SELECT body FROM check_status WHERE key = ?1", key)
 }
 
 fn save_check(db: &mut dyn Conn, state: &CheckState) -> SqlResult<()> {
@@ -630,6 +626,16 @@ fn alert_ended(
     }
 }
 
+/// The JSON body in the one row a key selects, decoded.
+fn body_of<T: serde::de::DeserializeOwned>(
+    db: &mut dyn Conn,
+    what: &'static str,
+    sql: &str,
+    key: &str,
+) -> SqlResult<Option<T>> {
+    db.row(what, sql, params![key])?.map(|r| decode(what, &r.text(0)?)).transpose()
+}
+
 fn bodies<T: serde::de::DeserializeOwned>(
     db: &mut dyn Conn,
     what: &'static str,
@@ -655,9 +661,7 @@ fn save_window(db: &mut dyn Conn, window: &Window) -> SqlResult<()> {
 }
 
 fn load_run(db: &mut dyn Conn, id: &str) -> SqlResult<Option<Run>> {
-    db.row("reading a run", "SELECT body FROM checklist_runs WHERE id = ?1", params![id])?
-        .map(|r| decode("decoding a run", &r.text(0)?))
-        .transpose()
+    body_of(db, "reading a run", "SELECT body FROM checklist_runs WHERE id = ?1", id)
 }
 
 fn save_run(db: &mut dyn Conn, run: &Run) -> SqlResult<()> {
