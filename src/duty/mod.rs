@@ -106,13 +106,20 @@ pub fn load_handover(store: &dyn Store, id: &str) -> Result<Option<Handover>, St
 
 /// Every handover, oldest first.
 pub fn handovers(store: &dyn Store) -> Result<Vec<Handover>, StoreError> {
-    let mut ids: Vec<String> = Vec::new();
-    for event in store.events_of("handover.started", None)? {
-        if !ids.contains(&event.subject) {
-            ids.push(event.subject);
+    // One read of every handover event, folded per handover in the order they began.
+    let events = store.events_of("handover.", None)?;
+    let mut ids: Vec<&str> = Vec::new();
+    for event in &events {
+        if !ids.contains(&event.subject.as_str()) {
+            ids.push(&event.subject);
         }
     }
-    ids.iter().filter_map(|id| load_handover(store, id).transpose()).collect()
+    let mut all = Vec::new();
+    for id in ids {
+        let own: Vec<StoredEvent> = events.iter().filter(|e| e.subject == id).cloned().collect();
+        all.extend(fold(id, &own)?);
+    }
+    Ok(all)
 }
 
 /// Decides and records one handover command, in one transaction with the handover's
