@@ -54,28 +54,22 @@ impl Tmux {
 
     /// Waits until the screen shows `text`; fails with the screen after `limit`.
     pub fn wait_for(&self, text: &str, limit: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(start.elapsed() < limit, "waited {limit:?} for {text:?}; screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.wait_until(|screen| screen.contains(text), &format!("{text:?}"), limit)
     }
-}
 
-impl Tmux {
     /// Waits until the screen no longer shows `text`; fails with the screen after `limit`.
     pub fn wait_gone(&self, text: &str, limit: Duration) -> String {
+        self.wait_until(|screen| !screen.contains(text), &format!("{text:?} to go"), limit)
+    }
+
+    fn wait_until(&self, done: impl Fn(&str) -> bool, what: &str, limit: Duration) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
-            if !screen.contains(text) {
+            if done(&screen) {
                 return screen;
             }
-            assert!(start.elapsed() < limit, "waited {limit:?} for {text:?} to go; screen:\n{screen}");
+            assert!(start.elapsed() < limit, "waited {limit:?} for {what}; screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
