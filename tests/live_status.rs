@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -80,20 +80,6 @@ async fn huge_service(size: usize) -> String {
         }
     });
     url
-}
-
-/// A server that accepts and never answers.
-async fn silent_service() -> SocketAddr {
-    let listener = bind_loopback(LOCAL).await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            held.push(stream);
-        }
-    });
-    address
 }
 
 /// An HTTPS server with a certificate made now by `openssl`, signed by nobody.
@@ -179,7 +165,7 @@ fn probes_judge_real_services() {
             "hang",
             CheckKind::Http {
                 method: "GET".into(),
-                url: format!("http://{}/", silent_service().await),
+                url: format!("http://{}/", common::silent_service().await),
                 expect_status: 200,
                 body_contains: None,
                 tls_verify: true,

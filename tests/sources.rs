@@ -437,18 +437,7 @@ mod parsers {
 fn a_source_that_hangs_is_cut_off_at_its_timeout() {
     let f = Fixture::new();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let address = rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind((LOCAL, 0)).await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            let mut held = Vec::new();
-            loop {
-                let (stream, _) = listener.accept().await.unwrap();
-                held.push(stream);
-            }
-        });
-        address
-    });
+    let address = rt.block_on(common::silent_service());
     let site = sources_toml(
         &f,
         &format!(

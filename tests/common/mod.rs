@@ -158,3 +158,17 @@ pub fn notes(show_json: &serde_json::Value) -> Vec<String> {
         .map(|e| e["payload"]["text"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// A loopback server that accepts connections and never answers (needs a tokio runtime).
+pub async fn silent_service() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            held.push(stream);
+        }
+    });
+    address
+}
