@@ -67,6 +67,7 @@ fn app() -> App {
         theme: Theme::builtin("dark").unwrap(),
         store_label: "duty.db".into(),
         bell_repeat: Duration::seconds(60),
+        clock: duty::clock::Clock::starting_at(now),
     };
     App::new(ctx, data, now)
 }

@@ -108,7 +108,7 @@ fn probe_round(c: &mut Criterion) {
         ));
         specs.push(spec(CHECKS_EACH + i, CheckKind::Tcp { address: tcp[i % tcp.len()] }));
     }
-    let prober = Arc::new(Prober::new().unwrap());
+    let prober = Arc::new(Prober::new(duty::clock::Clock::system()).unwrap());
     let mut group = c.benchmark_group("probe round: 1000 HTTP + 1000 TCP checks, loopback, 64 at once");
     group.sample_size(10);
     group.bench_function("duty scheduler round", |b| {
@@ -155,14 +155,15 @@ fn probe_round(c: &mut Criterion) {
 fn alert_ingestion(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let site_dir = dir.path().join("site");
-    duty::config::sample::write_sample(&site_dir, "lead", chrono::Utc::now().date_naive()).unwrap();
+    duty::config::sample::write_sample(&site_dir, "lead", duty::clock::Clock::system().now().date_naive())
+        .unwrap();
     std::fs::write(
         site_dir.join("sources.toml"),
         "[[alertmanager]]\nname = \"prom\"\nurl = \"http://127.0.0.1:1\"\n",
     )
     .unwrap();
     let site = Site::load(&site_dir).unwrap();
-    let started = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let started = duty::clock::Clock::system().now() - chrono::Duration::minutes(5);
     let payload: Vec<serde_json::Value> = (0..ALERTS)
         .map(|i| {
             serde_json::json!({
@@ -195,18 +196,36 @@ fn alert_ingestion(c: &mut Criterion) {
             |mut store| {
                 let alerts =
                     duty::engine::sources::alertmanager::parse(&body, &site.alertmanagers[0], &site).unwrap();
-                store.record_alerts(&SourcePoll { source: "prom", result: Ok(alerts) }, &rules).unwrap();
+                store
+                    .record_alerts(
+                        &SourcePoll { source: "prom", result: Ok(alerts) },
+                        &rules,
+                        duty::clock::Clock::system().now(),
+                    )
+                    .unwrap();
             },
         )
     });
     let mut store = SqliteStore::open(&dir.path().join("dedupe.db")).unwrap();
     let alerts = duty::engine::sources::alertmanager::parse(&body, &site.alertmanagers[0], &site).unwrap();
-    store.record_alerts(&SourcePoll { source: "prom", result: Ok(alerts) }, &rules).unwrap();
+    store
+        .record_alerts(
+            &SourcePoll { source: "prom", result: Ok(alerts) },
+            &rules,
+            duty::clock::Clock::system().now(),
+        )
+        .unwrap();
     group.bench_function("re-fetch: parse, all 10,000 deduplicated", |b| {
         b.iter(|| {
             let alerts =
                 duty::engine::sources::alertmanager::parse(&body, &site.alertmanagers[0], &site).unwrap();
-            store.record_alerts(&SourcePoll { source: "prom", result: Ok(alerts) }, &rules).unwrap();
+            store
+                .record_alerts(
+                    &SourcePoll { source: "prom", result: Ok(alerts) },
+                    &rules,
+                    duty::clock::Clock::system().now(),
+                )
+                .unwrap();
         })
     });
     assert_eq!(store.incidents(true).unwrap().len(), ALERTS);

@@ -51,7 +51,7 @@ fn open(store: &mut dyn Store, actor: &Operator, n: usize) -> IncidentId {
 }
 
 fn note(store: &mut dyn Store, actor: &Operator, id: &IncidentId, text: &str) {
-    let now = duty::time::now();
+    let now = duty::clock::Clock::system().now();
     store
         .execute(IncidentRequest {
             target: Target::Existing(id.clone()),

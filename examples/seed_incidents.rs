@@ -15,7 +15,7 @@ fn main() -> anyhow::Result<()> {
     // Seeding only: durability per command is what the store benchmark measures.
     store.connection().execute_batch("PRAGMA synchronous = OFF")?;
     let actor = Operator { id: "seed".into(), name: "seed".into(), role: Role::Lead };
-    let now = duty::time::now();
+    let now = duty::clock::Clock::system().now();
     let severities = [Severity::Ordinary, Severity::Serious, Severity::Critical];
     for n in 0..count {
         let reported_at = now - Duration::minutes((n % 1440) as i64);

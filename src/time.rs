@@ -3,11 +3,6 @@
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 
-/// The wall clock, truncated to what the store keeps (microseconds).
-pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
 /// The stored form: `2026-11-21T08:30:00.000000Z`.
 pub fn canonical(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)

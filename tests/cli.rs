@@ -115,7 +115,7 @@ fn a_syntax_error_points_at_the_line() {
 #[test]
 fn the_whole_lifecycle_from_the_command_line() {
     let f = Fixture::new();
-    let now = chrono::Utc::now();
+    let now = f.now();
     let at =
         |minutes: i64| (now - chrono::Duration::hours(3) + chrono::Duration::minutes(minutes)).to_rfc3339();
     let id = f.ok(
@@ -224,7 +224,7 @@ fn the_whole_lifecycle_from_the_command_line() {
 #[test]
 fn list_puts_breached_first_and_shows_the_contract_counter() {
     let f = Fixture::new();
-    let now = chrono::Utc::now();
+    let now = f.now();
     let fresh = f.open(&now.to_rfc3339());
     let late = f.open(&(now - chrono::Duration::minutes(50)).to_rfc3339());
     let list = f.ok("alice", &["incident", "list"]);

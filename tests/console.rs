@@ -40,6 +40,7 @@ fn app(demo: &Demo, lang: Lang) -> App {
         theme: Theme::builtin("dark").unwrap(),
         store_label: "duty.db".into(),
         bell_repeat: chrono::Duration::seconds(60),
+        clock: duty::clock::Clock::starting_at(fixed_now()),
     };
     let data = Snapshot::load(&demo.store, &demo.site, fixed_now(), None).unwrap();
     App::new(ctx, data, fixed_now())
@@ -267,7 +268,7 @@ fn alarms_ring_once_per_new_alarm_then_repeat_and_stop_when_acknowledged() {
     let mute = demo.store.events(None).unwrap().pop().unwrap();
     assert_eq!((mute.kind.as_str(), mute.actor.as_str()), ("alarm.muted", "lead"));
     assert!(mute.payload.contains("\"minutes\":30"), "{}", mute.payload);
-    let muted_at = duty::time::now();
+    let muted_at = mute.occurred_at;
     app.tick(muted_at + chrono::Duration::minutes(10));
     assert_eq!(rings(&mut app), 0, "muted");
     assert!(!app.alarms.is_empty(), "the banner stays while muted");
@@ -349,7 +350,7 @@ fn overview_board_with_live_checks_in_both_languages() {
         Some("connect 127.0.10.5:9: Connection refused"),
         1,
     ));
-    store.record_checks(&results, &rules).unwrap();
+    store.record_checks(&results, &rules, fixed_now()).unwrap();
     let lead = site.operator("lead").cloned().unwrap();
     let window = duty::domain::maintenance::Window {
         id: String::new(),

@@ -72,7 +72,7 @@ fn open_acknowledge_watch_the_countdown_resolve_and_report_in_the_console() {
 #[test]
 fn a_second_console_sees_the_first_ones_change_within_a_second() {
     let f = Fixture::new();
-    let id = f.open(&(chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339());
+    let id = f.open(&f.minutes_from_now(-5));
     let first = Tmux::start("first", &f, "alice", &[], "");
     let second = Tmux::start("second", &f, "bob", &[], "");
     first.wait_for(&id, 5 * SECOND);
@@ -103,7 +103,7 @@ fn a_second_console_sees_the_first_ones_change_within_a_second() {
 #[test]
 fn no_color_gives_the_monochrome_theme() {
     let f = Fixture::new();
-    f.open(&(chrono::Utc::now() - chrono::Duration::minutes(50)).to_rfc3339());
+    f.open(&f.minutes_from_now(-50));
     let tmux = Tmux::start("mono", &f, "alice", &[("NO_COLOR", "1")], "");
     tmux.wait_for("BREACHED", 5 * SECOND);
     let styled = tmux.tmux(&["capture-pane", "-p", "-e"]);
@@ -263,7 +263,7 @@ fn a_whole_handover_between_two_operators_with_an_incident_passed_on() {
         .unwrap()
         .replace("on_duty = [\"root\"]", "on_duty = [\"alice\", \"bob\"]");
     std::fs::write(&path, text).unwrap();
-    let id = f.open(&chrono::Utc::now().to_rfc3339());
+    let id = f.open(&f.minutes_from_now(0));
     f.ok("alice", &["incident", "ack", &id]);
     f.ok("alice", &["log", "note", "UPS battery module replaced by the vendor"]);
 

@@ -88,7 +88,7 @@ fn two_operators_on_one_run_lose_nothing_and_conflicts_are_refused() {
             role: duty::domain::Role::Operator,
         },
         origin: "test".into(),
-        now: duty::time::now(),
+        now: f.now(),
         expected_version: Some(2),
     });
     assert!(stale.unwrap_err().to_string().contains("changed"));

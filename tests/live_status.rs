@@ -123,7 +123,7 @@ async fn tls_service(dir: &std::path::Path) -> String {
 fn probes_judge_real_services() {
     let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
-    let prober = Prober::new().unwrap();
+    let prober = Prober::new(duty::clock::Clock::system()).unwrap();
     rt.block_on(async {
         let run = |spec: CheckSpec| {
             let prober = &prober;
@@ -250,15 +250,15 @@ fn only_changes_are_events_and_sustained_failure_opens_exactly_one_incident() {
     let mut store = SqliteStore::open(&f.store).unwrap();
     let engine = duty::engine::runner::engine_operator();
     let rules = engine_rules(&engine);
-    let t0 = duty::time::now() - chrono::Duration::minutes(30);
+    let t0 = f.now() - chrono::Duration::minutes(30);
     let at = |s: i64| t0 + chrono::Duration::seconds(s);
     let normals: Vec<_> = (0..100).map(|i| result(CheckStatus::Normal, at(i))).collect();
-    store.record_checks(&normals, &rules).unwrap();
+    store.record_checks(&normals, &rules, f.now()).unwrap();
     assert_eq!(store.head().unwrap(), 1, "a hundred normal runs are one event");
     let criticals: Vec<_> = (100..110).map(|i| result(CheckStatus::Critical, at(i))).collect();
-    store.record_checks(&criticals[..2], &rules).unwrap();
+    store.record_checks(&criticals[..2], &rules, f.now()).unwrap();
     assert!(store.incidents(true).unwrap().is_empty(), "two criticals do not open an incident");
-    store.record_checks(&criticals[2..], &rules).unwrap();
+    store.record_checks(&criticals[2..], &rules, f.now()).unwrap();
     let incidents = store.incidents(true).unwrap();
     assert_eq!(incidents.len(), 1, "exactly one incident for a sustained failure");
     let incident = &incidents[0];
@@ -270,13 +270,13 @@ fn only_changes_are_events_and_sustained_failure_opens_exactly_one_incident() {
     assert_eq!(states[0].incident.as_ref(), Some(&incident.id));
     assert_eq!(states[0].consecutive_critical, 10);
     // Recovery: a note on the incident, which stays for a person to resolve.
-    store.record_checks(&[result(CheckStatus::Normal, at(120))], &rules).unwrap();
+    store.record_checks(&[result(CheckStatus::Normal, at(120))], &rules, f.now()).unwrap();
     let timeline = store.timeline(&incident.id.0).unwrap();
     assert_eq!(timeline.last().unwrap().kind, "incident.noted");
     assert!(timeline.last().unwrap().payload.contains("recovered"));
     // Failing again while that incident is still open does not open a second one.
     let again: Vec<_> = (130..140).map(|i| result(CheckStatus::Critical, at(i))).collect();
-    store.record_checks(&again, &rules).unwrap();
+    store.record_checks(&again, &rules, f.now()).unwrap();
     assert_eq!(store.incidents(true).unwrap().len(), 1);
     let kinds: Vec<String> = store.events(None).unwrap().into_iter().map(|e| e.kind).collect();
     let changes = kinds.iter().filter(|k| *k == "check.changed").count();
@@ -344,7 +344,12 @@ fn a_scheduler_round_of_many_checks_runs_bounded_and_complete() {
         let url = http_service(Behaviour::Healthy).await;
         let specs: Vec<CheckSpec> =
             (0..200).map(|i| spec(&format!("c{i}"), http(url.clone(), true), 2000)).collect();
-        let results = duty::engine::scheduler::round(&specs, Arc::new(Prober::new().unwrap()), 32).await;
+        let results = duty::engine::scheduler::round(
+            &specs,
+            Arc::new(Prober::new(duty::clock::Clock::system()).unwrap()),
+            32,
+        )
+        .await;
         assert_eq!(results.len(), 200);
         assert!(results.iter().all(|r| r.status == CheckStatus::Normal));
     });
@@ -353,7 +358,7 @@ fn a_scheduler_round_of_many_checks_runs_bounded_and_complete() {
 #[test]
 fn failures_inside_a_maintenance_window_open_no_incident() {
     let f = Fixture::new();
-    let now = chrono::Utc::now();
+    let now = f.now();
     let at = |m: i64| (now + chrono::Duration::minutes(m)).to_rfc3339();
     let id = f.ok(
         "lead",
@@ -405,7 +410,7 @@ fn failures_inside_a_maintenance_window_open_no_incident() {
     let rules = engine_rules(&engine);
     let inside: Vec<_> =
         (0..10).map(|i| result(CheckStatus::Critical, now - chrono::Duration::minutes(50 - i))).collect();
-    store.record_checks(&inside, &rules).unwrap();
+    store.record_checks(&inside, &rules, f.now()).unwrap();
     assert!(store.incidents(true).unwrap().is_empty(), "failing inside the window opens nothing");
     assert_eq!(store.check_states().unwrap()[0].status, CheckStatus::Critical, "but the failure is shown");
 
@@ -413,8 +418,9 @@ fn failures_inside_a_maintenance_window_open_no_incident() {
     assert!(ended.contains("ended at"), "{ended}");
     store
         .record_checks(
-            &[result(CheckStatus::Critical, chrono::Utc::now() + chrono::Duration::seconds(1))],
+            &[result(CheckStatus::Critical, f.now() + chrono::Duration::seconds(1))],
             &rules,
+            f.now(),
         )
         .unwrap();
     assert_eq!(store.incidents(true).unwrap().len(), 1, "still failing after the window: an incident");

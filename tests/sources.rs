@@ -117,14 +117,14 @@ fn alert(name: &str, instance: &str, severity: &str) -> serde_json::Value {
     serde_json::json!({
         "labels": { "alertname": name, "instance": instance, "severity": severity },
         "annotations": { "summary": format!("{name} on {instance}") },
-        "startsAt": (chrono::Utc::now() - chrono::Duration::minutes(3)).to_rfc3339(),
+        "startsAt": (duty::clock::Clock::system().now() - chrono::Duration::minutes(3)).to_rfc3339(),
     })
 }
 
 #[test]
 fn alertmanager_alerts_become_deduplicated_incidents_and_acks_become_silences() {
     let am = Alertmanager::start();
-    let f = Fixture::new();
+    let f = Fixture::on_the_system_clock();
     let site = sources_toml(
         &f,
         &format!("[[alertmanager]]\nname = \"prom\"\nurl = \"{}\"\nsilence_minutes = 30\n", am.url),
@@ -144,7 +144,7 @@ fn alertmanager_alerts_become_deduplicated_incidents_and_acks_become_silences() 
 
     for _ in 0..3 {
         let poll = SourcePoll { source: "prom", result: fetch() };
-        store.record_alerts(&poll, &rules).unwrap();
+        store.record_alerts(&poll, &rules, f.now()).unwrap();
     }
     let incidents = store.incidents(true).unwrap();
     assert_eq!(incidents.len(), 2, "three fetches, two alerts, two incidents");
@@ -173,10 +173,10 @@ fn alertmanager_alerts_become_deduplicated_incidents_and_acks_become_silences() 
             &writeback.labels,
             &writeback.operator,
             &writeback.comment,
-            chrono::Utc::now(),
+            duty::clock::Clock::system().now(),
         ))
         .unwrap();
-    store.finish_writeback(writeback, Ok(format!("silence {id}")), &engine, "engine test").unwrap();
+    store.finish_writeback(writeback, Ok(format!("silence {id}")), &engine, "engine test", f.now()).unwrap();
     assert!(store.pending_writebacks().unwrap().is_empty());
     let (_, silences) = ureq_get(&format!("{}/api/v2/silences", am.url)).unwrap();
     assert!(
@@ -189,11 +189,11 @@ fn alertmanager_alerts_become_deduplicated_incidents_and_acks_become_silences() 
 
     // The load alert resolves: its incident gets a recovery note, once.
     let mut resolved = alert("HighLoad", "app-server", "warning");
-    resolved["endsAt"] = serde_json::json!(chrono::Utc::now().to_rfc3339());
+    resolved["endsAt"] = serde_json::json!(duty::clock::Clock::system().now().to_rfc3339());
     am.post_alerts(serde_json::json!([resolved]));
     std::thread::sleep(Duration::from_millis(200));
     for _ in 0..2 {
-        store.record_alerts(&SourcePoll { source: "prom", result: fetch() }, &rules).unwrap();
+        store.record_alerts(&SourcePoll { source: "prom", result: fetch() }, &rules, f.now()).unwrap();
     }
     let notes: Vec<_> =
         store.timeline(&load.id.0).unwrap().into_iter().filter(|e| e.kind == "incident.noted").collect();
@@ -205,7 +205,7 @@ fn alertmanager_alerts_become_deduplicated_incidents_and_acks_become_silences() 
 
 #[test]
 fn a_failed_write_back_is_kept_and_retried_never_dropped() {
-    let f = Fixture::new();
+    let f = Fixture::on_the_system_clock();
     let dead = free_port();
     let site = sources_toml(
         &f,
@@ -216,12 +216,12 @@ fn a_failed_write_back_is_kept_and_retried_never_dropped() {
     let rules = rules(&site, duty::domain::Source::Alertmanager, &engine);
     let body = serde_json::to_vec(&serde_json::json!([{
         "fingerprint": "abc123", "labels": { "alertname": "X", "instance": "frontend-1" },
-        "annotations": {}, "startsAt": chrono::Utc::now().to_rfc3339(), "endsAt": chrono::Utc::now().to_rfc3339(),
+        "annotations": {}, "startsAt": duty::clock::Clock::system().now().to_rfc3339(), "endsAt": duty::clock::Clock::system().now().to_rfc3339(),
         "status": { "state": "active" }
     }]))
     .unwrap();
     let alerts = sources::alertmanager::parse(&body, &site.alertmanagers[0], &site).unwrap();
-    store.record_alerts(&SourcePoll { source: "prom", result: Ok(alerts) }, &rules).unwrap();
+    store.record_alerts(&SourcePoll { source: "prom", result: Ok(alerts) }, &rules, f.now()).unwrap();
     let id = store.incidents(true).unwrap()[0].id.clone();
     f.ok("bob", &["incident", "ack", &id.0]);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -235,11 +235,13 @@ fn a_failed_write_back_is_kept_and_retried_never_dropped() {
                 &writeback.labels,
                 "bob",
                 "c",
-                chrono::Utc::now(),
+                duty::clock::Clock::system().now(),
             ))
             .map_err(|e| e.to_string());
         assert!(outcome.is_err());
-        store.finish_writeback(&writeback, outcome.map(|_| String::new()), &engine, "engine test").unwrap();
+        store
+            .finish_writeback(&writeback, outcome.map(|_| String::new()), &engine, "engine test", f.now())
+            .unwrap();
         let again = store.pending_writebacks().unwrap();
         assert_eq!((again.len(), again[0].attempts), (1, attempt), "still pending, attempts counted");
         assert!(again[0].last_error.as_deref().unwrap().contains("unreachable"));
@@ -291,7 +293,7 @@ fn serve_fixture(rt: &tokio::runtime::Runtime, body: Vec<u8>) -> String {
 
 #[test]
 fn zabbix_problems_from_recorded_replies() {
-    let f = Fixture::new();
+    let f = Fixture::on_the_system_clock();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let reply = std::fs::read("tests/fixtures/zabbix/problem_get_response.json").unwrap();
     let url = serve_fixture(&rt, reply);
@@ -318,7 +320,9 @@ fn zabbix_problems_from_recorded_replies() {
     let engine = duty::engine::runner::engine_operator();
     let rules = rules(&site, duty::domain::Source::Zabbix, &engine);
     for _ in 0..2 {
-        store.record_alerts(&SourcePoll { source: "zbx", result: Ok(alerts.clone()) }, &rules).unwrap();
+        store
+            .record_alerts(&SourcePoll { source: "zbx", result: Ok(alerts.clone()) }, &rules, f.now())
+            .unwrap();
     }
     let incidents = store.incidents(true).unwrap();
     assert_eq!(incidents.len(), 1, "the resolved problem opens nothing; a re-fetch duplicates nothing");
@@ -336,7 +340,7 @@ fn zabbix_problems_from_recorded_replies() {
 
 #[test]
 fn a_source_that_is_down_or_answers_garbage_is_shown_not_silent() {
-    let f = Fixture::new();
+    let f = Fixture::on_the_system_clock();
     let dead = free_port();
     let site = sources_toml(
         &f,
@@ -350,7 +354,9 @@ fn a_source_that_is_down_or_answers_garbage_is_shown_not_silent() {
     let engine = duty::engine::runner::engine_operator();
     let rules = rules(&site, duty::domain::Source::Alertmanager, &engine);
     for _ in 0..3 {
-        store.record_alerts(&SourcePoll { source: "prom", result: Err(down.to_string()) }, &rules).unwrap();
+        store
+            .record_alerts(&SourcePoll { source: "prom", result: Err(down.to_string()) }, &rules, f.now())
+            .unwrap();
     }
     let states = store.source_states().unwrap();
     assert!(!states[0].ok && states[0].error.as_deref().unwrap().contains("unreachable"));
@@ -392,7 +398,7 @@ mod parsers {
     use proptest::prelude::*;
 
     fn site() -> (Fixture, Site) {
-        let f = Fixture::new();
+        let f = Fixture::on_the_system_clock();
         let site = sources_toml(
             &f,
             "[[alertmanager]]\nname = \"a\"\nurl = \"http://127.0.0.1:1\"\n\n[[zabbix]]\nname = \"z\"\nurl = \"http://127.0.0.1:1\"\n",
@@ -435,7 +441,7 @@ mod parsers {
 
 #[test]
 fn a_source_that_hangs_is_cut_off_at_its_timeout() {
-    let f = Fixture::new();
+    let f = Fixture::on_the_system_clock();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let address = rt.block_on(common::silent_service());
     let site = sources_toml(

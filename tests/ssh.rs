@@ -24,6 +24,7 @@ fn access(sshd: &Sshd, known_hosts: &Path, key: &str) -> Access {
         known_hosts: known_hosts.to_path_buf(),
         identity_files: vec![sshd.key(key)],
         connect_timeout: Duration::from_secs(1),
+        clock: duty::clock::Clock::system(),
     }
 }
 
@@ -417,9 +418,11 @@ fn ssh_checks_judge_exit_status_and_thresholds() {
     let sshd = Sshd::start();
     let f = site_for(&sshd, &format!("{}\n", sshd.keyscan()));
     let site = duty::config::Site::load(&f.site).unwrap();
-    let prober =
-        Prober::with_ssh(SshReach { settings: site.ssh.clone(), hosts: site.hosts.clone(), user: user() })
-            .unwrap();
+    let prober = Prober::with_ssh(
+        SshReach { settings: site.ssh.clone(), hosts: site.hosts.clone(), user: user() },
+        duty::clock::Clock::system(),
+    )
+    .unwrap();
     let spec = |command: &str, warning: Option<f64>, critical: Option<f64>| CheckSpec {
         host: "frontend-1".into(),
         name: "disk".into(),
@@ -444,9 +447,11 @@ fn ssh_checks_judge_exit_status_and_thresholds() {
     // A host whose key is not known is not judged (and never normal).
     std::fs::write(f.site.join("known_hosts"), "").unwrap();
     let site = duty::config::Site::load(&f.site).unwrap();
-    let prober =
-        Prober::with_ssh(SshReach { settings: site.ssh.clone(), hosts: site.hosts.clone(), user: user() })
-            .unwrap();
+    let prober = Prober::with_ssh(
+        SshReach { settings: site.ssh.clone(), hosts: site.hosts.clone(), user: user() },
+        duty::clock::Clock::system(),
+    )
+    .unwrap();
     let unknown = rt.block_on(prober.run(&spec("true", None, None)));
     assert_eq!(unknown.status, CheckStatus::Unknown);
     assert!(unknown.evidence.error.unwrap().contains("unknown host key"));

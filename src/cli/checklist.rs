@@ -91,7 +91,7 @@ pub enum ChecklistCommand {
 }
 
 fn today(session: &Session) -> NaiveDate {
-    crate::time::now().with_timezone(&session.site.tz).date_naive()
+    session.now().with_timezone(&session.site.tz).date_naive()
 }
 
 /// The occurrence a run id names, looked up around its date.
@@ -100,7 +100,7 @@ fn find_slot(session: &Session, store: &dyn Store, run: &str) -> anyhow::Result<
         .split_once('@')
         .and_then(|(_, when)| NaiveDate::parse_from_str(when.get(..8).unwrap_or_default(), "%Y%m%d").ok())
         .ok_or_else(|| Failure::Usage(format!("\"{run}\" is not a run id such as exchange@20261121T0830")))?;
-    agenda::load(store, &session.site, date, date, crate::time::now())?
+    agenda::load(store, &session.site, date, date, session.now())?
         .into_iter()
         .find(|a| a.slot.run == run)
         .ok_or_else(|| {
@@ -116,7 +116,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let lang = session.lang;
     let tz = session.site.tz;
-    let now = crate::time::now();
+    let now = session.now();
     match command {
         ChecklistCommand::List { date, json } => {
             let store = session.open_store()?;

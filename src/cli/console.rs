@@ -27,6 +27,7 @@ fn context(paths: &Paths, session: Session, operator: Option<Operator>) -> anyho
         keymap,
         theme,
         store_label,
+        clock: session.clock,
     })
 }
 
@@ -45,11 +46,11 @@ pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let store_path = dir.join("duty.db");
     let lead = operator_login();
     let services = crate::demo::DemoServices::start()?;
-    let site = crate::demo::prepare(&dir, &store_path, &lead, crate::time::now(), Some(&services))?;
+    let site = crate::demo::prepare(&dir, &store_path, &lead, paths.clock.now(), Some(&services))?;
     let lang = paths.lang.or(site.language).unwrap_or_else(Lang::from_locale);
     let operator = site.operator(&lead).cloned();
     let location = crate::store::Location::File(store_path);
-    let session = Session { site, lang, store: location.clone() };
+    let session = Session { site, lang, store: location.clone(), clock: paths.clock };
     let store = session.open_store()?;
     let ctx = context(paths, session, operator);
     let result = ctx.and_then(|ctx| crate::tui::run(ctx, store, location));

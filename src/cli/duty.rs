@@ -91,7 +91,7 @@ pub enum LogCommand {
 pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let store = session.open_store()?;
-    let now = crate::time::now();
+    let now = session.now();
     let today = now.with_timezone(&session.site.tz).date_naive();
     let (wanted, format) = match command {
         ReportCommand::Handover { id, format } => (Wanted::Handover(id), format),
@@ -133,15 +133,8 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
                 SideArg::Outgoing => Side::Outgoing,
                 SideArg::Incoming => Side::Incoming,
             };
-            let h = crate::duty::sign(
-                &mut *store,
-                site,
-                &id,
-                side,
-                &operator,
-                &origin("cli"),
-                crate::time::now(),
-            )?;
+            let h =
+                crate::duty::sign(&mut *store, site, &id, side, &operator, &origin("cli"), session.now())?;
             println!("{}  {}", h.id, texts::handover_state(Some(&h), lang));
         }
     }
@@ -151,7 +144,7 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
 pub fn roster(paths: &Paths, command: RosterCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let (site, lang) = (&session.site, session.lang);
-    let now = crate::time::now();
+    let now = session.now();
     match command {
         RosterCommand::Show => {
             let store = session.open_store()?;
@@ -183,7 +176,7 @@ pub fn roster(paths: &Paths, command: RosterCommand) -> anyhow::Result<()> {
 pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let (site, lang) = (&session.site, session.lang);
-    let now = crate::time::now();
+    let now = session.now();
     match command {
         LogCommand::List => {
             let store = session.open_store()?;

@@ -17,7 +17,8 @@ pub fn engine(paths: &Paths) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let site = session.site.clone();
-        let engine = tokio::spawn(runner::run(site, session.store.clone(), holder.clone(), stop_rx));
+        let engine =
+            tokio::spawn(runner::run(site, session.store.clone(), holder.clone(), session.clock, stop_rx));
         eprintln!("duty engine {holder}: running ({} checks)", session.site.checks().count());
         let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         tokio::select! {
@@ -44,7 +45,7 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {
             engine_running: bool,
             hosts: Vec<HostRow<'a>>,
         }
-        let now = crate::time::now();
+        let now = session.now();
         let running = lease.as_ref().is_some_and(|l| l.expires_at > now);
         println!(
             "{}",
@@ -55,7 +56,7 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {
     let lang = session.lang;
     let tz = session.site.tz;
     match &lease {
-        Some(l) if l.expires_at > crate::time::now() => match lang {
+        Some(l) if l.expires_at > session.now() => match lang {
             Lang::Zh => println!("引擎：{}（心跳 {}）", l.holder, local_time(l.heartbeat_at, tz)),
             Lang::En => println!("engine: {} (heartbeat {})", l.holder, local_time(l.heartbeat_at, tz)),
         },

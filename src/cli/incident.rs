@@ -201,7 +201,7 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
         A::Show { id, json } => return show(&session, &id, json),
         A::Open { title, severity, class, area, hosts, reported_at, description, onsite } => {
             check_hosts(&session, &hosts)?;
-            let reported_at = reported_at.unwrap_or_else(crate::time::now);
+            let reported_at = reported_at.unwrap_or_else(|| session.now());
             let day_key = reported_at.with_timezone(&session.site.tz).format("%Y%m%d").to_string();
             let new = NewIncident {
                 title,
@@ -249,7 +249,7 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
     };
     let operator = session.operator()?;
     let mut store = session.open_store()?;
-    let now = crate::time::now();
+    let now = session.now();
     let is_new = matches!(target, Target::New { .. });
     let committed = store.execute(IncidentRequest {
         target,
@@ -303,7 +303,7 @@ fn urgency(clocks: &[Clock]) -> (u8, i64) {
 
 fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
     let store = session.open_store()?;
-    let now = crate::time::now();
+    let now = session.now();
     let policy = &session.site.policy;
     let mut rows: Vec<(Incident, Vec<Clock>)> = store
         .incidents(all)?
@@ -374,7 +374,7 @@ pub fn contract(paths: &Paths, json: bool) -> anyhow::Result<()> {
     let session = paths.load()?;
     let store = session.open_store()?;
     let incidents = store.incidents(true)?;
-    let now = crate::time::now();
+    let now = session.now();
     if json {
         let site = &session.site;
         let counter = contract_counter(&incidents, &site.policy, site.contract, site.tz, now);
@@ -389,7 +389,7 @@ fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
     let store = session.open_store()?;
     let id = IncidentId(id.trim().to_string());
     let incident = store.incident(&id)?.ok_or_else(|| crate::store::StoreError::NotFound(id.clone()))?;
-    let now = crate::time::now();
+    let now = session.now();
     let clocks = clocks(&incident, &session.site.policy, now);
     let timeline = store.timeline(&id.0)?;
     if json {

@@ -41,7 +41,7 @@ pub enum MaintenanceCommand {
 pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let lang = session.lang;
-    let now = crate::time::now();
+    let now = session.now();
     match command {
         MaintenanceCommand::Add { hosts, checks, from, to, reason } => {
             if let Some(unknown) = hosts.iter().find(|h| session.site.host(h).is_none()) {

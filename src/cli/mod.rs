@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::clock::Clock;
 use crate::config::{ConfigErrors, Site};
 use crate::domain::Operator;
 use crate::i18n::Lang;
@@ -170,8 +171,15 @@ fn describe_failure(error: &anyhow::Error, lang: Lang) -> (u8, String) {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
-    let paths =
-        Paths { site: cli.site, store: cli.store, lang: cli.lang, keymap: cli.keymap, theme: cli.theme };
+    let clock = Clock::of_process().map_err(Failure::Usage)?;
+    let paths = Paths {
+        site: cli.site,
+        store: cli.store,
+        lang: cli.lang,
+        keymap: cli.keymap,
+        theme: cli.theme,
+        clock,
+    };
     match cli.command {
         None => console::run_console(&paths),
         Some(Command::Demo { dir }) => console::run_demo(&paths, dir),
@@ -200,6 +208,8 @@ pub struct Paths {
     lang: Option<Lang>,
     keymap: Option<String>,
     theme: Option<String>,
+    /// The process's one clock.
+    clock: Clock,
 }
 
 /// A path from the flag, else the environment variable, else under the XDG base
@@ -255,7 +265,7 @@ impl Paths {
         let site = Site::load(&self.site_dir())?;
         let lang = self.lang.or(site.language).unwrap_or_else(Lang::from_locale);
         let store = self.store_location(&site);
-        Ok(Session { site, lang, store })
+        Ok(Session { site, lang, store, clock: self.clock })
     }
 }
 
@@ -264,9 +274,15 @@ pub struct Session {
     site: Site,
     lang: Lang,
     store: Location,
+    clock: Clock,
 }
 
 impl Session {
+    /// Now, by the process's clock.
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     fn store_location(&self) -> Location {
         self.store.clone()
     }

@@ -137,15 +137,15 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                 }
             };
             let mut store = session.open_store()?;
-            let mut records = crate::ssh::run_action(
-                &hosts,
-                &|name| session.site.host(name).cloned(),
-                &action,
-                ssh,
-                &operator_login(),
-                &cancel,
-                &print,
-            );
+            let job = crate::ssh::ActionJob {
+                hosts: hosts.iter().map(|h| (*h).clone()).collect(),
+                jumps: session.site.hosts.clone(),
+                action: action.clone(),
+                settings: ssh.clone(),
+                default_user: operator_login(),
+                clock: session.clock,
+            };
+            let mut records = crate::ssh::run_action(&job, &cancel, &print);
             for entry in &mut records {
                 entry.witness = witness.clone().filter(|_| action.dangerous);
                 let payload = serde_json::to_string(&entry)?;
@@ -155,7 +155,7 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                     payload,
                     &operator,
                     &origin("cli"),
-                    crate::time::now(),
+                    session.now(),
                 )?;
                 if entry.ending.starts_with("refused") {
                     eprintln!("{}: {}", entry.host, entry.ending.trim_start_matches("refused: "));
@@ -223,7 +223,7 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                 session.site.host(&host).ok_or_else(|| Failure::Usage(format!("no host \"{host}\"")))?;
             let target =
                 crate::ssh::target_of(host, &operator_login(), &|name| session.site.host(name).cloned());
-            let access = crate::ssh::access_of(&session.site.ssh);
+            let access = crate::ssh::access_of(&session.site.ssh, session.clock);
             match connect(&target, &access) {
                 Err(SshError::UnknownKey { fingerprint: presented, line, file, key_type, .. }) => {
                     if presented != fingerprint {
@@ -242,7 +242,7 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                         payload.to_string(),
                         &operator,
                         &origin("cli"),
-                        crate::time::now(),
+                        session.now(),
                     )?;
                     println!("{}: {presented} {}", host.name, lang.pick("已信任", "trusted"));
                     Ok(())

@@ -26,6 +26,8 @@ pub struct Prober {
     http: reqwest::Client,
     http_no_verify: reqwest::Client,
     ssh: Option<SshReach>,
+    /// Stamps each result.
+    clock: crate::clock::Clock,
 }
 
 fn excerpt(text: &str) -> String {
@@ -44,7 +46,7 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 impl Prober {
-    pub fn new() -> anyhow::Result<Prober> {
+    pub fn new(clock: crate::clock::Clock) -> anyhow::Result<Prober> {
         let build = |verify: bool| {
             reqwest::Client::builder()
                 .no_proxy()
@@ -53,12 +55,12 @@ impl Prober {
                 .pool_max_idle_per_host(4)
                 .build()
         };
-        Ok(Prober { http: build(true)?, http_no_verify: build(false)?, ssh: None })
+        Ok(Prober { http: build(true)?, http_no_verify: build(false)?, ssh: None, clock })
     }
 
     /// A prober that can also run SSH checks.
-    pub fn with_ssh(reach: SshReach) -> anyhow::Result<Prober> {
-        Ok(Prober { ssh: Some(reach), ..Prober::new()? })
+    pub fn with_ssh(reach: SshReach, clock: crate::clock::Clock) -> anyhow::Result<Prober> {
+        Ok(Prober { ssh: Some(reach), ..Prober::new(clock)? })
     }
 
     /// Runs a check, retrying a failure up to `retries` times.
@@ -72,7 +74,7 @@ impl Prober {
                     check: spec.name.clone(),
                     status,
                     evidence,
-                    at: crate::time::now(),
+                    at: self.clock.now(),
                 };
             }
             attempt += 1;
@@ -88,7 +90,7 @@ impl Prober {
             }
             CheckKind::Ping { address } => ping(*address, spec.timeout).await,
             CheckKind::Ssh { command, warning, critical } => match &self.ssh {
-                Some(reach) => ssh(reach, spec, command, *warning, *critical).await,
+                Some(reach) => ssh(reach, self.clock, spec, command, *warning, *critical).await,
                 None => (
                     CheckStatus::Unknown,
                     Evidence {
@@ -195,6 +197,7 @@ pub fn first_number(text: &str) -> Option<f64> {
 
 async fn ssh(
     reach: &SshReach,
+    clock: crate::clock::Clock,
     spec: &CheckSpec,
     command: &str,
     warning: Option<f64>,
@@ -210,7 +213,7 @@ async fn ssh(
     let hosts = reach.hosts.clone();
     let target =
         crate::ssh::target_of(host, &reach.user, &|name| hosts.iter().find(|h| h.name == name).cloned());
-    let access = crate::ssh::access_of(&reach.settings);
+    let access = crate::ssh::access_of(&reach.settings, clock);
     let (command, limit) = (command.to_string(), spec.timeout);
     let started = Instant::now();
     let outcome = tokio::task::spawn_blocking(move || {

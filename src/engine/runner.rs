@@ -87,6 +87,7 @@ impl AlertSource {
         &self,
         client: &reqwest::Client,
         writeback: &Writeback,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<String, SourceError> {
         match self {
             AlertSource::Alertmanager(s) => {
@@ -99,7 +100,7 @@ impl AlertSource {
                     &writeback.labels,
                     &writeback.operator,
                     &writeback.comment,
-                    crate::time::now(),
+                    now,
                 )
                 .await?;
                 Ok(format!("silence {id} for {} min", s.silence_minutes))
@@ -135,14 +136,18 @@ pub async fn run(
     site: Site,
     location: Location,
     holder: String,
+    clock: crate::clock::Clock,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let mut store = location.open()?;
-    let prober = Arc::new(Prober::with_ssh(super::probe::SshReach {
-        settings: site.ssh.clone(),
-        hosts: site.hosts.clone(),
-        user: crate::cli::operator_login(),
-    })?);
+    let prober = Arc::new(Prober::with_ssh(
+        super::probe::SshReach {
+            settings: site.ssh.clone(),
+            hosts: site.hosts.clone(),
+            user: crate::cli::operator_login(),
+        },
+        clock,
+    )?);
     let specs: Vec<CheckSpec> = site.checks().cloned().collect();
     let actor = engine_operator();
     let rule_of = |result: &CheckResult| {
@@ -181,11 +186,11 @@ pub async fn run(
     loop {
         tokio::select! {
             _ = renew.tick() => {
-                let lease = store.acquire_lease(&holder, crate::time::now(), ttl)?;
+                let lease = store.acquire_lease(&holder, clock.now(), ttl)?;
                 let mine = lease.holder == holder;
                 holding = mine;
                 if mine {
-                    write_back(&mut *store, &sources, &client, &actor, &rules.origin).await?;
+                    write_back(&mut *store, &sources, &client, &actor, &rules.origin, clock).await?;
                 }
                 if mine && scheduler.is_none() && !specs.is_empty() {
                     let (stop_tx, stop_rx) = watch::channel(false);
@@ -206,12 +211,12 @@ pub async fn run(
             Some(result) = results_rx.recv() => {
                 batch.push(result);
                 if batch.len() >= FLUSH_AT {
-                    store.record_checks(&std::mem::take(&mut batch), &rules)?;
+                    store.record_checks(&std::mem::take(&mut batch), &rules, clock.now())?;
                 }
             }
             _ = flush.tick() => {
                 if !batch.is_empty() {
-                    store.record_checks(&std::mem::take(&mut batch), &rules)?;
+                    store.record_checks(&std::mem::take(&mut batch), &rules, clock.now())?;
                 }
             }
             _ = source_tick.tick(), if holding && !sources.is_empty() => {
@@ -240,7 +245,7 @@ pub async fn run(
                         actor: &actor,
                         origin: rules.origin.clone(),
                     };
-                    store.record_alerts(&SourcePoll { source: source.name(), result }, &alert_rules)?;
+                    store.record_alerts(&SourcePoll { source: source.name(), result }, &alert_rules, clock.now())?;
                 }
             }
             _ = stop.changed() => {
@@ -258,7 +263,7 @@ pub async fn run(
         batch.push(result);
     }
     if !batch.is_empty() {
-        store.record_checks(&batch, &rules)?;
+        store.record_checks(&batch, &rules, clock.now())?;
     }
     store.release_lease(&holder)?;
     Ok(())
@@ -276,13 +281,16 @@ async fn write_back(
     client: &reqwest::Client,
     actor: &Operator,
     origin: &str,
+    clock: crate::clock::Clock,
 ) -> anyhow::Result<()> {
     for writeback in store.pending_writebacks()?.into_iter().take(WRITEBACKS_PER_RENEWAL) {
         let outcome = match sources.iter().find(|s| s.owns(&writeback.source_ref)) {
-            Some(source) => source.write_back(client, &writeback).await.map_err(|e| e.to_string()),
+            Some(source) => {
+                source.write_back(client, &writeback, clock.now()).await.map_err(|e| e.to_string())
+            }
             None => Err(format!("no source in sources.toml owns {}", writeback.source_ref)),
         };
-        store.finish_writeback(&writeback, outcome, actor, origin)?;
+        store.finish_writeback(&writeback, outcome, actor, origin, clock.now())?;
     }
     Ok(())
 }

@@ -35,11 +35,12 @@ pub fn target_of(host: &Host, default_user: &str, jump_of: &dyn Fn(&str) -> Opti
 }
 
 /// The site's way in: known_hosts, key files, connect timeout.
-pub fn access_of(settings: &SshSettings) -> Access {
+pub fn access_of(settings: &SshSettings, clock: crate::clock::Clock) -> Access {
     Access {
         known_hosts: settings.known_hosts.clone(),
         identity_files: settings.identity_files.clone(),
         connect_timeout: settings.connect_timeout,
+        clock,
     }
 }
 
@@ -52,22 +53,37 @@ pub fn command_for(action: &SshAction, host: &Host) -> String {
         .replace("{label}", &host.label)
 }
 
+/// A catalog action to run on some of the site's hosts.
+#[derive(Clone, Debug)]
+pub struct ActionJob {
+    pub hosts: Vec<Host>,
+    /// Every host of the site, for finding jump hosts.
+    pub jumps: Vec<Host>,
+    pub action: SshAction,
+    pub settings: SshSettings,
+    /// The login on hosts that name none.
+    pub default_user: String,
+    pub clock: crate::clock::Clock,
+}
+
 /// Runs a catalog action on hosts (in parallel, bounded by the site), streaming output
 /// to `on_chunk`; returns one audit record per host. Hosts whose variables give the same
 /// command run together.
 pub fn run_action(
-    hosts: &[&Host],
-    jump_of: &dyn Fn(&str) -> Option<Host>,
-    action: &SshAction,
-    settings: &SshSettings,
-    default_user: &str,
+    job: &ActionJob,
     cancel: &Arc<AtomicBool>,
     on_chunk: &(dyn Fn(&str, Stream, &[u8]) + Sync),
 ) -> Vec<RunRecord> {
-    let access = access_of(settings);
+    let (action, settings) = (&job.action, &job.settings);
+    let access = access_of(settings, job.clock);
+    let jump_of = |name: &str| job.jumps.iter().find(|h| h.name == name).cloned();
     let mut by_command: std::collections::BTreeMap<String, Vec<Target>> = Default::default();
-    for host in hosts {
-        by_command.entry(command_for(action, host)).or_default().push(target_of(host, default_user, jump_of));
+    for host in &job.hosts {
+        by_command.entry(command_for(action, host)).or_default().push(target_of(
+            host,
+            &job.default_user,
+            &jump_of,
+        ));
     }
     let mut records = Vec::new();
     for (command, targets) in by_command {
@@ -80,6 +96,7 @@ pub fn run_action(
                 &command,
                 action.timeout,
                 run.started_at,
+                run.ended_at,
                 &run.result,
             ));
         }

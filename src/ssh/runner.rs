@@ -51,9 +51,9 @@ pub fn record(
     command: &str,
     limit: Duration,
     started_at: DateTime<Utc>,
+    ended_at: DateTime<Utc>,
     result: &Result<Outcome, SshError>,
 ) -> RunRecord {
-    let ended_at = crate::time::now();
     let mut record = RunRecord {
         host: target.host.clone(),
         address: target.address.to_string(),
@@ -105,6 +105,7 @@ pub fn record(
 pub struct HostRun {
     pub target: Target,
     pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
     pub result: Result<Outcome, SshError>,
 }
 
@@ -127,12 +128,13 @@ pub fn run_all(
             scope.spawn(move || {
                 loop {
                     let Some(target) = queue.lock().expect("queue lock").pop_front() else { return };
-                    let started_at = crate::time::now();
+                    let started_at = access.clock.now();
                     let host = target.host.clone();
                     let result = run(&target, access, command, limit, cancel, &mut |stream, chunk| {
                         on_chunk(&host, stream, chunk)
                     });
-                    let _ = done_tx.send(HostRun { target, started_at, result });
+                    let ended_at = access.clock.now();
+                    let _ = done_tx.send(HostRun { target, started_at, ended_at, result });
                 }
             });
         }

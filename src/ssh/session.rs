@@ -96,6 +96,8 @@ pub struct Access {
     pub known_hosts: PathBuf,
     pub identity_files: Vec<PathBuf>,
     pub connect_timeout: Duration,
+    /// Stamps the start and end of each run.
+    pub clock: crate::clock::Clock,
 }
 
 /// Which stream a chunk came from.

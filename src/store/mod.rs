@@ -288,8 +288,12 @@ pub trait Store: Send {
     /// Records a batch of check results in one transaction: status changes become
     /// events; sustained failures open incidents; recoveries note (and may resolve) them.
     /// Returns the number of events written.
-    fn record_checks(&mut self, results: &[CheckResult], rules: &ProbeRules<'_>)
-    -> Result<usize, StoreError>;
+    fn record_checks(
+        &mut self,
+        results: &[CheckResult],
+        rules: &ProbeRules<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError>;
     /// Where every check stands.
     fn check_states(&self) -> Result<Vec<CheckState>, StoreError>;
     /// Takes or renews the engine lease for `holder` if it is free, expired or already
@@ -307,7 +311,12 @@ pub trait Store: Send {
     /// Records one poll of an alert source in one transaction: new alerts open incidents
     /// (one per alert, however often it is fetched), ended ones are noted, and a change
     /// in the source's health is an event.
-    fn record_alerts(&mut self, poll: &SourcePoll<'_>, rules: &AlertRules<'_>) -> Result<usize, StoreError>;
+    fn record_alerts(
+        &mut self,
+        poll: &SourcePoll<'_>,
+        rules: &AlertRules<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError>;
     /// Whether each source answered at its last poll, since when.
     fn source_states(&self) -> Result<Vec<SourceState>, StoreError>;
     /// Acknowledgements not yet written back to their source.
@@ -319,6 +328,7 @@ pub trait Store: Send {
         outcome: Result<String, String>,
         actor: &Operator,
         origin: &str,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     /// Schedules a maintenance window (the store numbers it); checks failing inside it
     /// open no incident.

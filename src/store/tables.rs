@@ -344,6 +344,7 @@ fn record_check_in(
     result: &CheckResult,
     rules: &ProbeRules<'_>,
     windows: &[Window],
+    now: DateTime<Utc>,
 ) -> SqlResult<usize> {
     let key = result.key();
     let mut previous = load_check(db, &key)?;
@@ -369,7 +370,7 @@ fn record_check_in(
                         &rules.actor.id,
                         &rules.origin,
                         result.at,
-                        crate::time::now(),
+                        now,
                         "check.changed",
                         &subject,
                         payload.to_string(),
@@ -400,7 +401,7 @@ fn record_check_in(
                     source_ref: Some(key.clone()),
                 };
                 let committed =
-                    open_for_source(db, new, &rules.prefix, rules.tz, rules.actor, &rules.origin)?;
+                    open_for_source(db, new, &rules.prefix, rules.tz, rules.actor, &rules.origin, now)?;
                 written += committed.events.len();
                 state.incident = Some(committed.incident.id);
             }
@@ -421,7 +422,7 @@ fn record_check_in(
                         actor: rules.actor,
                         origin: rules.origin.clone(),
                         occurred_at: result.at,
-                        now: crate::time::now(),
+                        now,
                         expected_version: None,
                     };
                     // An incident nobody has responded to is not resolved by the
@@ -458,6 +459,7 @@ fn open_for_source(
     tz: chrono_tz::Tz,
     actor: &Operator,
     origin: &str,
+    now: DateTime<Utc>,
 ) -> SqlResult<Committed> {
     let day_key = new.reported_at.with_timezone(&tz).format("%Y%m%d").to_string();
     let reported_at = new.reported_at;
@@ -467,7 +469,7 @@ fn open_for_source(
         actor,
         origin: origin.to_string(),
         occurred_at: reported_at,
-        now: crate::time::now(),
+        now,
         expected_version: None,
     };
     execute_in(db, &request)
@@ -494,8 +496,12 @@ fn enqueue_writeback(
 }
 
 /// Records the result of one poll of a source; returns the events written.
-fn record_alerts_in(db: &mut dyn Conn, poll: &SourcePoll<'_>, rules: &AlertRules<'_>) -> SqlResult<usize> {
-    let now = crate::time::now();
+fn record_alerts_in(
+    db: &mut dyn Conn,
+    poll: &SourcePoll<'_>,
+    rules: &AlertRules<'_>,
+    now: DateTime<Utc>,
+) -> SqlResult<usize> {
     let mut written = 0;
     let previous = db
         .row("reading a source", "SELECT ok, since FROM source_status WHERE name = ?1", params![poll.source])?
@@ -569,7 +575,7 @@ fn record_alerts_in(db: &mut dyn Conn, poll: &SourcePoll<'_>, rules: &AlertRules
                     source_ref: Some(alert.key.clone()),
                 };
                 let committed =
-                    open_for_source(db, new, &rules.prefix, rules.tz, rules.actor, &rules.origin)?;
+                    open_for_source(db, new, &rules.prefix, rules.tz, rules.actor, &rules.origin, now)?;
                 written += committed.events.len();
                 committed.incident.id
             }
@@ -891,12 +897,17 @@ impl<B: Backend> Store for SqlStore<B> {
         })
     }
 
-    fn record_checks(&mut self, results: &[CheckResult], rules: &ProbeRules<'_>) -> SqlResult<usize> {
+    fn record_checks(
+        &mut self,
+        results: &[CheckResult],
+        rules: &ProbeRules<'_>,
+        now: DateTime<Utc>,
+    ) -> SqlResult<usize> {
         self.backend.write(|db| {
             let windows = windows_in(db)?;
             let mut written = 0;
             for result in results {
-                written += record_check_in(db, result, rules, &windows)?;
+                written += record_check_in(db, result, rules, &windows, now)?;
             }
             Ok(written)
         })
@@ -946,8 +957,13 @@ impl<B: Backend> Store for SqlStore<B> {
         self.backend.read(read_lease)
     }
 
-    fn record_alerts(&mut self, poll: &SourcePoll<'_>, rules: &AlertRules<'_>) -> SqlResult<usize> {
-        self.backend.write(|db| record_alerts_in(db, poll, rules))
+    fn record_alerts(
+        &mut self,
+        poll: &SourcePoll<'_>,
+        rules: &AlertRules<'_>,
+        now: DateTime<Utc>,
+    ) -> SqlResult<usize> {
+        self.backend.write(|db| record_alerts_in(db, poll, rules, now))
     }
 
     fn source_states(&self) -> SqlResult<Vec<SourceState>> {
@@ -1003,8 +1019,8 @@ impl<B: Backend> Store for SqlStore<B> {
         outcome: Result<String, String>,
         actor: &Operator,
         origin: &str,
+        now: DateTime<Utc>,
     ) -> SqlResult<()> {
-        let now = crate::time::now();
         self.backend.write(|db| {
             match outcome {
                 Ok(detail) => {

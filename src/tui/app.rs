@@ -175,6 +175,8 @@ pub struct Context {
     pub store_label: String,
     /// How often an unacknowledged alarm rings again.
     pub bell_repeat: Duration,
+    /// The process's clock.
+    pub clock: crate::clock::Clock,
 }
 
 pub struct App {

@@ -23,7 +23,7 @@ pub fn perform(app: &mut App, store: &mut dyn Store, effect: Effect) {
         return;
     };
     let origin = crate::cli::origin("console");
-    let now = crate::time::now();
+    let now = app.ctx.clock.now();
     let site = app.ctx.site.clone();
     let failed = |e: &StoreError| Outcome::Failed { message: store_error(e, lang), stale: false };
     let outcome = match effect {

@@ -23,7 +23,7 @@ pub fn write(line: &str) {
         let _ = writeln!(
             file,
             "{} pid {} {line}",
-            crate::time::canonical(crate::time::now()),
+            crate::time::canonical(crate::clock::Clock::system().now()),
             std::process::id()
         );
     }

@@ -46,7 +46,7 @@ const STORE_RETRY_POLLS: i64 = 5;
 pub fn run(ctx: Context, store: AnyStore, location: Location) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async move {
-        let now = crate::time::now();
+        let now = ctx.clock.now();
         let data = Snapshot::load(&*store, &ctx.site, now, None)?;
         let (stop_engine, engine_stopped) = tokio::sync::watch::channel(false);
         let engine = ctx.site.has_engine_work().then(|| {
@@ -55,6 +55,7 @@ pub fn run(ctx: Context, store: AnyStore, location: Location) -> anyhow::Result<
                 ctx.site.clone(),
                 location.clone(),
                 holder,
+                ctx.clock,
                 engine_stopped,
             ))
         });
@@ -100,7 +101,7 @@ async fn event_loop(
     let (ssh_tx, mut ssh_rx) = tokio::sync::mpsc::unbounded_channel::<app::SshUpdate>();
     let mut launch = |job: SshJob| launch_ssh(job, ssh_tx.clone());
     let mut polls_while_down: i64 = 0;
-    app.tick(crate::time::now());
+    app.tick(app.ctx.clock.now());
     loop {
         perform_effects(app, &mut *store, guard, &mut launch);
         if app.quit {
@@ -122,12 +123,12 @@ async fn event_loop(
             guard.terminal.draw(|frame| ui::draw(frame, app))?;
             app.dirty = false;
         }
-        let now = crate::time::now();
+        let now = app.ctx.clock.now();
         let wait = (app.next_wakeup(now) - now).to_std().unwrap_or_default();
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
-                    app.now = crate::time::now();
+                    app.now = app.ctx.clock.now();
                     app.on_key(key);
                 }
                 Some(Ok(Event::Resize(..))) => app.dirty = true,
@@ -137,13 +138,13 @@ async fn event_loop(
             },
             Some(()) = changed.recv() => {
                 while changed.try_recv().is_ok() {}
-                app.now = crate::time::now();
+                app.now = app.ctx.clock.now();
                 if app.store_down_since.is_none() {
                     reload(app, &*store);
                 }
             }
             _ = poll.tick() => {
-                app.now = crate::time::now();
+                app.now = app.ctx.clock.now();
                 // While the store is away, ask it again every few polls, not every one.
                 polls_while_down = if app.store_down_since.is_some() { polls_while_down + 1 } else { 0 };
                 if polls_while_down % STORE_RETRY_POLLS == 0 {
@@ -160,7 +161,7 @@ async fn event_loop(
                 }
                 app.on_ssh(update);
             }
-            _ = tokio::time::sleep(wait) => app.tick(crate::time::now()),
+            _ = tokio::time::sleep(wait) => app.tick(app.ctx.clock.now()),
             _ = terminate.recv() => return Ok(()),
             _ = hangup.recv() => return Ok(()),
             _ = interrupt.recv() => return Ok(()),
@@ -181,12 +182,7 @@ fn reload(app: &mut App, store: &dyn Store) {
 
 /// An SSH run to start on a worker thread.
 pub struct SshJob {
-    pub hosts: Vec<crate::config::Host>,
-    /// Every host of the site, for finding jump hosts.
-    pub jumps: Vec<crate::config::Host>,
-    pub action: crate::config::ssh::SshAction,
-    pub settings: crate::config::ssh::SshSettings,
-    pub user: String,
+    pub run: crate::ssh::ActionJob,
     pub witness: Option<String>,
     pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
@@ -199,17 +195,7 @@ pub fn launch_ssh(job: SshJob, updates: tokio::sync::mpsc::UnboundedSender<app::
             let _ =
                 updates.send(app::SshUpdate::Chunk { host: host.to_string(), stderr, bytes: chunk.to_vec() });
         };
-        let hosts: Vec<&crate::config::Host> = job.hosts.iter().collect();
-        let jump_of = |name: &str| job.jumps.iter().find(|h| h.name == name).cloned();
-        let records = crate::ssh::run_action(
-            &hosts,
-            &jump_of,
-            &job.action,
-            &job.settings,
-            &job.user,
-            &job.cancel,
-            &on_chunk,
-        );
+        let records = crate::ssh::run_action(&job.run, &job.cancel, &on_chunk);
         for mut record in records {
             record.witness = job.witness.clone();
             let _ = updates.send(app::SshUpdate::Done(Box::new(record)));
@@ -284,7 +270,7 @@ pub fn perform(
                         &reason,
                         &actor,
                         &crate::cli::origin("console"),
-                        crate::time::now(),
+                        app.ctx.clock.now(),
                     ) {
                         Ok(declined) => Outcome::Done(format!(
                             "{run}: {}{}",
@@ -302,7 +288,7 @@ pub fn perform(
                 Effect::Alarm(command) => {
                     let lang = app.lang();
                     let Some(actor) = app.ctx.operator.clone() else { continue };
-                    let now = crate::time::now();
+                    let now = app.ctx.clock.now();
                     let request =
                         AlarmRequest { command, actor: &actor, origin: crate::cli::origin("console"), now };
                     let outcome = match store.record_alarm(request) {
@@ -330,7 +316,7 @@ fn execute(
     let Some(actor) = app.ctx.operator.clone() else {
         return Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false };
     };
-    let now = crate::time::now();
+    let now = app.ctx.clock.now();
     let is_new = matches!(target, Target::New { .. });
     let request = IncidentRequest {
         target,
@@ -377,7 +363,7 @@ fn shell(app: &mut App, store: &mut dyn Store, host_name: &str) -> Outcome {
     command.arg(target.address.ip().to_string());
     let origin = crate::cli::origin("console");
     let subject = format!("host:{host_name}");
-    let started = crate::time::now();
+    let started = app.ctx.clock.now();
     let start =
         serde_json::json!({ "host": host_name, "address": target.address.to_string(), "user": target.user });
     if let Err(e) =
@@ -386,7 +372,7 @@ fn shell(app: &mut App, store: &mut dyn Store, host_name: &str) -> Outcome {
         return Outcome::Failed { message: store_error(&e, lang), stale: false };
     }
     let status = command.status();
-    let ended = crate::time::now();
+    let ended = app.ctx.clock.now();
     let result = match &status {
         Ok(status) => status.code().map_or_else(|| "killed by a signal".to_string(), |c| format!("exit {c}")),
         Err(e) => format!("could not start ssh: {e}"),
@@ -412,7 +398,7 @@ fn audit_ssh_run(app: &mut App, store: &mut dyn Store, record: &crate::ssh::runn
         payload,
         &operator,
         &crate::cli::origin("console"),
-        crate::time::now(),
+        app.ctx.clock.now(),
     ) {
         log::write(&format!("recording an SSH run failed: {e}"));
         let text = store_error(&e, app.lang());
@@ -441,11 +427,14 @@ fn start_ssh(
     let chosen: Vec<crate::config::Host> = hosts.iter().filter_map(|h| site.host(h).cloned()).collect();
     let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let job = SshJob {
-        hosts: chosen,
-        jumps: site.hosts.clone(),
-        action: spec,
-        settings: site.ssh.clone(),
-        user: crate::cli::operator_login(),
+        run: crate::ssh::ActionJob {
+            hosts: chosen,
+            jumps: site.hosts.clone(),
+            action: spec,
+            settings: site.ssh.clone(),
+            default_user: crate::cli::operator_login(),
+            clock: app.ctx.clock,
+        },
         witness,
         cancel: cancel.clone(),
     };
@@ -476,7 +465,7 @@ fn execute_run(
         command,
         actor: &actor,
         origin: crate::cli::origin("console"),
-        now: crate::time::now(),
+        now: app.ctx.clock.now(),
         expected_version,
     };
     match store.execute_run(request) {

@@ -9,10 +9,25 @@ pub mod tmux;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use chrono::{DateTime, Utc};
+use duty::clock::Clock;
+
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub site: PathBuf,
     pub store: PathBuf,
+    /// The time the fixture's processes live in (see `duty::clock`): by default a
+    /// Wednesday morning, whatever day the tests run on.
+    pub clock: Clock,
+}
+
+/// The default "now" of a fixture: Wednesday 25 November 2026, 10:00 in Shanghai — a
+/// workday, mid-morning, mid-shift, far from midnight and from any handover.
+pub const WEDNESDAY_MORNING: &str = "2026-11-25T10:00:00+08:00";
+
+/// An instant written as RFC 3339.
+pub fn instant(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
 }
 
 /// Operators of the test site: `lead` (a lead), `alice` and `bob` (operators).
@@ -35,6 +50,19 @@ role = "operator"
 
 impl Fixture {
     pub fn new() -> Fixture {
+        Fixture::at(WEDNESDAY_MORNING)
+    }
+
+    /// A fixture on the real clock: for tests against live systems (Alertmanager) that
+    /// keep real time themselves and have no calendar rules.
+    pub fn on_the_system_clock() -> Fixture {
+        let mut f = Fixture::new();
+        f.clock = Clock::system();
+        f
+    }
+
+    /// A fixture whose clock reads `now` (RFC 3339) as it starts.
+    pub fn at(now: &str) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
@@ -44,7 +72,7 @@ impl Fixture {
         text.push_str(OPERATORS);
         std::fs::write(&site_toml, text).unwrap();
         let store = dir.path().join("duty.db");
-        Fixture { dir, site, store }
+        Fixture { dir, site, store, clock: Clock::starting_at(instant(now)) }
     }
 
     /// The binary with this fixture's site and store, English, acting as `who`.
@@ -53,6 +81,7 @@ impl Fixture {
         cmd.env("DUTY_SITE", &self.site)
             .env("DUTY_STORE", &self.store)
             .env("DUTY_OPERATOR", who)
+            .env(duty::clock::TEST_CLOCK_VAR, self.clock.setting())
             .env("LANG", "C")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES");
@@ -91,6 +120,16 @@ impl Fixture {
         .to_string()
     }
 
+    /// Now, by the fixture's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// `now` moved by `minutes`, as RFC 3339 (for `--at` and `--reported-at`).
+    pub fn minutes_from_now(&self, minutes: i64) -> String {
+        (self.now() + chrono::Duration::minutes(minutes)).to_rfc3339()
+    }
+
     pub fn show_json(&self, id: &str) -> serde_json::Value {
         serde_json::from_str(&self.ok("alice", &["incident", "show", id, "--json"])).unwrap()
     }
@@ -105,9 +144,9 @@ impl Fixture {
             .replace("times = [\"08:30\", \"17:00\"]", "times = [\"00:00\"]")
             .replace("within_minutes = 60", "within_minutes = 1440");
         std::fs::write(path, text).unwrap();
-        // The shift checks run every day too: they would come before it in the list.
-        for shift_check in ["arrival", "departure"] {
-            std::fs::remove_file(self.site.join(format!("checklists/{shift_check}.toml"))).unwrap();
+        // The other sheets would share the list with it, differently on each weekday.
+        for other in ["arrival", "departure", "daily", "weekly-devices"] {
+            std::fs::remove_file(self.site.join(format!("checklists/{other}.toml"))).unwrap();
         }
     }
 
