@@ -68,6 +68,9 @@ fn app() -> App {
         store_label: "duty.db".into(),
         bell_repeat: Duration::seconds(60),
         clock: duty::clock::Clock::starting_at(now),
+        login: "lead".into(),
+        reports_dir: std::env::temp_dir().join("duty-console-test-reports"),
+        left_out: None,
     };
     App::new(ctx, data, now)
 }

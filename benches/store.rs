@@ -83,8 +83,8 @@ impl Backends {
 
     fn both(&self) -> [(&'static str, AnyStore); 2] {
         [
-            ("sqlite", Location::File(self.sqlite.clone()).open().unwrap()),
-            ("postgres", Location::Postgres(self.postgres.clone()).open().unwrap()),
+            ("sqlite", Location::File(self.sqlite.clone()).open_for_writing().unwrap()),
+            ("postgres", Location::Postgres(self.postgres.clone()).open_for_writing().unwrap()),
         ]
     }
 }

@@ -41,6 +41,9 @@ fn app(demo: &Demo, lang: Lang) -> App {
         store_label: "duty.db".into(),
         bell_repeat: chrono::Duration::seconds(60),
         clock: duty::clock::Clock::starting_at(fixed_now()),
+        login: "lead".into(),
+        reports_dir: std::env::temp_dir().join("duty-console-test-reports"),
+        left_out: None,
     };
     let data = Snapshot::load(&demo.store, &demo.site, fixed_now(), None).unwrap();
     App::new(ctx, data, fixed_now())
@@ -559,9 +562,8 @@ fn the_statistics_draw_as_charts() {
     }
     // `:report week` writes the weekly report, Markdown and CSV, where it says.
     let reports = tempfile::tempdir().unwrap();
-    // SAFETY: no other test of this binary reads DUTY_REPORTS.
-    unsafe { std::env::set_var("DUTY_REPORTS", reports.path()) };
     let mut app = app(&demo, Lang::En);
+    app.ctx.reports_dir = reports.path().to_path_buf();
     press(&mut app, ":report week\n");
     perform(&mut app, &mut demo);
     let message = app.message.clone().unwrap();

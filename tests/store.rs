@@ -34,7 +34,7 @@ impl Db {
             Db::Sqlite { path, .. } => Location::File(path.clone()),
             Db::Postgres { url } => Location::Postgres(url.clone()),
         }
-        .open()
+        .open_for_writing()
         .unwrap()
     }
 

@@ -5,7 +5,6 @@ use clap::Subcommand;
 
 use super::{Failure, Paths};
 use crate::i18n::{Lang, event_kind, local_time};
-use crate::store::Break;
 use crate::text::{fit, visible};
 use crate::time::parse_user_time;
 
@@ -60,7 +59,9 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
                     }
                     Ok(())
                 }
-                Some(bad) => Err(Failure::Refused(broken_text(bad.seq, &bad.problem, lang)).into()),
+                Some(bad) => {
+                    Err(Failure::Refused(crate::i18n::chain_break(bad.seq, &bad.problem, lang)).into())
+                }
             }
         }
         AuditCommand::Log { since, json } => {
@@ -85,43 +86,17 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
     }
 }
 
-fn broken_text(seq: u64, problem: &Break, lang: Lang) -> String {
-    match (problem, lang) {
-        (Break::Missing { .. }, Lang::Zh) => format!("哈希链断裂：第 {seq} 条事件缺失（被删除）"),
-        (Break::Missing { .. }, Lang::En) => {
-            format!("chain broken at seq {seq}: the event is missing (deleted)")
-        }
-        (Break::HashMismatch, Lang::Zh) => format!("哈希链断裂：第 {seq} 条事件的内容被修改"),
-        (Break::HashMismatch, Lang::En) => {
-            format!("chain broken at seq {seq}: its contents were altered")
-        }
-        (Break::PrevMismatch, Lang::Zh) => {
-            format!("哈希链断裂：第 {seq} 条事件与前一条不相连（被移动或替换）")
-        }
-        (Break::PrevMismatch, Lang::En) => {
-            format!("chain broken at seq {seq}: it does not follow the event before it (moved or replaced)")
-        }
-        (Break::HeadMismatch { head_seq }, Lang::Zh) => {
-            format!("哈希链断裂：第 {seq} 条起的事件缺失（链头记录为第 {head_seq} 条）")
-        }
-        (Break::HeadMismatch { head_seq }, Lang::En) => {
-            format!("chain broken at seq {seq}: events from here are missing (the head says {head_seq})")
-        }
-    }
-}
-
 pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let lang = session.lang;
-    let open = |location: &crate::store::Location| {
-        location
-            .open()
-            .map_err(|e| anyhow::anyhow!("{}: {}", location.label(), crate::i18n::store_error(&e, lang)))
+    let open = |location: &crate::store::Location, write: bool| {
+        let opened = if write { location.open_for_writing() } else { location.open_for_reading() };
+        opened.map_err(|e| anyhow::anyhow!("{}: {}", location.label(), crate::i18n::store_error(&e, lang)))
     };
     match command {
         StoreCommand::Migrate => {
             let location = session.store_location();
-            let store = open(&location)?;
+            let store = open(&location, true)?;
             let head = store.head()?;
             match lang {
                 Lang::Zh => println!("{}：表结构已是最新（{head} 条事件）", location.label()),
@@ -131,8 +106,8 @@ pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {
         }
         StoreCommand::Copy { from, to } => {
             let (from, to) = (crate::store::Location::parse(&from), crate::store::Location::parse(&to));
-            let source = open(&from)?;
-            let mut target = open(&to)?;
+            let source = open(&from, false)?;
+            let mut target = open(&to, true)?;
             let events = source.events(None)?;
             let count = target.import(&events)?;
             let (a, b) = (source.verify()?, target.verify()?);
@@ -157,7 +132,7 @@ pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {
             Ok(())
         }
         StoreCommand::Rebuild => {
-            let mut store = session.open_store()?;
+            let mut store = session.open_store_to_write()?;
             let count = store.rebuild()?;
             match session.lang {
                 Lang::Zh => println!("已从 {count} 条事件重建全部视图"),

@@ -113,7 +113,7 @@ fn find_slot(session: &Session, store: &dyn Store, run: &str) -> anyhow::Result<
 }
 
 pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
-    let session = paths.load()?;
+    let session = paths.load_strict()?;
     let lang = session.lang;
     let tz = session.site.tz;
     let now = session.now();
@@ -164,7 +164,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                 .into());
             };
             let operator = session.operator()?;
-            let mut store = session.open_store()?;
+            let mut store = session.open_store_to_write()?;
             let chosen = match run {
                 Some(run) => find_slot(&session, &*store, &run)?,
                 None => {
@@ -256,7 +256,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
         }
         other => {
             let operator = session.operator()?;
-            let mut store = session.open_store()?;
+            let mut store = session.open_store_to_write()?;
             let (run, command) = match other {
                 ChecklistCommand::Item { run, item, result, note } => {
                     let evidence = bound_evidence(&session, &*store, &run, &item)?;

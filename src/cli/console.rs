@@ -9,7 +9,12 @@ use crate::tui::app::Context;
 
 /// Everything the console needs besides the store; keymap and theme problems stop here,
 /// before the terminal is touched.
-fn context(paths: &Paths, session: Session, operator: Option<Operator>) -> anyhow::Result<Context> {
+fn context(
+    paths: &Paths,
+    session: Session,
+    operator: Option<Operator>,
+    reports_dir: PathBuf,
+) -> anyhow::Result<Context> {
     let config_dir = paths.user_config_dir();
     let keymap = crate::tui::load_keymap(paths.keymap.as_deref(), &config_dir)?;
     let theme = crate::tui::load_theme(paths.theme.as_deref(), &config_dir)?;
@@ -28,16 +33,34 @@ fn context(paths: &Paths, session: Session, operator: Option<Operator>) -> anyho
         theme,
         store_label,
         clock: session.clock,
+        login: super::os_user(),
+        reports_dir,
+        left_out: None,
     })
 }
 
+/// Who acts at this console: the operator, with this program and machine as origin.
+fn actor(operator: Option<Operator>, lang: Lang) -> Option<crate::ops::Actor> {
+    operator.map(|operator| crate::ops::Actor { operator, origin: super::origin("console"), lang })
+}
+
+/// Runs the console; a terminal that went away ends it quietly (exit 0), as a quit does.
+fn run(
+    ctx: Context,
+    location: crate::store::Location,
+    actor: Option<crate::ops::Actor>,
+) -> anyhow::Result<()> {
+    crate::tui::run(ctx, location, actor).map(|_| ())
+}
+
 pub fn run_console(paths: &Paths) -> anyhow::Result<()> {
-    let session = paths.load()?;
+    let (session, left_out) = paths.load_lenient()?;
     let operator = session.operator().ok();
-    let store = session.open_store()?;
     let location = session.store.clone();
-    let ctx = context(paths, session, operator)?;
-    crate::tui::run(ctx, store, location)
+    let actor = actor(operator.clone(), session.lang);
+    let mut ctx = context(paths, session, operator, crate::paths::reports_dir())?;
+    ctx.left_out = left_out;
+    run(ctx, location, actor)
 }
 
 pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
@@ -51,9 +74,9 @@ pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let operator = site.operator(&lead).cloned();
     let location = crate::store::Location::File(store_path);
     let session = Session { site, lang, store: location.clone(), clock: paths.clock };
-    let store = session.open_store()?;
-    let ctx = context(paths, session, operator);
-    let result = ctx.and_then(|ctx| crate::tui::run(ctx, store, location));
+    let actor = actor(operator.clone(), lang);
+    let ctx = context(paths, session, operator, dir.join("reports"));
+    let result = ctx.and_then(|ctx| run(ctx, location, actor));
     drop(services);
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);

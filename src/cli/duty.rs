@@ -128,7 +128,7 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
         }
         HandoverCommand::Sign { id, side } => {
             let operator = session.operator()?;
-            let mut store = session.open_store()?;
+            let mut store = session.open_store_to_write()?;
             let side = match side {
                 SideArg::Outgoing => Side::Outgoing,
                 SideArg::Incoming => Side::Incoming,
@@ -164,7 +164,7 @@ pub fn roster(paths: &Paths, command: RosterCommand) -> anyhow::Result<()> {
         }
         RosterCommand::Set { shift, date, operators } => {
             let operator = session.operator()?;
-            let mut store = session.open_store()?;
+            let mut store = session.open_store_to_write()?;
             let change = RosterChange { shift, date, operators };
             crate::duty::change_roster(&mut *store, site, &change, &operator, &origin("cli"), now)?;
             println!("{} {} {}", change.shift, change.date, change.operators.join(", "));
@@ -195,7 +195,7 @@ pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
         }
         LogCommand::Note { text } => {
             let operator = session.operator()?;
-            let mut store = session.open_store()?;
+            let mut store = session.open_store_to_write()?;
             let entry = Entry::Note { text };
             let event = crate::duty::log_entry(&mut *store, site, &entry, &operator, &origin("cli"), now)?;
             println!("{}", event.seq);

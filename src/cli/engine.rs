@@ -2,38 +2,87 @@
 
 use serde::Serialize;
 
-use super::{Paths, Session};
+use super::{Failure, Paths, Session};
 use crate::domain::check::CheckStatus;
+use crate::engine::health::{Board, Health};
 use crate::engine::runner;
+use crate::engine::runner::{EngineError, EngineRun};
 use crate::i18n::{Lang, local_time};
 use crate::status::{HostRow, sheet};
 use crate::store::Lease;
 use crate::text::{fit, visible};
 
 pub fn engine(paths: &Paths) -> anyhow::Result<()> {
-    let session = paths.load()?;
+    // Headless: what happens goes to stderr, which systemd keeps in the journal.
+    crate::log::to_stderr();
+    let session = paths.load_strict()?;
     let holder = runner::holder_id("engine");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let board = Board::at(&crate::paths::health_dir());
     runtime.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let site = session.site.clone();
-        let engine =
-            tokio::spawn(runner::run(site, session.store.clone(), holder.clone(), session.clock, stop_rx));
-        eprintln!("duty engine {holder}: running ({} checks)", session.site.checks().count());
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = terminate.recv() => {}
+        let (sites_tx, sites_rx) = tokio::sync::watch::channel(session.site.clone());
+        let (problems_tx, _problems) = tokio::sync::watch::channel(None);
+        tokio::spawn(crate::config::watch::watch(session.site.dir.clone(), sites_tx, problems_tx));
+        let (health_tx, _health) =
+            tokio::sync::watch::channel(Health::new(&holder, &session.store.ledger_key(), session.now()));
+        let run = EngineRun {
+            location: session.store.clone(),
+            ledger: crate::store::seen::Ledger::at(&crate::paths::seen_dir()),
+            holder: holder.clone(),
+            clock: session.clock,
+            ssh_user: super::operator_login(),
+            outage_limit: Some(session.site.engine.store_outage_limit),
+            health: health_tx,
+            board: Some(board),
+        };
+        let mut engine = tokio::spawn(runner::run(run, sites_rx, stop_rx));
+        crate::log::write(&format!(
+            "duty engine {holder}: running ({} checks)",
+            session.site.checks().count()
+        ));
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut quit = signal(SignalKind::quit())?;
+        let ended = tokio::select! {
+            _ = terminate.recv() => None,
+            _ = interrupt.recv() => None,
+            _ = quit.recv() => None,
+            ended = &mut engine => Some(ended),
+        };
+        let ended = match ended {
+            Some(ended) => ended,
+            None => {
+                let _ = stop_tx.send(true);
+                // A store that does not answer must not keep a stopping engine alive.
+                match tokio::time::timeout(std::time::Duration::from_secs(3), &mut engine).await {
+                    Ok(ended) => ended,
+                    Err(_) => {
+                        crate::log::write(&format!(
+                            "duty engine {holder}: stopped without releasing the lease"
+                        ));
+                        return Ok(());
+                    }
+                }
+            }
+        };
+        match ended {
+            Ok(Ok(())) => {
+                crate::log::write(&format!("duty engine {holder}: stopped, lease released"));
+                Ok(())
+            }
+            Ok(Err(e @ EngineError::StoreUnreachable { .. })) => {
+                Err(Failure::Refused(format!("duty engine {holder}: giving up: {e}")).into())
+            }
+            Ok(Err(EngineError::Setup(e))) => Err(e),
+            Err(panic) => Err(anyhow::anyhow!("duty engine {holder}: failed: {panic}")),
         }
-        let _ = stop_tx.send(true);
-        engine.await??;
-        eprintln!("duty engine {holder}: stopped, lease released");
-        Ok(())
     })
 }
 
 pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {
-    let session: Session = paths.load()?;
+    let session: Session = paths.load_strict()?;
     let store = session.open_store()?;
     let states = store.check_states()?;
     let lease = store.lease()?;

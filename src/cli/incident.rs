@@ -248,7 +248,7 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
         }
     };
     let operator = session.operator()?;
-    let mut store = session.open_store()?;
+    let mut store = session.open_store_to_write()?;
     let now = session.now();
     let is_new = matches!(target, Target::New { .. });
     let committed = store.execute(IncidentRequest {

@@ -39,7 +39,7 @@ pub enum MaintenanceCommand {
 }
 
 pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
-    let session = paths.load()?;
+    let session = paths.load_strict()?;
     let lang = session.lang;
     let now = session.now();
     match command {
@@ -52,7 +52,7 @@ pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
                 .into());
             }
             let operator = session.operator()?;
-            let mut store = session.open_store()?;
+            let mut store = session.open_store_to_write()?;
             let window = Window {
                 id: String::new(),
                 hosts,
@@ -96,7 +96,7 @@ pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
         }
         MaintenanceCommand::End { id } => {
             let operator = session.operator()?;
-            let mut store = session.open_store()?;
+            let mut store = session.open_store_to_write()?;
             let window = store.end_maintenance(&id, &operator, &origin("cli"), now)?;
             match lang {
                 Lang::Zh => println!("{} 已于 {} 结束", window.id, local_time(window.until, session.site.tz)),

@@ -20,7 +20,7 @@ use crate::clock::Clock;
 use crate::config::{ConfigErrors, Site};
 use crate::domain::Operator;
 use crate::i18n::Lang;
-use crate::store::{AnyStore, Location, StoreError};
+use crate::store::{Location, Opened, StoreError};
 
 /// Duty Console (值班控制台): incidents and their SLA clocks, inspections, SSH triage and
 /// the duty log for the machine room's duty engineers.
@@ -212,60 +212,55 @@ pub struct Paths {
     clock: Clock,
 }
 
-/// A path from the flag, else the environment variable, else under the XDG base
-/// directory `xdg_var` (or `$HOME/home_fallback`).
-fn configured_path(
-    flag: &Option<PathBuf>,
-    env: &str,
-    xdg_var: &str,
-    home_fallback: &str,
-    tail: &str,
-) -> PathBuf {
-    let from_env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-    flag.clone().or_else(|| from_env(env)).unwrap_or_else(|| {
-        from_env(xdg_var)
-            .or_else(|| from_env("HOME").map(|home| home.join(home_fallback)))
-            .unwrap_or_else(|| PathBuf::from("."))
-            .join(tail)
-    })
-}
-
 impl Paths {
     fn site_dir(&self) -> PathBuf {
-        configured_path(&self.site, "DUTY_SITE", "XDG_CONFIG_HOME", ".config", "duty/site")
+        self.site.clone().unwrap_or_else(crate::paths::site_dir)
     }
 
     /// Where the user's keymap.toml and theme.toml live.
     fn user_config_dir(&self) -> PathBuf {
-        configured_path(&None, "DUTY_CONFIG_DIR", "XDG_CONFIG_HOME", ".config", "duty")
+        crate::paths::user_config_dir()
     }
 
     /// The store: `--store`, then `DUTY_STORE`, then the site's `store`, then the
     /// default file.
     fn store_location(&self, site: &Site) -> Location {
-        let explicit = self
-            .store
-            .clone()
-            .or_else(|| std::env::var_os("DUTY_STORE").filter(|v| !v.is_empty()).map(PathBuf::from));
+        let explicit = self.store.clone().or_else(crate::paths::store_from_env);
         match (explicit, &site.store) {
             (Some(path), _) => Location::parse(&path),
             (None, Some(location)) => location.clone(),
-            (None, None) => Location::File(configured_path(
-                &None,
-                "DUTY_STORE",
-                "XDG_DATA_HOME",
-                ".local/share",
-                "duty/duty.db",
-            )),
+            (None, None) => Location::File(crate::paths::default_store()),
         }
     }
 
-    /// Loads the site; the language follows `--lang`, then the site, then the locale.
+    /// Loads the site for a command that can do without the files of it that have
+    /// problems (hosts, checks, sources, SSH, checklists, the calendar): those are left
+    /// out with a warning naming their problems. `site.toml` and `sla.toml` must be
+    /// sound. The language follows `--lang`, then the site, then the locale.
     fn load(&self) -> anyhow::Result<Session> {
-        let site = Site::load(&self.site_dir())?;
+        let (session, left_out) = self.load_lenient()?;
+        if let Some(problems) = left_out {
+            eprintln!("duty: {}", crate::i18n::left_out(&problems, session.lang));
+        }
+        Ok(session)
+    }
+
+    /// As `load`, returning the problems of the files left out.
+    fn load_lenient(&self) -> anyhow::Result<(Session, Option<ConfigErrors>)> {
+        let (site, left_out) = Site::load_lenient(&self.site_dir())?;
+        Ok((self.session(site), left_out))
+    }
+
+    /// Loads the whole site, refusing any problem: for what needs all of it (checking
+    /// the configuration, the engine, the status board, SSH, inspections).
+    fn load_strict(&self) -> anyhow::Result<Session> {
+        Ok(self.session(Site::load(&self.site_dir())?))
+    }
+
+    fn session(&self, site: Site) -> Session {
         let lang = self.lang.or(site.language).unwrap_or_else(Lang::from_locale);
         let store = self.store_location(&site);
-        Ok(Session { site, lang, store, clock: self.clock })
+        Session { site, lang, store, clock: self.clock }
     }
 }
 
@@ -287,10 +282,27 @@ impl Session {
         self.store.clone()
     }
 
-    fn open_store(&self) -> anyhow::Result<AnyStore> {
-        self.store.open().map_err(|e| {
+    /// Opens the store to read: nothing is created, migrated or written.
+    fn open_store(&self) -> anyhow::Result<Opened> {
+        self.open(false)
+    }
+
+    /// Opens the store to write (creating it, or migrating it, if need be).
+    fn open_store_to_write(&self) -> anyhow::Result<Opened> {
+        self.open(true)
+    }
+
+    fn open(&self, write: bool) -> anyhow::Result<Opened> {
+        let ledger = crate::store::seen::Ledger::at(&crate::paths::seen_dir());
+        let opened = self.store.open_checked(write, &ledger, self.clock).map_err(|e| {
             anyhow::anyhow!("{}: {}", self.store.label(), crate::i18n::store_error(&e, self.lang))
-        })
+        })?;
+        if let Some(bad) = &opened.tail.first_bad {
+            // The command goes on (the record must still be kept at 3 a.m.), but nobody
+            // is left thinking the record is sound.
+            eprintln!("duty: {}", crate::i18n::tail_broken(bad, self.lang));
+        }
+        Ok(opened)
     }
 
     /// The operator acting: `DUTY_OPERATOR` if set, else the OS login, mapped through
@@ -312,11 +324,6 @@ impl Session {
 fn parse_month(text: &str) -> Result<chrono::NaiveDate, Failure> {
     chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
         .map_err(|_| Failure::Usage(format!("\"{text}\" is not a month such as 2026-11")))
-}
-
-/// Where the console writes reports: `$DUTY_REPORTS`, else `$XDG_DATA_HOME/duty/reports`.
-pub fn reports_dir() -> PathBuf {
-    configured_path(&None, "DUTY_REPORTS", "XDG_DATA_HOME", ".local/share", "duty/reports")
 }
 
 /// The login that acts: `DUTY_OPERATOR` (for scripts and tests), else the OS user.

@@ -40,7 +40,7 @@ pub fn init(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
 pub fn config(paths: &Paths, command: ConfigCommand) -> anyhow::Result<()> {
     match command {
         ConfigCommand::Check => {
-            let session = paths.load()?;
+            let session = paths.load_strict()?;
             // The console's keymap and theme are configuration too.
             let config_dir = paths.user_config_dir();
             crate::tui::load_keymap(paths.keymap.as_deref(), &config_dir)?;

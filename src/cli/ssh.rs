@@ -65,7 +65,7 @@ fn hosts_named<'a>(session: &'a Session, spec: &str) -> Result<Vec<&'a Host>, Fa
 }
 
 pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
-    let session = paths.load()?;
+    let session = paths.load_strict()?;
     let lang = session.lang;
     match command {
         SshCommand::Run { host, action, command, confirm, witness, json } => {
@@ -136,7 +136,7 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                     let _ = writeln!(out, "{host} {mark} {}", visible(line, false));
                 }
             };
-            let mut store = session.open_store()?;
+            let mut store = session.open_store_to_write()?;
             let job = crate::ssh::ActionJob {
                 hosts: hosts.iter().map(|h| (*h).clone()).collect(),
                 jumps: session.site.hosts.clone(),
@@ -235,7 +235,7 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                     let mut known = std::fs::OpenOptions::new().append(true).create(true).open(&file)?;
                     writeln!(known, "{line}")?;
                     let payload = serde_json::json!({ "host": host.name, "address": target.address.to_string(), "key_type": key_type, "fingerprint": presented, "file": file });
-                    let mut store = session.open_store()?;
+                    let mut store = session.open_store_to_write()?;
                     store.record_event(
                         "ssh.key_trusted",
                         &format!("host:{}", host.name),

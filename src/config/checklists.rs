@@ -165,11 +165,16 @@ fn template(file: &SourceFile, hosts: &[Host], problems: &mut Vec<ConfigProblem>
 }
 
 /// Loads every `*.toml` in `dir` (sorted by name); a missing folder means no templates.
-pub fn load_templates(dir: &Path, hosts: &[Host], problems: &mut Vec<ConfigProblem>) -> Vec<Template> {
+pub fn load_templates(
+    dir: &Path,
+    hosts: &[Host],
+    skipped: &[std::path::PathBuf],
+    problems: &mut Vec<ConfigProblem>,
+) -> Vec<Template> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && !skipped.contains(p))
         .collect();
     paths.sort();
     let mut templates: Vec<Template> = Vec::new();

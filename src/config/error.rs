@@ -37,6 +37,9 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
+/// The largest configuration file read: a site's files are a few kilobytes.
+pub const SIZE_LIMIT: u64 = 1024 * 1024;
+
 /// A file's text, to turn byte spans into line and column (columns count characters,
 /// so a Chinese value lines up with what an editor shows).
 pub struct SourceFile {
@@ -45,11 +48,17 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// Reads a file; a missing or unreadable file is a problem at 1:1.
+    /// Reads a file of at most `SIZE_LIMIT` bytes; a missing, unreadable, oversized or
+    /// special file (a FIFO, a device) is a problem at 1:1.
     pub fn read(path: &Path) -> Result<SourceFile, ConfigProblem> {
-        std::fs::read_to_string(path).map(|text| SourceFile { path: path.to_path_buf(), text }).map_err(|e| {
-            ConfigProblem { file: path.to_path_buf(), line: 1, col: 1, message: format!("cannot read: {e}") }
-        })
+        crate::files::read_text(path, SIZE_LIMIT)
+            .map(|text| SourceFile { path: path.to_path_buf(), text })
+            .map_err(|e| ConfigProblem {
+                file: path.to_path_buf(),
+                line: 1,
+                col: 1,
+                message: format!("cannot read: {e}"),
+            })
     }
 
     /// Line and column (both 1-based) of a byte offset.

@@ -9,6 +9,7 @@ mod raw;
 pub mod sample;
 mod sources;
 pub mod ssh;
+pub mod watch;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -53,6 +54,9 @@ pub struct EngineSettings {
     pub resolve_on_recovery: bool,
     /// Checks running at once.
     pub concurrency: usize,
+    /// How long a headless engine goes on without reaching the store before it exits
+    /// non-zero, so that systemd restarts it (and whoever watches systemd hears of it).
+    pub store_outage_limit: std::time::Duration,
 }
 
 /// A loaded, validated site.
@@ -100,13 +104,52 @@ pub const SOURCES_FILE: &str = "sources.toml";
 impl Site {
     /// Loads and validates the site in `dir`.
     pub fn load(dir: &Path) -> Result<Site, ConfigErrors> {
+        Site::load_without(dir, &[])
+    }
+
+    /// Loads the site, leaving out any file that has problems but that the site can do
+    /// without for the moment (hosts, checks, sources, SSH, checklists, the calendar):
+    /// a typo in `hosts.toml` must not stop anyone acknowledging or noting an incident.
+    /// Returns the site and the problems of the files left out. `site.toml` and
+    /// `sla.toml` (who may act, the clocks) cannot be left out.
+    pub fn load_lenient(dir: &Path) -> Result<(Site, Option<ConfigErrors>), ConfigErrors> {
+        let essential = [dir.join(SITE_FILE), dir.join(SLA_FILE)];
+        let mut skipped: Vec<PathBuf> = Vec::new();
+        let mut left_out: Vec<ConfigProblem> = Vec::new();
+        loop {
+            match Site::load_without(dir, &skipped) {
+                Ok(site) => {
+                    return Ok((site, (!left_out.is_empty()).then_some(ConfigErrors(left_out))));
+                }
+                Err(errors) => {
+                    let broken: Vec<PathBuf> =
+                        errors.0.iter().map(|p| p.file.clone()).filter(|f| !skipped.contains(f)).collect();
+                    if broken.is_empty() || broken.iter().any(|f| essential.contains(f)) {
+                        left_out.extend(errors.0);
+                        left_out.dedup();
+                        return Err(ConfigErrors(left_out));
+                    }
+                    left_out.extend(errors.0);
+                    skipped.extend(broken);
+                }
+            }
+        }
+    }
+
+    /// Loads the site as if the files in `skipped` were not there.
+    fn load_without(dir: &Path, skipped: &[PathBuf]) -> Result<Site, ConfigErrors> {
         let mut problems = Vec::new();
         let site = load_file::<raw::SiteFile>(&dir.join(SITE_FILE), &mut problems);
         let sla = load_file::<raw::SlaFile>(&dir.join(SLA_FILE), &mut problems);
-        let hosts = load_file::<raw::HostsFile>(&dir.join(HOSTS_FILE), &mut problems);
+        let hosts_path = dir.join(HOSTS_FILE);
+        let hosts = if skipped.contains(&hosts_path) {
+            Some((SourceFile { path: hosts_path, text: String::new() }, raw::HostsFile::default()))
+        } else {
+            load_file::<raw::HostsFile>(&hosts_path, &mut problems)
+        };
 
         let sources_path = dir.join(SOURCES_FILE);
-        let sources = if sources_path.exists() {
+        let sources = if sources_path.exists() && !skipped.contains(&sources_path) {
             load_file::<sources::SourcesFile>(&sources_path, &mut problems)
                 .map(|(file, raw)| sources::validate(&file, raw, &mut problems))
         } else {
@@ -118,10 +161,14 @@ impl Site {
         match (site, policy, hosts) {
             (Some(Some(mut site)), Some(policy), Some(hosts)) => {
                 site.checklists =
-                    checklists::load_templates(&dir.join(CHECKLISTS_DIR), &hosts, &mut problems);
-                site.calendar = checklists::load_calendar(&dir.join(CALENDAR_FILE), &mut problems);
+                    checklists::load_templates(&dir.join(CHECKLISTS_DIR), &hosts, skipped, &mut problems);
+                let calendar_path = dir.join(CALENDAR_FILE);
+                if !skipped.contains(&calendar_path) {
+                    site.calendar = checklists::load_calendar(&calendar_path, &mut problems);
+                }
                 let ssh_path = dir.join(SSH_FILE);
                 if ssh_path.exists()
+                    && !skipped.contains(&ssh_path)
                     && let Some((file, raw)) = load_file::<ssh::SshFile>(&ssh_path, &mut problems)
                 {
                     site.ssh = ssh::validate(&file, raw, dir, &mut problems);
@@ -300,6 +347,12 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         resolve_on_recovery: engine_raw.and_then(|e| e.resolve_on_recovery).unwrap_or(false),
         concurrency: engine_number(engine_raw.and_then(|e| e.concurrency.as_ref()), 64, 1..=1024, &mut bad)
             as usize,
+        store_outage_limit: std::time::Duration::from_secs(engine_number(
+            engine_raw.and_then(|e| e.store_outage_limit_seconds.as_ref()),
+            120,
+            5..=86_400,
+            &mut bad,
+        ) as u64),
     };
     let mut shifts: Vec<crate::domain::shift::Shift> = Vec::new();
     for entry in &raw.shifts {

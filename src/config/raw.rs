@@ -32,6 +32,7 @@ pub struct EngineSection {
     pub open_incident_after: Option<Spanned<i64>>,
     pub resolve_on_recovery: Option<bool>,
     pub concurrency: Option<Spanned<i64>>,
+    pub store_outage_limit_seconds: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -111,7 +112,7 @@ pub struct ContractRules {
     pub penalty_percent_per_breach: Option<Spanned<i64>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct HostsFile {
     #[serde(default)]

@@ -414,17 +414,49 @@ pub fn decide_run(
 /// Why a run command was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RunRefusal {
-    AlreadyStarted { by: String, at: DateTime<Utc> },
+    AlreadyStarted {
+        by: String,
+        at: DateTime<Utc>,
+    },
     NotStarted,
-    Signed { by: String, at: DateTime<Utc> },
-    NoItem { item: String },
-    Paused { item: String },
-    AlreadyMarked { item: String, by: String, at: DateTime<Utc> },
-    NothingToNotify { item: String },
+    Signed {
+        by: String,
+        at: DateTime<Utc>,
+    },
+    NoItem {
+        item: String,
+    },
+    Paused {
+        item: String,
+    },
+    AlreadyMarked {
+        item: String,
+        by: String,
+        at: DateTime<Utc>,
+    },
+    NothingToNotify {
+        item: String,
+    },
     NotPaused,
-    Unmarked { items: Vec<String> },
-    NotNotified { item: String },
+    Unmarked {
+        items: Vec<String>,
+    },
+    NotNotified {
+        item: String,
+    },
     LeadOnly,
+    /// The site has no checklist with this id.
+    UnknownTemplate {
+        template: String,
+    },
+    /// No occurrence of the checklist is left to start today.
+    NothingToStart {
+        name: String,
+    },
+    /// No such occurrence on the site's schedule.
+    NotScheduled {
+        run: String,
+    },
 }
 
 /// Folds one event into a run.

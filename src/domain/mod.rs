@@ -81,6 +81,9 @@ pub enum DomainError {
     NoShift,
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     UnknownOperator { who: String },
+    /// Whoever is at this console is not on the operator list: they may read only.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    ReadOnly,
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     NotOwner { owner: String },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]

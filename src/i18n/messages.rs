@@ -171,6 +171,10 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         }
         (E::UnknownShift { shift }, Lang::Zh) => format!("没有班次“{shift}”"),
         (E::UnknownShift { shift }, Lang::En) => format!("no shift \"{shift}\""),
+        (E::ReadOnly, Lang::Zh) => "你不在本站点的值班人员名单中：只能查看，不能修改".to_string(),
+        (E::ReadOnly, Lang::En) => {
+            "you are not on the site's operator list: you may read but not write".to_string()
+        }
         (E::UnknownOperator { who }, Lang::Zh) => format!("{who} 不在本站的值班人员名单中"),
         (E::UnknownOperator { who }, Lang::En) => format!("{who} is not one of the site's operators"),
         (E::NotOwner { owner }, Lang::Zh) => format!("该事件由 {owner} 负责，只有本人或负责人可以移交"),
@@ -280,6 +284,14 @@ fn run_refusal(why: &crate::domain::checklist::RunRefusal, lang: Lang) -> String
         (R::NotPaused, Lang::En) => "this inspection is not paused".to_string(),
         (R::Unmarked { items }, Lang::Zh) => format!("尚有检查项未记录：{}", items.join("、")),
         (R::Unmarked { items }, Lang::En) => format!("items not yet marked: {}", items.join(", ")),
+        (R::UnknownTemplate { template }, Lang::Zh) => format!("本站点没有巡检模板“{template}”"),
+        (R::UnknownTemplate { template }, Lang::En) => format!("the site has no checklist \"{template}\""),
+        (R::NothingToStart { name }, Lang::Zh) => format!("今天没有待开始的“{name}”"),
+        (R::NothingToStart { name }, Lang::En) => format!("no occurrence of \"{name}\" left to start today"),
+        (R::NotScheduled { run }, Lang::Zh) => format!("没有巡检 {run}（模板或时间不在计划中）"),
+        (R::NotScheduled { run }, Lang::En) => {
+            format!("no inspection {run} (no such template or scheduled time)")
+        }
         (R::LeadOnly, Lang::Zh) => "只有负责人可以决定暂停的巡检是否继续".to_string(),
         (R::LeadOnly, Lang::En) => "only a lead may decide whether a paused inspection goes on".to_string(),
         (R::NotNotified { item }, Lang::Zh) => {
@@ -338,9 +350,113 @@ pub fn store_error(error: &crate::store::StoreError, lang: Lang) -> String {
         (E::BrokenSource(bad), Lang::En) => {
             format!("the source's hash chain is broken at seq {}: nothing copied", bad.seq)
         }
+        (E::NotAStore { location, why }, Lang::Zh) => {
+            use crate::store::NotAStoreWhy as W;
+            let why = match why {
+                W::NotAFile => "它不是普通文件".to_string(),
+                W::Empty => "它是一个空文件，而这里应当是存储".to_string(),
+                W::NotSqlite => "它不是 SQLite 数据库".to_string(),
+                W::Foreign { application_id, version } => {
+                    format!("它是其他程序的数据库（应用标识 {application_id:#x}，版本 {version}）")
+                }
+                W::NoSchema => "数据库中没有值班控制台的表".to_string(),
+            };
+            format!("{location} 不是值班控制台的存储：{why}；未写入任何内容")
+        }
+        (E::NotAStore { .. }, Lang::En) => format!("{error}; nothing was written"),
+        (E::Outdated { version, needed }, Lang::Zh) => format!(
+            "存储的结构版本是 {version}，本程序需要 {needed}：请先运行 duty store migrate（任何写入命令也会自动升级）"
+        ),
+        (E::Outdated { .. }, Lang::En) => error.to_string(),
+        (E::Vanished { path, wal: true }, Lang::Zh) => format!(
+            "{path}（存储的预写日志）在打开期间被删除或替换：此后写入的内容其他进程看不到，本进程已停止写入"
+        ),
+        (E::Vanished { path, wal: false }, Lang::Zh) => {
+            format!("{path} 在打开期间被删除或替换：本进程已停止写入")
+        }
+        (E::Vanished { .. }, Lang::En) => error.to_string(),
+        (E::NotAsSeen(mismatch), Lang::Zh) => {
+            use crate::store::seen::Difference as D;
+            let seen = &mismatch.seen;
+            let short = |hash: &str| hash.chars().take(12).collect::<String>();
+            let what = match &mismatch.difference {
+                D::Vanished => "现在它不见了".to_string(),
+                D::Replaced { found } => {
+                    format!("现在那里是另一个存储（{}，{} 条事件）", short(&found.store_id), found.seq)
+                }
+                D::WentBack { found } => {
+                    format!("现在只有 {} 条事件（链头 {}）", found.seq, short(&found.hash))
+                }
+                D::Rewritten { .. } => format!("第 {} 条事件的哈希已变：历史被改写", seen.sighting.seq),
+            };
+            format!(
+                "{}：本机上次于 {} 看到的存储 {} 有 {} 条事件（链头 {}），{what}——未写入任何内容；若这是有意的恢复，请组长运行 duty store accept",
+                seen.location,
+                crate::time::canonical(seen.at),
+                short(&seen.sighting.store_id),
+                seen.sighting.seq,
+                short(&seen.sighting.hash)
+            )
+        }
+        (E::NotAsSeen(_), Lang::En) => error.to_string(),
         (E::Backend { .. }, Lang::Zh) => format!("存储错误：{error}"),
         (E::Backend { .. }, Lang::En) => error.to_string(),
     }
+}
+
+/// What is wrong with the first bad row of the chain.
+pub fn chain_break(seq: u64, problem: &crate::store::Break, lang: Lang) -> String {
+    use crate::store::Break;
+    match (problem, lang) {
+        (Break::Missing { .. }, Lang::Zh) => format!("哈希链断裂：第 {seq} 条事件缺失（被删除）"),
+        (Break::Missing { .. }, Lang::En) => {
+            format!("chain broken at seq {seq}: the event is missing (deleted)")
+        }
+        (Break::HashMismatch, Lang::Zh) => format!("哈希链断裂：第 {seq} 条事件的内容被修改"),
+        (Break::HashMismatch, Lang::En) => {
+            format!("chain broken at seq {seq}: its contents were altered")
+        }
+        (Break::PrevMismatch, Lang::Zh) => {
+            format!("哈希链断裂：第 {seq} 条事件与前一条不相连（被移动或替换）")
+        }
+        (Break::PrevMismatch, Lang::En) => {
+            format!("chain broken at seq {seq}: it does not follow the event before it (moved or replaced)")
+        }
+        (Break::HeadMismatch { head_seq }, Lang::Zh) => {
+            format!("哈希链断裂：第 {seq} 条起的事件缺失（链头记录为第 {head_seq} 条）")
+        }
+        (Break::HeadMismatch { head_seq }, Lang::En) => {
+            format!("chain broken at seq {seq}: events from here are missing (the head says {head_seq})")
+        }
+    }
+}
+
+/// The warning shown when the quick look at a store's tail finds the chain broken.
+pub fn tail_broken(bad: &crate::store::BadLink, lang: Lang) -> String {
+    let what = chain_break(bad.seq, &bad.problem, lang);
+    match lang {
+        Lang::Zh => format!("警告：记录未通过校验——{what}；请运行 duty audit verify 并报告组长"),
+        Lang::En => {
+            format!("warning: the record does not verify — {what}; run duty audit verify and tell a lead")
+        }
+    }
+}
+
+/// The warning of a command that went on without the site files that have problems.
+pub fn left_out(problems: &crate::config::ConfigErrors, lang: Lang) -> String {
+    let mut files: Vec<String> = problems
+        .0
+        .iter()
+        .map(|p| p.file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
+        .collect();
+    files.dedup();
+    let head = match lang {
+        Lang::Zh => format!("警告：{} 有错误，本命令不需要它，已跳过；请尽快修正：", files.join("、")),
+        Lang::En => {
+            format!("warning: {} has problems; this command does without it; mend it soon:", files.join(", "))
+        }
+    };
+    format!("{head}\n{}", crate::text::visible(&problems.to_string(), true))
 }
 
 /// The label of an event kind in a timeline or audit log.

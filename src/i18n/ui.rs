@@ -157,3 +157,18 @@ pub const STORE_DOWN_HINT: Text = Text::new(
     "屏幕上是当时的数据，正在重连；表单内容保留，重连后可再提交",
     "what you see is as of then; reconnecting; forms keep what you typed, submit again once back",
 );
+pub const STORE_SLOW: Text = Text::new("存储响应慢，自", "Store slow since");
+pub const STORE_SLOW_HINT: Text = Text::new(
+    "按键照常可用；操作在等待存储（可能被其他进程锁住）",
+    "keys still work; the operation waits for the store (perhaps locked by another process)",
+);
+pub const LOADING: Text = Text::new("正在读取记录…", "Reading the record…");
+pub const ENGINE_STORE_DOWN: Text = Text::new("引擎：存储不可达，自", "Engine: store unreachable since");
+pub const ENGINE_BUFFERED: Text = Text::new("条检查结果暂存内存", "check results kept in memory");
+pub const ENGINE_RESTARTED: Text =
+    Text::new("引擎曾出错，已于此时重新启动：", "Engine failed and was restarted at");
+pub const SITE_EDIT_REFUSED: Text = Text::new(
+    "站点配置的修改有误，未采用（仍按上次正确的配置运行）",
+    "Site edit not taken (the last good site goes on running)",
+);
+pub const NO_ENGINE_SINCE: Text = Text::new("无引擎，自", "no engine since");

@@ -66,6 +66,12 @@ impl Default for ChainWalker {
 }
 
 impl ChainWalker {
+    /// A walk that starts at `seq`, whose row must point at `prev_hash` (the tail check
+    /// takes the first row's own link on trust; the full walk does not).
+    pub fn resuming(seq: u64, prev_hash: &str) -> ChainWalker {
+        ChainWalker { expected_seq: seq, prev_hash: prev_hash.to_string() }
+    }
+
     /// Checks the next row.
     pub fn feed(&mut self, event: &StoredEvent) -> Result<(), BadLink> {
         if event.seq != self.expected_seq {

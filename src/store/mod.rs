@@ -8,6 +8,7 @@
 pub mod chain;
 pub mod postgres;
 pub mod projection;
+pub mod seen;
 pub mod sql;
 pub mod sqlite;
 pub mod tables;
@@ -204,6 +205,22 @@ pub enum StoreError {
     NotEmpty,
     #[error("the source chain is broken at seq {}", .0.seq)]
     BrokenSource(BadLink),
+    /// The file or database is not a duty store; nothing was written to it.
+    #[error("{location} is not a duty store: {why}")]
+    NotAStore { location: String, why: NotAStoreWhy },
+    /// Opened to read only, the store needs a migration first.
+    #[error(
+        "the store has schema version {version}; this duty needs {needed} (run `duty store migrate`, or any command that writes)"
+    )]
+    Outdated { version: i64, needed: i64 },
+    /// The store's files were removed or replaced while open: this process stopped
+    /// writing, since nobody else would see what it wrote.
+    #[error("{path} was removed or replaced while it was open: this process stopped writing to it")]
+    Vanished { path: String, wal: bool },
+    /// The store is not the one this machine last saw at this place: another store, or
+    /// the same one gone back in time.
+    #[error("{0}")]
+    NotAsSeen(Box<seen::Mismatch>),
     #[error("store: {what}: {source}")]
     Backend {
         what: &'static str,
@@ -220,6 +237,41 @@ impl StoreError {
     {
         move |source| StoreError::Backend { what, source: Box::new(source) }
     }
+}
+
+/// Why a file or database is not taken for a duty store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotAStoreWhy {
+    NotAFile,
+    Empty,
+    NotSqlite,
+    Foreign { application_id: i64, version: i64 },
+    NoSchema,
+}
+
+impl std::fmt::Display for NotAStoreWhy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotAStoreWhy::NotAFile => write!(f, "it is not a regular file"),
+            NotAStoreWhy::Empty => write!(f, "it is an empty file where a store was expected"),
+            NotAStoreWhy::NotSqlite => write!(f, "it is not an SQLite database"),
+            NotAStoreWhy::Foreign { application_id, version } => write!(
+                f,
+                "it is another program's database (application id {application_id:#x}, version {version})"
+            ),
+            NotAStoreWhy::NoSchema => write!(f, "the database has no duty schema"),
+        }
+    }
+}
+
+/// A new store's identity: 128 random bits in hex.
+pub fn new_store_id() -> String {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    if let Ok(mut random) = std::fs::File::open("/dev/urandom") {
+        let _ = random.read_exact(&mut bytes);
+    }
+    hex::encode(bytes)
 }
 
 /// A store of either kind, chosen by where it is.
@@ -243,12 +295,71 @@ impl Location {
         }
     }
 
-    /// Opens the store, creating or migrating its schema as needed.
-    pub fn open(&self) -> Result<AnyStore, StoreError> {
+    /// Opens the store to write, creating it or migrating its schema as needed.
+    pub fn open_for_writing(&self) -> Result<AnyStore, StoreError> {
         Ok(match self {
             Location::File(path) => Box::new(SqliteStore::open(path)?),
             Location::Postgres(url) => Box::new(PostgresStore::connect(url)?),
         })
+    }
+
+    /// Opens the store to read: nothing is created, migrated or written. A store that
+    /// does not exist yet (no file; a database without the schema) reads as empty.
+    pub fn open_for_reading(&self) -> Result<AnyStore, StoreError> {
+        Ok(self.open_existing()?.unwrap_or_else(|| Box::new(SqliteStore::empty())))
+    }
+
+    /// The store to read, if there is one yet.
+    fn open_existing(&self) -> Result<Option<AnyStore>, StoreError> {
+        Ok(match self {
+            Location::File(path) if !path.exists() => None,
+            Location::File(path) => Some(Box::new(SqliteStore::open_read(path)?)),
+            Location::Postgres(url) => match PostgresStore::connect_read(url) {
+                Ok(store) => Some(Box::new(store)),
+                Err(StoreError::NotAStore { why: NotAStoreWhy::NoSchema, .. }) => None,
+                Err(e) => return Err(e),
+            },
+        })
+    }
+
+    /// Opens the store as every program does: first compared with what this machine
+    /// last saw there (`seen`), so a store that vanished, was swapped or went back in
+    /// time is an error, not a shorter history; then the tail of its chain is checked.
+    pub fn open_checked(
+        &self,
+        write: bool,
+        ledger: &seen::Ledger,
+        clock: crate::clock::Clock,
+    ) -> Result<Opened, StoreError> {
+        let key = self.ledger_key();
+        let record = ledger.seen(&key);
+        let (store, real) = if write {
+            (self.open_for_writing()?, true)
+        } else {
+            match self.open_existing()? {
+                Some(store) => (store, true),
+                None => {
+                    seen::Ledger::compare(record.clone(), None)?;
+                    (Box::new(SqliteStore::empty()) as AnyStore, false)
+                }
+            }
+        };
+        let sighting = seen::sighting(&*store)?;
+        seen::Ledger::compare(record, Some((&*store, sighting)))?;
+        let tail = store.verify_tail(TAIL_CHECKED)?;
+        // Reading a store that is not there yet reads an empty one: nothing to remember.
+        Ok(Opened { store, tail, ledger: ledger.clone(), key, clock, real })
+    }
+
+    /// The name the record of stores seen is kept under: the absolute file, or the URL's
+    /// label.
+    pub fn ledger_key(&self) -> String {
+        match self {
+            Location::File(path) => {
+                std::path::absolute(path).unwrap_or_else(|_| path.clone()).display().to_string()
+            }
+            Location::Postgres(_) => self.label(),
+        }
     }
 
     /// How to name it to people: the file, or the server and database without any
@@ -262,6 +373,53 @@ impl Location {
                 format!("{scheme}://{}", rest.split('?').next().unwrap_or(rest))
             }
         }
+    }
+}
+
+/// How many of the last events are checked whenever a store is opened.
+pub const TAIL_CHECKED: u64 = 256;
+
+/// A store opened by `Location::open_checked`: what this machine saw of it is brought up
+/// to date when it is let go, so the next open can tell if it went back.
+pub struct Opened {
+    store: AnyStore,
+    /// The check of the chain's tail made when it was opened.
+    pub tail: VerifyReport,
+    ledger: seen::Ledger,
+    key: String,
+    clock: crate::clock::Clock,
+    /// False for the empty stand-in read where no store exists yet.
+    real: bool,
+}
+
+impl Opened {
+    /// Records the store as it is now (also done when it is dropped).
+    pub fn remember(&self) {
+        if !self.real {
+            return;
+        }
+        if let Ok(sighting) = seen::sighting(&*self.store) {
+            self.ledger.remember(&self.key, sighting, self.clock.now());
+        }
+    }
+}
+
+impl std::ops::Deref for Opened {
+    type Target = dyn Store;
+    fn deref(&self) -> &(dyn Store + 'static) {
+        &*self.store
+    }
+}
+
+impl std::ops::DerefMut for Opened {
+    fn deref_mut(&mut self) -> &mut (dyn Store + 'static) {
+        &mut *self.store
+    }
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        self.remember();
     }
 }
 
@@ -281,6 +439,13 @@ pub trait Store: Send {
     fn head(&self) -> Result<u64, StoreError>;
     /// Walks the whole chain.
     fn verify(&self) -> Result<VerifyReport, StoreError>;
+    /// Checks the last `count` events and the recorded head: the quick look taken every
+    /// time a store is opened. `events` in the report counts the events checked.
+    fn verify_tail(&self, count: u64) -> Result<VerifyReport, StoreError>;
+    /// The store's identity and the head of its chain, in one snapshot.
+    fn identity(&self) -> Result<(String, Option<(u64, String)>), StoreError>;
+    /// The stored hash of the event with this seq.
+    fn hash_at(&self, seq: u64) -> Result<Option<String>, StoreError>;
     /// Records an alarm acknowledgement or a mute.
     fn record_alarm(&mut self, request: AlarmRequest<'_>) -> Result<StoredEvent, StoreError>;
     /// Which alarms were acknowledged, and the latest mute.

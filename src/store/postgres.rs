@@ -22,7 +22,7 @@ use super::StoreError;
 use super::sql::{Backend, Conn, SqlRow, Value};
 use super::tables::SqlStore;
 
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// The same tables as SQLite's versions 1–3, in PostgreSQL's words: 64-bit integers,
 /// text that sorts by code point, and the append-only rule as a trigger function.
@@ -144,6 +144,14 @@ CREATE TABLE writebacks (
     status     TEXT NOT NULL,
     attempts   BIGINT NOT NULL,
     last_error TEXT,
+    created_at TEXT NOT NULL
+);
+"#;
+
+const SCHEMA_V4: &str = r#"
+CREATE TABLE store_meta (
+    id         BIGINT PRIMARY KEY CHECK (id = 1),
+    store_id   TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
 "#;
@@ -423,6 +431,31 @@ impl Postgres {
         })
     }
 
+    /// The schema version, read without writing anything (0: no duty schema).
+    fn version(&self) -> SqlResult<i64> {
+        self.with_session(|session| {
+            let exists = session
+                .rows(
+                    "reading the schema version",
+                    "SELECT CAST(count(*) AS BIGINT) FROM information_schema.tables WHERE table_name = 'schema_version'",
+                    &[],
+                )?
+                .first()
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(0);
+            if exists == 0 {
+                return Ok(0);
+            }
+            Ok(session
+                .rows("reading the schema version", "SELECT version FROM schema_version WHERE id = 1", &[])?
+                .first()
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(0))
+        })
+    }
+
     /// Brings the schema up to date in one transaction, under an advisory lock so two
     /// processes starting at once migrate one after the other.
     fn migrate(&self) -> SqlResult<()> {
@@ -456,10 +489,20 @@ impl Postgres {
                         .into(),
                     });
                 }
-                for (number, step) in [(1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3)] {
+                for (number, step) in [(1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3), (4, SCHEMA_V4)] {
                     if version < number {
                         session.batch("migrating the schema", step)?;
                     }
+                }
+                if version < 4 {
+                    session.exec(
+                        "naming the store",
+                        "INSERT INTO store_meta (id, store_id, created_at) VALUES (1, ?1, ?2)",
+                        &[
+                            Value::Text(super::new_store_id()),
+                            Value::Text(crate::time::canonical(crate::clock::Clock::system().now())),
+                        ],
+                    )?;
                 }
                 session.exec(
                     "writing the schema version",
@@ -535,16 +578,48 @@ impl SqlStore<Postgres> {
     /// Connects to the database at `url` (`postgres://user@host:port/db`) and brings its
     /// schema up to date.
     pub fn connect(url: &str) -> SqlResult<Self> {
+        let backend = Postgres::at(url)?;
+        backend.migrate()?;
+        Ok(SqlStore { backend })
+    }
+
+    /// Connects to read only: nothing is created or migrated.
+    pub fn connect_read(url: &str) -> SqlResult<Self> {
+        let backend = Postgres::at(url)?;
+        match backend.version()? {
+            0 => Err(StoreError::NotAStore {
+                location: super::Location::Postgres(url.to_string()).label(),
+                why: super::NotAStoreWhy::NoSchema,
+            }),
+            version if version < SCHEMA_VERSION => {
+                Err(StoreError::Outdated { version, needed: SCHEMA_VERSION })
+            }
+            version if version > SCHEMA_VERSION => Err(StoreError::Backend {
+                what: "opening the store",
+                source: format!(
+                    "the store has schema version {version}, newer than this duty ({SCHEMA_VERSION})"
+                )
+                .into(),
+            }),
+            _ => Ok(SqlStore { backend }),
+        }
+    }
+}
+
+impl Postgres {
+    /// The server at `url`, not yet connected. Every statement has time limits of its
+    /// own: a lock held elsewhere (another writer, or someone's `BEGIN; LOCK ...` left
+    /// open) makes a command fail in seconds with the reason, never hang a console.
+    fn at(url: &str) -> SqlResult<Postgres> {
         let mut config: postgres::Config =
             url.parse().map_err(StoreError::backend("reading the store URL"))?;
         config
             .connect_timeout(std::time::Duration::from_secs(3))
             .tcp_user_timeout(std::time::Duration::from_secs(10))
             .keepalives_idle(std::time::Duration::from_secs(10))
+            .options("-c lock_timeout=5s -c statement_timeout=15s -c idle_in_transaction_session_timeout=30s")
             .application_name("duty");
-        let backend = Postgres { config, session: Mutex::new(None) };
-        backend.migrate()?;
-        Ok(SqlStore { backend })
+        Ok(Postgres { config, session: Mutex::new(None) })
     }
 }
 

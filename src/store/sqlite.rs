@@ -9,11 +9,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::StoreError;
 use super::sql::{Backend, Conn, SqlRow, Value};
 use super::tables::SqlStore;
+use super::{NotAStoreWhy, StoreError};
 
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// Version 1 of the schema (`postgres.rs` keeps the same versions for PostgreSQL).
 const SCHEMA_V1: &str = "
@@ -136,9 +136,39 @@ CREATE TABLE writebacks (
 );
 ";
 
+/// Version 4: the store's own identity, so a process can tell the store it used before
+/// from another one put in its place.
+const SCHEMA_V4: &str = "
+CREATE TABLE store_meta (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    store_id   TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+";
+
+/// `PRAGMA application_id` of a duty store ("duty" in ASCII): a file without it (and
+/// without the tables of an older duty) is somebody else's and is never written to.
+const APPLICATION_ID: i64 = 0x6475_7479;
+
+/// How long a statement waits for another process's write lock before it gives up and
+/// says the store is busy: short enough that a console or an engine is never stuck.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The embedded database: one SQLite file.
 pub struct Sqlite {
     conn: Connection,
+    /// The file and its write-ahead log as they were when we opened them: if either is
+    /// removed or replaced under us, our writes would be lost to every other process,
+    /// so we stop writing and say so.
+    files: Option<Files>,
+    /// Why this connection refuses to write, once it found its files gone.
+    broken: Option<(String, bool)>,
+}
+
+struct Files {
+    db: std::path::PathBuf,
+    db_inode: u64,
+    wal_inode: Option<u64>,
 }
 
 /// The store on SQLite.
@@ -200,11 +230,13 @@ impl Conn for &Connection {
 
 impl Backend for Sqlite {
     fn write<T>(&mut self, f: impl FnOnce(&mut dyn Conn) -> SqlResult<T>) -> SqlResult<T> {
+        self.check_files()?;
         // BEGIN IMMEDIATE takes the write lock up front.
         let tx =
             sql("starting a command", self.conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
         let result = f(&mut &*tx)?;
         sql("committing", tx.commit())?;
+        self.note_wal();
         Ok(result)
     }
 
@@ -215,39 +247,86 @@ impl Backend for Sqlite {
     }
 }
 
-impl SqlStore<Sqlite> {
-    /// Opens (creating if needed) the store file and brings its schema up to date.
-    pub fn open(path: &Path) -> SqlResult<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(StoreError::backend("creating the store directory"))?;
-        }
-        let conn = sql("opening the store", Connection::open(path))?;
-        sql("setting the busy timeout", conn.busy_timeout(Duration::from_secs(30)))?;
-        sql(
-            "setting store pragmas",
-            conn.execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-            ),
-        )?;
-        let mut backend = Sqlite { conn };
-        backend.migrate()?;
-        Ok(SqlStore { backend })
-    }
+fn inode(path: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).ok().map(|m| m.ino())
+}
 
-    /// The raw connection, for integrity checks in tests and tools.
-    pub fn connection(&self) -> &Connection {
-        &self.backend.conn
-    }
+fn wal_path(db: &Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    name.into()
 }
 
 impl Sqlite {
-    fn migrate(&mut self) -> SqlResult<()> {
-        let tx = sql(
-            "starting the migration",
-            self.conn.transaction_with_behavior(TransactionBehavior::Immediate),
-        )?;
-        let version: i64 =
-            sql("reading the schema version", tx.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
+    /// Refuses to write once the file or its write-ahead log was removed or replaced
+    /// while we held it open: what we wrote would go to a file nobody else can see.
+    fn check_files(&mut self) -> SqlResult<()> {
+        if let Some((path, wal)) = &self.broken {
+            return Err(StoreError::Vanished { path: path.clone(), wal: *wal });
+        }
+        let Some(files) = &self.files else { return Ok(()) };
+        let gone = if inode(&files.db) != Some(files.db_inode) {
+            Some((files.db.display().to_string(), false))
+        } else if files.wal_inode.is_some() && inode(&wal_path(&files.db)) != files.wal_inode {
+            Some((wal_path(&files.db).display().to_string(), true))
+        } else {
+            None
+        };
+        match gone {
+            Some((path, wal)) => {
+                self.broken = Some((path.clone(), wal));
+                Err(StoreError::Vanished { path, wal })
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Remembers the write-ahead log once it exists.
+    fn note_wal(&mut self) {
+        if let Some(files) = &mut self.files
+            && files.wal_inode.is_none()
+        {
+            files.wal_inode = inode(&wal_path(&files.db));
+        }
+    }
+
+    fn pragmas(conn: &Connection) -> SqlResult<()> {
+        sql("setting the busy timeout", conn.busy_timeout(BUSY_TIMEOUT))?;
+        sql(
+            "setting store pragmas",
+            conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"),
+        )
+    }
+
+    /// The schema version, after making sure the file is a duty store at all.
+    fn version_of(conn: &Connection, path: &Path) -> SqlResult<i64> {
+        let not_ours = |why| StoreError::NotAStore { location: path.display().to_string(), why };
+        let read = |pragma: &str| -> Result<i64, rusqlite::Error> {
+            conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+        };
+        let (application_id, version) = match (read("application_id"), read("user_version")) {
+            (Ok(a), Ok(v)) => (a, v),
+            (Err(e), _) | (_, Err(e)) => {
+                return Err(match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::NotADatabase) => not_ours(NotAStoreWhy::NotSqlite),
+                    _ => StoreError::backend("reading the store's header")(e),
+                });
+            }
+        };
+        let has_events = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(StoreError::backend("reading the store's tables"))?
+            > 0;
+        // Versions 1–3 predate the application id; they are ours if they have our log.
+        let ours = application_id == APPLICATION_ID || (application_id == 0 && (1..=3).contains(&version));
+        if !ours || !has_events {
+            return Err(not_ours(NotAStoreWhy::Foreign { application_id, version }));
+        }
         if version > SCHEMA_VERSION {
             return Err(StoreError::Backend {
                 what: "opening the store",
@@ -257,19 +336,161 @@ impl Sqlite {
                 .into(),
             });
         }
+        Ok(version)
+    }
+
+    /// Brings a store (or a new, empty database) up to date in one transaction.
+    fn migrate(conn: &mut Connection, from: i64, now: DateTime<Utc>) -> SqlResult<()> {
+        if from == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx =
+            sql("starting the migration", conn.transaction_with_behavior(TransactionBehavior::Immediate))?;
+        // Another process may have migrated while we waited for the lock.
+        let version: i64 =
+            sql("reading the schema version", tx.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
         for (number, step, what) in [
             (1, SCHEMA_V1, "creating the schema"),
             (2, SCHEMA_V2, "adding the alarm tables"),
             (3, SCHEMA_V3, "adding the live status tables"),
+            (4, SCHEMA_V4, "adding the store's identity"),
         ] {
             if version < number {
                 sql(what, tx.execute_batch(step))?;
             }
         }
+        if version < 4 {
+            sql(
+                "naming the store",
+                tx.execute(
+                    "INSERT INTO store_meta (id, store_id, created_at) VALUES (1, ?1, ?2)",
+                    rusqlite::params![super::new_store_id(), crate::time::canonical(now)],
+                ),
+            )?;
+        }
         sql(
             "writing the schema version",
-            tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}")),
+            tx.execute_batch(&format!(
+                "PRAGMA user_version = {SCHEMA_VERSION}; PRAGMA application_id = {APPLICATION_ID};"
+            )),
         )?;
         sql("committing the migration", tx.commit())
+    }
+
+    /// Makes a new store at `path`: built under a temporary name and linked into place
+    /// only when complete, so a store file is never empty or half made (and two
+    /// processes creating it at once end up with the same one).
+    fn create(path: &Path, now: DateTime<Utc>) -> SqlResult<()> {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(StoreError::backend("creating the store directory"))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temporary = dir.join(format!(".{name}.new-{}", std::process::id()));
+        let _ = std::fs::remove_file(&temporary);
+        {
+            let mut conn = sql("creating the store", Connection::open(&temporary))?;
+            crate::files::make_private(&temporary);
+            Self::pragmas(&conn)?;
+            Self::migrate(&mut conn, 0, now)?;
+            sql("creating the store", conn.execute_batch("PRAGMA journal_mode = WAL"))?;
+        }
+        let linked = std::fs::hard_link(&temporary, path);
+        let _ = std::fs::remove_file(&temporary);
+        match linked {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(StoreError::backend("putting the new store in place")(e)),
+        }
+    }
+}
+
+impl SqlStore<Sqlite> {
+    /// Opens the store file for writing, creating it if there is none and bringing its
+    /// schema up to date. Refuses an empty file and a file that is not a duty store.
+    pub fn open(path: &Path) -> SqlResult<Self> {
+        Self::open_at(path, crate::clock::Clock::system().now())
+    }
+
+    /// As `open`, with the time a new store records as its creation.
+    pub fn open_at(path: &Path, now: DateTime<Utc>) -> SqlResult<Self> {
+        match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Sqlite::create(path, now)?,
+            Err(e) => return Err(StoreError::backend("looking at the store file")(e)),
+            Ok(meta) if !meta.is_file() => {
+                return Err(StoreError::NotAStore {
+                    location: path.display().to_string(),
+                    why: NotAStoreWhy::NotAFile,
+                });
+            }
+            Ok(meta) if meta.len() == 0 => {
+                return Err(StoreError::NotAStore {
+                    location: path.display().to_string(),
+                    why: NotAStoreWhy::Empty,
+                });
+            }
+            Ok(_) => {}
+        }
+        let mut conn = sql("opening the store", Connection::open(path))?;
+        Sqlite::pragmas(&conn)?;
+        let version = Sqlite::version_of(&conn, path)?;
+        sql("setting store pragmas", conn.execute_batch("PRAGMA journal_mode = WAL"))?;
+        Sqlite::migrate(&mut conn, version, now)?;
+        let files = inode(path).map(|db_inode| Files {
+            db: path.to_path_buf(),
+            db_inode,
+            wal_inode: inode(&wal_path(path)),
+        });
+        Ok(SqlStore { backend: Sqlite { conn, files, broken: None } })
+    }
+
+    /// Opens the store to read only: nothing is created, migrated or written. A store
+    /// that does not exist yet reads as empty; one that needs a newer schema says so.
+    pub fn open_read(path: &Path) -> SqlResult<Self> {
+        use rusqlite::OpenFlags;
+        if !path.exists() {
+            return Ok(Self::empty());
+        }
+        if std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(false) {
+            return Err(StoreError::NotAStore {
+                location: path.display().to_string(),
+                why: NotAStoreWhy::Empty,
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open = |uri: bool| -> rusqlite::Result<Connection> {
+            if uri {
+                // A folder we may not write in: no shared-memory file can be made, so
+                // read the file as it stands.
+                let uri = format!("file:{}?immutable=1", path.display());
+                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+            } else {
+                Connection::open_with_flags(path, flags)
+            }
+        };
+        let mut conn = sql("opening the store", open(false))?;
+        sql("setting the busy timeout", conn.busy_timeout(BUSY_TIMEOUT))?;
+        let version = match Sqlite::version_of(&conn, path) {
+            Err(StoreError::Backend { .. }) => {
+                conn = sql("opening the store", open(true))?;
+                Sqlite::version_of(&conn, path)?
+            }
+            other => other?,
+        };
+        if version < SCHEMA_VERSION {
+            return Err(StoreError::Outdated { version, needed: SCHEMA_VERSION });
+        }
+        Ok(SqlStore { backend: Sqlite { conn, files: None, broken: None } })
+    }
+
+    /// An empty store in memory: what reading a store that does not exist yet reads.
+    pub fn empty() -> Self {
+        let mut conn = Connection::open_in_memory().expect("SQLite opens a database in memory");
+        Sqlite::migrate(&mut conn, 0, crate::clock::Clock::system().now())
+            .expect("the schema is created in memory");
+        SqlStore { backend: Sqlite { conn, files: None, broken: None } }
+    }
+
+    /// The raw connection, for integrity checks in tests and tools.
+    pub fn connection(&self) -> &Connection {
+        &self.backend.conn
     }
 }

@@ -8,6 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+pub use super::effect::{Effect, Outcome, SshUpdate};
+
 use super::action::Action;
 use super::form::{Form, FormKind, FormOutcome, RunTarget};
 use super::forms;
@@ -19,7 +21,7 @@ use crate::domain::alarm::{AlarmCommand, AlarmKey};
 use crate::domain::checklist::{RunCommand, RunRefusal};
 use crate::domain::{IncidentCommand, IncidentId, Operator, State};
 use crate::i18n::{Label, Lang, ui};
-use crate::store::Target;
+use crate::ops::IncidentTarget;
 
 /// The tabs of the console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,67 +45,6 @@ impl Tab {
             Tab::DutyLog => ui::TAB_DUTY_LOG.get(lang),
         }
     }
-}
-
-/// What the console loop must do for the app.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Effect {
-    Execute {
-        target: Target,
-        command: IncidentCommand,
-        expected_version: Option<u64>,
-    },
-    Alarm(AlarmCommand),
-    /// A command on an inspection run.
-    Run {
-        run: String,
-        command: RunCommand,
-        expected_version: Option<u64>,
-    },
-    /// Declare a scheduled inspection not possible.
-    Decline {
-        run: String,
-        reason: String,
-    },
-    /// Run a catalog action over SSH on these hosts.
-    Ssh {
-        hosts: Vec<String>,
-        action: String,
-        witness: Option<String>,
-    },
-    /// An entry in the duty log of the shift in force.
-    LogEntry(crate::domain::duty_log::Entry),
-    Roster(crate::domain::shift::RosterChange),
-    /// A command on the handover with this id.
-    Handover {
-        id: String,
-        command: crate::domain::handover::HandoverCommand,
-    },
-    SignHandover {
-        id: String,
-        side: crate::domain::handover::Side,
-    },
-    /// Hand an incident over from the walkthrough; the item is marked once it is done.
-    PassIncident {
-        item: String,
-        id: IncidentId,
-        version: u64,
-        to: String,
-        note: String,
-    },
-    /// Compute the service statistics for the charts.
-    LoadStats,
-    /// Write a report (Markdown and CSV) into the reports folder.
-    WriteReport(crate::report::build::Wanted),
-    Reload,
-    Bell,
-}
-
-/// Output and endings of SSH runs, streamed in from the worker threads.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SshUpdate {
-    Chunk { host: String, stderr: bool, bytes: Vec<u8> },
-    Done(Box<crate::ssh::runner::RunRecord>),
 }
 
 /// Lines kept per host in the console (older ones scroll away).
@@ -137,23 +78,27 @@ impl ActionRun {
     }
 }
 
-/// The result of an effect, reported back.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    Done(String),
-    /// Refused or failed; `stale` when the incident changed under the operator.
-    Failed {
-        message: String,
-        stale: bool,
-    },
-}
-
 /// A line at the bottom that goes away after a while.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     pub text: String,
     pub error: bool,
     pub until: DateTime<Utc>,
+}
+
+/// What is wrong behind the screen, worst first when shown.
+#[derive(Clone, Debug, Default)]
+pub struct Trouble {
+    /// The store does not answer: since when, and what it said.
+    pub store_down: Option<(DateTime<Utc>, String)>,
+    /// A store call has been waiting since then (a lock held elsewhere, a slow server).
+    pub store_slow_since: Option<DateTime<Utc>>,
+    /// The quick look at the chain's tail found the record broken.
+    pub record_broken: Option<String>,
+    /// This console's engine, as it says it is doing.
+    pub engine: Option<crate::engine::health::Health>,
+    /// The site folder was edited and the edit has problems: the last good site runs.
+    pub site_problems: Option<crate::config::ConfigErrors>,
 }
 
 pub enum Mode {
@@ -177,6 +122,12 @@ pub struct Context {
     pub bell_repeat: Duration,
     /// The process's clock.
     pub clock: crate::clock::Clock,
+    /// The OS login, for SSH to hosts that name no user.
+    pub login: String,
+    /// Where `:report` writes.
+    pub reports_dir: std::path::PathBuf,
+    /// Site files left out when the console started, for their problems.
+    pub left_out: Option<crate::config::ConfigErrors>,
 }
 
 pub struct App {
@@ -205,7 +156,8 @@ pub struct App {
     pub target_selected: usize,
     pub action_selected: usize,
     pub action_run: Option<ActionRun>,
-    /// A host to open an interactive shell on: the console loop suspends itself for it.
+    /// A host to open an interactive shell on (its start is on the record): the console
+    /// loop suspends itself for it.
     pub pending_shell: Option<String>,
     pub message: Option<Message>,
     pub pending: Vec<Key>,
@@ -225,8 +177,11 @@ pub struct App {
     pub walkthrough_items: Vec<crate::duty::walkthrough::Item>,
     /// This week's and this month's statistics, computed when the charts are opened.
     pub stats: Option<Box<(crate::report::service::ServiceStats, crate::report::service::ServiceStats)>>,
-    /// Since when the store has not answered (the data on screen is as of then).
-    pub store_down_since: Option<DateTime<Utc>>,
+    /// Whether the first snapshot has come (until then the screens say so, rather than
+    /// showing an empty centre).
+    pub loaded: bool,
+    /// What is wrong behind the screen: the store, the engine, the site, the record.
+    pub trouble: Trouble,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
 }
@@ -265,9 +220,11 @@ impl App {
             log_selected: 0,
             walkthrough_items: Vec::new(),
             stats: None,
-            store_down_since: None,
+            loaded: false,
+            trouble: Trouble::default(),
             dirty: true,
         };
+        app.trouble.site_problems = app.ctx.left_out.clone();
         app.refresh_visible(None);
         app.refresh_alarms();
         app
@@ -278,17 +235,30 @@ impl App {
     }
 
     /// The store did not answer: keep what is on screen, say since when it is old.
-    pub fn store_unreachable(&mut self, error: &str) {
-        if self.store_down_since.is_none() {
-            self.store_down_since = Some(self.now);
+    pub fn store_unreachable(&mut self, since: DateTime<Utc>, error: &str) {
+        if self.trouble.store_down.is_none() {
             self.say(error, true);
         }
+        self.trouble.store_down = Some((since, error.to_string()));
+        self.dirty = true;
+    }
+
+    /// The site changed (a valid edit of the site folder): the screens follow it.
+    pub fn replace_site(&mut self, site: Site) {
+        self.ctx.bell_repeat = site.alarm_repeat;
+        self.ctx.site = site;
+        self.trouble.site_problems = None;
+        let last_host = self.ctx.site.hosts.len().saturating_sub(1);
+        self.host_selected = self.host_selected.min(last_host);
+        self.refresh_alarms();
+        self.refresh_walkthrough();
         self.dirty = true;
     }
 
     /// Takes a new snapshot, keeping the selection on the same incident.
     pub fn replace_data(&mut self, data: Snapshot) {
-        self.store_down_since = None;
+        self.trouble.store_down = None;
+        self.loaded = true;
         if let Mode::Form(form) = &mut self.mode
             && form.stale
             && let Some(target) = form.target.as_mut()
@@ -455,7 +425,7 @@ impl App {
                     }
                 }
                 self.effects.push(Effect::Execute {
-                    target: Target::Existing(incident.id),
+                    target: IncidentTarget::Existing(incident.id),
                     command: IncidentCommand::Note { text },
                     expected_version: None,
                 });
@@ -464,7 +434,9 @@ impl App {
                 let targets = self.action_targets();
                 match targets.get(self.target_selected) {
                     _ if self.ctx.operator.is_none() => self.say(ui::READ_ONLY.get(lang), true),
-                    Some((_, hosts)) if hosts.len() == 1 => self.pending_shell = Some(hosts[0].clone()),
+                    Some((_, hosts)) if hosts.len() == 1 => {
+                        self.effects.push(Effect::Shell(hosts[0].clone()))
+                    }
                     _ => self.say(ui::SHELL_ONE_HOST.get(lang), true),
                 }
             }
@@ -872,7 +844,7 @@ impl App {
                 return;
             }
             self.effects.push(Effect::Execute {
-                target: Target::Existing(incident.id),
+                target: IncidentTarget::Existing(incident.id),
                 command,
                 expected_version: Some(incident.version),
             });
@@ -932,10 +904,12 @@ impl App {
                     }
                     return;
                 }
+                if stale {
+                    self.effects.push(Effect::Reload);
+                }
                 self.say(message, true);
             }
         }
-        self.effects.push(Effect::Reload);
     }
 
     fn run_command_line(&mut self, line: &str) {

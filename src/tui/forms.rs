@@ -16,7 +16,7 @@ use crate::domain::{
     CallTarget, EventClass, FaultArea, Incident, IncidentCommand, PauseReason, Severity, Source,
 };
 use crate::i18n::{Label, Lang, ui};
-use crate::store::Target;
+use crate::ops::IncidentTarget;
 
 fn options<T: Label + Copy>(
     values: &[T],
@@ -196,7 +196,7 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
     let existing = |form: &Form, command: IncidentCommand| {
         let target = form.target.clone().expect("incident forms have a target");
         Some(Effect::Execute {
-            target: Target::Existing(target.id),
+            target: IncidentTarget::Existing(target.id),
             command,
             expected_version: Some(target.version),
         })
@@ -231,9 +231,8 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                 onsite_required: form.fields[6].is_on(),
                 source_ref: None,
             };
-            let day_key = reported_at.with_timezone(&site.tz).format("%Y%m%d").to_string();
             Some(Effect::Execute {
-                target: Target::New { prefix: site.incident_prefix.clone(), day_key },
+                target: IncidentTarget::New,
                 command: IncidentCommand::Open(new),
                 expected_version: None,
             })

@@ -11,7 +11,7 @@ pub fn desktop_reachable() -> bool {
 pub fn show(summary: String, body: String) {
     std::thread::spawn(move || {
         if let Err(e) = notify_rust::Notification::new().summary(&summary).body(&body).show() {
-            super::log::write(&format!("desktop notification failed: {e}"));
+            crate::log::write(&format!("desktop notification failed: {e}"));
         }
     });
 }

@@ -14,6 +14,8 @@ use ratatui::backend::CrosstermBackend;
 /// Owns the terminal while the console runs.
 pub struct TerminalGuard {
     pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// The terminal went away: nothing is written to it on the way out.
+    gone: bool,
 }
 
 fn restore() {
@@ -25,13 +27,21 @@ impl TerminalGuard {
     pub fn enter() -> anyhow::Result<TerminalGuard> {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            restore();
-            previous(info);
+            // The console's own thread gives the terminal back before the message; a
+            // helper thread's panic (the store worker, the engine) is logged, not
+            // written over the screen: those threads are started again.
+            if std::thread::current().name() == Some("main") {
+                restore();
+                previous(info);
+            } else {
+                let thread = std::thread::current().name().unwrap_or("?").to_string();
+                crate::log::write(&format!("thread {thread} panicked: {info}"));
+            }
         }));
         enable_raw_mode()?;
         execute!(stdout(), EnterAlternateScreen, Hide)?;
         let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
-        Ok(TerminalGuard { terminal })
+        Ok(TerminalGuard { terminal, gone: false })
     }
 
     /// Gives the terminal back (for a child such as `ssh`), as on exit.
@@ -56,8 +66,18 @@ impl TerminalGuard {
     }
 }
 
+impl TerminalGuard {
+    /// Lets go of a terminal that went away (a closed SSH connection, a killed pane):
+    /// there is nothing left to restore and nobody to write to.
+    pub fn abandon(mut self) {
+        self.gone = true;
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        restore();
+        if !self.gone {
+            restore();
+        }
     }
 }

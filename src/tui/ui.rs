@@ -18,7 +18,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     frame.render_widget(Paragraph::new("").style(app.ctx.theme.base), area);
     let banner_rows = u16::from(!app.alarms.is_empty());
-    let reminder = banner::store_down(app).or_else(|| banner::handover_reminder(app));
+    let trouble = banner::trouble(app);
+    let severe = trouble.as_ref().is_some_and(|(_, severe)| *severe);
+    let reminder = trouble.map(|(text, _)| text).or_else(|| banner::handover_reminder(app));
     let [tabs_area, banner_area, reminder_area, body, footer, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_rows),
@@ -31,11 +33,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     draw_tabs(frame, tabs_area, app);
     banner::draw(frame, banner_area, app);
     if let Some(text) = reminder {
-        let style = if app.store_down_since.is_some() {
-            app.ctx.theme.banner_breached
-        } else {
-            app.ctx.theme.banner_due_soon
-        };
+        let style = if severe { app.ctx.theme.banner_breached } else { app.ctx.theme.banner_due_soon };
         frame.render_widget(Paragraph::new(text).style(style), reminder_area);
     }
     match app.tab {

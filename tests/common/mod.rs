@@ -82,6 +82,7 @@ impl Fixture {
             .env("DUTY_STORE", &self.store)
             .env("DUTY_OPERATOR", who)
             .env(duty::clock::TEST_CLOCK_VAR, self.clock.setting())
+            .env("XDG_STATE_HOME", self.state_dir())
             .env("LANG", "C")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES");
@@ -118,6 +119,11 @@ impl Fixture {
         )
         .trim()
         .to_string()
+    }
+
+    /// What the fixture's processes keep for themselves (logs, stores seen, engines).
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
     }
 
     /// Now, by the fixture's clock.

@@ -14,12 +14,13 @@ impl Tmux {
     pub fn start(name: &str, f: &Fixture, who: &str, extra_env: &[(&str, &str)], args: &str) -> Tmux {
         let socket = format!("duty-test-{}-{name}", std::process::id());
         let mut env = format!(
-            "env DUTY_SITE={} DUTY_STORE={} DUTY_OPERATOR={who} {}={} LANG=C.UTF-8 TERM=xterm-256color XDG_CONFIG_HOME={}",
+            "env DUTY_SITE={} DUTY_STORE={} DUTY_OPERATOR={who} {}={} LANG=C.UTF-8 TERM=xterm-256color XDG_CONFIG_HOME={} XDG_STATE_HOME={}",
             f.site.display(),
             f.store.display(),
             duty::clock::TEST_CLOCK_VAR,
             f.clock.setting(),
-            f.dir.path().display()
+            f.dir.path().display(),
+            f.state_dir().display()
         );
         for (key, value) in extra_env {
             env.push_str(&format!(" {key}={value}"));

@@ -83,14 +83,70 @@ pub fn handover_reminder(app: &App) -> Option<String> {
     ))
 }
 
-/// The store is not answering: what is on screen is as of then, and it is retried.
-pub fn store_down(app: &App) -> Option<String> {
-    let since = app.store_down_since?;
-    let at = since.with_timezone(&app.ctx.site.tz).format("%H:%M:%S");
-    Some(format!(
-        "⚠ {} {at} ({}) — {}",
-        ui::STORE_DOWN.get(app.lang()),
-        crate::tui::widgets::countdown::hms(app.now - since),
-        ui::STORE_DOWN_HINT.get(app.lang())
-    ))
+/// The worst of what is wrong behind the screen, as one line, and whether it is
+/// severe: the store gone, the record broken, the store slow, the engine unable to
+/// write, a site edit not taken.
+pub fn trouble(app: &App) -> Option<(String, bool)> {
+    let lang = app.lang();
+    let tz = app.ctx.site.tz;
+    let at = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%H:%M:%S").to_string();
+    let ago = |t: chrono::DateTime<chrono::Utc>| crate::tui::widgets::countdown::hms(app.now - t);
+    let trouble = &app.trouble;
+    if let Some((since, error)) = &trouble.store_down {
+        return Some((
+            format!(
+                "⚠ {} {} ({}) — {} — {}",
+                ui::STORE_DOWN.get(lang),
+                at(*since),
+                ago(*since),
+                crate::text::visible(error, false),
+                ui::STORE_DOWN_HINT.get(lang)
+            ),
+            true,
+        ));
+    }
+    if let Some(broken) = &trouble.record_broken {
+        return Some((format!("⚠ {}", crate::text::visible(broken, false)), true));
+    }
+    if let Some(since) = trouble.store_slow_since {
+        return Some((
+            format!(
+                "⌛ {} {} ({}) — {}",
+                ui::STORE_SLOW.get(lang),
+                at(since),
+                ago(since),
+                ui::STORE_SLOW_HINT.get(lang)
+            ),
+            false,
+        ));
+    }
+    if let Some(health) = &trouble.engine {
+        if let (crate::engine::health::EngineState::StoreDown, Some(since)) =
+            (health.state, health.store_down_since)
+        {
+            return Some((
+                format!(
+                    "⚠ {} {} ({}) — {} {}",
+                    ui::ENGINE_STORE_DOWN.get(lang),
+                    at(since),
+                    ago(since),
+                    health.buffered,
+                    ui::ENGINE_BUFFERED.get(lang)
+                ),
+                true,
+            ));
+        }
+        if let Some(restarted) = health.restarted_at.filter(|t| app.now - *t < chrono::Duration::minutes(10))
+        {
+            return Some((format!("⚠ {} {}", ui::ENGINE_RESTARTED.get(lang), at(restarted)), true));
+        }
+    }
+    if let Some(problems) = &trouble.site_problems {
+        let first = problems.0.first().map(|p| p.to_string()).unwrap_or_default();
+        return Some((
+            format!("⚠ {}: {}", ui::SITE_EDIT_REFUSED.get(lang), crate::text::visible(&first, false)),
+            true,
+        ));
+    }
+    None
 }

@@ -46,9 +46,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         app.ctx.store_label.clone(),
         match &app.data.lease {
             Some(lease) if lease.expires_at > app.now => {
-                format!("{} {}", ui::STATUS_ENGINE_RUNNING.get(lang), lease.holder)
+                format!("{} {}", ui::STATUS_ENGINE_RUNNING.get(lang), visible(&lease.holder, false))
             }
-            _ => ui::STATUS_ENGINE.get(lang).to_string(),
+            Some(lease) => format!(
+                "{} {}",
+                ui::NO_ENGINE_SINCE.get(lang),
+                lease.expires_at.with_timezone(&site.tz).format("%H:%M:%S")
+            ),
+            None => ui::STATUS_ENGINE.get(lang).to_string(),
         },
     ];
     let line = Line::from(Span::raw(format!(" {}", parts.join(" │ "))));

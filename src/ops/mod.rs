@@ -1,0 +1,247 @@
+//! The operations layer: every operation a person (or a program acting for one)
+//! performs on the record, once, for every front end. The CLI and the console build a
+//! `Request`, hand it to `Ops::perform` with the `Actor` who asks, and get back what was
+//! done or why not. Who may do what, which events a request makes and what is filled in
+//! for the operator (the evidence of a marked item, the occurrence a run starts) is
+//! decided here and in the domain below it, never in a front end.
+
+pub mod request;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::clock::Clock;
+use crate::config::Site;
+use crate::domain::checklist::{Run, RunCommand, RunState, Slot};
+use crate::domain::handover::Handover;
+use crate::domain::incident::NewIncident;
+use crate::domain::{DomainError, IncidentCommand, Operator};
+use crate::i18n::Lang;
+use crate::store::{
+    AlarmRequest, Committed, Declined, IncidentRequest, RunRequest, Store, StoreError, StoredEvent, Target,
+};
+
+pub use request::{IncidentTarget, Request};
+
+/// Who acts, and through which program on which machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub operator: Operator,
+    /// `console root@host`, or `console root as zhangsan@host`: recorded beside the
+    /// operator in every event.
+    pub origin: String,
+    /// The language they work in (what is written for them, such as an item's
+    /// evidence, is in it).
+    pub lang: Lang,
+}
+
+/// What a request did.
+#[derive(Clone, Debug)]
+pub enum Done {
+    Incident(Box<Committed>),
+    Event(Box<StoredEvent>),
+    Run(Box<Run>),
+    Declined(Box<Declined>),
+    Handover(Box<Handover>),
+}
+
+/// The operations over one store and site, with the time from one clock.
+pub struct Ops<'a> {
+    pub store: &'a mut dyn Store,
+    pub site: &'a Site,
+    pub clock: Clock,
+}
+
+impl Ops<'_> {
+    /// Decides and records one request for `actor`.
+    pub fn perform(&mut self, actor: &Actor, request: Request) -> Result<Done, StoreError> {
+        let now = self.clock.now();
+        let (operator, origin) = (&actor.operator, actor.origin.as_str());
+        match request {
+            Request::Incident { target, command, expected_version, claimed_at } => self
+                .incident(actor, target, command, expected_version, claimed_at)
+                .map(|c| Done::Incident(Box::new(c))),
+            Request::Alarm(command) => {
+                let request = AlarmRequest { command, actor: operator, origin: origin.to_string(), now };
+                self.store.record_alarm(request).map(|e| Done::Event(Box::new(e)))
+            }
+            Request::StartRun { template, run } => self.start_run(actor, &template, run.as_deref()),
+            Request::Run { run, command, expected_version } => {
+                let command = self.with_evidence(&run, command, actor.lang)?;
+                let request = RunRequest {
+                    run,
+                    command,
+                    actor: operator,
+                    origin: origin.to_string(),
+                    now,
+                    expected_version,
+                };
+                self.store.execute_run(request).map(|r| Done::Run(Box::new(r)))
+            }
+            Request::DeclineRun { run, reason } => {
+                let slot = self.slot(&run)?;
+                self.store
+                    .decline_run(&slot, &reason, operator, origin, now)
+                    .map(|d| Done::Declined(Box::new(d)))
+            }
+            Request::LogEntry(entry) => {
+                crate::duty::log_entry(self.store, self.site, &entry, operator, origin, now)
+                    .map(|e| Done::Event(Box::new(e)))
+            }
+            Request::Roster(change) => {
+                crate::duty::change_roster(self.store, self.site, &change, operator, origin, now)
+                    .map(|e| Done::Event(Box::new(e)))
+            }
+            Request::Handover { id, command } => {
+                crate::duty::handover_command(self.store, &id, &command, operator, origin, now)
+                    .map(|h| Done::Handover(Box::new(h)))
+            }
+            Request::SignHandover { id, side } => {
+                crate::duty::sign(self.store, self.site, &id, side, operator, origin, now)
+                    .map(|h| Done::Handover(Box::new(h)))
+            }
+            Request::RecordSshRun(record) => {
+                let payload = serde_json::to_string(&record).expect("run records serialise");
+                self.host_event(actor, "ssh.run", &record.host, payload)
+            }
+            Request::ShellStarted { host, address, user } => {
+                let payload = serde_json::json!({ "host": host, "address": address, "user": user });
+                self.host_event(actor, "ssh.shell_started", &host, payload.to_string())
+            }
+            Request::ShellEnded { host, ending, seconds } => {
+                let payload = serde_json::json!({ "host": host, "ending": ending, "seconds": seconds });
+                self.host_event(actor, "ssh.shell_ended", &host, payload.to_string())
+            }
+        }
+    }
+
+    /// An event about a host that needs no projection (SSH runs and shells).
+    fn host_event(
+        &mut self,
+        actor: &Actor,
+        kind: &str,
+        host: &str,
+        payload: String,
+    ) -> Result<Done, StoreError> {
+        let subject = format!("host:{host}");
+        let now = self.clock.now();
+        self.store
+            .record_event(kind, &subject, payload, &actor.operator, &actor.origin, now)
+            .map(|e| Done::Event(Box::new(e)))
+    }
+
+    fn incident(
+        &mut self,
+        actor: &Actor,
+        target: IncidentTarget,
+        command: IncidentCommand,
+        expected_version: Option<u64>,
+        claimed_at: Option<DateTime<Utc>>,
+    ) -> Result<Committed, StoreError> {
+        let now = self.clock.now();
+        let (target, occurred_at) = match (target, &command) {
+            (IncidentTarget::New, IncidentCommand::Open(NewIncident { reported_at, .. })) => {
+                let day_key = reported_at.with_timezone(&self.site.tz).format("%Y%m%d").to_string();
+                (Target::New { prefix: self.site.incident_prefix.clone(), day_key }, *reported_at)
+            }
+            (IncidentTarget::New, _) => {
+                return Err(StoreError::Refused(DomainError::CorruptLog {
+                    kind: "a new incident must be opened",
+                }));
+            }
+            (IncidentTarget::Existing(id), _) => (Target::Existing(id), claimed_at.unwrap_or(now)),
+        };
+        if let IncidentCommand::HandOver { to, .. } = &command
+            && self.site.operator(to).is_none()
+        {
+            return Err(StoreError::Refused(DomainError::UnknownOperator { who: to.clone() }));
+        }
+        self.store.execute(IncidentRequest {
+            target,
+            command,
+            actor: &actor.operator,
+            origin: actor.origin.clone(),
+            occurred_at,
+            now,
+            expected_version,
+        })
+    }
+
+    /// Starts a run of `template`: the occurrence named, else today's latest one due
+    /// (or overdue), else the next one to come.
+    fn start_run(&mut self, actor: &Actor, template: &str, run: Option<&str>) -> Result<Done, StoreError> {
+        let now = self.clock.now();
+        let spec = self.site.checklist(template).ok_or_else(|| {
+            StoreError::Refused(DomainError::Run(crate::domain::checklist::RunRefusal::UnknownTemplate {
+                template: template.to_string(),
+            }))
+        })?;
+        let slot = match run {
+            Some(run) => self.slot(run)?,
+            None => {
+                let today = now.with_timezone(&self.site.tz).date_naive();
+                let mine: Vec<crate::agenda::AgendaItem> =
+                    crate::agenda::load(&*self.store, self.site, today, today, now)?
+                        .into_iter()
+                        .filter(|a| a.slot.template == spec.id)
+                        .collect();
+                let open =
+                    |a: &&crate::agenda::AgendaItem| matches!(a.state, RunState::Due | RunState::Overdue);
+                mine.iter()
+                    .rev()
+                    .find(open)
+                    .or_else(|| mine.iter().find(|a| a.state == RunState::Upcoming))
+                    .map(|a| a.slot.clone())
+                    .ok_or_else(|| {
+                        StoreError::Refused(DomainError::Run(
+                            crate::domain::checklist::RunRefusal::NothingToStart { name: spec.name.clone() },
+                        ))
+                    })?
+            }
+        };
+        let command = spec.start(&slot);
+        let request = RunRequest {
+            run: slot.run.clone(),
+            command,
+            actor: &actor.operator,
+            origin: actor.origin.clone(),
+            now,
+            expected_version: None,
+        };
+        self.store.execute_run(request).map(|r| Done::Run(Box::new(r)))
+    }
+
+    /// The scheduled occurrence with this run id (`exchange@20261121T0830`).
+    pub fn slot(&self, run: &str) -> Result<Slot, StoreError> {
+        let not_scheduled = || {
+            StoreError::Refused(DomainError::Run(crate::domain::checklist::RunRefusal::NotScheduled {
+                run: run.to_string(),
+            }))
+        };
+        let date = run
+            .split_once('@')
+            .and_then(|(_, when)| NaiveDate::parse_from_str(when.get(..8).unwrap_or_default(), "%Y%m%d").ok())
+            .ok_or_else(not_scheduled)?;
+        crate::agenda::slots_of(self.site, date, date)
+            .into_iter()
+            .map(|(slot, _)| slot)
+            .find(|s| s.run == run)
+            .ok_or_else(not_scheduled)
+    }
+
+    /// A marked item keeps the evidence of its bound check as it stood when marked.
+    fn with_evidence(&self, run: &str, command: RunCommand, lang: Lang) -> Result<RunCommand, StoreError> {
+        let RunCommand::Mark { item, result, note, .. } = command else { return Ok(command) };
+        let check = self
+            .store
+            .run(run)?
+            .and_then(|r| r.items.iter().find(|i| i.id == item).and_then(|i| i.check.clone()));
+        let evidence = match check {
+            Some(check) => {
+                let states = self.store.check_states()?;
+                Some(crate::agenda::evidence_of(&check, &states, self.site.tz, lang))
+            }
+            None => None,
+        };
+        Ok(RunCommand::Mark { item, result, note, evidence })
+    }
+}

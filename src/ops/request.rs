@@ -1,0 +1,78 @@
+//! What a person can ask of the record, as data: built by the CLI and the console, and
+//! carried as it is to the service.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::alarm::AlarmCommand;
+use crate::domain::checklist::RunCommand;
+use crate::domain::duty_log::Entry;
+use crate::domain::handover::{HandoverCommand, Side};
+use crate::domain::shift::RosterChange;
+use crate::domain::{IncidentCommand, IncidentId};
+use crate::ssh::runner::RunRecord;
+
+/// Which incident an incident command is for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IncidentTarget {
+    /// A new one (the command opens it; the service numbers it).
+    New,
+    Existing(IncidentId),
+}
+
+/// One operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    /// A command on an incident. `expected_version` is the version the operator saw;
+    /// `claimed_at` when they say it happened (default: now).
+    Incident {
+        target: IncidentTarget,
+        command: IncidentCommand,
+        expected_version: Option<u64>,
+        claimed_at: Option<DateTime<Utc>>,
+    },
+    /// Acknowledge alarms or mute them.
+    Alarm(AlarmCommand),
+    /// Start a run of a checklist: a given occurrence, or today's due one.
+    StartRun {
+        template: String,
+        run: Option<String>,
+    },
+    /// A command on a started run.
+    Run {
+        run: String,
+        command: RunCommand,
+        expected_version: Option<u64>,
+    },
+    /// Declare that a scheduled inspection cannot be done.
+    DeclineRun {
+        run: String,
+        reason: String,
+    },
+    /// An entry in the duty log of the shift in force.
+    LogEntry(Entry),
+    /// Who is on duty in one shift on one day (leads).
+    Roster(RosterChange),
+    /// A step of a handover.
+    Handover {
+        id: String,
+        command: HandoverCommand,
+    },
+    /// A signature on a handover, with the roster of that side as it stands.
+    SignHandover {
+        id: String,
+        side: Side,
+    },
+    /// An SSH action's run, for the record.
+    RecordSshRun(Box<RunRecord>),
+    /// An interactive shell on a host began or ended (what is typed in it is not recorded).
+    ShellStarted {
+        host: String,
+        address: String,
+        user: String,
+    },
+    ShellEnded {
+        host: String,
+        ending: String,
+        seconds: i64,
+    },
+}

@@ -1,0 +1,83 @@
+//! What the console's state asks of the world, and what it is told back: the app turns
+//! keys into `Effect`s without touching the store; the event loop (or a test) performs
+//! them and reports each `Outcome`. A module of its own, so the app, its screens and
+//! the loop all depend on it and not on each other.
+
+use crate::domain::alarm::AlarmCommand;
+use crate::domain::checklist::RunCommand;
+use crate::domain::{IncidentCommand, IncidentId};
+use crate::ops::IncidentTarget;
+
+/// What the console loop must do for the app.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    Execute {
+        target: IncidentTarget,
+        command: IncidentCommand,
+        expected_version: Option<u64>,
+    },
+    Alarm(AlarmCommand),
+    /// A command on an inspection run.
+    Run {
+        run: String,
+        command: RunCommand,
+        expected_version: Option<u64>,
+    },
+    /// Declare a scheduled inspection not possible.
+    Decline {
+        run: String,
+        reason: String,
+    },
+    /// Run a catalog action over SSH on these hosts.
+    Ssh {
+        hosts: Vec<String>,
+        action: String,
+        witness: Option<String>,
+    },
+    /// An entry in the duty log of the shift in force.
+    LogEntry(crate::domain::duty_log::Entry),
+    Roster(crate::domain::shift::RosterChange),
+    /// A command on the handover with this id.
+    Handover {
+        id: String,
+        command: crate::domain::handover::HandoverCommand,
+    },
+    SignHandover {
+        id: String,
+        side: crate::domain::handover::Side,
+    },
+    /// Hand an incident over from the walkthrough; the item is marked once it is done.
+    PassIncident {
+        item: String,
+        id: IncidentId,
+        version: u64,
+        to: String,
+        note: String,
+    },
+    /// Compute the service statistics for the charts.
+    LoadStats,
+    /// Write a report (Markdown and CSV) into the reports folder.
+    WriteReport(crate::report::build::Wanted),
+    /// Open an interactive shell on a host (recorded before it starts).
+    Shell(String),
+    Reload,
+    Bell,
+}
+
+/// Output and endings of SSH runs, streamed in from the worker threads.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SshUpdate {
+    Chunk { host: String, stderr: bool, bytes: Vec<u8> },
+    Done(Box<crate::ssh::runner::RunRecord>),
+}
+
+/// The result of an effect, reported back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Done(String),
+    /// Refused or failed; `stale` when the incident changed under the operator.
+    Failed {
+        message: String,
+        stale: bool,
+    },
+}
