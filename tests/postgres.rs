@@ -206,3 +206,64 @@ fn the_connection_is_encrypted_and_the_server_verified_when_asked() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_engine_goes_on_through_a_server_restart() {
+    let server = PgServer::start();
+    let f = on_postgres(&server);
+    f.ok("alice", &["store", "migrate"]);
+    common::scenarios::engine_outlives_its_store(
+        &f,
+        &|| server.down(),
+        &|| server.up(),
+        Duration::from_secs(10),
+    );
+}
+
+#[test]
+fn the_engine_goes_on_through_a_killed_postmaster() {
+    let server = PgServer::start();
+    let f = on_postgres(&server);
+    f.ok("alice", &["store", "migrate"]);
+    common::scenarios::engine_outlives_its_store(
+        &f,
+        &|| server.kill(),
+        &|| server.up(),
+        Duration::from_secs(8),
+    );
+}
+
+#[test]
+fn a_headless_engine_that_cannot_reach_its_store_for_the_limit_exits_for_systemd() {
+    let server = PgServer::start();
+    let f = on_postgres(&server);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    common::scenarios::one_tcp_check(
+        &f,
+        listener.local_addr().unwrap().port(),
+        "store_outage_limit_seconds = 5\n",
+    );
+    let engine = f
+        .cmd("alice")
+        .arg("engine")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    common::scenarios::wait_until(
+        &|| common::scenarios::status(&f).is_some_and(|s| s["engine_running"] == true),
+        Duration::from_secs(20),
+        "the engine",
+    );
+    server.down();
+    let started = Instant::now();
+    let out = engine.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "it gave up after its limit: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1), "a failure systemd restarts on");
+    let said = stderr(&out);
+    assert!(said.contains("giving up") && said.contains("has not answered since"), "{said}");
+}

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{Failure, Paths, Session};
 use crate::domain::check::CheckStatus;
-use crate::engine::health::{Board, Health};
+use crate::engine::health::{Board, EngineState, Health};
 use crate::engine::runner;
 use crate::engine::runner::{EngineError, EngineRun};
 use crate::i18n::{Lang, local_time};
@@ -83,7 +83,24 @@ pub fn engine(paths: &Paths) -> anyhow::Result<()> {
 
 pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {
     let session: Session = paths.load_strict()?;
-    let store = session.open_store()?;
+    // What the engines on this machine say of themselves, even when the store is away.
+    let engines = Board::at(&crate::paths::health_dir()).read(&session.store.ledger_key());
+    let lang = session.lang;
+    let tz = session.site.tz;
+    let store = match session.open_store() {
+        Ok(store) => store,
+        Err(e) => {
+            if json {
+                let view = serde_json::json!({ "store_error": format!("{e:#}"), "engines": engines });
+                println!("{}", serde_json::to_string_pretty(&view)?);
+            } else {
+                for health in &engines {
+                    println!("{}", engine_health(health, tz, lang));
+                }
+            }
+            return Err(e);
+        }
+    };
     let states = store.check_states()?;
     let lease = store.lease()?;
     let rows = sheet(&session.site, &states);
@@ -92,18 +109,25 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {
         struct Status<'a> {
             engine: Option<Lease>,
             engine_running: bool,
+            engines: Vec<Health>,
             hosts: Vec<HostRow<'a>>,
         }
         let now = session.now();
         let running = lease.as_ref().is_some_and(|l| l.expires_at > now);
         println!(
             "{}",
-            serde_json::to_string_pretty(&Status { engine: lease, engine_running: running, hosts: rows })?
+            serde_json::to_string_pretty(&Status {
+                engine: lease,
+                engine_running: running,
+                engines,
+                hosts: rows
+            })?
         );
         return Ok(());
     }
-    let lang = session.lang;
-    let tz = session.site.tz;
+    for health in engines.iter().filter(|h| h.state == EngineState::StoreDown) {
+        println!("{}", engine_health(health, tz, lang));
+    }
     match &lease {
         Some(l) if l.expires_at > session.now() => match lang {
             Lang::Zh => println!("引擎：{}（心跳 {}）", l.holder, local_time(l.heartbeat_at, tz)),
@@ -152,4 +176,24 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// One engine's own account, as a line: above all, a store it cannot reach.
+fn engine_health(health: &Health, tz: chrono_tz::Tz, lang: Lang) -> String {
+    let since = health.store_down_since.map(|t| local_time(t, tz)).unwrap_or_default();
+    let error = visible(health.last_error.as_deref().unwrap_or(""), false).into_owned();
+    match (health.state, lang) {
+        (EngineState::StoreDown, Lang::Zh) => format!(
+            "引擎 {}：存储不可达，自 {since}（{error}）；{} 条检查结果暂存内存",
+            visible(&health.holder, false),
+            health.buffered
+        ),
+        (EngineState::StoreDown, Lang::En) => format!(
+            "engine {}: store unreachable since {since} ({error}); {} check results kept in memory",
+            visible(&health.holder, false),
+            health.buffered
+        ),
+        (_, Lang::Zh) => format!("引擎 {}：运行中", visible(&health.holder, false)),
+        (_, Lang::En) => format!("engine {}: running", visible(&health.holder, false)),
+    }
 }

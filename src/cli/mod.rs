@@ -11,6 +11,7 @@ mod maintenance;
 mod site;
 mod ssh;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -150,7 +151,8 @@ pub fn run() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let (code, text) = describe_failure(&error, lang);
-            eprintln!("duty: {text}");
+            // Not eprintln!: a stderr that is gone (a closed terminal) must not panic.
+            let _ = writeln!(std::io::stderr(), "duty: {text}");
             ExitCode::from(code)
         }
     }

@@ -333,6 +333,10 @@ impl Location {
     ) -> Result<Opened, StoreError> {
         let key = self.ledger_key();
         let record = ledger.seen(&key);
+        // A store that was here and is gone is an error, not a new empty one.
+        if matches!(self, Location::File(path) if !path.exists()) {
+            seen::Ledger::compare(record.clone(), None)?;
+        }
         let (store, real) = if write {
             (self.open_for_writing()?, true)
         } else {

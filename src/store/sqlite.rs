@@ -339,6 +339,27 @@ impl Sqlite {
         Ok(version)
     }
 
+    /// Reads the log's head once, so that a store whose write-ahead log was deleted under
+    /// another process (its shared memory still counts frames the log no longer has)
+    /// is named as such, not as a bare "disk I/O error".
+    fn probe(conn: &Connection, path: &Path) -> SqlResult<()> {
+        match conn.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0)) {
+            Ok(_) => Ok(()),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure) => {
+                let mut shm = path.as_os_str().to_owned();
+                shm.push("-shm");
+                // The log is gone, or was just made again empty by this very open.
+                let wal_gone = std::fs::metadata(wal_path(path)).map_or(true, |m| m.len() == 0);
+                if std::path::Path::new(&shm).exists() && wal_gone {
+                    Err(StoreError::Vanished { path: wal_path(path).display().to_string(), wal: true })
+                } else {
+                    Err(StoreError::backend("reading the store")(e))
+                }
+            }
+            Err(e) => Err(StoreError::backend("reading the store")(e)),
+        }
+    }
+
     /// Brings a store (or a new, empty database) up to date in one transaction.
     fn migrate(conn: &mut Connection, from: i64, now: DateTime<Utc>) -> SqlResult<()> {
         if from == SCHEMA_VERSION {
@@ -432,6 +453,7 @@ impl SqlStore<Sqlite> {
         let mut conn = sql("opening the store", Connection::open(path))?;
         Sqlite::pragmas(&conn)?;
         let version = Sqlite::version_of(&conn, path)?;
+        Sqlite::probe(&conn, path)?;
         sql("setting store pragmas", conn.execute_batch("PRAGMA journal_mode = WAL"))?;
         Sqlite::migrate(&mut conn, version, now)?;
         let files = inode(path).map(|db_inode| Files {
@@ -478,6 +500,7 @@ impl SqlStore<Sqlite> {
         if version < SCHEMA_VERSION {
             return Err(StoreError::Outdated { version, needed: SCHEMA_VERSION });
         }
+        Sqlite::probe(&conn, path)?;
         Ok(SqlStore { backend: Sqlite { conn, files: None, broken: None } })
     }
 

@@ -220,7 +220,7 @@ impl App {
             log_selected: 0,
             walkthrough_items: Vec::new(),
             stats: None,
-            loaded: false,
+            loaded: true,
             trouble: Trouble::default(),
             dirty: true,
         };

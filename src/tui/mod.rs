@@ -85,6 +85,8 @@ pub fn run(ctx: Context, location: Location, actor: Option<Actor>) -> anyhow::Re
         let mut engine = start_engine(&ctx, &location);
         let now = ctx.clock.now();
         let mut app = App::new(ctx, Snapshot::default(), now);
+        // The worker's first snapshot is on its way; until then the screens say so.
+        app.loaded = false;
         let mut guard = terminal::TerminalGuard::enter()?;
         crate::log::write("console started");
         let mut lifeline =

@@ -14,8 +14,6 @@ use ratatui::backend::CrosstermBackend;
 /// Owns the terminal while the console runs.
 pub struct TerminalGuard {
     pub terminal: Terminal<CrosstermBackend<Stdout>>,
-    /// The terminal went away: nothing is written to it on the way out.
-    gone: bool,
 }
 
 fn restore() {
@@ -41,7 +39,7 @@ impl TerminalGuard {
         enable_raw_mode()?;
         execute!(stdout(), EnterAlternateScreen, Hide)?;
         let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
-        Ok(TerminalGuard { terminal, gone: false })
+        Ok(TerminalGuard { terminal })
     }
 
     /// Gives the terminal back (for a child such as `ssh`), as on exit.
@@ -69,15 +67,15 @@ impl TerminalGuard {
 impl TerminalGuard {
     /// Lets go of a terminal that went away (a closed SSH connection, a killed pane):
     /// there is nothing left to restore and nobody to write to.
-    pub fn abandon(mut self) {
-        self.gone = true;
+    pub fn abandon(self) {
+        // Not even the terminal's own drop, which would try to show the cursor on it
+        // and say so on a stderr that is gone too.
+        std::mem::forget(self);
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        if !self.gone {
-            restore();
-        }
+        restore();
     }
 }

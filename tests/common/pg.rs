@@ -155,6 +155,21 @@ impl PgServer {
         assert!(out.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&out.stderr));
     }
 
+    /// Kills the postmaster with SIGKILL, as a crash would (its backends go with it).
+    pub fn kill(&self) {
+        let pid_file = std::fs::read_to_string(self.dir.join("data/postmaster.pid")).unwrap();
+        let pid: i32 = pid_file.lines().next().unwrap().trim().parse().unwrap();
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        let start = Instant::now();
+        while unsafe { libc::kill(pid, 0) } == 0 {
+            assert!(start.elapsed() < Duration::from_secs(10), "the postmaster did not die");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Backends notice their postmaster is gone and exit; the stale pid file is
+        // cleaned by the next start.
+        std::thread::sleep(Duration::from_millis(500));
+    }
+
     /// Turns TLS on with a certificate for 127.0.0.1 signed by a CA of its own, and
     /// connection logging; restarts. Returns the CA certificate's path.
     pub fn enable_tls(&self) -> PathBuf {

@@ -150,3 +150,102 @@ impl SpawnShell for std::process::Command {
             .unwrap()
     }
 }
+
+/// A site whose only check is a TCP check on `port`, every 5 s, opening an incident at
+/// the first failure.
+pub fn one_tcp_check(f: &Fixture, port: u16, extra_engine: &str) {
+    let hosts = f.site.join("hosts.toml");
+    let text = std::fs::read_to_string(&hosts).unwrap().replace("ip = \"127.0.10.8\"", "ip = \"127.0.0.1\"");
+    let checks = [(
+        "frontend-1",
+        format!(
+            "[[hosts.checks]]\nname = \"fte\"\nkind = \"tcp\"\nport = {port}\ncolumn = \"app1\"\ninterval_seconds = 5\ntimeout_ms = 500\nretries = 0\n"
+        ),
+    )];
+    std::fs::write(&hosts, duty::demo::add_checks(&text, &checks)).unwrap();
+    let site = f.site.join("site.toml");
+    let mut site_text = std::fs::read_to_string(&site).unwrap();
+    site_text.push_str(&format!("\n[engine]\nopen_incident_after = 1\n{extra_engine}"));
+    std::fs::write(&site, site_text).unwrap();
+}
+
+/// `duty status --json`, if the store answers.
+pub fn status(f: &Fixture) -> Option<serde_json::Value> {
+    let out = f.run("alice", &["status", "--json"]);
+    serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).ok().filter(|_| out.status.success())
+}
+
+/// Waits until `pred` holds, polling; fails naming `what` after `limit`.
+pub fn wait_until(pred: &dyn Fn() -> bool, limit: Duration, what: &str) -> Duration {
+    let started = Instant::now();
+    while !pred() {
+        assert!(started.elapsed() < limit, "waited {limit:?} for {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    started.elapsed()
+}
+
+/// A headless engine outlives its store: while `break_store` holds (a lock held, the
+/// server stopped or killed) it says "store unreachable" in `duty status` and goes on
+/// probing; the check fails meanwhile; after `mend_store` the same engine takes its
+/// lease again and writes what it saw: one change, one incident, nothing twice.
+pub fn engine_outlives_its_store(
+    f: &Fixture,
+    break_store: &dyn Fn(),
+    mend_store: &dyn Fn(),
+    outage: Duration,
+) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    one_tcp_check(f, port, "");
+    let mut engine =
+        f.cmd("alice").arg("engine").stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = engine.id();
+    let check_is = |wanted: &'static str| {
+        move || {
+            status(f).is_some_and(|s| {
+                s["engine_running"] == true
+                    && s["engine"]["holder"].as_str().is_some_and(|h| h.contains(&format!(":{pid} ")))
+                    && s["hosts"].to_string().contains(&format!("\"status\":\"{wanted}\""))
+            })
+        }
+    };
+    wait_until(&check_is("normal"), Duration::from_secs(20), "the check to run, normal");
+
+    break_store();
+    // The service behind the check goes away while the engine cannot write.
+    drop(listener);
+    let started = Instant::now();
+    let board = f.state_dir().join("duty/engines").join(format!("{pid}.json"));
+    wait_until(
+        &|| std::fs::read_to_string(&board).is_ok_and(|t| t.contains("\"store_down\"")),
+        Duration::from_secs(20),
+        "the engine to say the store is unreachable",
+    );
+    let said = std::fs::read_to_string(&board).unwrap();
+    assert!(said.contains("store_down_since") && said.contains("last_error"), "{said}");
+    if let Some(left) = outage.checked_sub(started.elapsed()) {
+        std::thread::sleep(left);
+    }
+    assert!(engine.try_wait().unwrap().is_none(), "the engine is still running through the outage");
+    mend_store();
+
+    wait_until(&check_is("critical"), Duration::from_secs(40), "the same engine to write the failure");
+    let incidents: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["incident", "list", "--json"])).unwrap();
+    assert_eq!(incidents.as_array().unwrap().len(), 1, "one incident: {incidents}");
+    std::thread::sleep(Duration::from_secs(6));
+    assert!(engine.try_wait().unwrap().is_none(), "still running");
+    unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+    let out = engine.wait_with_output().unwrap();
+    assert!(out.status.success(), "a clean stop: {}", String::from_utf8_lossy(&out.stderr));
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let kinds: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "check.changed").count(),
+        2,
+        "normal, then critical: {kinds:?}"
+    );
+    assert_eq!(kinds.iter().filter(|k| **k == "incident.opened").count(), 1, "{kinds:?}");
+    assert!(f.ok("alice", &["audit", "verify"]).starts_with("chain intact"));
+}

@@ -12,6 +12,16 @@ pub struct Tmux {
 
 impl Tmux {
     pub fn start(name: &str, f: &Fixture, who: &str, extra_env: &[(&str, &str)], args: &str) -> Tmux {
+        let command = format!("{} {args}; sleep 60", env!("CARGO_BIN_EXE_duty"));
+        Tmux::start_with(name, f, who, extra_env, &command)
+    }
+
+    /// A session running `command` (a shell command line) with the fixture's settings.
+    pub fn start_command(name: &str, f: &Fixture, who: &str, command: &str) -> Tmux {
+        Tmux::start_with(name, f, who, &[], command)
+    }
+
+    fn start_with(name: &str, f: &Fixture, who: &str, extra_env: &[(&str, &str)], command: &str) -> Tmux {
         let socket = format!("duty-test-{}-{name}", std::process::id());
         let mut env = format!(
             "env DUTY_SITE={} DUTY_STORE={} DUTY_OPERATOR={who} {}={} LANG=C.UTF-8 TERM=xterm-256color XDG_CONFIG_HOME={} XDG_STATE_HOME={}",
@@ -25,7 +35,7 @@ impl Tmux {
         for (key, value) in extra_env {
             env.push_str(&format!(" {key}={value}"));
         }
-        let command = format!("{env} {} {args}; sleep 60", env!("CARGO_BIN_EXE_duty"));
+        let command = format!("{env} {command}");
         let status = Command::new("tmux")
             .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "36", &command])
             .status()

@@ -100,7 +100,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.visible.is_empty() {
-        let text = if app.data.rows.is_empty() { ui::NO_INCIDENTS } else { ui::NO_MATCH };
+        let text = match (app.loaded, app.data.rows.is_empty()) {
+            (false, _) => ui::LOADING,
+            (true, true) => ui::NO_INCIDENTS,
+            (true, false) => ui::NO_MATCH,
+        };
         frame.render_widget(Paragraph::new(text.get(lang)).style(theme.muted), inner);
         return;
     }
