@@ -281,10 +281,14 @@ fn only_changes_are_events_and_sustained_failure_opens_exactly_one_incident() {
     let kinds: Vec<String> = store.events(None).unwrap().into_iter().map(|e| e.kind).collect();
     let changes = kinds.iter().filter(|k| *k == "check.changed").count();
     assert_eq!(changes, 4, "normal → critical → normal → critical: {kinds:?}");
-    // The status survives a rebuild from the log.
+    // The status survives a rebuild from the log, and what only the runs told (last
+    // run, latencies, criticals in a row, the incident) is kept with it.
+    let live = store.check_states().unwrap();
     store.rebuild().unwrap();
     let rebuilt = store.check_states().unwrap();
     assert_eq!((rebuilt[0].status, rebuilt[0].since), (CheckStatus::Critical, at(130)));
+    assert_eq!(rebuilt, live, "a rebuild reproduces the whole check status");
+    assert_eq!(rebuilt[0].consecutive_critical, 10);
     assert!(store.verify().unwrap().first_bad.is_none());
 }
 

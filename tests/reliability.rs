@@ -88,10 +88,25 @@ fn a_store_replaced_by_an_empty_one_or_gone_is_an_error_naming_both() {
     let out = f.run("alice", &["incident", "list"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("another store"), "{}", stderr(&out));
-    // The real one back: all is well.
+    // A deliberate restore of the other one: an operator may not accept it, a lead may,
+    // and that is on the record with what was seen before.
+    let out = f.run("alice", &["store", "accept"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("only a lead"), "{}", stderr(&out));
+    f.ok("lead", &["store", "accept"]);
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let accepted = log.as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (accepted["kind"].as_str(), accepted["actor"].as_str()),
+        (Some("store.accepted"), Some("lead"))
+    );
+    assert!(accepted["payload"].as_str().unwrap().contains("\"seq\":2"), "{accepted}");
+    // The real one back (this machine saw the other last, so it is accepted too).
     std::fs::rename(&saved, &f.store).unwrap();
+    assert_eq!(f.run("alice", &["incident", "list"]).status.code(), Some(1));
+    f.ok("lead", &["store", "accept"]);
     let _ = std::fs::remove_file(f.dir.path().join("duty.db-wal"));
-    assert!(f.ok("alice", &["audit", "verify"]).starts_with("chain intact: 2 events"));
+    assert!(f.ok("alice", &["audit", "verify"]).starts_with("chain intact: 3 events"));
 }
 
 #[test]

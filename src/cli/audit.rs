@@ -29,6 +29,9 @@ pub enum StoreCommand {
     Rebuild,
     /// Create or bring the store's schema up to date (SQLite file or postgres:// URL)
     Migrate,
+    /// Accept the store as it is now after a deliberate restore (leads): this machine had
+    /// seen it otherwise. The acceptance, with what was seen and what is there, is an event
+    Accept,
     /// Copy a centre's whole history into an empty store, the chain intact
     Copy {
         /// The store to copy: a file or a postgres:// URL
@@ -127,6 +130,50 @@ pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {
                     from.label(),
                     to.label(),
                     b.head_hash
+                ),
+            }
+            Ok(())
+        }
+        StoreCommand::Accept => {
+            let operator = session.operator()?;
+            if operator.role != crate::domain::Role::Lead {
+                return Err(Failure::Refused(
+                    lang.pick(
+                        "只有组长可以接受被替换或恢复的存储",
+                        "only a lead may accept a replaced or restored store",
+                    )
+                    .to_string(),
+                )
+                .into());
+            }
+            let location = session.store_location();
+            let ledger = crate::store::seen::Ledger::at(&crate::paths::seen_dir());
+            let key = location.ledger_key();
+            let seen = ledger.seen(&key);
+            let mut store = open(&location, true)?;
+            let now = crate::store::seen::sighting(&*store)?;
+            let payload = serde_json::json!({ "location": key, "seen": seen, "now": now });
+            let event = store.record_event(
+                "store.accepted",
+                "store",
+                payload.to_string(),
+                &operator,
+                &super::origin("cli"),
+                session.now(),
+            )?;
+            ledger.remember(&key, crate::store::seen::sighting(&*store)?, session.now());
+            match lang {
+                Lang::Zh => println!(
+                    "{}：已接受（{} 条事件，记录于第 {} 条）",
+                    location.label(),
+                    event.seq,
+                    event.seq
+                ),
+                Lang::En => println!(
+                    "{}: accepted ({} events; recorded as event {})",
+                    location.label(),
+                    event.seq,
+                    event.seq
                 ),
             }
             Ok(())

@@ -483,6 +483,7 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "writeback.done" => ("已回写告警源", "written back"),
         "checklist.started" => ("开始巡检", "inspection started"),
         "ssh.run" => ("SSH 操作", "SSH action"),
+        "store.accepted" => ("接受恢复的存储", "restored store accepted"),
         "ssh.key_trusted" => ("信任主机密钥", "host key trusted"),
         "ssh.shell_started" => ("打开 shell", "shell opened"),
         "ssh.shell_ended" => ("关闭 shell", "shell closed"),

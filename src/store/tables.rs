@@ -777,6 +777,10 @@ fn import_in(db: &mut dyn Conn, events: &[StoredEvent]) -> SqlResult<u64> {
 }
 
 fn rebuild_in(db: &mut dyn Conn) -> SqlResult<u64> {
+    // The log has every change of a check's status, not every run: what only the
+    // runs give (when it last ran, its latencies, criticals in a row) is kept from the
+    // table as it was, for each check whose status the log agrees with.
+    let runs: Vec<CheckState> = bodies(db, "reading checks", "SELECT body FROM check_status", &[])?;
     for table in PROJECTIONS {
         db.exec("clearing projections", &format!("DELETE FROM {table}"), &[])?;
     }
@@ -790,6 +794,19 @@ fn rebuild_in(db: &mut dyn Conn) -> SqlResult<u64> {
     })?;
     for (incident, last_seq) in folded.values() {
         save_incident(db, incident, *last_seq)?;
+    }
+    for before in runs {
+        let key = check_key(&before.host, &before.check);
+        if let Some(mut rebuilt) = load_check(db, &key)?
+            && rebuilt.status == before.status
+            && rebuilt.since == before.since
+        {
+            rebuilt.last_at = before.last_at;
+            rebuilt.latencies = before.latencies;
+            rebuilt.consecutive_critical = before.consecutive_critical;
+            rebuilt.incident = active_incident_for(db, &key)?;
+            save_check(db, &rebuilt)?;
+        }
     }
     Ok(count)
 }
