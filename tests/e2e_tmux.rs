@@ -27,8 +27,8 @@ fn open_acknowledge_watch_the_countdown_resolve_and_report_in_the_console() {
     tmux.press(&["Tab", "Right", "Tab", "Tab", "Tab"]);
     tmux.type_text("frontend-1");
     tmux.press(&["C-s"]);
-    let screen = tmux.wait_for("Timeline", 2 * SECOND);
-    assert!(screen.contains("opened"), "the new incident opens in detail:\n{screen}");
+    // The timeline comes with the worker's next snapshot, a moment after the detail.
+    let screen = tmux.wait_until_all(&["Timeline", "opened"], 2 * SECOND);
     assert!(screen.contains("Severity: serious"), "{screen}");
 
     tmux.press(&["a"]);

@@ -70,6 +70,11 @@ impl Tmux {
         self.wait_until(|screen| screen.contains(text), &format!("{text:?}"), limit)
     }
 
+    /// Waits until the screen shows every one of `texts` at once.
+    pub fn wait_until_all(&self, texts: &[&str], limit: Duration) -> String {
+        self.wait_until(|screen| texts.iter().all(|t| screen.contains(t)), &format!("{texts:?}"), limit)
+    }
+
     /// Waits until the screen no longer shows `text`; fails with the screen after `limit`.
     pub fn wait_gone(&self, text: &str, limit: Duration) -> String {
         self.wait_until(|screen| !screen.contains(text), &format!("{text:?} to go"), limit)
@@ -80,7 +85,13 @@ impl Tmux {
         loop {
             let screen = self.screen();
             if done(&screen) {
-                return screen;
+                // A capture can catch a frame half written: the screen returned for
+                // further checks is one taken a moment later that still holds.
+                std::thread::sleep(Duration::from_millis(30));
+                let settled = self.screen();
+                if done(&settled) {
+                    return settled;
+                }
             }
             assert!(start.elapsed() < limit, "waited {limit:?} for {what}; screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(50));
