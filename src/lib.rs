@@ -14,6 +14,7 @@ pub mod duty;
 pub mod engine;
 pub mod files;
 pub mod i18n;
+pub mod identity;
 pub mod log;
 pub mod ops;
 pub mod paths;

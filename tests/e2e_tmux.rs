@@ -311,7 +311,8 @@ fn a_whole_handover_between_two_operators_with_an_incident_passed_on() {
     incoming.press(&["H"]);
     incoming.wait_for("All steps done", 2 * SECOND);
     incoming.press(&["s"]);
-    incoming.wait_for("done", 2 * SECOND);
+    // Done once the signature is committed: the message names the signature.
+    incoming.wait_for("handover signed — done", 2 * SECOND);
     outgoing.press(&["Escape"]);
     outgoing.wait_for("Shift handover:", 2 * SECOND);
     let screen = outgoing.wait_for("done", 2 * SECOND);

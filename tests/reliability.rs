@@ -162,6 +162,10 @@ fn reads_work_on_a_store_nobody_may_write() {
         let mut command = std::process::Command::new("runuser");
         command.args(["-u", "nobody", "--", "env"]);
         for (key, value) in f.cmd("alice").get_envs() {
+            // nobody is nobody: only root may act as someone else.
+            if key == "DUTY_OPERATOR" {
+                continue;
+            }
             if let Some(value) = value {
                 command.arg(format!("{}={}", key.to_string_lossy(), value.to_string_lossy()));
             }

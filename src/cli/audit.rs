@@ -158,7 +158,7 @@ pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {
                 "store",
                 payload.to_string(),
                 &operator,
-                &super::origin("cli"),
+                &session.origin(),
                 session.now(),
             )?;
             ledger.remember(&key, crate::store::seen::sighting(&*store)?, session.now());

@@ -3,13 +3,14 @@
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 
-use super::{Failure, Paths, Session, origin};
+use super::{Failure, Paths, Session};
 use crate::agenda::{self, AgendaItem};
-use crate::domain::checklist::{ItemResult, RunCommand, RunState};
+use crate::domain::checklist::{ItemResult, RunCommand};
 use crate::i18n::{Label, Lang, local_time};
+use crate::ops::{Done, Request};
 use crate::report::build::{month_of, week_of};
 use crate::report::inspection;
-use crate::store::{RunRequest, Store};
+use crate::store::Store;
 use crate::text::{fit, visible};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -155,47 +156,10 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
             }
         }
         ChecklistCommand::Start { template, run } => {
-            let Some(spec) = session.site.checklist(&template) else {
-                let known: Vec<&str> = session.site.checklists.iter().map(|t| t.id.as_str()).collect();
-                return Err(Failure::Usage(format!(
-                    "unknown checklist \"{template}\" (the site has: {})",
-                    known.join(", ")
-                ))
-                .into());
+            let Done::Run(started) = session.perform(Request::StartRun { template, run })? else {
+                unreachable!("starting a run answers with the run")
             };
-            let operator = session.operator()?;
-            let mut store = session.open_store_to_write()?;
-            let chosen = match run {
-                Some(run) => find_slot(&session, &*store, &run)?,
-                None => {
-                    let date = today(&session);
-                    let items = agenda::load(&*store, &session.site, date, date, now)?;
-                    let mine: Vec<AgendaItem> =
-                        items.into_iter().filter(|a| a.slot.template == spec.id).collect();
-                    let open = |a: &&AgendaItem| matches!(a.state, RunState::Due | RunState::Overdue);
-                    mine.iter()
-                        .rev()
-                        .find(open)
-                        .or_else(|| mine.iter().find(|a| a.state == RunState::Upcoming))
-                        .cloned()
-                        .ok_or_else(|| {
-                            Failure::Refused(match lang {
-                                Lang::Zh => format!("今天没有待开始的“{}”", spec.name),
-                                Lang::En => format!("no occurrence of \"{}\" left to start today", spec.name),
-                            })
-                        })?
-                }
-            };
-            let command = spec.start(&chosen.slot);
-            store.execute_run(RunRequest {
-                run: chosen.slot.run.clone(),
-                command,
-                actor: &operator,
-                origin: origin("cli"),
-                now,
-                expected_version: None,
-            })?;
-            println!("{}", chosen.slot.run);
+            println!("{}", started.id);
         }
         ChecklistCommand::Report { run, day, week, month, format } => {
             let store = session.open_store()?;
@@ -255,12 +219,10 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
             }
         }
         other => {
-            let operator = session.operator()?;
-            let mut store = session.open_store_to_write()?;
             let (run, command) = match other {
                 ChecklistCommand::Item { run, item, result, note } => {
-                    let evidence = bound_evidence(&session, &*store, &run, &item)?;
-                    (run, RunCommand::Mark { item, result, note, evidence })
+                    // The item's bound check's evidence is filled in by the operations.
+                    (run, RunCommand::Mark { item, result, note, evidence: None })
                 }
                 ChecklistCommand::Notify { run, item } => (run, RunCommand::Notify { item }),
                 ChecklistCommand::Decide { run, go_on, stop, note } => {
@@ -272,27 +234,25 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                 ChecklistCommand::Transfer { run, item, note } => (run, RunCommand::Transfer { item, note }),
                 ChecklistCommand::Sign { run } => (run, RunCommand::Sign),
                 ChecklistCommand::Decline { run, reason } => {
-                    let item = find_slot(&session, &*store, &run)?;
-                    let declined = store.decline_run(&item.slot, &reason, &operator, &origin("cli"), now)?;
+                    let Done::Declined(declined) = session.perform(Request::DeclineRun { run, reason })?
+                    else {
+                        unreachable!("a declaration answers with itself")
+                    };
                     if declined.late_notice {
                         eprintln!(
                             "{}",
                             lang.pick("注意：未提前两小时告知", "note: less than two hours' notice")
                         );
                     }
-                    println!("{}", item.slot.run);
+                    println!("{}", declined.slot.run);
                     return Ok(());
                 }
                 _ => unreachable!("handled above"),
             };
-            let result = store.execute_run(RunRequest {
-                run: run.clone(),
-                command,
-                actor: &operator,
-                origin: origin("cli"),
-                now,
-                expected_version: None,
-            })?;
+            let request = Request::Run { run: run.clone(), command, expected_version: None };
+            let Done::Run(result) = session.perform(request)? else {
+                unreachable!("a run command answers with the run")
+            };
             if let Some((item, _)) = &result.paused {
                 println!(
                     "{}",
@@ -335,18 +295,4 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The evidence of the check bound to an item, as its latest result says.
-fn bound_evidence(
-    session: &Session,
-    store: &dyn Store,
-    run: &str,
-    item: &str,
-) -> anyhow::Result<Option<String>> {
-    let Some(run) = store.run(run)? else { return Ok(None) };
-    let Some(check) = run.items.iter().find(|i| i.id == item).and_then(|i| i.check.clone()) else {
-        return Ok(None);
-    };
-    Ok(Some(agenda::evidence_of(&check, &store.check_states()?, session.site.tz, session.lang)))
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Paths, Session, operator_login};
+use super::{Paths, Session};
 use crate::domain::Operator;
 use crate::i18n::Lang;
 use crate::tui::app::Context;
@@ -33,15 +33,16 @@ fn context(
         theme,
         store_label,
         clock: session.clock,
-        login: super::os_user(),
+        login: session.identity.login().to_string(),
         reports_dir,
         left_out: None,
     })
 }
 
 /// Who acts at this console: the operator, with this program and machine as origin.
-fn actor(operator: Option<Operator>, lang: Lang) -> Option<crate::ops::Actor> {
-    operator.map(|operator| crate::ops::Actor { operator, origin: super::origin("console"), lang })
+fn actor(session: &Session, operator: Option<Operator>) -> Option<crate::ops::Actor> {
+    let origin = session.identity.origin("console");
+    operator.map(|operator| crate::ops::Actor { operator, origin, lang: session.lang })
 }
 
 /// Runs the console; a terminal that went away ends it quietly (exit 0), as a quit does.
@@ -57,7 +58,7 @@ pub fn run_console(paths: &Paths) -> anyhow::Result<()> {
     let (session, left_out) = paths.load_lenient()?;
     let operator = session.operator().ok();
     let location = session.store.clone();
-    let actor = actor(operator.clone(), session.lang);
+    let actor = actor(&session, operator.clone());
     let mut ctx = context(paths, session, operator, crate::paths::reports_dir())?;
     ctx.left_out = left_out;
     run(ctx, location, actor)
@@ -67,14 +68,15 @@ pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let temporary = dir.is_none();
     let dir = dir.unwrap_or_else(|| std::env::temp_dir().join(format!("duty-demo-{}", std::process::id())));
     let store_path = dir.join("duty.db");
-    let lead = operator_login();
+    let lead = paths.identity.login().to_string();
     let services = crate::demo::DemoServices::start()?;
     let site = crate::demo::prepare(&dir, &store_path, &lead, paths.clock.now(), Some(&services))?;
     let lang = paths.lang.or(site.language).unwrap_or_else(Lang::from_locale);
     let operator = site.operator(&lead).cloned();
     let location = crate::store::Location::File(store_path);
-    let session = Session { site, lang, store: location.clone(), clock: paths.clock };
-    let actor = actor(operator.clone(), lang);
+    let session =
+        Session { site, lang, store: location.clone(), clock: paths.clock, identity: paths.identity.clone() };
+    let actor = actor(&session, operator.clone());
     let ctx = context(paths, session, operator, dir.join("reports"));
     let result = ctx.and_then(|ctx| run(ctx, location, actor));
     drop(services);

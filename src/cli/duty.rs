@@ -5,12 +5,13 @@ use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 
 use super::checklist::Format;
-use super::{Failure, Paths, origin};
+use super::{Failure, Paths};
 use crate::domain::IncidentId;
 use crate::domain::duty_log::Entry;
 use crate::domain::handover::Side;
 use crate::domain::shift::RosterChange;
 use crate::i18n::{duty as texts, local_time};
+use crate::ops::{Done, Request};
 use crate::report::build::{Wanted, build};
 use crate::text::visible;
 
@@ -112,7 +113,7 @@ pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
 
 pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
-    let (site, lang) = (&session.site, session.lang);
+    let lang = session.lang;
     match command {
         HandoverCommand::List => {
             let store = session.open_store()?;
@@ -127,14 +128,13 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
             }
         }
         HandoverCommand::Sign { id, side } => {
-            let operator = session.operator()?;
-            let mut store = session.open_store_to_write()?;
             let side = match side {
                 SideArg::Outgoing => Side::Outgoing,
                 SideArg::Incoming => Side::Incoming,
             };
-            let h =
-                crate::duty::sign(&mut *store, site, &id, side, &operator, &origin("cli"), session.now())?;
+            let Done::Handover(h) = session.perform(Request::SignHandover { id, side })? else {
+                unreachable!("a signature answers with the handover")
+            };
             println!("{}  {}", h.id, texts::handover_state(Some(&h), lang));
         }
     }
@@ -163,10 +163,8 @@ pub fn roster(paths: &Paths, command: RosterCommand) -> anyhow::Result<()> {
             }
         }
         RosterCommand::Set { shift, date, operators } => {
-            let operator = session.operator()?;
-            let mut store = session.open_store_to_write()?;
             let change = RosterChange { shift, date, operators };
-            crate::duty::change_roster(&mut *store, site, &change, &operator, &origin("cli"), now)?;
+            session.perform(Request::Roster(change.clone()))?;
             println!("{} {} {}", change.shift, change.date, change.operators.join(", "));
         }
     }
@@ -194,10 +192,9 @@ pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
             }
         }
         LogCommand::Note { text } => {
-            let operator = session.operator()?;
-            let mut store = session.open_store_to_write()?;
-            let entry = Entry::Note { text };
-            let event = crate::duty::log_entry(&mut *store, site, &entry, &operator, &origin("cli"), now)?;
+            let Done::Event(event) = session.perform(Request::LogEntry(Entry::Note { text }))? else {
+                unreachable!("a duty-log entry answers with its event")
+            };
             println!("{}", event.seq);
         }
     }

@@ -31,7 +31,7 @@ pub fn engine(paths: &Paths) -> anyhow::Result<()> {
             ledger: crate::store::seen::Ledger::at(&crate::paths::seen_dir()),
             holder: holder.clone(),
             clock: session.clock,
-            ssh_user: super::operator_login(),
+            ssh_user: session.identity.login().to_string(),
             outage_limit: Some(session.site.engine.store_outage_limit),
             health: health_tx,
             board: Some(board),

@@ -4,16 +4,17 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::{Failure, Paths, Session, origin};
+use super::{Failure, Paths, Session};
 use crate::domain::contract::contract_counter;
 use crate::domain::incident::{FaultReportForm, NewIncident};
-use crate::domain::sla::{Clock, ClockState, clocks, most_urgent};
+use crate::domain::sla::{Clock, clocks, most_urgent};
 use crate::domain::{
     CallTarget, EventClass, FaultArea, Incident, IncidentCommand, IncidentEvent, IncidentId, PauseReason,
     Severity, Source,
 };
 use crate::i18n::{Label, Lang, clock_symbol, describe_event, duration, event_kind, local_time};
-use crate::store::{IncidentRequest, StoredEvent, Target};
+use crate::ops::{Done, IncidentTarget, Request};
+use crate::store::StoredEvent;
 use crate::text::{fit, visible};
 use crate::time::parse_user_time;
 
@@ -196,13 +197,12 @@ pub enum IncidentAction {
 pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
     let session = paths.load()?;
     use IncidentAction as A;
+    let existing = |id: String| IncidentTarget::Existing(IncidentId(id.trim().to_string()));
     let (target, command, when) = match action {
         A::List { all, json } => return list(&session, all, json),
         A::Show { id, json } => return show(&session, &id, json),
         A::Open { title, severity, class, area, hosts, reported_at, description, onsite } => {
             check_hosts(&session, &hosts)?;
-            let reported_at = reported_at.unwrap_or_else(|| session.now());
-            let day_key = reported_at.with_timezone(&session.site.tz).format("%Y%m%d").to_string();
             let new = NewIncident {
                 title,
                 description,
@@ -211,12 +211,11 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
                 area,
                 hosts,
                 source: Source::Operator,
-                reported_at,
+                reported_at: reported_at.unwrap_or_else(|| session.now()),
                 onsite_required: onsite,
                 source_ref: None,
             };
-            let target = Target::New { prefix: session.site.incident_prefix.clone(), day_key };
-            (target, IncidentCommand::Open(new), When { at: Some(reported_at), expect_version: None })
+            (IncidentTarget::New, IncidentCommand::Open(new), When { at: None, expect_version: None })
         }
         A::Ack { id, when } => (existing(id), IncidentCommand::Acknowledge, when),
         A::Onsite { id, when } => (existing(id), IncidentCommand::ArriveOnSite, when),
@@ -239,46 +238,22 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
         A::Close { id, note, when } => (existing(id), IncidentCommand::Close { note }, when),
         A::Note { id, text, when } => (existing(id), IncidentCommand::Note { text }, when),
         A::Problem { id, note, when } => (existing(id), IncidentCommand::MarkProblem { note }, when),
-        A::Handover { id, to, note, when } => {
-            if session.site.operator(&to).is_none() {
-                let e = crate::domain::DomainError::UnknownOperator { who: to };
-                return Err(Failure::Refused(crate::i18n::domain_error(&e, session.lang)).into());
-            }
-            (existing(id), IncidentCommand::HandOver { to, note }, when)
-        }
+        A::Handover { id, to, note, when } => (existing(id), IncidentCommand::HandOver { to, note }, when),
     };
-    let operator = session.operator()?;
-    let mut store = session.open_store_to_write()?;
-    let now = session.now();
-    let is_new = matches!(target, Target::New { .. });
-    let committed = store.execute(IncidentRequest {
-        target,
-        command,
-        actor: &operator,
-        origin: origin("cli"),
-        occurred_at: when.at.unwrap_or(now),
-        now,
-        expected_version: when.expect_version,
-    })?;
+    let is_new = matches!(target, IncidentTarget::New);
+    let request =
+        Request::Incident { target, command, expected_version: when.expect_version, claimed_at: when.at };
+    let Done::Incident(committed) = session.perform(request)? else {
+        unreachable!("an incident command commits an incident")
+    };
     let incident = &committed.incident;
     if is_new {
         println!("{}", incident.id);
     } else {
         let kind = committed.events.last().map_or("", |e| e.kind.as_str());
-        match session.lang {
-            Lang::Zh => {
-                println!("{}：{}（第 {} 版）", incident.id, event_kind(kind, session.lang), incident.version)
-            }
-            Lang::En => {
-                println!("{}: {} (version {})", incident.id, event_kind(kind, session.lang), incident.version)
-            }
-        }
+        println!("{}", crate::i18n::committed(&incident.id, kind, incident.version, session.lang));
     }
     Ok(())
-}
-
-fn existing(id: String) -> Target {
-    Target::Existing(IncidentId(id.trim().to_string()))
 }
 
 fn check_hosts(session: &Session, hosts: &[String]) -> Result<(), Failure> {
@@ -292,28 +267,19 @@ fn check_hosts(session: &Session, hosts: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Sort key: breached first, then the live clock due soonest; finished incidents last.
-fn urgency(clocks: &[Clock]) -> (u8, i64) {
-    match most_urgent(clocks) {
-        Some(c) if c.state == ClockState::Breached => (0, c.remaining.map_or(0, |r| r.num_seconds())),
-        Some(c) => (1, c.remaining.map_or(i64::MAX, |r| r.num_seconds())),
-        None => (2, 0),
-    }
-}
-
 fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
     let store = session.open_store()?;
     let now = session.now();
     let policy = &session.site.policy;
-    let mut rows: Vec<(Incident, Vec<Clock>)> = store
-        .incidents(all)?
-        .into_iter()
-        .map(|incident| {
-            let clocks = clocks(&incident, policy, now);
-            (incident, clocks)
-        })
-        .collect();
-    rows.sort_by(|(a, ca), (b, cb)| urgency(ca).cmp(&urgency(cb)).then_with(|| a.id.cmp(&b.id)));
+    // The queue's one order, as the console has it.
+    let rows: Vec<(Incident, Vec<Clock>)> =
+        crate::ops::queue::order_by_urgency(store.incidents(all)?, &session.site, now)
+            .into_iter()
+            .map(|row| {
+                let clocks = clocks(&row.incident, policy, now);
+                (row.incident, clocks)
+            })
+            .collect();
     if json {
         let views: Vec<IncidentJson<'_>> = rows.iter().map(|(i, c)| IncidentJson::new(i, c, None)).collect();
         println!("{}", serde_json::to_string_pretty(&views)?);

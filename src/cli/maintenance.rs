@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
-use super::{Failure, Paths, origin};
+use super::{Failure, Paths};
 use crate::domain::maintenance::Window;
 use crate::i18n::{Lang, local_time};
+use crate::ops::{Done, Request};
 use crate::text::visible;
 use crate::time::parse_user_time;
 
@@ -51,8 +52,6 @@ pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
                 })
                 .into());
             }
-            let operator = session.operator()?;
-            let mut store = session.open_store_to_write()?;
             let window = Window {
                 id: String::new(),
                 hosts,
@@ -62,7 +61,9 @@ pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
                 reason,
                 by: String::new(),
             };
-            let window = store.schedule_maintenance(window, &operator, &origin("cli"), now)?;
+            let Done::Window(window) = session.perform(Request::ScheduleMaintenance(window))? else {
+                unreachable!("scheduling answers with the window")
+            };
             println!("{}", window.id);
         }
         MaintenanceCommand::List { json } => {
@@ -95,9 +96,9 @@ pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
             }
         }
         MaintenanceCommand::End { id } => {
-            let operator = session.operator()?;
-            let mut store = session.open_store_to_write()?;
-            let window = store.end_maintenance(&id, &operator, &origin("cli"), now)?;
+            let Done::Window(window) = session.perform(Request::EndMaintenance { id })? else {
+                unreachable!("ending answers with the window")
+            };
             match lang {
                 Lang::Zh => println!("{} 已于 {} 结束", window.id, local_time(window.until, session.site.tz)),
                 Lang::En => println!("{} ended at {}", window.id, local_time(window.until, session.site.tz)),

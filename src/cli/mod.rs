@@ -21,6 +21,7 @@ use crate::clock::Clock;
 use crate::config::{ConfigErrors, Site};
 use crate::domain::Operator;
 use crate::i18n::Lang;
+use crate::identity::Identity;
 use crate::store::{Location, Opened, StoreError};
 
 /// Duty Console (值班控制台): incidents and their SLA clocks, inspections, SSH triage and
@@ -174,6 +175,8 @@ fn describe_failure(error: &anyhow::Error, lang: Lang) -> (u8, String) {
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let clock = Clock::of_process().map_err(Failure::Usage)?;
+    let lang = cli.lang.unwrap_or_else(Lang::from_locale);
+    let identity = Identity::of_process().map_err(|e| Failure::Refused(crate::i18n::forbidden(&e, lang)))?;
     let paths = Paths {
         site: cli.site,
         store: cli.store,
@@ -181,6 +184,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         keymap: cli.keymap,
         theme: cli.theme,
         clock,
+        identity,
     };
     match cli.command {
         None => console::run_console(&paths),
@@ -212,6 +216,8 @@ pub struct Paths {
     theme: Option<String>,
     /// The process's one clock.
     clock: Clock,
+    /// Who is acting, as the kernel says.
+    identity: Identity,
 }
 
 impl Paths {
@@ -262,7 +268,7 @@ impl Paths {
     fn session(&self, site: Site) -> Session {
         let lang = self.lang.or(site.language).unwrap_or_else(Lang::from_locale);
         let store = self.store_location(&site);
-        Session { site, lang, store, clock: self.clock }
+        Session { site, lang, store, clock: self.clock, identity: self.identity.clone() }
     }
 }
 
@@ -272,6 +278,7 @@ pub struct Session {
     lang: Lang,
     store: Location,
     clock: Clock,
+    identity: Identity,
 }
 
 impl Session {
@@ -307,11 +314,11 @@ impl Session {
         Ok(opened)
     }
 
-    /// The operator acting: `DUTY_OPERATOR` if set, else the OS login, mapped through
+    /// The operator acting: the real uid's login (or whom root acts as), mapped through
     /// the site's operators. Someone not listed may read but not write.
     fn operator(&self) -> Result<Operator, Failure> {
-        let login = operator_login();
-        self.site.operator(&login).cloned().ok_or_else(|| {
+        let login = self.identity.login();
+        self.site.operator(login).cloned().ok_or_else(|| {
             Failure::Refused(match self.lang {
                 Lang::Zh => format!("“{login}”不在本站点的值班人员名单（site.toml）中：只能查看，不能修改"),
                 Lang::En => format!(
@@ -320,55 +327,23 @@ impl Session {
             })
         })
     }
+
+    /// Performs one operation for the operator acting, through the operations layer.
+    fn perform(&self, request: crate::ops::Request) -> anyhow::Result<crate::ops::Done> {
+        let actor = crate::ops::Actor { operator: self.operator()?, origin: self.origin(), lang: self.lang };
+        let mut store = self.open_store_to_write()?;
+        let mut ops = crate::ops::Ops { store: &mut *store, site: &self.site, clock: self.clock };
+        Ok(ops.perform(&actor, request)?)
+    }
+
+    /// Where an event this command writes comes from: `cli alice@host`.
+    fn origin(&self) -> String {
+        self.identity.origin("cli")
+    }
 }
 
 /// The first day of a month typed as `2026-11`.
 fn parse_month(text: &str) -> Result<chrono::NaiveDate, Failure> {
     chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
         .map_err(|_| Failure::Usage(format!("\"{text}\" is not a month such as 2026-11")))
-}
-
-/// The login that acts: `DUTY_OPERATOR` (for scripts and tests), else the OS user.
-pub fn operator_login() -> String {
-    std::env::var("DUTY_OPERATOR")
-        .ok()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(os_user)
-}
-
-/// The OS user running this process: `$USER`/`$LOGNAME`, else the passwd entry of
-/// our uid (a service or `su` may leave both unset).
-pub fn os_user() -> String {
-    if let Some(user) = ["USER", "LOGNAME"]
-        .into_iter()
-        .filter_map(|name| std::env::var(name).ok())
-        .find(|v| !v.trim().is_empty())
-    {
-        return user;
-    }
-    use std::os::unix::fs::MetadataExt;
-    let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
-        return "unknown".to_string();
-    };
-    std::fs::read_to_string("/etc/passwd")
-        .ok()
-        .and_then(|passwd| {
-            passwd.lines().find_map(|line| {
-                let mut fields = line.split(':');
-                let name = fields.next()?;
-                (fields.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_string())
-            })
-        })
-        .unwrap_or_else(|| format!("uid{uid}"))
-}
-
-/// Which program wrote an event, as which OS user, on which machine: recorded beside
-/// the operator so an override of the operator id is visible in the audit log.
-pub fn origin(program: &str) -> String {
-    let os_user = os_user();
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "?".to_string());
-    format!("{program} {os_user}@{host}")
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::{Failure, Paths, operator_login};
+use super::{Failure, Paths};
 use crate::config::sample::write_sample;
 use crate::i18n::Lang;
 
@@ -18,7 +18,7 @@ pub fn init(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let lang = paths.lang.unwrap_or_else(Lang::from_locale);
     let dir = dir.unwrap_or_else(|| paths.site_dir());
     let today = chrono::Local::now().date_naive();
-    write_sample(&dir, &operator_login(), today).map_err(|e| {
+    write_sample(&dir, paths.identity.login(), today).map_err(|e| {
         let text = match (e.kind(), lang) {
             (std::io::ErrorKind::AlreadyExists, Lang::Zh) => format!("{e}（不会覆盖已有站点）"),
             _ => e.to_string(),

@@ -6,12 +6,13 @@ use std::sync::atomic::AtomicBool;
 
 use clap::Subcommand;
 
-use super::{Failure, Paths, Session, operator_login, origin};
+use super::{Failure, Paths, Session};
 use crate::config::Host;
 use crate::config::ssh::{FREE_FORM, SshAction};
-use crate::i18n::{Lang, local_time};
+use crate::i18n::local_time;
+use crate::ops::Request;
 use crate::ssh::runner::RunRecord;
-use crate::ssh::session::{SshError, Stream, connect};
+use crate::ssh::session::Stream;
 use crate::text::{fit, visible};
 
 #[derive(Subcommand, Debug)]
@@ -95,35 +96,14 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                     Failure::Usage(format!("no action \"{name}\" in ssh.toml (actions: {known})"))
                 })?,
             };
-            if action.dangerous {
-                if confirm.as_deref() != Some(action.name.as_str()) {
-                    return Err(Failure::Refused(match lang {
-                        Lang::Zh => {
-                            format!("“{}”会改变系统状态：请用 --confirm {} 确认", action.name, action.name)
-                        }
-                        Lang::En => format!(
-                            "\"{}\" changes state: confirm with --confirm {}",
-                            action.name, action.name
-                        ),
-                    })
-                    .into());
-                }
-                if ssh.two_person_rule {
-                    let ok = witness
-                        .as_deref()
-                        .is_some_and(|w| w != operator.id && session.site.operator(w).is_some());
-                    if !ok {
-                        return Err(Failure::Refused(
-                            lang.pick(
-                                "系统参数不得单人操作：请用 --witness 指定另一名值班人员",
-                                "not by one person alone: name a second operator with --witness",
-                            )
-                            .into(),
-                        )
-                        .into());
-                    }
-                }
-            }
+            crate::ops::ssh::authorise(
+                &session.site,
+                &operator,
+                &action,
+                confirm.as_deref(),
+                witness.as_deref(),
+            )
+            .map_err(crate::store::StoreError::Refused)?;
             let cancel = Arc::new(AtomicBool::new(false));
             let print = |host: &str, stream: Stream, chunk: &[u8]| {
                 if json {
@@ -136,27 +116,18 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                     let _ = writeln!(out, "{host} {mark} {}", visible(line, false));
                 }
             };
-            let mut store = session.open_store_to_write()?;
             let job = crate::ssh::ActionJob {
                 hosts: hosts.iter().map(|h| (*h).clone()).collect(),
                 jumps: session.site.hosts.clone(),
                 action: action.clone(),
                 settings: ssh.clone(),
-                default_user: operator_login(),
+                default_user: session.identity.login().to_string(),
                 clock: session.clock,
             };
             let mut records = crate::ssh::run_action(&job, &cancel, &print);
             for entry in &mut records {
                 entry.witness = witness.clone().filter(|_| action.dangerous);
-                let payload = serde_json::to_string(&entry)?;
-                store.record_event(
-                    "ssh.run",
-                    &format!("host:{}", entry.host),
-                    payload,
-                    &operator,
-                    &origin("cli"),
-                    session.now(),
-                )?;
+                session.perform(Request::RecordSshRun(Box::new(entry.clone())))?;
                 if entry.ending.starts_with("refused") {
                     eprintln!("{}: {}", entry.host, entry.ending.trim_start_matches("refused: "));
                 }
@@ -218,48 +189,10 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
             Ok(())
         }
         SshCommand::Trust { host, fingerprint } => {
-            let operator = session.operator()?;
-            let host =
-                session.site.host(&host).ok_or_else(|| Failure::Usage(format!("no host \"{host}\"")))?;
-            let target =
-                crate::ssh::target_of(host, &operator_login(), &|name| session.site.host(name).cloned());
-            let access = crate::ssh::access_of(&session.site.ssh, session.clock);
-            match connect(&target, &access) {
-                Err(SshError::UnknownKey { fingerprint: presented, line, file, key_type, .. }) => {
-                    if presented != fingerprint {
-                        return Err(Failure::Refused(format!(
-                            "the host presents {presented}, not {fingerprint}: not trusted"
-                        ))
-                        .into());
-                    }
-                    let mut known = std::fs::OpenOptions::new().append(true).create(true).open(&file)?;
-                    writeln!(known, "{line}")?;
-                    let payload = serde_json::json!({ "host": host.name, "address": target.address.to_string(), "key_type": key_type, "fingerprint": presented, "file": file });
-                    let mut store = session.open_store_to_write()?;
-                    store.record_event(
-                        "ssh.key_trusted",
-                        &format!("host:{}", host.name),
-                        payload.to_string(),
-                        &operator,
-                        &origin("cli"),
-                        session.now(),
-                    )?;
-                    println!("{}: {presented} {}", host.name, lang.pick("已信任", "trusted"));
-                    Ok(())
-                }
-                Err(e @ (SshError::ChangedKey { .. } | SshError::RevokedKey { .. })) => {
-                    Err(Failure::Refused(e.to_string()).into())
-                }
-                Err(SshError::Auth { .. }) | Ok(_) => {
-                    println!(
-                        "{}: {}",
-                        host.name,
-                        lang.pick("主机密钥已在 known_hosts 中", "the host key is already trusted")
-                    );
-                    Ok(())
-                }
-                Err(e) => Err(Failure::Refused(e.to_string()).into()),
-            }
+            let request = Request::TrustHostKey { host: host.clone(), fingerprint: fingerprint.clone() };
+            session.perform(request)?;
+            println!("{host}: {fingerprint} {}", lang.pick("已信任", "trusted"));
+            Ok(())
         }
     }
 }

@@ -4,6 +4,7 @@
 #[macro_use]
 mod vocabulary;
 pub mod alarm;
+pub mod alert;
 pub mod check;
 pub mod checklist;
 pub mod contract;
@@ -81,6 +82,12 @@ pub enum DomainError {
     NoShift,
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     UnknownOperator { who: String },
+    /// The site has no host of this name.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    UnknownHost { host: String },
+    /// An SSH action or a host key was refused.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    Ssh(crate::ops::ssh::SshRefusal),
     /// Whoever is at this console is not on the operator list: they may read only.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     ReadOnly,

@@ -171,6 +171,9 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         }
         (E::UnknownShift { shift }, Lang::Zh) => format!("没有班次“{shift}”"),
         (E::UnknownShift { shift }, Lang::En) => format!("no shift \"{shift}\""),
+        (E::UnknownHost { host }, Lang::Zh) => format!("本站点没有设备“{host}”"),
+        (E::UnknownHost { host }, Lang::En) => format!("the site has no host \"{host}\""),
+        (E::Ssh(why), _) => ssh_refusal(why, lang),
         (E::ReadOnly, Lang::Zh) => "你不在本站点的值班人员名单中：只能查看，不能修改".to_string(),
         (E::ReadOnly, Lang::En) => {
             "you are not on the site's operator list: you may read but not write".to_string()
@@ -439,6 +442,56 @@ pub fn tail_broken(bad: &crate::store::BadLink, lang: Lang) -> String {
         Lang::En => {
             format!("warning: the record does not verify — {what}; run duty audit verify and tell a lead")
         }
+    }
+}
+
+fn ssh_refusal(why: &crate::ops::ssh::SshRefusal, lang: Lang) -> String {
+    use crate::ops::ssh::SshRefusal as R;
+    match (why, lang) {
+        (R::NotConfirmed { action }, Lang::Zh) => {
+            format!("“{action}”会改变系统状态：请输入它的名称确认（--confirm {action}）")
+        }
+        (R::NotConfirmed { action }, Lang::En) => {
+            format!("\"{action}\" changes state: confirm by typing its name (--confirm {action})")
+        }
+        (R::NoWitness, Lang::Zh) => "系统参数不得单人操作：需要另一名值班人员".to_string(),
+        (R::NoWitness, Lang::En) => "not by one person alone: a second operator is needed".to_string(),
+        (R::WitnessSelf, Lang::Zh) => "第二名值班人员不能是你自己".to_string(),
+        (R::WitnessSelf, Lang::En) => "the second operator must be someone else".to_string(),
+        (R::OtherKey { presented, given }, Lang::Zh) => {
+            format!("主机出示的是 {presented}，不是 {given}：未信任")
+        }
+        (R::OtherKey { presented, given }, Lang::En) => {
+            format!("the host presents {presented}, not {given}: not trusted")
+        }
+        (R::AlreadyTrusted { host }, Lang::Zh) => format!("{host}：主机密钥已在 known_hosts 中"),
+        (R::AlreadyTrusted { host }, Lang::En) => format!("{host}: the host key is already trusted"),
+        (R::Unreachable { host, why }, Lang::Zh) => format!("{host}：{}", crate::text::visible(why, false)),
+        (R::Unreachable { host, why }, Lang::En) => format!("{host}: {}", crate::text::visible(why, false)),
+    }
+}
+
+/// What a committed incident command says: `GZ-…-003: acknowledged (version 2)`.
+pub fn committed(id: &crate::domain::IncidentId, kind: &str, version: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{id}：{}（第 {version} 版）", event_kind(kind, lang)),
+        Lang::En => format!("{id}: {} (version {version})", event_kind(kind, lang)),
+    }
+}
+
+/// Someone who is not root asked to act as another operator.
+pub fn forbidden(refusal: &crate::identity::Forbidden, lang: Lang) -> String {
+    let (who, asked) =
+        (crate::text::visible(&refusal.os_user, false), crate::text::visible(&refusal.asked, false));
+    match lang {
+        Lang::Zh => format!(
+            "{who} 要求以 {asked} 的身份操作（{}）：只有 root 可以这样做；未执行任何操作",
+            crate::identity::ACT_AS_VAR
+        ),
+        Lang::En => format!(
+            "{who} asked to act as {asked} ({}): only root may; nothing was done",
+            crate::identity::ACT_AS_VAR
+        ),
     }
 }
 

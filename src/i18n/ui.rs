@@ -145,8 +145,6 @@ pub const TARGETS: Text = Text::new("主机 / 组", "Hosts / groups");
 pub const ACTION_LIST: Text = Text::new("操作", "Actions");
 pub const OUTPUT: Text = Text::new("输出", "Output");
 pub const RUNNING: Text = Text::new("执行中", "running");
-pub const WITNESS_SELF: Text =
-    Text::new("第二名值班人员不能是你自己", "the second operator must be someone else");
 pub const SHELL_ONE_HOST: Text =
     Text::new("shell 只能在单台主机上打开", "a shell opens on one host, not a group");
 pub const SHELL_ENDED: Text = Text::new("shell 已结束", "shell ended");

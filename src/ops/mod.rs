@@ -5,7 +5,9 @@
 //! for the operator (the evidence of a marked item, the occurrence a run starts) is
 //! decided here and in the domain below it, never in a front end.
 
+pub mod queue;
 pub mod request;
+pub mod ssh;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -14,6 +16,7 @@ use crate::config::Site;
 use crate::domain::checklist::{Run, RunCommand, RunState, Slot};
 use crate::domain::handover::Handover;
 use crate::domain::incident::NewIncident;
+use crate::domain::maintenance::Window;
 use crate::domain::{DomainError, IncidentCommand, Operator};
 use crate::i18n::Lang;
 use crate::store::{
@@ -42,6 +45,7 @@ pub enum Done {
     Run(Box<Run>),
     Declined(Box<Declined>),
     Handover(Box<Handover>),
+    Window(Box<Window>),
 }
 
 /// The operations over one store and site, with the time from one clock.
@@ -99,6 +103,14 @@ impl Ops<'_> {
                 crate::duty::sign(self.store, self.site, &id, side, operator, origin, now)
                     .map(|h| Done::Handover(Box::new(h)))
             }
+            Request::ScheduleMaintenance(window) => self
+                .store
+                .schedule_maintenance(window, operator, origin, now)
+                .map(|w| Done::Window(Box::new(w))),
+            Request::EndMaintenance { id } => {
+                self.store.end_maintenance(&id, operator, origin, now).map(|w| Done::Window(Box::new(w)))
+            }
+            Request::TrustHostKey { host, fingerprint } => self.trust_host_key(actor, &host, &fingerprint),
             Request::RecordSshRun(record) => {
                 let payload = serde_json::to_string(&record).expect("run records serialise");
                 self.host_event(actor, "ssh.run", &record.host, payload)
@@ -115,7 +127,7 @@ impl Ops<'_> {
     }
 
     /// An event about a host that needs no projection (SSH runs and shells).
-    fn host_event(
+    pub(crate) fn host_event(
         &mut self,
         actor: &Actor,
         kind: &str,

@@ -7,6 +7,7 @@ use crate::domain::alarm::AlarmCommand;
 use crate::domain::checklist::RunCommand;
 use crate::domain::duty_log::Entry;
 use crate::domain::handover::{HandoverCommand, Side};
+use crate::domain::maintenance::Window;
 use crate::domain::shift::RosterChange;
 use crate::domain::{IncidentCommand, IncidentId};
 use crate::ssh::runner::RunRecord;
@@ -61,6 +62,17 @@ pub enum Request {
     SignHandover {
         id: String,
         side: Side,
+    },
+    /// Planned work: failures of these hosts' checks inside the window open no incident.
+    ScheduleMaintenance(Window),
+    /// End a current or planned window now.
+    EndMaintenance {
+        id: String,
+    },
+    /// Trust the key a host presents, checked out of band against this fingerprint.
+    TrustHostKey {
+        host: String,
+        fingerprint: String,
     },
     /// An SSH action's run, for the record.
     RecordSshRun(Box<RunRecord>),

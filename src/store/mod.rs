@@ -108,7 +108,7 @@ pub struct ProbeRules<'a> {
 /// One poll of an alert source: what it listed, or why it could not be read.
 pub struct SourcePoll<'a> {
     pub source: &'a str,
-    pub result: Result<Vec<crate::engine::sources::SourceAlert>, String>,
+    pub result: Result<Vec<crate::domain::alert::SourceAlert>, String>,
 }
 
 /// How alerts become incidents.

@@ -471,7 +471,7 @@ impl App {
                     self.mode = Mode::Form(Box::new(form));
                     return;
                 }
-                self.effects.push(Effect::Ssh { hosts, action: spec.name, witness: None });
+                self.effects.push(Effect::Ssh { hosts, action: spec.name, confirmed: None, witness: None });
             }
             _ => {}
         }

@@ -32,6 +32,8 @@ pub enum Effect {
     Ssh {
         hosts: Vec<String>,
         action: String,
+        /// The action's name as typed back, for a dangerous one.
+        confirmed: Option<String>,
         witness: Option<String>,
     },
     /// An entry in the duty log of the shift in force.

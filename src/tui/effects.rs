@@ -10,7 +10,7 @@ use super::effect::{Effect, Outcome};
 use super::link::{Heard, Job};
 use crate::domain::handover::HandoverCommand;
 use crate::domain::shift::RosterChange;
-use crate::i18n::{Lang, duty as t, event_kind, store_error, ui as texts};
+use crate::i18n::{duty as t, event_kind, store_error, ui as texts};
 use crate::ops::{Done, IncidentTarget, Request};
 use crate::store::StoreError;
 
@@ -107,8 +107,8 @@ impl Effects {
                 let dir = app.ctx.reports_dir.clone();
                 return send(Job::Report { ticket: self.next, wanted, lang, dir });
             }
-            Effect::Ssh { hosts, action, witness } => {
-                let outcome = start_ssh(app, hosts, &action, witness, launch);
+            Effect::Ssh { hosts, action, confirmed, witness } => {
+                let outcome = start_ssh(app, hosts, &action, confirmed, witness, launch);
                 return app.on_outcome(outcome);
             }
             Effect::Execute { target, command, expected_version } => {
@@ -244,7 +244,7 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
             if new {
                 app.open_detail(committed.incident.id.clone());
             }
-            done_text(&committed.incident.id, kind, committed.incident.version, lang)
+            crate::i18n::committed(&committed.incident.id, kind, committed.incident.version, lang)
         }
         (Pending::Pass { item, id, to }, _) => {
             app.mark_item(&item, true, Some(format!("{} {to}", t::PASSED_TO.get(lang))));
@@ -305,13 +305,6 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
     }))
 }
 
-fn done_text(id: &crate::domain::IncidentId, kind: &str, version: u64, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{id}：{}（第 {version} 版）", event_kind(kind, lang)),
-        Lang::En => format!("{id}: {} (version {version})", event_kind(kind, lang)),
-    }
-}
-
 /// Where and as whom `ssh` reaches a host: the site's port and user, our login otherwise.
 pub fn shell_target(app: &App, host_name: &str) -> Option<crate::ssh::session::Target> {
     let host = app.ctx.site.host(host_name)?;
@@ -322,6 +315,7 @@ fn start_ssh(
     app: &mut App,
     hosts: Vec<String>,
     action: &str,
+    confirmed: Option<String>,
     witness: Option<String>,
     launch: &mut dyn FnMut(SshJob),
 ) -> Outcome {
@@ -329,13 +323,15 @@ fn start_ssh(
     let Some(operator) = app.ctx.operator.clone() else {
         return Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false };
     };
-    if witness.as_deref() == Some(operator.id.as_str()) {
-        return Outcome::Failed { message: texts::WITNESS_SELF.get(lang).to_string(), stale: false };
-    }
     let site = &app.ctx.site;
     let Some(spec) = site.ssh.action(action).cloned() else {
         return Outcome::Failed { message: texts::NO_ACTIONS.get(lang).to_string(), stale: false };
     };
+    if let Err(refusal) =
+        crate::ops::ssh::authorise(site, &operator, &spec, confirmed.as_deref(), witness.as_deref())
+    {
+        return Outcome::Failed { message: crate::i18n::domain_error(&refusal, lang), stale: false };
+    }
     let chosen: Vec<crate::config::Host> = hosts.iter().filter_map(|h| site.host(h).cloned()).collect();
     let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let job = SshJob {

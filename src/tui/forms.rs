@@ -298,7 +298,7 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                 form.fail_field(1, format!("{}: {witness}", ui::F_WITNESS.get(lang)));
                 return None;
             }
-            Some(Effect::Ssh { hosts, action, witness })
+            Some(Effect::Ssh { hosts, action, confirmed: Some(text(0)), witness })
         }
     }
 }

@@ -4,19 +4,14 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Site;
+use crate::domain::IncidentId;
 use crate::domain::alarm::{AlarmKey, AlarmLedger, alarm_of};
 use crate::domain::check::CheckState;
 use crate::domain::contract::{ContractCounter, contract_counter};
-use crate::domain::sla::{ClockName, ClockState, clocks, most_urgent};
-use crate::domain::{Incident, IncidentId, State};
+use crate::domain::sla::{ClockName, ClockState, clocks};
 use crate::store::{Lease, SourceState, Store, StoreError, StoredEvent};
 
-/// An incident with the due time of its most urgent live clock (the queue's sort key).
-#[derive(Clone, Debug)]
-pub struct Row {
-    pub incident: Incident,
-    pub urgent_due: Option<DateTime<Utc>>,
-}
+pub use crate::ops::queue::{Row, order_by_urgency};
 
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
@@ -153,28 +148,4 @@ impl Snapshot {
         alarms.sort_by_key(|(key, remaining)| (std::cmp::Reverse(key.level), *remaining));
         (alarms.into_iter().map(|(key, _)| key).collect(), next_change)
     }
-}
-
-/// Sorts incidents: the nearest due time of a live clock first (breached ones are past
-/// due, so they come first); finished incidents after, newest first.
-pub fn order_by_urgency(incidents: Vec<Incident>, site: &Site, now: DateTime<Utc>) -> Vec<Row> {
-    let mut rows: Vec<Row> = incidents
-        .into_iter()
-        .map(|incident| {
-            let clocks = clocks(&incident, &site.policy, now);
-            let urgent_due = most_urgent(&clocks).and_then(|c| c.remaining.map(|r| now + r));
-            Row { incident, urgent_due }
-        })
-        .collect();
-    rows.sort_by(|a, b| match (a.urgent_due, b.urgent_due) {
-        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.incident.id.cmp(&b.incident.id)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => closed_last(&a.incident, &b.incident),
-    });
-    rows
-}
-
-fn closed_last(a: &Incident, b: &Incident) -> std::cmp::Ordering {
-    (a.state == State::Closed).cmp(&(b.state == State::Closed)).then_with(|| b.id.cmp(&a.id))
 }

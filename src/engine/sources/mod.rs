@@ -5,32 +5,10 @@
 pub mod alertmanager;
 pub mod zabbix;
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
-use crate::domain::Severity;
-
 /// The most of a response the engine reads from a source.
 pub const RESPONSE_LIMIT: usize = 32 * 1024 * 1024;
 
-/// An alarm as the console needs it, whatever system raised it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SourceAlert {
-    /// `am:<source>:<fingerprint>` or `zbx:<source>:<eventid>`: how a re-fetch finds it.
-    pub key: String,
-    pub title: String,
-    pub description: String,
-    pub severity: Severity,
-    pub hosts: Vec<String>,
-    pub started_at: DateTime<Utc>,
-    /// The source says it is over.
-    pub ended: bool,
-    /// What the source needs to be told about it later (labels for a silence, the
-    /// eventid for an acknowledgement).
-    pub labels: BTreeMap<String, String>,
-}
+pub use crate::domain::alert::SourceAlert;
 
 /// Why a poll of a source failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
