@@ -29,7 +29,7 @@ pub struct AlarmKey {
 }
 
 /// What the log says about alarms: which were acknowledged, and any mute.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlarmLedger {
     pub acknowledged: std::collections::HashSet<AlarmKey>,
     pub muted_until: Option<(DateTime<Utc>, String)>,
@@ -82,7 +82,7 @@ impl AlarmEvent {
 }
 
 /// An alarm command, before it is decided.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AlarmCommand {
     Acknowledge(Vec<AlarmKey>),
     Mute { minutes: i64 },

@@ -274,7 +274,7 @@ pub fn state_of(slot: &Slot, run: Option<&Run>, declined: bool, now: DateTime<Ut
 }
 
 /// A command on a run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum RunCommand {
     Start { slot: Slot, name: String, items: Vec<RunItem> },
     Mark { item: String, result: ItemResult, note: String, evidence: Option<String> },

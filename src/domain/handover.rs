@@ -133,7 +133,7 @@ impl Handover {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum HandoverCommand {
     Start {
         outgoing: ShiftSlot,

@@ -92,7 +92,7 @@ pub struct FaultReport {
 }
 
 /// A command on an incident. `Open` creates one; the others act on an existing one.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum IncidentCommand {
     Open(NewIncident),
     Acknowledge,

@@ -402,6 +402,8 @@ pub fn store_error(error: &crate::store::StoreError, lang: Lang) -> String {
             )
         }
         (E::NotAsSeen(_), Lang::En) => error.to_string(),
+        (E::Remote(remote), Lang::Zh) => remote.zh.clone(),
+        (E::Remote(remote), Lang::En) => remote.en.clone(),
         (E::Backend { .. }, Lang::Zh) => format!("存储错误：{error}"),
         (E::Backend { .. }, Lang::En) => error.to_string(),
     }

@@ -6,6 +6,7 @@
 //! decided here and in the domain below it, never in a front end.
 
 pub mod queue;
+pub mod record;
 pub mod request;
 pub mod ssh;
 
@@ -38,7 +39,8 @@ pub struct Actor {
 }
 
 /// What a request did.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Done {
     Incident(Box<Committed>),
     Event(Box<StoredEvent>),

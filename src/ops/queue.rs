@@ -18,21 +18,28 @@ pub struct Row {
 /// Sorts incidents: the nearest due time of a live clock first (breached ones are past
 /// due, so they come first); finished incidents after, newest first.
 pub fn order_by_urgency(incidents: Vec<Incident>, site: &Site, now: DateTime<Utc>) -> Vec<Row> {
-    let mut rows: Vec<Row> = incidents
-        .into_iter()
-        .map(|incident| {
-            let clocks = clocks(&incident, &site.policy, now);
-            let urgent_due = most_urgent(&clocks).and_then(|c| c.remaining.map(|r| now + r));
-            Row { incident, urgent_due }
-        })
-        .collect();
+    let mut rows: Vec<Row> = incidents.into_iter().map(|incident| Row::of(incident, site, now)).collect();
+    sort(&mut rows);
+    rows
+}
+
+impl Row {
+    /// An incident with its most urgent live clock's due time, worked out at `now`.
+    pub fn of(incident: Incident, site: &Site, now: DateTime<Utc>) -> Row {
+        let clocks = clocks(&incident, &site.policy, now);
+        let urgent_due = most_urgent(&clocks).and_then(|c| c.remaining.map(|r| now + r));
+        Row { incident, urgent_due }
+    }
+}
+
+/// Puts rows in the queue's order by the due times they carry.
+pub fn sort(rows: &mut [Row]) {
     rows.sort_by(|a, b| match (a.urgent_due, b.urgent_due) {
         (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.incident.id.cmp(&b.incident.id)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => closed_last(&a.incident, &b.incident),
     });
-    rows
 }
 
 fn closed_last(a: &Incident, b: &Incident) -> std::cmp::Ordering {

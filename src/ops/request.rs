@@ -2,6 +2,7 @@
 //! carried as it is to the service.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::domain::alarm::AlarmCommand;
 use crate::domain::checklist::RunCommand;
@@ -13,7 +14,7 @@ use crate::domain::{IncidentCommand, IncidentId};
 use crate::ssh::runner::RunRecord;
 
 /// Which incident an incident command is for.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum IncidentTarget {
     /// A new one (the command opens it; the service numbers it).
     New,
@@ -21,7 +22,8 @@ pub enum IncidentTarget {
 }
 
 /// One operation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Request {
     /// A command on an incident. `expected_version` is the version the operator saw;
     /// `claimed_at` when they say it happened (default: now).

@@ -34,7 +34,7 @@ pub fn event_hash(prev_hash: &str, event: &StoredEvent) -> String {
 }
 
 /// What is wrong with the first bad row.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Break {
     /// Rows before this seq are missing (deleted) or the log does not start at 1.
     Missing { expected: u64 },
@@ -47,7 +47,7 @@ pub enum Break {
 }
 
 /// The first bad row found.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BadLink {
     pub seq: u64,
     pub problem: Break,

@@ -25,7 +25,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// One row of the event log.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StoredEvent {
     pub seq: u64,
     /// When the operator says it happened.
@@ -78,7 +78,7 @@ pub struct AlarmRequest<'a> {
 }
 
 /// Who runs the engine, until when.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Lease {
     pub holder: String,
     pub heartbeat_at: DateTime<Utc>,
@@ -121,7 +121,7 @@ pub struct AlertRules<'a> {
 }
 
 /// Whether a source answered, since when.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceState {
     pub name: String,
     pub ok: bool,
@@ -174,14 +174,14 @@ pub type Decide<'a> = dyn FnMut(&[StoredEvent]) -> Result<Vec<(String, String)>,
 pub const CONSOLE_SUBJECT: &str = "console";
 
 /// What a committed command produced.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Committed {
     pub incident: Incident,
     pub events: Vec<StoredEvent>,
 }
 
 /// The result of walking the chain.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyReport {
     pub events: u64,
     pub head_hash: String,
@@ -221,6 +221,9 @@ pub enum StoreError {
     /// the same one gone back in time.
     #[error("{0}")]
     NotAsSeen(Box<seen::Mismatch>),
+    /// An error the service met, as it told it (both languages, and what kind it is).
+    #[error("{}", .0.en)]
+    Remote(RemoteError),
     #[error("store: {what}: {source}")]
     Backend {
         what: &'static str,
@@ -229,7 +232,61 @@ pub enum StoreError {
     },
 }
 
+/// A store error as it crosses the service's socket.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RemoteError {
+    pub kind: RemoteKind,
+    pub zh: String,
+    pub en: String,
+}
+
+/// What kind of error the service met: what a front end acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemoteKind {
+    /// A rule refused it; nothing changed.
+    Refused,
+    /// What the operator saw is out of date.
+    Stale,
+    NotFound,
+    /// The store itself failed (busy, unreachable, full).
+    Store,
+    /// The service could not take the request (a bad frame, not allowed).
+    Service,
+}
+
+impl RemoteError {
+    /// The error as the service tells it.
+    pub fn of(error: &StoreError) -> RemoteError {
+        let kind = match error {
+            StoreError::Remote(remote) => return remote.clone(),
+            StoreError::Refused(_) | StoreError::NotEmpty | StoreError::BrokenSource(_) => {
+                RemoteKind::Refused
+            }
+            StoreError::Stale { .. } | StoreError::StaleRun { .. } => RemoteKind::Stale,
+            StoreError::NotFound(_) => RemoteKind::NotFound,
+            _ => RemoteKind::Store,
+        };
+        RemoteError {
+            kind,
+            zh: crate::i18n::store_error(error, crate::i18n::Lang::Zh),
+            en: crate::i18n::store_error(error, crate::i18n::Lang::En),
+        }
+    }
+}
+
 impl StoreError {
+    /// Whether what the operator saw is out of date (a form keeps its text and takes
+    /// the new version).
+    pub fn is_stale(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Stale { .. }
+                | StoreError::StaleRun { .. }
+                | StoreError::Remote(RemoteError { kind: RemoteKind::Stale, .. })
+        )
+    }
+
     /// Wraps a backend error with what the store was doing.
     pub fn backend<E>(what: &'static str) -> impl FnOnce(E) -> StoreError
     where
@@ -439,6 +496,9 @@ pub trait Store: Send {
     fn timeline(&self, subject: &str) -> Result<Vec<StoredEvent>, StoreError>;
     /// The log, oldest first, optionally only events recorded at or after `since`.
     fn events(&self, since: Option<DateTime<Utc>>) -> Result<Vec<StoredEvent>, StoreError>;
+    /// Up to `limit` events after `seq`, oldest first: what changed since a console last
+    /// looked.
+    fn events_after(&self, seq: u64, limit: u64) -> Result<Vec<StoredEvent>, StoreError>;
     /// The highest seq written; consoles poll it to see changes.
     fn head(&self) -> Result<u64, StoreError>;
     /// Walks the whole chain.

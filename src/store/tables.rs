@@ -840,6 +840,17 @@ impl<B: Backend> Store for SqlStore<B> {
         })
     }
 
+    fn events_after(&self, seq: u64, limit: u64) -> SqlResult<Vec<StoredEvent>> {
+        self.backend.read(|db| {
+            let rows = db.rows(
+                "reading events",
+                &format!("SELECT {EVENT_COLUMNS} FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"),
+                params![seq, limit],
+            )?;
+            rows.iter().map(read_event).collect()
+        })
+    }
+
     fn head(&self) -> SqlResult<u64> {
         self.backend.read(|db| Ok(head_of(db)?.map_or(0, |(seq, _)| seq)))
     }

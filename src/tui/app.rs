@@ -257,18 +257,29 @@ impl App {
 
     /// Takes a new snapshot, keeping the selection on the same incident.
     pub fn replace_data(&mut self, data: Snapshot) {
+        let keep = self.selected_row().map(|r| r.incident.id.clone());
+        self.data = data;
+        self.after_new_data(keep);
+    }
+
+    /// Applies what changed, keeping the selection on the same incident.
+    pub fn apply_delta(&mut self, delta: super::snapshot::Delta) {
+        let keep = self.selected_row().map(|r| r.incident.id.clone());
+        self.data.apply(delta, &self.ctx.site, self.now);
+        self.after_new_data(keep);
+    }
+
+    fn after_new_data(&mut self, keep: Option<IncidentId>) {
         self.trouble.store_down = None;
         self.loaded = true;
         if let Mode::Form(form) = &mut self.mode
             && form.stale
             && let Some(target) = form.target.as_mut()
-            && let Some(row) = data.row(&target.id)
+            && let Some(row) = self.data.row(&target.id)
         {
             target.version = row.incident.version;
             form.stale = false;
         }
-        let keep = self.selected_row().map(|r| r.incident.id.clone());
-        self.data = data;
         self.refresh_visible(keep.as_ref());
         self.refresh_alarms();
         self.refresh_walkthrough();
@@ -900,6 +911,15 @@ impl App {
                     form.stale = stale;
                     self.dirty = true;
                     if stale {
+                        // The console may know the newer version already; else it comes
+                        // with the look at the record asked for here.
+                        if let Some(target) = form.target.as_mut()
+                            && let Some(row) = self.data.row(&target.id)
+                            && row.incident.version > target.version
+                        {
+                            target.version = row.incident.version;
+                            form.stale = false;
+                        }
                         self.effects.push(Effect::Reload);
                     }
                     return;

@@ -12,7 +12,6 @@ use crate::domain::handover::HandoverCommand;
 use crate::domain::shift::RosterChange;
 use crate::i18n::{duty as t, event_kind, store_error, ui as texts};
 use crate::ops::{Done, IncidentTarget, Request};
-use crate::store::StoreError;
 
 /// What a job in flight was for: how to tell the operator when it is answered.
 enum Pending {
@@ -95,7 +94,7 @@ impl Effects {
             return;
         }
         let (request, pending) = match effect {
-            Effect::Reload => return send(Job::Load { detail: app.detail.clone() }),
+            Effect::Reload => return send(Job::Detail(app.detail.clone())),
             Effect::Bell => return bell(app),
             Effect::LoadStats => {
                 let today = app.now.with_timezone(&app.ctx.site.tz).date_naive();
@@ -186,10 +185,7 @@ impl Effects {
         let lang = app.lang();
         match heard {
             Heard::Loaded(snapshot) => app.replace_data(*snapshot),
-            Heard::Lease(lease) => {
-                app.data.lease = lease;
-                app.dirty = true;
-            }
+            Heard::Changed(delta) => app.apply_delta(*delta),
             Heard::Down { since, error } => app.store_unreachable(since, &error),
             Heard::RecordBroken(bad) => {
                 app.trouble.record_broken = Some(crate::i18n::tail_broken(&bad, lang));
@@ -219,9 +215,7 @@ impl Effects {
                         Some(outcome) => outcome,
                         None => return,
                     },
-                    Err(e @ (StoreError::Stale { .. } | StoreError::StaleRun { .. })) => {
-                        Outcome::Failed { message: store_error(&e, lang), stale: true }
-                    }
+                    Err(e) if e.is_stale() => Outcome::Failed { message: store_error(&e, lang), stale: true },
                     Err(e) => {
                         if matches!(pending, Pending::SshRecord) {
                             crate::log::write(&format!("recording an SSH run failed: {e}"));

@@ -1,12 +1,13 @@
-//! The console's link to the record: a worker thread that owns the store connection, so
-//! the console's own thread only draws and answers keys — whatever the store does. A
-//! store that holds a lock for half a minute, a server being restarted, a disk gone
-//! read-only: the console goes on answering and says what is wrong.
+//! The console's link to the record: a worker thread that owns the connection (a store
+//! in this process, or the service's socket), so the console's own thread only draws
+//! and answers keys — whatever the store does. A store that holds a lock for half a
+//! minute, a server being restarted, a service gone: the console goes on answering and
+//! says what is wrong.
 //!
-//! The console sends `Job`s; the worker performs them through the operations layer and
-//! answers with what it `Heard`. Between jobs it looks for others' changes (the head of
-//! the log, and the engine lease, every `POLL`) and sends a fresh snapshot when there
-//! are any.
+//! The console sends `Job`s; the worker performs them through the record (`ops::Record`)
+//! and answers with what it `Heard`. It reads everything once; after that it reads only
+//! what changed: the events after the head it knows (every `POLL`, or at once when told
+//! of a commit), the incidents they touch and the parts of the view they concern.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
@@ -14,27 +15,36 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use super::snapshot::Snapshot;
+use super::snapshot::{Delta, Snapshot, Touched};
 use crate::clock::Clock;
 use crate::config::Site;
 use crate::domain::IncidentId;
 use crate::i18n::Lang;
-use crate::ops::{Actor, Done, Ops, Request};
+use crate::ops::record::Record;
+use crate::ops::{Actor, Done, Request};
 use crate::report::build::Wanted;
 use crate::report::service::ServiceStats;
-use crate::store::{BadLink, Lease, Location, Opened, Store, StoreError, seen};
+use crate::store::{BadLink, Lease, Location, Store, StoreError, StoredEvent, seen};
 
 /// How often the worker looks for changes made by others.
 pub const POLL: Duration = Duration::from_millis(400);
-/// While the store does not answer, how often it is tried again.
+/// While the record does not answer, how often it is tried again.
 const RETRY: Duration = Duration::from_secs(2);
+/// How often the parts that change with the time of day are read again.
+const HOURLY_PARTS: Duration = Duration::from_secs(30);
+/// More events than this since the last look: read everything again instead.
+const CATCH_UP: u64 = 2000;
 
 /// What the console asks of the worker.
 pub enum Job {
-    /// Read everything again (with the timeline of the incident in detail).
-    Load { detail: Option<IncidentId> },
-    /// Look for changes now (another process committed: PostgreSQL told us).
+    /// Read everything again.
+    Load,
+    /// The incident in detail changed: read its timeline.
+    Detail(Option<IncidentId>),
+    /// Look for changes now (another process committed).
     Poll,
+    /// These events were committed (the service pushed them).
+    Committed(Vec<StoredEvent>),
     /// Do what the operator asked; the answer carries the same ticket.
     Perform { ticket: u64, request: Request, lang: Lang },
     /// This week's and this month's statistics.
@@ -48,8 +58,8 @@ pub enum Job {
 /// What the worker tells the console.
 pub enum Heard {
     Loaded(Box<Snapshot>),
-    /// Only the engine lease moved (its heartbeat): no need to read everything.
-    Lease(Option<Lease>),
+    /// What changed since.
+    Changed(Box<Delta>),
     Done {
         ticket: u64,
         result: Result<Done, StoreError>,
@@ -59,7 +69,7 @@ pub enum Heard {
         ticket: u64,
         result: Result<Vec<String>, String>,
     },
-    /// The store does not answer: since when, and what it said.
+    /// The record does not answer: since when, and what it said.
     Down {
         since: DateTime<Utc>,
         error: String,
@@ -68,15 +78,19 @@ pub enum Heard {
     RecordBroken(BadLink),
 }
 
+/// Opens the record the worker works on: what it opened, and a break found in the
+/// chain's tail on the way.
+pub type Opener = Box<dyn FnMut() -> Result<(Box<dyn Record>, Option<BadLink>), StoreError> + Send>;
+
 /// The console's end of the link.
 pub struct Link {
     jobs: Sender<Job>,
-    /// Since when the worker has been inside one store call (None: idle).
+    /// Since when the worker has been inside one call (None: idle).
     busy: Arc<Mutex<Option<DateTime<Utc>>>>,
 }
 
 impl Link {
-    /// A link to a store in this process: the worker opens it and answers on `heard`.
+    /// A link to a store in this process.
     pub fn local(
         location: Location,
         site: Site,
@@ -84,15 +98,36 @@ impl Link {
         clock: Clock,
         heard: tokio::sync::mpsc::UnboundedSender<Heard>,
     ) -> Link {
+        let ledger = seen::Ledger::at(&crate::paths::seen_dir());
+        let record_site = site.clone();
+        let opener: Opener = Box::new(move || {
+            let opened = location.open_checked(actor.is_some(), &ledger, clock)?;
+            let broken = opened.tail.first_bad.clone();
+            let record = crate::ops::record::Local {
+                store: opened,
+                site: record_site.clone(),
+                clock,
+                actor: actor.clone(),
+            };
+            Ok((Box::new(record) as Box<dyn Record>, broken))
+        });
+        Link::start(opener, site, clock, heard)
+    }
+
+    /// A link over the record `opener` opens (a local store, or the service).
+    pub fn start(
+        opener: Opener,
+        site: Site,
+        clock: Clock,
+        heard: tokio::sync::mpsc::UnboundedSender<Heard>,
+    ) -> Link {
         let (jobs, receiver) = std::sync::mpsc::channel();
         let busy = Arc::new(Mutex::new(None));
         let worker = Worker {
-            location,
-            ledger: seen::Ledger::at(&crate::paths::seen_dir()),
+            opener,
+            record: None,
             site,
-            actor,
             clock,
-            store: None,
             head: None,
             lease: None,
             detail: None,
@@ -100,6 +135,7 @@ impl Link {
             busy: busy.clone(),
             down_since: None,
             next_try: Instant::now(),
+            hourly: Instant::now(),
         };
         std::thread::Builder::new()
             .name("duty-store".into())
@@ -113,65 +149,57 @@ impl Link {
         let _ = self.jobs.send(job);
     }
 
-    /// A sender for jobs, for tasks that nudge the worker (PostgreSQL notifications).
+    /// A sender for jobs, for what nudges the worker (a commit heard elsewhere).
     pub fn sender(&self) -> Sender<Job> {
         self.jobs.clone()
     }
 
-    /// Since when the worker has been waiting on one store call.
+    /// Since when the worker has been waiting on one call.
     pub fn busy_since(&self) -> Option<DateTime<Utc>> {
         *self.busy.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
 struct Worker {
-    location: Location,
-    ledger: seen::Ledger,
+    opener: Opener,
+    record: Option<Box<dyn Record>>,
     site: Site,
-    actor: Option<Actor>,
     clock: Clock,
-    store: Option<Opened>,
-    /// The head and lease last sent: a poll that finds them unchanged sends nothing.
+    /// The head whose changes the console has; None: it has nothing yet.
     head: Option<u64>,
+    /// The lease last sent: a poll that finds it unchanged sends nothing.
     lease: Option<Option<Lease>>,
     detail: Option<IncidentId>,
     heard: tokio::sync::mpsc::UnboundedSender<Heard>,
     busy: Arc<Mutex<Option<DateTime<Utc>>>>,
     down_since: Option<DateTime<Utc>>,
     next_try: Instant,
+    hourly: Instant,
 }
 
-/// Answers one job on a store at hand: what the worker does with each job, and what
-/// the tests do with it synchronously. Sets `load` when the console needs a fresh
-/// snapshot (after a write, or when asked).
+/// Answers one job that needs the record: what the worker does with it, and what the
+/// tests do with it synchronously. Sets `changed` when the console should look for
+/// changes (after a write).
 pub fn answer(
     job: Job,
-    store: &mut dyn Store,
+    record: &mut dyn Record,
     site: &Site,
-    actor: Option<&Actor>,
     clock: Clock,
-    load: &mut bool,
+    changed: &mut bool,
 ) -> Vec<Heard> {
     match job {
-        Job::Load { .. } | Job::Site(_) => {
-            *load = true;
-            Vec::new()
-        }
-        Job::Poll => Vec::new(),
         Job::Perform { ticket, request, lang } => {
-            let result = match actor {
-                Some(actor) => {
-                    let actor = Actor { lang, ..actor.clone() };
-                    Ops { store, site, clock }.perform(&actor, request)
-                }
-                None => Err(StoreError::Refused(crate::domain::DomainError::ReadOnly)),
-            };
-            *load |= result.is_ok();
+            let result = record.perform(request, lang);
+            *changed |= result.is_ok();
             vec![Heard::Done { ticket, result }]
         }
-        Job::Stats { today } => vec![Heard::Stats(stats(store, site, clock, today))],
+        Job::Stats { today } => vec![Heard::Stats(stats(record.reader(), site, clock, today))],
         Job::Report { ticket, wanted, lang, dir } => {
-            vec![Heard::Report { ticket, result: report(store, site, clock, &wanted, lang, &dir) }]
+            vec![Heard::Report { ticket, result: report(record.reader(), site, clock, &wanted, lang, &dir) }]
+        }
+        Job::Load | Job::Detail(_) | Job::Poll | Job::Committed(_) | Job::Site(_) => {
+            *changed = true;
+            Vec::new()
         }
     }
 }
@@ -222,6 +250,15 @@ fn report(
     Ok(written)
 }
 
+/// What to do once the jobs in hand are answered.
+#[derive(Default)]
+struct Then {
+    load: bool,
+    catch_up: bool,
+    detail: bool,
+    pushed: Vec<StoredEvent>,
+}
+
 impl Worker {
     fn run(mut self, jobs: Receiver<Job>) {
         self.load();
@@ -231,33 +268,39 @@ impl Worker {
                 Err(RecvTimeoutError::Timeout) => Job::Poll,
                 Err(RecvTimeoutError::Disconnected) => return,
             };
-            // Jobs that came in while the store was slow: a burst of loads and polls is
-            // one load.
+            // Jobs that came in while the record was slow are taken together: a burst
+            // of polls is one look.
             let mut batch = vec![job];
             batch.extend(jobs.try_iter());
-            let mut load = false;
-            let mut poll = false;
+            let mut then = Then::default();
             for job in batch {
                 match job {
-                    Job::Load { detail } => {
+                    Job::Load => then.load = true,
+                    Job::Detail(detail) => {
                         self.detail = detail;
-                        load = true;
+                        then.detail = true;
                     }
-                    Job::Poll => poll = true,
+                    Job::Poll => then.catch_up = true,
+                    Job::Committed(events) => then.pushed.extend(events),
                     Job::Site(site) => {
-                        self.site = *site;
-                        load = true;
+                        self.site = (*site).clone();
+                        if let Some(record) = &mut self.record {
+                            record.new_site(*site);
+                        }
+                        then.load = true;
                     }
                     job => {
                         // A job that panics must not take the console's link with it.
+                        let mut wrote = false;
                         let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            self.answer(job, &mut load)
+                            self.answer(job, &mut wrote)
                         }));
                         let heard = answered.unwrap_or_else(|_| {
-                            self.store = None;
+                            self.record = None;
                             self.set_busy(false);
                             Vec::new()
                         });
+                        then.catch_up |= wrote;
                         for heard in heard {
                             if self.heard.send(heard).is_err() {
                                 return;
@@ -266,52 +309,40 @@ impl Worker {
                     }
                 }
             }
-            if load {
+            if then.load || self.head.is_none() {
                 self.load();
-            } else if poll {
-                self.poll();
+            } else if !then.pushed.is_empty() || then.catch_up || then.detail {
+                self.catch_up(then.pushed, then.detail);
             }
         }
     }
 
-    /// Answers a job that needs the store, opening it first if need be; while the
+    /// Answers a job that needs the record, opening it first if need be; while the
     /// worker waits, it is marked busy, so the console can say "store slow".
-    fn answer(&mut self, job: Job, load: &mut bool) -> Vec<Heard> {
-        let writes = matches!(job, Job::Perform { .. });
+    fn answer(&mut self, job: Job, wrote: &mut bool) -> Vec<Heard> {
         self.set_busy(true);
         let heard = match self.open() {
             Ok(()) => {
-                let store = self.store.as_mut().expect("opened above");
-                let heard = answer(job, &mut **store, &self.site, self.actor.as_ref(), self.clock, load);
-                if writes {
-                    store.remember();
-                }
-                heard
+                let record = self.record.as_mut().expect("opened above");
+                answer(job, &mut **record, &self.site, self.clock, wrote)
             }
             Err(e) => {
                 let text = crate::i18n::store_error(&e, self.lang());
-                let heard = match job {
+                match job {
                     Job::Perform { ticket, .. } => vec![Heard::Done { ticket, result: Err(e) }],
                     Job::Stats { .. } => vec![Heard::Stats(Err(text))],
                     Job::Report { ticket, .. } => vec![Heard::Report { ticket, result: Err(text) }],
                     _ => Vec::new(),
-                };
-                self.set_busy(false);
-                return heard;
+                }
             }
         };
         self.set_busy(false);
-        // A write that failed because the store is gone: say so at once, not at the
-        // next poll.
+        // A write that failed because the store is gone: say so at once.
         for reply in &heard {
-            if let Heard::Done {
-                result: Err(e @ (StoreError::Backend { .. } | StoreError::Vanished { .. })),
-                ..
-            } = reply
+            if let Heard::Done { result: Err(e), .. } = reply
+                && gone(e)
             {
-                let since = *self.down_since.get_or_insert_with(|| self.clock.now());
-                let _ =
-                    self.heard.send(Heard::Down { since, error: crate::i18n::store_error(e, self.lang()) });
+                self.down(e);
                 self.forget_if_gone(e);
             }
         }
@@ -322,39 +353,44 @@ impl Worker {
         *self.busy.lock().unwrap_or_else(|p| p.into_inner()) = busy.then(|| self.clock.now());
     }
 
-    /// Opens the store if it is not open (and reports a broken record once).
+    /// Opens the record if it is not open (and reports a broken chain once).
     fn open(&mut self) -> Result<(), StoreError> {
-        if self.store.is_none() {
-            let write = self.actor.is_some();
-            let opened = self.location.open_checked(write, &self.ledger, self.clock)?;
-            if let Some(bad) = &opened.tail.first_bad {
-                let _ = self.heard.send(Heard::RecordBroken(bad.clone()));
+        if self.record.is_none() {
+            let (record, broken) = (self.opener)()?;
+            if let Some(bad) = broken {
+                let _ = self.heard.send(Heard::RecordBroken(bad));
             }
-            self.store = Some(opened);
+            self.record = Some(record);
         }
         Ok(())
     }
 
     /// A store that vanished or is not the one seen before is opened afresh (and
-    /// checked again) next time; a busy or lost connection mends itself.
+    /// checked again) next time; a lost service connection is made again.
     fn forget_if_gone(&mut self, error: &StoreError) {
         if matches!(
             error,
-            StoreError::Vanished { .. } | StoreError::NotAsSeen(_) | StoreError::NotAStore { .. }
+            StoreError::Vanished { .. }
+                | StoreError::NotAsSeen(_)
+                | StoreError::NotAStore { .. }
+                | StoreError::Remote(crate::store::RemoteError {
+                    kind: crate::store::RemoteKind::Service,
+                    ..
+                })
         ) {
-            self.store = None;
+            self.record = None;
         }
     }
 
-    /// Runs a read on the store, marked busy.
+    /// Runs a read on the record, marked busy.
     fn read<T>(
         &mut self,
         f: impl FnOnce(&dyn Store, &Site, Clock) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.set_busy(true);
         let result = self.open().and_then(|()| {
-            let store = self.store.as_ref().expect("opened above");
-            f(&**store, &self.site, self.clock)
+            let record = self.record.as_ref().expect("opened above");
+            f(record.reader(), &self.site, self.clock)
         });
         self.set_busy(false);
         if let Err(e) = &result {
@@ -371,38 +407,104 @@ impl Worker {
     }
 
     fn lang(&self) -> Lang {
-        self.actor.as_ref().map_or_else(|| self.site.language.unwrap_or_else(Lang::from_locale), |a| a.lang)
+        self.site.language.unwrap_or_else(Lang::from_locale)
     }
 
+    /// Reads everything.
     fn load(&mut self) {
+        if self.down_since.is_some() && Instant::now() < self.next_try {
+            return;
+        }
         let detail = self.detail.clone();
         match self.read(|store, site, clock| Snapshot::load(store, site, clock.now(), detail.as_ref())) {
             Ok(snapshot) => {
                 self.down_since = None;
                 self.head = Some(snapshot.head);
                 self.lease = Some(snapshot.lease.clone());
+                self.hourly = Instant::now();
                 let _ = self.heard.send(Heard::Loaded(Box::new(snapshot)));
             }
             Err(e) => self.down(&e),
         }
     }
 
-    fn poll(&mut self) {
+    /// Reads what changed since the head the console has: the events after it (or those
+    /// pushed, if they follow on), and what they touch; the lease, which moves without
+    /// an event; every half minute the parts that change with the time of day.
+    fn catch_up(&mut self, pushed: Vec<StoredEvent>, detail: bool) {
         if self.down_since.is_some() {
-            if Instant::now() >= self.next_try {
-                self.load();
-            }
+            // Back after an outage: everything may have changed.
+            self.head = None;
+            self.load();
             return;
         }
-        match self.read(|store, _, _| Ok((store.head()?, store.lease()?))) {
-            Ok((head, _)) if Some(head) != self.head => self.load(),
-            Ok((_, lease)) => {
+        let Some(head) = self.head else { return self.load() };
+        let follows_on = pushed.first().is_some_and(|e| e.seq == head + 1);
+        let hourly = self.hourly.elapsed() >= HOURLY_PARTS;
+        let known_detail = self.detail.clone();
+        let result = self.read(|store, site, clock| {
+            let now = clock.now();
+            let events = if follows_on { pushed } else { store.events_after(head, CATCH_UP)? };
+            if events.len() as u64 >= CATCH_UP {
+                return Ok(None);
+            }
+            let head = events.last().map_or(head, |e| e.seq);
+            let mut touched = Touched::by(&events);
+            touched.agenda |= hourly;
+            touched.duty |= hourly;
+            touched.maintenance |= hourly;
+            let mut delta = Delta::read(store, site, now, head, &touched, known_detail.as_ref())?;
+            if detail && delta.timeline.is_none() {
+                delta.timeline = match &known_detail {
+                    Some(id) => Some((id.clone(), store.timeline(&id.0)?)),
+                    None => None,
+                };
+            }
+            let lease = store.lease()?;
+            Ok(Some((delta, lease)))
+        });
+        match result {
+            Ok(None) => self.load(),
+            Ok(Some((mut delta, lease))) => {
+                if hourly {
+                    self.hourly = Instant::now();
+                }
                 if self.lease.as_ref() != Some(&lease) {
                     self.lease = Some(lease.clone());
-                    let _ = self.heard.send(Heard::Lease(lease));
+                    delta.lease = Some(lease);
+                }
+                self.head = Some(delta.head);
+                if has_news(&delta) {
+                    let _ = self.heard.send(Heard::Changed(Box::new(delta)));
                 }
             }
             Err(e) => self.down(&e),
         }
     }
+}
+
+/// Whether the record is unreachable (rather than refusing).
+fn gone(error: &StoreError) -> bool {
+    matches!(
+        error,
+        StoreError::Backend { .. }
+            | StoreError::Vanished { .. }
+            | StoreError::Remote(crate::store::RemoteError {
+                kind: crate::store::RemoteKind::Store | crate::store::RemoteKind::Service,
+                ..
+            })
+    )
+}
+
+/// Whether a delta says anything at all.
+fn has_news(delta: &Delta) -> bool {
+    !delta.incidents.is_empty()
+        || delta.timeline.is_some()
+        || delta.ledger.is_some()
+        || delta.checks.is_some()
+        || delta.lease.is_some()
+        || delta.sources.is_some()
+        || delta.agenda.is_some()
+        || delta.maintenance.is_some()
+        || delta.duty.is_some()
 }

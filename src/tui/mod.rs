@@ -331,7 +331,14 @@ pub fn perform(
         }
         let mut load = false;
         for job in jobs {
-            let answers = link::answer(job, store, &app.ctx.site, actor.as_ref(), app.ctx.clock, &mut load);
+            let site = app.ctx.site.clone();
+            let mut record = crate::ops::record::AtHand {
+                store: &mut *store,
+                site: site.clone(),
+                clock: app.ctx.clock,
+                actor: actor.clone(),
+            };
+            let answers = link::answer(job, &mut record, &site, app.ctx.clock, &mut load);
             for heard in answers {
                 effects.heard(app, heard);
             }

@@ -4,11 +4,11 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Site;
-use crate::domain::IncidentId;
 use crate::domain::alarm::{AlarmKey, AlarmLedger, alarm_of};
 use crate::domain::check::CheckState;
 use crate::domain::contract::{ContractCounter, contract_counter};
 use crate::domain::sla::{ClockName, ClockState, clocks};
+use crate::domain::{Incident, IncidentId};
 use crate::store::{Lease, SourceState, Store, StoreError, StoredEvent};
 
 pub use crate::ops::queue::{Row, order_by_urgency};
@@ -38,6 +38,143 @@ pub struct Snapshot {
     pub duty: Option<crate::duty::DutyView>,
 }
 
+/// What changed since the last snapshot: each part that must be read again, and the
+/// incidents that changed. A console applies it instead of reading everything again.
+#[derive(Clone, Debug, Default)]
+pub struct Delta {
+    pub head: u64,
+    pub incidents: Vec<Incident>,
+    pub timeline: Option<(IncidentId, Vec<StoredEvent>)>,
+    pub ledger: Option<AlarmLedger>,
+    pub checks: Option<Vec<CheckState>>,
+    pub lease: Option<Option<Lease>>,
+    pub sources: Option<Vec<SourceState>>,
+    pub agenda: Option<Vec<crate::agenda::AgendaItem>>,
+    pub maintenance: Option<Vec<crate::domain::maintenance::Window>>,
+    pub duty: Option<Option<crate::duty::DutyView>>,
+}
+
+/// Which parts of the snapshot a change to the log touches.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub incidents: Vec<IncidentId>,
+    pub ledger: bool,
+    pub checks: bool,
+    pub lease: bool,
+    pub sources: bool,
+    pub agenda: bool,
+    pub maintenance: bool,
+    pub duty: bool,
+}
+
+impl Touched {
+    /// What these events touch.
+    pub fn by(events: &[StoredEvent]) -> Touched {
+        let mut touched = Touched::default();
+        for event in events {
+            let family = event.kind.split('.').next().unwrap_or_default();
+            match family {
+                "incident" => {
+                    let id = IncidentId(event.subject.clone());
+                    if !touched.incidents.contains(&id) {
+                        touched.incidents.push(id);
+                    }
+                    // Handed over, or logged in a shift: the duty view shows those too.
+                    touched.duty = true;
+                }
+                "alarm" => touched.ledger = true,
+                "check" => touched.checks = true,
+                "engine" => touched.lease = true,
+                "source" => touched.sources = true,
+                "checklist" => touched.agenda = true,
+                "maintenance" => touched.maintenance = true,
+                "duty" | "roster" | "handover" | "ssh" => touched.duty = true,
+                _ => {}
+            }
+        }
+        touched
+    }
+}
+
+/// Yesterday's inspections still open, and today's.
+fn agenda(
+    store: &dyn Store,
+    site: &Site,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::agenda::AgendaItem>, StoreError> {
+    let today = now.with_timezone(&site.tz).date_naive();
+    let yesterday = today.pred_opt().unwrap_or(today);
+    Ok(crate::agenda::load(store, site, yesterday, today, now)?
+        .into_iter()
+        .filter(|a| {
+            a.slot.due_at.with_timezone(&site.tz).date_naive() == today
+                || !matches!(
+                    a.state,
+                    crate::domain::checklist::RunState::Done
+                        | crate::domain::checklist::RunState::DoneLate
+                        | crate::domain::checklist::RunState::Declined
+                )
+        })
+        .collect())
+}
+
+fn maintenance(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::domain::maintenance::Window>, StoreError> {
+    Ok(store.maintenance_windows()?.into_iter().filter(|w| w.until > now).collect())
+}
+
+impl Delta {
+    /// Reads the parts `touched` names, as they are now.
+    pub fn read(
+        store: &dyn Store,
+        site: &Site,
+        now: DateTime<Utc>,
+        head: u64,
+        touched: &Touched,
+        detail: Option<&IncidentId>,
+    ) -> Result<Delta, StoreError> {
+        let mut incidents = Vec::with_capacity(touched.incidents.len());
+        for id in &touched.incidents {
+            incidents.extend(store.incident(id)?);
+        }
+        let timeline = match detail {
+            Some(id) if touched.incidents.contains(id) => Some((id.clone(), store.timeline(&id.0)?)),
+            _ => None,
+        };
+        Ok(Delta {
+            head,
+            incidents,
+            timeline,
+            ledger: touched.ledger.then(|| store.alarm_ledger()).transpose()?,
+            checks: touched.checks.then(|| store.check_states()).transpose()?,
+            lease: touched.lease.then(|| store.lease()).transpose()?,
+            sources: touched.sources.then(|| store.source_states()).transpose()?,
+            agenda: touched.agenda.then(|| agenda(store, site, now)).transpose()?,
+            maintenance: touched.maintenance.then(|| maintenance(store, now)).transpose()?,
+            duty: touched.duty.then(|| crate::duty::view(store, site, now)).transpose()?,
+        })
+    }
+
+    /// The parts that change with the time of day, not only with the log: the day's
+    /// inspections (due, overdue) and the shift in force.
+    pub fn of_the_hour(
+        store: &dyn Store,
+        site: &Site,
+        now: DateTime<Utc>,
+        head: u64,
+    ) -> Result<Delta, StoreError> {
+        let touched = Touched { agenda: true, duty: true, maintenance: true, ..Touched::default() };
+        Delta::read(store, site, now, head, &touched, None)
+    }
+
+    /// The timeline of the incident now open in detail.
+    pub fn timeline(store: &dyn Store, head: u64, id: &IncidentId) -> Result<Delta, StoreError> {
+        Ok(Delta { head, timeline: Some((id.clone(), store.timeline(&id.0)?)), ..Delta::default() })
+    }
+}
+
 impl Snapshot {
     /// Reads everything the console shows. `detail` names the incident whose timeline
     /// is needed.
@@ -63,27 +200,56 @@ impl Snapshot {
             checks: store.check_states()?,
             lease: store.lease()?,
             sources: store.source_states()?,
-            maintenance: store.maintenance_windows()?.into_iter().filter(|w| w.until > now).collect(),
-            agenda: {
-                let today = now.with_timezone(&site.tz).date_naive();
-                let yesterday = today.pred_opt().unwrap_or(today);
-                crate::agenda::load(store, site, yesterday, today, now)?
-                    .into_iter()
-                    .filter(|a| {
-                        a.slot.due_at.with_timezone(&site.tz).date_naive() == today
-                            || !matches!(
-                                a.state,
-                                crate::domain::checklist::RunState::Done
-                                    | crate::domain::checklist::RunState::DoneLate
-                                    | crate::domain::checklist::RunState::Declined
-                            )
-                    })
-                    .collect()
-            },
+            maintenance: maintenance(store, now)?,
+            agenda: agenda(store, site, now)?,
             timeline,
             timeline_for,
             duty: crate::duty::view(store, site, now)?,
         })
+    }
+
+    /// Applies what changed. Only the changed incidents' clocks are worked out again;
+    /// the queue is sorted by the due times it already knows.
+    pub fn apply(&mut self, delta: Delta, site: &Site, now: DateTime<Utc>) {
+        self.head = self.head.max(delta.head);
+        if !delta.incidents.is_empty() {
+            let mut changed: std::collections::HashMap<IncidentId, Incident> =
+                delta.incidents.into_iter().map(|i| (i.id.clone(), i)).collect();
+            for row in &mut self.rows {
+                if let Some(incident) = changed.remove(&row.incident.id) {
+                    *row = Row::of(incident, site, now);
+                }
+            }
+            self.rows.extend(changed.into_values().map(|incident| Row::of(incident, site, now)));
+            crate::ops::queue::sort(&mut self.rows);
+            let incidents = self.rows.iter().map(|r| &r.incident);
+            self.contract = Some(contract_counter(incidents, &site.policy, site.contract, site.tz, now));
+        }
+        if let Some((id, timeline)) = delta.timeline {
+            self.timeline = timeline;
+            self.timeline_for = Some(id);
+        }
+        if let Some(ledger) = delta.ledger {
+            self.ledger = ledger;
+        }
+        if let Some(checks) = delta.checks {
+            self.checks = checks;
+        }
+        if let Some(lease) = delta.lease {
+            self.lease = lease;
+        }
+        if let Some(sources) = delta.sources {
+            self.sources = sources;
+        }
+        if let Some(agenda) = delta.agenda {
+            self.agenda = agenda;
+        }
+        if let Some(maintenance) = delta.maintenance {
+            self.maintenance = maintenance;
+        }
+        if let Some(duty) = delta.duty {
+            self.duty = duty;
+        }
     }
 
     /// The row of an incident.
