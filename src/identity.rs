@@ -90,6 +90,18 @@ pub fn uid_of(login: &str) -> Option<u32> {
     (status == 0 && !found.is_null()).then_some(entry.pw_uid)
 }
 
+/// The gid of a group, from the group database.
+pub fn gid_of(group: &str) -> Option<u32> {
+    let name = std::ffi::CString::new(group).ok()?;
+    let mut buffer = vec![0 as libc::c_char; 64 * 1024];
+    // SAFETY: as in `login_of`, for the group database.
+    let mut entry: libc::group = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::group = std::ptr::null_mut();
+    let status =
+        unsafe { libc::getgrnam_r(name.as_ptr(), &mut entry, buffer.as_mut_ptr(), buffer.len(), &mut found) };
+    (status == 0 && !found.is_null()).then_some(entry.gr_gid)
+}
+
 /// This machine's name.
 pub fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")

@@ -46,22 +46,23 @@ fn actor(session: &Session, operator: Option<Operator>) -> Option<crate::ops::Ac
 }
 
 /// Runs the console; a terminal that went away ends it quietly (exit 0), as a quit does.
-fn run(
-    ctx: Context,
-    location: crate::store::Location,
-    actor: Option<crate::ops::Actor>,
-) -> anyhow::Result<()> {
-    crate::tui::run(ctx, location, actor).map(|_| ())
+fn run(ctx: Context, via: crate::tui::Via) -> anyhow::Result<()> {
+    crate::tui::run(ctx, via).map(|_| ())
 }
 
 pub fn run_console(paths: &Paths) -> anyhow::Result<()> {
     let (session, left_out) = paths.load_lenient()?;
     let operator = session.operator().ok();
-    let location = session.store.clone();
-    let actor = actor(&session, operator.clone());
+    let via = match &session.site.service {
+        Some(service) => crate::tui::Via::Service { socket: service.socket.clone() },
+        None => crate::tui::Via::Store {
+            location: session.store.clone(),
+            actor: actor(&session, operator.clone()),
+        },
+    };
     let mut ctx = context(paths, session, operator, crate::paths::reports_dir())?;
     ctx.left_out = left_out;
-    run(ctx, location, actor)
+    run(ctx, via)
 }
 
 pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
@@ -76,9 +77,9 @@ pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let location = crate::store::Location::File(store_path);
     let session =
         Session { site, lang, store: location.clone(), clock: paths.clock, identity: paths.identity.clone() };
-    let actor = actor(&session, operator.clone());
+    let via = crate::tui::Via::Store { location, actor: actor(&session, operator.clone()) };
     let ctx = context(paths, session, operator, dir.join("reports"));
-    let result = ctx.and_then(|ctx| run(ctx, location, actor));
+    let result = ctx.and_then(|ctx| run(ctx, via));
     drop(services);
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);

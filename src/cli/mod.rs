@@ -8,6 +8,7 @@ mod duty;
 mod engine;
 mod incident;
 mod maintenance;
+mod serve;
 mod site;
 mod ssh;
 
@@ -74,6 +75,9 @@ enum Command {
     /// Run the engine headless (probes, alert sources): for a systemd unit. Only the
     /// process holding the lease runs checks; others wait to take over.
     Engine,
+    /// Run the service (store, engine, Unix socket): every console and command of a site
+    /// with a [service] section goes through it, and the kernel says who each one is
+    Serve,
     /// The machines as the inspection sheet shows them, live: √ normal, ! warning,
     /// × critical, ? unknown or not run
     Status {
@@ -191,6 +195,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Demo { dir }) => console::run_demo(&paths, dir),
         Some(Command::Init { dir }) => site::init(&paths, dir),
         Some(Command::Engine) => engine::engine(&paths),
+        Some(Command::Serve) => serve::serve(&paths),
         Some(Command::Status { json }) => engine::status(&paths, json),
         Some(Command::Maintenance { command }) => maintenance::run(&paths, command),
         Some(Command::Checklist { command }) => checklist::run(&paths, command),
@@ -291,14 +296,34 @@ impl Session {
         self.store.clone()
     }
 
-    /// Opens the store to read: nothing is created, migrated or written.
-    fn open_store(&self) -> anyhow::Result<Opened> {
-        self.open(false)
+    /// The service this command goes through, when the site has one.
+    fn service(&self) -> Option<&std::path::Path> {
+        self.site.service.as_ref().map(|s| s.socket.as_path())
+    }
+
+    /// The record to read: the service's, when the site has one; else the store,
+    /// opened to read (nothing is created, migrated or written).
+    fn open_store(&self) -> anyhow::Result<Reader> {
+        match self.service() {
+            Some(socket) => Ok(Reader::Service(self.remote(socket)?.into_store())),
+            None => Ok(Reader::Local(self.open(false)?)),
+        }
+    }
+
+    fn remote(&self, socket: &std::path::Path) -> anyhow::Result<crate::service::client::Remote> {
+        crate::service::client::Remote::connect(socket, "cli", self.lang)
+            .map_err(|e| anyhow::anyhow!("{}", crate::i18n::store_error(&e, self.lang)))
     }
 
     /// Opens the store to write (creating it, or migrating it, if need be).
     fn open_store_to_write(&self) -> anyhow::Result<Opened> {
         self.open(true)
+    }
+
+    /// Opens the store itself, whatever the site says of a service (the service's own
+    /// start, the store's maintenance).
+    fn open_local(&self, write: bool) -> anyhow::Result<Opened> {
+        self.open(write)
     }
 
     fn open(&self, write: bool) -> anyhow::Result<Opened> {
@@ -328,8 +353,13 @@ impl Session {
         })
     }
 
-    /// Performs one operation for the operator acting, through the operations layer.
+    /// Performs one operation for the operator acting, through the operations layer:
+    /// at the service, which knows who is asking from the kernel, when the site has one.
     fn perform(&self, request: crate::ops::Request) -> anyhow::Result<crate::ops::Done> {
+        use crate::ops::record::Record;
+        if let Some(socket) = self.service() {
+            return Ok(self.remote(socket)?.perform(request, self.lang)?);
+        }
         let actor = crate::ops::Actor { operator: self.operator()?, origin: self.origin(), lang: self.lang };
         let mut store = self.open_store_to_write()?;
         let mut ops = crate::ops::Ops { store: &mut *store, site: &self.site, clock: self.clock };
@@ -339,6 +369,22 @@ impl Session {
     /// Where an event this command writes comes from: `cli alice@host`.
     fn origin(&self) -> String {
         self.identity.origin("cli")
+    }
+}
+
+/// What a command reads from: the store itself, or the service's view of it.
+enum Reader {
+    Local(Opened),
+    Service(crate::service::client::RemoteStore),
+}
+
+impl std::ops::Deref for Reader {
+    type Target = dyn crate::store::Store;
+    fn deref(&self) -> &(dyn crate::store::Store + 'static) {
+        match self {
+            Reader::Local(store) => &**store,
+            Reader::Service(store) => store,
+        }
     }
 }
 

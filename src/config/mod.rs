@@ -86,7 +86,21 @@ pub struct Site {
     pub ssh: ssh::SshSettings,
     /// Duty periods, e.g. day 08:00–20:00 and night 20:00–08:00.
     pub shifts: Vec<crate::domain::shift::Shift>,
+    /// `duty serve`, when the site has one: every console and command goes through it.
+    pub service: Option<ServiceSettings>,
 }
+
+/// Where the service listens and who may connect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceSettings {
+    /// The Unix socket (default `/run/duty/duty.sock`).
+    pub socket: PathBuf,
+    /// The group whose members may connect (the socket is made 0660 and given to it).
+    pub group: String,
+}
+
+/// The service's socket when the site names none.
+pub const DEFAULT_SOCKET: &str = "/run/duty/duty.sock";
 
 /// The files of a site folder.
 pub const SITE_FILE: &str = "site.toml";
@@ -282,6 +296,18 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
             None => Some(location),
         }
     });
+    let service = raw.service.as_ref().map(|section| {
+        let socket = match &section.socket {
+            Some(text) if !std::path::Path::new(text.get_ref()).is_absolute() => {
+                bad(text.span(), format!("socket \"{}\" must be an absolute path", text.get_ref()));
+                PathBuf::from(DEFAULT_SOCKET)
+            }
+            Some(text) => PathBuf::from(text.get_ref()),
+            None => PathBuf::from(DEFAULT_SOCKET),
+        };
+        let group = section.group.as_ref().map_or_else(|| "duty".to_string(), |g| g.get_ref().clone());
+        ServiceSettings { socket, group }
+    });
     let start = date_of(&raw.contract.start, "contract start", &mut bad);
     let end = date_of(&raw.contract.end, "contract end", &mut bad);
     if let (Some(s), Some(e)) = (start, end)
@@ -410,6 +436,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         calendar: Default::default(),
         ssh: ssh::SshSettings::none(),
         shifts,
+        service,
     })
 }
 

@@ -14,6 +14,14 @@ pub struct SiteFile {
     pub engine: Option<EngineSection>,
     #[serde(default)]
     pub shifts: Vec<ShiftEntry>,
+    pub service: Option<ServiceSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSection {
+    pub socket: Option<Spanned<String>>,
+    pub group: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

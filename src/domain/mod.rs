@@ -23,7 +23,7 @@ pub use vocabulary::{
 };
 
 /// A person who may act on the site (from the site's operator list).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Operator {
     /// The OS login, which is the id written in the event log.
     pub id: String,

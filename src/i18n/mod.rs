@@ -12,7 +12,8 @@ pub use messages::*;
 pub use terms::*;
 
 /// The language of what the user reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Lang {
     Zh,
     En,

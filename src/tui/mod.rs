@@ -60,14 +60,19 @@ pub enum Ending {
 /// When the site has checks or alert sources, the engine runs too, on its own thread;
 /// it only probes while this process holds the lease (when no `duty engine` or other
 /// console does).
-pub fn run(ctx: Context, location: Location, actor: Option<Actor>) -> anyhow::Result<Ending> {
+pub fn run(ctx: Context, via: Via) -> anyhow::Result<Ending> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async move {
         let (heard_tx, heard) = tokio::sync::mpsc::unbounded_channel();
-        let link = Link::local(location.clone(), ctx.site.clone(), actor, ctx.clock, heard_tx);
+        let (link, location) = match via {
+            Via::Store { location, actor } => {
+                (Link::local(location.clone(), ctx.site.clone(), actor, ctx.clock, heard_tx), Some(location))
+            }
+            Via::Service { socket } => (service_link(&socket, &ctx, heard_tx), None),
+        };
         // On a shared server, others' commits are heard at once; the worker's poll stays
         // as the safety net.
-        if let Location::Postgres(url) = &location {
+        if let Some(Location::Postgres(url)) = &location {
             let (changed_tx, mut changed) = tokio::sync::mpsc::unbounded_channel();
             tokio::spawn(crate::store::postgres::watch_changes(url.clone(), changed_tx));
             let jobs = link.sender();
@@ -82,7 +87,8 @@ pub fn run(ctx: Context, location: Location, actor: Option<Actor>) -> anyhow::Re
         let (sites_tx, sites) = tokio::sync::watch::channel(ctx.site.clone());
         let (problems_tx, problems) = tokio::sync::watch::channel(None);
         tokio::spawn(crate::config::watch::watch(ctx.site.dir.clone(), sites_tx, problems_tx));
-        let mut engine = start_engine(&ctx, &location);
+        // Through the service, the service runs the engine.
+        let mut engine = location.as_ref().and_then(|location| start_engine(&ctx, location));
         let now = ctx.clock.now();
         let mut app = App::new(ctx, Snapshot::default(), now);
         // The worker's first snapshot is on its way; until then the screens say so.
@@ -91,7 +97,8 @@ pub fn run(ctx: Context, location: Location, actor: Option<Actor>) -> anyhow::Re
         crate::log::write("console started");
         let mut lifeline =
             Lifeline { link, engine: engine.as_ref().map(|e| e.health.clone()), sites, problems };
-        let ending = event_loop(&mut app, &mut lifeline, heard, &mut guard, &mut engine, &location).await;
+        let ending =
+            event_loop(&mut app, &mut lifeline, heard, &mut guard, &mut engine, location.as_ref()).await;
         // The terminal first: a vanished one is not written to again.
         match &ending {
             Ok(Ending::TerminalGone(_)) => guard.abandon(),
@@ -109,6 +116,53 @@ pub fn run(ctx: Context, location: Location, actor: Option<Actor>) -> anyhow::Re
         }
         ending
     })
+}
+
+/// What the console works through.
+pub enum Via {
+    /// A store in this process, with who acts at this console.
+    Store { location: Location, actor: Option<Actor> },
+    /// The site's service (it knows who we are from the kernel).
+    Service { socket: std::path::PathBuf },
+}
+
+/// A link through the service: calls on one connection, and the service's pushes of
+/// every commit heard on another (made again, after a pause, if it is lost).
+fn service_link(
+    socket: &std::path::Path,
+    ctx: &Context,
+    heard: tokio::sync::mpsc::UnboundedSender<Heard>,
+) -> Link {
+    let (path, lang) = (socket.to_path_buf(), ctx.lang);
+    let opener: link::Opener = Box::new(move || {
+        let remote = crate::service::client::Remote::connect(&path, "console", lang)?;
+        Ok((Box::new(remote) as Box<dyn crate::ops::record::Record>, None))
+    });
+    let link = Link::start(opener, ctx.site.clone(), ctx.clock, heard);
+    let (path, jobs) = (socket.to_path_buf(), link.sender());
+    std::thread::Builder::new()
+        .name("duty-pushes".into())
+        .spawn(move || {
+            loop {
+                let subscribed =
+                    crate::service::client::Remote::connect(&path, "console", lang).and_then(|remote| {
+                        remote.subscribe(|events| {
+                            let job = if events.is_empty() { Job::Load } else { Job::Committed(events) };
+                            jobs.send(job).is_ok()
+                        })
+                    });
+                if subscribed.is_ok() {
+                    return;
+                }
+                // The service is away: the worker says so; listen again when it is back.
+                std::thread::sleep(StdDuration::from_secs(2));
+                if jobs.send(Job::Poll).is_err() {
+                    return;
+                }
+            }
+        })
+        .expect("the push listener starts");
+    link
 }
 
 /// A console's engine, when the site gives it work.
@@ -159,7 +213,7 @@ async fn event_loop(
     mut heard_rx: tokio::sync::mpsc::UnboundedReceiver<Heard>,
     guard: &mut terminal::TerminalGuard,
     engine: &mut Option<Supervised>,
-    location: &Location,
+    location: Option<&Location>,
 ) -> anyhow::Result<Ending> {
     let mut events = EventStream::new();
     let mut terminate = signal(SignalKind::terminate())?;
@@ -241,13 +295,14 @@ async fn event_loop(
             Ok(()) = lifeline.sites.changed() => {
                 let site = lifeline.sites.borrow_and_update().clone();
                 lifeline.link.send(Job::Site(Box::new(site.clone())));
-                match engine {
-                    Some(engine) => engine.new_site(site.clone()),
-                    None => {
+                match (engine.as_ref(), location) {
+                    (Some(engine), _) => engine.new_site(site.clone()),
+                    (None, Some(location)) => {
                         app.ctx.site = site.clone();
                         *engine = start_engine(&app.ctx, location);
                         lifeline.engine = engine.as_ref().map(|e| e.health.clone());
                     }
+                    (None, None) => {}
                 }
                 app.replace_site(site);
             }

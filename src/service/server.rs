@@ -1,0 +1,346 @@
+//! `duty serve`: the one process that owns the store and runs the engine, listening on
+//! a Unix socket. Each client's identity comes from the socket's peer credentials (the
+//! kernel's uid, its passwd login, the site's operator list), never from what it sends;
+//! the service's clock stamps every event. One thread owns the store and takes the
+//! calls one after the other (a command is one transaction; a client that vanishes
+//! mid-call leaves it done or not done, never half); each connection has a task of its
+//! own, so a slow client stalls nobody but itself: the events pushed to it are dropped
+//! when it falls behind, and it is told to read again.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::{broadcast, oneshot, watch};
+
+use super::protocol::{
+    Answer, CLIENT_FRAME_LIMIT, Call, ClientFrame, Read, ServiceFrame, VERSION, frame, service_error,
+};
+use crate::clock::Clock;
+use crate::config::Site;
+use crate::engine::health::Health;
+use crate::identity::Identity;
+use crate::ops::{Actor, Ops};
+use crate::store::{Opened, RemoteError, Store, StoreError, StoredEvent};
+
+/// How long a client has to say hello.
+const HELLO_WITHIN: Duration = Duration::from_secs(10);
+/// Commits pushed to a client that reads slowly before it is told it lagged.
+const PUSH_BACKLOG: usize = 1024;
+/// How often the store thread looks for commits it did not make (the engine's, another
+/// service's on the same PostgreSQL).
+const LOOK: Duration = Duration::from_millis(200);
+
+/// One call, with who makes it, for the store thread.
+struct StoreJob {
+    actor: Actor,
+    call: Call,
+    reply: oneshot::Sender<Result<Answer, RemoteError>>,
+}
+
+/// What the service shares between its connections.
+#[derive(Clone)]
+pub struct Shared {
+    jobs: std::sync::mpsc::Sender<StoreJob>,
+    pushes: broadcast::Sender<Arc<Vec<StoredEvent>>>,
+    sites: watch::Receiver<Site>,
+    clock: Clock,
+}
+
+/// Runs the store thread over `store`: calls, and pushes of every commit.
+pub fn start_store_thread(
+    mut store: Opened,
+    sites: watch::Receiver<Site>,
+    clock: Clock,
+    engine: watch::Receiver<Health>,
+) -> std::io::Result<Shared> {
+    let (jobs, receiver) = std::sync::mpsc::channel::<StoreJob>();
+    let (pushes, _) = broadcast::channel(PUSH_BACKLOG);
+    let shared = Shared { jobs, pushes: pushes.clone(), sites: sites.clone(), clock };
+    std::thread::Builder::new().name("duty-serve-store".into()).spawn(move || {
+        let mut head = store.head().unwrap_or(0);
+        loop {
+            let job = match receiver.recv_timeout(LOOK) {
+                Ok(job) => Some(job),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+            };
+            if let Some(job) = job {
+                let site = sites.borrow().clone();
+                let answer = answer(&mut store, &site, clock, &engine, &job.actor, job.call);
+                // The caller may be gone: what was done is done all the same.
+                let _ = job.reply.send(answer.map_err(|e| RemoteError::of(&e)));
+            }
+            // Every commit, ours or anyone's, to the subscribers, in order.
+            if let Ok(now) = store.head()
+                && now > head
+                && let Ok(events) = store.events_after(head, 10_000)
+                && let Some(last) = events.last()
+            {
+                head = last.seq;
+                store.remember();
+                let _ = pushes.send(Arc::new(events));
+            }
+        }
+    })?;
+    Ok(shared)
+}
+
+/// Answers one call on the store.
+fn answer(
+    store: &mut Opened,
+    site: &Site,
+    clock: Clock,
+    engine: &watch::Receiver<Health>,
+    actor: &Actor,
+    call: Call,
+) -> Result<Answer, StoreError> {
+    let read = match call {
+        Call::Perform(request) => {
+            let done = Ops { store: &mut **store, site, clock }.perform(actor, request)?;
+            return Ok(Answer::Done(Box::new(done)));
+        }
+        Call::Read(read) => read,
+    };
+    let store: &dyn Store = &**store;
+    Ok(match read {
+        Read::Incident(id) => Answer::Incident(store.incident(&id)?.map(Box::new)),
+        Read::Incidents { include_closed } => Answer::Incidents(store.incidents(include_closed)?),
+        Read::Timeline(subject) => Answer::Events(store.timeline(&subject)?),
+        Read::Events { since } => Answer::Events(store.events(since)?),
+        Read::EventsAfter { seq, limit } => Answer::Events(store.events_after(seq, limit.min(10_000))?),
+        Read::Head => Answer::Head(store.head()?),
+        Read::Verify => Answer::Verify(store.verify()?),
+        Read::VerifyTail(count) => Answer::Verify(store.verify_tail(count)?),
+        Read::Identity => {
+            let (id, head) = store.identity()?;
+            Answer::Identity(id, head)
+        }
+        Read::HashAt(seq) => Answer::Hash(store.hash_at(seq)?),
+        Read::AlarmLedger => Answer::AlarmLedger(store.alarm_ledger()?),
+        Read::CheckStates => Answer::CheckStates(store.check_states()?),
+        Read::Lease => Answer::Lease(store.lease()?),
+        Read::SourceStates => Answer::SourceStates(store.source_states()?),
+        Read::MaintenanceWindows => Answer::Windows(store.maintenance_windows()?),
+        Read::Run(id) => Answer::Run(store.run(&id)?.map(Box::new)),
+        Read::RunsBetween { from, to } => Answer::Runs(store.runs_between(from, to)?),
+        Read::DeclinedBetween { from, to } => Answer::Declined(store.declined_between(from, to)?),
+        Read::EventsOf { prefix, since } => Answer::Events(store.events_of(&prefix, since)?),
+        Read::Engines => Answer::Engines(vec![engine.borrow().clone()]),
+    })
+}
+
+/// Makes the socket: its folder if missing, a stale socket of a service that is gone
+/// taken away (a live one is refused), mode 0660, group `group` when it exists.
+pub fn bind(path: &Path, group: &str) -> anyhow::Result<UnixListener> {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.file_type().is_socket() {
+            anyhow::bail!("{} exists and is not a socket: not replaced", path.display());
+        }
+        if std::os::unix::net::UnixStream::connect(path).is_ok() {
+            anyhow::bail!("another service listens on {} already", path.display());
+        }
+        std::fs::remove_file(path)?;
+    }
+    let listener = UnixListener::bind(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))?;
+    if let Some(gid) = crate::identity::gid_of(group) {
+        let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())?;
+        // SAFETY: a NUL-terminated path; -1 leaves the owner as it is.
+        if unsafe { libc::chown(name.as_ptr(), u32::MAX, gid) } != 0 {
+            crate::log::write(&format!(
+                "the socket stays in the service's own group: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+    }
+    Ok(listener)
+}
+
+/// Takes connections until the listener fails.
+pub async fn accept(listener: UnixListener, shared: Shared) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                tokio::spawn(connection(stream, shared.clone()));
+            }
+            Err(e) => {
+                crate::log::write(&format!("serve: accept failed: {e}"));
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+/// Why a client's frame could not be read.
+enum Received {
+    Frame(Vec<u8>),
+    /// Framing is lost (over the limit, or the connection ended inside a frame).
+    Broken(RemoteError),
+    Closed,
+}
+
+async fn receive(stream: &mut tokio::net::unix::OwnedReadHalf) -> Received {
+    let mut length = [0u8; 4];
+    match stream.read_exact(&mut length).await {
+        Ok(_) => {}
+        Err(_) => return Received::Closed,
+    }
+    let length = u32::from_be_bytes(length);
+    if length > CLIENT_FRAME_LIMIT {
+        return Received::Broken(service_error(
+            format!("帧长 {length} 字节，超过上限 {CLIENT_FRAME_LIMIT}：连接关闭"),
+            format!("a frame of {length} bytes is over the limit of {CLIENT_FRAME_LIMIT}: closing"),
+        ));
+    }
+    let mut body = vec![0u8; length as usize];
+    match stream.read_exact(&mut body).await {
+        Ok(_) => Received::Frame(body),
+        Err(_) => Received::Broken(service_error("帧不完整：连接关闭", "a frame was cut short: closing")),
+    }
+}
+
+async fn send(stream: &mut tokio::net::unix::OwnedWriteHalf, message: &ServiceFrame) -> bool {
+    stream.write_all(&frame(message)).await.is_ok()
+}
+
+/// One client, from hello to goodbye.
+async fn connection(stream: UnixStream, shared: Shared) {
+    let uid = match stream.peer_cred() {
+        Ok(cred) => cred.uid(),
+        Err(e) => {
+            crate::log::write(&format!("serve: no peer credentials: {e}"));
+            return;
+        }
+    };
+    let (mut reader, mut writer) = stream.into_split();
+    let refuse = |error: RemoteError| ServiceFrame::Error { id: None, error };
+    let hello = match tokio::time::timeout(HELLO_WITHIN, receive(&mut reader)).await {
+        Ok(Received::Frame(body)) => serde_json::from_slice::<ClientFrame>(&body).ok(),
+        _ => None,
+    };
+    let Some(ClientFrame::Hello { version, program, lang, act_as }) = hello else {
+        let error = service_error("首帧必须是 hello", "the first frame must be a hello");
+        send(&mut writer, &refuse(error)).await;
+        return;
+    };
+    if version != VERSION {
+        let error = service_error(
+            format!("协议版本 {version} 不受支持（本服务为 {VERSION}）"),
+            format!("protocol version {version} is not spoken here (this service speaks {VERSION})"),
+        );
+        send(&mut writer, &refuse(error)).await;
+        return;
+    }
+    // Who it is, by the kernel; root alone may act as another.
+    let identity = match Identity::of_uid(uid, act_as) {
+        Ok(identity) => identity,
+        Err(forbidden) => {
+            let error = service_error(
+                crate::i18n::forbidden(&forbidden, crate::i18n::Lang::Zh),
+                crate::i18n::forbidden(&forbidden, crate::i18n::Lang::En),
+            );
+            send(&mut writer, &refuse(error)).await;
+            return;
+        }
+    };
+    let Some(operator) = shared.sites.borrow().operator(identity.login()).cloned() else {
+        let login = crate::text::visible(identity.login(), false).into_owned();
+        let error = service_error(
+            format!("“{login}”不在本站点的值班人员名单中：服务拒绝连接"),
+            format!("\"{login}\" is not on the site's operator list: the service turns it away"),
+        );
+        crate::log::write(&format!("serve: refused uid {uid} ({login}): not an operator"));
+        send(&mut writer, &refuse(error)).await;
+        return;
+    };
+    let program: String =
+        program.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(16).collect();
+    let origin = format!("{} (duty serve)", identity.origin(&program));
+    let actor = Actor { operator: operator.clone(), origin: origin.clone(), lang };
+    let welcome = ServiceFrame::Welcome { version: VERSION, operator, origin, now: shared.clock.now() };
+    if !send(&mut writer, &welcome).await {
+        return;
+    }
+    let (out_tx, mut out_rx) = tokio::sync::mpsc::channel::<ServiceFrame>(64);
+    // Writing on a task of its own: a client that does not read blocks only this.
+    let writing = tokio::spawn(async move {
+        while let Some(message) = out_rx.recv().await {
+            if !send(&mut writer, &message).await {
+                return;
+            }
+        }
+    });
+    let mut pushes: Option<broadcast::Receiver<Arc<Vec<StoredEvent>>>> = None;
+    loop {
+        tokio::select! {
+            received = receive(&mut reader) => {
+                let body = match received {
+                    Received::Frame(body) => body,
+                    Received::Broken(error) => {
+                        let _ = out_tx.send(ServiceFrame::Error { id: None, error }).await;
+                        break;
+                    }
+                    Received::Closed => break,
+                };
+                match serde_json::from_slice::<ClientFrame>(&body) {
+                    Ok(ClientFrame::Call { id, call }) => {
+                        let (reply, answered) = oneshot::channel();
+                        let job = StoreJob { actor: actor.clone(), call, reply };
+                        if shared.jobs.send(job).is_err() {
+                            break;
+                        }
+                        let out = out_tx.clone();
+                        tokio::spawn(async move {
+                            let result = answered.await.unwrap_or_else(|_| {
+                                Err(service_error("服务正在停止", "the service is stopping"))
+                            });
+                            let _ = out.send(ServiceFrame::Reply { id, result }).await;
+                        });
+                    }
+                    Ok(ClientFrame::Subscribe) => pushes = Some(shared.pushes.subscribe()),
+                    Ok(ClientFrame::Hello { .. }) => {
+                        let error = service_error("已经打过招呼", "hello was said already");
+                        let _ = out_tx.send(ServiceFrame::Error { id: None, error }).await;
+                    }
+                    Err(e) => {
+                        let error = service_error(
+                            format!("无法读取的帧：{e}；未做任何修改"),
+                            format!("a frame that could not be read: {e}; nothing was changed"),
+                        );
+                        let _ = out_tx.send(ServiceFrame::Error { id: None, error }).await;
+                    }
+                }
+            }
+            pushed = async {
+                match pushes.as_mut() {
+                    Some(receiver) => receiver.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                let message = match pushed {
+                    Ok(events) => ServiceFrame::Pushed { events: (*events).clone(), lagged: false },
+                    Err(broadcast::error::RecvError::Lagged(_)) => ServiceFrame::Pushed { events: Vec::new(), lagged: true },
+                    Err(broadcast::error::RecvError::Closed) => break,
+                };
+                // A client too slow to take its pushes is told it lagged, not waited for.
+                if out_tx.try_send(message).is_err() {
+                    let _ = out_tx.try_send(ServiceFrame::Pushed { events: Vec::new(), lagged: true });
+                }
+            }
+        }
+    }
+    drop(out_tx);
+    let _ = writing.await;
+}
+
+/// Where the service listens for a site.
+pub fn socket_of(site: &Site) -> PathBuf {
+    site.service.as_ref().map_or_else(|| PathBuf::from(crate::config::DEFAULT_SOCKET), |s| s.socket.clone())
+}

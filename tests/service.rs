@@ -1,0 +1,439 @@
+//! `duty serve` with real OS accounts: who acts is what the kernel says (the peer's uid on
+//! the socket, the real uid in local mode), never the environment; the service killed
+//! again and again under writers loses nothing acknowledged; frames of every kind of
+//! wrong get an error and change nothing.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Fixture, stderr};
+use proptest::prelude::*;
+
+/// The OS accounts of these tests: an operator, a lead, one in the group who is not an
+/// operator, and one outside the group.
+const OPERATOR: &str = "dutytest-op";
+const LEAD: &str = "dutytest-lead";
+const STRANGER: &str = "dutytest-x";
+const OUTSIDER: &str = "dutytest-out";
+
+fn ensure_accounts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let run = |program: &str, args: &[&str]| {
+            let out = Command::new(program).args(args).output().unwrap();
+            assert!(
+                out.status.success() || stderr(&out).contains("already exists"),
+                "{program} {args:?}: {}",
+                stderr(&out)
+            );
+        };
+        run("groupadd", &["-f", "duty"]);
+        for user in [OPERATOR, LEAD, STRANGER, OUTSIDER] {
+            if duty::identity::uid_of(user).is_none() {
+                run("useradd", &["-M", "-N", "-s", "/usr/sbin/nologin", user]);
+            }
+        }
+        for user in [OPERATOR, LEAD, STRANGER] {
+            run("usermod", &["-a", "-G", "duty", user]);
+        }
+    });
+}
+
+/// A site whose operators are the test accounts (and alice for root's scripts), with a
+/// service on a socket in the fixture's folder, which others may enter.
+fn service_fixture() -> (Fixture, PathBuf) {
+    ensure_accounts();
+    let f = Fixture::new();
+    let socket = f.dir.path().join("duty.sock");
+    let site_toml = f.site.join("site.toml");
+    let mut text = std::fs::read_to_string(&site_toml).unwrap();
+    text.push_str(&format!(
+        "\n[[operators]]\nuser = \"{OPERATOR}\"\nname = \"Op\"\nrole = \"operator\"\n\n[[operators]]\nuser = \"{LEAD}\"\nname = \"Lead\"\nrole = \"lead\"\n\n[service]\nsocket = \"{}\"\ngroup = \"duty\"\n",
+        socket.display()
+    ));
+    std::fs::write(&site_toml, text).unwrap();
+    open_up(&f);
+    (f, socket)
+}
+
+/// Lets every account read the site and enter the fixture's folder (the store file
+/// itself stays the service's: 0600).
+fn open_up(f: &Fixture) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode(f.dir.path(), 0o755);
+    mode(&f.site, 0o755);
+    mode(&f.site.join("checklists"), 0o755);
+    for dir in [f.site.clone(), f.site.join("checklists")] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                mode(&path, 0o644);
+            }
+        }
+    }
+}
+
+struct Service {
+    child: Child,
+}
+
+impl Service {
+    fn start(f: &Fixture, socket: &Path) -> Service {
+        let _ = std::fs::remove_file(socket);
+        let child = f.cmd("alice").arg("serve").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let started = Instant::now();
+        while UnixStream::connect(socket).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(10), "the service did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Service { child }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// `duty` as an OS account, with the fixture's site and clock, and a state folder of its
+/// own; `env` adds (or forges) variables.
+fn as_user(f: &Fixture, user: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let state = f.dir.path().join(format!("state-{user}"));
+    std::fs::create_dir_all(&state).unwrap();
+    let uid = duty::identity::uid_of(user).unwrap();
+    let chown = Command::new("chown").arg(uid.to_string()).arg(&state).status().unwrap();
+    assert!(chown.success());
+    let mut command = Command::new("runuser");
+    command.args(["-u", user, "--", "env"]);
+    command.arg(format!("DUTY_SITE={}", f.site.display()));
+    command.arg(format!("DUTY_STORE={}", f.store.display()));
+    command.arg(format!("{}={}", duty::clock::TEST_CLOCK_VAR, f.clock.setting()));
+    command.arg(format!("XDG_STATE_HOME={}", state.display()));
+    command.arg("LANG=C");
+    for (key, value) in env {
+        command.arg(format!("{key}={value}"));
+    }
+    command.arg(env!("CARGO_BIN_EXE_duty")).args(args);
+    command.output().unwrap()
+}
+
+fn ok_as(f: &Fixture, user: &str, args: &[&str]) -> String {
+    let out = as_user(f, user, &[], args);
+    assert!(out.status.success(), "{user}: duty {args:?}: {}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn head(f: &Fixture) -> u64 {
+    let verify = f.ok("alice", &["audit", "verify"]);
+    verify.split_whitespace().nth(2).unwrap().parse().unwrap()
+}
+
+#[test]
+fn two_engineers_on_one_service_each_act_as_who_the_kernel_says() {
+    let (f, socket) = service_fixture();
+    let _service = Service::start(&f, &socket);
+    let id = ok_as(&f, OPERATOR, &["incident", "open", "--title", "UPS alarm", "--severity", "ordinary"]);
+    let id = id.trim();
+    ok_as(&f, OPERATOR, &["incident", "ack", id]);
+    ok_as(&f, OPERATOR, &["incident", "resolve", id, "--cause", "battery", "--solution", "replaced"]);
+    ok_as(
+        &f,
+        OPERATOR,
+        &["incident", "report", id, "--description", "UPS battery", "--measures", "check monthly"],
+    );
+    // USER and LOGNAME naming the lead change nothing: the note is the operator's.
+    let out = as_user(
+        &f,
+        OPERATOR,
+        &[("USER", LEAD), ("LOGNAME", LEAD)],
+        &["incident", "note", id, "--text", "USER says lead"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Closing is for leads: the operator's is refused, the lead's taken.
+    let refused = as_user(&f, OPERATOR, &[], &["incident", "close", id]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("only a lead"), "{}", stderr(&refused));
+    ok_as(&f, LEAD, &["incident", "close", id]);
+
+    // The environment names the lead: refused, or recorded under the account's own login.
+    let before = head(&f);
+    let forged =
+        as_user(&f, OPERATOR, &[("DUTY_OPERATOR", LEAD)], &["incident", "note", id, "--text", "as the lead"]);
+    assert_eq!(forged.status.code(), Some(1));
+    assert!(stderr(&forged).contains("only root may"), "{}", stderr(&forged));
+    assert_eq!(head(&f), before, "nothing written in the lead's name");
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let events = log.as_array().unwrap();
+    let actors: Vec<&str> =
+        events.iter().filter(|e| e["subject"] == id).map(|e| e["actor"].as_str().unwrap()).collect();
+    assert_eq!(actors, [OPERATOR, OPERATOR, OPERATOR, OPERATOR, OPERATOR, LEAD], "{log}");
+    for event in events.iter().filter(|e| e["subject"] == id) {
+        let origin = event["origin"].as_str().unwrap();
+        let actor = event["actor"].as_str().unwrap();
+        assert!(origin.starts_with(&format!("cli {actor}@")) && origin.ends_with("(duty serve)"), "{origin}");
+    }
+
+    // In the group but not an operator: turned away. Outside the group: no connection.
+    let stranger = as_user(&f, STRANGER, &[], &["incident", "list"]);
+    assert_eq!(stranger.status.code(), Some(1));
+    assert!(stderr(&stranger).contains("not on the site's operator list"), "{}", stderr(&stranger));
+    let outsider = as_user(&f, OUTSIDER, &[], &["incident", "list"]);
+    assert_eq!(outsider.status.code(), Some(1));
+    assert!(stderr(&outsider).contains("Permission denied"), "{}", stderr(&outsider));
+    // The store is the service's: an operator cannot read it.
+    let read = Command::new("runuser").args(["-u", OPERATOR, "--", "cat"]).arg(&f.store).output().unwrap();
+    assert!(!read.status.success(), "the store file is not readable by operators");
+
+    // A client that asks the service itself to act as the lead is refused by it.
+    let hello = format!(r#"{{"type":"hello","version":1,"program":"cli","lang":"en","act_as":"{LEAD}"}}"#);
+    let script = format!(
+        r#"use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Peer => "{}") or die "connect: $!"; my $m = q({hello}); print $s pack("N", length $m), $m; my $len; read($s, $len, 4) == 4 or die "no answer"; read($s, my $body, unpack("N", $len)); print $body;"#,
+        socket.display()
+    );
+    let raw = Command::new("runuser").args(["-u", OPERATOR, "--", "perl", "-e", &script]).output().unwrap();
+    let answer = String::from_utf8_lossy(&raw.stdout);
+    assert!(
+        answer.contains("\"type\":\"error\"") && answer.contains("only root may"),
+        "{answer} {}",
+        stderr(&raw)
+    );
+}
+
+#[test]
+fn in_local_mode_too_the_real_uid_acts_and_the_environment_does_not() {
+    ensure_accounts();
+    let f = Fixture::new();
+    let site_toml = f.site.join("site.toml");
+    let mut text = std::fs::read_to_string(&site_toml).unwrap();
+    text.push_str(&format!(
+        "\n[[operators]]\nuser = \"{OPERATOR}\"\nname = \"Op\"\nrole = \"operator\"\n\n[[operators]]\nuser = \"{LEAD}\"\nname = \"Lead\"\nrole = \"lead\"\n"
+    ));
+    std::fs::write(&site_toml, text).unwrap();
+    open_up(&f);
+    // One person on their own machine: the store in a folder they own.
+    let own = f.dir.path().join("own");
+    std::fs::create_dir_all(&own).unwrap();
+    let uid = duty::identity::uid_of(OPERATOR).unwrap();
+    assert!(Command::new("chown").arg(uid.to_string()).arg(&own).status().unwrap().success());
+    let store = own.join("duty.db");
+    let f = Fixture { store, ..f };
+    let id = ok_as(&f, OPERATOR, &["incident", "open", "--title", "disk", "--severity", "ordinary"]);
+    let id = id.trim();
+    let forged = as_user(&f, OPERATOR, &[("DUTY_OPERATOR", LEAD)], &["incident", "close", id]);
+    assert_eq!(forged.status.code(), Some(1));
+    assert!(stderr(&forged).contains("only root may"), "{}", stderr(&forged));
+    ok_as(&f, OPERATOR, &["incident", "note", id, "--text", "USER=lead"]);
+    let out = as_user(&f, OPERATOR, &[("USER", LEAD), ("LOGNAME", LEAD)], &["incident", "ack", id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok_as(&f, OPERATOR, &["incident", "show", id, "--json"])).unwrap();
+    assert_eq!(shown["owner"], OPERATOR, "the owner is who the kernel says");
+    for event in shown["timeline"].as_array().unwrap() {
+        assert_eq!(event["actor"], OPERATOR);
+    }
+    let log = ok_as(&f, OPERATOR, &["audit", "log", "--json"]);
+    assert!(log.contains(&format!("cli {OPERATOR}@")) && !log.contains(&format!("cli {LEAD}")), "{log}");
+}
+
+#[test]
+fn the_service_killed_again_and_again_under_writers_loses_nothing_acknowledged() {
+    let (f, socket) = service_fixture();
+    let mut service = Service::start(&f, &socket);
+    let id = f.open(&f.minutes_from_now(-5));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..3)
+        .map(|w| {
+            let (store, site, clock, dir) =
+                (f.store.clone(), f.site.clone(), f.clock.setting(), f.dir.path().to_path_buf());
+            let (id, done) = (id.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut acknowledged = Vec::new();
+                let mut n = 0;
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    let text = format!("w{w}-{n}");
+                    n += 1;
+                    let out = Command::new(env!("CARGO_BIN_EXE_duty"))
+                        .env("DUTY_SITE", &site)
+                        .env("DUTY_STORE", &store)
+                        .env("DUTY_OPERATOR", ["alice", "bob", "lead"][w])
+                        .env(duty::clock::TEST_CLOCK_VAR, &clock)
+                        .env("XDG_STATE_HOME", dir.join("state"))
+                        .args(["incident", "note", &id, "--text", &text])
+                        .output()
+                        .unwrap();
+                    if out.status.success() {
+                        acknowledged.push(text);
+                    }
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    for _ in 0..12 {
+        std::thread::sleep(Duration::from_millis(300));
+        unsafe { libc::kill(service.child.id() as i32, libc::SIGKILL) };
+        let _ = service.child.wait();
+        std::thread::sleep(Duration::from_millis(100));
+        service = Service::start(&f, &socket);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let acknowledged: Vec<String> = writers.into_iter().flat_map(|w| w.join().unwrap()).collect();
+    assert!(acknowledged.len() > 20, "writers got through between the kills: {}", acknowledged.len());
+    let notes = common::notes(&f.show_json(&id));
+    for text in &acknowledged {
+        assert_eq!(notes.iter().filter(|n| *n == text).count(), 1, "{text} acknowledged, kept exactly once");
+    }
+    let unique: std::collections::BTreeSet<&String> = notes.iter().collect();
+    assert_eq!(unique.len(), notes.len(), "no note twice");
+    println!("{} acknowledged notes through 12 SIGKILLs of the service, all kept once", acknowledged.len());
+    assert!(f.ok("alice", &["audit", "verify"]).starts_with("chain intact"));
+}
+
+#[test]
+fn a_console_through_the_service_says_when_it_is_gone_keeps_what_is_typed_and_comes_back() {
+    let (f, socket) = service_fixture();
+    let mut service = Service::start(&f, &socket);
+    let id = f.open(&f.minutes_from_now(-5));
+    let console = common::tmux::Tmux::start("serve-console", &f, "alice", &[], "");
+    console.wait_for(&id, Duration::from_secs(5));
+    // Another engineer's change reaches this console through the service's push.
+    f.ok("bob", &["incident", "ack", &id]);
+    console.wait_for("acknowledged", Duration::from_secs(2));
+    service.kill();
+    console.press(&["n"]);
+    console.wait_for("Note", Duration::from_secs(1));
+    console.type_text("typed while the service is away");
+    console.press(&["C-s"]);
+    let screen = console.wait_for("unreachable", Duration::from_secs(5));
+    assert!(screen.contains("typed while the service is away"), "{screen}");
+    let _service = Service::start(&f, &socket);
+    console.wait_gone("unreachable since", Duration::from_secs(10));
+    console.press(&["C-s"]);
+    console.wait_gone("typed while the service is away", Duration::from_secs(5));
+    assert!(common::notes(&f.show_json(&id)).contains(&"typed while the service is away".to_string()));
+}
+
+/// A raw client, root acting as alice, past the handshake.
+fn raw_client(socket: &Path) -> UnixStream {
+    let mut stream = UnixStream::connect(socket).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let hello = br#"{"type":"hello","version":1,"program":"fuzz","lang":"en","act_as":"alice"}"#;
+    stream.write_all(&(hello.len() as u32).to_be_bytes()).unwrap();
+    stream.write_all(hello).unwrap();
+    let welcome = read_answer(&mut stream).expect("a welcome");
+    assert!(welcome.contains("\"welcome\""), "{welcome}");
+    stream
+}
+
+/// The next frame from the service, as text; None when it closed the connection.
+fn read_answer(stream: &mut UnixStream) -> Option<String> {
+    let mut length = [0u8; 4];
+    stream.read_exact(&mut length).ok()?;
+    let mut body = vec![0u8; u32::from_be_bytes(length) as usize];
+    stream.read_exact(&mut body).ok()?;
+    Some(String::from_utf8_lossy(&body).into_owned())
+}
+
+/// What a bad frame may be.
+#[derive(Clone, Debug)]
+enum Bad {
+    /// Bytes framed properly that are not a message.
+    Junk(Vec<u8>),
+    /// JSON that is not a known message.
+    Json(String),
+    /// A declared length over the limit.
+    Oversized(u32),
+    /// A frame cut short, then the connection closed.
+    Truncated(Vec<u8>, usize),
+    /// Bytes without framing.
+    Unframed(Vec<u8>),
+}
+
+fn bad_frames() -> impl Strategy<Value = Bad> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..200).prop_map(Bad::Junk),
+        prop_oneof![
+            Just(r#"{"type":"call","id":1,"call":{"call":"perform","args":{"incident":{}}}}"#.to_string()),
+            Just(r#"{"type":"call","id":2,"call":{"call":"launch"}}"#.to_string()),
+            Just(r#"{"type":"hello","version":1,"program":"x","lang":"en","act_as":null}"#.to_string()),
+            Just(r#"{"type":"subscribe","extra":[1,2,3]}"#.to_string()),
+            "[a-z{}\":,0-9]{0,80}".prop_map(|s| s),
+        ]
+        .prop_map(Bad::Json),
+        (1_048_577u32..u32::MAX).prop_map(Bad::Oversized),
+        (prop::collection::vec(any::<u8>(), 1..100), 0usize..100).prop_map(|(b, cut)| Bad::Truncated(b, cut)),
+        prop::collection::vec(any::<u8>(), 1..40).prop_map(Bad::Unframed),
+    ]
+}
+
+#[test]
+fn bad_frames_get_an_error_change_nothing_and_others_go_on() {
+    let (f, socket) = service_fixture();
+    let _service = Service::start(&f, &socket);
+    let id = f.open(&f.minutes_from_now(-5));
+    let before = f.dump();
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig { cases: 96, ..ProptestConfig::default() });
+    let counted = std::cell::RefCell::new(std::collections::BTreeMap::new());
+    runner
+        .run(&bad_frames(), |bad| {
+            let mut stream = raw_client(&socket);
+            let kind = format!("{bad:?}").split('(').next().unwrap().to_string();
+            *counted.borrow_mut().entry(kind).or_insert(0) += 1;
+            match &bad {
+                Bad::Junk(bytes) => {
+                    stream.write_all(&(bytes.len() as u32).to_be_bytes()).unwrap();
+                    stream.write_all(bytes).unwrap();
+                    let answer = read_answer(&mut stream).unwrap_or_default();
+                    prop_assert!(answer.contains("\"type\":\"error\""), "{answer}");
+                }
+                Bad::Json(text) => {
+                    stream.write_all(&(text.len() as u32).to_be_bytes()).unwrap();
+                    stream.write_all(text.as_bytes()).unwrap();
+                    if !text.contains("subscribe") {
+                        let answer = read_answer(&mut stream).unwrap_or_default();
+                        prop_assert!(answer.contains("\"type\":\"error\""), "{text} → {answer}");
+                    }
+                }
+                Bad::Oversized(length) => {
+                    stream.write_all(&length.to_be_bytes()).unwrap();
+                    let answer = read_answer(&mut stream).unwrap_or_default();
+                    prop_assert!(answer.contains("over the limit"), "{answer}");
+                    prop_assert!(read_answer(&mut stream).is_none(), "then the connection ends");
+                }
+                Bad::Truncated(bytes, cut) => {
+                    stream.write_all(&(bytes.len() as u32 + 10).to_be_bytes()).unwrap();
+                    stream.write_all(&bytes[..(*cut).min(bytes.len())]).unwrap();
+                    stream.shutdown(std::net::Shutdown::Write).unwrap();
+                    // Whatever it says, it ends, and it did nothing.
+                    while read_answer(&mut stream).is_some() {}
+                }
+                Bad::Unframed(bytes) => {
+                    stream.write_all(bytes).unwrap();
+                    stream.shutdown(std::net::Shutdown::Write).unwrap();
+                    while read_answer(&mut stream).is_some() {}
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(f.dump(), before, "no bad frame changed anything");
+    // A good client is served all along.
+    f.ok("alice", &["incident", "note", &id, "--text", "after the fuzz"]);
+    println!("bad frames by kind: {:?}", counted.borrow());
+}
