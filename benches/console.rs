@@ -58,7 +58,7 @@ fn app() -> App {
         })
         .collect();
     let rows = order_by_urgency(incidents, &site, now);
-    let data = Snapshot { rows, ..Snapshot::default() };
+    let data = Snapshot::with_rows(rows);
     let ctx = Context {
         site,
         lang: Lang::Zh,

@@ -277,7 +277,7 @@ fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
             .into_iter()
             .map(|row| {
                 let clocks = clocks(&row.incident, policy, now);
-                (row.incident, clocks)
+                (*row.incident, clocks)
             })
             .collect();
     if json {

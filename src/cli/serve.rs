@@ -20,7 +20,7 @@ pub fn serve(paths: &Paths) -> anyhow::Result<()> {
         tokio::spawn(crate::config::watch::watch(session.site.dir.clone(), sites_tx, problems_tx));
         let (health_tx, health) =
             tokio::sync::watch::channel(Health::new(&holder, &session.store.ledger_key(), session.now()));
-        let shared = server::start_store_thread(store, sites.clone(), session.clock, health)?;
+        let shared = server::Shared::new(store, sites.clone(), session.clock, health);
         let listener = server::bind(&socket, &group)?;
         tokio::spawn(server::accept(listener, shared));
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

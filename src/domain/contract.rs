@@ -30,6 +30,24 @@ pub struct ContractCounter {
     pub next_late_is_breach: bool,
 }
 
+/// What one incident adds to the counter: nothing if it was reported outside the
+/// period, else whether its response was (or already is) late.
+pub fn contract_part(
+    incident: &Incident,
+    policy: &SlaPolicy,
+    period: ContractPeriod,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Option<bool> {
+    let day = incident.reported_at.with_timezone(&tz).date_naive();
+    if day < period.start || day > period.end {
+        return None;
+    }
+    Some(clocks(incident, policy, now).iter().any(|c| {
+        c.name == ClockName::Response && matches!(c.state, ClockState::MetLate | ClockState::Breached)
+    }))
+}
+
 /// Counts late responses among incidents reported (local date) within the period.
 pub fn contract_counter<'a>(
     incidents: impl IntoIterator<Item = &'a Incident>,
@@ -38,20 +56,20 @@ pub fn contract_counter<'a>(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> ContractCounter {
-    let mut count = 0;
-    let mut late = 0;
-    for incident in incidents {
-        let day = incident.reported_at.with_timezone(&tz).date_naive();
-        if day < period.start || day > period.end {
-            continue;
-        }
+    let parts = incidents.into_iter().map(|incident| contract_part(incident, policy, period, tz, now));
+    counter_of_parts(parts, policy, period)
+}
+
+/// The counter from each incident's part (as `contract_part` gives it).
+pub fn counter_of_parts(
+    parts: impl IntoIterator<Item = Option<bool>>,
+    policy: &SlaPolicy,
+    period: ContractPeriod,
+) -> ContractCounter {
+    let (mut count, mut late) = (0, 0);
+    for part in parts.into_iter().flatten() {
         count += 1;
-        let response_late = clocks(incident, policy, now).iter().any(|c| {
-            c.name == ClockName::Response && matches!(c.state, ClockState::MetLate | ClockState::Breached)
-        });
-        if response_late {
-            late += 1;
-        }
+        late += u32::from(part);
     }
     let per_breach = policy.late_responses_per_breach.max(1);
     let breaches = late / per_breach;

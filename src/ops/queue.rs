@@ -11,7 +11,8 @@ use crate::domain::{Incident, State};
 /// An incident with the due time of its most urgent live clock (the queue's sort key).
 #[derive(Clone, Debug)]
 pub struct Row {
-    pub incident: Incident,
+    /// Boxed: the queue is sorted often, and moves only pointers.
+    pub incident: Box<Incident>,
     pub urgent_due: Option<DateTime<Utc>>,
 }
 
@@ -19,6 +20,9 @@ pub struct Row {
 /// due, so they come first); finished incidents after, newest first.
 pub fn order_by_urgency(incidents: Vec<Incident>, site: &Site, now: DateTime<Utc>) -> Vec<Row> {
     let mut rows: Vec<Row> = incidents.into_iter().map(|incident| Row::of(incident, site, now)).collect();
+    // Collected in place, the rows would keep the whole buffer of the incidents they
+    // were made from (each row is a pointer; each incident a kilobyte).
+    rows.shrink_to_fit();
     sort(&mut rows);
     rows
 }
@@ -28,7 +32,7 @@ impl Row {
     pub fn of(incident: Incident, site: &Site, now: DateTime<Utc>) -> Row {
         let clocks = clocks(&incident, &site.policy, now);
         let urgent_due = most_urgent(&clocks).and_then(|c| c.remaining.map(|r| now + r));
-        Row { incident, urgent_due }
+        Row { incident: Box::new(incident), urgent_due }
     }
 }
 

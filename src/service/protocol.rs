@@ -29,8 +29,11 @@ pub const CLIENT_FRAME_LIMIT: u32 = 1024 * 1024;
 pub const SERVICE_FRAME_LIMIT: u32 = 256 * 1024 * 1024;
 
 /// What a client sends.
+// Externally tagged, every one of them: serde reads such a frame as it comes, where an
+// internally tagged one would first be copied whole into memory (a queue of 10,000
+// incidents twice over).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ClientFrame {
     /// The first frame: the client's version, its program (`cli`, `console`), the
     /// language it wants errors in and, for root only, whom it acts as.
@@ -50,7 +53,7 @@ pub enum ClientFrame {
 
 /// One request of a client.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "call", content = "args", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Call {
     /// An operation, for the person the kernel says is asking.
     Perform(Request),
@@ -60,7 +63,7 @@ pub enum Call {
 
 /// The reads a front end makes: the store's reading methods.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "read", content = "args", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Read {
     Incident(IncidentId),
     Incidents {
@@ -103,7 +106,7 @@ pub enum Read {
 
 /// The answer to a call.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "answer", content = "value", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Answer {
     Done(Box<Done>),
     Incident(Option<Box<Incident>>),
@@ -126,7 +129,7 @@ pub enum Answer {
 
 /// What the service sends.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ServiceFrame {
     /// The handshake's answer: who the client is, by the kernel, and the service's time.
     Welcome {

@@ -1,10 +1,9 @@
 //! `duty serve`: the one process that owns the store and runs the engine, listening on
 //! a Unix socket. Each client's identity comes from the socket's peer credentials (the
 //! kernel's uid, its passwd login, the site's operator list), never from what it sends;
-//! the service's clock stamps every event. One thread owns the store and takes the
-//! calls one after the other (a command is one transaction; a client that vanishes
-//! mid-call leaves it done or not done, never half); each connection has a task of its
-//! own, so a slow client stalls nobody but itself: the events pushed to it are dropped
+//! the service's clock stamps every event. Calls take the store one after the other (a
+//! command is one transaction; a client that vanishes mid-call leaves it done or not
+//! done, never half); each connection has a task of its own, so a slow client stalls nobody but itself: the events pushed to it are dropped
 //! when it falls behind, and it is told to read again.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +12,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{broadcast, oneshot, watch};
+use tokio::sync::{broadcast, watch};
 
 use super::protocol::{
     Answer, CLIENT_FRAME_LIMIT, Call, ClientFrame, Read, ServiceFrame, VERSION, frame, service_error,
@@ -29,63 +28,91 @@ use crate::store::{Opened, RemoteError, Store, StoreError, StoredEvent};
 const HELLO_WITHIN: Duration = Duration::from_secs(10);
 /// Commits pushed to a client that reads slowly before it is told it lagged.
 const PUSH_BACKLOG: usize = 1024;
-/// How often the store thread looks for commits it did not make (the engine's, another
+/// How often the service looks for commits it did not make (the engine's, another
 /// service's on the same PostgreSQL).
 const LOOK: Duration = Duration::from_millis(200);
 
-/// One call, with who makes it, for the store thread.
-struct StoreJob {
-    actor: Actor,
-    call: Call,
-    reply: oneshot::Sender<Result<Answer, RemoteError>>,
+/// The store as the service holds it, and the last event pushed.
+struct Held {
+    store: Opened,
+    pushed: u64,
+}
+
+impl Held {
+    /// Pushes every commit since the last one pushed, ours or anyone's, in order.
+    fn push(&mut self, pushes: &broadcast::Sender<Arc<Vec<StoredEvent>>>) {
+        if let Ok(events) = self.store.events_after(self.pushed, 10_000)
+            && let Some(last) = events.last()
+        {
+            self.pushed = last.seq;
+            self.store.remember();
+            let _ = pushes.send(Arc::new(events));
+        }
+    }
 }
 
 /// What the service shares between its connections.
 #[derive(Clone)]
 pub struct Shared {
-    jobs: std::sync::mpsc::Sender<StoreJob>,
+    store: Arc<std::sync::Mutex<Held>>,
     pushes: broadcast::Sender<Arc<Vec<StoredEvent>>>,
     sites: watch::Receiver<Site>,
     clock: Clock,
+    engine: watch::Receiver<Health>,
 }
 
-/// Runs the store thread over `store`: calls, and pushes of every commit.
-pub fn start_store_thread(
-    mut store: Opened,
-    sites: watch::Receiver<Site>,
-    clock: Clock,
-    engine: watch::Receiver<Health>,
-) -> std::io::Result<Shared> {
-    let (jobs, receiver) = std::sync::mpsc::channel::<StoreJob>();
-    let (pushes, _) = broadcast::channel(PUSH_BACKLOG);
-    let shared = Shared { jobs, pushes: pushes.clone(), sites: sites.clone(), clock };
-    std::thread::Builder::new().name("duty-serve-store".into()).spawn(move || {
-        let mut head = store.head().unwrap_or(0);
-        loop {
-            let job = match receiver.recv_timeout(LOOK) {
-                Ok(job) => Some(job),
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+impl Shared {
+    /// The service over `store`; every commit, however made, is pushed to subscribers.
+    pub fn new(
+        store: Opened,
+        sites: watch::Receiver<Site>,
+        clock: Clock,
+        engine: watch::Receiver<Health>,
+    ) -> Shared {
+        let (pushes, _) = broadcast::channel(PUSH_BACKLOG);
+        let pushed = store.head().unwrap_or(0);
+        let shared = Shared {
+            store: Arc::new(std::sync::Mutex::new(Held { store, pushed })),
+            pushes,
+            sites,
+            clock,
+            engine,
+        };
+        // Commits the service did not make itself (its engine's, another service's on
+        // the same PostgreSQL) are looked for a few times a second.
+        let watcher = shared.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(LOOK);
+            loop {
+                tick.tick().await;
+                let shared = watcher.clone();
+                let _ = tokio::task::spawn_blocking(move || shared.held().push(&shared.pushes)).await;
+            }
+        });
+        shared
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Held> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Answers one call: on this task's thread, the others' going on meanwhile. Calls
+    /// take the store one after the other; a command is one transaction, done or not
+    /// done whatever becomes of the caller.
+    fn call(&self, actor: &Actor, call: Call) -> Result<Answer, RemoteError> {
+        tokio::task::block_in_place(|| {
+            let mut held = self.held();
+            let writes = matches!(call, Call::Perform(_));
+            let answer = {
+                let site = self.sites.borrow();
+                answer(&mut held.store, &site, self.clock, &self.engine, actor, call)
             };
-            if let Some(job) = job {
-                let site = sites.borrow().clone();
-                let answer = answer(&mut store, &site, clock, &engine, &job.actor, job.call);
-                // The caller may be gone: what was done is done all the same.
-                let _ = job.reply.send(answer.map_err(|e| RemoteError::of(&e)));
+            if writes {
+                held.push(&self.pushes);
             }
-            // Every commit, ours or anyone's, to the subscribers, in order.
-            if let Ok(now) = store.head()
-                && now > head
-                && let Ok(events) = store.events_after(head, 10_000)
-                && let Some(last) = events.last()
-            {
-                head = last.seq;
-                store.remember();
-                let _ = pushes.send(Arc::new(events));
-            }
-        }
-    })?;
-    Ok(shared)
+            answer.map_err(|e| RemoteError::of(&e))
+        })
+    }
 }
 
 /// Answers one call on the store.
@@ -291,18 +318,10 @@ async fn connection(stream: UnixStream, shared: Shared) {
                 };
                 match serde_json::from_slice::<ClientFrame>(&body) {
                     Ok(ClientFrame::Call { id, call }) => {
-                        let (reply, answered) = oneshot::channel();
-                        let job = StoreJob { actor: actor.clone(), call, reply };
-                        if shared.jobs.send(job).is_err() {
+                        let result = shared.call(&actor, call);
+                        if out_tx.send(ServiceFrame::Reply { id, result }).await.is_err() {
                             break;
                         }
-                        let out = out_tx.clone();
-                        tokio::spawn(async move {
-                            let result = answered.await.unwrap_or_else(|_| {
-                                Err(service_error("服务正在停止", "the service is stopping"))
-                            });
-                            let _ = out.send(ServiceFrame::Reply { id, result }).await;
-                        });
                     }
                     Ok(ClientFrame::Subscribe) => pushes = Some(shared.pushes.subscribe()),
                     Ok(ClientFrame::Hello { .. }) => {

@@ -409,7 +409,7 @@ impl Location {
         seen::Ledger::compare(record, Some((&*store, sighting)))?;
         let tail = store.verify_tail(TAIL_CHECKED)?;
         // Reading a store that is not there yet reads an empty one: nothing to remember.
-        Ok(Opened { store, tail, ledger: ledger.clone(), key, clock, real })
+        Ok(Opened { store, tail, ledger: ledger.clone(), key, clock, real, remembered: Default::default() })
     }
 
     /// The name the record of stores seen is kept under: the absolute file, or the URL's
@@ -451,16 +451,30 @@ pub struct Opened {
     clock: crate::clock::Clock,
     /// False for the empty stand-in read where no store exists yet.
     real: bool,
+    /// When the record of what was seen was last written.
+    remembered: std::cell::Cell<Option<std::time::Instant>>,
 }
 
+/// How often a busy process brings the record of what it saw forward.
+const REMEMBER_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 impl Opened {
-    /// Records the store as it is now (also done when it is dropped).
+    /// Records the store as it is now, at most once a second while it is busy (and
+    /// always when it is let go): the record only has to catch a store going back.
     pub fn remember(&self) {
+        let due = self.remembered.get().is_none_or(|at| at.elapsed() >= REMEMBER_EVERY);
+        if due {
+            self.remember_now();
+        }
+    }
+
+    fn remember_now(&self) {
         if !self.real {
             return;
         }
         if let Ok(sighting) = seen::sighting(&*self.store) {
             self.ledger.remember(&self.key, sighting, self.clock.now());
+            self.remembered.set(Some(std::time::Instant::now()));
         }
     }
 }
@@ -480,7 +494,7 @@ impl std::ops::DerefMut for Opened {
 
 impl Drop for Opened {
     fn drop(&mut self) {
-        self.remember();
+        self.remember_now();
     }
 }
 

@@ -165,6 +165,8 @@ pub struct App {
     pub quit: bool,
     /// Alarms the bell already rang for; a new one rings at once.
     rung: HashSet<AlarmKey>,
+    /// Whether an alarm on the list has not rung yet.
+    unrung: bool,
     last_bell: Option<DateTime<Utc>>,
     /// Alarms not yet acknowledged, loudest first: worked out again only when the data
     /// changes or a clock crosses a threshold, never per frame.
@@ -213,6 +215,7 @@ impl App {
             effects: Vec::new(),
             quit: false,
             rung: HashSet::new(),
+            unrung: false,
             last_bell: None,
             alarms: Vec::new(),
             alarms_valid_until: None,
@@ -299,6 +302,8 @@ impl App {
 
     fn refresh_alarms(&mut self) {
         let (alarms, valid_until) = self.data.open_alarms(&self.ctx.site, self.now);
+        // Looked at once per change of the set, not on every tick.
+        self.unrung = alarms.iter().any(|key| !self.rung.contains(key));
         self.alarms = alarms;
         self.alarms_valid_until = valid_until;
     }
@@ -310,10 +315,12 @@ impl App {
         if self.alarms.is_empty() || self.data.ledger.muted_at(self.now).is_some() {
             return;
         }
-        let new_alarm = self.alarms.iter().any(|key| !self.rung.contains(key));
         let repeat_due = self.last_bell.is_none_or(|at| self.now - at >= self.ctx.bell_repeat);
-        if new_alarm || repeat_due {
-            self.rung.extend(self.alarms.iter().cloned());
+        if self.unrung || repeat_due {
+            if self.unrung {
+                self.rung.extend(self.alarms.iter().cloned());
+                self.unrung = false;
+            }
             self.last_bell = Some(self.now);
             self.effects.push(Effect::Bell);
         }

@@ -61,7 +61,7 @@ impl App {
             self.walkthrough_items.clear();
             return;
         };
-        let incidents: Vec<&crate::domain::Incident> = self.data.rows.iter().map(|r| &r.incident).collect();
+        let incidents: Vec<&crate::domain::Incident> = self.data.rows.iter().map(|r| &*r.incident).collect();
         let inputs = Inputs {
             outgoing: &view.outgoing,
             incoming: &view.incoming,

@@ -423,6 +423,10 @@ impl Worker {
                 self.lease = Some(snapshot.lease.clone());
                 self.hourly = Instant::now();
                 let _ = self.heard.send(Heard::Loaded(Box::new(snapshot)));
+                // Reading everything leaves its scaffolding (whole frames, rows as
+                // read) freed but held by this thread's allocator arena: give it back.
+                // SAFETY: malloc_trim only returns free memory to the system.
+                unsafe { libc::malloc_trim(0) };
             }
             Err(e) => self.down(&e),
         }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::config::Site;
 use crate::domain::alarm::{AlarmKey, AlarmLedger, alarm_of};
 use crate::domain::check::CheckState;
-use crate::domain::contract::{ContractCounter, contract_counter};
+use crate::domain::contract::{ContractCounter, contract_part, counter_of_parts};
 use crate::domain::sla::{ClockName, ClockState, clocks};
 use crate::domain::{Incident, IncidentId};
 use crate::store::{Lease, SourceState, Store, StoreError, StoredEvent};
@@ -36,6 +36,49 @@ pub struct Snapshot {
     pub timeline_for: Option<IncidentId>,
     /// The shift, its duty log and the nearest handover (None without shifts).
     pub duty: Option<crate::duty::DutyView>,
+    /// Each incident's alarms, worked out once (see `open_alarms`).
+    alarm_cache: std::collections::HashMap<IncidentId, RowAlarms>,
+    /// What each incident adds to the contract counter, worked out once.
+    contract_parts: std::collections::HashMap<IncidentId, Option<bool>>,
+}
+
+/// The alarms one incident's clocks raise, with their due times, and until when that
+/// holds (the next clock to cross into due soon or breached).
+#[derive(Clone, Debug)]
+struct RowAlarms {
+    alarms: Vec<(AlarmKey, DateTime<Utc>)>,
+    until: Option<DateTime<Utc>>,
+}
+
+impl RowAlarms {
+    fn of(incident: &Incident, site: &Site, now: DateTime<Utc>) -> RowAlarms {
+        let warn = &site.policy.due_soon;
+        let warning = |name: ClockName| match name {
+            ClockName::Confirm => warn.confirm,
+            ClockName::SecurityReport => warn.security_report,
+            ClockName::Response => warn.response,
+            ClockName::OnSite => warn.onsite,
+            ClockName::Resolution => warn.resolution,
+            ClockName::Report => warn.report,
+            ClockName::Inspection | ClockName::LeadDecision => Duration::zero(),
+        };
+        let mut until: Option<DateTime<Utc>> = None;
+        let mut alarms = Vec::new();
+        for clock in clocks(incident, &site.policy, now) {
+            let next = match (clock.state, clock.due_at) {
+                (ClockState::Running, Some(due)) => Some(due - warning(clock.name)),
+                (ClockState::DueSoon, Some(due)) => Some(due),
+                _ => None,
+            };
+            if let Some(next) = next {
+                until = Some(until.map_or(next, |u| u.min(next)));
+            }
+            if let Some(key) = alarm_of(incident, &clock) {
+                alarms.push((key, now + clock.remaining.unwrap_or_else(Duration::zero)));
+            }
+        }
+        RowAlarms { alarms, until }
+    }
 }
 
 /// What changed since the last snapshot: each part that must be read again, and the
@@ -186,7 +229,11 @@ impl Snapshot {
     ) -> Result<Snapshot, StoreError> {
         let head = store.head()?;
         let incidents = store.incidents(true)?;
-        let contract = Some(contract_counter(&incidents, &site.policy, site.contract, site.tz, now));
+        let contract_parts: std::collections::HashMap<IncidentId, Option<bool>> = incidents
+            .iter()
+            .map(|i| (i.id.clone(), contract_part(i, &site.policy, site.contract, site.tz, now)))
+            .collect();
+        let contract = Some(counter_of_parts(contract_parts.values().copied(), &site.policy, site.contract));
         let rows = order_by_urgency(incidents, site, now);
         let (timeline, timeline_for) = match detail {
             Some(id) => (store.timeline(&id.0)?, Some(id.clone())),
@@ -205,6 +252,8 @@ impl Snapshot {
             timeline,
             timeline_for,
             duty: crate::duty::view(store, site, now)?,
+            alarm_cache: Default::default(),
+            contract_parts,
         })
     }
 
@@ -213,6 +262,11 @@ impl Snapshot {
     pub fn apply(&mut self, delta: Delta, site: &Site, now: DateTime<Utc>) {
         self.head = self.head.max(delta.head);
         if !delta.incidents.is_empty() {
+            for incident in &delta.incidents {
+                self.alarm_cache.remove(&incident.id);
+                let part = contract_part(incident, &site.policy, site.contract, site.tz, now);
+                self.contract_parts.insert(incident.id.clone(), part);
+            }
             let mut changed: std::collections::HashMap<IncidentId, Incident> =
                 delta.incidents.into_iter().map(|i| (i.id.clone(), i)).collect();
             for row in &mut self.rows {
@@ -222,8 +276,8 @@ impl Snapshot {
             }
             self.rows.extend(changed.into_values().map(|incident| Row::of(incident, site, now)));
             crate::ops::queue::sort(&mut self.rows);
-            let incidents = self.rows.iter().map(|r| &r.incident);
-            self.contract = Some(contract_counter(incidents, &site.policy, site.contract, site.tz, now));
+            let parts = self.contract_parts.values().copied();
+            self.contract = Some(counter_of_parts(parts, &site.policy, site.contract));
         }
         if let Some((id, timeline)) = delta.timeline {
             self.timeline = timeline;
@@ -252,6 +306,11 @@ impl Snapshot {
         }
     }
 
+    /// A snapshot of these rows and nothing else (for measuring the queue alone).
+    pub fn with_rows(rows: Vec<Row>) -> Snapshot {
+        Snapshot { rows, ..Snapshot::default() }
+    }
+
     /// The row of an incident.
     pub fn row(&self, id: &IncidentId) -> Option<&Row> {
         self.rows.iter().find(|r| &r.incident.id == id)
@@ -262,18 +321,8 @@ impl Snapshot {
     /// whose most urgent clock is close enough are looked at, and the caller needs to
     /// ask again only at that instant or when the data changes, so this stays cheap with
     /// thousands of incidents.
-    pub fn open_alarms(&self, site: &Site, now: DateTime<Utc>) -> (Vec<AlarmKey>, Option<DateTime<Utc>>) {
-        let warn = &site.policy.due_soon;
-        let warning = |name: ClockName| match name {
-            ClockName::Confirm => warn.confirm,
-            ClockName::SecurityReport => warn.security_report,
-            ClockName::Response => warn.response,
-            ClockName::OnSite => warn.onsite,
-            ClockName::Resolution => warn.resolution,
-            ClockName::Report => warn.report,
-            ClockName::Inspection | ClockName::LeadDecision => Duration::zero(),
-        };
-        let longest_warning = warn.longest();
+    pub fn open_alarms(&mut self, site: &Site, now: DateTime<Utc>) -> (Vec<AlarmKey>, Option<DateTime<Utc>>) {
+        let longest_warning = site.policy.due_soon.longest();
         let mut alarms: Vec<(AlarmKey, Duration)> = Vec::new();
         let mut next_change: Option<DateTime<Utc>> = None;
         let mut sooner =
@@ -287,16 +336,21 @@ impl Snapshot {
                 }
                 None => break,
             }
-            for clock in clocks(&row.incident, &site.policy, now) {
-                match (clock.state, clock.due_at) {
-                    (ClockState::Running, Some(due)) => sooner(due - warning(clock.name)),
-                    (ClockState::DueSoon, Some(due)) => sooner(due),
-                    _ => {}
+            // Worked out once per incident, and again when it changes or the time comes.
+            let cached = match self.alarm_cache.get(&row.incident.id) {
+                Some(cached) if cached.until.is_none_or(|until| until > now) => cached,
+                _ => {
+                    let worked_out = RowAlarms::of(&row.incident, site, now);
+                    self.alarm_cache.insert(row.incident.id.clone(), worked_out);
+                    &self.alarm_cache[&row.incident.id]
                 }
-                if let Some(key) = alarm_of(&row.incident, &clock)
-                    && !self.ledger.acknowledged.contains(&key)
-                {
-                    alarms.push((key, clock.remaining.unwrap_or_else(Duration::zero)));
+            };
+            if let Some(until) = cached.until {
+                sooner(until);
+            }
+            for (key, due) in &cached.alarms {
+                if !self.ledger.acknowledged.contains(key) {
+                    alarms.push((key.clone(), *due - now));
                 }
             }
         }
