@@ -262,17 +262,17 @@ impl App {
     pub fn replace_data(&mut self, data: Snapshot) {
         let keep = self.selected_row().map(|r| r.incident.id.clone());
         self.data = data;
-        self.after_new_data(keep);
+        self.after_new_data(keep, true);
     }
 
     /// Applies what changed, keeping the selection on the same incident.
     pub fn apply_delta(&mut self, delta: super::snapshot::Delta) {
         let keep = self.selected_row().map(|r| r.incident.id.clone());
-        self.data.apply(delta, &self.ctx.site, self.now);
-        self.after_new_data(keep);
+        let alarms_changed = self.data.apply(delta, &self.ctx.site, self.now);
+        self.after_new_data(keep, alarms_changed);
     }
 
-    fn after_new_data(&mut self, keep: Option<IncidentId>) {
+    fn after_new_data(&mut self, keep: Option<IncidentId>, alarms_changed: bool) {
         self.trouble.store_down = None;
         self.loaded = true;
         if let Mode::Form(form) = &mut self.mode
@@ -284,7 +284,9 @@ impl App {
             form.stale = false;
         }
         self.refresh_visible(keep.as_ref());
-        self.refresh_alarms();
+        if alarms_changed {
+            self.refresh_alarms();
+        }
         self.refresh_walkthrough();
         self.dirty = true;
     }
@@ -341,16 +343,17 @@ impl App {
 
     fn refresh_visible(&mut self, keep: Option<&IncidentId>) {
         let filter = Filter::parse(&self.filter);
-        self.visible = self
-            .data
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, row)| filter.matches(row))
-            .map(|(i, _)| i)
-            .collect();
+        let rows = &self.data.rows;
+        self.visible = if filter.is_open_only() {
+            // Closed incidents sort last: without a filter the queue is everything
+            // before them, found without visiting every incident on every change.
+            (0..rows.partition_point(|row| row.incident.state != State::Closed)).collect()
+        } else {
+            rows.iter().enumerate().filter(|(_, row)| filter.matches(row)).map(|(i, _)| i).collect()
+        };
         if let Some(id) = keep
-            && let Some(pos) = self.visible.iter().position(|&i| &self.data.rows[i].incident.id == id)
+            && let Some(index) = self.data.index_of(id)
+            && let Ok(pos) = self.visible.binary_search(&index)
         {
             self.selected = pos;
         }
@@ -1030,6 +1033,15 @@ struct Filter {
 }
 
 impl Filter {
+    /// The default: every incident not closed.
+    fn is_open_only(&self) -> bool {
+        self.words.is_empty()
+            && self.states.is_empty()
+            && self.severities.is_empty()
+            && self.hosts.is_empty()
+            && self.owners.is_empty()
+    }
+
     fn parse(text: &str) -> Filter {
         let mut filter =
             Filter { words: vec![], states: vec![], severities: vec![], hosts: vec![], owners: vec![] };
@@ -1064,12 +1076,13 @@ impl Filter {
             });
         let host_ok = self.hosts.is_empty()
             || self.hosts.iter().any(|h| inc.hosts.iter().any(|x| x.to_lowercase().contains(h)));
-        let owner = inc.owner.as_deref().unwrap_or("").to_lowercase();
-        let owner_ok = self.owners.is_empty() || self.owners.iter().any(|o| owner.contains(o.as_str()));
+        // Lowered only when a filter asks: the queue is filtered again on every change.
+        let owner = || inc.owner.as_deref().unwrap_or("").to_lowercase();
+        let owner_ok = self.owners.is_empty() || self.owners.iter().any(|o| owner().contains(o.as_str()));
         let words_ok = self.words.iter().all(|w| {
             inc.id.0.to_lowercase().contains(w)
                 || inc.title.to_lowercase().contains(w)
-                || owner.contains(w)
+                || owner().contains(w)
                 || inc.hosts.iter().any(|h| h.to_lowercase().contains(w))
         });
         state_ok && severity_ok && host_ok && owner_ok && words_ok

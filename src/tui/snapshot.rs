@@ -40,11 +40,13 @@ pub struct Snapshot {
     alarm_cache: std::collections::HashMap<IncidentId, RowAlarms>,
     /// What each incident adds to the contract counter, worked out once.
     contract_parts: std::collections::HashMap<IncidentId, Option<bool>>,
+    /// Where each incident's row stands in the queue, to find it without a scan.
+    ranks: std::collections::HashMap<IncidentId, crate::ops::queue::Rank>,
 }
 
 /// The alarms one incident's clocks raise, with their due times, and until when that
 /// holds (the next clock to cross into due soon or breached).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 struct RowAlarms {
     alarms: Vec<(AlarmKey, DateTime<Utc>)>,
     until: Option<DateTime<Utc>>,
@@ -137,6 +139,10 @@ impl Touched {
         }
         touched
     }
+}
+
+fn ranks_of(rows: &[Row]) -> std::collections::HashMap<IncidentId, crate::ops::queue::Rank> {
+    rows.iter().map(|row| (row.incident.id.clone(), row.rank())).collect()
 }
 
 /// Yesterday's inspections still open, and today's.
@@ -235,6 +241,7 @@ impl Snapshot {
             .collect();
         let contract = Some(counter_of_parts(contract_parts.values().copied(), &site.policy, site.contract));
         let rows = order_by_urgency(incidents, site, now);
+        let ranks = ranks_of(&rows);
         let (timeline, timeline_for) = match detail {
             Some(id) => (store.timeline(&id.0)?, Some(id.clone())),
             None => (Vec::new(), None),
@@ -254,28 +261,61 @@ impl Snapshot {
             duty: crate::duty::view(store, site, now)?,
             alarm_cache: Default::default(),
             contract_parts,
+            ranks,
         })
     }
 
-    /// Applies what changed. Only the changed incidents' clocks are worked out again;
-    /// the queue is sorted by the due times it already knows.
-    pub fn apply(&mut self, delta: Delta, site: &Site, now: DateTime<Utc>) {
+    /// Applies what changed: only the changed incidents' clocks are worked out again,
+    /// and their rows found and put back in place by halving. Answers whether the alarms may have changed (a note or a
+    /// new owner leaves every clock where it was, and the alarm list need not be
+    /// worked out again across every incident).
+    pub fn apply(&mut self, delta: Delta, site: &Site, now: DateTime<Utc>) -> bool {
         self.head = self.head.max(delta.head);
+        let mut alarms_changed = delta.ledger.is_some() || delta.agenda.is_some();
         if !delta.incidents.is_empty() {
             for incident in &delta.incidents {
-                self.alarm_cache.remove(&incident.id);
                 let part = contract_part(incident, &site.policy, site.contract, site.tz, now);
                 self.contract_parts.insert(incident.id.clone(), part);
             }
-            let mut changed: std::collections::HashMap<IncidentId, Incident> =
-                delta.incidents.into_iter().map(|i| (i.id.clone(), i)).collect();
-            for row in &mut self.rows {
-                if let Some(incident) = changed.remove(&row.incident.id) {
-                    *row = Row::of(incident, site, now);
-                }
+            let mut gone = Vec::new();
+            let mut placed = Vec::new();
+            let mut added = Vec::new();
+            for incident in delta.incidents {
+                let Some(index) = self.index_of(&incident.id) else {
+                    added.push(incident);
+                    continue;
+                };
+                let row = &self.rows[index];
+                let before = match self.alarm_cache.remove(&incident.id) {
+                    Some(cached) if cached.until.is_none_or(|until| until > now) => cached,
+                    _ => RowAlarms::of(&row.incident, site, now),
+                };
+                let after = RowAlarms::of(&incident, site, now);
+                let new = Row::of(incident, site, now);
+                alarms_changed |= new.urgent_due != row.urgent_due || before != after;
+                self.alarm_cache.insert(new.incident.id.clone(), after);
+                gone.push(index);
+                placed.push(new);
             }
-            self.rows.extend(changed.into_values().map(|incident| Row::of(incident, site, now)));
-            crate::ops::queue::sort(&mut self.rows);
+            alarms_changed |= !added.is_empty();
+            placed.extend(added.into_iter().map(|incident| Row::of(incident, site, now)));
+            for row in &placed {
+                self.ranks.insert(row.incident.id.clone(), row.rank());
+            }
+            gone.sort_unstable();
+            // The rest of the queue stays in order (each row's due time is an instant):
+            // the changed rows come out and go back in where they now belong.
+            let mut index = 0;
+            let mut gone = gone.into_iter().peekable();
+            self.rows.retain(|_| {
+                let keep = gone.peek() != Some(&index);
+                if !keep {
+                    gone.next();
+                }
+                index += 1;
+                keep
+            });
+            crate::ops::queue::place(&mut self.rows, placed);
             let parts = self.contract_parts.values().copied();
             self.contract = Some(counter_of_parts(parts, &site.policy, site.contract));
         }
@@ -304,16 +344,22 @@ impl Snapshot {
         if let Some(duty) = delta.duty {
             self.duty = duty;
         }
+        alarms_changed
     }
 
     /// A snapshot of these rows and nothing else (for measuring the queue alone).
     pub fn with_rows(rows: Vec<Row>) -> Snapshot {
-        Snapshot { rows, ..Snapshot::default() }
+        Snapshot { ranks: ranks_of(&rows), rows, ..Snapshot::default() }
+    }
+
+    /// Where an incident's row is in the queue.
+    pub fn index_of(&self, id: &IncidentId) -> Option<usize> {
+        crate::ops::queue::find(&self.rows, *self.ranks.get(id)?, id)
     }
 
     /// The row of an incident.
     pub fn row(&self, id: &IncidentId) -> Option<&Row> {
-        self.rows.iter().find(|r| &r.incident.id == id)
+        self.index_of(id).map(|index| &self.rows[index])
     }
 
     /// Live alarms not yet acknowledged, loudest first, and the next instant at which
