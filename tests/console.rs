@@ -419,7 +419,7 @@ fn an_action_run_streams_per_host_and_hostile_output_is_made_visible() {
             last_line: String::new(),
             witness: None,
         };
-        app.on_ssh(SshUpdate::Done(Box::new(record("frontend-1", "exit 0"))));
+        app.on_ssh(SshUpdate::Done { record: Box::new(record("frontend-1", "exit 0")), recorded: false });
         let screen = render(&app, 100, 30);
         assert!(
             screen.contains("CHANNEL(TO.CENTRE) STATUS(STOPPED)"),
@@ -431,7 +431,7 @@ fn an_action_run_streams_per_host_and_hostile_output_is_made_visible() {
         );
         insta::assert_snapshot!(format!("actions_output_{lang_name}_100x30"), screen);
         // Attached to the incident under the cursor of the queue, as evidence.
-        app.on_ssh(SshUpdate::Done(Box::new(record("credit-collect", "exit 0"))));
+        app.on_ssh(SshUpdate::Done { record: Box::new(record("credit-collect", "exit 0")), recorded: false });
         let incident = app.selected_row().unwrap().incident.id.clone();
         press(&mut app, "A");
         duty::tui::perform(&mut app, &mut demo.store, &mut |_| {}, &mut |_| {});

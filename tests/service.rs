@@ -433,3 +433,51 @@ fn bad_frames_get_an_error_change_nothing_and_others_go_on() {
     f.ok("alice", &["incident", "note", &id, "--text", "after the fuzz"]);
     println!("bad frames by kind: {:?}", counted.borrow());
 }
+
+/// The service does the SSH work with its own key: an operator who cannot read the key
+/// runs an action through it, every run is on the record as that operator's, and a
+/// second run reuses the connection the first one made (one handshake in sshd's log).
+#[test]
+fn the_service_runs_ssh_with_its_own_key_for_the_engineer_who_asks_on_a_warm_connection() {
+    let sshd = common::sshd::Sshd::start();
+    let (f, socket) = service_fixture();
+    common::sshd::reach(&f, &sshd, &format!("{}\n", sshd.keyscan()));
+    open_up(&f);
+    let _service = Service::start(&f, &socket);
+    // The machines' key is not the engineer's to read.
+    let read = Command::new("runuser")
+        .args(["-u", OPERATOR, "--", "cat"])
+        .arg(sshd.key("user_key"))
+        .output()
+        .unwrap();
+    assert!(!read.status.success(), "the operator cannot read the service's SSH key");
+
+    let first = ok_as(&f, OPERATOR, &["ssh", "run", "frontend-1", "hello"]);
+    assert!(first.contains("frontend-1 | hello from frontend-1"), "{first}");
+    let second = ok_as(&f, OPERATOR, &["ssh", "run", "frontend-1", "hello"]);
+    assert!(second.contains("frontend-1 | hello from frontend-1"), "{second}");
+    let handshakes = || {
+        std::fs::read_to_string(sshd.dir.path().join("sshd.log"))
+            .unwrap()
+            .matches("Accepted publickey")
+            .count()
+    };
+    assert_eq!(handshakes(), 1, "the second run opened a channel on the first one's connection");
+
+    // A dangerous action is refused as asked by the service's rules too.
+    let refused = as_user(&f, OPERATOR, &[], &["ssh", "run", "frontend-1", "restart-fte"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("confirm by typing its name"), "{}", stderr(&refused));
+    // An action that is not in the service's catalog is not run whatever the client says.
+    let unknown = as_user(&f, OPERATOR, &[], &["ssh", "run", "frontend-1", "rm-everything"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let runs: Vec<&serde_json::Value> =
+        log.as_array().unwrap().iter().filter(|e| e["kind"] == "ssh.run").collect();
+    assert_eq!(runs.len(), 2, "{log}");
+    for run in runs {
+        assert_eq!(run["actor"], OPERATOR, "{run}");
+        assert!(run["origin"].as_str().unwrap().ends_with("(duty serve)"), "{run}");
+    }
+}

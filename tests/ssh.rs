@@ -15,9 +15,22 @@ use std::time::{Duration, Instant};
 
 use common::sshd::{Sshd, site_for, user};
 use common::stderr;
-use duty::ssh::session::{Access, Ending, SshError, Target, run};
+use duty::ssh::session::{Access, Ending, Outcome, SshError, Stream, Target};
 
 const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+/// One run on a connection of its own (a cold pool keeps nothing).
+#[allow(clippy::result_large_err)]
+fn run(
+    target: &Target,
+    access: &Access,
+    command: &str,
+    limit: Duration,
+    cancel: &std::sync::Arc<std::sync::atomic::AtomicBool>,
+    sink: &mut dyn FnMut(Stream, &[u8]),
+) -> Result<Outcome, SshError> {
+    duty::ssh::pool::Pool::cold().run(target, access, command, limit, cancel, sink)
+}
 
 fn access(sshd: &Sshd, known_hosts: &Path, key: &str) -> Access {
     Access {
@@ -419,7 +432,12 @@ fn ssh_checks_judge_exit_status_and_thresholds() {
     let f = site_for(&sshd, &format!("{}\n", sshd.keyscan()));
     let site = duty::config::Site::load(&f.site).unwrap();
     let prober = Prober::with_ssh(
-        SshReach { settings: site.ssh.clone(), hosts: site.hosts.clone(), user: user() },
+        SshReach {
+            settings: site.ssh.clone(),
+            hosts: site.hosts.clone(),
+            user: user(),
+            pool: duty::ssh::pool::Pool::of(&site.ssh),
+        },
         duty::clock::Clock::system(),
     )
     .unwrap();
@@ -448,11 +466,78 @@ fn ssh_checks_judge_exit_status_and_thresholds() {
     std::fs::write(f.site.join("known_hosts"), "").unwrap();
     let site = duty::config::Site::load(&f.site).unwrap();
     let prober = Prober::with_ssh(
-        SshReach { settings: site.ssh.clone(), hosts: site.hosts.clone(), user: user() },
+        SshReach {
+            settings: site.ssh.clone(),
+            hosts: site.hosts.clone(),
+            user: user(),
+            pool: duty::ssh::pool::Pool::of(&site.ssh),
+        },
         duty::clock::Clock::system(),
     )
     .unwrap();
     let unknown = rt.block_on(prober.run(&spec("true", None, None)));
     assert_eq!(unknown.status, CheckStatus::Unknown);
     assert!(unknown.evidence.error.unwrap().contains("unknown host key"));
+}
+
+/// A warm pool: the second run on a host opens a channel on the first one's connection;
+/// a connection whose server side died is replaced (a new handshake, the host key
+/// checked again) and the run still succeeds; one at rest past the idle limit is closed.
+#[test]
+fn warm_connections_are_reused_replaced_when_dead_and_closed_when_idle() {
+    let sshd = Sshd::start();
+    let dir = tempfile::tempdir().unwrap();
+    let kh = known(dir.path(), &format!("{}\n", sshd.keyscan()));
+    let access = access(&sshd, &kh, "user_key");
+    let pool = duty::ssh::pool::Pool::new(Duration::from_secs(1), Duration::from_secs(30));
+    let cancel = Arc::new(AtomicBool::new(false));
+    let echo = |text: &str| {
+        let mut out = Vec::new();
+        let outcome = pool
+            .run(
+                &target(sshd.port),
+                &access,
+                &format!("echo {text}"),
+                Duration::from_secs(10),
+                &cancel,
+                &mut |_, c| out.extend_from_slice(c),
+            )
+            .unwrap();
+        assert_eq!(outcome.ending, Ending::Exited(0));
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(echo("one"), "one\n");
+    assert_eq!(echo("two"), "two\n");
+    assert_eq!(pool.connections_made(), 1, "the second run reused the connection");
+    assert_eq!(pool.resting(), 1);
+
+    // The server's side of the connection dies (its sshd child is killed).
+    for pid in descendants(sshd.child.id()) {
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(echo("three"), "three\n", "a dead connection is replaced");
+    assert_eq!(pool.connections_made(), 2);
+
+    // A host key that changed is caught on the new connection.
+    let other = std::fs::read_to_string(sshd.key("other_key.pub")).unwrap();
+    let other_key = other.split_whitespace().nth(1).unwrap();
+    std::fs::write(&kh, format!("[127.0.0.1]:{} ssh-ed25519 {other_key}\n", sshd.port)).unwrap();
+    for pid in descendants(sshd.child.id()) {
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let changed =
+        pool.run(&target(sshd.port), &access, "true", Duration::from_secs(5), &cancel, &mut |_, _| {});
+    assert!(matches!(changed, Err(SshError::ChangedKey { .. })), "{changed:?}");
+    std::fs::write(&kh, format!("{}\n", sshd.keyscan())).unwrap();
+
+    // At rest past the idle limit: closed by the pool's sweeper.
+    assert_eq!(echo("four"), "four\n");
+    assert_eq!(pool.resting(), 1);
+    let started = Instant::now();
+    while pool.resting() > 0 {
+        assert!(started.elapsed() < Duration::from_secs(5), "the idle connection was not closed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

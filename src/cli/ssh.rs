@@ -6,11 +6,11 @@ use std::sync::atomic::AtomicBool;
 
 use clap::Subcommand;
 
-use super::{Failure, Paths, Session};
-use crate::config::Host;
-use crate::config::ssh::{FREE_FORM, SshAction};
+use super::{Failure, Paths};
+use crate::domain::DomainError;
 use crate::i18n::local_time;
 use crate::ops::Request;
+use crate::ops::ssh::{SshAsk, SshRefusal};
 use crate::ssh::runner::RunRecord;
 use crate::ssh::session::Stream;
 use crate::text::{fit, visible};
@@ -52,59 +52,22 @@ pub enum SshCommand {
     },
 }
 
-fn hosts_named<'a>(session: &'a Session, spec: &str) -> Result<Vec<&'a Host>, Failure> {
-    let site = &session.site;
-    let hosts: Vec<&Host> = match spec.strip_prefix('@') {
-        Some(group) => site.hosts.iter().filter(|h| h.group == group || h.role == group).collect(),
-        None => site.host(spec).into_iter().collect(),
-    };
-    if hosts.is_empty() {
-        let known = site.hosts.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ");
-        return Err(Failure::Usage(format!("no host \"{spec}\" (hosts: {known}; or @group)")));
-    }
-    Ok(hosts)
-}
-
 pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
     let session = paths.load_strict()?;
     let lang = session.lang;
     match command {
         SshCommand::Run { host, action, command, confirm, witness, json } => {
             let operator = session.operator()?;
-            let hosts = hosts_named(&session, &host)?;
-            let ssh = &session.site.ssh;
-            let action = match (action.as_str(), command) {
-                (FREE_FORM, Some(command)) if ssh.free_form => SshAction {
-                    name: FREE_FORM.into(),
-                    description: String::new(),
-                    command,
-                    timeout: std::time::Duration::from_secs(60),
-                    dangerous: true,
-                },
-                (FREE_FORM, _) if !ssh.free_form => {
-                    return Err(Failure::Refused(
-                        lang.pick(
-                            "本站点未启用自由命令（ssh.toml 中 free_form = true）",
-                            "this site does not allow free-form commands (free_form = true in ssh.toml)",
-                        )
-                        .into(),
-                    )
-                    .into());
+            let ask = SshAsk { hosts: vec![host], action, command, confirm, witness };
+            let plan = crate::ops::ssh::plan(&session.site, &operator, &ask).map_err(|refusal| {
+                let message = crate::i18n::domain_error(&refusal, lang);
+                match refusal {
+                    DomainError::Ssh(SshRefusal::NoSuchHost { .. } | SshRefusal::NoSuchAction { .. }) => {
+                        anyhow::Error::from(Failure::Usage(message))
+                    }
+                    other => crate::store::StoreError::Refused(other).into(),
                 }
-                (name, _) => ssh.action(name).cloned().ok_or_else(|| {
-                    let known = ssh.actions.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
-                    Failure::Usage(format!("no action \"{name}\" in ssh.toml (actions: {known})"))
-                })?,
-            };
-            crate::ops::ssh::authorise(
-                &session.site,
-                &operator,
-                &action,
-                confirm.as_deref(),
-                witness.as_deref(),
-            )
-            .map_err(crate::store::StoreError::Refused)?;
-            let cancel = Arc::new(AtomicBool::new(false));
+            })?;
             let print = |host: &str, stream: Stream, chunk: &[u8]| {
                 if json {
                     return;
@@ -116,18 +79,29 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                     let _ = writeln!(out, "{host} {mark} {}", visible(line, false));
                 }
             };
-            let job = crate::ssh::ActionJob {
-                hosts: hosts.iter().map(|h| (*h).clone()).collect(),
-                jumps: session.site.hosts.clone(),
-                action: action.clone(),
-                settings: ssh.clone(),
-                default_user: session.identity.login().to_string(),
-                clock: session.clock,
+            let records = match session.service() {
+                // The service runs it with its own key and records it as ours.
+                Some(socket) => session.remote(socket)?.run_ssh(&ask, &print)?,
+                None => {
+                    let cancel = Arc::new(AtomicBool::new(false));
+                    let pool = crate::ssh::pool::Pool::cold();
+                    let login = session.identity.login().to_string();
+                    let records = crate::ops::ssh::run(
+                        &session.site,
+                        &plan,
+                        &pool,
+                        &login,
+                        session.clock,
+                        &cancel,
+                        &print,
+                    );
+                    for entry in &records {
+                        session.perform(Request::RecordSshRun(Box::new(entry.clone())))?;
+                    }
+                    records
+                }
             };
-            let mut records = crate::ssh::run_action(&job, &cancel, &print);
-            for entry in &mut records {
-                entry.witness = witness.clone().filter(|_| action.dangerous);
-                session.perform(Request::RecordSshRun(Box::new(entry.clone())))?;
+            for entry in &records {
                 if entry.ending.starts_with("refused") {
                     eprintln!("{}: {}", entry.host, entry.ending.trim_start_matches("refused: "));
                 }

@@ -6,6 +6,8 @@
 //! identity_files = ["/home/duty/.ssh/id_ed25519"]   # after ssh-agent; no passwords ever
 //! connect_timeout_ms = 5000
 //! max_parallel = 16
+//! idle_seconds = 300              # duty serve keeps each host's connection this long
+//! keepalive_seconds = 30          # and asks a connection at rest whether it still lives
 //! free_form = false               # allow typing any command (always audited)
 //! two_person_rule = false         # dangerous actions need a second operator too
 //!
@@ -34,6 +36,8 @@ pub struct SshFile {
     identity_files: Vec<String>,
     connect_timeout_ms: Option<Spanned<i64>>,
     max_parallel: Option<Spanned<i64>>,
+    idle_seconds: Option<Spanned<i64>>,
+    keepalive_seconds: Option<Spanned<i64>>,
     #[serde(default)]
     free_form: bool,
     #[serde(default)]
@@ -73,6 +77,10 @@ pub struct SshSettings {
     pub identity_files: Vec<PathBuf>,
     pub connect_timeout: Duration,
     pub max_parallel: usize,
+    /// How long a connection at rest is kept open for the next run (0: never kept).
+    pub idle_limit: Duration,
+    /// How often a connection at rest is asked whether it still lives.
+    pub keepalive: Duration,
     pub free_form: bool,
     pub two_person_rule: bool,
     pub actions: Vec<SshAction>,
@@ -87,6 +95,8 @@ impl SshSettings {
             identity_files: Vec::new(),
             connect_timeout: Duration::from_secs(5),
             max_parallel: 16,
+            idle_limit: Duration::from_secs(300),
+            keepalive: Duration::from_secs(30),
             free_form: false,
             two_person_rule: false,
             actions: Vec::new(),
@@ -126,6 +136,21 @@ pub fn validate(
             problems.push(
                 file.problem(n.span(), format!("max_parallel {} must be between 1 and 256", n.get_ref())),
             );
+        }
+    }
+    for (setting, value, target) in [
+        ("idle_seconds", &raw.idle_seconds, &mut settings.idle_limit),
+        ("keepalive_seconds", &raw.keepalive_seconds, &mut settings.keepalive),
+    ] {
+        if let Some(seconds) = value {
+            if (0..=86_400).contains(seconds.get_ref()) {
+                *target = Duration::from_secs(*seconds.get_ref() as u64);
+            } else {
+                problems.push(file.problem(
+                    seconds.span(),
+                    format!("{setting} {} must be between 0 and 86400", seconds.get_ref()),
+                ));
+            }
         }
     }
     settings.free_form = raw.free_form;

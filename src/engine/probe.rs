@@ -19,6 +19,8 @@ pub struct SshReach {
     pub settings: crate::config::ssh::SshSettings,
     pub hosts: Vec<crate::config::Host>,
     pub user: String,
+    /// Connections kept warm between runs of the checks.
+    pub pool: std::sync::Arc<crate::ssh::pool::Pool>,
 }
 
 /// Runs checks. Holds the HTTP clients so connections are reused between runs.
@@ -214,11 +216,11 @@ async fn ssh(
     let target =
         crate::ssh::target_of(host, &reach.user, &|name| hosts.iter().find(|h| h.name == name).cloned());
     let access = crate::ssh::access_of(&reach.settings, clock);
-    let (command, limit) = (command.to_string(), spec.timeout);
+    let (command, limit, pool) = (command.to_string(), spec.timeout, reach.pool.clone());
     let started = Instant::now();
     let outcome = tokio::task::spawn_blocking(move || {
         let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        crate::ssh::session::run(&target, &access, &command, limit, &cancel, &mut |_, _| {})
+        pool.run(&target, &access, &command, limit, &cancel, &mut |_, _| {})
     })
     .await;
     let latency_ms = elapsed_ms(started);

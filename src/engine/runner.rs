@@ -292,6 +292,7 @@ impl Plan {
                 settings: site.ssh.clone(),
                 hosts: site.hosts.clone(),
                 user: ssh_user.to_string(),
+                pool: crate::ssh::pool::Pool::of(&site.ssh),
             },
             clock,
         )?);

@@ -470,6 +470,22 @@ fn ssh_refusal(why: &crate::ops::ssh::SshRefusal, lang: Lang) -> String {
         (R::AlreadyTrusted { host }, Lang::En) => format!("{host}: the host key is already trusted"),
         (R::Unreachable { host, why }, Lang::Zh) => format!("{host}：{}", crate::text::visible(why, false)),
         (R::Unreachable { host, why }, Lang::En) => format!("{host}: {}", crate::text::visible(why, false)),
+        (R::NoSuchHost { spec, known }, Lang::Zh) => {
+            format!("没有主机“{}”（主机：{known}；或 @组）", crate::text::visible(spec, false))
+        }
+        (R::NoSuchHost { spec, known }, Lang::En) => {
+            format!("no host \"{}\" (hosts: {known}; or @group)", crate::text::visible(spec, false))
+        }
+        (R::NoSuchAction { name, known }, Lang::Zh) => {
+            format!("ssh.toml 中没有操作“{}”（操作：{known}）", crate::text::visible(name, false))
+        }
+        (R::NoSuchAction { name, known }, Lang::En) => {
+            format!("no action \"{}\" in ssh.toml (actions: {known})", crate::text::visible(name, false))
+        }
+        (R::FreeFormOff, Lang::Zh) => "本站点未启用自由命令（ssh.toml 中 free_form = true）".to_string(),
+        (R::FreeFormOff, Lang::En) => {
+            "this site does not allow free-form commands (free_form = true in ssh.toml)".to_string()
+        }
     }
 }
 

@@ -22,6 +22,8 @@ use crate::domain::{Incident, IncidentId, Operator};
 use crate::i18n::Lang;
 use crate::ops::record::Record;
 use crate::ops::{Done, Request};
+use crate::ssh::runner::RunRecord;
+use crate::ssh::session::Stream;
 use crate::store::{
     AlarmRequest, AlertRules, Committed, Decide, Declined, IncidentRequest, Lease, ProbeRules, RemoteError,
     RunRequest, SourcePoll, SourceState, Store, StoreError, StoredEvent, VerifyReport, Writeback,
@@ -70,6 +72,16 @@ impl Connection {
 
     /// One call and its reply.
     pub fn call(&mut self, call: Call) -> Result<Answer, StoreError> {
+        self.call_hearing(call, &mut |_, _, _| {})
+    }
+
+    /// One call and its reply, handing the output frames that come before the reply to
+    /// `on_output` (host, stream, bytes).
+    fn call_hearing(
+        &mut self,
+        call: Call,
+        on_output: &mut dyn FnMut(&str, Stream, &[u8]),
+    ) -> Result<Answer, StoreError> {
         self.next += 1;
         let id = self.next;
         let lost = |e: &dyn std::fmt::Display| {
@@ -86,6 +98,10 @@ impl Connection {
                     return result.map_err(StoreError::Remote);
                 }
                 ServiceFrame::Error { error, .. } => return Err(StoreError::Remote(error)),
+                ServiceFrame::Output { id: got, host, stderr, bytes } if got == id => {
+                    let stream = if stderr { Stream::Stderr } else { Stream::Stdout };
+                    on_output(&host, stream, &bytes);
+                }
                 // Pushes and stale replies are not for this call.
                 _ => {}
             }
@@ -115,6 +131,52 @@ impl Remote {
     /// Who the service says we are.
     pub fn operator(&self) -> Operator {
         self.store.lock().operator.clone()
+    }
+
+    /// Runs an SSH action at the service (its key, its connections), streaming each
+    /// host's output to `on_chunk`; the service records every run as ours.
+    pub fn run_ssh(
+        &self,
+        ask: &crate::ops::ssh::SshAsk,
+        on_chunk: &dyn Fn(&str, Stream, &[u8]),
+    ) -> Result<Vec<RunRecord>, StoreError> {
+        self.run_ssh_until(ask, on_chunk, None)
+    }
+
+    /// As `run_ssh`, ended at once (on every host) when `cancel` is set.
+    pub fn run_ssh_until(
+        &self,
+        ask: &crate::ops::ssh::SshAsk,
+        on_chunk: &dyn Fn(&str, Stream, &[u8]),
+        cancel: Option<&std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    ) -> Result<Vec<RunRecord>, StoreError> {
+        use std::sync::atomic::Ordering;
+        let mut connection = self.store.lock();
+        // A run takes as long as its action allows: no call limit on reading.
+        connection.stream.set_read_timeout(None).map_err(|e| unreachable(&self.path, &e))?;
+        let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // The cancel goes out on a clone of the socket while this thread reads.
+        if let Some(cancel) = cancel {
+            let mut writer = connection.stream.try_clone().map_err(|e| unreachable(&self.path, &e))?;
+            let (cancel, finished, id) = (cancel.clone(), finished.clone(), connection.next + 1);
+            std::thread::spawn(move || {
+                while !finished.load(Ordering::Relaxed) {
+                    if cancel.load(Ordering::Relaxed) {
+                        let _ = write_frame(&mut writer, &ClientFrame::Cancel { id });
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            });
+        }
+        let answer = connection
+            .call_hearing(Call::Ssh(ask.clone()), &mut |host, stream, bytes| on_chunk(host, stream, bytes));
+        finished.store(true, Ordering::Relaxed);
+        let _ = connection.stream.set_read_timeout(Some(CALL_LIMIT));
+        match answer? {
+            Answer::SshRuns(records) => Ok(records),
+            other => Err(mismatch(&other)),
+        }
     }
 
     /// The reading side, for what takes a store.

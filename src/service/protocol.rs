@@ -49,6 +49,10 @@ pub enum ClientFrame {
     },
     /// From now on, push the events of every commit on this connection.
     Subscribe,
+    /// Ends the SSH run of call `id` at once (the console's cancel).
+    Cancel {
+        id: u64,
+    },
 }
 
 /// One request of a client.
@@ -59,6 +63,10 @@ pub enum Call {
     Perform(Request),
     /// A read of the record.
     Read(Read),
+    /// Runs an SSH action with the service's own key, for the caller: its output comes
+    /// as `Output` frames, then the reply with one record per host (recorded as the
+    /// caller's).
+    Ssh(crate::ops::ssh::SshAsk),
 }
 
 /// The reads a front end makes: the store's reading methods.
@@ -125,6 +133,7 @@ pub enum Answer {
     Runs(Vec<Run>),
     Declined(Vec<Declined>),
     Engines(Vec<Health>),
+    SshRuns(Vec<crate::ssh::runner::RunRecord>),
 }
 
 /// What the service sends.
@@ -147,6 +156,13 @@ pub enum ServiceFrame {
     Pushed {
         events: Vec<StoredEvent>,
         lagged: bool,
+    },
+    /// A chunk of a host's output, for the SSH run of call `id`.
+    Output {
+        id: u64,
+        host: String,
+        stderr: bool,
+        bytes: Vec<u8>,
     },
     /// A frame that could not be taken (`id` when it was a call), or why the service
     /// closes the connection.

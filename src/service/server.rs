@@ -59,6 +59,11 @@ pub struct Shared {
     sites: watch::Receiver<Site>,
     clock: Clock,
     engine: watch::Receiver<Health>,
+    /// The service's SSH connections, kept warm between runs (its own key does the
+    /// work: engineers never hold the machines' key).
+    pool: Arc<crate::ssh::pool::Pool>,
+    /// The login on hosts that name none: the service's own account.
+    ssh_user: String,
 }
 
 impl Shared {
@@ -71,12 +76,17 @@ impl Shared {
     ) -> Shared {
         let (pushes, _) = broadcast::channel(PUSH_BACKLOG);
         let pushed = store.head().unwrap_or(0);
+        let pool = crate::ssh::pool::Pool::of(&sites.borrow().ssh);
+        // SAFETY: getuid cannot fail.
+        let ssh_user = crate::identity::login_of(unsafe { libc::getuid() }).unwrap_or_else(|| "duty".into());
         let shared = Shared {
             store: Arc::new(std::sync::Mutex::new(Held { store, pushed })),
             pushes,
             sites,
             clock,
             engine,
+            pool,
+            ssh_user,
         };
         // Commits the service did not make itself (its engine's, another service's on
         // the same PostgreSQL) are looked for a few times a second.
@@ -115,6 +125,65 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// Runs an SSH ask for `actor` with the service's key and connections, its output
+    /// going out as it comes; every run is recorded as the actor's. A cancel from the
+    /// client, or the client going away, ends the run at once (and it is still recorded).
+    async fn ssh(
+        &self,
+        actor: &Actor,
+        id: u64,
+        ask: crate::ops::ssh::SshAsk,
+        out: &tokio::sync::mpsc::Sender<ServiceFrame>,
+        reader: &mut tokio::net::unix::OwnedReadHalf,
+    ) -> Result<Answer, RemoteError> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let site = self.sites.borrow().clone();
+        let plan = crate::ops::ssh::plan(&site, &actor.operator, &ask)
+            .map_err(|refusal| RemoteError::of(&StoreError::Refused(refusal)))?;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let mut running = {
+            let (pool, clock, user, out, cancel) =
+                (self.pool.clone(), self.clock, self.ssh_user.clone(), out.clone(), cancel.clone());
+            tokio::task::spawn_blocking(move || {
+                let on_chunk = |host: &str, stream: crate::ssh::session::Stream, bytes: &[u8]| {
+                    let stderr = stream == crate::ssh::session::Stream::Stderr;
+                    let frame =
+                        ServiceFrame::Output { id, host: host.to_string(), stderr, bytes: bytes.to_vec() };
+                    let _ = out.blocking_send(frame);
+                };
+                crate::ops::ssh::run(&site, &plan, &pool, &user, clock, &cancel, &on_chunk)
+            })
+        };
+        let mut gone = false;
+        let records = loop {
+            tokio::select! {
+                done = &mut running => break done.map_err(|e| {
+                    service_error(format!("SSH 运行失败：{e}"), format!("the SSH run failed: {e}"))
+                })?,
+                received = receive(reader), if !gone => match received {
+                    Received::Frame(body) => {
+                        if let Ok(ClientFrame::Cancel { id: which }) = serde_json::from_slice(&body)
+                            && which == id
+                        {
+                            cancel.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    Received::Broken(_) | Received::Closed => {
+                        gone = true;
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                },
+            }
+        };
+        for record in &records {
+            let request = crate::ops::Request::RecordSshRun(Box::new(record.clone()));
+            self.call(actor, Call::Perform(request))?;
+        }
+        Ok(Answer::SshRuns(records))
+    }
+}
+
 /// Answers one call on the store.
 fn answer(
     store: &mut Opened,
@@ -130,6 +199,10 @@ fn answer(
             return Ok(Answer::Done(Box::new(done)));
         }
         Call::Read(read) => read,
+        // Answered by `Shared::ssh`, which streams; never a call on the store.
+        Call::Ssh(_) => {
+            return Err(StoreError::Refused(crate::domain::DomainError::ReadOnly));
+        }
     };
     let store: &dyn Store = &**store;
     Ok(match read {
@@ -317,6 +390,14 @@ async fn connection(stream: UnixStream, shared: Shared) {
                     Received::Closed => break,
                 };
                 match serde_json::from_slice::<ClientFrame>(&body) {
+                    Ok(ClientFrame::Call { id, call: Call::Ssh(ask) }) => {
+                        let result = shared.ssh(&actor, id, ask, &out_tx, &mut reader).await;
+                        if out_tx.send(ServiceFrame::Reply { id, result }).await.is_err() {
+                            break;
+                        }
+                    }
+                    // A cancel that came after its run ended.
+                    Ok(ClientFrame::Cancel { .. }) => {}
                     Ok(ClientFrame::Call { id, call }) => {
                         let result = shared.call(&actor, call);
                         if out_tx.send(ServiceFrame::Reply { id, result }).await.is_err() {

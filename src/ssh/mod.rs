@@ -4,6 +4,7 @@
 
 pub mod capture;
 pub mod known_hosts;
+pub mod pool;
 pub mod runner;
 pub mod session;
 
@@ -66,11 +67,12 @@ pub struct ActionJob {
     pub clock: crate::clock::Clock,
 }
 
-/// Runs a catalog action on hosts (in parallel, bounded by the site), streaming output
-/// to `on_chunk`; returns one audit record per host. Hosts whose variables give the same
-/// command run together.
+/// Runs a catalog action on hosts (in parallel, bounded by the site) through `pool`,
+/// streaming output to `on_chunk`; returns one audit record per host. Hosts whose
+/// variables give the same command run together.
 pub fn run_action(
     job: &ActionJob,
+    pool: &pool::Pool,
     cancel: &Arc<AtomicBool>,
     on_chunk: &(dyn Fn(&str, Stream, &[u8]) + Sync),
 ) -> Vec<RunRecord> {
@@ -88,7 +90,7 @@ pub fn run_action(
     let mut records = Vec::new();
     for (command, targets) in by_command {
         for run in
-            run_all(targets, &access, &command, action.timeout, settings.max_parallel, cancel, on_chunk)
+            run_all(pool, targets, &access, &command, action.timeout, settings.max_parallel, cancel, on_chunk)
         {
             records.push(record(
                 &run.target,

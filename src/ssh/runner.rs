@@ -9,7 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::session::{Access, Ending, Outcome, SshError, Stream, Target, run, wrapped};
+use super::pool::Pool;
+use super::session::{Access, Ending, Outcome, SshError, Stream, Target, wrapped};
 
 /// One host's run, as the log records it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,9 +110,11 @@ pub struct HostRun {
     pub result: Result<Outcome, SshError>,
 }
 
-/// Runs `command` on every target, at most `parallel` at once, streaming chunks to
-/// `on_chunk` (from worker threads) as they come.
+/// Runs `command` on every target through `pool`, at most `parallel` at once, streaming
+/// chunks to `on_chunk` (from worker threads) as they come.
+#[allow(clippy::too_many_arguments)]
 pub fn run_all(
+    pool: &Pool,
     targets: Vec<Target>,
     access: &Access,
     command: &str,
@@ -130,7 +133,7 @@ pub fn run_all(
                     let Some(target) = queue.lock().expect("queue lock").pop_front() else { return };
                     let started_at = access.clock.now();
                     let host = target.host.clone();
-                    let result = run(&target, access, command, limit, cancel, &mut |stream, chunk| {
+                    let result = pool.run(&target, access, command, limit, cancel, &mut |stream, chunk| {
                         on_chunk(&host, stream, chunk)
                     });
                     let ended_at = access.clock.now();

@@ -17,7 +17,7 @@ use super::capture::Capture;
 use super::known_hosts::{KnownHosts, Verdict};
 
 /// Where and as whom to connect.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Target {
     /// The site's host name (for known_hosts it is the address that counts).
     pub host: String,
@@ -162,7 +162,7 @@ pub fn wrapped(command: &str, limit: Duration) -> String {
     format!("timeout -k 5 {} sh -c {}", limit.as_secs().max(1), shell_quote(command))
 }
 
-fn protocol(e: ssh2::Error) -> SshError {
+pub(super) fn protocol(e: ssh2::Error) -> SshError {
     SshError::Protocol(e.to_string())
 }
 
@@ -252,20 +252,19 @@ fn authenticate(session: &Session, target: &Target, access: &Access) -> Result<(
     Err(SshError::Auth { user: target.user.clone(), host: target.host.clone(), tried: tried.join(", ") })
 }
 
-/// Runs `command` within `limit`, handing each chunk of output to `sink` as it comes.
-/// `cancel` ends the run at once when set (the caller also shuts the socket down).
-pub fn run(
-    target: &Target,
-    access: &Access,
+/// Runs `command` on `channel`, a fresh channel of `connection`, within `limit` from
+/// `started`, handing each chunk of output to `sink` as it comes. `cancel` ends the run
+/// at once when set (the connection is shut down under it).
+pub fn exec(
+    connection: &Connection,
+    mut channel: ssh2::Channel,
     command: &str,
     limit: Duration,
+    started: Instant,
     cancel: &Arc<AtomicBool>,
     sink: &mut dyn FnMut(Stream, &[u8]),
 ) -> Result<Outcome, SshError> {
-    let started = Instant::now();
-    let connection = connect(target, access)?;
     let session = &connection.session;
-    let mut channel = session.channel_session().map_err(protocol)?;
     channel.exec(&wrapped(command, limit)).map_err(protocol)?;
     session.set_blocking(false);
     let deadline = started + limit;

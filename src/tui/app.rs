@@ -530,7 +530,13 @@ impl App {
                     }
                 }
             }
-            SshUpdate::Done(record) => {
+            SshUpdate::Failed(message) => {
+                for output in run.outputs.iter_mut().filter(|o| o.ending.is_none()) {
+                    output.ending = Some(message.clone());
+                }
+                self.say(message, true);
+            }
+            SshUpdate::Done { record, .. } => {
                 let Some(output) = run.outputs.iter_mut().find(|o| o.host == record.host) else { return };
                 for (stderr, rest) in [(false, 0), (true, 1)] {
                     let tail = std::mem::take(&mut output.partial[rest]);

@@ -69,8 +69,18 @@ pub enum Effect {
 /// Output and endings of SSH runs, streamed in from the worker threads.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SshUpdate {
-    Chunk { host: String, stderr: bool, bytes: Vec<u8> },
-    Done(Box<crate::ssh::runner::RunRecord>),
+    Chunk {
+        host: String,
+        stderr: bool,
+        bytes: Vec<u8>,
+    },
+    /// One host's run ended; `recorded` when the service has recorded it already.
+    Done {
+        record: Box<crate::ssh::runner::RunRecord>,
+        recorded: bool,
+    },
+    /// The run could not be had at all (the service unreachable, or refusing).
+    Failed(String),
 }
 
 /// The result of an effect, reported back.

@@ -32,8 +32,15 @@ enum Pending {
 
 /// An SSH run to start on a worker thread.
 pub struct SshJob {
-    pub run: crate::ssh::ActionJob,
-    pub witness: Option<String>,
+    /// What was asked (the service reads it again on its own site).
+    pub ask: crate::ops::ssh::SshAsk,
+    /// What it means on this console's site, authorised.
+    pub plan: crate::ops::ssh::SshPlan,
+    pub site: crate::config::Site,
+    /// The login on hosts that name none.
+    pub login: String,
+    pub clock: crate::clock::Clock,
+    pub lang: crate::i18n::Lang,
     pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
@@ -318,26 +325,30 @@ fn start_ssh(
         return Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false };
     };
     let site = &app.ctx.site;
-    let Some(spec) = site.ssh.action(action).cloned() else {
+    if site.ssh.action(action).is_none() {
         return Outcome::Failed { message: texts::NO_ACTIONS.get(lang).to_string(), stale: false };
-    };
-    if let Err(refusal) =
-        crate::ops::ssh::authorise(site, &operator, &spec, confirmed.as_deref(), witness.as_deref())
-    {
-        return Outcome::Failed { message: crate::i18n::domain_error(&refusal, lang), stale: false };
     }
-    let chosen: Vec<crate::config::Host> = hosts.iter().filter_map(|h| site.host(h).cloned()).collect();
+    let ask = crate::ops::ssh::SshAsk {
+        hosts: hosts.clone(),
+        action: action.to_string(),
+        command: None,
+        confirm: confirmed,
+        witness,
+    };
+    let plan = match crate::ops::ssh::plan(site, &operator, &ask) {
+        Ok(plan) => plan,
+        Err(refusal) => {
+            return Outcome::Failed { message: crate::i18n::domain_error(&refusal, lang), stale: false };
+        }
+    };
     let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let job = SshJob {
-        run: crate::ssh::ActionJob {
-            hosts: chosen,
-            jumps: site.hosts.clone(),
-            action: spec,
-            settings: site.ssh.clone(),
-            default_user: app.ctx.login.clone(),
-            clock: app.ctx.clock,
-        },
-        witness,
+        ask,
+        plan,
+        site: site.clone(),
+        login: app.ctx.login.clone(),
+        clock: app.ctx.clock,
+        lang,
         cancel: cancel.clone(),
     };
     app.start_action_run(action, &hosts, cancel);

@@ -64,11 +64,14 @@ pub fn run(ctx: Context, via: Via) -> anyhow::Result<Ending> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async move {
         let (heard_tx, heard) = tokio::sync::mpsc::unbounded_channel();
-        let (link, location) = match via {
+        let (link, location, ssh) = match via {
             Via::Store { location, actor } => {
-                (Link::local(location.clone(), ctx.site.clone(), actor, ctx.clock, heard_tx), Some(location))
+                let link = Link::local(location.clone(), ctx.site.clone(), actor, ctx.clock, heard_tx);
+                (link, Some(location), SshWay::Here(crate::ssh::pool::Pool::of(&ctx.site.ssh)))
             }
-            Via::Service { socket } => (service_link(&socket, &ctx, heard_tx), None),
+            Via::Service { socket } => {
+                (service_link(&socket, &ctx, heard_tx), None, SshWay::Service(socket.clone()))
+            }
         };
         // On a shared server, others' commits are heard at once; the worker's poll stays
         // as the safety net.
@@ -96,7 +99,7 @@ pub fn run(ctx: Context, via: Via) -> anyhow::Result<Ending> {
         let mut guard = terminal::TerminalGuard::enter()?;
         crate::log::write("console started");
         let mut lifeline =
-            Lifeline { link, engine: engine.as_ref().map(|e| e.health.clone()), sites, problems };
+            Lifeline { link, engine: engine.as_ref().map(|e| e.health.clone()), sites, problems, ssh };
         let ending =
             event_loop(&mut app, &mut lifeline, heard, &mut guard, &mut engine, location.as_ref()).await;
         // The terminal first: a vanished one is not written to again.
@@ -195,6 +198,8 @@ fn start_engine(ctx: &Context, location: &Location) -> Option<Supervised> {
 /// What keeps the console in touch with the world besides the terminal.
 struct Lifeline {
     link: Link,
+    /// Where SSH actions run.
+    ssh: SshWay,
     engine: Option<tokio::sync::watch::Receiver<Health>>,
     sites: tokio::sync::watch::Receiver<crate::config::Site>,
     problems: tokio::sync::watch::Receiver<crate::config::watch::Problems>,
@@ -221,7 +226,8 @@ async fn event_loop(
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut quit = signal(SignalKind::quit())?;
     let (ssh_tx, mut ssh_rx) = tokio::sync::mpsc::unbounded_channel::<app::SshUpdate>();
-    let mut launch = |job: SshJob| launch_ssh(job, ssh_tx.clone());
+    let ssh_way = lifeline.ssh.clone();
+    let mut launch = |job: SshJob| launch_ssh(job, &ssh_way, ssh_tx.clone());
     let mut effects = Effects::default();
     let desktop = notify::desktop_reachable();
     app.tick(app.ctx.clock.now());
@@ -286,7 +292,7 @@ async fn event_loop(
                 }
             }
             Some(update) = ssh_rx.recv() => {
-                if let app::SshUpdate::Done(record) = &update {
+                if let app::SshUpdate::Done { record, recorded: false } = &update {
                     let link = &lifeline.link;
                     effects.ssh_ran(app, record.clone(), &mut |job| link.send(job));
                 }
@@ -327,18 +333,50 @@ async fn event_loop(
     }
 }
 
+/// Where the console's SSH actions run: here, with this console's connections (a
+/// local store), or at the service, with its key (the engineer holds none).
+#[derive(Clone)]
+pub enum SshWay {
+    Here(std::sync::Arc<crate::ssh::pool::Pool>),
+    Service(std::path::PathBuf),
+}
+
 /// Runs an SSH job on a worker thread, streaming its output and endings to `updates`.
-pub fn launch_ssh(job: SshJob, updates: tokio::sync::mpsc::UnboundedSender<app::SshUpdate>) {
+/// Here, the console records each run as its operator's (the job's `record`); at the
+/// service, the service does.
+pub fn launch_ssh(job: SshJob, way: &SshWay, updates: tokio::sync::mpsc::UnboundedSender<app::SshUpdate>) {
+    let way = way.clone();
     std::thread::spawn(move || {
         let on_chunk = |host: &str, stream: crate::ssh::session::Stream, chunk: &[u8]| {
             let stderr = stream == crate::ssh::session::Stream::Stderr;
             let _ =
                 updates.send(app::SshUpdate::Chunk { host: host.to_string(), stderr, bytes: chunk.to_vec() });
         };
-        let records = crate::ssh::run_action(&job.run, &job.cancel, &on_chunk);
-        for mut record in records {
-            record.witness = job.witness.clone();
-            let _ = updates.send(app::SshUpdate::Done(Box::new(record)));
+        let records = match &way {
+            SshWay::Here(pool) => crate::ops::ssh::run(
+                &job.site,
+                &job.plan,
+                pool,
+                &job.login,
+                job.clock,
+                &job.cancel,
+                &on_chunk,
+            ),
+            SshWay::Service(socket) => {
+                let ran = crate::service::client::Remote::connect(socket, "console", job.lang)
+                    .and_then(|remote| remote.run_ssh_until(&job.ask, &on_chunk, Some(&job.cancel)));
+                match ran {
+                    Ok(records) => records,
+                    Err(e) => {
+                        let _ = updates.send(app::SshUpdate::Failed(crate::i18n::store_error(&e, job.lang)));
+                        return;
+                    }
+                }
+            }
+        };
+        for record in records {
+            let recorded = matches!(way, SshWay::Service(_));
+            let _ = updates.send(app::SshUpdate::Done { record: Box::new(record), recorded });
         }
     });
 }

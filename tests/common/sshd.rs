@@ -102,6 +102,13 @@ impl Drop for Sshd {
 /// A site whose frontend-1 (and frontend-2, for groups) is this sshd.
 pub fn site_for(sshd: &Sshd, known_hosts: &str) -> Fixture {
     let f = Fixture::new();
+    reach(&f, sshd, known_hosts);
+    f
+}
+
+/// Makes frontend-1 (and a frontend-2 in group 前置机) of the fixture's site this sshd,
+/// with the catalog of the SSH tests.
+pub fn reach(f: &Fixture, sshd: &Sshd, known_hosts: &str) {
     std::fs::write(f.site.join("known_hosts"), known_hosts).unwrap();
     std::fs::write(
         f.site.join("ssh.toml"),
@@ -126,5 +133,4 @@ pub fn site_for(sshd: &Sshd, known_hosts: &str) -> Fixture {
         user()
     );
     std::fs::write(&hosts, text).unwrap();
-    f
 }
