@@ -11,38 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::accounts::{LEAD, OPERATOR, OUTSIDER, STRANGER, ensure_accounts};
 use common::{Fixture, stderr};
 use proptest::prelude::*;
-
-/// The OS accounts of these tests: an operator, a lead, one in the group who is not an
-/// operator, and one outside the group.
-const OPERATOR: &str = "dutytest-op";
-const LEAD: &str = "dutytest-lead";
-const STRANGER: &str = "dutytest-x";
-const OUTSIDER: &str = "dutytest-out";
-
-fn ensure_accounts() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let run = |program: &str, args: &[&str]| {
-            let out = Command::new(program).args(args).output().unwrap();
-            assert!(
-                out.status.success() || stderr(&out).contains("already exists"),
-                "{program} {args:?}: {}",
-                stderr(&out)
-            );
-        };
-        run("groupadd", &["-f", "duty"]);
-        for user in [OPERATOR, LEAD, STRANGER, OUTSIDER] {
-            if duty::identity::uid_of(user).is_none() {
-                run("useradd", &["-M", "-N", "-s", "/usr/sbin/nologin", user]);
-            }
-        }
-        for user in [OPERATOR, LEAD, STRANGER] {
-            run("usermod", &["-a", "-G", "duty", user]);
-        }
-    });
-}
 
 /// A site whose operators are the test accounts (and alice for root's scripts), with a
 /// service on a socket in the fixture's folder, which others may enter.

@@ -8,6 +8,7 @@ mod duty;
 mod engine;
 mod incident;
 mod maintenance;
+mod manual;
 mod serve;
 mod site;
 mod ssh;
@@ -78,6 +79,13 @@ enum Command {
     /// Run the service (store, engine, Unix socket): every console and command of a site
     /// with a [service] section goes through it, and the kernel says who each one is
     Serve,
+    /// Print the manual page (roff): `duty man | man -l -`
+    Man,
+    /// Print a completion script: `duty completions bash > /etc/bash_completion.d/duty`
+    Completions {
+        /// bash, zsh or fish
+        shell: manual::Shell,
+    },
     /// The machines as the inspection sheet shows them, live: √ normal, ! warning,
     /// × critical, ? unknown or not run
     Status {
@@ -196,6 +204,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Init { dir }) => site::init(&paths, dir),
         Some(Command::Engine) => engine::engine(&paths),
         Some(Command::Serve) => serve::serve(&paths),
+        Some(Command::Man) => {
+            print!("{}", manual::man_page(&<Cli as clap::CommandFactory>::command()));
+            Ok(())
+        }
+        Some(Command::Completions { shell }) => {
+            print!("{}", manual::completions(&<Cli as clap::CommandFactory>::command(), shell));
+            Ok(())
+        }
         Some(Command::Status { json }) => engine::status(&paths, json),
         Some(Command::Maintenance { command }) => maintenance::run(&paths, command),
         Some(Command::Checklist { command }) => checklist::run(&paths, command),

@@ -1,6 +1,7 @@
 //! A site and store in a temp dir, and the real `duty` binary run against them.
 #![allow(dead_code)]
 
+pub mod accounts;
 pub mod pg;
 pub mod scenarios;
 pub mod sshd;
