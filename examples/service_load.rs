@@ -89,7 +89,7 @@ fn main() -> anyhow::Result<()> {
     // The same commands in this process, on a store file of its own.
     let operator = remote.operator();
     let local_store = store.with_extension("direct.db");
-    let ledger = duty::store::seen::Ledger::at(&std::env::temp_dir());
+    let ledger = duty::store::seen::Ledger::at(local_store.parent().unwrap_or(std::path::Path::new(".")));
     let opened = duty::store::Location::File(local_store).open_checked(true, &ledger, clock)?;
     let actor = duty::ops::Actor { operator, origin: "bench".into(), lang: Lang::En };
     let mut local = duty::ops::record::Local { store: opened, site, clock, actor: Some(actor) };

@@ -645,3 +645,47 @@ fn applying_changes_matches_reading_everything_again() {
     assert_eq!(applied.open_alarms(&demo.site, now), read.open_alarms(&demo.site, now));
     assert_eq!(applied.contract, read.contract);
 }
+
+/// Another engineer's change that leaves everything on screen as it was draws no frame;
+/// one that changes what is shown does.
+#[test]
+fn a_change_out_of_sight_draws_no_frame_and_one_in_sight_does() {
+    use duty::ops::{Actor, IncidentTarget, Ops, Request};
+    use duty::tui::snapshot::{Delta, Touched};
+    let mut demo = demo();
+    let mut app = app(&demo, Lang::En);
+    app.tab = duty::tui::app::Tab::Overview;
+    let open: Vec<_> = app
+        .data
+        .rows
+        .iter()
+        .filter(|r| r.incident.state == duty::domain::State::Open)
+        .map(|r| r.incident.id.clone())
+        .collect();
+    let actor = Actor {
+        operator: demo.site.operator("lead").cloned().unwrap(),
+        origin: "test".into(),
+        lang: Lang::En,
+    };
+    let mut head = app.data.head;
+    let mut change = |demo: &mut Demo, app: &mut App, command| {
+        let clock = duty::clock::Clock::starting_at(fixed_now());
+        let mut ops = Ops { store: &mut demo.store, site: &demo.site, clock };
+        let target = IncidentTarget::Existing(open[0].clone());
+        ops.perform(&actor, Request::Incident { target, command, expected_version: None, claimed_at: None })
+            .unwrap();
+        let events = demo.store.events_after(head, 100).unwrap();
+        head = events.last().unwrap().seq;
+        let delta =
+            Delta::read(&demo.store, &demo.site, fixed_now(), head, &Touched::by(&events), None).unwrap();
+        app.dirty = false;
+        app.apply_delta(delta);
+        app.dirty
+    };
+    use duty::domain::IncidentCommand as C;
+    assert!(
+        !change(&mut demo, &mut app, C::Note { text: "seen".into() }),
+        "a note changes nothing on the overview"
+    );
+    assert!(change(&mut demo, &mut app, C::Acknowledge), "an acknowledgement changes the counts");
+}

@@ -64,6 +64,8 @@ pub struct Shared {
     pool: Arc<crate::ssh::pool::Pool>,
     /// The login on hosts that name none: the service's own account.
     ssh_user: String,
+    /// Wakes the pusher after a commit of ours.
+    committed: Arc<tokio::sync::Notify>,
 }
 
 impl Shared {
@@ -87,14 +89,19 @@ impl Shared {
             engine,
             pool,
             ssh_user,
+            committed: Arc::new(tokio::sync::Notify::new()),
         };
-        // Commits the service did not make itself (its engine's, another service's on
-        // the same PostgreSQL) are looked for a few times a second.
+        // Pushing is off the caller's path: a commit of ours wakes the pusher at once
+        // (commits made while it reads go out together); commits the service did not
+        // make itself (its engine's, another service's on the same PostgreSQL) are
+        // looked for a few times a second.
         let watcher = shared.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(LOOK);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = watcher.committed.notified() => {}
+                    _ = tokio::time::sleep(LOOK) => {}
+                }
                 let shared = watcher.clone();
                 let _ = tokio::task::spawn_blocking(move || shared.held().push(&shared.pushes)).await;
             }
@@ -118,7 +125,7 @@ impl Shared {
                 answer(&mut held.store, &site, self.clock, &self.engine, actor, call)
             };
             if writes {
-                held.push(&self.pushes);
+                self.committed.notify_one();
             }
             answer.map_err(|e| RemoteError::of(&e))
         })

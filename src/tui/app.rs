@@ -130,6 +130,14 @@ pub struct Context {
     pub left_out: Option<crate::config::ConfigErrors>,
 }
 
+/// What a screen shows of the incidents as a whole.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    in_view: usize,
+    by_state: [usize; 6],
+    contract: Option<crate::domain::contract::ContractCounter>,
+}
+
 pub struct App {
     pub ctx: Context,
     pub now: DateTime<Utc>,
@@ -268,8 +276,71 @@ impl App {
     /// Applies what changed, keeping the selection on the same incident.
     pub fn apply_delta(&mut self, delta: super::snapshot::Delta) {
         let keep = self.selected_row().map(|r| r.incident.id.clone());
+        let unseen = self.out_of_sight(&delta);
+        let was_dirty = self.dirty;
         let alarms_changed = self.data.apply(delta, &self.ctx.site, self.now);
         self.after_new_data(keep, alarms_changed);
+        // Another engineer's change to incidents far below the rows on screen changes
+        // nothing drawn: no frame for it (the next tick draws as ever).
+        if let Some((ids, before)) = unseen
+            && !alarms_changed
+            && self.queue_view(&ids) == Some(before)
+        {
+            self.dirty = was_dirty;
+        }
+    }
+
+    /// Whether a delta could leave the screen as it is: the queue, an incident or the
+    /// overview in view, nothing but other incidents changed, and (on the queue) every
+    /// one of them far below the rows on screen. Returns what the screen would have to
+    /// keep.
+    fn out_of_sight(&self, delta: &super::snapshot::Delta) -> Option<(Vec<IncidentId>, Seen)> {
+        let only_incidents = delta.timeline.is_none()
+            && delta.ledger.is_none()
+            && delta.checks.is_none()
+            && delta.lease.is_none()
+            && delta.sources.is_none()
+            && delta.agenda.is_none()
+            && delta.maintenance.is_none();
+        let screen = matches!(self.tab, Tab::Incidents | Tab::Overview);
+        if !screen || !matches!(self.mode, Mode::Normal) || !only_incidents {
+            return None;
+        }
+        let ids: Vec<IncidentId> = delta.incidents.iter().map(|i| i.id.clone()).collect();
+        // An incident open in detail shows only itself (and the status line).
+        if self.detail.as_ref().is_some_and(|open| ids.contains(open)) {
+            return None;
+        }
+        let before = self.queue_view(&ids)?;
+        Some((ids, before))
+    }
+
+    /// What the queue and the overview show of the incidents as a whole (the count in
+    /// view, by state, the contract counter), if none of `ids` is within reach of the
+    /// queue's rows on screen (no terminal is this tall).
+    fn queue_view(&self, ids: &[IncidentId]) -> Option<Seen> {
+        const FAR: usize = 300;
+        let reach = self.selected + FAR;
+        let far = ids.iter().all(|id| {
+            self.data
+                .index_of(id)
+                .and_then(|index| self.visible.binary_search(&index).ok())
+                .is_none_or(|position| position > reach)
+        });
+        let states = [
+            State::Open,
+            State::Acknowledged,
+            State::OnSite,
+            State::Resolved,
+            State::Reported,
+            State::Closed,
+        ];
+        let queue_on_screen = self.tab == Tab::Incidents && self.detail.is_none();
+        (far || !queue_on_screen).then(|| Seen {
+            in_view: self.visible.len(),
+            by_state: states.map(|s| self.data.count(s)),
+            contract: self.data.contract.clone(),
+        })
     }
 
     fn after_new_data(&mut self, keep: Option<IncidentId>, alarms_changed: bool) {

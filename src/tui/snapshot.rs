@@ -42,6 +42,10 @@ pub struct Snapshot {
     contract_parts: std::collections::HashMap<IncidentId, Option<bool>>,
     /// Where each incident's row stands in the queue, to find it without a scan.
     ranks: std::collections::HashMap<IncidentId, crate::ops::queue::Rank>,
+    /// How many incidents are in each state, kept as changes come.
+    states: std::collections::BTreeMap<crate::domain::State, usize>,
+    /// Clocks breached and due soon (acknowledged or not), worked out with the alarms.
+    pub clock_counts: (usize, usize),
 }
 
 /// The alarms one incident's clocks raise, with their due times, and until when that
@@ -50,6 +54,9 @@ pub struct Snapshot {
 struct RowAlarms {
     alarms: Vec<(AlarmKey, DateTime<Utc>)>,
     until: Option<DateTime<Utc>>,
+    /// Its clocks breached, and due soon.
+    breached: usize,
+    due_soon: usize,
 }
 
 impl RowAlarms {
@@ -66,7 +73,13 @@ impl RowAlarms {
         };
         let mut until: Option<DateTime<Utc>> = None;
         let mut alarms = Vec::new();
+        let (mut breached, mut due_soon) = (0, 0);
         for clock in clocks(incident, &site.policy, now) {
+            match clock.state {
+                ClockState::Breached => breached += 1,
+                ClockState::DueSoon => due_soon += 1,
+                _ => {}
+            }
             let next = match (clock.state, clock.due_at) {
                 (ClockState::Running, Some(due)) => Some(due - warning(clock.name)),
                 (ClockState::DueSoon, Some(due)) => Some(due),
@@ -79,7 +92,7 @@ impl RowAlarms {
                 alarms.push((key, now + clock.remaining.unwrap_or_else(Duration::zero)));
             }
         }
-        RowAlarms { alarms, until }
+        RowAlarms { alarms, until, breached, due_soon }
     }
 }
 
@@ -139,6 +152,14 @@ impl Touched {
         }
         touched
     }
+}
+
+fn states_of(rows: &[Row]) -> std::collections::BTreeMap<crate::domain::State, usize> {
+    let mut states = std::collections::BTreeMap::new();
+    for row in rows {
+        *states.entry(row.incident.state).or_default() += 1;
+    }
+    states
 }
 
 fn ranks_of(rows: &[Row]) -> std::collections::HashMap<IncidentId, crate::ops::queue::Rank> {
@@ -242,6 +263,7 @@ impl Snapshot {
         let contract = Some(counter_of_parts(contract_parts.values().copied(), &site.policy, site.contract));
         let rows = order_by_urgency(incidents, site, now);
         let ranks = ranks_of(&rows);
+        let states = states_of(&rows);
         let (timeline, timeline_for) = match detail {
             Some(id) => (store.timeline(&id.0)?, Some(id.clone())),
             None => (Vec::new(), None),
@@ -262,6 +284,8 @@ impl Snapshot {
             alarm_cache: Default::default(),
             contract_parts,
             ranks,
+            states,
+            clock_counts: (0, 0),
         })
     }
 
@@ -286,6 +310,7 @@ impl Snapshot {
                     continue;
                 };
                 let row = &self.rows[index];
+                self.states.entry(row.incident.state).and_modify(|n| *n -= 1);
                 let before = match self.alarm_cache.remove(&incident.id) {
                     Some(cached) if cached.until.is_none_or(|until| until > now) => cached,
                     _ => RowAlarms::of(&row.incident, site, now),
@@ -301,6 +326,7 @@ impl Snapshot {
             placed.extend(added.into_iter().map(|incident| Row::of(incident, site, now)));
             for row in &placed {
                 self.ranks.insert(row.incident.id.clone(), row.rank());
+                *self.states.entry(row.incident.state).or_default() += 1;
             }
             gone.sort_unstable();
             // The rest of the queue stays in order (each row's due time is an instant):
@@ -349,7 +375,12 @@ impl Snapshot {
 
     /// A snapshot of these rows and nothing else (for measuring the queue alone).
     pub fn with_rows(rows: Vec<Row>) -> Snapshot {
-        Snapshot { ranks: ranks_of(&rows), rows, ..Snapshot::default() }
+        Snapshot { ranks: ranks_of(&rows), states: states_of(&rows), rows, ..Snapshot::default() }
+    }
+
+    /// How many incidents are in `state`.
+    pub fn count(&self, state: crate::domain::State) -> usize {
+        self.states.get(&state).copied().unwrap_or(0)
     }
 
     /// Where an incident's row is in the queue.
@@ -370,6 +401,7 @@ impl Snapshot {
     pub fn open_alarms(&mut self, site: &Site, now: DateTime<Utc>) -> (Vec<AlarmKey>, Option<DateTime<Utc>>) {
         let longest_warning = site.policy.due_soon.longest();
         let mut alarms: Vec<(AlarmKey, Duration)> = Vec::new();
+        let mut counts = (0, 0);
         let mut next_change: Option<DateTime<Utc>> = None;
         let mut sooner =
             |at: DateTime<Utc>| next_change = Some(next_change.map_or(at, |n: DateTime<Utc>| n.min(at)));
@@ -394,6 +426,8 @@ impl Snapshot {
             if let Some(until) = cached.until {
                 sooner(until);
             }
+            counts.0 += cached.breached;
+            counts.1 += cached.due_soon;
             for (key, due) in &cached.alarms {
                 if !self.ledger.acknowledged.contains(key) {
                     alarms.push((key.clone(), *due - now));
@@ -411,6 +445,7 @@ impl Snapshot {
                 }
             }
         }
+        self.clock_counts = counts;
         alarms.sort_by_key(|(key, remaining)| (std::cmp::Reverse(key.level), *remaining));
         (alarms.into_iter().map(|(key, _)| key).collect(), next_change)
     }

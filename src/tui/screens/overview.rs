@@ -11,7 +11,6 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use crate::domain::State;
 use crate::domain::check::{CheckStatus, SheetColumn};
-use crate::domain::sla::{ClockState, clocks};
 use crate::i18n::{Label, contract_summary, local_time, ui};
 use crate::status::sheet;
 use crate::text::visible;
@@ -59,21 +58,10 @@ fn ago(d: Duration) -> String {
 fn summary(app: &App) -> Vec<Line<'_>> {
     let lang = app.lang();
     let theme = &app.ctx.theme;
-    let rows = &app.data.rows;
-    let count = |state: State| rows.iter().filter(|r| r.incident.state == state).count();
-    let (mut breached, mut due_soon) = (0, 0);
-    // Rows are ordered by their nearest due time: past the warning horizon nothing is
-    // due soon or breached, so a frame never works through the whole queue.
-    let horizon = app.now + app.ctx.site.policy.due_soon.longest();
-    for row in rows.iter().take_while(|r| r.urgent_due.is_some_and(|due| due <= horizon)) {
-        for clock in clocks(&row.incident, &app.ctx.site.policy, app.now) {
-            match clock.state {
-                ClockState::Breached => breached += 1,
-                ClockState::DueSoon => due_soon += 1,
-                _ => {}
-            }
-        }
-    }
+    // Kept by the snapshot as changes come, and worked out with the alarms: a frame
+    // never works through the whole queue.
+    let count = |state: State| app.data.count(state);
+    let (breached, due_soon) = app.data.clock_counts;
     let states = [State::Open, State::Acknowledged, State::OnSite, State::Resolved, State::Reported];
     let by_state: Vec<String> = states.iter().map(|s| format!("{} {}", s.label(lang), count(*s))).collect();
     vec![
