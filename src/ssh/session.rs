@@ -62,6 +62,9 @@ fn link(target: &Target, access: &Access) -> Result<Link, SshError> {
     let Some(jump) = &target.jump else {
         let tcp = TcpStream::connect_timeout(&target.address, access.connect_timeout)
             .map_err(|e| SshError::Connect(target.address.to_string(), e.to_string()))?;
+        // A run is a handful of small packets each way (channel open, exec, eof, close):
+        // with Nagle's algorithm each waits for the other side's delayed ACK.
+        let _ = tcp.set_nodelay(true);
         return Ok(Link::Direct(tcp));
     };
     let (ours, theirs) = std::os::unix::net::UnixStream::pair()
