@@ -32,6 +32,11 @@ fn one_engine_runs_in_the_whole_centre_and_another_takes_over() {
 }
 
 #[test]
+fn two_services_on_one_database_run_one_engine_and_the_second_takes_over() {
+    common::scenarios::service_takeover(&on_postgres(PgServer::shared()));
+}
+
+#[test]
 fn a_console_on_another_host_sees_a_change_within_a_second() {
     let f = on_postgres(PgServer::shared());
     let console = Tmux::start("pg-watch", &f, "alice", &[], "");

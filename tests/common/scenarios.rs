@@ -1,7 +1,7 @@
 //! Scenarios run on both store backends: the same steps against an SQLite file and a
 //! PostgreSQL database.
 
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::{Fixture, stderr};
@@ -58,6 +58,39 @@ pub fn concurrent_acks_and_notes(f: &Fixture) {
 /// Two engines on one store: one holds the lease and runs the checks; killed, the
 /// other takes over; the failing check opens one incident and is one change.
 pub fn engine_takeover(f: &Fixture) {
+    engine_takeover_by(f, &|_| {
+        f.cmd("alice").arg("engine").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap()
+    });
+}
+
+/// Two services on one shared store, each a site of its own with its own socket (two
+/// machines of one centre): one engine at a time, the second takes over.
+pub fn service_takeover(f: &Fixture) {
+    let socket_dir = tempfile::tempdir().unwrap();
+    let sites: Vec<std::path::PathBuf> = (0..2).map(|n| f.dir.path().join(format!("site-{n}"))).collect();
+    let start = |n: usize| {
+        let _ = std::fs::remove_dir_all(&sites[n]);
+        let copied = Command::new("cp").arg("-r").arg(&f.site).arg(&sites[n]).status().unwrap();
+        assert!(copied.success());
+        let toml = sites[n].join("site.toml");
+        let mut text = std::fs::read_to_string(&toml).unwrap();
+        text.push_str(&format!("\n[service]\nsocket = \"{}/duty-{n}.sock\"\n", socket_dir.path().display()));
+        std::fs::write(&toml, text).unwrap();
+        f.cmd("alice")
+            .arg("--site")
+            .arg(&sites[n])
+            .arg("serve")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    engine_takeover_by(f, &start);
+}
+
+/// The takeover, with `start(n)` starting the n-th candidate (after the site has its
+/// failing check).
+fn engine_takeover_by(f: &Fixture, start: &dyn Fn(usize) -> std::process::Child) {
     // A port nobody listens on: the check fails.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let hosts = f.site.join("hosts.toml");
@@ -74,7 +107,6 @@ pub fn engine_takeover(f: &Fixture) {
     site_text.push_str("\n[engine]\nopen_incident_after = 1\n");
     std::fs::write(&site, site_text).unwrap();
 
-    let start = || f.cmd("alice").arg("engine").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let holder_of = || -> Option<String> {
         let json: serde_json::Value = serde_json::from_str(&f.ok("alice", &["status", "--json"])).ok()?;
         json["engine_running"].as_bool().filter(|r| *r)?;
@@ -88,7 +120,7 @@ pub fn engine_takeover(f: &Fixture) {
         }
         started.elapsed()
     };
-    let mut first = start();
+    let mut first = start(0);
     wait(
         &|| holder_of().is_some_and(|h| h.contains(&format!(":{} ", first.id()))),
         Duration::from_secs(10),
@@ -99,7 +131,7 @@ pub fn engine_takeover(f: &Fixture) {
         Duration::from_secs(15),
         "an incident from the failing check",
     );
-    let mut second = start();
+    let mut second = start(1);
     std::thread::sleep(Duration::from_secs(2));
     assert!(holder_of().unwrap().contains(&format!(":{} ", first.id())), "one engine at a time");
     first.kill().unwrap();
