@@ -268,7 +268,7 @@ impl Snapshot {
             Some(id) => (store.timeline(&id.0)?, Some(id.clone())),
             None => (Vec::new(), None),
         };
-        Ok(Snapshot {
+        let mut snapshot = Snapshot {
             head,
             rows,
             contract,
@@ -286,7 +286,11 @@ impl Snapshot {
             ranks,
             states,
             clock_counts: (0, 0),
-        })
+        };
+        // Every urgent incident's alarms worked out here, on the worker's thread, so
+        // the console's first look at them after a full read costs it nothing.
+        snapshot.open_alarms(site, now);
+        Ok(snapshot)
     }
 
     /// Applies what changed: only the changed incidents' clocks are worked out again,
