@@ -689,3 +689,49 @@ fn a_change_out_of_sight_draws_no_frame_and_one_in_sight_does() {
     );
     assert!(change(&mut demo, &mut app, C::Acknowledge), "an acknowledgement changes the counts");
 }
+
+/// On the overview an incident key does nothing to an incident left selected in the
+/// queue (it is not on screen) and says where incident keys act; Enter shows the
+/// selected machine's incidents, and only that machine's.
+#[test]
+fn the_overview_acts_on_the_selected_machine_never_on_an_incident_off_screen() {
+    let demo = demo();
+    let mut app = app(&demo, Lang::En);
+    press(&mut app, "1");
+    assert_eq!(app.tab, duty::tui::app::Tab::Overview);
+    app.effects.clear();
+    press(&mut app, "a");
+    assert!(app.effects.is_empty(), "no acknowledgement from the overview: {:?}", app.effects);
+    let said = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(said.contains("act only on an incident on screen"), "{said}");
+    assert!(app.detail.is_none());
+
+    // The machine with the most incidents, chosen on the board, then Enter.
+    let hosts: Vec<String> = demo.site.hosts.iter().map(|h| h.name.clone()).collect();
+    let counts: Vec<usize> = hosts
+        .iter()
+        .map(|host| {
+            app.data
+                .rows
+                .iter()
+                .filter(|r| {
+                    r.incident.state != duty::domain::State::Closed && r.incident.hosts.contains(host)
+                })
+                .count()
+        })
+        .collect();
+    let index = (0..hosts.len()).max_by_key(|&i| counts[i]).unwrap();
+    let host = hosts[index].clone();
+    let of = |_: &str| counts[index];
+    assert!(of(&host) > 0, "the demo has a machine with incidents");
+    for _ in 0..index {
+        press(&mut app, "j");
+    }
+    press(&mut app, "\n");
+    assert_eq!(app.tab, duty::tui::app::Tab::Incidents);
+    assert!(app.detail.is_none(), "Enter on a machine opens no incident");
+    assert_eq!(app.visible.len(), of(&host));
+    for &i in &app.visible {
+        assert!(app.data.rows[i].incident.hosts.contains(&host), "only {host}'s incidents");
+    }
+}

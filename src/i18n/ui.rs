@@ -61,6 +61,10 @@ pub const READ_ONLY: Text = Text::new(
     "you are not on the site's operator list: you may read but not write",
 );
 pub const SELECT_FIRST: Text = Text::new("请先选择一个事件", "select an incident first");
+pub const INCIDENT_KEYS_IN_QUEUE: Text = Text::new(
+    "事件操作只作用于屏幕上的事件：请在事件列表（2）中选择，或按 Enter 打开所选机器的事件",
+    "incident keys act only on an incident on screen: choose one in the queue (2), or Enter for the selected machine's incidents",
+);
 pub const ALARMS_ACKED: Text = Text::new("已确认告警", "alarms acknowledged");
 pub const NO_ALARMS: Text = Text::new("没有未确认的告警", "no alarm to acknowledge");
 pub const UNKNOWN_COMMAND: Text = Text::new("未知命令", "unknown command");

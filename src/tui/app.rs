@@ -837,6 +837,16 @@ impl App {
             | Action::FocusRight
             | Action::OpenShell
             | Action::AttachOutput => self.actions_action(action),
+            // On the overview, Enter opens the selected machine's incidents.
+            Action::Open if self.tab == Tab::Overview => {
+                if let Some(host) = self.ctx.site.hosts.get(self.host_selected) {
+                    self.filter = format!("host:{}", host.name);
+                    self.tab = Tab::Incidents;
+                    self.detail = None;
+                    self.selected = 0;
+                    self.refresh_visible(None);
+                }
+            }
             Action::Open => {
                 if let Some(row) = self.selected_row() {
                     let id = row.incident.id.clone();
@@ -925,6 +935,12 @@ impl App {
     }
 
     fn incident_action(&mut self, action: Action) {
+        // An incident key acts only on an incident on screen: the queue's selected row
+        // or the one open in detail, never one left selected on another tab.
+        if self.tab != Tab::Incidents {
+            self.say(ui::INCIDENT_KEYS_IN_QUEUE.get(self.lang()), true);
+            return;
+        }
         let Some(row) = self.target_row() else {
             self.say(ui::SELECT_FIRST.get(self.lang()), true);
             return;
@@ -1099,8 +1115,9 @@ fn moved(cursor: usize, last: usize, action: Action, page: usize) -> usize {
     }
 }
 
-/// The queue filter: free words match id, title, hosts and owner; `state:`, `sev:`,
-/// `host:` and `owner:` match those fields. Closed incidents show only when asked for.
+/// The queue filter: free words match id, title, hosts and owner; `state:`, `sev:`
+/// and `owner:` match those fields, `host:` a host by its whole name (a machine's
+/// incidents, not those of every machine whose name begins the same). Closed incidents show only when asked for.
 struct Filter {
     words: Vec<String>,
     states: Vec<String>,
@@ -1152,7 +1169,7 @@ impl Filter {
                 term(inc.severity.key(), inc.severity.label(Lang::Zh), inc.severity.label(Lang::En), s)
             });
         let host_ok = self.hosts.is_empty()
-            || self.hosts.iter().any(|h| inc.hosts.iter().any(|x| x.to_lowercase().contains(h)));
+            || self.hosts.iter().any(|h| inc.hosts.iter().any(|x| x.to_lowercase() == *h));
         // Lowered only when a filter asks: the queue is filtered again on every change.
         let owner = || inc.owner.as_deref().unwrap_or("").to_lowercase();
         let owner_ok = self.owners.is_empty() || self.owners.iter().any(|o| owner().contains(o.as_str()));
