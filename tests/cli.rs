@@ -365,3 +365,24 @@ fn rebuild_from_the_command_line_keeps_the_state() {
 fn concurrent_acks_exactly_one_wins_and_concurrent_notes_all_land() {
     common::scenarios::concurrent_acks_and_notes(&Fixture::new());
 }
+
+/// `duty` before `duty init`: one line in the user's language saying how to begin.
+#[test]
+fn no_site_yet_says_how_to_begin_in_the_users_language() {
+    let f = common::Fixture::new();
+    let missing = f.dir.path().join("no-site-here");
+    for (lang, wanted) in [
+        ("zh", "运行 duty init 写一份示例站点，或运行 duty demo"),
+        ("en", "Run duty init to write a sample site, or duty demo"),
+    ] {
+        for args in
+            [vec!["--lang", lang], vec!["--lang", lang, "incident", "list"], vec!["--lang", lang, "status"]]
+        {
+            let out = f.cmd("alice").env("DUTY_SITE", &missing).args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let text = common::stderr(&out);
+            assert!(text.contains(wanted), "{args:?}: {text}");
+            assert_eq!(text.trim().lines().count(), 1, "one line: {text}");
+        }
+    }
+}

@@ -276,6 +276,7 @@ impl Paths {
 
     /// As `load`, returning the problems of the files left out.
     fn load_lenient(&self) -> anyhow::Result<(Session, Option<ConfigErrors>)> {
+        self.site_is_there()?;
         let (site, left_out) = Site::load_lenient(&self.site_dir())?;
         Ok((self.session(site), left_out))
     }
@@ -283,7 +284,25 @@ impl Paths {
     /// Loads the whole site, refusing any problem: for what needs all of it (checking
     /// the configuration, the engine, the status board, SSH, inspections).
     fn load_strict(&self) -> anyhow::Result<Session> {
+        self.site_is_there()?;
         Ok(self.session(Site::load(&self.site_dir())?))
+    }
+
+    /// No site at all is not a configuration error but a first start: say how to begin.
+    fn site_is_there(&self) -> Result<(), Failure> {
+        let dir = self.site_dir();
+        if std::fs::symlink_metadata(dir.join("site.toml")).is_ok() {
+            return Ok(());
+        }
+        let dir = crate::text::visible(&dir.display().to_string(), false).into_owned();
+        Err(Failure::Refused(match self.lang.unwrap_or_else(Lang::from_locale) {
+            Lang::Zh => format!(
+                "没有站点：{dir} 中没有 site.toml。运行 duty init 写一份示例站点，或运行 duty demo 试用演示中心"
+            ),
+            Lang::En => format!(
+                "no site: {dir} has no site.toml. Run duty init to write a sample site, or duty demo to try the demo centre"
+            ),
+        }))
     }
 
     fn session(&self, site: Site) -> Session {
