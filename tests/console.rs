@@ -251,9 +251,18 @@ fn alarms_ring_once_per_new_alarm_then_repeat_and_stop_when_acknowledged() {
     assert_eq!(rings(&mut app), 0, "not again within the repeat time");
     app.tick(fixed_now() + chrono::Duration::seconds(61));
     assert_eq!(rings(&mut app), 1, "repeats until acknowledged");
+    // `!` acknowledges the alarm shown, one at a time: the next takes the banner.
+    let shown = app.alarms.len();
+    assert!(shown > 1, "the demo has several alarms");
+    let first = app.alarms[0].clone();
     press(&mut app, "!");
     duty::tui::perform(&mut app, &mut demo.store, &mut |_| {}, &mut |_| {});
-    assert!(app.alarms.is_empty());
+    assert_eq!(app.alarms.len(), shown - 1, "one alarm acknowledged, the one shown");
+    assert!(!app.alarms.contains(&first));
+    while !app.alarms.is_empty() {
+        press(&mut app, "!");
+        duty::tui::perform(&mut app, &mut demo.store, &mut |_| {}, &mut |_| {});
+    }
     let events = demo.store.events(None).unwrap();
     let ack = events.last().unwrap();
     assert_eq!((ack.kind.as_str(), ack.actor.as_str()), ("alarm.acknowledged", "lead"));

@@ -65,7 +65,7 @@ pub const INCIDENT_KEYS_IN_QUEUE: Text = Text::new(
     "事件操作只作用于屏幕上的事件：请在事件列表（2）中选择，或按 Enter 打开所选机器的事件",
     "incident keys act only on an incident on screen: choose one in the queue (2), or Enter for the selected machine's incidents",
 );
-pub const ALARMS_ACKED: Text = Text::new("已确认告警", "alarms acknowledged");
+pub const ALARMS_ACKED: Text = Text::new("已确认告警", "alarm acknowledged");
 pub const NO_ALARMS: Text = Text::new("没有未确认的告警", "no alarm to acknowledge");
 pub const UNKNOWN_COMMAND: Text = Text::new("未知命令", "unknown command");
 pub const BANNER_MORE: Text = Text::new("另有", "more");

@@ -983,8 +983,10 @@ impl App {
         }
     }
 
+    /// Acknowledges the alarm the banner shows, and only that one: the others stay
+    /// until someone has seen each (the banner shows the next).
     fn acknowledge_alarms(&mut self) {
-        let alarms: Vec<AlarmKey> = self.alarms.clone();
+        let alarms: Vec<AlarmKey> = self.alarms.first().cloned().into_iter().collect();
         if alarms.is_empty() {
             self.say(ui::NO_ALARMS.get(self.lang()), false);
             return;
