@@ -45,6 +45,15 @@ impl Entry {
 const TEMPERATURE: std::ops::RangeInclusive<f64> = -30.0..=70.0;
 const HUMIDITY: std::ops::RangeInclusive<f64> = 0.0..=100.0;
 
+/// The values a field may plausibly take, for the message that refuses another.
+pub fn plausible(field: &str) -> Option<std::ops::RangeInclusive<f64>> {
+    match field {
+        "temperature" => Some(TEMPERATURE),
+        "humidity" => Some(HUMIDITY),
+        _ => None,
+    }
+}
+
 fn required(field: &'static str, text: &str, max: usize) -> Result<(), DomainError> {
     if text.trim().is_empty() {
         return Err(DomainError::Empty { field });

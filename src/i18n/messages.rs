@@ -157,10 +157,16 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::NoWindow { id }, Lang::En) => format!("no current or planned maintenance window {id}"),
         (E::Run(why), _) => run_refusal(why, lang),
         (E::OutOfRange { field, value }, Lang::Zh) => {
-            format!("{}的数值 {value} 不合理", field_label(field, lang))
+            let range = crate::domain::duty_log::plausible(field)
+                .map(|r| format!("（合理范围 {} 至 {}{}）", r.start(), r.end(), unit_of(field)))
+                .unwrap_or_default();
+            format!("{}的数值 {value} 不合理{range}", field_label(field, lang))
         }
         (E::OutOfRange { field, value }, Lang::En) => {
-            format!("{value} is not a plausible {}", field_label(field, lang))
+            let range = crate::domain::duty_log::plausible(field)
+                .map(|r| format!(" (plausible: {} to {}{})", r.start(), r.end(), unit_of(field)))
+                .unwrap_or_default();
+            format!("{value} is not a plausible {}{range}", field_label(field, lang))
         }
         (E::NoShift, Lang::Zh) => {
             "现在没有任何班次在岗（site.toml 的 [[shifts]]）：值班记录无处可记".to_string()
@@ -645,5 +651,14 @@ pub fn site_ok(site: &crate::config::Site, lang: Lang) -> String {
         Lang::En => format!(
             "site OK: {name} ({tz}), {operators} operators, {hosts} hosts, {checks} checks, {sources} alert sources, {checklists} checklists"
         ),
+    }
+}
+
+/// The unit a duty-log value is given in.
+fn unit_of(field: &str) -> &'static str {
+    match field {
+        "temperature" => " °C",
+        "humidity" => " %",
+        _ => "",
     }
 }
