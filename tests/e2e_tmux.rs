@@ -329,3 +329,28 @@ fn a_whole_handover_between_two_operators_with_an_incident_passed_on() {
     assert!(report.contains("| alice ") && report.contains(" bob "), "{report}");
     assert!(report.contains("Vendor calls back at 09:00"), "{report}");
 }
+
+/// Quitting the demo says that its record and reports went with it, and they did.
+#[test]
+fn quitting_the_demo_says_its_store_goes_with_it() {
+    let f = common::Fixture::new();
+    let console = common::tmux::Tmux::start(
+        "demo-quit",
+        &f,
+        "alice",
+        &[("TMPDIR", f.dir.path().to_str().unwrap())],
+        "demo --lang en",
+    );
+    console.wait_for("Incident queue", std::time::Duration::from_secs(20));
+    let demo_dirs = || {
+        std::fs::read_dir(f.dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("duty-demo-"))
+            .count()
+    };
+    assert_eq!(demo_dirs(), 1, "the demo keeps its store in a folder of its own");
+    console.press(&["q"]);
+    let screen = console.wait_for("went with it", std::time::Duration::from_secs(10));
+    assert!(screen.contains("duty demo --dir FOLDER keeps them"), "{screen}");
+    assert_eq!(demo_dirs(), 0, "and it is gone");
+}

@@ -83,6 +83,19 @@ pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
     drop(services);
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);
+        // Said once the terminal is ours again: nobody should look for it later.
+        let shown = crate::text::visible(&dir.display().to_string(), false).into_owned();
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "演示中心的记录和报告（{shown}）已随演示删除；用 duty demo --dir 文件夹 可保留它们"
+                ),
+                Lang::En => format!(
+                    "the demo centre's record and reports ({shown}) went with it; duty demo --dir FOLDER keeps them"
+                ),
+            }
+        );
     }
     result
 }
