@@ -36,16 +36,29 @@ pub struct Snapshot {
     pub timeline_for: Option<IncidentId>,
     /// The shift, its duty log and the nearest handover (None without shifts).
     pub duty: Option<crate::duty::DutyView>,
-    /// Each incident's alarms, worked out once (see `open_alarms`).
-    alarm_cache: std::collections::HashMap<IncidentId, RowAlarms>,
-    /// What each incident adds to the contract counter, worked out once.
-    contract_parts: std::collections::HashMap<IncidentId, Option<bool>>,
-    /// Where each incident's row stands in the queue, to find it without a scan.
-    ranks: std::collections::HashMap<IncidentId, crate::ops::queue::Rank>,
+    /// What is kept of each incident so that a change costs only its own incident.
+    kept: std::collections::HashMap<IncidentId, Kept>,
     /// How many incidents are in each state, kept as changes come.
     states: std::collections::BTreeMap<crate::domain::State, usize>,
     /// Clocks breached and due soon (acknowledged or not), worked out with the alarms.
     pub clock_counts: (usize, usize),
+}
+
+/// What the snapshot keeps of one incident, beside its row.
+#[derive(Clone, Debug)]
+struct Kept {
+    /// Where its row stands in the queue, to find it without a scan.
+    rank: crate::ops::queue::Rank,
+    /// What it adds to the contract counter.
+    contract: Option<bool>,
+    /// Its alarms, worked out when first needed (see `open_alarms`).
+    alarms: Option<RowAlarms>,
+}
+
+impl Kept {
+    fn of(row: &Row, contract: Option<bool>, alarms: Option<RowAlarms>) -> Kept {
+        Kept { rank: row.rank(), contract, alarms }
+    }
 }
 
 /// The alarms one incident's clocks raise, with their due times, and until when that
@@ -60,6 +73,11 @@ struct RowAlarms {
 }
 
 impl RowAlarms {
+    /// Whether what was worked out still holds at `now`.
+    fn holds_at(&self, now: DateTime<Utc>) -> bool {
+        self.until.is_none_or(|until| until > now)
+    }
+
     fn of(incident: &Incident, site: &Site, now: DateTime<Utc>) -> RowAlarms {
         let warn = &site.policy.due_soon;
         let warning = |name: ClockName| match name {
@@ -162,8 +180,11 @@ fn states_of(rows: &[Row]) -> std::collections::BTreeMap<crate::domain::State, u
     states
 }
 
-fn ranks_of(rows: &[Row]) -> std::collections::HashMap<IncidentId, crate::ops::queue::Rank> {
-    rows.iter().map(|row| (row.incident.id.clone(), row.rank())).collect()
+fn kept_of(
+    rows: &[Row],
+    contract: impl Fn(&Incident) -> Option<bool>,
+) -> std::collections::HashMap<IncidentId, Kept> {
+    rows.iter().map(|row| (row.incident.id.clone(), Kept::of(row, contract(&row.incident), None))).collect()
 }
 
 /// Yesterday's inspections still open, and today's.
@@ -255,14 +276,9 @@ impl Snapshot {
         detail: Option<&IncidentId>,
     ) -> Result<Snapshot, StoreError> {
         let head = store.head()?;
-        let incidents = store.incidents(true)?;
-        let contract_parts: std::collections::HashMap<IncidentId, Option<bool>> = incidents
-            .iter()
-            .map(|i| (i.id.clone(), contract_part(i, &site.policy, site.contract, site.tz, now)))
-            .collect();
-        let contract = Some(counter_of_parts(contract_parts.values().copied(), &site.policy, site.contract));
-        let rows = order_by_urgency(incidents, site, now);
-        let ranks = ranks_of(&rows);
+        let rows = order_by_urgency(store.incidents(true)?, site, now);
+        let kept = kept_of(&rows, |i| contract_part(i, &site.policy, site.contract, site.tz, now));
+        let contract = Some(counter_of_parts(kept.values().map(|k| k.contract), &site.policy, site.contract));
         let states = states_of(&rows);
         let (timeline, timeline_for) = match detail {
             Some(id) => (store.timeline(&id.0)?, Some(id.clone())),
@@ -281,9 +297,7 @@ impl Snapshot {
             timeline,
             timeline_for,
             duty: crate::duty::view(store, site, now)?,
-            alarm_cache: Default::default(),
-            contract_parts,
-            ranks,
+            kept,
             states,
             clock_counts: (0, 0),
         };
@@ -294,42 +308,38 @@ impl Snapshot {
     }
 
     /// Applies what changed: only the changed incidents' clocks are worked out again,
-    /// and their rows found and put back in place by halving. Answers whether the alarms may have changed (a note or a
-    /// new owner leaves every clock where it was, and the alarm list need not be
-    /// worked out again across every incident).
+    /// and their rows found and put back in place by halving. Answers whether the
+    /// alarms may have changed (a note or a new owner leaves every clock where it was,
+    /// and the alarm list need not be worked out again across every incident).
     pub fn apply(&mut self, delta: Delta, site: &Site, now: DateTime<Utc>) -> bool {
         self.head = self.head.max(delta.head);
         let mut alarms_changed = delta.ledger.is_some() || delta.agenda.is_some();
         if !delta.incidents.is_empty() {
-            for incident in &delta.incidents {
-                let part = contract_part(incident, &site.policy, site.contract, site.tz, now);
-                self.contract_parts.insert(incident.id.clone(), part);
-            }
             let mut gone = Vec::new();
             let mut placed = Vec::new();
-            let mut added = Vec::new();
             for incident in delta.incidents {
+                let contract = contract_part(&incident, &site.policy, site.contract, site.tz, now);
                 let Some(index) = self.index_of(&incident.id) else {
-                    added.push(incident);
+                    alarms_changed = true;
+                    let row = Row::of(incident, site, now);
+                    self.kept.insert(row.incident.id.clone(), Kept::of(&row, contract, None));
+                    placed.push(row);
                     continue;
                 };
                 let row = &self.rows[index];
                 self.states.entry(row.incident.state).and_modify(|n| *n -= 1);
-                let before = match self.alarm_cache.remove(&incident.id) {
-                    Some(cached) if cached.until.is_none_or(|until| until > now) => cached,
+                let before = match self.kept.get_mut(&row.incident.id).and_then(|k| k.alarms.take()) {
+                    Some(cached) if cached.holds_at(now) => cached,
                     _ => RowAlarms::of(&row.incident, site, now),
                 };
                 let after = RowAlarms::of(&incident, site, now);
                 let new = Row::of(incident, site, now);
                 alarms_changed |= new.urgent_due != row.urgent_due || before != after;
-                self.alarm_cache.insert(new.incident.id.clone(), after);
+                self.kept.insert(new.incident.id.clone(), Kept::of(&new, contract, Some(after)));
                 gone.push(index);
                 placed.push(new);
             }
-            alarms_changed |= !added.is_empty();
-            placed.extend(added.into_iter().map(|incident| Row::of(incident, site, now)));
             for row in &placed {
-                self.ranks.insert(row.incident.id.clone(), row.rank());
                 *self.states.entry(row.incident.state).or_default() += 1;
             }
             gone.sort_unstable();
@@ -346,7 +356,7 @@ impl Snapshot {
                 keep
             });
             crate::ops::queue::place(&mut self.rows, placed);
-            let parts = self.contract_parts.values().copied();
+            let parts = self.kept.values().map(|k| k.contract);
             self.contract = Some(counter_of_parts(parts, &site.policy, site.contract));
         }
         if let Some((id, timeline)) = delta.timeline {
@@ -379,7 +389,7 @@ impl Snapshot {
 
     /// A snapshot of these rows and nothing else (for measuring the queue alone).
     pub fn with_rows(rows: Vec<Row>) -> Snapshot {
-        Snapshot { ranks: ranks_of(&rows), states: states_of(&rows), rows, ..Snapshot::default() }
+        Snapshot { kept: kept_of(&rows, |_| None), states: states_of(&rows), rows, ..Snapshot::default() }
     }
 
     /// How many incidents are in `state`.
@@ -389,7 +399,7 @@ impl Snapshot {
 
     /// Where an incident's row is in the queue.
     pub fn index_of(&self, id: &IncidentId) -> Option<usize> {
-        crate::ops::queue::find(&self.rows, *self.ranks.get(id)?, id)
+        crate::ops::queue::find(&self.rows, self.kept.get(id)?.rank, id)
     }
 
     /// The row of an incident.
@@ -419,14 +429,11 @@ impl Snapshot {
                 None => break,
             }
             // Worked out once per incident, and again when it changes or the time comes.
-            let cached = match self.alarm_cache.get(&row.incident.id) {
-                Some(cached) if cached.until.is_none_or(|until| until > now) => cached,
-                _ => {
-                    let worked_out = RowAlarms::of(&row.incident, site, now);
-                    self.alarm_cache.insert(row.incident.id.clone(), worked_out);
-                    &self.alarm_cache[&row.incident.id]
-                }
-            };
+            let Some(kept) = self.kept.get_mut(&row.incident.id) else { continue };
+            if !kept.alarms.as_ref().is_some_and(|a| a.holds_at(now)) {
+                kept.alarms = Some(RowAlarms::of(&row.incident, site, now));
+            }
+            let Some(cached) = kept.alarms.as_ref() else { continue };
             if let Some(until) = cached.until {
                 sooner(until);
             }
