@@ -18,67 +18,99 @@ pub fn engine(paths: &Paths) -> anyhow::Result<()> {
     let session = paths.load_strict()?;
     let holder = runner::holder_id("engine");
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let board = Board::at(&crate::paths::health_dir());
     runtime.block_on(async move {
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let (sites_tx, sites_rx) = tokio::sync::watch::channel(session.site.clone());
-        let (problems_tx, _problems) = tokio::sync::watch::channel(None);
-        tokio::spawn(crate::config::watch::watch(session.site.dir.clone(), sites_tx, problems_tx));
-        let (health_tx, _health) =
-            tokio::sync::watch::channel(Health::new(&holder, &session.store.ledger_key(), session.now()));
-        let run = EngineRun {
-            location: session.store.clone(),
-            ledger: crate::store::seen::Ledger::at(&crate::paths::seen_dir()),
-            holder: holder.clone(),
-            clock: session.clock,
-            ssh_user: session.identity.login().to_string(),
-            outage_limit: Some(session.site.engine.store_outage_limit),
-            health: health_tx,
-            board: Some(board),
-        };
-        let mut engine = tokio::spawn(runner::run(run, sites_rx, stop_rx));
+        let sites = watched_site(&session);
+        let (health_tx, _health) = health_of(&session, &holder);
         crate::log::write(&format!(
             "duty engine {holder}: running ({} checks)",
             session.site.checks().count()
         ));
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut terminate = signal(SignalKind::terminate())?;
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        let mut quit = signal(SignalKind::quit())?;
-        let ended = tokio::select! {
-            _ = terminate.recv() => None,
-            _ = interrupt.recv() => None,
-            _ = quit.recv() => None,
-            ended = &mut engine => Some(ended),
-        };
-        let ended = match ended {
-            Some(ended) => ended,
-            None => {
-                let _ = stop_tx.send(true);
-                // A store that does not answer must not keep a stopping engine alive.
-                match tokio::time::timeout(std::time::Duration::from_secs(3), &mut engine).await {
-                    Ok(ended) => ended,
-                    Err(_) => {
-                        crate::log::write(&format!(
-                            "duty engine {holder}: stopped without releasing the lease"
-                        ));
-                        return Ok(());
-                    }
+        until_stopped(engine_run(&session, &holder, health_tx), sites, "engine").await
+    })
+}
+
+/// The site as its files say, watched: edits reach whoever holds the receiver.
+pub(super) fn watched_site(session: &Session) -> tokio::sync::watch::Receiver<crate::config::Site> {
+    let (sites_tx, sites) = tokio::sync::watch::channel(session.site.clone());
+    let (problems_tx, _problems) = tokio::sync::watch::channel(None);
+    tokio::spawn(crate::config::watch::watch(session.site.dir.clone(), sites_tx, problems_tx));
+    sites
+}
+
+/// Where a headless engine posts its health, and where it is read.
+pub(super) fn health_of(
+    session: &Session,
+    holder: &str,
+) -> (tokio::sync::watch::Sender<Health>, tokio::sync::watch::Receiver<Health>) {
+    tokio::sync::watch::channel(Health::new(holder, &session.store.ledger_key(), session.now()))
+}
+
+/// The engine of a headless process (`duty engine`, `duty serve`) on the session's store.
+pub(super) fn engine_run(
+    session: &Session,
+    holder: &str,
+    health: tokio::sync::watch::Sender<Health>,
+) -> EngineRun {
+    EngineRun {
+        location: session.store.clone(),
+        ledger: crate::store::seen::Ledger::at(&crate::paths::seen_dir()),
+        holder: holder.to_string(),
+        clock: session.clock,
+        ssh_user: session.identity.login().to_string(),
+        outage_limit: Some(session.site.engine.store_outage_limit),
+        health,
+        board: Some(Board::at(&crate::paths::health_dir())),
+    }
+}
+
+/// Runs the engine until SIGTERM, SIGINT or SIGQUIT (then stops it, releasing the lease)
+/// or until it ends by itself; says how it ended, an outage past the limit as a failure
+/// for systemd to restart.
+pub(super) async fn until_stopped(
+    run: EngineRun,
+    sites: tokio::sync::watch::Receiver<crate::config::Site>,
+    program: &str,
+) -> anyhow::Result<()> {
+    let holder = run.holder.clone();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut engine = tokio::spawn(runner::run(run, sites, stop_rx));
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut quit = signal(SignalKind::quit())?;
+    let ended = tokio::select! {
+        _ = terminate.recv() => None,
+        _ = interrupt.recv() => None,
+        _ = quit.recv() => None,
+        ended = &mut engine => Some(ended),
+    };
+    let ended = match ended {
+        Some(ended) => ended,
+        None => {
+            let _ = stop_tx.send(true);
+            // A store that does not answer must not keep a stopping engine alive.
+            match tokio::time::timeout(std::time::Duration::from_secs(3), &mut engine).await {
+                Ok(ended) => ended,
+                Err(_) => {
+                    crate::log::write(&format!(
+                        "duty {program} {holder}: stopped without releasing the lease"
+                    ));
+                    return Ok(());
                 }
             }
-        };
-        match ended {
-            Ok(Ok(())) => {
-                crate::log::write(&format!("duty engine {holder}: stopped, lease released"));
-                Ok(())
-            }
-            Ok(Err(e @ EngineError::StoreUnreachable { .. })) => {
-                Err(Failure::Refused(format!("duty engine {holder}: giving up: {e}")).into())
-            }
-            Ok(Err(EngineError::Setup(e))) => Err(e),
-            Err(panic) => Err(anyhow::anyhow!("duty engine {holder}: failed: {panic}")),
         }
-    })
+    };
+    match ended {
+        Ok(Ok(())) => {
+            crate::log::write(&format!("duty {program} {holder}: stopped, lease released"));
+            Ok(())
+        }
+        Ok(Err(e @ EngineError::StoreUnreachable { .. })) => {
+            Err(Failure::Refused(format!("duty {program} {holder}: giving up: {e}")).into())
+        }
+        Ok(Err(EngineError::Setup(e))) => Err(e),
+        Err(panic) => Err(anyhow::anyhow!("duty {program} {holder}: failed: {panic}")),
+    }
 }
 
 pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {

@@ -350,15 +350,10 @@ impl Session {
             .map_err(|e| anyhow::anyhow!("{}", crate::i18n::store_error(&e, self.lang)))
     }
 
-    /// Opens the store to write (creating it, or migrating it, if need be).
+    /// Opens the store itself to write (creating it, or migrating it, if need be),
+    /// whatever the site says of a service: the service's own start, maintenance.
     fn open_store_to_write(&self) -> anyhow::Result<Opened> {
         self.open(true)
-    }
-
-    /// Opens the store itself, whatever the site says of a service (the service's own
-    /// start, the store's maintenance).
-    fn open_local(&self, write: bool) -> anyhow::Result<Opened> {
-        self.open(write)
     }
 
     fn open(&self, write: bool) -> anyhow::Result<Opened> {
@@ -391,14 +386,23 @@ impl Session {
     /// Performs one operation for the operator acting, through the operations layer:
     /// at the service, which knows who is asking from the kernel, when the site has one.
     fn perform(&self, request: crate::ops::Request) -> anyhow::Result<crate::ops::Done> {
+        Ok(self.perform_all(vec![request])?.remove(0))
+    }
+
+    /// Performs operations one after the other on one opening of the record.
+    fn perform_all(&self, requests: Vec<crate::ops::Request>) -> anyhow::Result<Vec<crate::ops::Done>> {
         use crate::ops::record::Record;
         if let Some(socket) = self.service() {
-            return Ok(self.remote(socket)?.perform(request, self.lang)?);
+            let mut remote = self.remote(socket)?;
+            return Ok(requests
+                .into_iter()
+                .map(|r| remote.perform(r, self.lang))
+                .collect::<Result<_, _>>()?);
         }
         let actor = crate::ops::Actor { operator: self.operator()?, origin: self.origin(), lang: self.lang };
         let mut store = self.open_store_to_write()?;
         let mut ops = crate::ops::Ops { store: &mut *store, site: &self.site, clock: self.clock };
-        Ok(ops.perform(&actor, request)?)
+        Ok(requests.into_iter().map(|r| ops.perform(&actor, r)).collect::<Result<_, _>>()?)
     }
 
     /// Where an event this command writes comes from: `cli alice@host`.

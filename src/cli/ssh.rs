@@ -81,7 +81,7 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
             };
             let records = match session.service() {
                 // The service runs it with its own key and records it as ours.
-                Some(socket) => session.remote(socket)?.run_ssh(&ask, &print)?,
+                Some(socket) => session.remote(socket)?.run_ssh(&ask, &print, None)?,
                 None => {
                     let cancel = Arc::new(AtomicBool::new(false));
                     let pool = crate::ssh::pool::Pool::cold();
@@ -95,9 +95,8 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                         &cancel,
                         &print,
                     );
-                    for entry in &records {
-                        session.perform(Request::RecordSshRun(Box::new(entry.clone())))?;
-                    }
+                    let recorded = records.iter().map(|r| Request::RecordSshRun(Box::new(r.clone())));
+                    session.perform_all(recorded.collect())?;
                     records
                 }
             };

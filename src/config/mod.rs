@@ -101,6 +101,14 @@ pub struct ServiceSettings {
 
 /// The service's socket when the site names none.
 pub const DEFAULT_SOCKET: &str = "/run/duty/duty.sock";
+/// The group whose members may reach the service when the site names none.
+pub const DEFAULT_GROUP: &str = "duty";
+
+impl Default for ServiceSettings {
+    fn default() -> ServiceSettings {
+        ServiceSettings { socket: PathBuf::from(DEFAULT_SOCKET), group: DEFAULT_GROUP.to_string() }
+    }
+}
 
 /// The files of a site folder.
 pub const SITE_FILE: &str = "site.toml";
@@ -305,7 +313,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
             Some(text) => PathBuf::from(text.get_ref()),
             None => PathBuf::from(DEFAULT_SOCKET),
         };
-        let group = section.group.as_ref().map_or_else(|| "duty".to_string(), |g| g.get_ref().clone());
+        let group = section.group.as_ref().map_or_else(|| DEFAULT_GROUP.to_string(), |g| g.get_ref().clone());
         ServiceSettings { socket, group }
     });
     let start = date_of(&raw.contract.start, "contract start", &mut bad);

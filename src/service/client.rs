@@ -134,17 +134,9 @@ impl Remote {
     }
 
     /// Runs an SSH action at the service (its key, its connections), streaming each
-    /// host's output to `on_chunk`; the service records every run as ours.
+    /// host's output to `on_chunk`, ended at once on every host when `cancel` is set;
+    /// the service records every run as ours.
     pub fn run_ssh(
-        &self,
-        ask: &crate::ops::ssh::SshAsk,
-        on_chunk: &dyn Fn(&str, Stream, &[u8]),
-    ) -> Result<Vec<RunRecord>, StoreError> {
-        self.run_ssh_until(ask, on_chunk, None)
-    }
-
-    /// As `run_ssh`, ended at once (on every host) when `cancel` is set.
-    pub fn run_ssh_until(
         &self,
         ask: &crate::ops::ssh::SshAsk,
         on_chunk: &dyn Fn(&str, Stream, &[u8]),

@@ -6,7 +6,7 @@
 //! done, never half); each connection has a task of its own, so a slow client stalls nobody but itself: the events pushed to it are dropped
 //! when it falls behind, and it is told to read again.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -75,12 +75,11 @@ impl Shared {
         sites: watch::Receiver<Site>,
         clock: Clock,
         engine: watch::Receiver<Health>,
+        ssh_user: String,
     ) -> Shared {
         let (pushes, _) = broadcast::channel(PUSH_BACKLOG);
         let pushed = store.head().unwrap_or(0);
         let pool = crate::ssh::pool::Pool::of(&sites.borrow().ssh);
-        // SAFETY: getuid cannot fail.
-        let ssh_user = crate::identity::login_of(unsafe { libc::getuid() }).unwrap_or_else(|| "duty".into());
         let shared = Shared {
             store: Arc::new(std::sync::Mutex::new(Held { store, pushed })),
             pushes,
@@ -169,13 +168,18 @@ impl Shared {
                     service_error(format!("SSH 运行失败：{e}"), format!("the SSH run failed: {e}"))
                 })?,
                 received = receive(reader), if !gone => match received {
-                    Received::Frame(body) => {
-                        if let Ok(ClientFrame::Cancel { id: which }) = serde_json::from_slice(&body)
-                            && which == id
-                        {
-                            cancel.store(true, Ordering::Relaxed);
+                    Received::Frame(body) => match serde_json::from_slice(&body) {
+                        Ok(ClientFrame::Cancel { id: which }) if which == id => cancel.store(true, Ordering::Relaxed),
+                        // One call at a time: anything else while a run goes on is
+                        // answered, not lost in silence.
+                        _ => {
+                            let error = service_error(
+                                "SSH 运行进行中：只接受取消",
+                                "an SSH run is going on: only its cancel is taken",
+                            );
+                            let _ = out.send(ServiceFrame::Error { id: None, error }).await;
                         }
-                    }
+                    },
                     Received::Broken(_) | Received::Closed => {
                         gone = true;
                         cancel.store(true, Ordering::Relaxed);
@@ -206,9 +210,13 @@ fn answer(
             return Ok(Answer::Done(Box::new(done)));
         }
         Call::Read(read) => read,
-        // Answered by `Shared::ssh`, which streams; never a call on the store.
+        // The connection hands these to `Shared::ssh`, which streams; they never reach
+        // the store.
         Call::Ssh(_) => {
-            return Err(StoreError::Refused(crate::domain::DomainError::ReadOnly));
+            return Err(StoreError::Remote(service_error(
+                "SSH 运行不经由存储应答",
+                "an SSH run is not answered by the store",
+            )));
         }
     };
     let store: &dyn Store = &**store;
@@ -445,9 +453,4 @@ async fn connection(stream: UnixStream, shared: Shared) {
     }
     drop(out_tx);
     let _ = writing.await;
-}
-
-/// Where the service listens for a site.
-pub fn socket_of(site: &Site) -> PathBuf {
-    site.service.as_ref().map_or_else(|| PathBuf::from(crate::config::DEFAULT_SOCKET), |s| s.socket.clone())
 }

@@ -364,7 +364,7 @@ pub fn launch_ssh(job: SshJob, way: &SshWay, updates: tokio::sync::mpsc::Unbound
             ),
             SshWay::Service(socket) => {
                 let ran = crate::service::client::Remote::connect(socket, "console", job.lang)
-                    .and_then(|remote| remote.run_ssh_until(&job.ask, &on_chunk, Some(&job.cancel)));
+                    .and_then(|remote| remote.run_ssh(&job.ask, &on_chunk, Some(&job.cancel)));
                 match ran {
                     Ok(records) => records,
                     Err(e) => {
