@@ -141,8 +141,7 @@ pub fn completions(command: &Command, shell: Shell) -> String {
                 } else {
                     format!("__fish_seen_subcommand_from {}", path.last().unwrap())
                 };
-                let parent = if path.is_empty() { command.clone() } else { find(command, path).clone() };
-                for sub in parent.get_subcommands().filter(|s| !s.is_hide_set()) {
+                for sub in find(command, path).get_subcommands().filter(|s| !s.is_hide_set()) {
                     let description = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
                     let description = description.replace('\'', "\\'");
                     out.push_str(&format!(

@@ -32,27 +32,25 @@ pub struct Pool {
     keepalive: Duration,
     /// Connections made (handshakes), for the record and for measuring.
     made: std::sync::atomic::AtomicU64,
+    /// The pool itself, for the sweeper it starts when a first connection comes to rest.
+    me: Weak<Pool>,
+    sweeping: std::sync::Once,
 }
 
 impl Pool {
     /// A pool that keeps connections for `idle_limit` (none when zero), sending a
-    /// keep-alive every `keepalive` (none when zero). A thread of its own closes the
-    /// ones over the limit and the ones that no longer answer; it ends with the pool.
+    /// keep-alive every `keepalive` (none when zero). Once a connection rests, a thread
+    /// of its own closes the ones over the limit and the ones that no longer answer; it
+    /// ends with the pool.
     pub fn new(idle_limit: Duration, keepalive: Duration) -> Arc<Pool> {
-        let pool = Arc::new(Pool {
+        Arc::new_cyclic(|me| Pool {
             resting: Mutex::new(HashMap::new()),
             idle_limit,
             keepalive,
             made: Default::default(),
-        });
-        if !idle_limit.is_zero() {
-            let weak = Arc::downgrade(&pool);
-            std::thread::Builder::new()
-                .name("duty-ssh-pool".into())
-                .spawn(move || sweep_while_alive(weak))
-                .expect("starting the SSH pool's sweeper");
-        }
-        pool
+            me: me.clone(),
+            sweeping: std::sync::Once::new(),
+        })
     }
 
     /// A pool that keeps nothing: every run connects, and the connection ends with it.
@@ -95,6 +93,13 @@ impl Pool {
         }
         let now = Instant::now();
         self.lock().entry(target.clone()).or_default().push(Resting { connection, since: now, asked: now });
+        self.sweeping.call_once(|| {
+            let me = self.me.clone();
+            std::thread::Builder::new()
+                .name("duty-ssh-pool".into())
+                .spawn(move || sweep_while_alive(me))
+                .expect("starting the SSH pool's sweeper");
+        });
     }
 
     /// Runs `command` on `target` within `limit`: on a connection at rest if one
