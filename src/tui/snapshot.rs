@@ -152,11 +152,11 @@ impl Touched {
             match family {
                 "incident" => {
                     let id = IncidentId(event.subject.clone());
+                    // The duty view reads no incident event (its log, roster, handover
+                    // and SSH runs are events of their own): only the incident is read.
                     if !touched.incidents.contains(&id) {
                         touched.incidents.push(id);
                     }
-                    // Handed over, or logged in a shift: the duty view shows those too.
-                    touched.duty = true;
                 }
                 "alarm" => touched.ledger = true,
                 "check" => touched.checks = true,
