@@ -446,9 +446,16 @@ fn the_service_runs_ssh_with_its_own_key_for_the_engineer_who_asks_on_a_warm_con
     let refused = as_user(&f, OPERATOR, &[], &["ssh", "run", "frontend-1", "restart-fte"]);
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
     assert!(stderr(&refused).contains("confirm by typing its name"), "{}", stderr(&refused));
-    // An action that is not in the service's catalog is not run whatever the client says.
+    // The CLI refuses an action its site does not name before it asks...
     let unknown = as_user(&f, OPERATOR, &[], &["ssh", "run", "frontend-1", "rm-everything"]);
     assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+    // ...and the service reads the ask on its own catalog whatever a client sends.
+    let mut stream = raw_client(&socket);
+    let ask = r#"{"call":{"id":7,"call":{"ssh":{"hosts":["frontend-1"],"action":"rm-everything","command":null,"confirm":null,"witness":null}}}}"#;
+    stream.write_all(&(ask.len() as u32).to_be_bytes()).unwrap();
+    stream.write_all(ask.as_bytes()).unwrap();
+    let answer = read_answer(&mut stream).unwrap_or_default();
+    assert!(answer.contains("\"reply\"") && answer.contains("no action"), "{answer}");
 
     let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
     let runs: Vec<&serde_json::Value> =

@@ -374,8 +374,8 @@ pub fn launch_ssh(job: SshJob, way: &SshWay, updates: tokio::sync::mpsc::Unbound
                 }
             }
         };
+        let recorded = matches!(way, SshWay::Service(_));
         for record in records {
-            let recorded = matches!(way, SshWay::Service(_));
             let _ = updates.send(app::SshUpdate::Done { record: Box::new(record), recorded });
         }
     });
