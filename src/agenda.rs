@@ -55,7 +55,9 @@ pub fn assemble(
         .collect()
 }
 
-/// The agenda of local dates `from..=to`, read from the store.
+/// The agenda of local dates `from..=to`, read from the store. Occurrences whose
+/// deadline passed before the record began (its first event, or now for an empty one)
+/// were never anyone's to do: they are left out, not counted as missed.
 pub fn load(
     store: &dyn Store,
     site: &Site,
@@ -63,12 +65,22 @@ pub fn load(
     to: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<AgendaItem>, StoreError> {
-    let slots = slots_of(site, from, to);
+    let began = store.events_after(0, 1)?.first().map_or(now, |e| e.occurred_at.min(e.recorded_at));
+    let slots: Vec<(Slot, String)> =
+        slots_of(site, from, to).into_iter().filter(|(slot, _)| slot.deadline_at >= began).collect();
     let (Some(first), Some(last)) = (slots.first(), slots.last()) else { return Ok(Vec::new()) };
     let (start, end) = (first.0.due_at, last.0.due_at + Duration::seconds(1));
     let runs = store.runs_between(start, end)?;
     let declined = store.declined_between(start, end)?;
     Ok(assemble(slots, &runs, &declined, now))
+}
+
+/// What the check bound to an item judges now; one not run yet could not judge.
+pub fn judged(check: &str, states: &[crate::domain::check::CheckState]) -> crate::domain::check::CheckStatus {
+    states
+        .iter()
+        .find(|s| format!("{}/{}", s.host, s.check) == check)
+        .map_or(crate::domain::check::CheckStatus::Unknown, |s| s.status)
 }
 
 /// What the check bound to an item says now: its status, when, and why — the evidence
@@ -109,7 +121,8 @@ pub const LEAD_DECISION_MINUTES: i64 = 60;
 
 /// The alarms an inspection raises now (with the time left, negative once late), and
 /// the next instant at which that can change: not started 15 minutes after its time,
-/// not finished near or by its deadline, paused an hour without a lead's decision.
+/// not finished near or by its deadline, paused an hour without a lead's decision, a
+/// finding not reported to the owner and the lead within a minute.
 pub fn inspection_alarms(
     item: &AgendaItem,
     now: DateTime<Utc>,
@@ -130,7 +143,9 @@ pub fn inspection_alarms(
         }
     };
     match item.state {
-        RunState::Overdue => alarms.push((key(ClockName::Inspection, AlarmLevel::Breached), left)),
+        RunState::Overdue | RunState::Missed => {
+            alarms.push((key(ClockName::Inspection, AlarmLevel::Breached), left))
+        }
         RunState::Due => {
             if at_or_later(item.slot.due_at + Duration::minutes(START_GRACE_MINUTES), &mut next) {
                 alarms.push((key(ClockName::Inspection, AlarmLevel::DueSoon), left));
@@ -158,6 +173,13 @@ pub fn inspection_alarms(
             at_or_later(item.slot.due_at + Duration::minutes(START_GRACE_MINUTES), &mut next);
         }
         RunState::Done | RunState::DoneLate | RunState::Declined => {}
+    }
+    // A warning or critical item not yet reported: a one-minute clock of its own.
+    if let Some(run) = item.run.as_ref().filter(|r| r.signed.is_none())
+        && let Some(due) = run.notices_due().map(|(_, due)| due).min()
+    {
+        let level = if at_or_later(due, &mut next) { AlarmLevel::Breached } else { AlarmLevel::DueSoon };
+        alarms.push((key(ClockName::Notice, level), due - now));
     }
     (alarms, next)
 }

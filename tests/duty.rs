@@ -373,6 +373,7 @@ fn history(f: &Fixture) -> (Site, SqliteStore) {
                 result: duty::domain::checklist::ItemResult::Normal,
                 note: String::new(),
                 evidence: None,
+                judged: None,
             });
         }
         commands.push(duty::domain::checklist::RunCommand::Sign);

@@ -131,6 +131,8 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                             "run": a.slot.run, "template": a.slot.template, "name": a.name,
                             "due_at": a.slot.due_at, "deadline_at": a.slot.deadline_at, "state": a.state.key(),
                             "marked": a.run.as_ref().map_or(0, |r| r.marks.len()),
+                            "warnings": a.run.as_ref().map_or(0, |r| r.findings().0),
+                            "criticals": a.run.as_ref().map_or(0, |r| r.findings().1),
                             "items": a.run.as_ref().map_or(0, |r| r.items.len()),
                             "version": a.run.as_ref().map(|r| r.version),
                         })
@@ -146,7 +148,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                     "{} {} {} {} {}",
                     fit(&a.slot.run, 30),
                     fit(&local_time(a.slot.deadline_at, tz), 20),
-                    fit(a.state.key(), 12),
+                    fit(&crate::i18n::run_state_text(a.state, a.run.as_ref(), lang), 22),
                     fit(&progress, 6),
                     visible(&a.name, false)
                 );
@@ -222,7 +224,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
             let (run, command) = match other {
                 ChecklistCommand::Item { run, item, result, note } => {
                     // The item's bound check's evidence is filled in by the operations.
-                    (run, RunCommand::Mark { item, result, note, evidence: None })
+                    (run, RunCommand::Mark { item, result, note, evidence: None, judged: None })
                 }
                 ChecklistCommand::Notify { run, item } => (run, RunCommand::Notify { item }),
                 ChecklistCommand::Decide { run, go_on, stop, note } => {

@@ -317,6 +317,7 @@ fn seed_inspections(store: &mut SqliteStore, site: &Site, now: DateTime<Utc>) ->
         result,
         note: note.into(),
         evidence: None,
+        judged: None,
     };
     run(
         "exchange",

@@ -28,6 +28,40 @@ pub struct AlarmKey {
     pub level: AlarmLevel,
 }
 
+/// An alarm that stands now, with the instant its clock falls (or fell) due.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Raised {
+    pub key: AlarmKey,
+    pub due: DateTime<Utc>,
+}
+
+/// What is at stake when a clock falls due, most first: the security leading group's
+/// five-minute report, then answering the user, then the work itself, then the
+/// inspection's notices and decisions, the paperwork, and a missed inspection last.
+pub fn consequence(clock: ClockName) -> u8 {
+    match clock {
+        ClockName::SecurityReport => 0,
+        ClockName::Response | ClockName::Confirm => 1,
+        ClockName::OnSite | ClockName::Resolution => 2,
+        ClockName::Notice | ClockName::LeadDecision => 3,
+        ClockName::Report => 4,
+        ClockName::Inspection => 5,
+    }
+}
+
+/// Puts alarms in the order the banner shows them: by consequence, a breach before a
+/// warning of the same kind, then the one that fell due first.
+pub fn by_urgency(alarms: &mut [Raised]) {
+    alarms.sort_by(|a, b| {
+        (consequence(a.key.clock), std::cmp::Reverse(a.key.level), a.due, &a.key).cmp(&(
+            consequence(b.key.clock),
+            std::cmp::Reverse(b.key.level),
+            b.due,
+            &b.key,
+        ))
+    });
+}
+
 /// What the log says about alarms: which were acknowledged, and any mute.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlarmLedger {

@@ -12,6 +12,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::check::CheckStatus;
 use super::{DomainError, Operator, Role};
 
 vocabulary! {
@@ -30,6 +31,27 @@ impl ItemResult {
             ItemResult::Warning => "!",
             ItemResult::Critical => "×",
         }
+    }
+
+    /// The result a check's verdict suggests. A check that could not judge suggests
+    /// a warning, never normal: the engineer looks and says what they saw.
+    pub fn suggested_by(judged: CheckStatus) -> ItemResult {
+        match judged {
+            CheckStatus::Normal => ItemResult::Normal,
+            CheckStatus::Warning | CheckStatus::Unknown => ItemResult::Warning,
+            CheckStatus::Critical => ItemResult::Critical,
+        }
+    }
+
+    /// Whether this result says things are better than the check judged them (normal
+    /// where the check could not judge counts as better).
+    pub fn better_than(self, judged: CheckStatus) -> bool {
+        let badness = match self {
+            ItemResult::Normal => 0,
+            ItemResult::Warning => 2,
+            ItemResult::Critical => 3,
+        };
+        badness < judged.badness()
     }
 }
 
@@ -175,6 +197,9 @@ pub struct Mark {
     /// The bound check's evidence when it was marked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
+    /// What the bound check judged when the item was marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged: Option<CheckStatus>,
     /// When the owner and lead were told of a warning or critical result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notified_at: Option<DateTime<Utc>>,
@@ -198,6 +223,42 @@ pub struct Run {
     pub transfers: Vec<Transfer>,
     pub signed: Option<(String, DateTime<Utc>)>,
     pub version: u64,
+}
+
+/// How long after a warning or critical mark the owner and the lead must be told.
+pub const NOTICE_WITHIN: Duration = Duration::minutes(1);
+
+impl Mark {
+    /// Whether this result must be reported to the owner and the lead.
+    pub fn needs_notice(&self) -> bool {
+        self.result != ItemResult::Normal
+    }
+
+    /// Whether the owner and the lead were told later than `NOTICE_WITHIN` after.
+    pub fn notice_late(&self) -> bool {
+        self.notified_at.is_some_and(|at| at - self.at > NOTICE_WITHIN)
+    }
+}
+
+impl Run {
+    /// An item's title (its id when the run has no such item).
+    pub fn item_title<'a>(&'a self, item: &'a str) -> &'a str {
+        self.items.iter().find(|i| i.id == item).map_or(item, |i| i.title.as_str())
+    }
+
+    /// How many items were found wrong: (warnings, criticals).
+    pub fn findings(&self) -> (usize, usize) {
+        let count = |r| self.marks.values().filter(|m| m.result == r).count();
+        (count(ItemResult::Warning), count(ItemResult::Critical))
+    }
+
+    /// Marks still waiting for their notice, with when it falls due.
+    pub fn notices_due(&self) -> impl Iterator<Item = (&str, DateTime<Utc>)> {
+        self.marks
+            .iter()
+            .filter(|(_, m)| m.needs_notice() && m.notified_at.is_none())
+            .map(|(item, m)| (item.as_str(), m.at + NOTICE_WITHIN))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,7 +296,10 @@ pub enum RunState {
     Due,
     InProgress,
     Paused,
+    /// Started, past its deadline, not signed.
     Overdue,
+    /// Never started by its deadline (漏检).
+    Missed,
     Done,
     DoneLate,
     Declined,
@@ -249,6 +313,7 @@ impl RunState {
             RunState::InProgress => "in_progress",
             RunState::Paused => "paused",
             RunState::Overdue => "overdue",
+            RunState::Missed => "missed",
             RunState::Done => "done",
             RunState::DoneLate => "done_late",
             RunState::Declined => "declined",
@@ -269,7 +334,7 @@ pub fn state_of(slot: &Slot, run: Option<&Run>, declined: bool, now: DateTime<Ut
         None if declined => RunState::Declined,
         None if now < slot.due_at => RunState::Upcoming,
         None if now <= slot.deadline_at => RunState::Due,
-        None => RunState::Overdue,
+        None => RunState::Missed,
     }
 }
 
@@ -277,7 +342,16 @@ pub fn state_of(slot: &Slot, run: Option<&Run>, declined: bool, now: DateTime<Ut
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum RunCommand {
     Start { slot: Slot, name: String, items: Vec<RunItem> },
-    Mark { item: String, result: ItemResult, note: String, evidence: Option<String> },
+    Mark {
+        item: String,
+        result: ItemResult,
+        note: String,
+        evidence: Option<String>,
+        /// What the bound check judged (the operations layer fills it in, with
+        /// `evidence`): a result better than that needs a note.
+        #[serde(default)]
+        judged: Option<CheckStatus>,
+    },
     Notify { item: String },
     Decide { go_on: bool, note: String },
     Transfer { item: String, note: String },
@@ -289,7 +363,14 @@ pub enum RunCommand {
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum RunEvent {
     Started { slot: Slot, name: String, items: Vec<RunItem> },
-    ItemMarked { item: String, result: ItemResult, note: String, evidence: Option<String> },
+    ItemMarked {
+        item: String,
+        result: ItemResult,
+        note: String,
+        evidence: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        judged: Option<CheckStatus>,
+    },
     Notified { item: String },
     LeadDecided { go_on: bool, note: String },
     ManualTransfer { item: String, note: String },
@@ -344,7 +425,7 @@ pub fn decide_run(
     let known = |item: &str| run.items.iter().any(|i| i.id == item);
     match command {
         RunCommand::Start { .. } => unreachable!("handled above"),
-        RunCommand::Mark { item, result, note, evidence } => {
+        RunCommand::Mark { item, result, note, evidence, judged } => {
             if !known(item) {
                 return refuse(RunRefusal::NoItem { item: item.clone() });
             }
@@ -358,6 +439,12 @@ pub fn decide_run(
                     at: mark.at,
                 });
             }
+            if let Some(judged) = judged
+                && result.better_than(*judged)
+                && note.trim().is_empty()
+            {
+                return refuse(RunRefusal::BetterThanEvidence { item: item.clone(), judged: *judged });
+            }
             if *result != ItemResult::Normal && note.trim().is_empty() {
                 return Err(DomainError::Empty { field: "note" });
             }
@@ -366,10 +453,11 @@ pub fn decide_run(
                 result: *result,
                 note: note.clone(),
                 evidence: evidence.clone(),
+                judged: *judged,
             })
         }
         RunCommand::Notify { item } => match run.marks.get(item) {
-            Some(mark) if mark.result != ItemResult::Normal && mark.notified_at.is_none() => {
+            Some(mark) if mark.needs_notice() && mark.notified_at.is_none() => {
                 Ok(RunEvent::Notified { item: item.clone() })
             }
             _ => refuse(RunRefusal::NothingToNotify { item: item.clone() }),
@@ -402,7 +490,7 @@ pub fn decide_run(
                 return refuse(RunRefusal::Unmarked { items: open });
             }
             if let Some(item) =
-                run.marks.iter().find(|(_, m)| m.result != ItemResult::Normal && m.notified_at.is_none())
+                run.marks.iter().find(|(_, m)| m.needs_notice() && m.notified_at.is_none())
             {
                 return refuse(RunRefusal::NotNotified { item: item.0.clone() });
             }
@@ -443,6 +531,11 @@ pub enum RunRefusal {
     },
     NotNotified {
         item: String,
+    },
+    /// A result better than what the item's check judged, with nothing said of why.
+    BetterThanEvidence {
+        item: String,
+        judged: CheckStatus,
     },
     LeadOnly,
     /// The site has no checklist with this id.
@@ -492,7 +585,7 @@ pub fn apply_run(
     };
     match event {
         RunEvent::Started { .. } => unreachable!("handled above"),
-        RunEvent::ItemMarked { item, result, note, evidence } => {
+        RunEvent::ItemMarked { item, result, note, evidence, judged } => {
             run.marks.insert(
                 item.clone(),
                 Mark {
@@ -501,6 +594,7 @@ pub fn apply_run(
                     by: actor.to_string(),
                     at,
                     evidence: evidence.clone(),
+                    judged: *judged,
                     notified_at: None,
                 },
             );
@@ -617,7 +711,7 @@ mod tests {
         assert_eq!(state_of(&slot, None, false, slot.due_at - Duration::minutes(1)), RunState::Upcoming);
         // A console opened 40 minutes after the due time still finds it due.
         assert_eq!(state_of(&slot, None, false, slot.due_at + Duration::minutes(40)), RunState::Due);
-        assert_eq!(state_of(&slot, None, false, slot.deadline_at + Duration::minutes(1)), RunState::Overdue);
+        assert_eq!(state_of(&slot, None, false, slot.deadline_at + Duration::minutes(1)), RunState::Missed);
         assert_eq!(state_of(&slot, None, true, slot.due_at), RunState::Declined);
     }
 }

@@ -353,14 +353,8 @@ pub fn decide(
     if state == S::Closed {
         return Err(refuse());
     }
-    // Lifecycle steps keep their order in time; notes, calls and escalations may be
-    // dated anywhere after the report.
-    let is_lifecycle_step = !matches!(command, C::Note { .. } | C::Call { .. } | C::Escalate { .. });
-    let floor = if is_lifecycle_step { incident.milestone_at } else { incident.reported_at };
-    if ctx.occurred_at < floor {
-        return Err(DomainError::BeforePrevious { at: ctx.occurred_at, previous: floor });
-    }
-
+    // What the state allows is said first: an engineer who lost a race to acknowledge
+    // hears who won, not that their time is before the winner's step.
     let event = match command {
         C::Open(_) => unreachable!("handled above"),
         C::Acknowledge => match state {
@@ -486,6 +480,13 @@ pub fn decide(
             IncidentEvent::HandedOver { from: owner, to: to.clone(), note: note.clone() }
         }
     };
+    // Lifecycle steps keep their order in time; notes, calls and escalations may be
+    // dated anywhere after the report.
+    let is_lifecycle_step = !matches!(command, C::Note { .. } | C::Call { .. } | C::Escalate { .. });
+    let floor = if is_lifecycle_step { incident.milestone_at } else { incident.reported_at };
+    if ctx.occurred_at < floor {
+        return Err(DomainError::BeforePrevious { at: ctx.occurred_at, previous: floor });
+    }
     Ok(vec![event])
 }
 

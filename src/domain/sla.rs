@@ -112,10 +112,12 @@ pub enum ClockName {
     Inspection,
     /// A lead's decision on an inspection paused by a critical item, within an hour.
     LeadDecision,
+    /// Telling the owner and the lead of a warning or critical item, within a minute.
+    Notice,
 }
 
 impl ClockName {
-    /// The clocks of incidents (inspection alarms have their own two).
+    /// The clocks of incidents (inspection alarms have their own).
     pub const ALL: &'static [ClockName] = &[
         ClockName::Confirm,
         ClockName::SecurityReport,
@@ -136,6 +138,7 @@ impl ClockName {
             ClockName::Report => "report",
             ClockName::Inspection => "inspection",
             ClockName::LeadDecision => "lead_decision",
+            ClockName::Notice => "notice",
         }
     }
 }

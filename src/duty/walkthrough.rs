@@ -123,7 +123,7 @@ pub fn items(step: Step, input: &Inputs<'_>) -> Vec<Item> {
                         "{} {} — {}{}",
                         hm(a.slot.due_at, tz),
                         a.name,
-                        crate::report::inspection::state_label(a.state, lang),
+                        crate::i18n::run_state_text(a.state, a.run.as_ref(), lang),
                         by.unwrap_or_default()
                     ),
                 )

@@ -303,6 +303,16 @@ fn run_refusal(why: &crate::domain::checklist::RunRefusal, lang: Lang) -> String
         }
         (R::LeadOnly, Lang::Zh) => "只有负责人可以决定暂停的巡检是否继续".to_string(),
         (R::LeadOnly, Lang::En) => "only a lead may decide whether a paused inspection goes on".to_string(),
+        (R::BetterThanEvidence { item, judged }, Lang::Zh) => format!(
+            "检查项“{item}”的检查结果为{} {}，记录得比它好须在备注中说明所见",
+            judged.mark(),
+            judged.label(lang)
+        ),
+        (R::BetterThanEvidence { item, judged }, Lang::En) => format!(
+            "item \"{item}\": its check says {} {}; to record a better result, say in the note what you saw",
+            judged.mark(),
+            judged.label(lang)
+        ),
         (R::NotNotified { item }, Lang::Zh) => {
             format!("检查项“{item}”的异常尚未登记通知系统负责人和项目负责人")
         }

@@ -2,7 +2,7 @@
 
 use super::Lang;
 use crate::domain::check::{CheckStatus, SheetColumn};
-use crate::domain::checklist::ItemResult;
+use crate::domain::checklist::{ItemResult, RunState};
 use crate::domain::sla::{ClockName, ClockState};
 use crate::domain::{CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State};
 
@@ -83,6 +83,7 @@ labels!(ClockName {
     ClockName::Report => "故障报告", "fault report";
     ClockName::Inspection => "巡检", "inspection";
     ClockName::LeadDecision => "负责人决定", "lead's decision";
+    ClockName::Notice => "异常通知", "notice";
 });
 
 labels!(ClockState {
@@ -107,6 +108,46 @@ labels!(ItemResult {
     ItemResult::Warning => "警告", "warning";
     ItemResult::Critical => "严重", "critical";
 });
+
+labels!(RunState {
+    RunState::Upcoming => "未到时间", "upcoming";
+    RunState::Due => "待巡检", "due";
+    RunState::InProgress => "进行中", "in progress";
+    RunState::Paused => "暂停待决定", "paused for lead";
+    RunState::Overdue => "超时未完成", "overdue";
+    RunState::Missed => "漏检", "missed";
+    RunState::Done => "按时完成", "done";
+    RunState::DoneLate => "超时完成", "done late";
+    RunState::Declined => "无法完成", "declined";
+});
+
+/// A symbol that carries an inspection's state without colour.
+pub fn run_symbol(state: RunState) -> &'static str {
+    match state {
+        RunState::Upcoming => "·",
+        RunState::Due => "!",
+        RunState::InProgress => "○",
+        RunState::Paused => "‖",
+        RunState::Overdue | RunState::Missed => "▲",
+        RunState::Done => "√",
+        RunState::DoneLate => "×",
+        RunState::Declined => "-",
+    }
+}
+
+/// An inspection's state with what it found: "done, 1 critical" — never a plain "done"
+/// for a run that found something wrong.
+pub fn run_state_text(state: RunState, run: Option<&crate::domain::checklist::Run>, lang: Lang) -> String {
+    let mut text = state.label(lang).to_string();
+    let (warnings, criticals) = run.map_or((0, 0), |r| r.findings());
+    for (count, result) in [(criticals, ItemResult::Critical), (warnings, ItemResult::Warning)] {
+        if count > 0 {
+            text.push_str(lang.pick("，", ", "));
+            text.push_str(&format!("{count} {}", result.label(lang)));
+        }
+    }
+    text
+}
 
 labels!(SheetColumn {
     SheetColumn::Network => "网络", "network";

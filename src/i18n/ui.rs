@@ -72,6 +72,8 @@ pub const BANNER_MORE: Text = Text::new("另有", "more");
 pub const BANNER_ACK: Text = Text::new("确认", "acknowledge");
 
 pub const FORM_SUBMIT: Text = Text::new("[ 提交 ]", "[ Submit ]");
+pub const FORM_DISCARD_ASK: Text =
+    Text::new("已输入的内容将丢弃：再按 Esc 确认，其他键继续填写", "typed text will be lost: Esc again to discard, any other key to go on");
 pub const FORM_REQUIRED: Text = Text::new("必填", "required");
 pub const FORM_BAD_TIME: Text = Text::new("时间格式为 HH:MM", "time is HH:MM");
 pub const FORM_BAD_NUMBER: Text = Text::new("请输入数字", "enter a number");
@@ -132,10 +134,11 @@ pub const NOTIFY_NOW: Text = Text::new(
     "请在一分钟内通知系统负责人和项目负责人，然后按 t 登记",
     "Tell the owner and the lead within a minute, then press t to record it",
 );
-pub const PAUSED_FOR_LEAD: Text = Text::new(
-    "结果严重：巡检暂停，须在一小时内由负责人决定是否继续",
-    "Critical: paused until a lead decides (within an hour) whether to go on",
-);
+pub const PAUSED_FOR_LEAD: Text =
+    Text::new("结果严重，巡检暂停待负责人决定是否继续", "Critical: paused until a lead decides whether to go on");
+pub const LEAD_DECIDES_IN: Text = Text::new("负责人决定剩余", "lead decides within");
+pub const NOTICE_LEFT: Text = Text::new("通知剩余", "notice within");
+pub const NOTICE_LATE: Text = Text::new("通知超过一分钟", "told after more than a minute");
 pub const NOT_MARKED: Text = Text::new("未检查", "not checked");
 
 pub const FORM_CONFIRM: Text = Text::new("确认危险操作", "Confirm a dangerous action");

@@ -199,7 +199,7 @@ impl Ops<'_> {
                         .filter(|a| a.slot.template == spec.id)
                         .collect();
                 let open =
-                    |a: &&crate::agenda::AgendaItem| matches!(a.state, RunState::Due | RunState::Overdue);
+                    |a: &&crate::agenda::AgendaItem| matches!(a.state, RunState::Due | RunState::Missed);
                 mine.iter()
                     .rev()
                     .find(open)
@@ -242,20 +242,22 @@ impl Ops<'_> {
             .ok_or_else(not_scheduled)
     }
 
-    /// A marked item keeps the evidence of its bound check as it stood when marked.
+    /// A marked item keeps the evidence of its bound check as it stood when marked, and
+    /// what the check judged (the domain asks for a note where the result is better).
     fn with_evidence(&self, run: &str, command: RunCommand, lang: Lang) -> Result<RunCommand, StoreError> {
         let RunCommand::Mark { item, result, note, .. } = command else { return Ok(command) };
         let check = self
             .store
             .run(run)?
             .and_then(|r| r.items.iter().find(|i| i.id == item).and_then(|i| i.check.clone()));
-        let evidence = match check {
+        let (evidence, judged) = match check {
             Some(check) => {
                 let states = self.store.check_states()?;
-                Some(crate::agenda::evidence_of(&check, &states, self.site.tz, lang))
+                let judged = crate::agenda::judged(&check, &states);
+                (Some(crate::agenda::evidence_of(&check, &states, self.site.tz, lang)), Some(judged))
             }
-            None => None,
+            None => (None, None),
         };
-        Ok(RunCommand::Mark { item, result, note, evidence })
+        Ok(RunCommand::Mark { item, result, note, evidence, judged })
     }
 }

@@ -6,7 +6,7 @@ use chrono::{Datelike, Weekday};
 use chrono_tz::Tz;
 
 use super::{csv_field, md_cell};
-use crate::domain::checklist::{ItemResult, Run, RunState, Slot, state_of};
+use crate::domain::checklist::{ItemResult, Run, Slot, state_of};
 use crate::i18n::{Label, Lang, local_time};
 use crate::store::Declined;
 
@@ -17,19 +17,6 @@ pub struct Entry<'a> {
     pub name: &'a str,
     pub run: Option<&'a Run>,
     pub declined: Option<&'a Declined>,
-}
-
-pub fn state_label(state: RunState, lang: Lang) -> &'static str {
-    match state {
-        RunState::Upcoming => lang.pick("未到时间", "upcoming"),
-        RunState::Due => lang.pick("待巡检", "due"),
-        RunState::InProgress => lang.pick("进行中", "in progress"),
-        RunState::Paused => lang.pick("暂停（待负责人决定）", "paused (lead to decide)"),
-        RunState::Overdue => lang.pick("已超时未完成", "overdue"),
-        RunState::Done => lang.pick("按时完成", "done on time"),
-        RunState::DoneLate => lang.pick("超时完成", "done late"),
-        RunState::Declined => lang.pick("已声明无法完成", "declared not possible"),
-    }
 }
 
 /// Remarks of one item: the note, the evidence, the notice, manual transfers, decisions.
@@ -130,7 +117,7 @@ pub fn markdown(
             lang.pick("完成期限", "Deadline"),
             local_time(entry.slot.deadline_at, tz),
             lang.pick("状态", "State"),
-            state_label(state, lang),
+            crate::i18n::run_state_text(state, entry.run, lang),
         ));
         if let Some(declined) = entry.declined {
             out.push_str(&format!(

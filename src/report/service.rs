@@ -159,7 +159,7 @@ pub fn compute(
             RunState::Done => inspections.on_time += 1,
             RunState::DoneLate => inspections.late += 1,
             RunState::Declined => inspections.declined += 1,
-            RunState::Overdue => inspections.missed += 1,
+            RunState::Missed | RunState::Overdue => inspections.missed += 1,
             _ => inspections.open += 1,
         }
     }

@@ -56,6 +56,7 @@ actions! {
     Note => "note", "备注", "note";
     Escalate => "escalate", "上报厂商", "escalate to vendor";
     Call => "call", "登记通话", "record a call";
+    ReportSecurity => "report_security", "登记已报告安全领导小组", "record the security group told";
     Pause => "pause", "暂停解决计时", "pause clock";
     Resume => "resume", "恢复解决计时", "resume clock";
     Resolve => "resolve", "解决", "resolve";

@@ -176,9 +176,9 @@ pub struct App {
     /// Whether an alarm on the list has not rung yet.
     unrung: bool,
     last_bell: Option<DateTime<Utc>>,
-    /// Alarms not yet acknowledged, loudest first: worked out again only when the data
-    /// changes or a clock crosses a threshold, never per frame.
-    pub alarms: Vec<AlarmKey>,
+    /// Alarms not yet acknowledged, most urgent first: worked out again only when the
+    /// data changes or a clock crosses a threshold, never per frame.
+    pub alarms: Vec<crate::domain::alarm::Raised>,
     alarms_valid_until: Option<DateTime<Utc>>,
     /// The Duty log tab: the log, the walkthrough or the charts; the selected entry.
     pub duty_screen: super::duty::DutyScreen,
@@ -376,7 +376,7 @@ impl App {
     fn refresh_alarms(&mut self) {
         let (alarms, valid_until) = self.data.open_alarms(&self.ctx.site, self.now);
         // Looked at once per change of the set, not on every tick.
-        self.unrung = alarms.iter().any(|key| !self.rung.contains(key));
+        self.unrung = alarms.iter().any(|alarm| !self.rung.contains(&alarm.key));
         self.alarms = alarms;
         self.alarms_valid_until = valid_until;
     }
@@ -391,7 +391,7 @@ impl App {
         let repeat_due = self.last_bell.is_none_or(|at| self.now - at >= self.ctx.bell_repeat);
         if self.unrung || repeat_due {
             if self.unrung {
-                self.rung.extend(self.alarms.iter().cloned());
+                self.rung.extend(self.alarms.iter().map(|alarm| alarm.key.clone()));
                 self.unrung = false;
             }
             self.last_bell = Some(self.now);
@@ -409,6 +409,62 @@ impl App {
         match &self.detail {
             Some(id) => self.data.row(id),
             None => self.selected_row(),
+        }
+    }
+
+    /// Whether an action can do anything here and now: the footer offers only those.
+    /// (The store decides; this only keeps the footer from offering a step the state
+    /// of what is on screen rules out.)
+    pub fn offers(&self, action: Action) -> bool {
+        use crate::domain::State as S;
+        let writer = self.ctx.operator.is_some();
+        let lead = self.ctx.operator.as_ref().is_some_and(|op| op.role == crate::domain::Role::Lead);
+        let incident = (self.tab == Tab::Incidents).then(|| self.target_row()).flatten().map(|r| &r.incident);
+        let run = self.open_run();
+        match action {
+            Action::Acknowledge => writer && incident.is_some_and(|i| i.state == S::Open),
+            Action::OnSite => writer && incident.is_some_and(|i| i.state == S::Acknowledged && i.onsite_required),
+            Action::Pause => {
+                writer
+                    && incident.is_some_and(|i| matches!(i.state, S::Acknowledged | S::OnSite) && i.current_pause().is_none())
+            }
+            Action::Resume => writer && incident.is_some_and(|i| i.current_pause().is_some()),
+            Action::Resolve => writer && incident.is_some_and(|i| matches!(i.state, S::Acknowledged | S::OnSite)),
+            Action::Report => writer && incident.is_some_and(|i| i.state == S::Resolved),
+            Action::Close => lead && incident.is_some_and(|i| i.state == S::Reported),
+            Action::Note | Action::Call | Action::Escalate | Action::Problem => {
+                writer && incident.is_some_and(|i| i.state != S::Closed)
+            }
+            Action::ReportSecurity => {
+                writer
+                    && incident.is_some_and(|i| {
+                        crate::domain::sla::clocks(i, &self.ctx.site.policy, self.now).iter().any(|c| {
+                            c.name == crate::domain::sla::ClockName::SecurityReport
+                                && matches!(
+                                    c.state,
+                                    crate::domain::sla::ClockState::Running
+                                        | crate::domain::sla::ClockState::DueSoon
+                                        | crate::domain::sla::ClockState::Breached
+                                )
+                        })
+                    })
+            }
+            Action::NewIncident => writer,
+            Action::Open if self.tab == Tab::Inspections => run.is_none() && !self.data.agenda.is_empty(),
+            Action::Back if self.tab == Tab::Inspections => run.is_some(),
+            Action::StartRun => {
+                writer && run.is_none() && self.selected_agenda().is_some_and(|a| a.run.is_none() && a.declined.is_none())
+            }
+            Action::MarkItem => writer && run.is_some_and(|r| r.signed.is_none() && r.paused.is_none()),
+            Action::Notified => writer && run.is_some_and(|r| r.notices_due().next().is_some()),
+            Action::Decide => lead && run.is_some_and(|r| r.paused.is_some()),
+            Action::SignRun => {
+                writer
+                    && run.is_some_and(|r| {
+                        r.signed.is_none() && r.paused.is_none() && r.marks.len() == r.items.len()
+                    })
+            }
+            _ => true,
         }
     }
 
@@ -646,7 +702,7 @@ impl App {
         if matches!(action, Action::StartRun | Action::DeclineRun) {
             let Some(item) = self.selected_agenda().cloned() else { return };
             if action == Action::DeclineRun {
-                let target = RunTarget { run: item.slot.run.clone(), item: None, version: None };
+                let target = RunTarget { run: item.slot.run.clone(), item: None, version: None, judged: None };
                 self.mode = Mode::Form(Box::new(forms::for_run(FormKind::Decline, target, lang)));
                 return;
             }
@@ -665,8 +721,12 @@ impl App {
         else {
             return;
         };
-        let target =
-            RunTarget { run: run.id.clone(), item: Some(item.id.clone()), version: Some(run.version) };
+        let target = RunTarget {
+            run: run.id.clone(),
+            item: Some(item.id.clone()),
+            version: Some(run.version),
+            judged: item.check.as_deref().map(|check| crate::agenda::judged(check, &self.data.checks)),
+        };
         let form_kind = match action {
             Action::MarkItem => Some(FormKind::MarkItem),
             Action::Decide => Some(FormKind::Decide),
@@ -687,7 +747,20 @@ impl App {
                 self.say(crate::i18n::domain_error(&crate::domain::DomainError::Run(refusal), lang), true);
                 return;
             }
-            self.mode = Mode::Form(Box::new(forms::for_run(kind, target, lang)));
+            let mut form = forms::for_run(kind, target, lang);
+            if let (FormKind::Decide, Some((paused, _))) = (kind, &run.paused) {
+                // The lead decides on the critical item, whichever item is selected.
+                if let Some(target) = form.run_target.as_mut() {
+                    target.item = Some(paused.clone());
+                }
+                form.title = format!(
+                    "{} — «{}» ({} / {paused})",
+                    ui::FORM_DECIDE.get(lang),
+                    crate::text::visible(run.item_title(paused), false),
+                    run.id
+                );
+            }
+            self.mode = Mode::Form(Box::new(form));
             return;
         }
         let command = match action {
@@ -986,7 +1059,7 @@ impl App {
     /// Acknowledges the alarm the banner shows, and only that one: the others stay
     /// until someone has seen each (the banner shows the next).
     fn acknowledge_alarms(&mut self) {
-        let alarms: Vec<AlarmKey> = self.alarms.first().cloned().into_iter().collect();
+        let alarms: Vec<AlarmKey> = self.alarms.first().map(|alarm| alarm.key.clone()).into_iter().collect();
         if alarms.is_empty() {
             self.say(ui::NO_ALARMS.get(self.lang()), false);
             return;

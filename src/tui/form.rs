@@ -1,6 +1,7 @@
 //! A form: labelled fields (one-line text, multi-line text, a choice, a yes/no), focus,
-//! and per-field errors. Esc cancels without writing; Ctrl-S or the submit button
-//! submits. What a submitted form means is decided in `forms.rs`.
+//! and per-field errors. Esc cancels without writing (asking first when text was typed);
+//! Ctrl-S or the submit button submits. What a submitted form means is decided in
+//! `forms.rs`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
@@ -109,6 +110,8 @@ pub struct RunTarget {
     pub run: String,
     pub item: Option<String>,
     pub version: Option<u64>,
+    /// What the item's bound check judged when the form opened.
+    pub judged: Option<crate::domain::check::CheckStatus>,
 }
 
 pub struct Form {
@@ -127,6 +130,10 @@ pub struct Form {
     pub error: Option<String>,
     /// Refused because the incident changed: the next reload brings its new version.
     pub stale: bool,
+    /// Whether anything was typed: then `Esc` asks before throwing it away.
+    edited: bool,
+    /// `Esc` was pressed once on typed text; a second one discards it.
+    discard_asked: bool,
 }
 
 /// What a key did to the form.
@@ -150,15 +157,39 @@ impl Form {
             focus: 0,
             error: None,
             stale: false,
+            edited: false,
+            discard_asked: false,
+        }
+    }
+
+    /// Whether `Esc` now waits for a second press before discarding typed text.
+    pub fn discard_asked(&self) -> bool {
+        self.discard_asked
+    }
+
+    /// Selects an option of a choice field by its key.
+    pub fn select(&mut self, index: usize, key: &str) {
+        if let Input::Choice { options, selected } = &mut self.fields[index].input
+            && let Some(at) = options.iter().position(|(k, _)| *k == key)
+        {
+            *selected = at;
         }
     }
 
     /// Handles a key press.
     pub fn on_key(&mut self, key: KeyEvent) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let discard = matches!(key.code, KeyCode::Esc) || (ctrl && key.code == KeyCode::Char('c'));
+        if discard {
+            // Typed text is not thrown away by one stray key: the second press does it.
+            if self.edited && !self.discard_asked {
+                self.discard_asked = true;
+                return FormOutcome::Continue;
+            }
+            return FormOutcome::Cancel;
+        }
+        self.discard_asked = false;
         match key.code {
-            KeyCode::Esc => return FormOutcome::Cancel,
-            KeyCode::Char('c') if ctrl => return FormOutcome::Cancel,
             KeyCode::Char('s') if ctrl => return FormOutcome::Submit,
             KeyCode::Tab => {
                 self.move_focus(1);
@@ -187,11 +218,11 @@ impl Form {
                 KeyCode::Enter | KeyCode::Down => self.move_focus(1),
                 KeyCode::Up => self.move_focus(-1),
                 _ => {
-                    area.input(key);
+                    self.edited |= area.input(key);
                 }
             },
             Input::Multi(area) => {
-                area.input(key);
+                self.edited |= area.input(key);
             }
             Input::Choice { options, selected } => match key.code {
                 KeyCode::Left => *selected = (*selected + options.len() - 1) % options.len(),

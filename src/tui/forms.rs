@@ -10,10 +10,10 @@ pub use super::form::FormTarget;
 use super::form::{Field, Form, FormKind, RunTarget};
 use crate::config::Site;
 use crate::domain::alarm::AlarmCommand;
-use crate::domain::checklist::{ItemResult, RunCommand};
+use crate::domain::checklist::{ItemResult, RunCommand, RunRefusal};
 use crate::domain::incident::{FaultReportForm, NewIncident};
 use crate::domain::{
-    CallTarget, EventClass, FaultArea, Incident, IncidentCommand, PauseReason, Severity, Source,
+    CallTarget, DomainError, EventClass, FaultArea, Incident, IncidentCommand, PauseReason, Severity, Source,
 };
 use crate::i18n::{Label, Lang, ui};
 use crate::ops::IncidentTarget;
@@ -63,7 +63,7 @@ pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<For
             ui::FORM_ESCALATE,
             vec![Field::line(ui::F_VENDOR.get(lang), true), Field::multi(ui::F_NOTE.get(lang), false)],
         ),
-        Action::Call => (
+        Action::Call | Action::ReportSecurity => (
             FormKind::Call,
             ui::FORM_CALL,
             vec![
@@ -101,6 +101,10 @@ pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<For
     };
     let title = format!("{} — {}", title.get(lang), target.id);
     let mut form = Form::new(kind, title, Some(target), fields);
+    if action == Action::ReportSecurity {
+        // The five-minute report stops when the security leading group has been told.
+        form.select(0, CallTarget::SecurityGroup.key());
+    }
     if kind == FormKind::Report {
         // The report's area starts as the incident's own.
         let at = FaultArea::ALL.iter().position(|a| *a == incident.area).unwrap_or(0);
@@ -144,8 +148,13 @@ pub fn for_run(kind: FormKind, target: RunTarget, lang: Lang) -> Form {
         Some(item) => format!("{} — {} / {item}", title.get(lang), target.run),
         None => format!("{} — {}", title.get(lang), target.run),
     };
+    let judged = target.judged;
     let mut form = Form::new(kind, label, None, fields);
     form.run_target = Some(target);
+    // An item bound to a check starts from what the check says, never from "normal".
+    if let (FormKind::MarkItem, Some(judged)) = (kind, judged) {
+        form.select(0, ItemResult::suggested_by(judged).key());
+    }
     form
 }
 
@@ -310,11 +319,19 @@ fn run_effect(form: &mut Form, lang: Lang) -> Option<Effect> {
     let command = match form.kind {
         FormKind::MarkItem => {
             let result: ItemResult = text(0).parse().ok()?;
-            if result != ItemResult::Normal && text(1).is_empty() {
-                form.fail_field(1, ui::FORM_REQUIRED.get(lang).to_string());
-                return None;
+            if text(1).is_empty() {
+                // The store would refuse it: say so on the field, before it is sent.
+                if let Some(judged) = target.judged.filter(|j| result.better_than(*j)) {
+                    let refusal = RunRefusal::BetterThanEvidence { item, judged };
+                    form.fail_field(1, crate::i18n::domain_error(&DomainError::Run(refusal), lang));
+                    return None;
+                }
+                if result != ItemResult::Normal {
+                    form.fail_field(1, ui::FORM_REQUIRED.get(lang).to_string());
+                    return None;
+                }
             }
-            RunCommand::Mark { item, result, note: text(1), evidence: None }
+            RunCommand::Mark { item, result, note: text(1), evidence: None, judged: None }
         }
         FormKind::Decide => RunCommand::Decide { go_on: text(0) == "continue", note: text(1) },
         FormKind::Transfer => RunCommand::Transfer { item, note: text(0) },

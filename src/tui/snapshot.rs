@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Site;
-use crate::domain::alarm::{AlarmKey, AlarmLedger, alarm_of};
+use crate::domain::alarm::{AlarmKey, AlarmLedger, Raised, alarm_of};
 use crate::domain::check::CheckState;
 use crate::domain::contract::{ContractCounter, contract_part, counter_of_parts};
 use crate::domain::sla::{ClockName, ClockState, clocks};
@@ -87,7 +87,7 @@ impl RowAlarms {
             ClockName::OnSite => warn.onsite,
             ClockName::Resolution => warn.resolution,
             ClockName::Report => warn.report,
-            ClockName::Inspection | ClockName::LeadDecision => Duration::zero(),
+            ClockName::Inspection | ClockName::LeadDecision | ClockName::Notice => Duration::zero(),
         };
         let mut until: Option<DateTime<Utc>> = None;
         let mut alarms = Vec::new();
@@ -407,14 +407,14 @@ impl Snapshot {
         self.index_of(id).map(|index| &self.rows[index])
     }
 
-    /// Live alarms not yet acknowledged, loudest first, and the next instant at which
+    /// Live alarms not yet acknowledged, most urgent first, and the next instant at which
     /// the set can change (a clock crossing into due soon or breached). Only incidents
     /// whose most urgent clock is close enough are looked at, and the caller needs to
     /// ask again only at that instant or when the data changes, so this stays cheap with
     /// thousands of incidents.
-    pub fn open_alarms(&mut self, site: &Site, now: DateTime<Utc>) -> (Vec<AlarmKey>, Option<DateTime<Utc>>) {
+    pub fn open_alarms(&mut self, site: &Site, now: DateTime<Utc>) -> (Vec<Raised>, Option<DateTime<Utc>>) {
         let longest_warning = site.policy.due_soon.longest();
-        let mut alarms: Vec<(AlarmKey, Duration)> = Vec::new();
+        let mut alarms: Vec<Raised> = Vec::new();
         let mut counts = (0, 0);
         let mut next_change: Option<DateTime<Utc>> = None;
         let mut sooner =
@@ -441,7 +441,7 @@ impl Snapshot {
             counts.1 += cached.due_soon;
             for (key, due) in &cached.alarms {
                 if !self.ledger.acknowledged.contains(key) {
-                    alarms.push((key.clone(), *due - now));
+                    alarms.push(Raised { key: key.clone(), due: *due });
                 }
             }
         }
@@ -452,12 +452,12 @@ impl Snapshot {
             }
             for (key, remaining) in raised {
                 if !self.ledger.acknowledged.contains(&key) {
-                    alarms.push((key, remaining));
+                    alarms.push(Raised { key, due: now + remaining });
                 }
             }
         }
         self.clock_counts = counts;
-        alarms.sort_by_key(|(key, remaining)| (std::cmp::Reverse(key.level), *remaining));
-        (alarms.into_iter().map(|(key, _)| key).collect(), next_change)
+        crate::domain::alarm::by_urgency(&mut alarms);
+        (alarms, next_change)
     }
 }

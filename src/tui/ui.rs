@@ -143,6 +143,7 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
             Action::Acknowledge,
             Action::OnSite,
             Action::Note,
+            Action::ReportSecurity,
             Action::Pause,
             Action::Resume,
             Action::Resolve,
@@ -153,6 +154,7 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
         _ => &[
             Action::Open,
             Action::Acknowledge,
+            Action::ReportSecurity,
             Action::Note,
             Action::NewIncident,
             Action::Filter,
@@ -161,7 +163,7 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
         ],
     };
     let mut spans = Vec::new();
-    for action in actions {
+    for action in actions.iter().filter(|a| app.offers(**a)) {
         if let Some(key) = app.ctx.keymap.keys_for(section, *action).first() {
             spans.push(Span::styled(key.clone(), theme.key_hint));
             spans.push(Span::styled(format!(" {}  ", action.describe(lang)), theme.muted));

@@ -73,11 +73,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, form: &Form) {
     let submit_focused = form.focus == form.fields.len();
     let submit_style = if submit_focused { theme.selected } else { theme.key_hint };
     let marker = if submit_focused { "▶ " } else { "  " };
+    let hint = if form.discard_asked() {
+        Span::styled(format!("   {}", ui::FORM_DISCARD_ASK.get(lang)), theme.form_error)
+    } else {
+        Span::styled("   Ctrl-S ✓   Esc ✗", theme.muted)
+    };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::raw(marker),
             Span::styled(ui::FORM_SUBMIT.get(lang), submit_style),
-            Span::styled("   Ctrl-S ✓   Esc ✗", theme.muted),
+            hint,
         ])),
         areas[slot + form.fields.len()],
     );

@@ -97,7 +97,7 @@ fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
                 "{} {} {}   ",
                 hm(a.slot.due_at),
                 visible(&a.name, false),
-                crate::report::inspection::state_label(a.state, lang)
+                crate::i18n::run_state_text(a.state, a.run.as_ref(), lang)
             ))
         })
         .collect();

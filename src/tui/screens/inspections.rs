@@ -9,24 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use crate::domain::checklist::{ItemResult, Run, RunState};
-use crate::i18n::{Label, Lang, local_time, ui};
+use crate::i18n::{Label, local_time, run_state_text, run_symbol, ui};
 use crate::text::visible;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::countdown::hms;
-
-fn state_text(state: RunState, lang: Lang) -> (&'static str, &'static str) {
-    match state {
-        RunState::Upcoming => ("·", lang.pick("未到时间", "upcoming")),
-        RunState::Due => ("!", lang.pick("待巡检", "due")),
-        RunState::InProgress => ("○", lang.pick("进行中", "in progress")),
-        RunState::Paused => ("‖", lang.pick("暂停待决定", "paused")),
-        RunState::Overdue => ("▲", lang.pick("已超时", "OVERDUE")),
-        RunState::Done => ("√", lang.pick("已完成", "done")),
-        RunState::DoneLate => ("×", lang.pick("超时完成", "done late")),
-        RunState::Declined => ("-", lang.pick("无法完成", "declined")),
-    }
-}
 
 fn state_style(state: RunState, theme: &Theme) -> Style {
     match state {
@@ -34,7 +21,7 @@ fn state_style(state: RunState, theme: &Theme) -> Style {
         RunState::Due => theme.due_soon,
         RunState::InProgress => theme.running,
         RunState::Paused => theme.paused,
-        RunState::Overdue => theme.breached,
+        RunState::Overdue | RunState::Missed => theme.breached,
         RunState::Done => theme.met,
         RunState::DoneLate => theme.met_late,
     }
@@ -84,7 +71,8 @@ fn draw_agenda(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .iter()
         .enumerate()
         .map(|(index, item)| {
-            let (symbol, word) = state_text(item.state, lang);
+            let (symbol, word) =
+                (run_symbol(item.state), run_state_text(item.state, item.run.as_ref(), lang));
             let left = match item.state {
                 RunState::Due | RunState::InProgress | RunState::Paused | RunState::Overdue => {
                     hms(item.slot.deadline_at - app.now)
@@ -122,7 +110,7 @@ fn draw_agenda(frame: &mut Frame<'_>, area: Rect, app: &App) {
         rows,
         [
             Constraint::Length(14),
-            Constraint::Length(14),
+            Constraint::Length(20),
             Constraint::Length(6),
             Constraint::Length(10),
             Constraint::Length(6),
@@ -147,14 +135,26 @@ fn draw_run(frame: &mut Frame<'_>, area: Rect, app: &App, run: &Run) {
         hms(run.deadline_at - app.now)
     ))];
     if let Some((item, since)) = &run.paused {
-        let waited = app.now - *since;
-        let style = if waited > Duration::hours(1) { theme.breached } else { theme.paused };
+        // The lead's hour counts down, and the item it is about is named.
+        let left = *since + Duration::minutes(crate::agenda::LEAD_DECISION_MINUTES) - app.now;
+        let style = if left < Duration::zero() { theme.breached } else { theme.paused };
         status.push(Span::styled(
-            format!("   ‖ {} ({item}, {})", ui::PAUSED_FOR_LEAD.get(lang), hms(waited)),
+            format!(
+                "   ‖ {} «{}» {} {}",
+                ui::PAUSED_FOR_LEAD.get(lang),
+                visible(run.item_title(item), false),
+                ui::LEAD_DECIDES_IN.get(lang),
+                hms(left)
+            ),
             style,
         ));
-    } else if run.marks.values().any(|m| m.result != ItemResult::Normal && m.notified_at.is_none()) {
-        status.push(Span::styled(format!("   ! {}", ui::NOTIFY_NOW.get(lang)), theme.due_soon));
+    } else if let Some(due) = run.notices_due().map(|(_, due)| due).min() {
+        let left = due - app.now;
+        let style = if left < Duration::zero() { theme.breached } else { theme.due_soon };
+        status.push(Span::styled(
+            format!("   ! {} ({} {})", ui::NOTIFY_NOW.get(lang), ui::NOTICE_LEFT.get(lang), hms(left)),
+            style,
+        ));
     }
     if let Some((by, at)) = &run.signed {
         status.push(Span::styled(
@@ -219,11 +219,12 @@ fn draw_run(frame: &mut Frame<'_>, area: Rect, app: &App, run: &Run) {
                 pane.push(Line::raw(visible(&mark.note, false).into_owned()));
             }
             if let Some(at) = mark.notified_at {
-                pane.push(Line::raw(format!(
-                    "{} {}",
-                    lang.pick("已通知负责人", "owner and lead told at"),
-                    local_time(at, tz)
-                )));
+                let told = format!("{} {}", lang.pick("已通知负责人", "owner and lead told at"), local_time(at, tz));
+                pane.push(if mark.notice_late() {
+                    Line::from(Span::styled(format!("{told} ▲ {}", ui::NOTICE_LATE.get(lang)), theme.met_late))
+                } else {
+                    Line::raw(told)
+                });
             }
         }
     }

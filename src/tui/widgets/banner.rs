@@ -15,16 +15,17 @@ use crate::tui::widgets::countdown::hms;
 /// The loudest alarm as one line, and whether it is a breach: for the banner and the
 /// desktop notification.
 pub fn describe(app: &App) -> Option<(String, bool)> {
-    let first = app.alarms.first()?;
+    let alarm = app.alarms.first()?;
+    let first = &alarm.key;
     let lang = app.lang();
     let mut text = match first.clock {
-        ClockName::Inspection | ClockName::LeadDecision => {
+        ClockName::Inspection | ClockName::LeadDecision | ClockName::Notice => {
             let item = app.data.agenda.iter().find(|a| a.slot.run == first.incident.0)?;
             let (symbol, word) = match first.level {
                 AlarmLevel::Breached => ("▲", ClockState::Breached.label(lang)),
                 AlarmLevel::DueSoon => ("!", ClockState::DueSoon.label(lang)),
             };
-            let left = hms(item.slot.deadline_at - app.now);
+            let left = hms(alarm.due - app.now);
             format!(
                 "{symbol} {word}: {} {} {left}",
                 crate::text::visible(&item.name, false),
