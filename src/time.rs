@@ -20,9 +20,63 @@ pub fn parse_user_time(text: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("\"{text}\" is not an RFC 3339 time such as 2026-11-21T08:30:00+08:00 ({e})"))
 }
 
+/// Reads a time as people type it, in the site's zone: `15:00` (today's or yesterday's,
+/// whichever is nearer to now — a time ahead of now stays ahead, for the caller to
+/// refuse), `昨天 23:10` / `yesterday 23:10`, `今天 08:00` / `today 08:00`,
+/// `2026-12-01 15:00`, or RFC 3339. None when the text is none of these.
+pub fn parse_local(text: &str, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc).trunc_subsecs(6));
+    }
+    let local = |date: NaiveDate, time: NaiveTime| {
+        tz.from_local_datetime(&date.and_time(time)).earliest().map(|t| t.with_timezone(&Utc))
+    };
+    let time_of = |t: &str| {
+        NaiveTime::parse_from_str(t.trim(), "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(t.trim(), "%H:%M:%S"))
+            .ok()
+    };
+    for format in ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(at) = NaiveDateTime::parse_from_str(text, format) {
+            return local(at.date(), at.time());
+        }
+    }
+    let today = now.with_timezone(&tz).date_naive();
+    let days_back = [("昨天", 1), ("yesterday", 1), ("今天", 0), ("today", 0)];
+    for (word, back) in days_back {
+        if let Some(rest) = text.strip_prefix(word) {
+            return local(today - Duration::days(back), time_of(rest)?);
+        }
+    }
+    let time = time_of(text)?;
+    let candidates = [local(today, time)?, local(today - Duration::days(1), time)?];
+    candidates.into_iter().min_by_key(|at| (*at - now).num_seconds().abs())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_times_read_in_the_sites_zone() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let at = |text: &str| DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc);
+        let now = at("2026-12-01T16:07:00+08:00");
+        assert_eq!(parse_local("15:00", tz, now), Some(at("2026-12-01T15:00:00+08:00")));
+        // 23:59 at 16:07 is tonight's, ahead of now — never yesterday's, 16 h back.
+        assert_eq!(parse_local("23:59", tz, now), Some(at("2026-12-01T23:59:00+08:00")));
+        assert_eq!(parse_local("昨天 23:10", tz, now), Some(at("2026-11-30T23:10:00+08:00")));
+        assert_eq!(parse_local("yesterday 23:10", tz, now), Some(at("2026-11-30T23:10:00+08:00")));
+        assert_eq!(parse_local("2026-11-29 08:00", tz, now), Some(at("2026-11-29T08:00:00+08:00")));
+        assert_eq!(parse_local("2026-11-29T08:00:00Z", tz, now), Some(at("2026-11-29T08:00:00Z")));
+        // Just after midnight, 23:50 is last night's.
+        let night = at("2026-12-01T00:10:00+08:00");
+        assert_eq!(parse_local("23:50", tz, night), Some(at("2026-11-30T23:50:00+08:00")));
+        assert_eq!(parse_local("25:00", tz, now), None);
+        assert_eq!(parse_local("soon", tz, now), None);
+    }
 
     #[test]
     fn canonical_round_trips_and_sorts() {

@@ -89,7 +89,7 @@ fn bad_severity_name_is_named_with_its_position() {
     bad_config(
         "sla.toml",
         |t| t.replace("serious = 12", "urgent = 12"),
-        "sla.toml:14:1: unknown field `urgent`",
+        "sla.toml:19:1: unknown field `urgent`",
     );
 }
 

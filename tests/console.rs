@@ -479,6 +479,7 @@ fn every_step_of_the_handover_walkthrough_in_both_languages() {
         press(&mut app, "5H");
         perform(&mut app, &mut demo);
         let id = app.data.duty.as_ref().unwrap().handover_id();
+        let mut passed = None;
         let shot = |app: &App, demo: &Demo, name: &str| {
             insta::assert_snapshot!(
                 format!("handover_{name}_{lang_name}_100x30"),
@@ -511,13 +512,22 @@ fn every_step_of_the_handover_walkthrough_in_both_languages() {
                 for _ in 0..owned {
                     press(&mut app, "j");
                 }
-                let passed = items[owned].incident.clone().unwrap();
+                let passed_id = items[owned].incident.clone().unwrap();
+                let owner_before = app
+                    .data
+                    .row(&duty::domain::IncidentId(passed_id.clone()))
+                    .unwrap()
+                    .incident
+                    .owner
+                    .clone();
+                // `o` marks the incident to pass on; it changes hands only when the
+                // incoming engineer signs.
                 press(&mut app, "o");
-                shot(&app, &demo, "form_pass_incident");
-                app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
                 perform(&mut app, &mut demo);
-                let owner = demo.store.incident(&duty::domain::IncidentId(passed)).unwrap().unwrap().owner;
-                assert_eq!(owner.as_deref(), Some("zhangsan"), "passed to the first of the incoming roster");
+                let owner =
+                    demo.store.incident(&duty::domain::IncidentId(passed_id.clone())).unwrap().unwrap().owner;
+                assert_eq!(owner, owner_before, "nothing changes hands before the incoming signature");
+                passed = Some(passed_id);
                 app.on_key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE));
                 shot(&app, &demo, "step1_marked");
             }
@@ -537,18 +547,46 @@ fn every_step_of_the_handover_walkthrough_in_both_languages() {
             assert!(app.message.as_ref().is_some_and(|m| !m.error), "step {number}: {:?}", app.message);
         }
         shot(&app, &demo, "ready_to_sign");
+        // The signature is asked with what it hands over, and given on `s` again.
+        press(&mut app, "s");
+        perform(&mut app, &mut demo);
+        let asked = app.message.clone().unwrap();
+        assert!(
+            !asked.error && asked.text.contains(if lang == Lang::En { "pass on 1" } else { "移交 1" }),
+            "{asked:?}"
+        );
+        assert!(duty::duty::load_handover(&demo.store, &id).unwrap().unwrap().outgoing_signature.is_none());
         press(&mut app, "s");
         perform(&mut app, &mut demo);
         shot(&app, &demo, "outgoing_signed");
-        // The same person cannot sign for the incoming shift.
-        press(&mut app, "s");
-        perform(&mut app, &mut demo);
-        let refused = render_masked(&app, &demo, &id);
-        assert!(refused.contains(if lang == Lang::En { "someone else" } else { "另一人" }), "{refused}");
-        // The incoming engineer signs with their own login.
+        // The incoming engineer reads every step before signing: not yet.
         let mut incoming = self::app(&demo, lang);
         incoming.ctx.operator = demo.site.operator("zhangsan").cloned();
         press(&mut incoming, "5H");
+        shot(&incoming, &demo, "review_step1");
+        press(&mut incoming, "s");
+        let refused = incoming.message.clone().unwrap();
+        assert!(
+            refused.error
+                && refused.text.contains(if lang == Lang::En { "read all seven" } else { "全部七个" }),
+            "{refused:?}"
+        );
+        for _ in 1..7 {
+            press(&mut incoming, "\n");
+        }
+        shot(&incoming, &demo, "review_step7");
+        // The same person cannot sign for the incoming shift.
+        for _ in 0..7 {
+            press(&mut app, "\n");
+        }
+        press(&mut app, "ss");
+        perform(&mut app, &mut demo);
+        let refused = render_masked(&app, &demo, &id);
+        assert!(refused.contains(if lang == Lang::En { "someone else" } else { "另一人" }), "{refused}");
+        // The incoming engineer signs with their own login, and takes over what was passed.
+        press(&mut incoming, "s");
+        let asked = incoming.message.clone().unwrap();
+        assert!(asked.text.contains(if lang == Lang::En { "take over 1" } else { "接手 1" }), "{asked:?}");
         press(&mut incoming, "s");
         perform(&mut incoming, &mut demo);
         shot(&incoming, &demo, "done");
@@ -557,6 +595,9 @@ fn every_step_of_the_handover_walkthrough_in_both_languages() {
             (h.outgoing_signature.unwrap().by.as_str(), h.incoming_signature.unwrap().by.as_str()),
             ("lead", "zhangsan")
         );
+        let passed = duty::domain::IncidentId(passed.clone().unwrap());
+        let owner = demo.store.incident(&passed).unwrap().unwrap().owner;
+        assert_eq!(owner.as_deref(), Some("zhangsan"), "ownership passes at the incoming signature");
     }
 }
 
@@ -743,4 +784,72 @@ fn the_overview_acts_on_the_selected_machine_never_on_an_incident_off_screen() {
     for &i in &app.visible {
         assert!(app.data.rows[i].incident.hosts.contains(&host), "only {host}'s incidents");
     }
+}
+
+#[test]
+fn an_item_bound_to_a_failing_check_starts_from_its_verdict_and_a_better_mark_needs_a_note() {
+    use duty::domain::check::CheckStatus;
+    use duty::tui::form::{FormKind, Input, RunTarget};
+    let demo = demo();
+    let target = |judged| RunTarget {
+        run: "exchange@20261121T0830".into(),
+        item: Some("frontend".into()),
+        version: Some(3),
+        judged: Some(judged),
+    };
+    for (judged, preset) in [
+        (CheckStatus::Critical, "critical"),
+        (CheckStatus::Warning, "warning"),
+        (CheckStatus::Unknown, "warning"),
+        (CheckStatus::Normal, "normal"),
+    ] {
+        let form = duty::tui::forms::for_run(FormKind::MarkItem, target(judged), Lang::En);
+        let Input::Choice { options, selected } = &form.fields[0].input else { panic!("a choice") };
+        assert_eq!(options[*selected].0, preset, "{judged:?} pre-sets {preset}");
+    }
+    // Marked normal against a critical check, with nothing said: refused on the form.
+    let mut form = duty::tui::forms::for_run(FormKind::MarkItem, target(CheckStatus::Critical), Lang::En);
+    form.select(0, "normal");
+    let now = fixed_now();
+    assert!(duty::tui::forms::submit(&mut form, &demo.site, now, Lang::En).is_none());
+    let error = form.fields[1].error.clone().unwrap();
+    assert!(error.contains("its check says × critical"), "{error}");
+    form.type_into(1, "checked by hand: FTE answers, the check's target was moved");
+    assert!(duty::tui::forms::submit(&mut form, &demo.site, now, Lang::En).is_some());
+}
+
+#[test]
+fn a_report_time_far_back_is_taken_only_after_its_effect_on_the_clocks_is_shown() {
+    let demo = demo();
+    let mut app = app(&demo, Lang::En);
+    press(&mut app, "N");
+    let now = fixed_now();
+    let duty::tui::app::Mode::Form(form) = &mut app.mode else { panic!("the new-incident form") };
+    form.type_into(0, "core switch port flapping");
+    // At 10:00, 15:00 is this afternoon (nearer than yesterday's): ahead of now, refused
+    // with the way to say yesterday.
+    form.type_into(5, "15:00");
+    assert!(duty::tui::forms::submit(form, &demo.site, now, Lang::En).is_none());
+    assert!(form.fields[5].error.clone().unwrap().contains("yesterday HH:MM"));
+    // Yesterday 23:59 is ten hours back: the form says what that does and asks.
+    if let duty::tui::form::Input::Line(area) = &mut form.fields[5].input {
+        area.select_all();
+        area.cut();
+    }
+    form.type_into(5, "yesterday 23:59");
+    assert!(duty::tui::forms::submit(form, &demo.site, now, Lang::En).is_none());
+    let question = form.error.clone().unwrap();
+    assert!(
+        question.contains("10h01m back")
+            && question.contains("counts against the contract")
+            && question.contains("Ctrl-S again"),
+        "{question}"
+    );
+    // The same submission again is the confirmation.
+    let effect = duty::tui::forms::submit(form, &demo.site, now, Lang::En).expect("confirmed");
+    let duty::tui::app::Effect::Execute { command: duty::domain::IncidentCommand::Open(new), .. } = effect
+    else {
+        panic!("an incident opened")
+    };
+    assert_eq!(new.reported_at, now - chrono::Duration::minutes(601));
 }

@@ -134,6 +134,7 @@ fn all_commands() -> Vec<C> {
         report_form(),
         C::Close { note: String::new() },
         C::HandOver { to: "alice".into(), note: "at the shift handover".into() },
+        C::TakeOver { handover: "handover@20261121-night".into() },
         C::MarkProblem { note: "root cause unknown".into() },
     ]
 }
@@ -377,8 +378,21 @@ mod transitions {
             C::MarkProblem { .. } => !matches!(state, S::Open | S::Closed),
             // Only an incident someone owns can be passed on.
             C::HandOver { .. } => !matches!(state, S::Open | S::Closed),
+            // The owner (here the lead who acted) has nothing to take over.
+            C::TakeOver { .. } => false,
             C::Open(_) => false,
         }
+    }
+
+    #[test]
+    fn the_incoming_engineer_takes_over_an_owned_incident_and_nothing_else() {
+        let take = || C::TakeOver { handover: "handover@20261121-night".into() };
+        let owned = in_state(State::Acknowledged);
+        let taken = step(Some(owned), take(), &alice(), t0() + Duration::hours(2)).unwrap();
+        assert_eq!(taken.owner.as_deref(), Some("alice"));
+        // Nobody owns an open incident: there is nothing to take over.
+        assert!(step(Some(in_state(State::Open)), take(), &alice(), t0() + Duration::hours(2)).is_err());
+        assert!(step(Some(in_state(State::Closed)), take(), &alice(), t0() + Duration::hours(2)).is_err());
     }
 
     #[test]

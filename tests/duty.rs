@@ -47,7 +47,13 @@ fn refusal(result: Result<Handover, StoreError>) -> HandoverRefusal {
 }
 
 fn ack(item: &str) -> ItemAck {
-    ItemAck { item: item.into(), shown: format!("line {item}"), acknowledged: true, note: String::new() }
+    ItemAck {
+        item: item.into(),
+        shown: format!("line {item}"),
+        acknowledged: true,
+        note: String::new(),
+        pass: None,
+    }
 }
 
 fn slots(site: &Site, now: DateTime<Utc>) -> (ShiftSlot, ShiftSlot) {
@@ -107,6 +113,13 @@ fn a_handover_goes_in_order_and_is_signed_once_by_two_people_on_the_roster() {
         other => panic!("notes for the next shift are required: {other:?}"),
     }
     command(&mut store, step(Step::Notes, vec![], "UPS battery check at 02:00"), "alice").unwrap();
+
+    // Signing more than half an hour before the shift change (20:00) needs a lead.
+    let early = at(22, 19, 20);
+    assert!(matches!(
+        refusal(duty::duty::sign(&mut store, &site, &id, Side::Outgoing, &op("alice"), "test", early)),
+        HandoverRefusal::TooEarly { .. }
+    ));
 
     let before = f.dump();
     assert_eq!(refusal(sign(&mut store, Side::Incoming, "bob")), HandoverRefusal::OutgoingFirst);
@@ -513,6 +526,7 @@ fn reports_match_their_golden_files() {
                     String::new()
                 },
                 acknowledged: true,
+                pass: None,
                 item: item.id,
                 shown: item.text,
             })

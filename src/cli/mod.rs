@@ -307,6 +307,7 @@ impl Paths {
 
     fn session(&self, site: Site) -> Session {
         let lang = self.lang.or(site.language).unwrap_or_else(Lang::from_locale);
+        crate::i18n::show_times_in(site.tz);
         let store = self.store_location(&site);
         Session { site, lang, store, clock: self.clock, identity: self.identity.clone() }
     }

@@ -518,6 +518,8 @@ fn sla_policy(file: &SourceFile, raw: raw::SlaFile, problems: &mut Vec<ConfigPro
         },
         late_responses_per_breach,
         penalty_percent_per_breach,
+        backdate: minutes(&raw.backdate_hours, 60, d.backdate),
+        handover_early: minutes(&raw.handover_sign_minutes, 1, d.handover_early),
     }
 }
 

@@ -80,6 +80,8 @@ pub struct SlaFile {
     pub response_minutes: Option<Spanned<i64>>,
     pub onsite_minutes: Option<Spanned<i64>>,
     pub report_hours: Option<Spanned<i64>>,
+    pub backdate_hours: Option<Spanned<i64>>,
+    pub handover_sign_minutes: Option<Spanned<i64>>,
     pub resolution_hours: Option<ResolutionHours>,
     pub confirm: Option<OptionalRule>,
     pub security_report: Option<OptionalRule>,

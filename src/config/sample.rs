@@ -106,6 +106,11 @@ response_minutes = 30
 onsite_minutes = 120
 # Detailed fault report within 24 hours after resolution.
 report_hours = 24
+# A report time typed further back than this is taken only after the engineer has
+# seen what it does to the clocks.
+backdate_hours = 2
+# A handover may be signed from this long before the shift change; earlier needs a lead.
+handover_sign_minutes = 30
 
 # Resolve within 4 / 12 / 24 hours of the report, by severity.
 [resolution_hours]

@@ -341,7 +341,11 @@ pub fn state_of(slot: &Slot, run: Option<&Run>, declined: bool, now: DateTime<Ut
 /// A command on a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum RunCommand {
-    Start { slot: Slot, name: String, items: Vec<RunItem> },
+    Start {
+        slot: Slot,
+        name: String,
+        items: Vec<RunItem>,
+    },
     Mark {
         item: String,
         result: ItemResult,
@@ -352,9 +356,17 @@ pub enum RunCommand {
         #[serde(default)]
         judged: Option<CheckStatus>,
     },
-    Notify { item: String },
-    Decide { go_on: bool, note: String },
-    Transfer { item: String, note: String },
+    Notify {
+        item: String,
+    },
+    Decide {
+        go_on: bool,
+        note: String,
+    },
+    Transfer {
+        item: String,
+        note: String,
+    },
     Sign,
 }
 
@@ -362,7 +374,11 @@ pub enum RunCommand {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum RunEvent {
-    Started { slot: Slot, name: String, items: Vec<RunItem> },
+    Started {
+        slot: Slot,
+        name: String,
+        items: Vec<RunItem>,
+    },
     ItemMarked {
         item: String,
         result: ItemResult,
@@ -371,9 +387,17 @@ pub enum RunEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         judged: Option<CheckStatus>,
     },
-    Notified { item: String },
-    LeadDecided { go_on: bool, note: String },
-    ManualTransfer { item: String, note: String },
+    Notified {
+        item: String,
+    },
+    LeadDecided {
+        go_on: bool,
+        note: String,
+    },
+    ManualTransfer {
+        item: String,
+        note: String,
+    },
     Signed {},
 }
 
@@ -489,9 +513,7 @@ pub fn decide_run(
             if !open.is_empty() {
                 return refuse(RunRefusal::Unmarked { items: open });
             }
-            if let Some(item) =
-                run.marks.iter().find(|(_, m)| m.needs_notice() && m.notified_at.is_none())
-            {
+            if let Some(item) = run.marks.iter().find(|(_, m)| m.needs_notice() && m.notified_at.is_none()) {
                 return refuse(RunRefusal::NotNotified { item: item.0.clone() });
             }
             Ok(RunEvent::Signed {})

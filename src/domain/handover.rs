@@ -7,7 +7,7 @@
 //! unacknowledged, no signature before the last step, two different people, each on
 //! their shift's roster, each signing once.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::incident::TEXT_MAX;
@@ -70,6 +70,10 @@ pub struct ItemAck {
     pub acknowledged: bool,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// An incident the outgoing engineer passes on: it becomes the incoming engineer's
+    /// when they sign, not before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<String>,
 }
 
 impl ItemAck {
@@ -131,6 +135,11 @@ impl Handover {
     pub fn step(&self, step: Step) -> Option<&StepRecord> {
         self.steps.iter().find(|s| s.step == step)
     }
+
+    /// The incidents passed on to the incoming engineer.
+    pub fn passed(&self) -> Vec<&str> {
+        self.steps.iter().flat_map(|s| &s.items).filter_map(|i| i.pass.as_deref()).collect()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -144,10 +153,13 @@ pub enum HandoverCommand {
         items: Vec<ItemAck>,
         note: String,
     },
-    /// `roster` is who is on duty on that side's shift as it stands now.
+    /// `roster` is who is on duty on that side's shift as it stands now; `at` is now
+    /// and `early` how long before the shift change an operator may sign.
     Sign {
         side: Side,
         roster: Vec<String>,
+        at: DateTime<Utc>,
+        early: Duration,
     },
 }
 
@@ -220,6 +232,11 @@ pub enum HandoverRefusal {
         by: String,
         at: DateTime<Utc>,
     },
+    /// Signing longer than the site's window before the shift change needs a lead.
+    TooEarly {
+        change_at: DateTime<Utc>,
+        early: Duration,
+    },
 }
 
 /// Decides a command against the handover as it stands (None before it started).
@@ -262,9 +279,13 @@ pub fn decide(
             }
             Ok(HandoverEvent::StepCompleted { step: *step, items: items.clone(), note: note.clone() })
         }
-        HandoverCommand::Sign { side, roster } => {
+        HandoverCommand::Sign { side, roster, at, early } => {
             if let Some(next) = handover.next_step() {
                 return refuse(HandoverRefusal::StepsLeft { next });
+            }
+            let change_at = handover.outgoing.end;
+            if *at < change_at - *early && actor.role != super::Role::Lead {
+                return refuse(HandoverRefusal::TooEarly { change_at, early: *early });
             }
             let (own, shift) = match side {
                 Side::Outgoing => (&handover.outgoing_signature, &handover.outgoing),

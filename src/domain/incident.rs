@@ -130,6 +130,11 @@ pub enum IncidentCommand {
         to: String,
         note: String,
     },
+    /// The incoming engineer takes over an incident the outgoing one passed on in a
+    /// handover, as they sign it (issued only by the operations layer).
+    TakeOver {
+        handover: String,
+    },
 }
 
 impl IncidentCommand {
@@ -149,6 +154,7 @@ impl IncidentCommand {
             IncidentCommand::Close { .. } => "close",
             IncidentCommand::MarkProblem { .. } => "problem",
             IncidentCommand::HandOver { .. } => "handover",
+            IncidentCommand::TakeOver { .. } => "take_over",
         }
     }
 }
@@ -478,6 +484,13 @@ pub fn decide(
             require_text("name", to, TITLE_MAX)?;
             limit_text("note", note)?;
             IncidentEvent::HandedOver { from: owner, to: to.clone(), note: note.clone() }
+        }
+        C::TakeOver { handover } => {
+            let Some(owner) = incident.owner.clone() else { return Err(refuse()) };
+            if owner == ctx.actor.id {
+                return Err(DomainError::AlreadyOwner { owner });
+            }
+            IncidentEvent::HandedOver { from: owner, to: ctx.actor.id.clone(), note: handover.clone() }
         }
     };
     // Lifecycle steps keep their order in time; notes, calls and escalations may be

@@ -31,6 +31,12 @@ pub struct SlaPolicy {
     pub late_responses_per_breach: u32,
     /// Penalty per breach, in percent of the contract price (5).
     pub penalty_percent_per_breach: u32,
+    /// How far back a typed report time may go without the engineer confirming what it
+    /// does to the clocks (2 h).
+    pub backdate: Duration,
+    /// How long before the shift change an operator may sign a handover (30 min);
+    /// earlier needs a lead.
+    pub handover_early: Duration,
 }
 
 /// Warning lead time per clock.
@@ -82,11 +88,46 @@ impl Default for SlaPolicy {
             due_soon: DueSoon::default(),
             late_responses_per_breach: 2,
             penalty_percent_per_breach: 5,
+            backdate: Duration::hours(2),
+            handover_early: Duration::minutes(30),
         }
     }
 }
 
+/// What a report time typed now does to an incident's clocks: how late its response
+/// is already, whether that counts against the contract, and whether its resolution
+/// is already breached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackdateEffect {
+    /// How far back the time is.
+    pub back: Duration,
+    /// How much later than its limit the response would be if given now.
+    pub response_late: Option<Duration>,
+    /// How much of the resolution time is already past its limit.
+    pub resolution_late: Option<Duration>,
+}
+
 impl SlaPolicy {
+    /// What reporting an incident of `severity` as reported at `at` means at `now`, if
+    /// `at` lies further back than the site lets a report time go unconfirmed.
+    pub fn backdate_effect(
+        &self,
+        severity: Severity,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Option<BackdateEffect> {
+        let back = now - at;
+        if back <= self.backdate {
+            return None;
+        }
+        let late = |limit: Duration| Some(back - limit).filter(|d| *d > Duration::zero());
+        Some(BackdateEffect {
+            back,
+            response_late: late(self.response),
+            resolution_late: late(self.resolution_for(severity)),
+        })
+    }
+
     /// The resolution limit for a severity.
     pub fn resolution_for(&self, severity: Severity) -> Duration {
         match severity {

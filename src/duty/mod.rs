@@ -168,7 +168,8 @@ pub fn sign(
         }
         None => Vec::new(),
     };
-    handover_command(store, id, &HandoverCommand::Sign { side, roster }, actor, origin, now)
+    let command = HandoverCommand::Sign { side, roster, at: now, early: site.policy.handover_early };
+    handover_command(store, id, &command, actor, origin, now)
 }
 
 /// The handover nearest `now`: at the end of the shift in force when that is nearer

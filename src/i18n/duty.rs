@@ -113,6 +113,15 @@ pub const HANDOVER_REMINDER: Text = Text::new("交接班未完成", "Shift hando
 pub const HANDOVER_STEP: Text = Text::new("步骤", "Step");
 pub const HANDOVER_NOTHING: Text =
     Text::new("（本步骤没有条目，确认已看过即可）", "(nothing to list: confirm the step was seen)");
+pub const HANDOVER_REVIEW_KEYS: Text = Text::new(
+    "接班人逐步查看交接内容：Enter 下一步，全部看过后 s 签字",
+    "Incoming engineer: read each step — Enter for the next; s signs once all are read",
+);
+pub const HANDOVER_READ_FIRST: Text = Text::new(
+    "请先查看全部七个步骤（Enter 翻页），再签字",
+    "read all seven steps first (Enter pages on), then sign",
+);
+pub const PASS_ON: Text = Text::new("签字时移交接班人", "passes to the incoming engineer at signing");
 pub const HANDOVER_SIGN_KEYS: Text = Text::new(
     "所有步骤已完成。s 签字（交班人先签，接班人用本人账号签）  Esc 返回",
     "All steps done. s sign (outgoing first, then the incoming engineer with their own login)  Esc back",
@@ -122,6 +131,7 @@ pub const HANDOVER_NOTES_HINT: Text = Text::new(
     "n write the notes for the next shift, then Enter to finish",
 );
 pub const ACKNOWLEDGED: Text = Text::new("已确认", "acknowledged");
+pub const READ: Text = Text::new("已读", "read");
 pub const SIGNED_OUT: Text = Text::new("交班人签字", "Outgoing signature");
 pub const SIGNED_IN: Text = Text::new("接班人签字", "Incoming signature");
 pub const NOT_SIGNED: Text = Text::new("未签", "not signed");
@@ -135,7 +145,6 @@ pub const FORM_VISITOR: Text = Text::new("来访登记", "Visitor to the room");
 pub const FORM_REQUEST: Text = Text::new("用户诉求/投诉", "User request / complaint");
 pub const FORM_DUTY_NOTE: Text = Text::new("其他记录", "Note");
 pub const FORM_ROSTER: Text = Text::new("调整值班表", "Change the roster");
-pub const FORM_HAND_OVER: Text = Text::new("移交事件", "Hand the incident over");
 pub const FORM_ITEM_NOTE: Text = Text::new("条目备注", "Note on the item");
 pub const FORM_NEXT_NOTES: Text = Text::new("交代下一班的事项", "Notes for the next shift");
 
@@ -158,6 +167,23 @@ pub const F_OUTCOME: Text = Text::new("处理结果", "Outcome");
 pub const F_SHIFT: Text = Text::new("班次", "Shift");
 pub const F_DATE: Text = Text::new("日期（YYYY-MM-DD）", "Date (YYYY-MM-DD)");
 pub const F_OPERATORS: Text = Text::new("值班人员（账号，逗号分隔）", "On duty (logins, comma-separated)");
-pub const F_TO_OPERATOR: Text = Text::new("交给（账号）", "To (login)");
 pub const F_BAD_DATE: Text = Text::new("日期格式应为 YYYY-MM-DD", "expected a date such as 2026-11-22");
 pub const F_BAD_DECIMAL: Text = Text::new("请输入数字，如 22.5", "expected a number such as 22.5");
+
+/// What a signature hands over, asked before it is given.
+pub fn sign_question(incoming: bool, incidents: usize, due_next: usize, lang: crate::i18n::Lang) -> String {
+    match (incoming, lang) {
+        (true, crate::i18n::Lang::Zh) => {
+            format!("你将接手 {incidents} 个事件，其中 {due_next} 个在下一班到期。再按 s 签字，其他键取消")
+        }
+        (true, crate::i18n::Lang::En) => format!(
+            "you take over {incidents} incident(s), {due_next} due next shift. Press s again to sign, any other key to cancel"
+        ),
+        (false, crate::i18n::Lang::Zh) => {
+            format!("你将移交 {incidents} 个事件（接班人签字时生效）。再按 s 签字，其他键取消")
+        }
+        (false, crate::i18n::Lang::En) => format!(
+            "you pass on {incidents} incident(s) (they change hands when the incoming engineer signs). Press s again to sign, any other key to cancel"
+        ),
+    }
+}

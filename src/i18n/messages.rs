@@ -10,6 +10,62 @@ pub fn local_time(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
     at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// The zone refusals show their times in: the site's, set once when a command loads
+/// its site (a process serves one site). Until then times are shown in UTC, marked Z.
+static SHOWN_ZONE: std::sync::OnceLock<chrono_tz::Tz> = std::sync::OnceLock::new();
+
+/// Shows the times of refusals and messages in the site's zone from now on.
+pub fn show_times_in(tz: chrono_tz::Tz) {
+    let _ = SHOWN_ZONE.set(tz);
+}
+
+/// A time in a refusal: local to the site when known.
+fn shown(at: &DateTime<Utc>) -> String {
+    match SHOWN_ZONE.get() {
+        Some(tz) => local_time(*at, *tz),
+        None => at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    }
+}
+
+/// Why a typed time ahead of now is refused.
+pub fn time_ahead(at: DateTime<Utc>, tz: chrono_tz::Tz, lang: Lang) -> String {
+    let shown = local_time(at, tz);
+    match lang {
+        Lang::Zh => format!("{shown} 晚于现在；若指昨天，请写“昨天 HH:MM”"),
+        Lang::En => format!("{shown} is ahead of now; for yesterday, type \"yesterday HH:MM\""),
+    }
+}
+
+/// What a report time far back does to the clocks, asked before it is taken.
+pub fn backdate_question(
+    at: DateTime<Utc>,
+    effect: &crate::domain::sla::BackdateEffect,
+    tz: chrono_tz::Tz,
+    lang: Lang,
+) -> String {
+    let mut parts = vec![match lang {
+        Lang::Zh => format!("报告时间 {} 比现在早 {}", local_time(at, tz), duration(effect.back, lang)),
+        Lang::En => format!("report time {} is {} back", local_time(at, tz), duration(effect.back, lang)),
+    }];
+    if let Some(late) = effect.response_late {
+        parts.push(match lang {
+            Lang::Zh => format!("响应已超时 {}，计入合同迟响应", duration(late, lang)),
+            Lang::En => {
+                format!("the response is {} late and counts against the contract", duration(late, lang))
+            }
+        });
+    }
+    if let Some(late) = effect.resolution_late {
+        parts.push(match lang {
+            Lang::Zh => format!("解决时限已超出 {}", duration(late, lang)),
+            Lang::En => format!("the resolution limit is already {} past", duration(late, lang)),
+        });
+    }
+    let ask =
+        lang.pick("再按 Ctrl-S 按此时间登记，或修改时间", "Ctrl-S again to record it so, or change the time");
+    format!("{}{}{ask}", parts.join(lang.pick("；", "; ")), lang.pick("。", ". "))
+}
+
 /// A signed duration as `1h05m`, `12m30s` / `1小时05分`, `12分30秒`; negative with a minus.
 pub fn duration(d: Duration, lang: Lang) -> String {
     let sign = if d < Duration::zero() { "-" } else { "" };
@@ -77,7 +133,6 @@ fn command_label(command: &str, lang: Lang) -> &str {
 /// The text of a domain refusal.
 pub fn domain_error(error: &DomainError, lang: Lang) -> String {
     use DomainError as E;
-    let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     match (error, lang) {
         (E::LeadOnly { command: "roster" }, Lang::Zh) => "只有负责人可以调整值班表".to_string(),
         (E::LeadOnly { command: "roster" }, Lang::En) => "only a lead may change the roster".to_string(),
@@ -88,10 +143,10 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
             format!("cannot {} an incident that is {}", command_label(command, lang), state.label(lang))
         }
         (E::AlreadyAcknowledged { by, at }, Lang::Zh) => {
-            format!("该事件已由 {by} 于 {} 响应", utc(at))
+            format!("该事件已由 {by} 于 {} 响应", shown(at))
         }
         (E::AlreadyAcknowledged { by, at }, Lang::En) => {
-            format!("already acknowledged by {by} at {}", utc(at))
+            format!("already acknowledged by {by} at {}", shown(at))
         }
         (E::LeadOnly { command }, Lang::Zh) => {
             format!("只有负责人可以{}事件", command_label(command, lang))
@@ -108,16 +163,16 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
             format!("{} is too long (at most {max} characters)", field_label(field, lang))
         }
         (E::BeforePrevious { at, previous }, Lang::Zh) => {
-            format!("时间 {} 早于该事件上一步的时间 {}", utc(at), utc(previous))
+            format!("时间 {} 早于该事件上一步的时间 {}", shown(at), shown(previous))
         }
         (E::BeforePrevious { at, previous }, Lang::En) => {
-            format!("time {} is before the incident's previous step at {}", utc(at), utc(previous))
+            format!("time {} is before the incident's previous step at {}", shown(at), shown(previous))
         }
         (E::InFuture { at, now }, Lang::Zh) => {
-            format!("时间 {} 晚于当前时间 {}", utc(at), utc(now))
+            format!("时间 {} 晚于当前时间 {}", shown(at), shown(now))
         }
         (E::InFuture { at, now }, Lang::En) => {
-            format!("time {} is in the future (now {})", utc(at), utc(now))
+            format!("time {} is in the future (now {})", shown(at), shown(now))
         }
         (E::AlreadyPaused { reason }, Lang::Zh) => {
             format!("解决时限已因“{}”暂停", reason.label(lang))
@@ -142,13 +197,13 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::MuteOutOfRange { max }, Lang::Zh) => format!("静音时间须为 1 至 {max} 分钟"),
         (E::MuteOutOfRange { max }, Lang::En) => format!("mute for 1 to {max} minutes"),
         (E::BadWindow { from, until }, Lang::Zh) => {
-            format!("维护窗口 {} 至 {} 无效：结束须晚于开始且晚于现在", utc(from), utc(until))
+            format!("维护窗口 {} 至 {} 无效：结束须晚于开始且晚于现在", shown(from), shown(until))
         }
         (E::BadWindow { from, until }, Lang::En) => {
             format!(
                 "maintenance window {} to {} must end after it starts and after now",
-                utc(from),
-                utc(until)
+                shown(from),
+                shown(until)
             )
         }
         (E::WindowTooLong { days }, Lang::Zh) => format!("维护窗口最长 {days} 天"),
@@ -190,6 +245,10 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::NotOwner { owner }, Lang::En) => {
             format!("{owner} owns this incident: only they or a lead may hand it over")
         }
+        (E::TakeOverBySigning, Lang::Zh) => "事件只能在接班人签字交接时接手".to_string(),
+        (E::TakeOverBySigning, Lang::En) => {
+            "an incident is taken over only by signing the handover that passes it on".to_string()
+        }
         (E::AlreadyOwner { owner }, Lang::Zh) => format!("该事件已由 {owner} 负责"),
         (E::AlreadyOwner { owner }, Lang::En) => format!("{owner} already owns this incident"),
         (E::Handover(why), _) => handover_refusal(why, lang),
@@ -211,7 +270,6 @@ mod tests {
 
 fn handover_refusal(why: &crate::domain::handover::HandoverRefusal, lang: Lang) -> String {
     use crate::domain::handover::{HandoverRefusal as R, Side};
-    let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let side = |s: &Side| match s {
         Side::Outgoing => lang.pick("交班人", "the outgoing engineer"),
         Side::Incoming => lang.pick("接班人", "the incoming engineer"),
@@ -220,9 +278,9 @@ fn handover_refusal(why: &crate::domain::handover::HandoverRefusal, lang: Lang) 
         format!("{} {}", s.number(), super::duty::handover_step(*s).get(lang))
     };
     match (why, lang) {
-        (R::AlreadyStarted { by, at }, Lang::Zh) => format!("交接已由 {by} 于 {} 开始", utc(at)),
+        (R::AlreadyStarted { by, at }, Lang::Zh) => format!("交接已由 {by} 于 {} 开始", shown(at)),
         (R::AlreadyStarted { by, at }, Lang::En) => {
-            format!("this handover was already started by {by} at {}", utc(at))
+            format!("this handover was already started by {by} at {}", shown(at))
         }
         (R::NotStarted, Lang::Zh) => "交接尚未开始".to_string(),
         (R::NotStarted, Lang::En) => "the handover has not been started".to_string(),
@@ -243,10 +301,10 @@ fn handover_refusal(why: &crate::domain::handover::HandoverRefusal, lang: Lang) 
         (R::OutgoingFirst, Lang::Zh) => "交班人须先签字".to_string(),
         (R::OutgoingFirst, Lang::En) => "the outgoing engineer signs first".to_string(),
         (R::AlreadySigned { side: s, by, at }, Lang::Zh) => {
-            format!("{}已由 {by} 于 {} 签字，不能重复签字", side(s), utc(at))
+            format!("{}已由 {by} 于 {} 签字，不能重复签字", side(s), shown(at))
         }
         (R::AlreadySigned { side: s, by, at }, Lang::En) => {
-            format!("{} already signed: {by} at {}; a handover is signed once", side(s), utc(at))
+            format!("{} already signed: {by} at {}; a handover is signed once", side(s), shown(at))
         }
         (R::SamePerson { by }, Lang::Zh) => format!("{by} 已作为交班人签字，接班须由另一人用本人账号签字"),
         (R::SamePerson { by }, Lang::En) => format!(
@@ -254,25 +312,36 @@ fn handover_refusal(why: &crate::domain::handover::HandoverRefusal, lang: Lang) 
         ),
         (R::NotOnRoster { who, shift }, Lang::Zh) => format!("{who} 不在“{shift}”的值班表上"),
         (R::NotOnRoster { who, shift }, Lang::En) => format!("{who} is not on the roster of {shift}"),
-        (R::Closed { by, at }, Lang::Zh) => format!("交班人 {by} 已于 {} 签字，交接内容不能再改", utc(at)),
+        (R::TooEarly { change_at, early }, Lang::Zh) => format!(
+            "交接班时间为 {}：早于交接班前 {} 签字须由负责人进行",
+            shown(change_at),
+            duration(*early, lang)
+        ),
+        (R::TooEarly { change_at, early }, Lang::En) => format!(
+            "the shift changes at {}: signing more than {} before it needs a lead",
+            shown(change_at),
+            duration(*early, lang)
+        ),
+        (R::Closed { by, at }, Lang::Zh) => format!("交班人 {by} 已于 {} 签字，交接内容不能再改", shown(at)),
         (R::Closed { by, at }, Lang::En) => {
-            format!("{by} signed as outgoing at {}: the walkthrough can no longer change", utc(at))
+            format!("{by} signed as outgoing at {}: the walkthrough can no longer change", shown(at))
         }
     }
 }
 
 fn run_refusal(why: &crate::domain::checklist::RunRefusal, lang: Lang) -> String {
     use crate::domain::checklist::RunRefusal as R;
-    let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     match (why, lang) {
-        (R::AlreadyStarted { by, at }, Lang::Zh) => format!("该巡检已由 {by} 于 {} 开始", utc(at)),
+        (R::AlreadyStarted { by, at }, Lang::Zh) => format!("该巡检已由 {by} 于 {} 开始", shown(at)),
         (R::AlreadyStarted { by, at }, Lang::En) => {
-            format!("this inspection was already started by {by} at {}", utc(at))
+            format!("this inspection was already started by {by} at {}", shown(at))
         }
         (R::NotStarted, Lang::Zh) => "该巡检尚未开始".to_string(),
         (R::NotStarted, Lang::En) => "this inspection has not been started".to_string(),
-        (R::Signed { by, at }, Lang::Zh) => format!("该巡检已由 {by} 于 {} 签字完成", utc(at)),
-        (R::Signed { by, at }, Lang::En) => format!("this inspection was signed off by {by} at {}", utc(at)),
+        (R::Signed { by, at }, Lang::Zh) => format!("该巡检已由 {by} 于 {} 签字完成", shown(at)),
+        (R::Signed { by, at }, Lang::En) => {
+            format!("this inspection was signed off by {by} at {}", shown(at))
+        }
         (R::NoItem { item }, Lang::Zh) => format!("没有检查项“{item}”"),
         (R::NoItem { item }, Lang::En) => format!("no item \"{item}\""),
         (R::Paused { item }, Lang::Zh) => format!("检查项“{item}”结果严重，巡检暂停，等待负责人决定是否继续"),
@@ -280,10 +349,10 @@ fn run_refusal(why: &crate::domain::checklist::RunRefusal, lang: Lang) -> String
             format!("paused: item \"{item}\" is critical; a lead must decide whether to go on")
         }
         (R::AlreadyMarked { item, by, at }, Lang::Zh) => {
-            format!("检查项“{item}”已由 {by} 于 {} 记录", utc(at))
+            format!("检查项“{item}”已由 {by} 于 {} 记录", shown(at))
         }
         (R::AlreadyMarked { item, by, at }, Lang::En) => {
-            format!("item \"{item}\" was already marked by {by} at {}", utc(at))
+            format!("item \"{item}\" was already marked by {by} at {}", shown(at))
         }
         (R::NothingToNotify { item }, Lang::Zh) => format!("检查项“{item}”没有需要通知的警告或严重结果"),
         (R::NothingToNotify { item }, Lang::En) => {
@@ -342,22 +411,21 @@ impl Text {
 /// The text of a store refusal or failure.
 pub fn store_error(error: &crate::store::StoreError, lang: Lang) -> String {
     use crate::store::StoreError as E;
-    let utc = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     match (error, lang) {
         (E::Refused(e), _) => domain_error(e, lang),
         (E::Stale { id, expected, current, by, at }, Lang::Zh) => format!(
             "事件 {id} 已被 {by} 于 {} 修改（你看到的是第 {expected} 版，现在是第 {current} 版）；请刷新后再操作",
-            utc(at)
+            shown(at)
         ),
         (E::Stale { id, expected, current, by, at }, Lang::En) => format!(
             "incident {id} was changed by {by} at {} (you saw version {expected}, it is now {current}); look again before acting",
-            utc(at)
+            shown(at)
         ),
         (E::StaleRun { run, by, at }, Lang::Zh) => {
-            format!("巡检 {run} 已被 {by} 于 {} 修改；请刷新后再操作", utc(at))
+            format!("巡检 {run} 已被 {by} 于 {} 修改；请刷新后再操作", shown(at))
         }
         (E::StaleRun { run, by, at }, Lang::En) => {
-            format!("inspection {run} was changed by {by} at {}; look again before acting", utc(at))
+            format!("inspection {run} was changed by {by} at {}; look again before acting", shown(at))
         }
         (E::NotFound(id), Lang::Zh) => format!("没有事件 {id}"),
         (E::NotFound(id), Lang::En) => format!("no incident {id}"),

@@ -72,10 +72,15 @@ pub const BANNER_MORE: Text = Text::new("另有", "more");
 pub const BANNER_ACK: Text = Text::new("确认", "acknowledge");
 
 pub const FORM_SUBMIT: Text = Text::new("[ 提交 ]", "[ Submit ]");
-pub const FORM_DISCARD_ASK: Text =
-    Text::new("已输入的内容将丢弃：再按 Esc 确认，其他键继续填写", "typed text will be lost: Esc again to discard, any other key to go on");
+pub const FORM_DISCARD_ASK: Text = Text::new(
+    "已输入的内容将丢弃：再按 Esc 确认，其他键继续填写",
+    "typed text will be lost: Esc again to discard, any other key to go on",
+);
 pub const FORM_REQUIRED: Text = Text::new("必填", "required");
-pub const FORM_BAD_TIME: Text = Text::new("时间格式为 HH:MM", "time is HH:MM");
+pub const FORM_BAD_TIME: Text = Text::new(
+    "时间写作 HH:MM、昨天 HH:MM 或 YYYY-MM-DD HH:MM",
+    "a time is HH:MM, yesterday HH:MM or YYYY-MM-DD HH:MM",
+);
 pub const FORM_BAD_NUMBER: Text = Text::new("请输入数字", "enter a number");
 pub const FORM_UNKNOWN_HOST: Text = Text::new("未知设备", "unknown host");
 
@@ -95,7 +100,7 @@ pub const F_SEVERITY: Text = Text::new("级别", "Severity");
 pub const F_CLASS: Text = Text::new("类别", "Class");
 pub const F_AREA: Text = Text::new("故障所属", "Fault area");
 pub const F_HOSTS: Text = Text::new("设备（逗号分隔）", "Hosts (comma separated)");
-pub const F_REPORTED_AT: Text = Text::new("报告时间 HH:MM（空=现在）", "Reported at HH:MM (empty = now)");
+pub const F_REPORTED_AT: Text = Text::new("报告时间（空=现在）", "Reported at (empty = now)");
 pub const F_ONSITE: Text = Text::new("需要到场", "On site needed");
 pub const F_DESCRIPTION: Text = Text::new("描述", "Description");
 pub const F_NOTE: Text = Text::new("备注", "Note");
@@ -134,8 +139,10 @@ pub const NOTIFY_NOW: Text = Text::new(
     "请在一分钟内通知系统负责人和项目负责人，然后按 t 登记",
     "Tell the owner and the lead within a minute, then press t to record it",
 );
-pub const PAUSED_FOR_LEAD: Text =
-    Text::new("结果严重，巡检暂停待负责人决定是否继续", "Critical: paused until a lead decides whether to go on");
+pub const PAUSED_FOR_LEAD: Text = Text::new(
+    "结果严重，巡检暂停待负责人决定是否继续",
+    "Critical: paused until a lead decides whether to go on",
+);
 pub const LEAD_DECIDES_IN: Text = Text::new("负责人决定剩余", "lead decides within");
 pub const NOTICE_LEFT: Text = Text::new("通知剩余", "notice within");
 pub const NOTICE_LATE: Text = Text::new("通知超过一分钟", "told after more than a minute");

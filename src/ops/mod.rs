@@ -63,6 +63,9 @@ impl Ops<'_> {
         let now = self.clock.now();
         let (operator, origin) = (&actor.operator, actor.origin.as_str());
         match request {
+            Request::Incident { command: IncidentCommand::TakeOver { .. }, .. } => {
+                Err(StoreError::Refused(DomainError::TakeOverBySigning))
+            }
             Request::Incident { target, command, expected_version, claimed_at } => self
                 .incident(actor, target, command, expected_version, claimed_at)
                 .map(|c| Done::Incident(Box::new(c))),
@@ -102,8 +105,11 @@ impl Ops<'_> {
                     .map(|h| Done::Handover(Box::new(h)))
             }
             Request::SignHandover { id, side } => {
-                crate::duty::sign(self.store, self.site, &id, side, operator, origin, now)
-                    .map(|h| Done::Handover(Box::new(h)))
+                let handover = crate::duty::sign(self.store, self.site, &id, side, operator, origin, now)?;
+                if side == crate::domain::handover::Side::Incoming {
+                    self.take_over(actor, &handover)?;
+                }
+                Ok(Done::Handover(Box::new(handover)))
             }
             Request::ScheduleMaintenance(window) => self
                 .store
@@ -178,6 +184,30 @@ impl Ops<'_> {
             now,
             expected_version,
         })
+    }
+
+    /// The incoming engineer, having signed, takes over what the outgoing one passed on.
+    /// An incident closed or passed elsewhere meanwhile has nothing left to take.
+    fn take_over(&mut self, actor: &Actor, handover: &Handover) -> Result<(), StoreError> {
+        for id in handover.passed() {
+            let command = IncidentCommand::TakeOver { handover: handover.id.clone() };
+            match self.incident(
+                actor,
+                IncidentTarget::Existing(crate::domain::IncidentId(id.to_string())),
+                command,
+                None,
+                None,
+            ) {
+                Ok(_) => {}
+                Err(StoreError::Refused(
+                    DomainError::NotAllowed { .. }
+                    | DomainError::AlreadyOwner { .. }
+                    | DomainError::NoIncident,
+                )) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     /// Starts a run of `template`: the occurrence named, else today's latest one due

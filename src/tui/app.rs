@@ -423,13 +423,19 @@ impl App {
         let run = self.open_run();
         match action {
             Action::Acknowledge => writer && incident.is_some_and(|i| i.state == S::Open),
-            Action::OnSite => writer && incident.is_some_and(|i| i.state == S::Acknowledged && i.onsite_required),
+            Action::OnSite => {
+                writer && incident.is_some_and(|i| i.state == S::Acknowledged && i.onsite_required)
+            }
             Action::Pause => {
                 writer
-                    && incident.is_some_and(|i| matches!(i.state, S::Acknowledged | S::OnSite) && i.current_pause().is_none())
+                    && incident.is_some_and(|i| {
+                        matches!(i.state, S::Acknowledged | S::OnSite) && i.current_pause().is_none()
+                    })
             }
             Action::Resume => writer && incident.is_some_and(|i| i.current_pause().is_some()),
-            Action::Resolve => writer && incident.is_some_and(|i| matches!(i.state, S::Acknowledged | S::OnSite)),
+            Action::Resolve => {
+                writer && incident.is_some_and(|i| matches!(i.state, S::Acknowledged | S::OnSite))
+            }
             Action::Report => writer && incident.is_some_and(|i| i.state == S::Resolved),
             Action::Close => lead && incident.is_some_and(|i| i.state == S::Reported),
             Action::Note | Action::Call | Action::Escalate | Action::Problem => {
@@ -453,7 +459,9 @@ impl App {
             Action::Open if self.tab == Tab::Inspections => run.is_none() && !self.data.agenda.is_empty(),
             Action::Back if self.tab == Tab::Inspections => run.is_some(),
             Action::StartRun => {
-                writer && run.is_none() && self.selected_agenda().is_some_and(|a| a.run.is_none() && a.declined.is_none())
+                writer
+                    && run.is_none()
+                    && self.selected_agenda().is_some_and(|a| a.run.is_none() && a.declined.is_none())
             }
             Action::MarkItem => writer && run.is_some_and(|r| r.signed.is_none() && r.paused.is_none()),
             Action::Notified => writer && run.is_some_and(|r| r.notices_due().next().is_some()),
@@ -702,7 +710,8 @@ impl App {
         if matches!(action, Action::StartRun | Action::DeclineRun) {
             let Some(item) = self.selected_agenda().cloned() else { return };
             if action == Action::DeclineRun {
-                let target = RunTarget { run: item.slot.run.clone(), item: None, version: None, judged: None };
+                let target =
+                    RunTarget { run: item.slot.run.clone(), item: None, version: None, judged: None };
                 self.mode = Mode::Form(Box::new(forms::for_run(FormKind::Decline, target, lang)));
                 return;
             }

@@ -28,10 +28,19 @@ pub struct Walkthrough {
     pub cursor: usize,
     /// item id → (acknowledged, note)
     pub marks: BTreeMap<String, (bool, String)>,
+    /// item id → the incident passed on from it (it becomes the incoming engineer's
+    /// when they sign).
+    pub passes: BTreeMap<String, String>,
     /// The notes for the next shift (last step).
     pub note: String,
     /// The step these marks belong to: a new step starts clean.
     pub step: Option<Step>,
+    /// Once every step is done: the step the incoming engineer is reading, and which
+    /// they have read (they sign only after all seven).
+    pub review: usize,
+    pub read: std::collections::BTreeSet<Step>,
+    /// When a signature was asked for; the same key again soon after gives it.
+    pub sign_asked: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl App {
@@ -168,11 +177,7 @@ impl App {
     fn walkthrough_action(&mut self, action: Action, view: &crate::duty::DutyView) {
         let lang = self.lang();
         let Some(step) = self.handover_step() else {
-            if action == Action::SignHandover {
-                let signed_out = view.handover.as_ref().is_some_and(|h| h.outgoing_signature.is_some());
-                let side = if signed_out { Side::Incoming } else { Side::Outgoing };
-                self.effects.push(Effect::SignHandover { id: view.handover_id(), side });
-            }
+            self.signing_action(action, view);
             return;
         };
         let count = self.walkthrough_items.len();
@@ -204,35 +209,30 @@ impl App {
                         Mode::Form(Box::new(duty_forms::walkthrough_note(Some(&item.id), &note, lang)));
                 }
             }
-            Action::PassIncident => {
-                let incident = item
-                    .as_ref()
-                    .and_then(|i| i.incident.as_ref())
-                    .and_then(|id| self.data.rows.iter().find(|r| r.incident.id.0 == *id))
-                    .map(|r| r.incident.clone());
-                match (item, incident) {
-                    (Some(item), Some(incident)) => {
-                        // The first on the incoming shift who is neither the owner nor
-                        // the one handing over.
-                        let me = self.ctx.operator.as_ref().map(|o| o.id.as_str());
-                        let to = view.incoming_on_duty.iter().find(|p| {
-                            Some(p.as_str()) != incident.owner.as_deref() && Some(p.as_str()) != me
-                        });
-                        let form = duty_forms::hand_over(&incident, &item.id, to.map(String::as_str), lang);
-                        self.mode = Mode::Form(Box::new(form));
+            Action::PassIncident => match item.as_ref().and_then(|i| i.incident.clone().map(|id| (i, id))) {
+                // Marks (or unmarks) the incident to pass on: nothing changes hands until
+                // the incoming engineer signs.
+                Some((item, incident)) => {
+                    let id = item.id.clone();
+                    if let Some(w) = self.walkthrough()
+                        && w.passes.remove(&id).is_none()
+                    {
+                        w.passes.insert(id.clone(), incident);
                     }
-                    _ => self.say(ui::SELECT_FIRST.get(lang), true),
+                    self.mark_item(&id, true, None);
                 }
-            }
+                None => self.say(ui::SELECT_FIRST.get(lang), true),
+            },
             Action::FinishStep => {
-                let marks = w.marks.clone();
+                let (marks, passes) = (w.marks.clone(), w.passes.clone());
                 let note = w.note.clone();
                 let acks: Vec<ItemAck> = self
                     .walkthrough_items
                     .iter()
                     .map(|i| {
                         let (acknowledged, note) = marks.get(&i.id).cloned().unwrap_or_default();
-                        ItemAck { item: i.id.clone(), shown: i.text.clone(), acknowledged, note }
+                        let pass = passes.get(&i.id).cloned();
+                        ItemAck { item: i.id.clone(), shown: i.text.clone(), acknowledged, note, pass }
                     })
                     .collect();
                 // Say at once what the store would refuse.
@@ -248,6 +248,50 @@ impl App {
             Action::SignHandover => {
                 let why = DomainError::Handover(HandoverRefusal::StepsLeft { next: step });
                 self.say(domain_error(&why, lang), true);
+            }
+            _ => {}
+        }
+    }
+
+    /// Every step is done: the outgoing engineer signs, then the incoming engineer reads
+    /// each step (read-only) and signs. Each signature is asked once with what it hands
+    /// over, and given on the same key again.
+    fn signing_action(&mut self, action: Action, view: &crate::duty::DutyView) {
+        let lang = self.lang();
+        let Some(handover) = view.handover.clone() else { return };
+        let incoming = handover.outgoing_signature.is_some();
+        let passed: Vec<String> = handover.passed().into_iter().map(str::to_string).collect();
+        let due_next = passed
+            .iter()
+            .filter_map(|id| self.data.rows.iter().find(|r| r.incident.id.0 == *id))
+            .filter(|r| r.urgent_due.is_some_and(|due| due <= view.incoming.end))
+            .count();
+        let now = self.now;
+        let Some(w) = self.walkthrough() else { return };
+        // The question stands while its message does; any other key withdraws it.
+        let asked = w.sign_asked.take().is_some_and(|at| now - at < chrono::Duration::seconds(5));
+        match action {
+            Action::FinishStep if incoming => {
+                w.read.insert(Step::ALL[w.review % Step::ALL.len()]);
+                w.review = (w.review + 1) % Step::ALL.len();
+            }
+            Action::SignHandover => {
+                if incoming {
+                    // The page on screen counts as read.
+                    w.read.insert(Step::ALL[w.review % Step::ALL.len()]);
+                    if w.read.len() < Step::ALL.len() {
+                        self.say(t::HANDOVER_READ_FIRST.get(lang), true);
+                        return;
+                    }
+                }
+                if !asked {
+                    w.sign_asked = Some(now);
+                    let text = t::sign_question(incoming, passed.len(), due_next, lang);
+                    self.say(&text, false);
+                    return;
+                }
+                let side = if incoming { Side::Incoming } else { Side::Outgoing };
+                self.effects.push(Effect::SignHandover { id: view.handover_id(), side });
             }
             _ => {}
         }

@@ -4,9 +4,8 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::app::Effect;
-use super::form::{Field, Form, FormKind, FormTarget};
+use super::form::{Field, Form, FormKind};
 use crate::config::Site;
-use crate::domain::Incident;
 use crate::domain::duty_log::Entry;
 use crate::domain::shift::RosterChange;
 use crate::i18n::duty as t;
@@ -91,23 +90,6 @@ pub fn roster(site: &Site, shift: &str, date: NaiveDate, on_duty: &[String], lan
     form
 }
 
-/// Handing an incident over, to the first person on the incoming roster by default.
-pub fn hand_over(incident: &Incident, item: &str, to: Option<&str>, lang: Lang) -> Form {
-    let target = FormTarget { id: incident.id.clone(), version: incident.version };
-    let title = format!("{} — {}", t::FORM_HAND_OVER.get(lang), incident.id);
-    let mut form = Form::new(
-        FormKind::HandOver,
-        title,
-        Some(target),
-        vec![Field::line(t::F_TO_OPERATOR.get(lang), true), Field::line(ui::F_NOTE.get(lang), false)],
-    );
-    if let Some(to) = to {
-        form.type_into(0, to);
-    }
-    form.item = Some(item.to_string());
-    form
-}
-
 /// A note on a walkthrough item, or (without an item) the notes for the next shift.
 pub fn walkthrough_note(item: Option<&str>, current: &str, lang: Lang) -> Form {
     let (kind, title) = match item {
@@ -145,7 +127,7 @@ fn number_field(form: &mut Form, index: usize, lang: Lang) -> Result<f64, ()> {
 }
 
 /// Turns a submitted duty form into its effect, or marks its problems.
-pub fn submit(form: &mut Form, site: &Site, lang: Lang) -> Option<Effect> {
+pub fn submit(form: &mut Form, lang: Lang) -> Option<Effect> {
     let text = |form: &Form, i: usize| form.fields[i].text();
     let entry = match form.kind {
         FormKind::Environment => Entry::Environment {
@@ -187,22 +169,6 @@ pub fn submit(form: &mut Form, site: &Site, lang: Lang) -> Option<Effect> {
             let operators: Vec<String> =
                 text(form, 2).split([',', '，', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect();
             return Some(Effect::Roster(RosterChange { shift: text(form, 0), date, operators }));
-        }
-        FormKind::HandOver => {
-            let to = text(form, 0);
-            if site.operator(&to).is_none() {
-                let e = crate::domain::DomainError::UnknownOperator { who: to };
-                form.fail_field(0, crate::i18n::domain_error(&e, lang));
-                return None;
-            }
-            let target = form.target.clone().expect("a hand-over form has its incident");
-            return Some(Effect::PassIncident {
-                item: form.item.clone().unwrap_or_default(),
-                id: target.id,
-                version: target.version,
-                to,
-                note: text(form, 1),
-            });
         }
         _ => return None,
     };

@@ -3,9 +3,9 @@
 //! them and reports each `Outcome`. A module of its own, so the app, its screens and
 //! the loop all depend on it and not on each other.
 
+use crate::domain::IncidentCommand;
 use crate::domain::alarm::AlarmCommand;
 use crate::domain::checklist::RunCommand;
-use crate::domain::{IncidentCommand, IncidentId};
 use crate::ops::IncidentTarget;
 
 /// What the console loop must do for the app.
@@ -47,14 +47,6 @@ pub enum Effect {
     SignHandover {
         id: String,
         side: crate::domain::handover::Side,
-    },
-    /// Hand an incident over from the walkthrough; the item is marked once it is done.
-    PassIncident {
-        item: String,
-        id: IncidentId,
-        version: u64,
-        to: String,
-        note: String,
     },
     /// Compute the service statistics for the charts.
     LoadStats,

@@ -16,7 +16,6 @@ use crate::ops::{Done, IncidentTarget, Request};
 /// What a job in flight was for: how to tell the operator when it is answered.
 enum Pending {
     Incident { new: bool },
-    Pass { item: String, id: crate::domain::IncidentId, to: String },
     Alarm,
     Run { run: String },
     Decline { run: String },
@@ -142,15 +141,6 @@ impl Effects {
                 (Request::Handover { id, command }, Pending::Handover { kind })
             }
             Effect::SignHandover { id, side } => (Request::SignHandover { id, side }, Pending::Sign),
-            Effect::PassIncident { item, id, version, to, note } => (
-                Request::Incident {
-                    target: IncidentTarget::Existing(id.clone()),
-                    command: crate::domain::IncidentCommand::HandOver { to: to.clone(), note },
-                    expected_version: Some(version),
-                    claimed_at: None,
-                },
-                Pending::Pass { item, id, to },
-            ),
             Effect::Shell(host) => {
                 let Some(target) = shell_target(app, &host) else { return };
                 let request = Request::ShellStarted {
@@ -246,10 +236,6 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
                 app.open_detail(committed.incident.id.clone());
             }
             crate::i18n::committed(&committed.incident.id, kind, committed.incident.version, lang)
-        }
-        (Pending::Pass { item, id, to }, _) => {
-            app.mark_item(&item, true, Some(format!("{} {to}", t::PASSED_TO.get(lang))));
-            format!("{id}: {} {to}", t::PASSED_TO.get(lang))
         }
         (Pending::LogEntry, Done::Event(event)) => {
             format!("{} #{}", event_kind(&event.kind, lang), event.seq)

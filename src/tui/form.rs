@@ -92,7 +92,6 @@ pub enum FormKind {
     Request,
     DutyNote,
     Roster,
-    HandOver,
     ItemNote,
     StepNotes,
 }
@@ -130,6 +129,9 @@ pub struct Form {
     pub error: Option<String>,
     /// Refused because the incident changed: the next reload brings its new version.
     pub stale: bool,
+    /// What the engineer was asked to confirm (a report time far back, a signature): the
+    /// same submission again is the confirmation; any change asks again.
+    pub asked: Option<String>,
     /// Whether anything was typed: then `Esc` asks before throwing it away.
     edited: bool,
     /// `Esc` was pressed once on typed text; a second one discards it.
@@ -157,6 +159,7 @@ impl Form {
             focus: 0,
             error: None,
             stale: false,
+            asked: None,
             edited: false,
             discard_asked: false,
         }

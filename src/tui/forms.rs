@@ -2,7 +2,7 @@
 //! becomes a command. Field problems stay in the form; nothing is written until the
 //! store accepts the command.
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::action::Action;
 use super::app::Effect;
@@ -186,14 +186,6 @@ pub fn incident_from_item(title: &str, description: &str, host: Option<&str>, la
     form
 }
 
-/// Reads `HH:MM` as the latest such local time not after `now`.
-fn local_time_today(text: &str, site: &Site, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let time = NaiveTime::parse_from_str(text.trim(), "%H:%M").ok()?;
-    let today = now.with_timezone(&site.tz).date_naive();
-    let at = site.tz.from_local_datetime(&today.and_time(time)).single()?.with_timezone(&Utc);
-    Some(if at > now { at - Duration::days(1) } else { at })
-}
-
 /// Turns a submitted form into the effect it asks for, or marks its problems.
 pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> Option<Effect> {
     form.error = None;
@@ -218,9 +210,14 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                 form.fail_field(4, format!("{}: {unknown}", ui::FORM_UNKNOWN_HOST.get(lang)));
                 return None;
             }
+            let severity: Severity = parse(1).parse().ok()?;
             let reported_at = match text(5).as_str() {
                 "" => now,
-                typed => match local_time_today(typed, site, now) {
+                typed => match crate::time::parse_local(typed, site.tz, now) {
+                    Some(at) if at > now + Duration::minutes(1) => {
+                        form.fail_field(5, crate::i18n::time_ahead(at, site.tz, lang));
+                        return None;
+                    }
                     Some(at) => at,
                     None => {
                         form.fail_field(5, ui::FORM_BAD_TIME.get(lang).to_string());
@@ -228,10 +225,19 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                     }
                 },
             };
+            // A time far back is taken only once the engineer has seen what it does.
+            if let Some(effect) = site.policy.backdate_effect(severity, reported_at, now) {
+                let token = format!("{}|{}", reported_at.timestamp(), severity.key());
+                if form.asked.as_deref() != Some(token.as_str()) {
+                    form.error = Some(crate::i18n::backdate_question(reported_at, &effect, site.tz, lang));
+                    form.asked = Some(token);
+                    return None;
+                }
+            }
             let new = NewIncident {
                 title: text(0),
                 description: text(7),
-                severity: parse(1).parse().ok()?,
+                severity,
                 class: parse(2).parse().ok()?,
                 area: parse(3).parse().ok()?,
                 hosts,
@@ -288,8 +294,7 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         | FormKind::Visitor
         | FormKind::Request
         | FormKind::DutyNote
-        | FormKind::Roster
-        | FormKind::HandOver => super::duty_forms::submit(form, site, lang),
+        | FormKind::Roster => super::duty_forms::submit(form, lang),
         // The walkthrough's notes stay in the console until the step is finished.
         FormKind::ItemNote | FormKind::StepNotes => None,
         FormKind::ConfirmAction => {

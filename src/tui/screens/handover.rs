@@ -7,12 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::domain::handover::{Signature, Step};
+use crate::domain::handover::{Handover, Signature, Step};
 use crate::duty::DutyView;
 use crate::i18n::{duty as t, local_time};
 use crate::text::{fit, visible};
 use crate::tui::app::App;
-use crate::tui::duty::DutyScreen;
+use crate::tui::duty::{DutyScreen, Walkthrough};
 use crate::tui::theme::Theme;
 
 fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
@@ -39,11 +39,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
     let [title_area, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     frame.render_widget(Paragraph::new(Line::styled(title, theme.title)), title_area);
     let [steps_area, body] = Layout::horizontal([Constraint::Length(30), Constraint::Min(20)]).areas(rest);
+    // Once the outgoing engineer has signed, the incoming one pages through the steps.
+    let reviewing = match (&app.duty_screen, handover) {
+        (DutyScreen::Walkthrough(w), Some(h))
+            if h.outgoing_signature.is_some() && h.incoming_signature.is_none() =>
+        {
+            Some(Step::ALL[w.review % Step::ALL.len()])
+        }
+        _ => None,
+    };
     let step_lines: Vec<Line<'_>> = Step::ALL
         .iter()
         .map(|step| {
             let done = handover.is_some_and(|h| h.step(*step).is_some());
-            let here = current == Some(*step);
+            let here = current.or(reviewing) == Some(*step);
             let mark = if done {
                 "√"
             } else if here {
@@ -75,15 +84,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
     let steps_title = format!("{} 1–7", t::HANDOVER_STEP.get(lang));
     frame.render_widget(Paragraph::new(left).block(block(steps_title, theme)), steps_area);
 
+    let DutyScreen::Walkthrough(walk) = &app.duty_screen else { return };
     let Some(step) = current else {
-        let text = vec![Line::raw(t::HANDOVER_SIGN_KEYS.get(lang))];
-        frame.render_widget(
-            Paragraph::new(text).wrap(Wrap { trim: true }).block(block(t::HANDOVER.get(lang).into(), theme)),
-            body,
-        );
+        match handover {
+            Some(h) if h.outgoing_signature.is_some() && h.incoming_signature.is_none() => {
+                draw_review(frame, body, app, h, walk)
+            }
+            _ => frame.render_widget(
+                Paragraph::new(vec![Line::raw(t::HANDOVER_SIGN_KEYS.get(lang))])
+                    .wrap(Wrap { trim: true })
+                    .block(block(t::HANDOVER.get(lang).into(), theme)),
+                body,
+            ),
+        }
         return;
     };
-    let DutyScreen::Walkthrough(walk) = &app.duty_screen else { return };
     let marks = if walk.step == Some(step) { Some(walk) } else { None };
     let items = app.handover_items();
     let width = body.width.saturating_sub(2) as usize;
@@ -117,6 +132,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
         if !note.is_empty() {
             lines.push(Line::styled(format!("      ✎ {}", visible(&note, false)), theme.muted));
         }
+        if marks.is_some_and(|w| w.passes.contains_key(&item.id)) {
+            lines.push(Line::styled(format!("      → {}", t::PASS_ON.get(lang)), theme.running));
+        }
     }
     let seen = items
         .iter()
@@ -132,6 +150,49 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
         t::ACKNOWLEDGED.get(lang)
     );
     frame.render_widget(Paragraph::new(lines).block(block(title, theme)), body);
+}
+
+/// The incoming engineer reads a step as it was recorded: every item, what was said
+/// of it, and what passes to them at signing. Nothing here can be changed.
+fn draw_review(frame: &mut Frame<'_>, area: Rect, app: &App, handover: &Handover, walk: &Walkthrough) {
+    let lang = app.lang();
+    let theme = &app.ctx.theme;
+    let step = Step::ALL[walk.review % Step::ALL.len()];
+    let width = area.width.saturating_sub(2) as usize;
+    let mut lines = vec![Line::styled(t::HANDOVER_REVIEW_KEYS.get(lang), theme.muted)];
+    if let Some(record) = handover.step(step) {
+        if record.items.is_empty() {
+            lines.push(Line::styled(t::HANDOVER_NOTHING.get(lang), theme.muted));
+        }
+        for item in &record.items {
+            let mark = if item.acknowledged { "[√]" } else { "[✎]" };
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {mark} "), theme.met),
+                Span::raw(fit(&visible(&item.shown, false), width.saturating_sub(5))),
+            ]));
+            if !item.note.is_empty() {
+                lines.push(Line::styled(format!("      ✎ {}", visible(&item.note, false)), theme.muted));
+            }
+            if item.pass.is_some() {
+                lines.push(Line::styled(format!("      → {}", t::PASS_ON.get(lang)), theme.running));
+            }
+        }
+        if !record.note.is_empty() {
+            lines.push(Line::raw(""));
+            for line in visible(&record.note, true).lines() {
+                lines.push(Line::raw(format!("  {line}")));
+            }
+        }
+    }
+    let title = format!(
+        "{} {}/7 · {} · {} {}/7",
+        t::HANDOVER_STEP.get(lang),
+        step.number(),
+        t::handover_step(step).get(lang),
+        t::READ.get(lang),
+        walk.read.len()
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(title, theme)), area);
 }
 
 fn signature(sig: Option<&Signature>, tz: chrono_tz::Tz, lang: crate::i18n::Lang) -> String {

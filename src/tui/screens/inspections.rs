@@ -219,9 +219,13 @@ fn draw_run(frame: &mut Frame<'_>, area: Rect, app: &App, run: &Run) {
                 pane.push(Line::raw(visible(&mark.note, false).into_owned()));
             }
             if let Some(at) = mark.notified_at {
-                let told = format!("{} {}", lang.pick("已通知负责人", "owner and lead told at"), local_time(at, tz));
+                let told =
+                    format!("{} {}", lang.pick("已通知负责人", "owner and lead told at"), local_time(at, tz));
                 pane.push(if mark.notice_late() {
-                    Line::from(Span::styled(format!("{told} ▲ {}", ui::NOTICE_LATE.get(lang)), theme.met_late))
+                    Line::from(Span::styled(
+                        format!("{told} ▲ {}", ui::NOTICE_LATE.get(lang)),
+                        theme.met_late,
+                    ))
                 } else {
                     Line::raw(told)
                 });
