@@ -170,7 +170,7 @@ fn narrow_and_tiny_terminals_draw_without_panic() {
     // At 60 columns the queue still shows the id, the countdown and some title.
     let app = app(&demo, Lang::En);
     let queue = render(&app, 60, 20);
-    assert!(queue.contains("GZ-20261121-") && queue.contains("▲ response"), "{queue}");
+    assert!(queue.contains("GZ-20261121-") && queue.contains("▲ resp -0:15:00"), "{queue}");
 }
 
 #[test]
@@ -852,4 +852,98 @@ fn a_report_time_far_back_is_taken_only_after_its_effect_on_the_clocks_is_shown(
         panic!("an incident opened")
     };
     assert_eq!(new.reported_at, now - chrono::Duration::minutes(601));
+}
+
+#[test]
+fn help_shows_the_focused_screens_keys_first_and_scrolls() {
+    let demo = demo();
+    for (tab, heading) in
+        [("2", "▶ Incident queue"), ("3", "▶ Inspections"), ("4", "▶ Actions"), ("5", "▶ Duty log")]
+    {
+        let mut app = app(&demo, Lang::En);
+        press(&mut app, tab);
+        press(&mut app, "?");
+        let first = render(&app, 100, 30);
+        let inside: Vec<&str> = first.lines().filter(|l| l.contains('│')).collect();
+        assert!(inside.iter().take(3).any(|l| l.contains(heading)), "{tab}: {first}");
+        assert!(first.contains("scroll"), "the help says it scrolls");
+        for _ in 0..40 {
+            press(&mut app, "j");
+        }
+        let scrolled = render(&app, 100, 30);
+        assert!(!scrolled.contains(heading) && scrolled != first, "{scrolled}");
+        // At the bottom, the `:` commands from the command table.
+        for _ in 0..200 {
+            press(&mut app, "j");
+        }
+        let bottom = render(&app, 100, 30);
+        assert!(bottom.contains(":open :o ID") && bottom.contains(":report"), "{bottom}");
+    }
+    // In Chinese the headings are Chinese.
+    let mut app = app(&demo, Lang::Zh);
+    press(&mut app, "3?");
+    let zh = render(&app, 100, 30);
+    assert!(zh.contains("▶ 巡检") && !zh.contains("[global]"), "{zh}");
+}
+
+#[test]
+fn command_line_open_takes_a_number_and_completes_with_tab() {
+    let demo = demo();
+    let mut app = app(&demo, Lang::En);
+    press(&mut app, ":open 4\n");
+    assert_eq!(app.detail.as_ref().map(|id| id.0.as_str()), Some("GZ-20261121-004"));
+    // Today's 001 before yesterday's.
+    press(&mut app, ":open 1\n");
+    assert_eq!(app.detail.as_ref().map(|id| id.0.as_str()), Some("GZ-20261121-001"));
+    // Tab completes the command, then the incident.
+    press(&mut app, ":op");
+    app.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    press(&mut app, "20261120-00");
+    app.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    let duty::tui::app::Mode::Command(input) = &app.mode else { panic!("still on the command line") };
+    assert_eq!(input.lines().join(""), "open GZ-20261120-00");
+    let listed = app.message.clone().unwrap().text;
+    assert!(listed.contains("GZ-20261120-001") && listed.contains("GZ-20261120-002"), "{listed}");
+    app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    press(&mut app, ":open\n");
+    assert!(app.message.clone().unwrap().text.contains("usage: :open ID"), "{:?}", app.message);
+}
+
+#[test]
+fn the_queue_keeps_its_priority_columns_and_whole_countdowns_at_80_and_60_columns() {
+    use duty::i18n::{Label, ShortLabel};
+    let demo = demo();
+    for lang in [Lang::Zh, Lang::En] {
+        for (width, height) in [(80, 24), (60, 20)] {
+            let mut app = app(&demo, lang);
+            press(&mut app, "2");
+            let screen = render(&app, width, height);
+            let mut checked = 0;
+            for row in &app.data.rows {
+                let incident = &row.incident;
+                let Some(line) = screen.lines().find(|l| l.starts_with('│') && l.contains(&incident.id.0))
+                else {
+                    continue;
+                };
+                let short = width < 110;
+                let severity =
+                    if short { incident.severity.short_label(lang) } else { incident.severity.label(lang) };
+                let state = if short { incident.state.short_label(lang) } else { incident.state.label(lang) };
+                assert!(line.contains(severity) && line.contains(state), "{width}x{height}: {line}");
+                let clocks = duty::domain::sla::clocks(incident, &demo.site.policy, fixed_now());
+                if let Some(next) = duty::domain::sla::most_urgent(&clocks) {
+                    let left = duty::tui::widgets::countdown::hms(next.remaining.unwrap());
+                    assert!(
+                        line.contains(&format!("{left} ")) || line.contains(&format!("{left}│")),
+                        "{width}x{height}: whole countdown {left} in {line}"
+                    );
+                }
+                // Some of the title is there too.
+                let start: String = incident.title.chars().take(2).collect();
+                assert!(line.contains(&start), "{width}x{height}: title in {line}");
+                checked += 1;
+            }
+            assert!(checked >= 5, "{width}x{height}: {screen}");
+        }
+    }
 }

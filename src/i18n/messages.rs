@@ -27,6 +27,23 @@ fn shown(at: &DateTime<Utc>) -> String {
     }
 }
 
+/// Who runs the engine, in words: `vm:8890 console` → "console on vm (pid 8890)".
+pub fn engine_holder(holder: &str, lang: Lang) -> String {
+    let (place, program) = holder.split_once(' ').unwrap_or((holder, ""));
+    let (host, pid) = place.rsplit_once(':').unwrap_or((place, ""));
+    let program = match program {
+        "console" => lang.pick("控制台", "console"),
+        "engine" => lang.pick("引擎进程", "engine process"),
+        "serve" => lang.pick("值班服务", "service"),
+        _ => lang.pick("进程", "process"),
+    };
+    let host = crate::text::visible(host, false);
+    match lang {
+        Lang::Zh => format!("{host} 上的{program}（进程 {pid}）"),
+        Lang::En => format!("{program} on {host} (pid {pid})"),
+    }
+}
+
 /// Why a typed time ahead of now is refused.
 pub fn time_ahead(at: DateTime<Utc>, tz: chrono_tz::Tz, lang: Lang) -> String {
     let shown = local_time(at, tz);

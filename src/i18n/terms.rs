@@ -156,6 +156,48 @@ labels!(SheetColumn {
     SheetColumn::App2 => "应用2", "app 2";
 });
 
+/// A short name for narrow screens, where the full label would push the countdown off.
+pub trait ShortLabel {
+    fn short_label(&self, lang: Lang) -> &'static str;
+}
+
+macro_rules! short_labels {
+    ($ty:ty { $($variant:path => $zh:literal, $en:literal;)+ }) => {
+        impl ShortLabel for $ty {
+            fn short_label(&self, lang: Lang) -> &'static str {
+                match self { $($variant => lang.pick($zh, $en),)+ }
+            }
+        }
+    };
+}
+
+short_labels!(ClockName {
+    ClockName::Confirm => "确认", "conf";
+    ClockName::SecurityReport => "安全", "sec";
+    ClockName::Response => "响应", "resp";
+    ClockName::OnSite => "到场", "site";
+    ClockName::Resolution => "解决", "res";
+    ClockName::Report => "报告", "rpt";
+    ClockName::Inspection => "巡检", "insp";
+    ClockName::LeadDecision => "决定", "lead";
+    ClockName::Notice => "通知", "tell";
+});
+
+short_labels!(State {
+    State::Open => "待响应", "open";
+    State::Acknowledged => "已响应", "ack'd";
+    State::OnSite => "已到场", "on site";
+    State::Resolved => "已解决", "resolved";
+    State::Reported => "已报告", "reported";
+    State::Closed => "已关闭", "closed";
+});
+
+short_labels!(Severity {
+    Severity::Ordinary => "一般", "ord";
+    Severity::Serious => "严重", "ser";
+    Severity::Critical => "特别严重", "crit";
+});
+
 /// A symbol that carries a clock's state without colour.
 pub fn clock_symbol(state: ClockState) -> &'static str {
     match state {

@@ -38,10 +38,10 @@ pub const HELP_FORMS: Text = Text::new(
     "表单：Tab/Shift-Tab 切换字段，←/→ 或空格 选择，Enter 下一字段，Ctrl-S 提交，Esc 或 Ctrl-C 取消（不写入）",
     "Forms: Tab/Shift-Tab move between fields, ←/→ or Space choose, Enter next field, Ctrl-S submit, Esc or Ctrl-C cancel (nothing written)",
 );
-pub const HELP_COMMANDS: Text = Text::new(
-    "命令行：:q 退出  :open 编号  :lang zh|en  :theme 名称  :mute 分钟  :report week|month|handover|fault [编号]  :help",
-    "Command line: :q quit  :open ID  :lang zh|en  :theme NAME  :mute MINUTES  :report week|month|handover|fault [ID]  :help",
-);
+pub const HELP_COMMANDS: Text =
+    Text::new("命令行（: 打开，Tab 补全）", "Command line (: opens it, Tab completes)");
+pub const HELP_SCROLL: Text =
+    Text::new("↑/↓ PageUp/PageDown 滚动，其他键关闭", "↑/↓ PageUp/PageDown scroll, any other key closes");
 pub const NO_CHECKS: Text = Text::new(
     "本站点未配置任何检查（hosts.toml 中的 [[hosts.checks]]）：未检查的设备不显示为“正常”。",
     "The site declares no checks ([[hosts.checks]] in hosts.toml): no machine is shown as normal without a check.",
@@ -52,7 +52,7 @@ pub const STATUS_OPERATOR: Text = Text::new("值班", "op");
 pub const STATUS_READ_ONLY: Text = Text::new("只读", "read-only");
 pub const STATUS_SHIFT: Text = Text::new("班次未配置", "no shifts yet");
 pub const STATUS_ENGINE: Text = Text::new("无引擎", "no engine");
-pub const STATUS_ENGINE_RUNNING: Text = Text::new("引擎", "engine");
+pub const STATUS_ENGINE_RUNNING: Text = Text::new("引擎：", "engine:");
 pub const STATUS_ALARMS: Text = Text::new("告警", "alarms");
 pub const STATUS_MUTED: Text = Text::new("静音至", "muted until");
 
@@ -68,6 +68,8 @@ pub const INCIDENT_KEYS_IN_QUEUE: Text = Text::new(
 pub const ALARMS_ACKED: Text = Text::new("已确认告警", "alarm acknowledged");
 pub const NO_ALARMS: Text = Text::new("没有未确认的告警", "no alarm to acknowledge");
 pub const UNKNOWN_COMMAND: Text = Text::new("未知命令", "unknown command");
+pub const COMMAND_NEEDS: Text = Text::new("用法", "usage");
+pub const WHICH_ONE: Text = Text::new("有多个，请写全编号", "several match; give the whole id");
 pub const BANNER_MORE: Text = Text::new("另有", "more");
 pub const BANNER_ACK: Text = Text::new("确认", "acknowledge");
 

@@ -832,18 +832,28 @@ impl App {
                     self.run_command_line(&line);
                 }
                 KeyCode::Esc => self.mode = Mode::Normal,
+                KeyCode::Tab => self.complete_command_line(),
                 _ => {
                     input.input(event);
                 }
             },
-            Mode::Help { scroll } => match single {
-                Some(Action::Down) => *scroll = scroll.saturating_add(1),
-                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
-                _ if event.code == KeyCode::Char('c') && event.modifiers.contains(KeyModifiers::CONTROL) => {
-                    self.quit = true
+            Mode::Help { .. } => {
+                let lines = super::popups::help::lines(self).len() as u16;
+                let Mode::Help { scroll } = &mut self.mode else { return };
+                match single {
+                    Some(Action::Down) => *scroll = scroll.saturating_add(1).min(lines),
+                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                    Some(Action::PageDown) => *scroll = scroll.saturating_add(10).min(lines),
+                    Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
+                    Some(Action::Top) => *scroll = 0,
+                    _ if event.code == KeyCode::Char('c')
+                        && event.modifiers.contains(KeyModifiers::CONTROL) =>
+                    {
+                        self.quit = true
+                    }
+                    _ => self.mode = Mode::Normal,
                 }
-                _ => self.mode = Mode::Normal,
-            },
+            }
             Mode::Normal => self.on_normal_key(event),
         }
     }
@@ -1119,27 +1129,68 @@ impl App {
         }
     }
 
+    /// Today's date key as incident ids carry it (`20261121`).
+    fn today_key(&self) -> String {
+        self.now.with_timezone(&self.ctx.site.tz).format("%Y%m%d").to_string()
+    }
+
+    /// Completes the command line (`Tab`), listing the candidates when there are several.
+    fn complete_command_line(&mut self) {
+        let Mode::Command(input) = &self.mode else { return };
+        let line = input.lines().join(" ");
+        let (completed, candidates) = super::commands::complete(&line, &self.data, &self.today_key());
+        if candidates.len() > 1 {
+            self.say(candidates.join("  "), false);
+        }
+        if let Mode::Command(input) = &mut self.mode {
+            *input = TextArea::default();
+            input.insert_str(&completed);
+        }
+    }
+
     fn run_command_line(&mut self, line: &str) {
+        use super::commands::Verb;
         let mut words = line.split_whitespace();
         let lang = self.lang();
-        match (words.next(), words.next()) {
-            (None, _) => {}
-            (Some("q" | "quit" | "qa"), _) => self.quit = true,
-            (Some("help" | "h"), _) => self.mode = Mode::Help { scroll: 0 },
-            (Some("open" | "o"), Some(id)) => {
-                let id = IncidentId(id.to_string());
-                if self.data.row(&id).is_some() {
-                    self.tab = Tab::Incidents;
-                    self.open_detail(id);
-                } else {
-                    self.say(crate::i18n::store_error(&crate::store::StoreError::NotFound(id), lang), true);
+        let Some(word) = words.next() else { return };
+        let Some(command) = super::commands::find(word) else {
+            self.say(format!("{}: {word}", ui::UNKNOWN_COMMAND.get(lang)), true);
+            return;
+        };
+        let argument = words.next();
+        let missing = |app: &mut App| {
+            app.say(
+                format!("{}: :{} {}", ui::COMMAND_NEEDS.get(lang), command.name, command.argument.get(lang)),
+                true,
+            )
+        };
+        match (command.verb, argument) {
+            (Verb::Quit, _) => self.quit = true,
+            (Verb::Help, _) => self.mode = Mode::Help { scroll: 0 },
+            (Verb::Open, Some(text)) => {
+                match super::commands::incidents_named(text, &self.data, &self.today_key()).as_slice() {
+                    [id] => {
+                        self.tab = Tab::Incidents;
+                        self.open_detail(id.clone());
+                    }
+                    [] => self.say(
+                        crate::i18n::store_error(
+                            &crate::store::StoreError::NotFound(IncidentId(text.to_string())),
+                            lang,
+                        ),
+                        true,
+                    ),
+                    many => {
+                        let ids: Vec<&str> = many.iter().map(|id| id.0.as_str()).collect();
+                        self.say(format!("{}: {}", ui::WHICH_ONE.get(lang), ids.join("  ")), true)
+                    }
                 }
             }
-            (Some("lang"), Some(code)) => match code.parse::<Lang>() {
+            (Verb::Lang, Some(code)) => match code.parse::<Lang>() {
                 Ok(lang) => self.ctx.lang = lang,
                 Err(e) => self.say(e, true),
             },
-            (Some("theme"), Some(name)) => match Theme::builtin(name) {
+            (Verb::Theme, Some(name)) => match Theme::builtin(name) {
                 Some(theme) => self.ctx.theme = theme,
                 None => {
                     let names: Vec<&str> = super::theme::BUILTIN.iter().map(|(n, _)| *n).collect();
@@ -1149,14 +1200,14 @@ impl App {
                     )
                 }
             },
-            (Some("mute"), Some(minutes)) => match minutes.parse::<i64>() {
+            (Verb::Mute, Some(minutes)) => match minutes.parse::<i64>() {
                 Ok(minutes) if self.ctx.operator.is_some() => {
                     self.effects.push(Effect::Alarm(AlarmCommand::Mute { minutes }))
                 }
                 Ok(_) => self.say(ui::READ_ONLY.get(lang), true),
                 Err(_) => self.say(ui::FORM_BAD_NUMBER.get(lang), true),
             },
-            (Some("report"), Some(what)) => {
+            (Verb::Report, Some(what)) => {
                 use crate::report::build::Wanted;
                 let today = self.now.with_timezone(&self.ctx.site.tz).date_naive();
                 let wanted = match (what, words.next()) {
@@ -1169,10 +1220,10 @@ impl App {
                 };
                 match wanted {
                     Some(wanted) => self.effects.push(Effect::WriteReport(wanted)),
-                    None => self.say(format!("{}: report {what}", ui::UNKNOWN_COMMAND.get(lang)), true),
+                    None => missing(self),
                 }
             }
-            (Some(other), _) => self.say(format!("{}: {other}", ui::UNKNOWN_COMMAND.get(lang)), true),
+            (Verb::Open | Verb::Lang | Verb::Theme | Verb::Mute | Verb::Report, None) => missing(self),
         }
     }
 

@@ -176,7 +176,7 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [(Section, &'static str); 7] = [
+    pub const ALL: [(Section, &'static str); 7] = [
         (Section::Global, "global"),
         (Section::List, "list"),
         (Section::Detail, "detail"),
@@ -376,14 +376,17 @@ impl Keymap {
     pub fn all(&self) -> Vec<(&'static str, String, Action)> {
         let mut out = Vec::new();
         for (section, name) in Section::ALL {
-            if let Some(map) = self.bindings.get(&section) {
-                let mut entries: Vec<_> =
-                    map.iter().map(|(keys, (action, order))| (*order, keys, *action)).collect();
-                entries.sort();
-                out.extend(entries.into_iter().map(|(_, keys, action)| (name, chord_text(keys), action)));
-            }
+            out.extend(self.bindings_of(section).into_iter().map(|(keys, action)| (name, keys, action)));
         }
         out
+    }
+
+    /// One section's bindings as the keymap file lists them: (keys, action).
+    pub fn bindings_of(&self, section: Section) -> Vec<(String, Action)> {
+        let Some(map) = self.bindings.get(&section) else { return Vec::new() };
+        let mut entries: Vec<_> = map.iter().map(|(keys, (action, order))| (*order, keys, *action)).collect();
+        entries.sort();
+        entries.into_iter().map(|(_, keys, action)| (chord_text(keys), action)).collect()
     }
 }
 

@@ -1,5 +1,6 @@
-//! Help, generated from the active keymap: what every bound key does, in the user's
-//! language.
+//! Help, generated from the active keymap and the command table: the focused screen's
+//! keys first, then the keys that work everywhere, then the other screens', then the
+//! `:` commands — scrollable, in the user's language.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,38 +8,81 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::centred;
-use crate::i18n::ui;
+use crate::i18n::{Lang, ui};
 use crate::text::fit;
 use crate::tui::app::App;
+use crate::tui::keymap::Section;
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
+/// A section's heading in the help.
+fn heading(section: Section, lang: Lang) -> &'static str {
+    match section {
+        Section::Global => lang.pick("所有页面", "Everywhere"),
+        Section::List => lang.pick("事件队列与总览", "Incident queue and overview"),
+        Section::Detail => lang.pick("事件详情", "One incident"),
+        Section::Inspection => lang.pick("巡检", "Inspections"),
+        Section::Actions => lang.pick("操作（SSH）", "Actions (SSH)"),
+        Section::Duty => lang.pick("值班记录", "Duty log"),
+        Section::Handover => lang.pick("交接班", "Shift handover"),
+    }
+}
+
+/// Every line of the help for the screen in focus.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
     let lang = app.lang();
     let theme = &app.ctx.theme;
+    let focused = app.section();
+    let mut order = vec![focused, Section::Global];
+    order.extend(Section::ALL.iter().map(|(s, _)| *s).filter(|s| *s != focused && *s != Section::Global));
     let mut lines = Vec::new();
-    let mut section = "";
-    for (name, keys, action) in app.ctx.keymap.all() {
-        if name != section {
-            section = name;
-            lines.push(Line::from(Span::styled(format!("[{name}]"), theme.header)));
+    for (index, section) in order.into_iter().enumerate() {
+        let bindings = app.ctx.keymap.bindings_of(section);
+        if bindings.is_empty() {
+            continue;
+        }
+        let mark = if index == 0 { "▶ " } else { "" };
+        lines.push(Line::from(Span::styled(format!("{mark}{}", heading(section, lang)), theme.header)));
+        for (keys, action) in bindings {
+            lines.push(Line::from(vec![
+                Span::styled(fit(&keys, 12), theme.key_hint),
+                Span::raw(" "),
+                Span::raw(action.describe(lang)),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::from(Span::styled(ui::HELP_COMMANDS.get(lang), theme.header)));
+    for command in crate::tui::commands::COMMANDS {
+        let mut name = format!(":{}", command.name);
+        for alias in command.aliases {
+            name.push_str(&format!(" :{alias}"));
         }
         lines.push(Line::from(vec![
-            Span::styled(fit(&keys, 12), theme.key_hint),
+            Span::styled(fit(&format!("{name} {}", command.argument.get(lang)), 36), theme.key_hint),
             Span::raw(" "),
-            Span::raw(action.describe(lang)),
+            Span::raw(command.description.get(lang)),
         ]));
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(ui::HELP_FORMS.get(lang)));
-    lines.push(Line::raw(ui::HELP_COMMANDS.get(lang)));
     lines.push(Line::raw(format!("{}: {}", ui::FILTER.get(lang), ui::FILTER_HINT.get(lang))));
+    lines
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
+    let lang = app.lang();
+    let theme = &app.ctx.theme;
     let popup = centred(area, 76, area.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(Span::styled(format!(" {} ", ui::HELP_TITLE.get(lang)), theme.title));
+        .title(Span::styled(format!(" {} ", ui::HELP_TITLE.get(lang)), theme.title))
+        .title_bottom(Span::styled(format!(" {} ", ui::HELP_SCROLL.get(lang)), theme.muted));
+    let lines = lines(app);
+    // Scrolled no further than the last page.
+    let last_page = (lines.len() as u16).saturating_sub(popup.height.saturating_sub(2));
     frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)),
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll.min(last_page), 0)),
         popup,
     );
 }

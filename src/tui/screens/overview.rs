@@ -218,7 +218,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     widths.extend([Constraint::Length(12), if wide { Constraint::Min(7) } else { Constraint::Length(7) }]);
     let engine = match &app.data.lease {
         Some(lease) if lease.expires_at > app.now => {
-            format!("{} {}", lang.pick("引擎", "engine"), lease.holder)
+            format!(
+                "{} {}",
+                ui::STATUS_ENGINE_RUNNING.get(lang),
+                crate::i18n::engine_holder(&lease.holder, lang)
+            )
         }
         _ => lang.pick("引擎未运行：状态可能已过时", "no engine running: status may be stale").to_string(),
     };

@@ -46,7 +46,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         app.ctx.store_label.clone(),
         match &app.data.lease {
             Some(lease) if lease.expires_at > app.now => {
-                format!("{} {}", ui::STATUS_ENGINE_RUNNING.get(lang), visible(&lease.holder, false))
+                format!(
+                    "{} {}",
+                    ui::STATUS_ENGINE_RUNNING.get(lang),
+                    crate::i18n::engine_holder(&lease.holder, lang)
+                )
             }
             Some(lease) => format!(
                 "{} {}",
