@@ -832,11 +832,7 @@ fn a_report_time_far_back_is_taken_only_after_its_effect_on_the_clocks_is_shown(
     assert!(duty::tui::forms::submit(form, &demo.site, now, Lang::En).is_none());
     assert!(form.fields[5].error.clone().unwrap().contains("yesterday HH:MM"));
     // Yesterday 23:59 is ten hours back: the form says what that does and asks.
-    if let duty::tui::form::Input::Line(area) = &mut form.fields[5].input {
-        area.select_all();
-        area.cut();
-    }
-    form.type_into(5, "yesterday 23:59");
+    form.replace_text(5, "yesterday 23:59");
     assert!(duty::tui::forms::submit(form, &demo.site, now, Lang::En).is_none());
     let question = form.error.clone().unwrap();
     assert!(
@@ -946,4 +942,49 @@ fn the_queue_keeps_its_priority_columns_and_whole_countdowns_at_80_and_60_column
             assert!(checked >= 5, "{width}x{height}: {screen}");
         }
     }
+}
+
+#[test]
+fn a_hot_room_is_flagged_with_an_incident_one_key_away_and_an_end_before_its_start_is_refused() {
+    let mut demo = demo();
+    let mut app = app(&demo, Lang::En);
+    press(&mut app, "5e");
+    if let duty::tui::app::Mode::Form(form) = &mut app.mode {
+        form.type_into(0, "30");
+        form.type_into(1, "50");
+    }
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    perform(&mut app, &mut demo);
+    let said = app.message.clone().unwrap();
+    assert!(
+        !said.error && said.text.contains("temperature 30°C outside 18–27°C") && said.text.contains("[I]"),
+        "{said:?}"
+    );
+    let log = render(&app, 120, 30);
+    assert!(log.contains("▲ temperature 30°C outside 18–27°C"), "{log}");
+    // The newest entry is last: select it, and `I` opens an incident about it.
+    app.on_key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
+    press(&mut app, "I");
+    let duty::tui::app::Mode::Form(form) = &app.mode else { panic!("the new-incident form") };
+    assert_eq!(form.fields[0].text(), "temperature 30°C outside 18–27°C");
+    app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    // A visitor who left before arriving is refused on the form, nothing written.
+    press(&mut app, "v");
+    if let duty::tui::app::Mode::Form(form) = &mut app.mode {
+        for (field, text) in [(0, "UPS vendor"), (1, "battery swap"), (2, "10:00"), (3, "09:30"), (4, "lisi")]
+        {
+            form.replace_text(field, text);
+        }
+    }
+    let head = demo.store.head().unwrap();
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    perform(&mut app, &mut demo);
+    let duty::tui::app::Mode::Form(form) = &app.mode else { panic!("the form stays: {:?}", app.message) };
+    assert!(
+        form.error.clone().unwrap().contains("the end 09:30 is before the start 10:00"),
+        "{:?}",
+        form.error
+    );
+    assert_eq!(demo.store.head().unwrap(), head, "nothing written");
 }

@@ -77,6 +77,8 @@ pub struct Site {
     pub hosts: Vec<Host>,
     /// How often an alarm nobody acknowledged rings again.
     pub alarm_repeat: Duration,
+    /// The machine room's temperature and humidity limits (readings outside are flagged).
+    pub room: crate::domain::duty_log::RoomLimits,
     pub engine: EngineSettings,
     pub alertmanagers: Vec<AlertmanagerSource>,
     pub zabbixes: Vec<ZabbixSource>,
@@ -355,6 +357,31 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
             Duration::seconds(60)
         }
     };
+    let default_room = crate::domain::duty_log::RoomLimits::default();
+    let mut limits = |value: Option<&Spanned<[f64; 2]>>, field: &str| {
+        let [low, high] = value.map(|v| *v.get_ref())?;
+        let plausible = crate::domain::duty_log::plausible(field)?;
+        if low < high && plausible.contains(&low) && plausible.contains(&high) {
+            return Some(low..=high);
+        }
+        let span = value.map(|v| v.span()).unwrap_or_default();
+        bad(
+            span,
+            format!(
+                "{field} = [{low}, {high}]: give [lowest, highest] within {}–{}",
+                plausible.start(),
+                plausible.end()
+            ),
+        );
+        None
+    };
+    let room_raw = raw.room.as_ref();
+    let room = crate::domain::duty_log::RoomLimits {
+        temperature: limits(room_raw.and_then(|r| r.temperature.as_ref()), "temperature")
+            .unwrap_or(default_room.temperature),
+        humidity: limits(room_raw.and_then(|r| r.humidity.as_ref()), "humidity")
+            .unwrap_or(default_room.humidity),
+    };
     let engine_raw = raw.engine.as_ref();
     let engine_number =
         |value: Option<&Spanned<i64>>,
@@ -437,6 +464,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         policy: SlaPolicy::default(),
         hosts: Vec::new(),
         alarm_repeat,
+        room,
         engine,
         alertmanagers: Vec::new(),
         zabbixes: Vec::new(),

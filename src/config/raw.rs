@@ -15,6 +15,15 @@ pub struct SiteFile {
     #[serde(default)]
     pub shifts: Vec<ShiftEntry>,
     pub service: Option<ServiceSection>,
+    pub room: Option<RoomSection>,
+}
+
+/// The machine room's limits: `temperature = [18, 27]`, `humidity = [35, 75]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomSection {
+    pub temperature: Option<Spanned<[f64; 2]>>,
+    pub humidity: Option<Spanned<[f64; 2]>>,
 }
 
 #[derive(Deserialize)]

@@ -61,6 +61,11 @@ language = "auto"
 start = {year}-01-01
 end = {year}-12-31
 
+# The machine room's limits: readings in the duty log outside them are flagged.
+[room]
+temperature = [18, 27]   # °C
+humidity = [35, 75]      # % RH
+
 # Alarms: a clock that falls due soon or is breached rings the bell (and a desktop
 # notification where there is a desktop) until someone acknowledges it.
 [alarms]

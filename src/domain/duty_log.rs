@@ -68,8 +68,62 @@ fn optional(field: &'static str, text: &str, max: usize) -> Result<(), DomainErr
     Ok(())
 }
 
-/// Whether an entry may be written as it stands.
-pub fn check(entry: &Entry) -> Result<(), DomainError> {
+/// The room's conditions the site keeps to (default 18–27 °C, 35–75 % RH): a reading
+/// outside them is taken, and flagged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoomLimits {
+    pub temperature: std::ops::RangeInclusive<f64>,
+    pub humidity: std::ops::RangeInclusive<f64>,
+}
+
+impl Default for RoomLimits {
+    fn default() -> Self {
+        RoomLimits { temperature: 18.0..=27.0, humidity: 35.0..=75.0 }
+    }
+}
+
+/// A reading outside the site's limits: the field, the value, the limits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flag {
+    pub field: &'static str,
+    pub value: f64,
+    pub limits: std::ops::RangeInclusive<f64>,
+}
+
+/// What an entry reads outside the room's limits.
+pub fn flags(entry: &Entry, limits: &RoomLimits) -> Vec<Flag> {
+    let Entry::Environment { temperature, humidity, .. } = entry else { return Vec::new() };
+    [("temperature", *temperature, &limits.temperature), ("humidity", *humidity, &limits.humidity)]
+        .into_iter()
+        .filter(|(_, value, range)| !range.contains(value))
+        .map(|(field, value, range)| Flag { field, value, limits: range.clone() })
+        .collect()
+}
+
+/// Whether `to` comes after `from` within a shift that began at `shift_start` (a night
+/// shift's 00:20 comes after its 23:30).
+fn in_order(from: NaiveTime, to: NaiveTime, shift_start: NaiveTime) -> bool {
+    let position = |t: NaiveTime| (t - shift_start).num_seconds().rem_euclid(86_400);
+    position(to) >= position(from)
+}
+
+/// Whether an entry may be written as it stands, in a shift that began at the local
+/// time `shift_start`.
+pub fn check(entry: &Entry, shift_start: NaiveTime) -> Result<(), DomainError> {
+    let (from, to) = match entry {
+        Entry::Power { from: Some(from), to: Some(to), .. } => (Some(*from), Some(*to)),
+        Entry::Visitor { from, to: Some(to), .. } => (Some(*from), Some(*to)),
+        _ => (None, None),
+    };
+    if let (Some(from), Some(to)) = (from, to)
+        && !in_order(from, to, shift_start)
+    {
+        return Err(DomainError::EndBeforeStart { from, to });
+    }
+    check_fields(entry)
+}
+
+fn check_fields(entry: &Entry) -> Result<(), DomainError> {
     match entry {
         Entry::Environment { temperature, humidity, weather } => {
             if !TEMPERATURE.contains(temperature) {
@@ -111,7 +165,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_end_before_its_start_is_refused_across_midnight_too() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let visitor = |from, to| Entry::Visitor {
+            who: "UPS 厂商 王工".into(),
+            why: "更换电池".into(),
+            from,
+            to: Some(to),
+            escort: "李四".into(),
+        };
+        let day = t(8, 0);
+        let night = t(20, 0);
+        assert!(check(&visitor(t(10, 0), t(11, 30)), day).is_ok());
+        assert_eq!(
+            check(&visitor(t(11, 30), t(10, 0)), day),
+            Err(DomainError::EndBeforeStart { from: t(11, 30), to: t(10, 0) })
+        );
+        // On the night shift, 00:20 follows 23:30 and 23:30 does not follow 00:20.
+        assert!(check(&visitor(t(23, 30), t(0, 20)), night).is_ok());
+        assert!(check(&visitor(t(0, 20), t(23, 30)), night).is_err());
+        let cut =
+            |from, to| Entry::Power { normal: false, from: Some(from), to: Some(to), note: String::new() };
+        assert!(check(&cut(t(14, 0), t(13, 0)), day).is_err());
+        assert!(check(&cut(t(14, 0), t(14, 5)), day).is_ok());
+    }
+
+    #[test]
+    fn readings_outside_the_rooms_limits_are_flagged_not_refused() {
+        let env = |t, h| Entry::Environment { temperature: t, humidity: h, weather: String::new() };
+        let limits = RoomLimits::default();
+        assert!(flags(&env(22.0, 50.0), &limits).is_empty());
+        let hot = flags(&env(45.0, 80.0), &limits);
+        assert_eq!(hot.iter().map(|f| f.field).collect::<Vec<_>>(), ["temperature", "humidity"]);
+        assert!(check(&env(45.0, 80.0), NaiveTime::MIN).is_ok());
+    }
+
+    #[test]
     fn impossible_or_missing_values_are_refused() {
+        let check = |entry: &Entry| check(entry, NaiveTime::MIN);
         let env = |t, h| Entry::Environment { temperature: t, humidity: h, weather: "晴".into() };
         assert!(check(&env(22.5, 45.0)).is_ok());
         assert!(matches!(

@@ -95,6 +95,9 @@ pub enum DomainError {
     NotOwner { owner: String },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     AlreadyOwner { owner: String },
+    /// A time range whose end comes before its start.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    EndBeforeStart { from: chrono::NaiveTime, to: chrono::NaiveTime },
     /// An incident is taken over only by signing the handover that passes it on.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     TakeOverBySigning,

@@ -45,8 +45,8 @@ pub fn log_entry(
     origin: &str,
     now: DateTime<Utc>,
 ) -> Result<StoredEvent, StoreError> {
-    duty_log::check(entry)?;
     let slot = shift::slot_at(&site.shifts, site.tz, now).ok_or(DomainError::NoShift)?;
+    duty_log::check(entry, slot.start.with_timezone(&site.tz).time())?;
     let payload = serde_json::to_string(entry).expect("entries serialise");
     store.record_event("duty.entry", &shift_subject(&slot), payload, actor, origin, now)
 }

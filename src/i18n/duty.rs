@@ -187,3 +187,19 @@ pub fn sign_question(incoming: bool, incidents: usize, due_next: usize, lang: cr
         ),
     }
 }
+
+/// A reading outside the room's limits, as the log flags it.
+pub fn flag_text(flag: &crate::domain::duty_log::Flag, lang: crate::i18n::Lang) -> String {
+    let (name, unit) = match flag.field {
+        "temperature" => (lang.pick("温度", "temperature"), "°C"),
+        _ => (lang.pick("湿度", "humidity"), "%"),
+    };
+    match lang {
+        crate::i18n::Lang::Zh => {
+            format!("{name} {}{unit} 超出 {}–{}{unit}", flag.value, flag.limits.start(), flag.limits.end())
+        }
+        crate::i18n::Lang::En => {
+            format!("{name} {}{unit} outside {}–{}{unit}", flag.value, flag.limits.start(), flag.limits.end())
+        }
+    }
+}

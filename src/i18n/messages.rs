@@ -262,6 +262,12 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::NotOwner { owner }, Lang::En) => {
             format!("{owner} owns this incident: only they or a lead may hand it over")
         }
+        (E::EndBeforeStart { from, to }, Lang::Zh) => {
+            format!("结束时间 {} 早于开始时间 {}", to.format("%H:%M"), from.format("%H:%M"))
+        }
+        (E::EndBeforeStart { from, to }, Lang::En) => {
+            format!("the end {} is before the start {}", to.format("%H:%M"), from.format("%H:%M"))
+        }
         (E::TakeOverBySigning, Lang::Zh) => "事件只能在接班人签字交接时接手".to_string(),
         (E::TakeOverBySigning, Lang::En) => {
             "an incident is taken over only by signing the handover that passes it on".to_string()

@@ -40,6 +40,7 @@ pub const HELP_FORMS: Text = Text::new(
 );
 pub const HELP_COMMANDS: Text =
     Text::new("命令行（: 打开，Tab 补全）", "Command line (: opens it, Tab completes)");
+pub const MORE_KEYS: Text = Text::new("更多按键", "more keys");
 pub const HELP_SCROLL: Text =
     Text::new("↑/↓ PageUp/PageDown 滚动，其他键关闭", "↑/↓ PageUp/PageDown scroll, any other key closes");
 pub const NO_CHECKS: Text = Text::new(
@@ -79,6 +80,7 @@ pub const FORM_DISCARD_ASK: Text = Text::new(
     "typed text will be lost: Esc again to discard, any other key to go on",
 );
 pub const FORM_REQUIRED: Text = Text::new("必填", "required");
+pub const FORM_BAD_HHMM: Text = Text::new("时间格式为 HH:MM", "a time is HH:MM");
 pub const FORM_BAD_TIME: Text = Text::new(
     "时间写作 HH:MM、昨天 HH:MM 或 YYYY-MM-DD HH:MM",
     "a time is HH:MM, yesterday HH:MM or YYYY-MM-DD HH:MM",

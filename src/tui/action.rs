@@ -86,6 +86,7 @@ actions! {
     LogVisitor => "log_visitor", "来访登记", "log a visitor";
     LogRequest => "log_request", "登记用户诉求/投诉", "log a request or complaint";
     LogNote => "log_note", "其他记录", "log a note";
+    IncidentFromEntry => "incident_from_entry", "据此录入事件", "open incident from entry";
     ChangeRoster => "change_roster", "调整值班表（负责人）", "change the roster (lead)";
     Handover => "handover", "交接班", "shift handover";
     Statistics => "statistics", "服务统计图表", "service statistics";
@@ -118,6 +119,7 @@ impl Action {
         Action::LogVisitor,
         Action::LogRequest,
         Action::LogNote,
+        Action::IncidentFromEntry,
         Action::ChangeRoster,
         Action::Handover,
         Action::Statistics,

@@ -140,6 +140,26 @@ impl App {
             Action::LogNote => Some(FormKind::DutyNote),
             _ => None,
         };
+        if action == Action::IncidentFromEntry {
+            // The selected entry, its flags as the title: an incident one key away.
+            let Some(logged) = view.log.get(self.log_selected.min(view.log.len().saturating_sub(1))) else {
+                self.say(ui::SELECT_FIRST.get(lang), true);
+                return;
+            };
+            let flags = crate::domain::duty_log::flags(&logged.entry, &self.ctx.site.room);
+            let line = t::entry_line(&logged.entry, lang);
+            let title = match flags.is_empty() {
+                true => line.clone(),
+                false => flags
+                    .iter()
+                    .map(|f| t::flag_text(f, lang))
+                    .collect::<Vec<_>>()
+                    .join(lang.pick("，", ", ")),
+            };
+            let form = super::forms::incident_from_item(&title, &line, None, lang);
+            self.mode = Mode::Form(Box::new(form));
+            return;
+        }
         if let Some(kind) = entry_kind {
             let form = duty_forms::entry(kind, &operator.id, self.now, &self.ctx.site, lang);
             self.mode = Mode::Form(Box::new(form));

@@ -110,7 +110,7 @@ fn time_field(form: &mut Form, index: usize, lang: Lang) -> Result<Option<NaiveT
     match NaiveTime::parse_from_str(&text, "%H:%M") {
         Ok(time) => Ok(Some(time)),
         Err(_) => {
-            form.fail_field(index, ui::FORM_BAD_TIME.get(lang).to_string());
+            form.fail_field(index, ui::FORM_BAD_HHMM.get(lang).to_string());
             Err(())
         }
     }
@@ -127,7 +127,12 @@ fn number_field(form: &mut Form, index: usize, lang: Lang) -> Result<f64, ()> {
 }
 
 /// Turns a submitted duty form into its effect, or marks its problems.
-pub fn submit(form: &mut Form, lang: Lang) -> Option<Effect> {
+pub fn submit(
+    form: &mut Form,
+    site: &Site,
+    now: chrono::DateTime<chrono::Utc>,
+    lang: Lang,
+) -> Option<Effect> {
     let text = |form: &Form, i: usize| form.fields[i].text();
     let entry = match form.kind {
         FormKind::Environment => Entry::Environment {
@@ -173,7 +178,9 @@ pub fn submit(form: &mut Form, lang: Lang) -> Option<Effect> {
         _ => return None,
     };
     // Say what the domain would refuse while the text is still in the form.
-    if let Err(e) = crate::domain::duty_log::check(&entry) {
+    let shift_start = crate::domain::shift::slot_at(&site.shifts, site.tz, now)
+        .map_or(chrono::NaiveTime::MIN, |slot| slot.start.with_timezone(&site.tz).time());
+    if let Err(e) = crate::domain::duty_log::check(&entry, shift_start) {
         form.error = Some(crate::i18n::domain_error(&e, lang));
         return None;
     }

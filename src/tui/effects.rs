@@ -238,7 +238,24 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
             crate::i18n::committed(&committed.incident.id, kind, committed.incident.version, lang)
         }
         (Pending::LogEntry, Done::Event(event)) => {
-            format!("{} #{}", event_kind(&event.kind, lang), event.seq)
+            let mut text = format!("{} #{}", event_kind(&event.kind, lang), event.seq);
+            // A reading outside the room's limits is said at once, with the way on.
+            let entry = serde_json::from_str::<crate::domain::duty_log::Entry>(&event.payload).ok();
+            let flags =
+                entry.map(|e| crate::domain::duty_log::flags(&e, &app.ctx.site.room)).unwrap_or_default();
+            for flag in &flags {
+                text.push_str(&format!("  ▲ {}", t::flag_text(flag, lang)));
+            }
+            if !flags.is_empty()
+                && let Some(key) =
+                    app.ctx.keymap.keys_for(app.section(), super::action::Action::IncidentFromEntry).first()
+            {
+                text.push_str(&format!(
+                    "  [{key}] {}",
+                    super::action::Action::IncidentFromEntry.describe(lang)
+                ));
+            }
+            text
         }
         (Pending::Alarm, Done::Event(event)) => event_kind(&event.kind, lang).to_string(),
         (Pending::Roster(change), _) => format!(

@@ -272,6 +272,14 @@ impl Form {
         self.focus = index;
     }
 
+    /// Replaces what a text field holds.
+    pub fn replace_text(&mut self, index: usize, text: &str) {
+        if let Input::Line(area) | Input::Multi(area) = &mut self.fields[index].input {
+            *area = TextArea::default();
+            area.insert_str(text);
+        }
+    }
+
     /// Types text into a text field (tests, prefilled forms).
     pub fn type_into(&mut self, index: usize, text: &str) {
         if let Input::Line(area) | Input::Multi(area) = &mut self.fields[index].input {

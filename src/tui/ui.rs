@@ -162,12 +162,39 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
             Action::Quit,
         ],
     };
-    let mut spans = Vec::new();
-    for action in actions.iter().filter(|a| app.offers(**a)) {
-        if let Some(key) = app.ctx.keymap.keys_for(section, *action).first() {
-            spans.push(Span::styled(key.clone(), theme.key_hint));
-            spans.push(Span::styled(format!(" {}  ", action.describe(lang)), theme.muted));
-        }
-    }
+    let hints: Vec<(String, String)> = actions
+        .iter()
+        .filter(|a| app.offers(**a))
+        .filter_map(|a| {
+            let key = app.ctx.keymap.keys_for(section, *a).first()?.clone();
+            Some((key, format!(" {}  ", a.describe(lang))))
+        })
+        .collect();
+    // What does not fit collapses behind the help key, which always shows.
+    let help = app.ctx.keymap.keys_for(section, Action::Help).first().cloned();
+    let more = help.as_ref().map(|key| (key.clone(), format!(" {}", ui::MORE_KEYS.get(lang))));
+    let width = |(key, text): &(String, String)| crate::text::width(key) + crate::text::width(text);
+    let all: usize = hints.iter().map(width).sum();
+    let shown: Vec<&(String, String)> = if all <= area.width as usize {
+        hints.iter().collect()
+    } else {
+        let room = (area.width as usize).saturating_sub(more.as_ref().map_or(0, width));
+        let mut used = 0;
+        let mut shown: Vec<&(String, String)> = hints
+            .iter()
+            .take_while(|h| {
+                used += width(h);
+                used <= room
+            })
+            .collect();
+        shown.extend(more.iter());
+        shown
+    };
+    let spans: Vec<Span<'_>> = shown
+        .into_iter()
+        .flat_map(|(key, text)| {
+            [Span::styled(key.clone(), theme.key_hint), Span::styled(text.clone(), theme.muted)]
+        })
+        .collect();
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -118,7 +118,8 @@ fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
             .iter()
             .enumerate()
             .map(|(i, logged)| {
-                let text = format!(
+                let flags = crate::domain::duty_log::flags(&logged.entry, &app.ctx.site.room);
+                let mut text = format!(
                     "{} {} {} [{}] {}",
                     if i == selected { "▶" } else { " " },
                     hm(logged.at),
@@ -126,7 +127,14 @@ fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
                     t::entry_kind(logged.entry.key()).get(lang),
                     visible(&t::entry_line(&logged.entry, lang), false)
                 );
-                let style = if i == selected { theme.selected } else { Style::default() };
+                for flag in &flags {
+                    text.push_str(&format!("  ▲ {}", t::flag_text(flag, lang)));
+                }
+                let style = match (i == selected, flags.is_empty()) {
+                    (true, _) => theme.selected,
+                    (false, false) => theme.breached,
+                    _ => Style::default(),
+                };
                 Line::styled(fit(&text, width), style)
             })
             .collect()
