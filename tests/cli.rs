@@ -386,3 +386,40 @@ fn no_site_yet_says_how_to_begin_in_the_users_language() {
         }
     }
 }
+
+#[test]
+fn a_wrong_report_time_is_corrected_by_an_event_and_the_contract_follows() {
+    let f = Fixture::new();
+    let now = f.now();
+    // Typed 50 minutes back by mistake: a late response against the contract.
+    let id = f.open(&(now - chrono::Duration::minutes(50)).to_rfc3339());
+    let late = |f: &Fixture| {
+        let contract: serde_json::Value =
+            serde_json::from_str(&f.ok("alice", &["contract", "--json"])).unwrap();
+        contract["late_responses"].as_u64()
+    };
+    assert_eq!(late(&f), Some(1));
+    let when = (now - chrono::Duration::minutes(5)).to_rfc3339();
+    // Someone who neither reported it nor leads cannot move its clocks.
+    let refused = f.run("bob", &["incident", "correct", &id, "--reported-at", &when, "--reason", "typo"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    f.ok(
+        "lead",
+        &["incident", "correct", &id, "--reported-at", &when, "--reason", "typed 50 minutes back by mistake"],
+    );
+    assert_eq!(late(&f), Some(0), "the response clock runs from the corrected time");
+    // The record says who corrected what, why, and what it replaced.
+    let log: serde_json::Value = serde_json::from_str(&f.ok("lead", &["audit", "log", "--json"])).unwrap();
+    let corrected = log.as_array().unwrap().iter().find(|e| e["kind"] == "incident.corrected").unwrap();
+    assert_eq!(corrected["actor"], "lead");
+    let payload = corrected["payload"].to_string();
+    assert!(
+        payload.contains("reported_at") && payload.contains("replaces") && payload.contains("by mistake"),
+        "{payload}"
+    );
+    let shown = f.ok("lead", &["incident", "show", &id]);
+    assert!(shown.contains("corrected"), "{shown}");
+    // Nothing to say what to correct is a usage error.
+    let usage = f.run("lead", &["incident", "correct", &id, "--reason", "x"]);
+    assert_eq!(usage.status.code(), Some(2), "{}", stderr(&usage));
+}

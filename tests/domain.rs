@@ -135,6 +135,10 @@ fn all_commands() -> Vec<C> {
         C::Close { note: String::new() },
         C::HandOver { to: "alice".into(), note: "at the shift handover".into() },
         C::TakeOver { handover: "handover@20261121-night".into() },
+        C::Correct {
+            correction: duty::domain::incident::Correction::Severity(Severity::Critical),
+            reason: "the whole database is down, not one table".into(),
+        },
         C::MarkProblem { note: "root cause unknown".into() },
     ]
 }
@@ -380,6 +384,7 @@ mod transitions {
             C::HandOver { .. } => !matches!(state, S::Open | S::Closed),
             // The owner (here the lead who acted) has nothing to take over.
             C::TakeOver { .. } => false,
+            C::Correct { .. } => state != S::Closed,
             C::Open(_) => false,
         }
     }
@@ -393,6 +398,45 @@ mod transitions {
         // Nobody owns an open incident: there is nothing to take over.
         assert!(step(Some(in_state(State::Open)), take(), &alice(), t0() + Duration::hours(2)).is_err());
         assert!(step(Some(in_state(State::Closed)), take(), &alice(), t0() + Duration::hours(2)).is_err());
+    }
+
+    #[test]
+    fn a_correction_replaces_a_fact_says_what_it_was_and_moves_the_clocks() {
+        use duty::domain::incident::Correction;
+        let inc = opened(Severity::Serious, EventClass::Fault, false);
+        let now = t0() + min(40);
+        let decided = |command: &C, actor: &Operator| {
+            let ctx = Context { actor, occurred_at: now, now };
+            decide(Some(&inc), command, &ctx, Some(&inc.id))
+        };
+        // Reported at t0 by alice; the response clock runs from there.
+        let later = t0() + min(20);
+        let correct =
+            |at| C::Correct { correction: Correction::ReportedAt(at), reason: "typed the wrong time".into() };
+        let events = decided(&correct(later), &alice()).unwrap();
+        let duty::domain::IncidentEvent::Corrected { replaces, .. } = &events[0] else {
+            panic!("a correction")
+        };
+        assert_eq!(replaces, &Correction::ReportedAt(t0()));
+        let corrected = step(Some(inc.clone()), correct(later), &alice(), now).unwrap();
+        assert_eq!(corrected.reported_at, later);
+        let policy = SlaPolicy::default();
+        assert_eq!(clock(&inc, &policy, ClockName::Response, now).state, ClockState::Breached);
+        assert_ne!(clock(&corrected, &policy, ClockName::Response, now).state, ClockState::Breached);
+        // Not after now, not by someone who neither reported it nor leads, not to the same value.
+        assert!(decided(&correct(t0() + min(50)), &alice()).is_err());
+        let bob = Operator { id: "bob".into(), name: "Bob".into(), role: Role::Operator };
+        assert!(matches!(decided(&correct(later), &bob), Err(DomainError::LeadOnly { command: "correct" })));
+        assert!(decided(&correct(later), &lead()).is_ok());
+        assert!(matches!(
+            decided(&correct(t0()), &alice()),
+            Err(DomainError::NothingToCorrect { field: "reported_at" })
+        ));
+        // Severity is anyone's to correct, and the resolution clock follows it.
+        let severity =
+            C::Correct { correction: Correction::Severity(Severity::Critical), reason: "all down".into() };
+        let critical = step(Some(inc.clone()), severity, &bob, now).unwrap();
+        assert_eq!(critical.severity, Severity::Critical);
     }
 
     #[test]

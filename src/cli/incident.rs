@@ -178,6 +178,28 @@ pub enum IncidentAction {
         #[command(flatten)]
         when: When,
     },
+    /// Correct what was recorded wrongly (a correction event: who, why, what it replaces;
+    /// the clocks and reports follow it). One field at a time.
+    Correct {
+        id: String,
+        /// The report time as it really was (RFC 3339); the reporter or a lead
+        #[arg(long, value_parser = parse_user_time, group = "field")]
+        reported_at: Option<DateTime<Utc>>,
+        /// ordinary | serious | critical
+        #[arg(long, group = "field")]
+        severity: Option<Severity>,
+        /// fault | attack | disaster
+        #[arg(long, group = "field")]
+        class: Option<EventClass>,
+        /// system | database | network_device | other_application
+        #[arg(long, group = "field")]
+        area: Option<FaultArea>,
+        /// Why the record was wrong
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        when: When,
+    },
     /// List incidents, most urgent first
     List {
         /// Include closed incidents
@@ -239,6 +261,22 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
         A::Note { id, text, when } => (existing(id), IncidentCommand::Note { text }, when),
         A::Problem { id, note, when } => (existing(id), IncidentCommand::MarkProblem { note }, when),
         A::Handover { id, to, note, when } => (existing(id), IncidentCommand::HandOver { to, note }, when),
+        A::Correct { id, reported_at, severity, class, area, reason, when } => {
+            use crate::domain::incident::Correction;
+            let correction = match (reported_at, severity, class, area) {
+                (Some(at), ..) => Correction::ReportedAt(at),
+                (_, Some(severity), ..) => Correction::Severity(severity),
+                (_, _, Some(class), _) => Correction::Class(class),
+                (_, _, _, Some(area)) => Correction::Area(area),
+                _ => {
+                    return Err(Failure::Usage(
+                        "say what to correct: --reported-at, --severity, --class or --area".into(),
+                    )
+                    .into());
+                }
+            };
+            (existing(id), IncidentCommand::Correct { correction, reason }, when)
+        }
     };
     let is_new = matches!(target, IncidentTarget::New);
     let request =

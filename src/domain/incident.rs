@@ -135,6 +135,44 @@ pub enum IncidentCommand {
     TakeOver {
         handover: String,
     },
+    /// Corrects what was recorded wrongly: never an edit, an event that says who, why
+    /// and what it replaces.
+    Correct {
+        correction: Correction,
+        reason: String,
+    },
+}
+
+/// A fact of an incident as recorded that a correction replaces.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "field", content = "value", rename_all = "snake_case")]
+pub enum Correction {
+    ReportedAt(DateTime<Utc>),
+    Severity(Severity),
+    Class(EventClass),
+    Area(FaultArea),
+}
+
+impl Correction {
+    /// The same field as it stands on the incident now.
+    pub fn current(&self, incident: &Incident) -> Correction {
+        match self {
+            Correction::ReportedAt(_) => Correction::ReportedAt(incident.reported_at),
+            Correction::Severity(_) => Correction::Severity(incident.severity),
+            Correction::Class(_) => Correction::Class(incident.class),
+            Correction::Area(_) => Correction::Area(incident.area),
+        }
+    }
+
+    /// The field's stable name.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Correction::ReportedAt(_) => "reported_at",
+            Correction::Severity(_) => "severity",
+            Correction::Class(_) => "class",
+            Correction::Area(_) => "area",
+        }
+    }
 }
 
 impl IncidentCommand {
@@ -155,6 +193,7 @@ impl IncidentCommand {
             IncidentCommand::MarkProblem { .. } => "problem",
             IncidentCommand::HandOver { .. } => "handover",
             IncidentCommand::TakeOver { .. } => "take_over",
+            IncidentCommand::Correct { .. } => "correct",
         }
     }
 }
@@ -177,6 +216,7 @@ pub enum IncidentEvent {
     Closed { note: String },
     BecameProblem { note: String },
     HandedOver { from: String, to: String, note: String },
+    Corrected { correction: Correction, replaces: Correction, reason: String },
 }
 
 impl IncidentEvent {
@@ -196,6 +236,7 @@ impl IncidentEvent {
             IncidentEvent::Closed { .. } => "incident.closed",
             IncidentEvent::BecameProblem { .. } => "incident.became_problem",
             IncidentEvent::HandedOver { .. } => "incident.handed_over",
+            IncidentEvent::Corrected { .. } => "incident.corrected",
         }
     }
 
@@ -485,6 +526,25 @@ pub fn decide(
             limit_text("note", note)?;
             IncidentEvent::HandedOver { from: owner, to: to.clone(), note: note.clone() }
         }
+        C::Correct { correction, reason } => {
+            require_text("reason", reason, TEXT_MAX)?;
+            let replaces = correction.current(incident);
+            if &replaces == correction {
+                return Err(DomainError::NothingToCorrect { field: correction.field() });
+            }
+            if let Correction::ReportedAt(at) = correction {
+                // The report time moves the clocks and the contract: the reporter or a
+                // lead corrects it, and never past the first response or now.
+                if ctx.actor.id != incident.reporter && ctx.actor.role != Role::Lead {
+                    return Err(DomainError::LeadOnly { command: "correct" });
+                }
+                let latest = incident.acknowledged_at.unwrap_or(ctx.occurred_at).min(ctx.occurred_at);
+                if *at > latest {
+                    return Err(DomainError::AfterResponse { at: *at, latest });
+                }
+            }
+            IncidentEvent::Corrected { correction: correction.clone(), replaces, reason: reason.clone() }
+        }
         C::TakeOver { handover } => {
             let Some(owner) = incident.owner.clone() else { return Err(refuse()) };
             if owner == ctx.actor.id {
@@ -495,7 +555,8 @@ pub fn decide(
     };
     // Lifecycle steps keep their order in time; notes, calls and escalations may be
     // dated anywhere after the report.
-    let is_lifecycle_step = !matches!(command, C::Note { .. } | C::Call { .. } | C::Escalate { .. });
+    let is_lifecycle_step =
+        !matches!(command, C::Note { .. } | C::Call { .. } | C::Escalate { .. } | C::Correct { .. });
     let floor = if is_lifecycle_step { incident.milestone_at } else { incident.reported_at };
     if ctx.occurred_at < floor {
         return Err(DomainError::BeforePrevious { at: ctx.occurred_at, previous: floor });
@@ -617,6 +678,15 @@ pub fn apply(
         }
         IncidentEvent::BecameProblem { .. } => inc.problem = true,
         IncidentEvent::HandedOver { to, .. } => inc.owner = Some(to.clone()),
+        IncidentEvent::Corrected { correction, .. } => match correction {
+            Correction::ReportedAt(at) => {
+                inc.reported_at = *at;
+                inc.milestone_at = inc.milestone_at.max(*at);
+            }
+            Correction::Severity(severity) => inc.severity = *severity,
+            Correction::Class(class) => inc.class = *class,
+            Correction::Area(area) => inc.area = *area,
+        },
     }
     inc.version += 1;
     inc.last_change = change;

@@ -95,6 +95,12 @@ pub enum DomainError {
     NotOwner { owner: String },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     AlreadyOwner { owner: String },
+    /// A correction that would change nothing.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    NothingToCorrect { field: &'static str },
+    /// A report time corrected to after the first response (or after now).
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    AfterResponse { at: DateTime<Utc>, latest: DateTime<Utc> },
     /// A time range whose end comes before its start.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     EndBeforeStart { from: chrono::NaiveTime, to: chrono::NaiveTime },

@@ -97,9 +97,14 @@ pub fn duration(d: Duration, lang: Lang) -> String {
     format!("{sign}{body}")
 }
 
-fn field_label(field: &str, lang: Lang) -> &str {
+/// A field's name as the user reads it.
+pub fn field_label(field: &str, lang: Lang) -> &str {
     let (zh, en) = match field {
         "title" => ("标题", "title"),
+        "reported_at" => ("报告时间", "report time"),
+        "severity" => ("级别", "severity"),
+        "class" => ("分类", "class"),
+        "area" => ("故障所属", "area"),
         "description" => ("描述", "description"),
         "note" => ("备注", "note"),
         "vendor" => ("厂商", "vendor"),
@@ -261,6 +266,22 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::NotOwner { owner }, Lang::Zh) => format!("该事件由 {owner} 负责，只有本人或负责人可以移交"),
         (E::NotOwner { owner }, Lang::En) => {
             format!("{owner} owns this incident: only they or a lead may hand it over")
+        }
+        (E::NothingToCorrect { field }, Lang::Zh) => {
+            format!("{} 已是该值，无需更正", field_label(field, lang))
+        }
+        (E::NothingToCorrect { field }, Lang::En) => {
+            format!("{} already has that value", field_label(field, lang))
+        }
+        (E::AfterResponse { at, latest }, Lang::Zh) => {
+            format!("报告时间 {} 不能晚于首次响应或现在（{}）", shown(at), shown(latest))
+        }
+        (E::AfterResponse { at, latest }, Lang::En) => {
+            format!(
+                "a report time of {} would be after the first response or now ({})",
+                shown(at),
+                shown(latest)
+            )
         }
         (E::EndBeforeStart { from, to }, Lang::Zh) => {
             format!("结束时间 {} 早于开始时间 {}", to.format("%H:%M"), from.format("%H:%M"))
@@ -674,6 +695,7 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "writeback.failed" => ("回写失败（重试中）", "write-back failed (retrying)"),
         "alarm.muted" => ("告警静音", "alarms muted"),
         "incident.handed_over" => ("移交", "handed over"),
+        "incident.corrected" => ("更正", "corrected"),
         "duty.entry" => ("值班记录", "duty log entry"),
         "roster.changed" => ("调整值班表", "roster changed"),
         "handover.started" => ("开始交接班", "handover started"),
@@ -718,6 +740,24 @@ pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> Strin
         }
         E::Closed { note } | E::BecameProblem { note } => note.clone(),
         E::HandedOver { from, to, note } => format!("{from} → {to} {note}").trim_end().to_string(),
+        E::Corrected { correction, replaces, reason } => format!(
+            "{}: {} → {} ({}: {reason})",
+            field_label(correction.field(), lang),
+            correction_value(replaces, lang),
+            correction_value(correction, lang),
+            lang.pick("原因", "why")
+        ),
+    }
+}
+
+/// A corrected value as shown.
+fn correction_value(value: &crate::domain::incident::Correction, lang: Lang) -> String {
+    use crate::domain::incident::Correction as C;
+    match value {
+        C::ReportedAt(at) => shown(at),
+        C::Severity(s) => s.label(lang).to_string(),
+        C::Class(c) => c.label(lang).to_string(),
+        C::Area(a) => a.label(lang).to_string(),
     }
 }
 

@@ -74,6 +74,9 @@ pub const WHICH_ONE: Text = Text::new("有多个，请写全编号", "several ma
 pub const BANNER_MORE: Text = Text::new("另有", "more");
 pub const BANNER_ACK: Text = Text::new("确认", "acknowledge");
 
+pub const FORM_CORRECT: Text = Text::new("更正记录", "Correct the record");
+pub const F_FIELD: Text = Text::new("更正项", "Field");
+pub const F_CORRECT_VALUE: Text = Text::new("正确的值", "Correct value");
 pub const FORM_SUBMIT: Text = Text::new("[ 提交 ]", "[ Submit ]");
 pub const FORM_DISCARD_ASK: Text = Text::new(
     "已输入的内容将丢弃：再按 Esc 确认，其他键继续填写",

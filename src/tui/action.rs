@@ -63,6 +63,7 @@ actions! {
     Report => "report", "故障报告", "fault report";
     Close => "close", "关闭（负责人）", "close (lead)";
     Problem => "problem", "转为问题", "turn into problem";
+    Correct => "correct", "更正记录（时间、级别、分类、所属）", "correct the record (time, severity, class, area)";
     AckAlarm => "ack_alarm", "确认告警", "acknowledge alarm";
     Mute => "mute", "静音", "mute";
     ClearFilter => "clear_filter", "清除筛选", "clear filter";

@@ -438,7 +438,7 @@ impl App {
             }
             Action::Report => writer && incident.is_some_and(|i| i.state == S::Resolved),
             Action::Close => lead && incident.is_some_and(|i| i.state == S::Reported),
-            Action::Note | Action::Call | Action::Escalate | Action::Problem => {
+            Action::Note | Action::Call | Action::Escalate | Action::Problem | Action::Correct => {
                 writer && incident.is_some_and(|i| i.state != S::Closed)
             }
             Action::ReportSecurity => {

@@ -79,6 +79,7 @@ pub enum FormKind {
     Report,
     Close,
     Problem,
+    Correct,
     Mute,
     MarkItem,
     Decide,

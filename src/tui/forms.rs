@@ -97,6 +97,21 @@ pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<For
         Action::Problem => {
             (FormKind::Problem, ui::FORM_PROBLEM, vec![Field::multi(ui::F_NOTE.get(lang), true)])
         }
+        Action::Correct => (
+            FormKind::Correct,
+            ui::FORM_CORRECT,
+            vec![
+                Field::choice(
+                    ui::F_FIELD.get(lang),
+                    ["reported_at", "severity", "class", "area"]
+                        .into_iter()
+                        .map(|f| (f, crate::i18n::field_label(f, lang).to_string()))
+                        .collect(),
+                ),
+                Field::line(ui::F_CORRECT_VALUE.get(lang), true),
+                Field::multi(ui::F_REASON.get(lang), true),
+            ],
+        ),
         _ => return None,
     };
     let title = format!("{} — {}", title.get(lang), target.id);
@@ -285,6 +300,34 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         ),
         FormKind::Close => existing(form, IncidentCommand::Close { note: text(0) }),
         FormKind::Problem => existing(form, IncidentCommand::MarkProblem { note: text(0) }),
+        FormKind::Correct => {
+            use crate::domain::incident::Correction;
+            let value = text(1);
+            let correction = match text(0).as_str() {
+                "reported_at" => match crate::time::parse_local(&value, site.tz, now) {
+                    Some(at) => Correction::ReportedAt(at),
+                    None => {
+                        form.fail_field(1, ui::FORM_BAD_TIME.get(lang).to_string());
+                        return None;
+                    }
+                },
+                field => {
+                    let parsed = match field {
+                        "severity" => value.parse().map(Correction::Severity).map_err(|_| Severity::keys()),
+                        "class" => value.parse().map(Correction::Class).map_err(|_| EventClass::keys()),
+                        _ => value.parse().map(Correction::Area).map_err(|_| FaultArea::keys()),
+                    };
+                    match parsed {
+                        Ok(correction) => correction,
+                        Err(keys) => {
+                            form.fail_field(1, format!("{}: {keys}", ui::F_CORRECT_VALUE.get(lang)));
+                            return None;
+                        }
+                    }
+                }
+            };
+            existing(form, IncidentCommand::Correct { correction, reason: text(2) })
+        }
         FormKind::MarkItem | FormKind::Decide | FormKind::Transfer | FormKind::Decline => {
             run_effect(form, lang)
         }
