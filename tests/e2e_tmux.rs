@@ -277,11 +277,10 @@ fn a_whole_handover_between_two_operators_with_an_incident_passed_on() {
     // Finishing with the incident unseen is refused.
     outgoing.press(&["Enter"]);
     outgoing.wait_for("not yet acknowledged or noted", 2 * SECOND);
-    // The incident is passed to bob; that marks it.
+    // The incident is marked to pass on; that marks it seen. It changes hands only at
+    // the incoming signature.
     outgoing.press(&["o"]);
-    outgoing.wait_for("Hand the incident over", 2 * SECOND);
-    outgoing.press(&["C-s"]);
-    outgoing.wait_for("handed over to bob", 2 * SECOND);
+    outgoing.wait_for("passes to the incoming engineer at signing", 2 * SECOND);
     outgoing.press(&["Enter"]);
     for step in 2..=6 {
         outgoing.wait_for(&format!("Step {step}/7"), 2 * SECOND);
@@ -297,9 +296,18 @@ fn a_whole_handover_between_two_operators_with_an_incident_passed_on() {
     outgoing.wait_for("Vendor calls back", 2 * SECOND);
     outgoing.press(&["Enter"]);
     outgoing.wait_for("All steps done", 2 * SECOND);
+    // The signature asks first, with what it hands over.
+    outgoing.press(&["s"]);
+    outgoing.wait_for("you pass on 1 incident(s)", 2 * SECOND);
     outgoing.press(&["s"]);
     outgoing.wait_for("awaiting the incoming signature", 2 * SECOND);
-    // alice cannot sign for the incoming side too.
+    assert_eq!(f.show_json(&id)["owner"], "alice", "nothing changes hands before the incoming signature");
+    // alice cannot sign for the incoming side too, even after reading every step.
+    for _ in 0..7 {
+        outgoing.press(&["Enter"]);
+    }
+    outgoing.press(&["s"]);
+    outgoing.wait_for("Press s again", 2 * SECOND);
     outgoing.press(&["s"]);
     outgoing.wait_for("must be someone else", 2 * SECOND);
 
@@ -309,7 +317,18 @@ fn a_whole_handover_between_two_operators_with_an_incident_passed_on() {
     incoming.press(&["5"]);
     incoming.wait_for("awaiting the incoming signature", 2 * SECOND);
     incoming.press(&["H"]);
-    incoming.wait_for("All steps done", 2 * SECOND);
+    // bob reads every step as alice recorded it before he may sign.
+    let screen = incoming.wait_for("Step 1/7", 2 * SECOND);
+    assert!(screen.contains(&id) && screen.contains("passes to the incoming engineer"), "{screen}");
+    incoming.press(&["s"]);
+    incoming.wait_for("read all seven steps first", 2 * SECOND);
+    for step in 2..=7 {
+        incoming.press(&["Enter"]);
+        incoming.wait_for(&format!("Step {step}/7"), 2 * SECOND);
+    }
+    incoming.wait_for("Vendor calls back at 09:00", 2 * SECOND);
+    incoming.press(&["s"]);
+    incoming.wait_for("you take over 1 incident(s)", 2 * SECOND);
     incoming.press(&["s"]);
     // Done once the signature is committed: the message names the signature.
     incoming.wait_for("handover signed — done", 2 * SECOND);
@@ -353,4 +372,178 @@ fn quitting_the_demo_says_its_store_goes_with_it() {
     let screen = console.wait_for("went with it", std::time::Duration::from_secs(10));
     assert!(screen.contains("duty demo --dir FOLDER keeps them"), "{screen}");
     assert_eq!(demo_dirs(), 0, "and it is gone");
+}
+
+/// A report time typed far back is taken only once its effect is shown, and a wrong
+/// one is corrected afterwards by an event that moves the clock back.
+#[test]
+fn a_backdated_report_time_asks_first_and_a_correction_moves_the_clock() {
+    let f = Fixture::new();
+    let tmux = Tmux::start("backdate", &f, "alice", &[], "");
+    tmux.wait_for("No incidents", 5 * SECOND);
+    tmux.press(&["N"]);
+    tmux.wait_for("New incident", SECOND);
+    tmux.type_text("Core switch port flapping");
+    tmux.press(&["Tab", "Tab", "Tab", "Tab", "Tab"]);
+    // 10:00 now: 15:00 is ahead of now, refused; yesterday 23:59 is ten hours back.
+    tmux.type_text("15:00");
+    tmux.press(&["C-s"]);
+    tmux.wait_for("is ahead of now", 2 * SECOND);
+    tmux.press(&["BSpace", "BSpace", "BSpace", "BSpace", "BSpace"]);
+    tmux.type_text("yesterday 23:59");
+    tmux.press(&["C-s"]);
+    let asked = tmux.wait_for("Ctrl-S again", 2 * SECOND);
+    assert!(asked.contains("10h01m back") && asked.contains("counts"), "{asked}");
+    let incidents: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["incident", "list", "--json"])).unwrap();
+    assert_eq!(incidents.as_array().unwrap().len(), 0, "nothing recorded before the confirmation");
+    tmux.press(&["C-s"]);
+    let screen = tmux.wait_until_all(&["Timeline", "opened"], 2 * SECOND);
+    assert!(screen.contains("▲ response"), "the response clock is breached: {screen}");
+    let id = f.ok("alice", &["incident", "list", "--json"]);
+    let id: serde_json::Value = serde_json::from_str(&id).unwrap();
+    let id = id[0]["id"].as_str().unwrap().to_string();
+
+    // It was 09:50 really: the reporter corrects it, and the clock runs again.
+    tmux.press(&["E"]);
+    tmux.wait_for("Correct the record", SECOND);
+    tmux.press(&["Tab"]);
+    tmux.type_text("09:50");
+    tmux.press(&["Tab"]);
+    tmux.type_text("typed yesterday by mistake");
+    tmux.press(&["C-s"]);
+    let screen = tmux.wait_for("corrected", 2 * SECOND);
+    assert!(screen.contains("! response") || screen.contains("○ response"), "{screen}");
+    assert!(!screen.contains("▲ response"), "{screen}");
+    let contract: serde_json::Value = serde_json::from_str(&f.ok("alice", &["contract", "--json"])).unwrap();
+    assert_eq!(contract["late_responses"], 0, "{id}: the contract follows the correction");
+}
+
+/// An inspection item bound to a failing check opens on the check's verdict, and the
+/// banner puts a breached security report before anything else.
+#[test]
+fn an_item_opens_on_its_checks_verdict_and_the_banner_leads_with_the_security_report() {
+    let f = Fixture::new();
+    f.exchange_every_day();
+    // frontend-1's FTE port answers nothing: its check is critical.
+    let hosts = f.site.join("hosts.toml");
+    let text = std::fs::read_to_string(&hosts).unwrap();
+    let checks = [(
+        "frontend-1",
+        "[[hosts.checks]]\nname = \"fte\"\nkind = \"tcp\"\nport = 1\ncolumn = \"app1\"\n".to_string(),
+    )];
+    std::fs::write(&hosts, duty::demo::add_checks(&text, &checks)).unwrap();
+    let sheet = f.site.join("checklists/exchange.toml");
+    let text = std::fs::read_to_string(&sheet).unwrap().replace(
+        "id = \"frontend\"\ntitle = \"前置机\"",
+        "id = \"frontend\"\ntitle = \"前置机\"\ncheck = \"frontend-1/fte\"",
+    );
+    std::fs::write(&sheet, text).unwrap();
+    let sla = f.site.join("sla.toml");
+    let text = std::fs::read_to_string(&sla)
+        .unwrap()
+        .replace("[security_report]\nenabled = false", "[security_report]\nenabled = true");
+    std::fs::write(&sla, text).unwrap();
+    // An attack reported 20 minutes ago: its five-minute report is long breached.
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "open",
+            "--title",
+            "port scan from the internet",
+            "--severity",
+            "serious",
+            "--class",
+            "attack",
+            "--reported-at",
+            &f.minutes_from_now(-20),
+        ],
+    );
+    let tmux = Tmux::start("verdict", &f, "alice", &[], "");
+    let screen = tmux.wait_for("security report", 5 * SECOND);
+    let banner = screen.lines().nth(1).unwrap_or_default();
+    assert!(banner.contains("▲") && banner.contains("security report"), "the banner leads with it: {screen}");
+
+    tmux.press(&["3"]);
+    tmux.wait_for("Today's inspections", SECOND);
+    tmux.press(&["s"]);
+    tmux.wait_for("Items", 2 * SECOND);
+    for _ in 0..3 {
+        tmux.press(&["j"]);
+    }
+    // The front-end item's evidence: the engine's verdict on the FTE port.
+    tmux.wait_for("frontend-1/fte: × critical", 10 * SECOND);
+    tmux.press(&["m"]);
+    let form = tmux.wait_for("Mark the item", SECOND);
+    assert!(form.contains("[× critical]"), "pre-set to the check's verdict: {form}");
+    // Claiming normal against it, with nothing said, is refused on the form.
+    tmux.press(&["Right"]);
+    tmux.press(&["C-s"]);
+    tmux.wait_for("its check says × critical", 2 * SECOND);
+}
+
+/// Help follows the focused screen and scrolls; `:open 4` opens today's 004.
+#[test]
+fn help_follows_the_screen_and_open_takes_a_number() {
+    let f = Fixture::new();
+    for _ in 0..4 {
+        f.open(&f.minutes_from_now(0));
+    }
+    let tmux = Tmux::start("help", &f, "alice", &[], "");
+    tmux.wait_for("-004", 5 * SECOND);
+    for (tab, heading) in
+        [("3", "▶ Inspections"), ("4", "▶ Actions (SSH)"), ("5", "▶ Duty log"), ("2", "▶ Incident queue")]
+    {
+        tmux.press(&[tab, "?"]);
+        tmux.wait_for(heading, SECOND);
+        tmux.press(&["End"]);
+        tmux.wait_for(":open :o", SECOND);
+        tmux.wait_gone(heading, SECOND);
+        tmux.press(&["q"]);
+        tmux.wait_gone(":open :o", SECOND);
+    }
+    tmux.press(&[":"]);
+    tmux.type_text("open 4");
+    tmux.press(&["Enter"]);
+    let screen = tmux.wait_for("Timeline", 2 * SECOND);
+    assert!(screen.contains("-004"), "{screen}");
+}
+
+/// The engine indicator names the holder for three minutes on end, never "no engine".
+#[test]
+fn the_engine_indicator_holds_steady_for_three_minutes() {
+    let f = Fixture::on_the_system_clock();
+    let hosts = f.site.join("hosts.toml");
+    let text = std::fs::read_to_string(&hosts).unwrap();
+    let checks = [(
+        "frontend-1",
+        "[[hosts.checks]]\nname = \"fte\"\nkind = \"tcp\"\nport = 1\ncolumn = \"app1\"\n".to_string(),
+    )];
+    std::fs::write(&hosts, duty::demo::add_checks(&text, &checks)).unwrap();
+    let engine = Tmux::start_command(
+        "engine-steady-e",
+        &f,
+        "alice",
+        &format!("{} engine", env!("CARGO_BIN_EXE_duty")),
+    );
+    let console = Tmux::start("engine-steady", &f, "alice", &[], "");
+    // The overview board names the holder under the machines.
+    console.wait_for("No incidents", 10 * SECOND);
+    console.press(&["1"]);
+    console.wait_for("engine: ", 10 * SECOND);
+    let start = Instant::now();
+    let mut looks = 0;
+    while start.elapsed() < Duration::from_secs(180) {
+        let screen = console.screen();
+        assert!(
+            screen.contains("engine: ") && !screen.contains("no engine"),
+            "after {:?}: {screen}",
+            start.elapsed()
+        );
+        looks += 1;
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert!(looks > 300);
+    drop(engine);
 }

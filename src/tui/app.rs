@@ -846,6 +846,7 @@ impl App {
                     Some(Action::PageDown) => *scroll = scroll.saturating_add(10).min(lines),
                     Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
                     Some(Action::Top) => *scroll = 0,
+                    Some(Action::Bottom) => *scroll = lines,
                     _ if event.code == KeyCode::Char('c')
                         && event.modifiers.contains(KeyModifiers::CONTROL) =>
                     {
