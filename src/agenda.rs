@@ -104,8 +104,8 @@ pub fn evidence_of(
             if let Some(ms) = s.evidence.latency_ms {
                 text.push_str(&format!(" {ms} ms"));
             }
-            if let Some(error) = &s.evidence.error {
-                text.push_str(&format!(" {error}"));
+            if let Some(why) = crate::i18n::evidence_reason(&s.evidence, lang) {
+                text.push_str(&format!(" {why}"));
             }
             text
         }

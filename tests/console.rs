@@ -290,7 +290,7 @@ fn alarms_ring_once_per_new_alarm_then_repeat_and_stop_when_acknowledged() {
 
 #[test]
 fn overview_board_with_live_checks_in_both_languages() {
-    use duty::domain::check::{CheckResult, CheckStatus, Evidence};
+    use duty::domain::check::{CheckResult, CheckStatus, Evidence, Reason};
     let services = duty::demo::DemoServices::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store_path = dir.path().join("duty.db");
@@ -310,13 +310,14 @@ fn overview_board_with_live_checks_in_both_languages() {
         rule_of: &rule_of,
         actor: &engine,
         origin: "test".into(),
+        lang: duty::i18n::Lang::En,
     };
     let at = |minutes: i64| fixed_now() - chrono::Duration::minutes(minutes);
-    let result = |host: &str, check: &str, status, latency, error: Option<&str>, minutes| CheckResult {
+    let result = |host: &str, check: &str, status, latency, reason: Option<Reason>, minutes| CheckResult {
         host: host.into(),
         check: check.into(),
         status,
-        evidence: Evidence { latency_ms: latency, error: error.map(str::to_string), ..Evidence::default() },
+        evidence: Evidence { latency_ms: latency, reason, ..Evidence::default() },
         at: at(minutes),
     };
     let mut results = Vec::new();
@@ -342,24 +343,17 @@ fn overview_board_with_live_checks_in_both_languages() {
             "product-service",
             CheckStatus::Critical,
             Some(1000),
-            Some("no complete answer within 1000 ms"),
+            Some(Reason::Incomplete { ms: 1000 }),
             minute,
         ));
     }
-    results.push(result(
-        "central-db",
-        "ping",
-        CheckStatus::Unknown,
-        None,
-        Some("unknown: no permission to send ICMP"),
-        2,
-    ));
+    results.push(result("central-db", "ping", CheckStatus::Unknown, None, Some(Reason::NoIcmpPermission), 2));
     results.push(result(
         "business-mgmt",
         "backup-agent",
         CheckStatus::Critical,
         Some(0),
-        Some("connect 127.0.10.5:9: Connection refused"),
+        Some(Reason::Refused { address: "127.0.10.5:9".into() }),
         1,
     ));
     store.record_checks(&results, &rules, fixed_now()).unwrap();

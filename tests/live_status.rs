@@ -142,19 +142,28 @@ fn probes_judge_real_services() {
             run(spec("slow", http(http_service(Behaviour::Slow(Duration::from_secs(3))).await, true), 300))
                 .await;
         assert_eq!(slow.status, CheckStatus::Critical);
-        assert!(
-            slow.evidence.error.as_deref().unwrap().contains("no complete answer within 300 ms"),
+        assert_eq!(
+            slow.evidence.reason,
+            Some(duty::domain::check::Reason::Incomplete { ms: 300 }),
             "{slow:?}"
         );
         assert!(took < Duration::from_millis(1000), "the timeout is enforced: {took:?}");
 
         let (error, _) = run(spec("500", http(http_service(Behaviour::Status(500)).await, true), 2000)).await;
         assert_eq!((error.status, error.evidence.status_code), (CheckStatus::Critical, Some(500)));
-        assert_eq!(error.evidence.error.as_deref(), Some("status 500, expected 200"));
+        assert_eq!(
+            error.evidence.reason,
+            Some(duty::domain::check::Reason::Status { code: 500, expected: 200 })
+        );
+        let zh = duty::i18n::evidence_reason(&error.evidence, duty::i18n::Lang::Zh).unwrap();
+        assert_eq!(zh, "状态码 500，应为 200", "the reason is shown in the reader's language");
 
         let (wrong, _) = run(spec("body", http(http_service(Behaviour::WrongBody).await, true), 2000)).await;
         assert_eq!(wrong.status, CheckStatus::Critical);
-        assert_eq!(wrong.evidence.error.as_deref(), Some("body does not contain \"OK\""));
+        assert_eq!(
+            wrong.evidence.reason,
+            Some(duty::domain::check::Reason::BodyMissing { wanted: "OK".into() })
+        );
         assert_eq!(wrong.evidence.excerpt.as_deref(), Some("maintenance page\n"));
 
         let (huge, took) = run(spec("huge", http(huge_service(200 * 1024 * 1024).await, true), 5000)).await;
@@ -199,7 +208,11 @@ fn probes_judge_real_services() {
         };
         let (down, _) = run(spec("closed", CheckKind::Tcp { address: closed }, 1000)).await;
         assert_eq!(down.status, CheckStatus::Critical);
-        assert!(down.evidence.error.as_deref().unwrap().contains("refused"), "{down:?}");
+        assert_eq!(
+            down.evidence.reason,
+            Some(duty::domain::check::Reason::Refused { address: closed.to_string() }),
+            "{down:?}"
+        );
 
         let (ping, _) = run(spec("ping", CheckKind::Ping { address: LOCAL }, 1000)).await;
         assert_ne!(
@@ -208,7 +221,17 @@ fn probes_judge_real_services() {
             "loopback answers or the probe says it cannot tell: {ping:?}"
         );
         if ping.status == CheckStatus::Unknown {
-            assert!(ping.evidence.error.as_deref().unwrap().starts_with("unknown:"));
+            assert!(
+                matches!(
+                    ping.evidence.reason,
+                    Some(
+                        duty::domain::check::Reason::NoIcmpPermission
+                            | duty::domain::check::Reason::PingMissing
+                            | duty::domain::check::Reason::CannotJudge
+                    )
+                ),
+                "{ping:?}"
+            );
         }
     });
 }
@@ -220,7 +243,8 @@ fn result(status: CheckStatus, at: chrono::DateTime<chrono::Utc>) -> CheckResult
         status,
         evidence: duty::domain::check::Evidence {
             latency_ms: Some(3),
-            error: (status == CheckStatus::Critical).then(|| "connect refused".to_string()),
+            reason: (status == CheckStatus::Critical)
+                .then(|| duty::domain::check::Reason::Refused { address: "127.0.0.1:1".into() }),
             ..Default::default()
         },
         at,
@@ -241,6 +265,7 @@ fn engine_rules(engine: &duty::domain::Operator) -> ProbeRules<'_> {
         rule_of: &serious_network_fault,
         actor: engine,
         origin: "engine test".into(),
+        lang: duty::i18n::Lang::En,
     }
 }
 

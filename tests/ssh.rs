@@ -456,10 +456,16 @@ fn ssh_checks_judge_exit_status_and_thresholds() {
     let disk = |percent: &str| format!("echo '/dev/sda1 {percent} /data'");
     assert_eq!(judge(&disk("93%"), Some(80.0), Some(90.0)).status, CheckStatus::Critical);
     let warn = judge(&disk("85%"), Some(80.0), Some(90.0));
-    assert_eq!((warn.status, warn.evidence.error.as_deref()), (CheckStatus::Warning, Some("85 ≥ 80")));
+    assert_eq!(
+        (warn.status, warn.evidence.reason.clone()),
+        (CheckStatus::Warning, Some(duty::domain::check::Reason::AtLeast { value: 85.0, limit: 80.0 }))
+    );
     assert_eq!(judge(&disk("12%"), Some(80.0), Some(90.0)).status, CheckStatus::Normal);
     let failed = judge("exit 2", None, None);
-    assert_eq!((failed.status, failed.evidence.error.as_deref()), (CheckStatus::Critical, Some("exit 2")));
+    assert_eq!(
+        (failed.status, failed.evidence.reason.clone()),
+        (CheckStatus::Critical, Some(duty::domain::check::Reason::Exit { code: 2 }))
+    );
     assert_eq!(judge("true", None, None).status, CheckStatus::Normal);
     assert_eq!(judge("echo ok", Some(80.0), None).status, CheckStatus::Unknown, "no number: cannot judge");
     // A host whose key is not known is not judged (and never normal).

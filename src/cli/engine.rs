@@ -197,13 +197,13 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {
             visible(row.label, false)
         );
         for check in row.checks.iter().filter(|c| c.status != CheckStatus::Normal) {
-            let why = check.evidence.error.as_deref().unwrap_or("");
+            let why = crate::i18n::evidence_reason(&check.evidence, lang).unwrap_or_default();
             println!(
                 "    {} {} {} {}",
                 check.status.mark(),
                 check.check,
                 local_time(check.since, tz),
-                visible(why, false)
+                visible(&why, false)
             );
         }
     }

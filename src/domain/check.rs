@@ -60,8 +60,78 @@ pub struct Evidence {
     /// A short excerpt of what came back (body, command output).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub excerpt: Option<String>,
+    /// What went wrong, in the words of the system that said it (an OS error, a
+    /// library's message); kept as it came, shown beside the reason.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub error: Option<String>,
+    /// Why the check judged as it did, language-neutral: shown in the reader's language.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<Reason>,
+}
+
+impl Evidence {
+    /// Evidence of a reason, with what the system said when there is more to it.
+    pub fn of(reason: Reason, error: Option<String>) -> Evidence {
+        Evidence { reason: Some(reason), error, ..Evidence::default() }
+    }
+}
+
+/// Why a check judged as it did. Stored as data, rendered in the reader's language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// The connection was refused.
+    Refused {
+        address: String,
+    },
+    /// The connection failed otherwise (the OS's words in `error`).
+    ConnectFailed {
+        address: String,
+    },
+    /// Nothing came back in time.
+    NoAnswer {
+        ms: u64,
+    },
+    /// An answer began but did not finish in time.
+    Incomplete {
+        ms: u64,
+    },
+    /// The request failed (the library's words in `error`).
+    Failed,
+    Status {
+        code: u16,
+        expected: u16,
+    },
+    BodyMissing {
+        wanted: String,
+    },
+    Exit {
+        code: i32,
+    },
+    Killed {
+        signal: String,
+    },
+    /// A number at or above a limit.
+    AtLeast {
+        value: f64,
+        limit: f64,
+    },
+    NoReply,
+    PingUnfinished,
+    /// The check could not judge: SSH is not set up for probes.
+    SshNotSetUp,
+    /// The check could not judge: the site has no such host.
+    NoHost {
+        host: String,
+    },
+    /// The check could not judge: ping is not installed.
+    PingMissing,
+    /// The check could not judge: no permission to send ICMP.
+    NoIcmpPermission,
+    /// The check could not judge: its output holds no number.
+    NoNumber,
+    /// The check could not judge (the reason in `error`).
+    CannotJudge,
 }
 
 /// One run of one check.

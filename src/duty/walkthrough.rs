@@ -135,8 +135,9 @@ pub fn items(step: Step, input: &Inputs<'_>) -> Vec<Item> {
                 .iter()
                 .filter(|c| c.status != CheckStatus::Normal)
                 .map(|c| {
-                    let why =
-                        c.evidence.error.clone().or_else(|| c.evidence.excerpt.clone()).unwrap_or_default();
+                    let why = crate::i18n::evidence_reason(&c.evidence, input.lang)
+                        .or_else(|| c.evidence.excerpt.clone())
+                        .unwrap_or_default();
                     plain(
                         format!("{}/{}", c.host, c.check),
                         format!(

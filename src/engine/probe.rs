@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use crate::config::{CheckKind, CheckSpec};
-use crate::domain::check::{CheckResult, CheckStatus, Evidence};
+use crate::domain::check::{CheckResult, CheckStatus, Evidence, Reason};
 
 /// The most of a response body a probe reads; a huge answer cannot fill memory.
 const BODY_LIMIT: usize = 64 * 1024;
@@ -93,13 +93,7 @@ impl Prober {
             CheckKind::Ping { address } => ping(*address, spec.timeout).await,
             CheckKind::Ssh { command, warning, critical } => match &self.ssh {
                 Some(reach) => ssh(reach, self.clock, spec, command, *warning, *critical).await,
-                None => (
-                    CheckStatus::Unknown,
-                    Evidence {
-                        error: Some("unknown: SSH is not set up for probes".into()),
-                        ..Evidence::default()
-                    },
-                ),
+                None => (CheckStatus::Unknown, Evidence::of(Reason::SshNotSetUp, None)),
             },
         }
     }
@@ -113,20 +107,19 @@ async fn tcp(address: SocketAddr, timeout: Duration) -> (CheckStatus, Evidence) 
     let start = Instant::now();
     match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(address)).await {
         Ok(Ok(_)) => (CheckStatus::Normal, Evidence { latency_ms: elapsed_ms(start), ..Evidence::default() }),
-        Ok(Err(e)) => (
-            CheckStatus::Critical,
-            Evidence {
-                latency_ms: elapsed_ms(start),
-                error: Some(format!("connect {address}: {e}")),
-                ..Evidence::default()
-            },
-        ),
+        Ok(Err(e)) => (CheckStatus::Critical, {
+            let address = address.to_string();
+            let (reason, detail) = match e.kind() {
+                std::io::ErrorKind::ConnectionRefused => (Reason::Refused { address }, None),
+                _ => (Reason::ConnectFailed { address }, Some(e.to_string())),
+            };
+            Evidence { latency_ms: elapsed_ms(start), ..Evidence::of(reason, detail) }
+        }),
         Err(_) => (
             CheckStatus::Critical,
             Evidence {
                 latency_ms: elapsed_ms(start),
-                error: Some(format!("connect {address}: no answer within {} ms", timeout.as_millis())),
-                ..Evidence::default()
+                ..Evidence::of(Reason::NoAnswer { ms: timeout.as_millis() as u64 }, None)
             },
         ),
     }
@@ -159,29 +152,28 @@ async fn http(
             CheckStatus::Critical,
             Evidence {
                 latency_ms: elapsed_ms(start),
-                error: Some(format!("no complete answer within {} ms", timeout.as_millis())),
-                ..Evidence::default()
+                ..Evidence::of(Reason::Incomplete { ms: timeout.as_millis() as u64 }, None)
             },
         ),
         Ok(Err(e)) => (
             CheckStatus::Critical,
-            Evidence { latency_ms: elapsed_ms(start), error: Some(root_cause(&e)), ..Evidence::default() },
+            Evidence { latency_ms: elapsed_ms(start), ..Evidence::of(Reason::Failed, Some(root_cause(&e))) },
         ),
         Ok(Ok((code, body))) => {
             let mut evidence = Evidence {
                 latency_ms: elapsed_ms(start),
                 status_code: Some(code),
                 excerpt: Some(excerpt(&body)),
-                error: None,
+                ..Evidence::default()
             };
             if code != expect_status {
-                evidence.error = Some(format!("status {code}, expected {expect_status}"));
+                evidence.reason = Some(Reason::Status { code, expected: expect_status });
                 return (CheckStatus::Critical, evidence);
             }
             if let Some(wanted) = body_contains
                 && !body.contains(wanted)
             {
-                evidence.error = Some(format!("body does not contain \"{wanted}\""));
+                evidence.reason = Some(Reason::BodyMissing { wanted: wanted.to_string() });
                 return (CheckStatus::Critical, evidence);
             }
             (CheckStatus::Normal, evidence)
@@ -207,10 +199,7 @@ async fn ssh(
 ) -> (CheckStatus, Evidence) {
     use crate::ssh::session::{Ending, SshError};
     let Some(host) = reach.hosts.iter().find(|h| h.name == spec.host) else {
-        return (
-            CheckStatus::Unknown,
-            Evidence { error: Some(format!("unknown: no host {}", spec.host)), ..Evidence::default() },
-        );
+        return (CheckStatus::Unknown, Evidence::of(Reason::NoHost { host: spec.host.clone() }, None));
     };
     let hosts = reach.hosts.clone();
     let target =
@@ -227,10 +216,7 @@ async fn ssh(
     let outcome = match outcome {
         Ok(result) => result,
         Err(e) => {
-            return (
-                CheckStatus::Unknown,
-                Evidence { error: Some(format!("unknown: {e}")), ..Evidence::default() },
-            );
+            return (CheckStatus::Unknown, Evidence::of(Reason::CannotJudge, Some(e.to_string())));
         }
     };
     let outcome = match outcome {
@@ -239,13 +225,13 @@ async fn ssh(
         Err(e @ (SshError::Connect(..) | SshError::Handshake(..) | SshError::Protocol(_))) => {
             return (
                 CheckStatus::Critical,
-                Evidence { latency_ms, error: Some(e.to_string()), ..Evidence::default() },
+                Evidence { latency_ms, ..Evidence::of(Reason::Failed, Some(e.to_string())) },
             );
         }
         Err(e) => {
             return (
                 CheckStatus::Unknown,
-                Evidence { latency_ms, error: Some(format!("unknown: {e}")), ..Evidence::default() },
+                Evidence { latency_ms, ..Evidence::of(Reason::CannotJudge, Some(e.to_string())) },
             );
         }
     };
@@ -254,15 +240,15 @@ async fn ssh(
     match outcome.ending {
         Ending::Exited(0) => {}
         Ending::Exited(code) => {
-            evidence.error = Some(format!("exit {code}"));
+            evidence.reason = Some(Reason::Exit { code });
             return (CheckStatus::Critical, evidence);
         }
         Ending::Signal(signal) => {
-            evidence.error = Some(format!("killed by {signal}"));
+            evidence.reason = Some(Reason::Killed { signal: signal.to_string() });
             return (CheckStatus::Critical, evidence);
         }
         Ending::TimedOut | Ending::Cancelled => {
-            evidence.error = Some(format!("no answer within {} ms", limit.as_millis()));
+            evidence.reason = Some(Reason::NoAnswer { ms: limit.as_millis() as u64 });
             return (CheckStatus::Critical, evidence);
         }
     }
@@ -270,14 +256,14 @@ async fn ssh(
         return (CheckStatus::Normal, evidence);
     }
     let Some(value) = first_number(&first) else {
-        evidence.error = Some("unknown: no number in the output".into());
+        evidence.reason = Some(Reason::NoNumber);
         return (CheckStatus::Unknown, evidence);
     };
     if critical.is_some_and(|c| value >= c) {
-        evidence.error = Some(format!("{value} ≥ {}", critical.unwrap_or_default()));
+        evidence.reason = Some(Reason::AtLeast { value, limit: critical.unwrap_or_default() });
         (CheckStatus::Critical, evidence)
     } else if warning.is_some_and(|w| value >= w) {
-        evidence.error = Some(format!("{value} ≥ {}", warning.unwrap_or_default()));
+        evidence.reason = Some(Reason::AtLeast { value, limit: warning.unwrap_or_default() });
         (CheckStatus::Warning, evidence)
     } else {
         (CheckStatus::Normal, evidence)
@@ -298,22 +284,13 @@ async fn ping(address: IpAddr, timeout: Duration) -> (CheckStatus, Evidence) {
     command.args(["-n", "-c", "1", "-W", &wait_seconds, &address.to_string()]).kill_on_drop(true);
     let output = match tokio::time::timeout(timeout + Duration::from_secs(1), command.output()).await {
         Err(_) => {
-            return (
-                CheckStatus::Critical,
-                Evidence { error: Some("ping did not finish".into()), ..Evidence::default() },
-            );
+            return (CheckStatus::Critical, Evidence::of(Reason::PingUnfinished, None));
         }
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-            return (
-                CheckStatus::Unknown,
-                Evidence { error: Some("unknown: ping is not installed".into()), ..Evidence::default() },
-            );
+            return (CheckStatus::Unknown, Evidence::of(Reason::PingMissing, None));
         }
         Ok(Err(e)) => {
-            return (
-                CheckStatus::Unknown,
-                Evidence { error: Some(format!("unknown: cannot run ping: {e}")), ..Evidence::default() },
-            );
+            return (CheckStatus::Unknown, Evidence::of(Reason::CannotJudge, Some(format!("ping: {e}"))));
         }
         Ok(Ok(output)) => output,
     };
@@ -328,9 +305,8 @@ async fn ping(address: IpAddr, timeout: Duration) -> (CheckStatus, Evidence) {
         return (
             CheckStatus::Unknown,
             Evidence {
-                error: Some("unknown: no permission to send ICMP".into()),
                 excerpt: Some(excerpt(stderr.trim())),
-                ..Evidence::default()
+                ..Evidence::of(Reason::NoIcmpPermission, None)
             },
         );
     }
@@ -338,7 +314,7 @@ async fn ping(address: IpAddr, timeout: Duration) -> (CheckStatus, Evidence) {
         CheckStatus::Critical,
         Evidence {
             latency_ms: elapsed_ms(start),
-            error: Some("no reply to ping".into()),
+            reason: Some(Reason::NoReply),
             excerpt: Some(excerpt(stdout.lines().rev().find(|l| !l.is_empty()).unwrap_or_default())),
             ..Evidence::default()
         },

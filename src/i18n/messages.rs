@@ -27,6 +27,51 @@ fn shown(at: &DateTime<Utc>) -> String {
     }
 }
 
+/// Why a check judged as it did, in the reader's language: the reason, with what the
+/// system said beside it. Evidence recorded before reasons were kept shows its text.
+pub fn evidence_reason(evidence: &crate::domain::check::Evidence, lang: Lang) -> Option<String> {
+    use crate::domain::check::Reason as R;
+    let Some(reason) = &evidence.reason else { return evidence.error.clone() };
+    let unjudged = lang.pick("未判断：", "not judged: ");
+    let text = match (reason, lang) {
+        (R::Refused { address }, Lang::Zh) => format!("连接 {address} 被拒绝"),
+        (R::Refused { address }, Lang::En) => format!("connection to {address} refused"),
+        (R::ConnectFailed { address }, Lang::Zh) => format!("连接 {address} 失败"),
+        (R::ConnectFailed { address }, Lang::En) => format!("cannot connect to {address}"),
+        (R::NoAnswer { ms }, Lang::Zh) => format!("{ms} 毫秒内无应答"),
+        (R::NoAnswer { ms }, Lang::En) => format!("no answer within {ms} ms"),
+        (R::Incomplete { ms }, Lang::Zh) => format!("{ms} 毫秒内未收到完整应答"),
+        (R::Incomplete { ms }, Lang::En) => format!("no complete answer within {ms} ms"),
+        (R::Failed, _) => lang.pick("请求失败", "the request failed").to_string(),
+        (R::Status { code, expected }, Lang::Zh) => format!("状态码 {code}，应为 {expected}"),
+        (R::Status { code, expected }, Lang::En) => format!("status {code}, expected {expected}"),
+        (R::BodyMissing { wanted }, Lang::Zh) => format!("返回内容中没有“{wanted}”"),
+        (R::BodyMissing { wanted }, Lang::En) => format!("the answer does not contain \"{wanted}\""),
+        (R::Exit { code }, Lang::Zh) => format!("命令退出码 {code}"),
+        (R::Exit { code }, Lang::En) => format!("the command exited with {code}"),
+        (R::Killed { signal }, Lang::Zh) => format!("命令被信号 {signal} 终止"),
+        (R::Killed { signal }, Lang::En) => format!("the command was killed by {signal}"),
+        (R::AtLeast { value, limit }, _) => format!("{value} ≥ {limit}"),
+        (R::NoReply, _) => lang.pick("ping 无回应", "no reply to ping").to_string(),
+        (R::PingUnfinished, _) => lang.pick("ping 未在时限内结束", "ping did not finish").to_string(),
+        (R::SshNotSetUp, _) => {
+            format!("{unjudged}{}", lang.pick("探测未配置 SSH", "SSH is not set up for probes"))
+        }
+        (R::NoHost { host }, Lang::Zh) => format!("{unjudged}没有设备 {host}"),
+        (R::NoHost { host }, Lang::En) => format!("{unjudged}no host {host}"),
+        (R::PingMissing, _) => format!("{unjudged}{}", lang.pick("未安装 ping", "ping is not installed")),
+        (R::NoIcmpPermission, _) => {
+            format!("{unjudged}{}", lang.pick("无权发送 ICMP", "no permission to send ICMP"))
+        }
+        (R::NoNumber, _) => format!("{unjudged}{}", lang.pick("输出中没有数字", "no number in the output")),
+        (R::CannotJudge, _) => unjudged.trim_end_matches(['：', ':', ' ']).to_string(),
+    };
+    Some(match &evidence.error {
+        Some(said) => format!("{text} ({})", crate::text::visible(said, false)),
+        None => text,
+    })
+}
+
 /// Who runs the engine, in words: `vm:8890 console` → "console on vm (pid 8890)".
 pub fn engine_holder(holder: &str, lang: Lang) -> String {
     let (place, program) = holder.split_once(' ').unwrap_or((holder, ""));

@@ -103,6 +103,8 @@ pub struct ProbeRules<'a> {
     /// The engine as an actor, and where it runs.
     pub actor: &'a Operator,
     pub origin: String,
+    /// The language of what it writes into incidents (the site's).
+    pub lang: crate::i18n::Lang,
 }
 
 /// One poll of an alert source: what it listed, or why it could not be read.

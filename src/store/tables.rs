@@ -388,7 +388,9 @@ fn record_check_in(
                         "{}: {} {}",
                         result.host,
                         result.check,
-                        result.evidence.error.as_deref().unwrap_or("critical")
+                        crate::i18n::evidence_reason(&result.evidence, rules.lang).unwrap_or_else(|| {
+                            crate::i18n::Label::label(&result.status, rules.lang).to_string()
+                        })
                     ),
                     description: serde_json::to_string(&result.evidence).unwrap_or_default(),
                     severity: rule.severity,
@@ -407,12 +409,14 @@ fn record_check_in(
             }
             CheckOutcome::Recovered { incident } => {
                 let evidence = result.evidence.latency_ms.map_or(String::new(), |ms| format!(" ({ms} ms)"));
-                let mut commands =
-                    vec![IncidentCommand::Note { text: format!("{key} recovered: normal again{evidence}") }];
+                let lang = rules.lang;
+                let mut commands = vec![IncidentCommand::Note {
+                    text: format!("{key} {}{evidence}", lang.pick("已恢复正常", "recovered: normal again")),
+                }];
                 if rules.resolve_on_recovery {
                     commands.push(IncidentCommand::Resolve {
-                        cause: format!("{key} failed"),
-                        solution: format!("{key} returned to normal"),
+                        cause: format!("{key} {}", lang.pick("检查失败", "failed")),
+                        solution: format!("{key} {}", lang.pick("恢复正常", "returned to normal")),
                     });
                 }
                 for command in commands {

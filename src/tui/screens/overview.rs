@@ -254,8 +254,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                     if let Some(code) = state.evidence.status_code {
                         text.push_str(&format!("  HTTP {code}"));
                     }
-                    if let Some(error) = &state.evidence.error {
-                        text.push_str(&format!("  {}", visible(error, false)));
+                    if let Some(why) = crate::i18n::evidence_reason(&state.evidence, lang) {
+                        text.push_str(&format!("  {}", visible(&why, false)));
                     }
                     if let Some(incident) = &state.incident {
                         text.push_str(&format!("  → {incident}"));
