@@ -94,6 +94,7 @@ const ALLOWED: &[&str] = &[
     "keymap",
     "NAME",
     "shell",
+    "ping",
     // keys of the site's files and commands named in a message
     "shifts",
     "free_form",

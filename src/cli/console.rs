@@ -15,6 +15,7 @@ fn context(
     operator: Option<Operator>,
     reports_dir: PathBuf,
 ) -> anyhow::Result<Context> {
+    crate::i18n::show_times_in(session.site.tz);
     let config_dir = paths.user_config_dir();
     let keymap = crate::tui::load_keymap(paths.keymap.as_deref(), &config_dir)?;
     let theme = crate::tui::load_theme(paths.theme.as_deref(), &config_dir)?;

@@ -109,7 +109,8 @@ pub struct BackdateEffect {
 
 impl SlaPolicy {
     /// What reporting an incident of `severity` as reported at `at` means at `now`, if
-    /// `at` lies further back than the site lets a report time go unconfirmed.
+    /// `at` lies further back than the site lets a report time go unconfirmed, or far
+    /// enough back that the response would already be late.
     pub fn backdate_effect(
         &self,
         severity: Severity,
@@ -117,15 +118,13 @@ impl SlaPolicy {
         now: DateTime<Utc>,
     ) -> Option<BackdateEffect> {
         let back = now - at;
-        if back <= self.backdate {
-            return None;
-        }
         let late = |limit: Duration| Some(back - limit).filter(|d| *d > Duration::zero());
-        Some(BackdateEffect {
+        let effect = BackdateEffect {
             back,
             response_late: late(self.response),
             resolution_late: late(self.resolution_for(severity)),
-        })
+        };
+        (back > self.backdate || effect.response_late.is_some()).then_some(effect)
     }
 
     /// The resolution limit for a severity.

@@ -174,17 +174,19 @@ pub const F_BAD_DECIMAL: Text = Text::new("请输入数字，如 22.5", "expecte
 pub fn sign_question(incoming: bool, incidents: usize, due_next: usize, lang: crate::i18n::Lang) -> String {
     match (incoming, lang) {
         (true, crate::i18n::Lang::Zh) => {
-            format!("你将接手 {incidents} 个事件，其中 {due_next} 个在下一班到期。再按 s 签字，其他键取消")
+            format!("再按 s 签字：你将接手 {incidents} 个事件，其中 {due_next} 个在下一班到期")
         }
-        (true, crate::i18n::Lang::En) => format!(
-            "you take over {incidents} incident(s), {due_next} due next shift. Press s again to sign, any other key to cancel"
-        ),
+        (true, crate::i18n::Lang::En) => {
+            format!("s again to sign: you take over {incidents} incident(s), {due_next} due next shift")
+        }
         (false, crate::i18n::Lang::Zh) => {
-            format!("你将移交 {incidents} 个事件（接班人签字时生效）。再按 s 签字，其他键取消")
+            format!("再按 s 签字：你将移交 {incidents} 个事件（接班人签字时生效）")
         }
-        (false, crate::i18n::Lang::En) => format!(
-            "you pass on {incidents} incident(s) (they change hands when the incoming engineer signs). Press s again to sign, any other key to cancel"
-        ),
+        (false, crate::i18n::Lang::En) => {
+            format!(
+                "s again to sign: you pass on {incidents} incident(s), theirs once the incoming engineer signs"
+            )
+        }
     }
 }
 

@@ -72,6 +72,27 @@ pub fn evidence_reason(evidence: &crate::domain::check::Evidence, lang: Lang) ->
     })
 }
 
+/// Everything a check's evidence says, as one line: the reason, the time taken, the
+/// status and what came back.
+pub fn evidence_line(evidence: &crate::domain::check::Evidence, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    parts.extend(evidence_reason(evidence, lang));
+    if let Some(ms) = evidence.latency_ms {
+        parts.push(format!("{ms} ms"));
+    }
+    if let Some(code) = evidence.status_code {
+        parts.push(format!("HTTP {code}"));
+    }
+    if let Some(excerpt) = evidence.excerpt.as_deref().filter(|e| !e.trim().is_empty()) {
+        parts.push(format!(
+            "{}: {}",
+            lang.pick("返回", "answer"),
+            crate::text::visible(excerpt.trim(), false)
+        ));
+    }
+    parts.join(lang.pick("；", "; "))
+}
+
 /// Who runs the engine, in words: `vm:8890 console` → "console on vm (pid 8890)".
 pub fn engine_holder(holder: &str, lang: Lang) -> String {
     let (place, program) = holder.split_once(' ').unwrap_or((holder, ""));

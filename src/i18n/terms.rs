@@ -83,7 +83,7 @@ labels!(ClockName {
     ClockName::Report => "故障报告", "fault report";
     ClockName::Inspection => "巡检", "inspection";
     ClockName::LeadDecision => "负责人决定", "lead's decision";
-    ClockName::Notice => "异常通知", "notice";
+    ClockName::Notice => "通知负责人", "telling the owner and lead";
 });
 
 labels!(ClockState {

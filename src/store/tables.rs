@@ -392,7 +392,7 @@ fn record_check_in(
                             crate::i18n::Label::label(&result.status, rules.lang).to_string()
                         })
                     ),
-                    description: serde_json::to_string(&result.evidence).unwrap_or_default(),
+                    description: crate::i18n::evidence_line(&result.evidence, rules.lang),
                     severity: rule.severity,
                     class: EventClass::Fault,
                     area: rule.area,

@@ -296,6 +296,15 @@ impl App {
                 w.review = (w.review + 1) % Step::ALL.len();
             }
             Action::SignHandover => {
+                let me = self.ctx.operator.as_ref().map(|o| o.id.clone());
+                if let (true, Some(out)) = (incoming, handover.outgoing_signature.as_ref())
+                    && me.as_deref() == Some(out.by.as_str())
+                {
+                    let why = DomainError::Handover(HandoverRefusal::SamePerson { by: out.by.clone() });
+                    self.say(domain_error(&why, lang), true);
+                    return;
+                }
+                let Some(w) = self.walkthrough() else { return };
                 if incoming {
                     // The page on screen counts as read.
                     w.read.insert(Step::ALL[w.review % Step::ALL.len()]);

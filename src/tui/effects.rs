@@ -239,6 +239,8 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
         }
         (Pending::LogEntry, Done::Event(event)) => {
             let mut text = format!("{} #{}", event_kind(&event.kind, lang), event.seq);
+            // The entry just written is the one selected: `I` acts on what was said.
+            app.log_selected = usize::MAX;
             // A reading outside the room's limits is said at once, with the way on.
             let entry = serde_json::from_str::<crate::domain::duty_log::Entry>(&event.payload).ok();
             let flags =

@@ -102,6 +102,8 @@ pub enum FormKind {
 pub struct FormTarget {
     pub id: IncidentId,
     pub version: u64,
+    /// Its severity as seen (what a report time does to the clocks depends on it).
+    pub severity: crate::domain::Severity,
 }
 
 /// The inspection run (and item) a form acts on.

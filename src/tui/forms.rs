@@ -55,7 +55,8 @@ pub fn mute(lang: Lang) -> Form {
 
 /// The form an incident action opens, if it needs one.
 pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<Form> {
-    let target = FormTarget { id: incident.id.clone(), version: incident.version };
+    let target =
+        FormTarget { id: incident.id.clone(), version: incident.version, severity: incident.severity };
     let (kind, title, fields) = match action {
         Action::Note => (FormKind::Note, ui::FORM_NOTE, vec![Field::multi(ui::F_NOTE.get(lang), true)]),
         Action::Escalate => (
@@ -305,7 +306,19 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
             let value = text(1);
             let correction = match text(0).as_str() {
                 "reported_at" => match crate::time::parse_local(&value, site.tz, now) {
-                    Some(at) => Correction::ReportedAt(at),
+                    Some(at) => {
+                        // Moved back, the clocks may breach: shown and asked, as for a new one.
+                        let severity = form.target.as_ref().map(|t| t.severity).unwrap_or(Severity::Ordinary);
+                        if let Some(effect) = site.policy.backdate_effect(severity, at, now) {
+                            let token = format!("correct|{}", at.timestamp());
+                            if form.asked.as_deref() != Some(token.as_str()) {
+                                form.error = Some(crate::i18n::backdate_question(at, &effect, site.tz, lang));
+                                form.asked = Some(token);
+                                return None;
+                            }
+                        }
+                        Correction::ReportedAt(at)
+                    }
                     None => {
                         form.fail_field(1, ui::FORM_BAD_TIME.get(lang).to_string());
                         return None;

@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+pub mod colours;
 pub mod commands;
 pub mod duty;
 pub mod duty_forms;

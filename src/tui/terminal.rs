@@ -11,9 +11,13 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
+/// What the console writes to: the terminal, in the colours it has.
+type Screen = super::colours::Downgrade<Stdout>;
+
 /// Owns the terminal while the console runs.
 pub struct TerminalGuard {
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    pub terminal: Terminal<CrosstermBackend<Screen>>,
+    depth: super::colours::Depth,
 }
 
 fn restore() {
@@ -36,10 +40,11 @@ impl TerminalGuard {
                 crate::log::write(&format!("thread {thread} panicked: {info}"));
             }
         }));
+        let depth = super::colours::Depth::of_terminal();
         enable_raw_mode()?;
         execute!(stdout(), EnterAlternateScreen, Hide)?;
-        let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
-        Ok(TerminalGuard { terminal })
+        let terminal = Terminal::new(CrosstermBackend::new(super::colours::Downgrade::new(stdout(), depth)))?;
+        Ok(TerminalGuard { terminal, depth })
     }
 
     /// Gives the terminal back (for a child such as `ssh`), as on exit.
@@ -53,7 +58,8 @@ impl TerminalGuard {
         // Not `Terminal::clear`: it asks the terminal for the cursor position, a read
         // that races with input right after a child. Clear, and start from empty buffers.
         execute!(stdout(), EnterAlternateScreen, Hide, Clear(ClearType::All))?;
-        self.terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+        self.terminal =
+            Terminal::new(CrosstermBackend::new(super::colours::Downgrade::new(stdout(), self.depth)))?;
         Ok(())
     }
 

@@ -140,10 +140,11 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
         ],
         Section::Detail => &[
             Action::Back,
+            Action::ReportSecurity,
             Action::Acknowledge,
             Action::OnSite,
             Action::Note,
-            Action::ReportSecurity,
+            Action::Correct,
             Action::Pause,
             Action::Resume,
             Action::Resolve,

@@ -15,10 +15,17 @@ use crate::tui::form::{Form, Input};
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, form: &Form) {
     let lang = app.lang();
     let theme = &app.ctx.theme;
-    let label_width = 16.min(area.width / 3);
-    let error_rows = form.fields.iter().filter(|f| f.error.is_some()).count() as u16;
+    // Labels as wide as the longest (with its `*`), within a third of the screen.
+    let longest = form.fields.iter().map(|f| crate::text::width(&f.label) + 1).max().unwrap_or(8) as u16;
+    let label_width = longest.clamp(8, 24).min(area.width / 3);
+    // Errors are wrapped over the rows their text needs: the way on is at their end.
+    let inner_width = (area.width.saturating_mul(9) / 10).saturating_sub(4).max(10) as usize;
+    let rows_of = |text: &str| (crate::text::width(text) + 2).div_ceil(inner_width).max(1) as u16;
+    let field_width = inner_width.saturating_sub(label_width as usize + 2).max(10);
+    let field_rows = |text: &str| (crate::text::width(text) + 2).div_ceil(field_width).max(1) as u16;
+    let error_rows: u16 = form.fields.iter().filter_map(|f| f.error.as_deref()).map(field_rows).sum();
     let body: u16 = form.fields.iter().map(|f| f.height()).sum::<u16>() + error_rows;
-    let top_error = u16::from(form.error.is_some()) * 2;
+    let top_error = form.error.as_deref().map_or(0, |e| rows_of(e).min(5) + 1);
     let popup = centred(area, 90, body + top_error + 4);
     frame.render_widget(Clear, popup);
     let block = Block::default()
@@ -30,10 +37,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, form: &Form) {
 
     let mut constraints: Vec<Constraint> = Vec::new();
     if form.error.is_some() {
-        constraints.push(Constraint::Length(2));
+        constraints.push(Constraint::Length(top_error));
     }
     for field in &form.fields {
-        constraints.push(Constraint::Length(field.height() + u16::from(field.error.is_some())));
+        constraints.push(Constraint::Length(field.height() + field.error.as_deref().map_or(0, field_rows)));
     }
     constraints.push(Constraint::Length(1));
     constraints.push(Constraint::Min(0));
@@ -67,7 +74,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, form: &Form) {
             Layout::vertical([Constraint::Length(field.height()), Constraint::Min(0)]).areas(input_area);
         draw_input(frame, input_area, &field.input, focused, theme.form_focus, lang);
         if let Some(error) = &field.error {
-            frame.render_widget(Paragraph::new(format!("× {error}")).style(theme.form_error), error_area);
+            frame.render_widget(
+                Paragraph::new(format!("× {error}")).style(theme.form_error).wrap(Wrap { trim: true }),
+                error_area,
+            );
         }
     }
     let submit_focused = form.focus == form.fields.len();

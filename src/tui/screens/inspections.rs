@@ -65,6 +65,14 @@ fn draw_agenda(frame: &mut Frame<'_>, area: Rect, app: &App) {
         return;
     }
     let selected = app.agenda_selected.min(app.data.agenda.len() - 1);
+    let state_width = app
+        .data
+        .agenda
+        .iter()
+        .map(|a| crate::text::width(&run_state_text(a.state, a.run.as_ref(), lang)) as u16 + 2)
+        .max()
+        .unwrap_or(12)
+        .clamp(12, 30);
     let rows: Vec<Row<'_>> = app
         .data
         .agenda
@@ -110,7 +118,7 @@ fn draw_agenda(frame: &mut Frame<'_>, area: Rect, app: &App) {
         rows,
         [
             Constraint::Length(14),
-            Constraint::Length(20),
+            Constraint::Length(state_width),
             Constraint::Length(6),
             Constraint::Length(10),
             Constraint::Length(6),
@@ -140,11 +148,11 @@ fn draw_run(frame: &mut Frame<'_>, area: Rect, app: &App, run: &Run) {
         let style = if left < Duration::zero() { theme.breached } else { theme.paused };
         status.push(Span::styled(
             format!(
-                "   ‖ {} «{}» {} {}",
-                ui::PAUSED_FOR_LEAD.get(lang),
-                visible(run.item_title(item), false),
+                "   ‖ {} {} «{}» {}",
                 ui::LEAD_DECIDES_IN.get(lang),
-                hms(left)
+                hms(left),
+                visible(run.item_title(item), false),
+                ui::PAUSED_FOR_LEAD.get(lang)
             ),
             style,
         ));

@@ -21,9 +21,12 @@ pub fn describe(app: &App) -> Option<(String, bool)> {
     let mut text = match first.clock {
         ClockName::Inspection | ClockName::LeadDecision | ClockName::Notice => {
             let item = app.data.agenda.iter().find(|a| a.slot.run == first.incident.0)?;
-            let (symbol, word) = match first.level {
-                AlarmLevel::Breached => ("▲", ClockState::Breached.label(lang)),
-                AlarmLevel::DueSoon => ("!", ClockState::DueSoon.label(lang)),
+            let (symbol, word) = match (first.level, first.clock, item.state) {
+                (_, ClockName::Inspection, crate::domain::checklist::RunState::Missed) => {
+                    ("▲", item.state.label(lang))
+                }
+                (AlarmLevel::Breached, ..) => ("▲", ClockState::Breached.label(lang)),
+                (AlarmLevel::DueSoon, ..) => ("!", ClockState::DueSoon.label(lang)),
             };
             let left = hms(alarm.due - app.now);
             format!(

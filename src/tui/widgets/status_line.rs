@@ -42,8 +42,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             None => ui::STATUS_SHIFT.get(lang).to_string(),
         },
         alarm_text,
-        visible(&site.name, false).into_owned(),
-        app.ctx.store_label.clone(),
         match &app.data.lease {
             Some(lease) if lease.expires_at > app.now => {
                 format!(
@@ -59,6 +57,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             ),
             None => ui::STATUS_ENGINE.get(lang).to_string(),
         },
+        visible(&site.name, false).into_owned(),
+        app.ctx.store_label.clone(),
     ];
     let line = Line::from(Span::raw(format!(" {}", parts.join(" │ "))));
     frame.render_widget(Paragraph::new(line).style(app.ctx.theme.status_line), area);
