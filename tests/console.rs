@@ -141,7 +141,7 @@ const SCREENS: &[(&str, &str)] = &[
 fn every_screen_in_both_languages_at_two_sizes() {
     let demo = demo();
     for (lang, lang_name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
-        for (width, height) in [(80, 24), (200, 50)] {
+        for (width, height) in [(60, 20), (80, 24), (200, 50)] {
             for (screen, keys) in SCREENS {
                 let mut app = app(&demo, lang);
                 for chunk in keys.split_inclusive('\n') {
@@ -370,7 +370,7 @@ fn overview_board_with_live_checks_in_both_languages() {
     store.schedule_maintenance(window, &lead, "test", fixed_now()).unwrap();
     let demo = Demo { _dir: dir, store, site };
     for (lang, lang_name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
-        for (width, height) in [(80, 24), (200, 50)] {
+        for (width, height) in [(60, 20), (80, 24), (200, 50)] {
             let mut app = app(&demo, lang);
             press(&mut app, "1");
             let board = render(&app, width, height);

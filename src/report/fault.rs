@@ -94,9 +94,9 @@ pub fn markdown(
     out
 }
 
-/// The form as CSV, one `field,value` row each.
+/// The form as CSV, one row per field under a header in the reader's language.
 pub fn csv(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: Lang) -> String {
-    let mut out = String::from("field,value\n");
+    let mut out = format!("{},{}\n", lang.pick("项目", "field"), lang.pick("内容", "value"));
     for (label, value) in fields(incident, clocks, tz, lang) {
         out.push_str(&format!("{},{}\n", csv_field(&label), csv_field(&value)));
     }

@@ -71,7 +71,9 @@ pub fn markdown(h: &Handover, site_name: &str, tz: chrono_tz::Tz, lang: Lang) ->
 
 /// The report as CSV: one row per item (and per step note and signature).
 pub fn csv(h: &Handover, tz: chrono_tz::Tz, lang: Lang) -> String {
-    let mut out = String::from("step,item,shown,acknowledged,note,by,at\n");
+    let mut out = lang
+        .pick("步骤,条目,显示内容,已确认,备注,签字人,时间\n", "step,item,shown,acknowledged,note,by,at\n")
+        .to_string();
     let mut row = |cells: [&str; 7]| {
         out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
         out.push('\n');

@@ -367,7 +367,8 @@ pub fn csv(stats: &ServiceStats, lang: Lang) -> String {
     for (day, n) in &stats.per_day {
         row("per_day", &day.to_string(), n.to_string());
     }
-    let mut out = String::from("section,item,value\n");
+    // The rows' first two cells are stable keys for spreadsheets; the header is read.
+    let mut out = lang.pick("部分,项目,数值\n", "section,item,value\n").to_string();
     for (a, b, c) in rows {
         out.push_str(&format!("{},{},{}\n", csv_field(&a), csv_field(&b), csv_field(&c)));
     }

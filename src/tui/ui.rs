@@ -16,7 +16,14 @@ use crate::i18n::ui;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
-    frame.render_widget(Paragraph::new("").style(app.ctx.theme.base), area);
+    // The theme's base under everything — unless it is the terminal's own colours,
+    // which every cell has already (ten thousand cells a frame at 200×50).
+    let base = app.ctx.theme.base;
+    if base != ratatui::style::Style::default()
+        && base != ratatui::style::Style::default().fg(ratatui::style::Color::Reset)
+    {
+        frame.render_widget(Paragraph::new("").style(base), area);
+    }
     let banner_rows = u16::from(!app.alarms.is_empty());
     let trouble = banner::trouble(app);
     let severe = trouble.as_ref().is_some_and(|(_, severe)| *severe);
