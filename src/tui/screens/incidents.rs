@@ -161,7 +161,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         state: lang_width(
             &mut on_screen.iter().map(|(_, i, _)| label(i.state.label(lang), i.state.short_label(lang))),
         )
-        .max(4),
+        .max(crate::text::width(ui::COL_STATE.get(lang)) as u16),
         next: lang_width(
             &mut on_screen.iter().filter_map(|(_, _, next)| next.as_ref().map(|s| s.content.as_ref())),
         )
