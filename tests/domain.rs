@@ -653,14 +653,14 @@ mod properties {
 fn an_implausible_room_value_is_refused_with_the_plausible_range() {
     use duty::domain::duty_log::{Entry, check};
     let entry = Entry::Environment { temperature: 250.0, humidity: 45.0, weather: String::new() };
-    let refusal = check(&entry, chrono::NaiveTime::MIN).unwrap_err();
+    let refusal = check(&entry, duty::domain::duty_log::InShift::whole_day()).unwrap_err();
     let en = duty::i18n::domain_error(&refusal, duty::i18n::Lang::En);
     assert!(en.contains("250") && en.contains("plausible: -30 to 70 °C"), "{en}");
     let zh = duty::i18n::domain_error(&refusal, duty::i18n::Lang::Zh);
     assert!(zh.contains("合理范围 -30 至 70 °C"), "{zh}");
     let humid = check(
         &Entry::Environment { temperature: 22.0, humidity: 145.0, weather: String::new() },
-        chrono::NaiveTime::MIN,
+        duty::domain::duty_log::InShift::whole_day(),
     )
     .unwrap_err();
     assert!(duty::i18n::domain_error(&humid, duty::i18n::Lang::En).contains("0 to 100 %"));

@@ -100,23 +100,42 @@ pub fn flags(entry: &Entry, limits: &RoomLimits) -> Vec<Flag> {
         .collect()
 }
 
-/// Whether `to` comes after `from` within a shift that began at `shift_start` (a night
-/// shift's 00:20 comes after its 23:30).
-fn in_order(from: NaiveTime, to: NaiveTime, shift_start: NaiveTime) -> bool {
-    let position = |t: NaiveTime| (t - shift_start).num_seconds().rem_euclid(86_400);
-    position(to) >= position(from)
+/// Where in its shift an entry is written: when the shift began and now, local times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InShift {
+    pub start: NaiveTime,
+    pub now: NaiveTime,
 }
 
-/// Whether an entry may be written as it stands, in a shift that began at the local
-/// time `shift_start`.
-pub fn check(entry: &Entry, shift_start: NaiveTime) -> Result<(), DomainError> {
+impl InShift {
+    /// A shift from midnight to the end of the day, written at its end (for checks that
+    /// know no shift).
+    pub fn whole_day() -> InShift {
+        InShift { start: NaiveTime::MIN, now: NaiveTime::from_hms_opt(23, 59, 59).expect("a time") }
+    }
+
+    /// How far into the shift a local time is (a night shift's 00:20 comes after its
+    /// 23:30).
+    fn position(&self, t: NaiveTime) -> i64 {
+        (t - self.start).num_seconds().rem_euclid(86_400)
+    }
+}
+
+/// Whether an entry may be written as it stands, in its shift: an end not before its
+/// start, and nothing that has not happened yet.
+pub fn check(entry: &Entry, shift: InShift) -> Result<(), DomainError> {
     let (from, to) = match entry {
-        Entry::Power { from: Some(from), to: Some(to), .. } => (Some(*from), Some(*to)),
-        Entry::Visitor { from, to: Some(to), .. } => (Some(*from), Some(*to)),
+        Entry::Power { from, to, .. } => (*from, *to),
+        Entry::Visitor { from, to, .. } => (Some(*from), *to),
         _ => (None, None),
     };
+    for at in [from, to].into_iter().flatten() {
+        if shift.position(at) > shift.position(shift.now) {
+            return Err(DomainError::LaterThanNow { at, now: shift.now });
+        }
+    }
     if let (Some(from), Some(to)) = (from, to)
-        && !in_order(from, to, shift_start)
+        && shift.position(to) < shift.position(from)
     {
         return Err(DomainError::EndBeforeStart { from, to });
     }
@@ -174,8 +193,8 @@ mod tests {
             to: Some(to),
             escort: "李四".into(),
         };
-        let day = t(8, 0);
-        let night = t(20, 0);
+        let day = InShift { start: t(8, 0), now: t(12, 0) };
+        let night = InShift { start: t(20, 0), now: t(2, 0) };
         assert!(check(&visitor(t(10, 0), t(11, 30)), day).is_ok());
         assert_eq!(
             check(&visitor(t(11, 30), t(10, 0)), day),
@@ -186,8 +205,14 @@ mod tests {
         assert!(check(&visitor(t(0, 20), t(23, 30)), night).is_err());
         let cut =
             |from, to| Entry::Power { normal: false, from: Some(from), to: Some(to), note: String::new() };
-        assert!(check(&cut(t(14, 0), t(13, 0)), day).is_err());
-        assert!(check(&cut(t(14, 0), t(14, 5)), day).is_ok());
+        assert!(check(&cut(t(11, 0), t(10, 0)), day).is_err());
+        assert!(check(&cut(t(11, 0), t(11, 5)), day).is_ok());
+        // Nothing after now: a visitor who will leave at 13:00 has not left yet.
+        assert_eq!(
+            check(&visitor(t(10, 0), t(13, 0)), day),
+            Err(DomainError::LaterThanNow { at: t(13, 0), now: t(12, 0) })
+        );
+        assert!(check(&visitor(t(1, 0), t(3, 0)), night).is_err());
     }
 
     #[test]
@@ -197,12 +222,12 @@ mod tests {
         assert!(flags(&env(22.0, 50.0), &limits).is_empty());
         let hot = flags(&env(45.0, 80.0), &limits);
         assert_eq!(hot.iter().map(|f| f.field).collect::<Vec<_>>(), ["temperature", "humidity"]);
-        assert!(check(&env(45.0, 80.0), NaiveTime::MIN).is_ok());
+        assert!(check(&env(45.0, 80.0), InShift::whole_day()).is_ok());
     }
 
     #[test]
     fn impossible_or_missing_values_are_refused() {
-        let check = |entry: &Entry| check(entry, NaiveTime::MIN);
+        let check = |entry: &Entry| check(entry, InShift::whole_day());
         let env = |t, h| Entry::Environment { temperature: t, humidity: h, weather: "晴".into() };
         assert!(check(&env(22.5, 45.0)).is_ok());
         assert!(matches!(

@@ -101,6 +101,9 @@ pub enum DomainError {
     /// A report time corrected to after the first response (or after now).
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     AfterResponse { at: DateTime<Utc>, latest: DateTime<Utc> },
+    /// A time of the shift that has not come yet.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    LaterThanNow { at: chrono::NaiveTime, now: chrono::NaiveTime },
     /// A time range whose end comes before its start.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     EndBeforeStart { from: chrono::NaiveTime, to: chrono::NaiveTime },

@@ -46,7 +46,11 @@ pub fn log_entry(
     now: DateTime<Utc>,
 ) -> Result<StoredEvent, StoreError> {
     let slot = shift::slot_at(&site.shifts, site.tz, now).ok_or(DomainError::NoShift)?;
-    duty_log::check(entry, slot.start.with_timezone(&site.tz).time())?;
+    let shift = duty_log::InShift {
+        start: slot.start.with_timezone(&site.tz).time(),
+        now: now.with_timezone(&site.tz).time(),
+    };
+    duty_log::check(entry, shift)?;
     let payload = serde_json::to_string(entry).expect("entries serialise");
     store.record_event("duty.entry", &shift_subject(&slot), payload, actor, origin, now)
 }

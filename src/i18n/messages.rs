@@ -349,6 +349,16 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
                 shown(latest)
             )
         }
+        (E::LaterThanNow { at, now }, Lang::Zh) => {
+            format!("{} 还没有到（现在 {}）：发生后再记录", at.format("%H:%M"), now.format("%H:%M"))
+        }
+        (E::LaterThanNow { at, now }, Lang::En) => {
+            format!(
+                "{} has not come yet (now {}): log it once it has happened",
+                at.format("%H:%M"),
+                now.format("%H:%M")
+            )
+        }
         (E::EndBeforeStart { from, to }, Lang::Zh) => {
             format!("结束时间 {} 早于开始时间 {}", to.format("%H:%M"), from.format("%H:%M"))
         }

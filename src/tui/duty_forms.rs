@@ -178,9 +178,12 @@ pub fn submit(
         _ => return None,
     };
     // Say what the domain would refuse while the text is still in the form.
-    let shift_start = crate::domain::shift::slot_at(&site.shifts, site.tz, now)
-        .map_or(chrono::NaiveTime::MIN, |slot| slot.start.with_timezone(&site.tz).time());
-    if let Err(e) = crate::domain::duty_log::check(&entry, shift_start) {
+    let shift = crate::domain::duty_log::InShift {
+        start: crate::domain::shift::slot_at(&site.shifts, site.tz, now)
+            .map_or(chrono::NaiveTime::MIN, |slot| slot.start.with_timezone(&site.tz).time()),
+        now: now.with_timezone(&site.tz).time(),
+    };
+    if let Err(e) = crate::domain::duty_log::check(&entry, shift) {
         form.error = Some(crate::i18n::domain_error(&e, lang));
         return None;
     }
