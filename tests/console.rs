@@ -869,6 +869,15 @@ fn help_shows_the_focused_screens_keys_first_and_scrolls() {
         let bottom = render(&app, 100, 30);
         assert!(bottom.contains(":open :o ID") && bottom.contains(":report"), "{bottom}");
     }
+    // `End` goes to the last page and no further: one `k` from there moves the page.
+    let mut small = app(&demo, Lang::En);
+    small.screen = (60, 20);
+    press(&mut small, "?");
+    small.on_key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
+    let end = render(&small, 60, 20);
+    assert!(end.contains("Filter:"), "the last line is on the last page: {end}");
+    press(&mut small, "k");
+    assert_ne!(render(&small, 60, 20), end, "one k from the end scrolls back at once");
     // In Chinese the headings are Chinese.
     let mut app = app(&demo, Lang::Zh);
     press(&mut app, "3?");

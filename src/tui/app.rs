@@ -194,6 +194,9 @@ pub struct App {
     pub trouble: Trouble,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
+    /// The terminal's size (columns, rows) when the last key came: how far the help
+    /// can scroll.
+    pub screen: (u16, u16),
 }
 
 impl App {
@@ -234,6 +237,7 @@ impl App {
             loaded: true,
             trouble: Trouble::default(),
             dirty: true,
+            screen: (80, 24),
         };
         app.trouble.site_problems = app.ctx.left_out.clone();
         app.refresh_visible(None);
@@ -838,7 +842,7 @@ impl App {
                 }
             },
             Mode::Help { .. } => {
-                let lines = super::popups::help::lines(self).len() as u16;
+                let lines = super::popups::help::last_scroll(self, self.screen);
                 let Mode::Help { scroll } = &mut self.mode else { return };
                 match single {
                     Some(Action::Down) => *scroll = scroll.saturating_add(1).min(lines),

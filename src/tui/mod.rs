@@ -278,6 +278,9 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
                     app.now = app.ctx.clock.now();
+                    if let Ok(size) = guard.terminal.size() {
+                        app.screen = (size.width, size.height);
+                    }
                     app.on_key(key);
                 }
                 Some(Ok(Event::Resize(..))) => app.dirty = true,

@@ -14,6 +14,14 @@ use super::screens;
 use super::widgets::{banner, status_line};
 use crate::i18n::ui;
 
+/// The rows of the screen's body on a terminal this high: what the tabs, the banner,
+/// the reminder, the footer and the status line leave.
+pub fn body_rows(app: &App, rows: u16) -> u16 {
+    let banner = u16::from(!app.alarms.is_empty());
+    let reminder = u16::from(banner::trouble(app).is_some() || banner::handover_reminder(app).is_some());
+    rows.saturating_sub(3 + banner + reminder)
+}
+
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     // The theme's base under everything — unless it is the terminal's own colours,

@@ -68,10 +68,30 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     lines
 }
 
+/// The popup's width inside its borders on a terminal this wide.
+fn inner_width(columns: u16) -> u16 {
+    columns.min(WIDTH).saturating_sub(2).max(1)
+}
+
+/// The rows the help's lines take once wrapped to `width`.
+fn wrapped_rows(lines: &[Line<'_>], width: u16) -> u16 {
+    lines.iter().map(|line| (line.width() as u16).div_ceil(width).max(1)).sum()
+}
+
+/// The furthest the help scrolls on a terminal of this size: its last line at the
+/// bottom of the popup (two rows of margin and two of border inside the body).
+pub fn last_scroll(app: &App, (columns, rows): (u16, u16)) -> u16 {
+    let page = crate::tui::ui::body_rows(app, rows).saturating_sub(4);
+    wrapped_rows(&lines(app), inner_width(columns)).saturating_sub(page)
+}
+
+/// The help popup's widest.
+const WIDTH: u16 = 76;
+
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
     let lang = app.lang();
     let theme = &app.ctx.theme;
-    let popup = centred(area, 76, area.height.saturating_sub(2));
+    let popup = centred(area, WIDTH, area.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -80,7 +100,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
         .title_bottom(Span::styled(format!(" {} ", ui::HELP_SCROLL.get(lang)), theme.muted));
     let lines = lines(app);
     // Scrolled no further than the last page.
-    let last_page = (lines.len() as u16).saturating_sub(popup.height.saturating_sub(2));
+    let last_page = wrapped_rows(&lines, popup.width.saturating_sub(2).max(1))
+        .saturating_sub(popup.height.saturating_sub(2));
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll.min(last_page), 0)),
         popup,
