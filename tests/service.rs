@@ -285,6 +285,8 @@ fn a_console_through_the_service_says_when_it_is_gone_keeps_what_is_typed_and_co
     console.press(&["n"]);
     console.wait_for("Note", Duration::from_secs(1));
     console.type_text("typed while the service is away");
+    // Every key is in before the submit (the console may learn of the outage first).
+    console.wait_for("typed while the service is away", Duration::from_secs(5));
     console.press(&["C-s"]);
     let screen = console.wait_for("unreachable", Duration::from_secs(5));
     assert!(screen.contains("typed while the service is away"), "{screen}");

@@ -135,7 +135,6 @@ pub const READ: Text = Text::new("已读", "read");
 pub const SIGNED_OUT: Text = Text::new("交班人签字", "Outgoing signature");
 pub const SIGNED_IN: Text = Text::new("接班人签字", "Incoming signature");
 pub const NOT_SIGNED: Text = Text::new("未签", "not signed");
-pub const PASSED_TO: Text = Text::new("已移交给", "handed over to");
 pub const STATS: Text = Text::new("服务统计", "Service statistics");
 
 pub const FORM_ENVIRONMENT: Text = Text::new("机房环境", "Room environment");
