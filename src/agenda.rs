@@ -75,12 +75,18 @@ pub fn load(
     Ok(assemble(slots, &runs, &declined, now))
 }
 
+/// The state of the check an item names as `host/check`.
+fn state_of_check<'a>(
+    check: &str,
+    states: &'a [crate::domain::check::CheckState],
+) -> Option<&'a crate::domain::check::CheckState> {
+    let (host, name) = check.split_once('/')?;
+    states.iter().find(|s| s.host == host && s.check == name)
+}
+
 /// What the check bound to an item judges now; one not run yet could not judge.
 pub fn judged(check: &str, states: &[crate::domain::check::CheckState]) -> crate::domain::check::CheckStatus {
-    states
-        .iter()
-        .find(|s| format!("{}/{}", s.host, s.check) == check)
-        .map_or(crate::domain::check::CheckStatus::Unknown, |s| s.status)
+    state_of_check(check, states).map_or(crate::domain::check::CheckStatus::Unknown, |s| s.status)
 }
 
 /// What the check bound to an item says now: its status, when, and why — the evidence
@@ -92,7 +98,7 @@ pub fn evidence_of(
     lang: crate::i18n::Lang,
 ) -> String {
     use crate::i18n::Label;
-    match states.iter().find(|s| format!("{}/{}", s.host, s.check) == check) {
+    match state_of_check(check, states) {
         None => format!("{check}: {}", lang.pick("尚未运行", "not run yet")),
         Some(s) => {
             let mut text = format!(
@@ -174,10 +180,9 @@ pub fn inspection_alarms(
         }
         RunState::Done | RunState::DoneLate | RunState::Declined => {}
     }
-    // A warning or critical item not yet reported: a one-minute clock of its own.
-    if let Some(run) = item.run.as_ref().filter(|r| r.signed.is_none())
-        && let Some(due) = run.notices_due().map(|(_, due)| due).min()
-    {
+    // A warning or critical item not yet reported: a one-minute clock of its own (a
+    // signed run has told everyone).
+    if let Some(due) = item.run.as_ref().and_then(|r| r.notice_due()) {
         let level = if at_or_later(due, &mut next) { AlarmLevel::Breached } else { AlarmLevel::DueSoon };
         alarms.push((key(ClockName::Notice, level), due - now));
     }

@@ -43,15 +43,19 @@ impl ItemResult {
         }
     }
 
+    /// The check verdict this result amounts to.
+    pub fn as_status(self) -> CheckStatus {
+        match self {
+            ItemResult::Normal => CheckStatus::Normal,
+            ItemResult::Warning => CheckStatus::Warning,
+            ItemResult::Critical => CheckStatus::Critical,
+        }
+    }
+
     /// Whether this result says things are better than the check judged them (normal
     /// where the check could not judge counts as better).
     pub fn better_than(self, judged: CheckStatus) -> bool {
-        let badness = match self {
-            ItemResult::Normal => 0,
-            ItemResult::Warning => 2,
-            ItemResult::Critical => 3,
-        };
-        badness < judged.badness()
+        self.as_status().badness() < judged.badness()
     }
 }
 
@@ -252,12 +256,13 @@ impl Run {
         (count(ItemResult::Warning), count(ItemResult::Critical))
     }
 
-    /// Marks still waiting for their notice, with when it falls due.
-    pub fn notices_due(&self) -> impl Iterator<Item = (&str, DateTime<Utc>)> {
+    /// When the earliest notice still owed to the owner and the lead falls due.
+    pub fn notice_due(&self) -> Option<DateTime<Utc>> {
         self.marks
-            .iter()
-            .filter(|(_, m)| m.needs_notice() && m.notified_at.is_none())
-            .map(|(item, m)| (item.as_str(), m.at + NOTICE_WITHIN))
+            .values()
+            .filter(|m| m.needs_notice() && m.notified_at.is_none())
+            .map(|m| m.at + NOTICE_WITHIN)
+            .min()
     }
 }
 

@@ -394,29 +394,13 @@ pub fn decide(
     };
 
     use IncidentCommand as C;
-    use State as S;
-    let state = incident.state;
-    let refuse = || DomainError::NotAllowed { command: command.name(), state };
-    if state == S::Closed {
-        return Err(refuse());
-    }
     // What the state allows is said first: an engineer who lost a race to acknowledge
     // hears who won, not that their time is before the winner's step.
+    permits(incident, command, ctx.actor)?;
     let event = match command {
-        C::Open(_) => unreachable!("handled above"),
-        C::Acknowledge => match state {
-            S::Open => IncidentEvent::Acknowledged { owner: ctx.actor.id.clone() },
-            _ => {
-                return Err(DomainError::AlreadyAcknowledged {
-                    by: incident.owner.clone().unwrap_or_default(),
-                    at: incident.acknowledged_at.unwrap_or(incident.reported_at),
-                });
-            }
-        },
-        C::ArriveOnSite => match state {
-            S::Acknowledged => IncidentEvent::ArrivedOnSite {},
-            _ => return Err(refuse()),
-        },
+        C::Open(_) => unreachable!("refused by permits"),
+        C::Acknowledge => IncidentEvent::Acknowledged { owner: ctx.actor.id.clone() },
+        C::ArriveOnSite => IncidentEvent::ArrivedOnSite {},
         C::Note { text } => {
             require_text("note", text, TEXT_MAX)?;
             IncidentEvent::Noted { text: text.clone() }
@@ -424,9 +408,6 @@ pub fn decide(
         C::Escalate { vendor, note } => {
             require_text("vendor", vendor, TITLE_MAX)?;
             limit_text("note", note)?;
-            if !incident.is_active() {
-                return Err(refuse());
-            }
             IncidentEvent::Escalated { vendor: vendor.clone(), note: note.clone() }
         }
         C::Call { callee, name, answered, note } => {
@@ -440,9 +421,6 @@ pub fn decide(
             }
         }
         C::Pause { reason } => {
-            if !matches!(state, S::Acknowledged | S::OnSite) {
-                return Err(refuse());
-            }
             if let Some(current) = incident.current_pause()
                 && current.reason == *reason
             {
@@ -450,24 +428,13 @@ pub fn decide(
             }
             IncidentEvent::Paused { reason: *reason }
         }
-        C::Resume => {
-            if incident.current_pause().is_none() {
-                return Err(DomainError::NotPaused);
-            }
-            IncidentEvent::Resumed {}
-        }
+        C::Resume => IncidentEvent::Resumed {},
         C::Resolve { cause, solution } => {
-            if !matches!(state, S::Acknowledged | S::OnSite) {
-                return Err(refuse());
-            }
             require_text("cause", cause, TEXT_MAX)?;
             require_text("solution", solution, TEXT_MAX)?;
             IncidentEvent::Resolved { cause: cause.clone(), solution: solution.clone() }
         }
         C::FileReport(form) => {
-            if state != S::Resolved {
-                return Err(refuse());
-            }
             require_text("description", &form.description, TEXT_MAX)?;
             require_text("measures", &form.measures, TEXT_MAX)?;
             limit_text("process", &form.process)?;
@@ -494,31 +461,15 @@ pub fn decide(
             IncidentEvent::ReportFiled { report }
         }
         C::Close { note } => {
-            if state != S::Reported {
-                return Err(refuse());
-            }
-            if ctx.actor.role != Role::Lead {
-                return Err(DomainError::LeadOnly { command: command.name() });
-            }
             limit_text("note", note)?;
             IncidentEvent::Closed { note: note.clone() }
         }
         C::MarkProblem { note } => {
-            if state == S::Open {
-                return Err(refuse());
-            }
-            if incident.problem {
-                return Err(DomainError::AlreadyProblem);
-            }
             require_text("note", note, TEXT_MAX)?;
             IncidentEvent::BecameProblem { note: note.clone() }
         }
         C::HandOver { to, note } => {
-            // Only someone's incident can be passed on, by its owner or a lead.
-            let Some(owner) = incident.owner.clone() else { return Err(refuse()) };
-            if owner != ctx.actor.id && ctx.actor.role != Role::Lead {
-                return Err(DomainError::NotOwner { owner });
-            }
+            let owner = incident.owner.clone().expect("permits: someone owns it");
             if &owner == to {
                 return Err(DomainError::AlreadyOwner { owner });
             }
@@ -532,12 +483,8 @@ pub fn decide(
             if &replaces == correction {
                 return Err(DomainError::NothingToCorrect { field: correction.field() });
             }
+            // A report time is never moved past the first response or now.
             if let Correction::ReportedAt(at) = correction {
-                // The report time moves the clocks and the contract: the reporter or a
-                // lead corrects it, and never past the first response or now.
-                if ctx.actor.id != incident.reporter && ctx.actor.role != Role::Lead {
-                    return Err(DomainError::LeadOnly { command: "correct" });
-                }
                 let latest = incident.acknowledged_at.unwrap_or(ctx.occurred_at).min(ctx.occurred_at);
                 if *at > latest {
                     return Err(DomainError::AfterResponse { at: *at, latest });
@@ -546,10 +493,7 @@ pub fn decide(
             IncidentEvent::Corrected { correction: correction.clone(), replaces, reason: reason.clone() }
         }
         C::TakeOver { handover } => {
-            let Some(owner) = incident.owner.clone() else { return Err(refuse()) };
-            if owner == ctx.actor.id {
-                return Err(DomainError::AlreadyOwner { owner });
-            }
+            let owner = incident.owner.clone().expect("permits: someone owns it");
             IncidentEvent::HandedOver { from: owner, to: ctx.actor.id.clone(), note: handover.clone() }
         }
     };
@@ -562,6 +506,54 @@ pub fn decide(
         return Err(DomainError::BeforePrevious { at: ctx.occurred_at, previous: floor });
     }
     Ok(vec![event])
+}
+
+/// Whether the incident as it stands, and who asks, allow this kind of step — whatever
+/// its text says (texts and times are `decide`'s to check). `decide` asks it first;
+/// the console asks it to offer only the keys that can do something.
+pub fn permits(incident: &Incident, command: &IncidentCommand, actor: &Operator) -> Result<(), DomainError> {
+    use IncidentCommand as C;
+    use State as S;
+    let state = incident.state;
+    let refused = Err(DomainError::NotAllowed { command: command.name(), state });
+    let lead = actor.role == Role::Lead;
+    let owner = incident.owner.as_deref();
+    if state == S::Closed {
+        return refused;
+    }
+    match command {
+        C::Open(_) => Err(DomainError::AlreadyExists { id: incident.id.clone() }),
+        C::Acknowledge if state != S::Open => Err(DomainError::AlreadyAcknowledged {
+            by: incident.owner.clone().unwrap_or_default(),
+            at: incident.acknowledged_at.unwrap_or(incident.reported_at),
+        }),
+        C::ArriveOnSite if state != S::Acknowledged => refused,
+        C::Escalate { .. } if !incident.is_active() => refused,
+        C::Pause { .. } | C::Resolve { .. } if !matches!(state, S::Acknowledged | S::OnSite) => refused,
+        C::Resume if incident.current_pause().is_none() => Err(DomainError::NotPaused),
+        C::FileReport(_) if state != S::Resolved => refused,
+        C::Close { .. } if state != S::Reported => refused,
+        C::Close { .. } if !lead => Err(DomainError::LeadOnly { command: command.name() }),
+        C::MarkProblem { .. } if state == S::Open => refused,
+        C::MarkProblem { .. } if incident.problem => Err(DomainError::AlreadyProblem),
+        // Only someone's incident can be passed on, by its owner or a lead, and taken
+        // over by someone else.
+        C::HandOver { .. } | C::TakeOver { .. } if owner.is_none() => refused,
+        C::HandOver { .. } if owner != Some(actor.id.as_str()) && !lead => {
+            Err(DomainError::NotOwner { owner: owner.unwrap_or_default().to_string() })
+        }
+        C::TakeOver { .. } if owner == Some(actor.id.as_str()) => {
+            Err(DomainError::AlreadyOwner { owner: actor.id.clone() })
+        }
+        // The report time moves the clocks and the contract: its reporter or a lead
+        // corrects it.
+        C::Correct { correction: Correction::ReportedAt(_), .. }
+            if actor.id != incident.reporter && !lead =>
+        {
+            Err(DomainError::LeadOnly { command: "correct" })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Who wrote an event and when, as the fold needs it.

@@ -194,8 +194,8 @@ pub struct App {
     pub trouble: Trouble,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
-    /// The terminal's size (columns, rows) when the last key came: how far the help
-    /// can scroll.
+    /// The terminal's size (columns, rows), as it started and last resized: how far
+    /// the help can scroll.
     pub screen: (u16, u16),
 }
 
@@ -417,67 +417,48 @@ impl App {
     }
 
     /// Whether an action can do anything here and now: the footer offers only those.
-    /// (The store decides; this only keeps the footer from offering a step the state
-    /// of what is on screen rules out.)
+    /// The domain's own rules decide (`incident::permits`, `decide_run`); this asks
+    /// them about what is on screen, before anything is typed.
     pub fn offers(&self, action: Action) -> bool {
-        use crate::domain::State as S;
-        let writer = self.ctx.operator.is_some();
-        let lead = self.ctx.operator.as_ref().is_some_and(|op| op.role == crate::domain::Role::Lead);
-        let incident = (self.tab == Tab::Incidents).then(|| self.target_row()).flatten().map(|r| &r.incident);
+        let Some(operator) = self.ctx.operator.as_ref() else {
+            // Read-only: nothing that would write.
+            return step_of(action).is_none()
+                && action != Action::NewIncident
+                && !Action::INSPECTION.contains(&action);
+        };
+        if let Some(step) = step_of(action) {
+            let incident = (self.tab == Tab::Incidents).then(|| self.target_row()).flatten();
+            return incident.is_some_and(|row| {
+                crate::domain::incident::permits(&row.incident, &step, operator).is_ok()
+                    && (action != Action::ReportSecurity || self.security_report_runs(&row.incident))
+            });
+        }
         let run = self.open_run();
+        let run_allows = |command: RunCommand| {
+            run.is_some_and(|r| crate::domain::checklist::decide_run(Some(r), &command, operator).is_ok())
+        };
         match action {
-            Action::Acknowledge => writer && incident.is_some_and(|i| i.state == S::Open),
-            Action::OnSite => {
-                writer && incident.is_some_and(|i| i.state == S::Acknowledged && i.onsite_required)
-            }
-            Action::Pause => {
-                writer
-                    && incident.is_some_and(|i| {
-                        matches!(i.state, S::Acknowledged | S::OnSite) && i.current_pause().is_none()
-                    })
-            }
-            Action::Resume => writer && incident.is_some_and(|i| i.current_pause().is_some()),
-            Action::Resolve => {
-                writer && incident.is_some_and(|i| matches!(i.state, S::Acknowledged | S::OnSite))
-            }
-            Action::Report => writer && incident.is_some_and(|i| i.state == S::Resolved),
-            Action::Close => lead && incident.is_some_and(|i| i.state == S::Reported),
-            Action::Note | Action::Call | Action::Escalate | Action::Problem | Action::Correct => {
-                writer && incident.is_some_and(|i| i.state != S::Closed)
-            }
-            Action::ReportSecurity => {
-                writer
-                    && incident.is_some_and(|i| {
-                        crate::domain::sla::clocks(i, &self.ctx.site.policy, self.now).iter().any(|c| {
-                            c.name == crate::domain::sla::ClockName::SecurityReport
-                                && matches!(
-                                    c.state,
-                                    crate::domain::sla::ClockState::Running
-                                        | crate::domain::sla::ClockState::DueSoon
-                                        | crate::domain::sla::ClockState::Breached
-                                )
-                        })
-                    })
-            }
-            Action::NewIncident => writer,
             Action::Open if self.tab == Tab::Inspections => run.is_none() && !self.data.agenda.is_empty(),
             Action::Back if self.tab == Tab::Inspections => run.is_some(),
             Action::StartRun => {
-                writer
-                    && run.is_none()
+                run.is_none()
                     && self.selected_agenda().is_some_and(|a| a.run.is_none() && a.declined.is_none())
             }
-            Action::MarkItem => writer && run.is_some_and(|r| r.signed.is_none() && r.paused.is_none()),
-            Action::Notified => writer && run.is_some_and(|r| r.notices_due().next().is_some()),
-            Action::Decide => lead && run.is_some_and(|r| r.paused.is_some()),
-            Action::SignRun => {
-                writer
-                    && run.is_some_and(|r| {
-                        r.signed.is_none() && r.paused.is_none() && r.marks.len() == r.items.len()
-                    })
-            }
+            Action::MarkItem => run.is_some_and(|r| r.signed.is_none() && r.paused.is_none()),
+            Action::Notified => run.is_some_and(|r| r.signed.is_none() && r.notice_due().is_some()),
+            Action::Decide => run_allows(RunCommand::Decide { go_on: true, note: String::new() }),
+            Action::SignRun => run_allows(RunCommand::Sign),
             _ => true,
         }
+    }
+
+    /// Whether an incident's five-minute security report is still to be made.
+    fn security_report_runs(&self, incident: &crate::domain::Incident) -> bool {
+        use crate::domain::sla::{ClockName, ClockState, clocks};
+        clocks(incident, &self.ctx.site.policy, self.now).iter().any(|c| {
+            c.name == ClockName::SecurityReport
+                && matches!(c.state, ClockState::Running | ClockState::DueSoon | ClockState::Breached)
+        })
     }
 
     fn refresh_visible(&mut self, keep: Option<&IncidentId>) {
@@ -1241,6 +1222,44 @@ impl App {
             _ => next_second,
         }
     }
+}
+
+/// The incident step an action takes, its texts left empty: what the domain's
+/// `permits` is asked about before a form is opened.
+fn step_of(action: Action) -> Option<IncidentCommand> {
+    use crate::domain::incident::{Correction, FaultReportForm};
+    let none = String::new;
+    Some(match action {
+        Action::Acknowledge => IncidentCommand::Acknowledge,
+        Action::OnSite => IncidentCommand::ArriveOnSite,
+        Action::Note => IncidentCommand::Note { text: none() },
+        Action::Escalate => IncidentCommand::Escalate { vendor: none(), note: none() },
+        Action::Call | Action::ReportSecurity => IncidentCommand::Call {
+            callee: crate::domain::CallTarget::SecurityGroup,
+            name: none(),
+            answered: true,
+            note: none(),
+        },
+        Action::Pause => IncidentCommand::Pause { reason: crate::domain::PauseReason::Vendor },
+        Action::Resume => IncidentCommand::Resume,
+        Action::Resolve => IncidentCommand::Resolve { cause: none(), solution: none() },
+        Action::Report => IncidentCommand::FileReport(FaultReportForm {
+            description: none(),
+            cause: None,
+            process: none(),
+            solution: None,
+            measures: none(),
+            area: None,
+        }),
+        Action::Close => IncidentCommand::Close { note: none() },
+        Action::Problem => IncidentCommand::MarkProblem { note: none() },
+        // Any field but the report time is anyone's to correct.
+        Action::Correct => IncidentCommand::Correct {
+            correction: Correction::Area(crate::domain::FaultArea::System),
+            reason: none(),
+        },
+        _ => return None,
+    })
 }
 
 /// Where a cursor goes for a movement action, within `0..=last`.

@@ -156,7 +156,7 @@ fn draw_run(frame: &mut Frame<'_>, area: Rect, app: &App, run: &Run) {
             ),
             style,
         ));
-    } else if let Some(due) = run.notices_due().map(|(_, due)| due).min() {
+    } else if let Some(due) = run.notice_due() {
         let left = due - app.now;
         let style = if left < Duration::zero() { theme.breached } else { theme.due_soon };
         status.push(Span::styled(
