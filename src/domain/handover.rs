@@ -131,6 +131,11 @@ impl Handover {
         self.incoming_signature.is_some()
     }
 
+    /// The outgoing engineer has signed; the incoming one has not yet.
+    pub fn awaiting_incoming(&self) -> bool {
+        self.outgoing_signature.is_some() && self.incoming_signature.is_none()
+    }
+
     /// The record of a step, once completed.
     pub fn step(&self, step: Step) -> Option<&StepRecord> {
         self.steps.iter().find(|s| s.step == step)

@@ -43,6 +43,13 @@ pub struct Walkthrough {
     pub sign_asked: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl Walkthrough {
+    /// The recorded step the incoming engineer has on screen.
+    pub fn reviewing(&self) -> Step {
+        Step::ALL[self.review % Step::ALL.len()]
+    }
+}
+
 impl App {
     /// The step the nearest handover is at (None when not started or all done).
     pub fn handover_step(&self) -> Option<Step> {
@@ -287,27 +294,39 @@ impl App {
             .filter(|r| r.urgent_due.is_some_and(|due| due <= view.incoming.end))
             .count();
         let now = self.now;
+        let (side, roster) = match incoming {
+            true => (Side::Incoming, &view.incoming_on_duty),
+            false => (Side::Outgoing, &view.outgoing_on_duty),
+        };
+        // What the store would refuse (the same person on both sides, off the roster,
+        // too early), said at once and by the same rule.
+        let sign = HandoverCommand::Sign {
+            side,
+            roster: roster.clone(),
+            at: now,
+            early: self.ctx.site.policy.handover_early,
+        };
+        let refusal = self
+            .ctx
+            .operator
+            .as_ref()
+            .and_then(|operator| crate::domain::handover::decide(Some(&handover), &sign, operator).err());
         let Some(w) = self.walkthrough() else { return };
         // The question stands while its message does; any other key withdraws it.
         let asked = w.sign_asked.take().is_some_and(|at| now - at < chrono::Duration::seconds(5));
         match action {
             Action::FinishStep if incoming => {
-                w.read.insert(Step::ALL[w.review % Step::ALL.len()]);
+                w.read.insert(w.reviewing());
                 w.review = (w.review + 1) % Step::ALL.len();
             }
             Action::SignHandover => {
-                let me = self.ctx.operator.as_ref().map(|o| o.id.clone());
-                if let (true, Some(out)) = (incoming, handover.outgoing_signature.as_ref())
-                    && me.as_deref() == Some(out.by.as_str())
-                {
-                    let why = DomainError::Handover(HandoverRefusal::SamePerson { by: out.by.clone() });
+                if let Some(why) = refusal {
                     self.say(domain_error(&why, lang), true);
                     return;
                 }
-                let Some(w) = self.walkthrough() else { return };
                 if incoming {
                     // The page on screen counts as read.
-                    w.read.insert(Step::ALL[w.review % Step::ALL.len()]);
+                    w.read.insert(w.reviewing());
                     if w.read.len() < Step::ALL.len() {
                         self.say(t::HANDOVER_READ_FIRST.get(lang), true);
                         return;
@@ -319,7 +338,6 @@ impl App {
                     self.say(&text, false);
                     return;
                 }
-                let side = if incoming { Side::Incoming } else { Side::Outgoing };
                 self.effects.push(Effect::SignHandover { id: view.handover_id(), side });
             }
             _ => {}

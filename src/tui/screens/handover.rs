@@ -41,11 +41,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
     let [steps_area, body] = Layout::horizontal([Constraint::Length(30), Constraint::Min(20)]).areas(rest);
     // Once the outgoing engineer has signed, the incoming one pages through the steps.
     let reviewing = match (&app.duty_screen, handover) {
-        (DutyScreen::Walkthrough(w), Some(h))
-            if h.outgoing_signature.is_some() && h.incoming_signature.is_none() =>
-        {
-            Some(Step::ALL[w.review % Step::ALL.len()])
-        }
+        (DutyScreen::Walkthrough(w), Some(h)) if h.awaiting_incoming() => Some(w.reviewing()),
         _ => None,
     };
     let step_lines: Vec<Line<'_>> = Step::ALL
@@ -87,9 +83,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
     let DutyScreen::Walkthrough(walk) = &app.duty_screen else { return };
     let Some(step) = current else {
         match handover {
-            Some(h) if h.outgoing_signature.is_some() && h.incoming_signature.is_none() => {
-                draw_review(frame, body, app, h, walk)
-            }
+            Some(h) if h.awaiting_incoming() => draw_review(frame, body, app, h, walk),
             _ => frame.render_widget(
                 Paragraph::new(vec![Line::raw(t::HANDOVER_SIGN_KEYS.get(lang))])
                     .wrap(Wrap { trim: true })
@@ -129,12 +123,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
             Span::styled(format!("{pointer}{mark} "), style),
             Span::styled(fit(&visible(&item.text, false), width.saturating_sub(5)), row_style),
         ]));
-        if !note.is_empty() {
-            lines.push(Line::styled(format!("      ✎ {}", visible(&note, false)), theme.muted));
-        }
-        if marks.is_some_and(|w| w.passes.contains_key(&item.id)) {
-            lines.push(Line::styled(format!("      → {}", t::PASS_ON.get(lang)), theme.running));
-        }
+        lines.extend(said(&note, marks.is_some_and(|w| w.passes.contains_key(&item.id)), app));
     }
     let seen = items
         .iter()
@@ -157,7 +146,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
 fn draw_review(frame: &mut Frame<'_>, area: Rect, app: &App, handover: &Handover, walk: &Walkthrough) {
     let lang = app.lang();
     let theme = &app.ctx.theme;
-    let step = Step::ALL[walk.review % Step::ALL.len()];
+    let step = walk.reviewing();
     let width = area.width.saturating_sub(2) as usize;
     let mut lines = vec![Line::styled(t::HANDOVER_REVIEW_KEYS.get(lang), theme.muted)];
     if let Some(record) = handover.step(step) {
@@ -170,12 +159,7 @@ fn draw_review(frame: &mut Frame<'_>, area: Rect, app: &App, handover: &Handover
                 Span::styled(format!(" {mark} "), theme.met),
                 Span::raw(fit(&visible(&item.shown, false), width.saturating_sub(5))),
             ]));
-            if !item.note.is_empty() {
-                lines.push(Line::styled(format!("      ✎ {}", visible(&item.note, false)), theme.muted));
-            }
-            if item.pass.is_some() {
-                lines.push(Line::styled(format!("      → {}", t::PASS_ON.get(lang)), theme.running));
-            }
+            lines.extend(said(&item.note, item.pass.is_some(), app));
         }
         if !record.note.is_empty() {
             lines.push(Line::raw(""));
@@ -193,6 +177,19 @@ fn draw_review(frame: &mut Frame<'_>, area: Rect, app: &App, handover: &Handover
         walk.read.len()
     );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(title, theme)), area);
+}
+
+/// What was said of an item, under it: its note, and that it passes on at signing.
+fn said(note: &str, passes: bool, app: &App) -> Vec<Line<'static>> {
+    let theme = &app.ctx.theme;
+    let mut lines = Vec::new();
+    if !note.is_empty() {
+        lines.push(Line::styled(format!("      ✎ {}", visible(note, false)), theme.muted));
+    }
+    if passes {
+        lines.push(Line::styled(format!("      → {}", t::PASS_ON.get(app.lang())), theme.running));
+    }
+    lines
 }
 
 fn signature(sig: Option<&Signature>, tz: chrono_tz::Tz, lang: crate::i18n::Lang) -> String {
