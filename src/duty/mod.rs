@@ -45,14 +45,18 @@ pub fn log_entry(
     origin: &str,
     now: DateTime<Utc>,
 ) -> Result<StoredEvent, StoreError> {
-    let slot = shift::slot_at(&site.shifts, site.tz, now).ok_or(DomainError::NoShift)?;
-    let shift = duty_log::InShift {
-        start: slot.start.with_timezone(&site.tz).time(),
-        now: now.with_timezone(&site.tz).time(),
-    };
+    let (slot, shift) = shift_now(site, now).ok_or(DomainError::NoShift)?;
     duty_log::check(entry, shift)?;
     let payload = serde_json::to_string(entry).expect("entries serialise");
     store.record_event("duty.entry", &shift_subject(&slot), payload, actor, origin, now)
+}
+
+/// The shift in force at `now`, and where in it `now` is (for what the duty log checks).
+pub fn shift_now(site: &Site, now: DateTime<Utc>) -> Option<(ShiftSlot, duty_log::InShift)> {
+    let slot = shift::slot_at(&site.shifts, site.tz, now)?;
+    let local = |at: DateTime<Utc>| at.with_timezone(&site.tz).time();
+    let within = duty_log::InShift { start: local(slot.start), now: local(now) };
+    Some((slot, within))
 }
 
 /// The duty log of one shift occurrence, oldest first.

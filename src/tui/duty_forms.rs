@@ -178,12 +178,11 @@ pub fn submit(
         _ => return None,
     };
     // Say what the domain would refuse while the text is still in the form.
-    let shift = crate::domain::duty_log::InShift {
-        start: crate::domain::shift::slot_at(&site.shifts, site.tz, now)
-            .map_or(chrono::NaiveTime::MIN, |slot| slot.start.with_timezone(&site.tz).time()),
-        now: now.with_timezone(&site.tz).time(),
+    let checked = match crate::duty::shift_now(site, now) {
+        Some((_, shift)) => crate::domain::duty_log::check(&entry, shift),
+        None => Err(crate::domain::DomainError::NoShift),
     };
-    if let Err(e) = crate::domain::duty_log::check(&entry, shift) {
+    if let Err(e) = checked {
         form.error = Some(crate::i18n::domain_error(&e, lang));
         return None;
     }

@@ -202,6 +202,41 @@ pub fn incident_from_item(title: &str, description: &str, host: Option<&str>, la
     form
 }
 
+/// A report time as typed into a field (empty is now). One ahead of now is refused; one
+/// that makes the response late, or lies further back than the site lets a time go
+/// unconfirmed, is taken only on the same submission again, once what it does to the
+/// clocks has been shown.
+fn report_time(
+    form: &mut Form,
+    field: usize,
+    severity: Severity,
+    site: &Site,
+    now: DateTime<Utc>,
+    lang: Lang,
+) -> Option<DateTime<Utc>> {
+    let typed = form.fields[field].text();
+    if typed.is_empty() {
+        return Some(now);
+    }
+    let Some(at) = crate::time::parse_local(&typed, site.tz, now) else {
+        form.fail_field(field, ui::FORM_BAD_TIME.get(lang).to_string());
+        return None;
+    };
+    if at > now + Duration::minutes(1) {
+        form.fail_field(field, crate::i18n::time_ahead(at, site.tz, lang));
+        return None;
+    }
+    if let Some(effect) = site.policy.backdate_effect(severity, at, now) {
+        let token = format!("{}|{}", at.timestamp(), severity.key());
+        if form.asked.as_deref() != Some(token.as_str()) {
+            form.error = Some(crate::i18n::backdate_question(at, &effect, site.tz, lang));
+            form.asked = Some(token);
+            return None;
+        }
+    }
+    Some(at)
+}
+
 /// Turns a submitted form into the effect it asks for, or marks its problems.
 pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> Option<Effect> {
     form.error = None;
@@ -209,7 +244,6 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         return None;
     }
     let text = |i: usize| form.fields[i].text();
-    let parse = |i: usize| text(i);
     let existing = |form: &Form, command: IncidentCommand| {
         let target = form.target.clone().expect("incident forms have a target");
         Some(Effect::Execute {
@@ -226,36 +260,15 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                 form.fail_field(4, format!("{}: {unknown}", ui::FORM_UNKNOWN_HOST.get(lang)));
                 return None;
             }
-            let severity: Severity = parse(1).parse().ok()?;
-            let reported_at = match text(5).as_str() {
-                "" => now,
-                typed => match crate::time::parse_local(typed, site.tz, now) {
-                    Some(at) if at > now + Duration::minutes(1) => {
-                        form.fail_field(5, crate::i18n::time_ahead(at, site.tz, lang));
-                        return None;
-                    }
-                    Some(at) => at,
-                    None => {
-                        form.fail_field(5, ui::FORM_BAD_TIME.get(lang).to_string());
-                        return None;
-                    }
-                },
-            };
-            // A time far back is taken only once the engineer has seen what it does.
-            if let Some(effect) = site.policy.backdate_effect(severity, reported_at, now) {
-                let token = format!("{}|{}", reported_at.timestamp(), severity.key());
-                if form.asked.as_deref() != Some(token.as_str()) {
-                    form.error = Some(crate::i18n::backdate_question(reported_at, &effect, site.tz, lang));
-                    form.asked = Some(token);
-                    return None;
-                }
-            }
+            let severity: Severity = text(1).parse().ok()?;
+            let reported_at = report_time(form, 5, severity, site, now, lang)?;
+            let text = |i: usize| form.fields[i].text();
             let new = NewIncident {
                 title: text(0),
                 description: text(7),
                 severity,
-                class: parse(2).parse().ok()?,
-                area: parse(3).parse().ok()?,
+                class: text(2).parse().ok()?,
+                area: text(3).parse().ok()?,
                 hosts,
                 source: Source::Operator,
                 reported_at,
@@ -280,13 +293,13 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         FormKind::Call => existing(
             form,
             IncidentCommand::Call {
-                callee: parse(0).parse().ok()?,
+                callee: text(0).parse().ok()?,
                 name: text(1),
                 answered: form.fields[2].is_on(),
                 note: text(3),
             },
         ),
-        FormKind::Pause => existing(form, IncidentCommand::Pause { reason: parse(0).parse().ok()? }),
+        FormKind::Pause => existing(form, IncidentCommand::Pause { reason: text(0).parse().ok()? }),
         FormKind::Resolve => existing(form, IncidentCommand::Resolve { cause: text(0), solution: text(1) }),
         FormKind::Report => existing(
             form,
@@ -296,7 +309,7 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                 process: text(1),
                 solution: None,
                 measures: text(2),
-                area: parse(3).parse().ok(),
+                area: text(3).parse().ok(),
             }),
         ),
         FormKind::Close => existing(form, IncidentCommand::Close { note: text(0) }),
@@ -305,25 +318,10 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
             use crate::domain::incident::Correction;
             let value = text(1);
             let correction = match text(0).as_str() {
-                "reported_at" => match crate::time::parse_local(&value, site.tz, now) {
-                    Some(at) => {
-                        // Moved back, the clocks may breach: shown and asked, as for a new one.
-                        let severity = form.target.as_ref().map(|t| t.severity).unwrap_or(Severity::Ordinary);
-                        if let Some(effect) = site.policy.backdate_effect(severity, at, now) {
-                            let token = format!("correct|{}", at.timestamp());
-                            if form.asked.as_deref() != Some(token.as_str()) {
-                                form.error = Some(crate::i18n::backdate_question(at, &effect, site.tz, lang));
-                                form.asked = Some(token);
-                                return None;
-                            }
-                        }
-                        Correction::ReportedAt(at)
-                    }
-                    None => {
-                        form.fail_field(1, ui::FORM_BAD_TIME.get(lang).to_string());
-                        return None;
-                    }
-                },
+                "reported_at" => {
+                    let severity = form.target.as_ref().expect("a correction has its incident").severity;
+                    Correction::ReportedAt(report_time(form, 1, severity, site, now, lang)?)
+                }
                 field => {
                     let parsed = match field {
                         "severity" => value.parse().map(Correction::Severity).map_err(|_| Severity::keys()),
@@ -339,7 +337,8 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                     }
                 }
             };
-            existing(form, IncidentCommand::Correct { correction, reason: text(2) })
+            let reason = form.fields[2].text();
+            existing(form, IncidentCommand::Correct { correction, reason })
         }
         FormKind::MarkItem | FormKind::Decide | FormKind::Transfer | FormKind::Decline => {
             run_effect(form, lang)
