@@ -910,7 +910,7 @@ fn command_line_open_takes_a_number_and_completes_with_tab() {
 
 #[test]
 fn the_queue_keeps_its_priority_columns_and_whole_countdowns_at_80_and_60_columns() {
-    use duty::i18n::{Label, ShortLabel};
+    use duty::i18n::ShortLabel;
     let demo = demo();
     for lang in [Lang::Zh, Lang::En] {
         for (width, height) in [(80, 24), (60, 20)] {
@@ -925,9 +925,8 @@ fn the_queue_keeps_its_priority_columns_and_whole_countdowns_at_80_and_60_column
                     continue;
                 };
                 let short = width < 110;
-                let severity =
-                    if short { incident.severity.short_label(lang) } else { incident.severity.label(lang) };
-                let state = if short { incident.state.short_label(lang) } else { incident.state.label(lang) };
+                let (severity, state) =
+                    (incident.severity.fitted(lang, short), incident.state.fitted(lang, short));
                 assert!(line.contains(severity) && line.contains(state), "{width}x{height}: {line}");
                 let clocks = duty::domain::sla::clocks(incident, &demo.site.policy, fixed_now());
                 if let Some(next) = duty::domain::sla::most_urgent(&clocks) {

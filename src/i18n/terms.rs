@@ -12,9 +12,11 @@ pub trait Label {
 }
 
 macro_rules! labels {
-    ($ty:ty { $($variant:path => $zh:literal, $en:literal;)+ }) => {
-        impl Label for $ty {
-            fn label(&self, lang: Lang) -> &'static str {
+    (short $ty:ty { $($body:tt)+ }) => { labels!(@impl ShortLabel, short_label, $ty { $($body)+ }); };
+    ($ty:ty { $($body:tt)+ }) => { labels!(@impl Label, label, $ty { $($body)+ }); };
+    (@impl $trait:ident, $method:ident, $ty:ty { $($variant:path => $zh:literal, $en:literal;)+ }) => {
+        impl $trait for $ty {
+            fn $method(&self, lang: Lang) -> &'static str {
                 match self { $($variant => lang.pick($zh, $en),)+ }
             }
         }
@@ -157,21 +159,16 @@ labels!(SheetColumn {
 });
 
 /// A short name for narrow screens, where the full label would push the countdown off.
-pub trait ShortLabel {
+pub trait ShortLabel: Label {
     fn short_label(&self, lang: Lang) -> &'static str;
+
+    /// The short label when `short`, else the full one.
+    fn fitted(&self, lang: Lang, short: bool) -> &'static str {
+        if short { self.short_label(lang) } else { self.label(lang) }
+    }
 }
 
-macro_rules! short_labels {
-    ($ty:ty { $($variant:path => $zh:literal, $en:literal;)+ }) => {
-        impl ShortLabel for $ty {
-            fn short_label(&self, lang: Lang) -> &'static str {
-                match self { $($variant => lang.pick($zh, $en),)+ }
-            }
-        }
-    };
-}
-
-short_labels!(ClockName {
+labels!(short ClockName {
     ClockName::Confirm => "确认", "conf";
     ClockName::SecurityReport => "安全", "sec";
     ClockName::Response => "响应", "resp";
@@ -183,7 +180,7 @@ short_labels!(ClockName {
     ClockName::Notice => "通知", "tell";
 });
 
-short_labels!(State {
+labels!(short State {
     State::Open => "待响应", "open";
     State::Acknowledged => "已响应", "ack'd";
     State::OnSite => "已到场", "on site";
@@ -192,7 +189,7 @@ short_labels!(State {
     State::Closed => "已关闭", "closed";
 });
 
-short_labels!(Severity {
+labels!(short Severity {
     Severity::Ordinary => "一般", "ord";
     Severity::Serious => "严重", "ser";
     Severity::Critical => "特别严重", "crit";

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use crate::domain::sla::{clocks, most_urgent};
 use crate::domain::{Incident, Severity};
-use crate::i18n::{Label, ShortLabel, contract_summary, ui};
+use crate::i18n::{ShortLabel, contract_summary, ui};
 use crate::text::visible;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -92,14 +92,11 @@ fn cell<'a>(
     let theme = &app.ctx.theme;
     match column {
         Column::Id => Cell::from(format!("{}{}", if selected { "▶ " } else { "  " }, incident.id)),
-        Column::Severity => {
-            let label =
-                if short { incident.severity.short_label(lang) } else { incident.severity.label(lang) };
-            Cell::from(Span::styled(label, severity_style(incident.severity, theme)))
-        }
-        Column::State => {
-            Cell::from(if short { incident.state.short_label(lang) } else { incident.state.label(lang) })
-        }
+        Column::Severity => Cell::from(Span::styled(
+            incident.severity.fitted(lang, short),
+            severity_style(incident.severity, theme),
+        )),
+        Column::State => Cell::from(incident.state.fitted(lang, short)),
         Column::Owner => Cell::from(visible(incident.owner.as_deref().unwrap_or("-"), false).into_owned()),
         Column::Host => Cell::from(visible(&incident.hosts.join(","), false).into_owned()),
         Column::Next => Cell::from(next.clone().unwrap_or_default()),
@@ -150,18 +147,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .collect();
     let lang_width =
         |texts: &mut dyn Iterator<Item = &str>| texts.map(crate::text::width).max().unwrap_or(0) as u16;
-    let label = |full: &'static str, brief: &'static str| if short { brief } else { full };
     let widths = Widths {
-        severity: lang_width(
-            &mut on_screen
-                .iter()
-                .map(|(_, i, _)| label(i.severity.label(lang), i.severity.short_label(lang))),
-        )
-        .max(3),
-        state: lang_width(
-            &mut on_screen.iter().map(|(_, i, _)| label(i.state.label(lang), i.state.short_label(lang))),
-        )
-        .max(crate::text::width(ui::COL_STATE.get(lang)) as u16),
+        severity: lang_width(&mut on_screen.iter().map(|(_, i, _)| i.severity.fitted(lang, short))).max(3),
+        state: lang_width(&mut on_screen.iter().map(|(_, i, _)| i.state.fitted(lang, short)))
+            .max(crate::text::width(ui::COL_STATE.get(lang)) as u16),
         next: lang_width(
             &mut on_screen.iter().filter_map(|(_, _, next)| next.as_ref().map(|s| s.content.as_ref())),
         )

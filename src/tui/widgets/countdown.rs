@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use crate::domain::sla::{Clock, ClockState};
-use crate::i18n::{Label, Lang, ShortLabel, clock_symbol};
+use crate::i18n::{Lang, ShortLabel, clock_symbol};
 use crate::tui::theme::Theme;
 
 /// `H:MM:SS`, with a minus once past due.
@@ -31,6 +31,6 @@ pub fn style_of(state: ClockState, theme: &Theme) -> Style {
 /// The clock as the queue shows it; `short` names it briefly, for narrow screens.
 pub fn span(clock: &Clock, lang: Lang, theme: &Theme, short: bool) -> Span<'static> {
     let left = clock.remaining.map(hms).unwrap_or_default();
-    let name = if short { clock.name.short_label(lang) } else { clock.name.label(lang) };
+    let name = clock.name.fitted(lang, short);
     Span::styled(format!("{} {name} {left}", clock_symbol(clock.state)), style_of(clock.state, theme))
 }
