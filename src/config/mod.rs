@@ -126,6 +126,11 @@ pub const SSH_FILE: &str = "ssh.toml";
 pub const SOURCES_FILE: &str = "sources.toml";
 
 impl Site {
+    /// The language the site writes in: its own, else the locale's.
+    pub fn lang(&self) -> Lang {
+        self.language.unwrap_or_else(Lang::from_locale)
+    }
+
     /// Loads and validates the site in `dir`.
     pub fn load(dir: &Path) -> Result<Site, ConfigErrors> {
         Site::load_without(dir, &[])

@@ -532,7 +532,7 @@ fn flush_results(
         rule_of: &rule_of,
         actor,
         origin: origin.to_string(),
-        lang: site.language.unwrap_or_else(crate::i18n::Lang::from_locale),
+        lang: site.lang(),
     };
     let batch: Vec<CheckResult> = buffer.iter().cloned().collect();
     if link.call(|store| store.record_checks(&batch, &rules, clock.now())).is_some() {

@@ -64,7 +64,7 @@ pub fn evidence_reason(evidence: &crate::domain::check::Evidence, lang: Lang) ->
             format!("{unjudged}{}", lang.pick("无权发送 ICMP", "no permission to send ICMP"))
         }
         (R::NoNumber, _) => format!("{unjudged}{}", lang.pick("输出中没有数字", "no number in the output")),
-        (R::CannotJudge, _) => unjudged.trim_end_matches(['：', ':', ' ']).to_string(),
+        (R::CannotJudge, _) => lang.pick("未判断", "not judged").to_string(),
     };
     Some(match &evidence.error {
         Some(said) => format!("{text} ({})", crate::text::visible(said, false)),

@@ -19,7 +19,7 @@ enum Pending {
     Alarm,
     Run { run: String },
     Decline { run: String },
-    LogEntry,
+    LogEntry(crate::domain::duty_log::Entry),
     Roster(RosterChange),
     Handover { kind: &'static str },
     Sign,
@@ -130,7 +130,7 @@ impl Effects {
             Effect::Decline { run, reason } => {
                 (Request::DeclineRun { run: run.clone(), reason }, Pending::Decline { run })
             }
-            Effect::LogEntry(entry) => (Request::LogEntry(entry), Pending::LogEntry),
+            Effect::LogEntry(entry) => (Request::LogEntry(entry.clone()), Pending::LogEntry(entry)),
             Effect::Roster(change) => (Request::Roster(change.clone()), Pending::Roster(change)),
             Effect::Handover { id, command } => {
                 let kind = match command {
@@ -237,14 +237,12 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
             }
             crate::i18n::committed(&committed.incident.id, kind, committed.incident.version, lang)
         }
-        (Pending::LogEntry, Done::Event(event)) => {
+        (Pending::LogEntry(entry), Done::Event(event)) => {
             let mut text = format!("{} #{}", event_kind(&event.kind, lang), event.seq);
             // The entry just written is the one selected: `I` acts on what was said.
             app.log_selected = usize::MAX;
             // A reading outside the room's limits is said at once, with the way on.
-            let entry = serde_json::from_str::<crate::domain::duty_log::Entry>(&event.payload).ok();
-            let flags =
-                entry.map(|e| crate::domain::duty_log::flags(&e, &app.ctx.site.room)).unwrap_or_default();
+            let flags = crate::domain::duty_log::flags(&entry, &app.ctx.site.room);
             for flag in &flags {
                 text.push_str(&format!("  ▲ {}", t::flag_text(flag, lang)));
             }

@@ -212,7 +212,7 @@ fn stats(
     today: chrono::NaiveDate,
 ) -> Result<Box<(ServiceStats, ServiceStats)>, String> {
     use crate::report::build::{month_of, service_stats, week_of};
-    let lang = site.language.unwrap_or_else(Lang::from_locale);
+    let lang = site.lang();
     let mut both =
         service_stats(store, site, &[week_of(today), month_of(today)], clock.now()).map_err(|e| {
             match e.downcast::<StoreError>() {
@@ -407,7 +407,7 @@ impl Worker {
     }
 
     fn lang(&self) -> Lang {
-        self.site.language.unwrap_or_else(Lang::from_locale)
+        self.site.lang()
     }
 
     /// Reads everything.

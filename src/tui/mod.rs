@@ -223,6 +223,9 @@ async fn event_loop(
     location: Option<&Location>,
 ) -> anyhow::Result<Ending> {
     let mut events = EventStream::new();
+    if let Ok(size) = guard.terminal.size() {
+        app.screen = (size.width, size.height);
+    }
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -278,12 +281,12 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
                     app.now = app.ctx.clock.now();
-                    if let Ok(size) = guard.terminal.size() {
-                        app.screen = (size.width, size.height);
-                    }
                     app.on_key(key);
                 }
-                Some(Ok(Event::Resize(..))) => app.dirty = true,
+                Some(Ok(Event::Resize(width, height))) => {
+                    app.screen = (width, height);
+                    app.dirty = true;
+                }
                 Some(Ok(_)) => {}
                 Some(Err(e)) if terminal_gone(&e) => return Ok(Ending::TerminalGone(e.to_string())),
                 Some(Err(e)) => return Err(e.into()),

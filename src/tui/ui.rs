@@ -14,12 +14,28 @@ use super::screens;
 use super::widgets::{banner, status_line};
 use crate::i18n::ui;
 
-/// The rows of the screen's body on a terminal this high: what the tabs, the banner,
-/// the reminder, the footer and the status line leave.
-pub fn body_rows(app: &App, rows: u16) -> u16 {
-    let banner = u16::from(!app.alarms.is_empty());
-    let reminder = u16::from(banner::trouble(app).is_some() || banner::handover_reminder(app).is_some());
-    rows.saturating_sub(3 + banner + reminder)
+/// The reminder line under the banner — what is wrong behind the screen, else the
+/// handover — and whether it is severe.
+fn reminder(app: &App) -> Option<(String, bool)> {
+    banner::trouble(app).or_else(|| banner::handover_reminder(app).map(|text| (text, false)))
+}
+
+/// The frame's rows, top to bottom: tabs, banner, reminder, body, footer, status line.
+fn rows(app: &App, area: Rect, reminder: bool) -> [Rect; 6] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(!app.alarms.is_empty())),
+        Constraint::Length(u16::from(reminder)),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// The rows of the screen's body on a terminal of this size.
+pub fn body_rows(app: &App, (columns, rows_high): (u16, u16)) -> u16 {
+    rows(app, Rect::new(0, 0, columns, rows_high), reminder(app).is_some())[3].height
 }
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
@@ -32,22 +48,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     {
         frame.render_widget(Paragraph::new("").style(base), area);
     }
-    let banner_rows = u16::from(!app.alarms.is_empty());
-    let trouble = banner::trouble(app);
-    let severe = trouble.as_ref().is_some_and(|(_, severe)| *severe);
-    let reminder = trouble.map(|(text, _)| text).or_else(|| banner::handover_reminder(app));
-    let [tabs_area, banner_area, reminder_area, body, footer, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(banner_rows),
-        Constraint::Length(u16::from(reminder.is_some())),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let reminder = reminder(app);
+    let [tabs_area, banner_area, reminder_area, body, footer, status] = rows(app, area, reminder.is_some());
     draw_tabs(frame, tabs_area, app);
     banner::draw(frame, banner_area, app);
-    if let Some(text) = reminder {
+    if let Some((text, severe)) = reminder {
         let style = if severe { app.ctx.theme.banner_breached } else { app.ctx.theme.banner_due_soon };
         frame.render_widget(Paragraph::new(text).style(style), reminder_area);
     }
@@ -190,22 +195,23 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let help = app.ctx.keymap.keys_for(section, Action::Help).first().cloned();
     let more = help.as_ref().map(|key| (key.clone(), format!(" {}", ui::MORE_KEYS.get(lang))));
     let width = |(key, text): &(String, String)| crate::text::width(key) + crate::text::width(text);
-    let all: usize = hints.iter().map(width).sum();
-    let shown: Vec<&(String, String)> = if all <= area.width as usize {
-        hints.iter().collect()
+    let fits = hints.iter().map(width).sum::<usize>() <= area.width as usize;
+    let room = if fits {
+        area.width as usize
     } else {
-        let room = (area.width as usize).saturating_sub(more.as_ref().map_or(0, width));
-        let mut used = 0;
-        let mut shown: Vec<&(String, String)> = hints
-            .iter()
-            .take_while(|h| {
-                used += width(h);
-                used <= room
-            })
-            .collect();
-        shown.extend(more.iter());
-        shown
+        (area.width as usize).saturating_sub(more.as_ref().map_or(0, width))
     };
+    let mut used = 0;
+    let mut shown: Vec<&(String, String)> = hints
+        .iter()
+        .take_while(|h| {
+            used += width(h);
+            used <= room
+        })
+        .collect();
+    if !fits {
+        shown.extend(more.iter());
+    }
     let spans: Vec<Span<'_>> = shown
         .into_iter()
         .flat_map(|(key, text)| {

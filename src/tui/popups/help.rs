@@ -81,7 +81,7 @@ fn wrapped_rows(lines: &[Line<'_>], width: u16) -> u16 {
 /// The furthest the help scrolls on a terminal of this size: its last line at the
 /// bottom of the popup (two rows of margin and two of border inside the body).
 pub fn last_scroll(app: &App, (columns, rows): (u16, u16)) -> u16 {
-    let page = crate::tui::ui::body_rows(app, rows).saturating_sub(4);
+    let page = crate::tui::ui::body_rows(app, (columns, rows)).saturating_sub(4);
     wrapped_rows(&lines(app), inner_width(columns)).saturating_sub(page)
 }
 
