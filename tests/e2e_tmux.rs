@@ -15,15 +15,20 @@ fn resolution_left(screen: &str) -> String {
     line.split_whitespace().nth(4).unwrap_or_default().to_string()
 }
 
+/// alice's console on an empty site, the new-incident form open with its title typed.
+fn new_incident_form(f: &Fixture, name: &str, title: &str) -> Tmux {
+    let tmux = Tmux::start(name, f, "alice", &[], "");
+    tmux.wait_for("No incidents", 5 * SECOND);
+    tmux.press(&["N"]);
+    tmux.wait_for("New incident", SECOND);
+    tmux.type_text(title);
+    tmux
+}
+
 #[test]
 fn open_acknowledge_watch_the_countdown_resolve_and_report_in_the_console() {
     let f = Fixture::new();
-    let tmux = Tmux::start("lifecycle", &f, "alice", &[], "");
-    tmux.wait_for("No incidents", 5 * SECOND);
-
-    tmux.press(&["N"]);
-    tmux.wait_for("New incident", SECOND);
-    tmux.type_text("Exchange node red at the FTE front-end");
+    let tmux = new_incident_form(&f, "lifecycle", "Exchange node red at the FTE front-end");
     tmux.press(&["Tab", "Right", "Tab", "Tab", "Tab"]);
     tmux.type_text("frontend-1");
     tmux.press(&["C-s"]);
@@ -377,11 +382,7 @@ fn quitting_the_demo_says_its_store_goes_with_it() {
 #[test]
 fn a_backdated_report_time_asks_first_and_a_correction_moves_the_clock() {
     let f = Fixture::new();
-    let tmux = Tmux::start("backdate", &f, "alice", &[], "");
-    tmux.wait_for("No incidents", 5 * SECOND);
-    tmux.press(&["N"]);
-    tmux.wait_for("New incident", SECOND);
-    tmux.type_text("Core switch port flapping");
+    let tmux = new_incident_form(&f, "backdate", "Core switch port flapping");
     tmux.press(&["Tab", "Tab", "Tab", "Tab", "Tab"]);
     // 10:00 now: 15:00 is ahead of now, refused; yesterday 23:59 is ten hours back.
     tmux.type_text("15:00");
@@ -424,13 +425,7 @@ fn an_item_opens_on_its_checks_verdict_and_the_banner_leads_with_the_security_re
     let f = Fixture::new();
     f.exchange_every_day();
     // frontend-1's FTE port answers nothing: its check is critical.
-    let hosts = f.site.join("hosts.toml");
-    let text = std::fs::read_to_string(&hosts).unwrap();
-    let checks = [(
-        "frontend-1",
-        "[[hosts.checks]]\nname = \"fte\"\nkind = \"tcp\"\nport = 1\ncolumn = \"app1\"\n".to_string(),
-    )];
-    std::fs::write(&hosts, duty::demo::add_checks(&text, &checks)).unwrap();
+    f.fte_check_on_a_closed_port();
     let sheet = f.site.join("checklists/exchange.toml");
     let text = std::fs::read_to_string(&sheet).unwrap().replace(
         "id = \"frontend\"\ntitle = \"前置机\"",
@@ -512,13 +507,7 @@ fn help_follows_the_screen_and_open_takes_a_number() {
 #[test]
 fn the_engine_indicator_holds_steady_for_three_minutes() {
     let f = Fixture::on_the_system_clock();
-    let hosts = f.site.join("hosts.toml");
-    let text = std::fs::read_to_string(&hosts).unwrap();
-    let checks = [(
-        "frontend-1",
-        "[[hosts.checks]]\nname = \"fte\"\nkind = \"tcp\"\nport = 1\ncolumn = \"app1\"\n".to_string(),
-    )];
-    std::fs::write(&hosts, duty::demo::add_checks(&text, &checks)).unwrap();
+    f.fte_check_on_a_closed_port();
     let engine = Tmux::start_command(
         "engine-steady-e",
         &f,

@@ -320,13 +320,7 @@ fn only_changes_are_events_and_sustained_failure_opens_exactly_one_incident() {
 #[test]
 fn duty_status_prints_the_sheet() {
     let f = Fixture::new();
-    let hosts = f.site.join("hosts.toml");
-    let text = std::fs::read_to_string(&hosts).unwrap();
-    let checks = [(
-        "frontend-1",
-        "[[hosts.checks]]\nname = \"fte\"\nkind = \"tcp\"\nport = 1\ncolumn = \"app1\"\n".to_string(),
-    )];
-    std::fs::write(&hosts, duty::demo::add_checks(&text, &checks)).unwrap();
+    f.fte_check_on_a_closed_port();
     let json: serde_json::Value = serde_json::from_str(&f.ok("alice", &["status", "--json"])).unwrap();
     assert_eq!(json["engine_running"], false);
     let row = json["hosts"].as_array().unwrap().iter().find(|h| h["host"] == "frontend-1").unwrap();

@@ -157,6 +157,17 @@ impl Fixture {
         }
     }
 
+    /// A TCP check of frontend-1's FTE port 1, where nothing listens: critical once run.
+    pub fn fte_check_on_a_closed_port(&self) {
+        let hosts = self.site.join("hosts.toml");
+        let text = std::fs::read_to_string(&hosts).unwrap();
+        let checks = [(
+            "frontend-1",
+            "[[hosts.checks]]\nname = \"fte\"\nkind = \"tcp\"\nport = 1\ncolumn = \"app1\"\n".to_string(),
+        )];
+        std::fs::write(&hosts, duty::demo::add_checks(&text, &checks)).unwrap();
+    }
+
     /// Everything the store holds, as text: to prove a refused command changed nothing.
     pub fn dump(&self) -> String {
         dump(&self.store)
