@@ -112,9 +112,9 @@ fn walkthrough(c: &mut Criterion) {
         ssh_runs: Vec::new(),
     });
     app.tab = duty::tui::app::Tab::DutyLog;
-    app.duty_screen = duty::tui::duty::DutyScreen::Walkthrough(Default::default());
+    app.duty.screen = duty::tui::screens::duty_log::DutyScreen::Walkthrough(Default::default());
     app.refresh_walkthrough();
-    assert_eq!(app.handover_items().len(), INCIDENTS);
+    assert_eq!(app.duty.items.len(), INCIDENTS);
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
     c.bench_function("render: handover step 1, 10k open incidents, 200x50", |b| {
         b.iter(|| {

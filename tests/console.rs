@@ -66,7 +66,7 @@ fn press(app: &mut App, keys: &str) {
 /// Performs reloads the app asked for (opening detail loads the timeline).
 fn settle(app: &mut App, demo: &Demo) {
     if app.effects.drain(..).any(|e| e == duty::tui::app::Effect::Reload) {
-        let data = Snapshot::load(&demo.store, &demo.site, fixed_now(), app.detail.as_ref()).unwrap();
+        let data = Snapshot::load(&demo.store, &demo.site, fixed_now(), app.queue.detail.as_ref()).unwrap();
         app.replace_data(data);
     }
 }
@@ -483,7 +483,7 @@ fn every_step_of_the_handover_walkthrough_in_both_languages() {
         for step in duty::domain::handover::Step::ALL {
             let number = step.number();
             shot(&app, &demo, &format!("step{number}"));
-            let items = app.handover_items().to_vec();
+            let items = app.duty.items.as_slice().to_vec();
             if step == duty::domain::handover::Step::Incidents {
                 // Finishing with an item unseen is refused and says which.
                 press(&mut app, "\n");
@@ -748,7 +748,7 @@ fn the_overview_acts_on_the_selected_machine_never_on_an_incident_off_screen() {
     assert!(app.effects.is_empty(), "no acknowledgement from the overview: {:?}", app.effects);
     let said = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     assert!(said.contains("act only on an incident on screen"), "{said}");
-    assert!(app.detail.is_none());
+    assert!(app.queue.detail.is_none());
 
     // The machine with the most incidents, chosen on the board, then Enter.
     let hosts: Vec<String> = demo.site.hosts.iter().map(|h| h.name.clone()).collect();
@@ -773,9 +773,9 @@ fn the_overview_acts_on_the_selected_machine_never_on_an_incident_off_screen() {
     }
     press(&mut app, "\n");
     assert_eq!(app.tab, duty::tui::app::Tab::Incidents);
-    assert!(app.detail.is_none(), "Enter on a machine opens no incident");
-    assert_eq!(app.visible.len(), of(&host));
-    for &i in &app.visible {
+    assert!(app.queue.detail.is_none(), "Enter on a machine opens no incident");
+    assert_eq!(app.queue.visible.len(), of(&host));
+    for &i in &app.queue.visible {
         assert!(app.data.rows[i].incident.hosts.contains(&host), "only {host}'s incidents");
     }
 }
@@ -890,10 +890,10 @@ fn command_line_open_takes_a_number_and_completes_with_tab() {
     let demo = demo();
     let mut app = app(&demo, Lang::En);
     press(&mut app, ":open 4\n");
-    assert_eq!(app.detail.as_ref().map(|id| id.0.as_str()), Some("GZ-20261121-004"));
+    assert_eq!(app.queue.detail.as_ref().map(|id| id.0.as_str()), Some("GZ-20261121-004"));
     // Today's 001 before yesterday's.
     press(&mut app, ":open 1\n");
-    assert_eq!(app.detail.as_ref().map(|id| id.0.as_str()), Some("GZ-20261121-001"));
+    assert_eq!(app.queue.detail.as_ref().map(|id| id.0.as_str()), Some("GZ-20261121-001"));
     // Tab completes the command, then the incident.
     press(&mut app, ":op");
     app.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));

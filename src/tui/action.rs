@@ -1,36 +1,63 @@
 //! The one list of things a key can do. Keymaps name these; the footer, help screen and
 //! prompts are generated from the live keymap and these descriptions.
 
+use super::cursor::Move;
 use crate::i18n::{Lang, Text};
 
 macro_rules! actions {
-    ($($variant:ident => $key:literal, $zh:literal, $en:literal;)+) => {
-        /// Something the operator can ask for with a key.
+    (
+        moves { $(($($movement:tt)+) => $mkey:literal, $mzh:literal, $men:literal;)+ }
+        $($variant:ident => $key:literal, $zh:literal, $en:literal;)+
+    ) => {
+        /// Something the operator can ask for with a key. Movement takes an argument
+        /// (`move -1`, `page 1`): one action for every list, its distance in the keymap.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Action { $($variant,)+ }
+        pub enum Action { $($variant,)+ Move(Move) }
 
         impl Action {
-            pub const ALL: &'static [Action] = &[$(Action::$variant,)+];
+            pub const ALL: &'static [Action] =
+                &[$(Action::$variant,)+ $(Action::Move($($movement)+),)+];
 
-            /// The name used in keymap files (`run = "acknowledge"`).
+            /// The name used in keymap files (`run = "acknowledge"`); a movement with
+            /// an argument of its own is written `move N` / `page N`.
             pub fn key(self) -> &'static str {
-                match self { $(Action::$variant => $key,)+ }
+                match self {
+                    $(Action::$variant => $key,)+
+                    $(Action::Move($($movement)+) => $mkey,)+
+                    Action::Move(_) => "move",
+                }
             }
 
             /// What it does, for the help screen and footer.
             pub fn describe(self, lang: Lang) -> &'static str {
-                match self { $(Action::$variant => Text::new($zh, $en).get(lang),)+ }
+                match self {
+                    $(Action::$variant => Text::new($zh, $en).get(lang),)+
+                    $(Action::Move($($movement)+) => Text::new($mzh, $men).get(lang),)+
+                    Action::Move(_) => Text::new("移动光标", "move the cursor").get(lang),
+                }
             }
 
-            /// The action with this keymap name.
+            /// The action with this keymap name (`move -3` takes its argument).
             pub fn from_key(name: &str) -> Option<Action> {
-                match name { $($key => Some(Action::$variant),)+ _ => None }
+                match name {
+                    $($key => Some(Action::$variant),)+
+                    $($mkey => Some(Action::Move($($movement)+)),)+
+                    other => Move::parse(other).map(Action::Move),
+                }
             }
         }
     };
 }
 
 actions! {
+    moves {
+        (Move::By(-1)) => "up", "上移", "up";
+        (Move::By(1)) => "down", "下移", "down";
+        (Move::Pages(-1)) => "page_up", "上翻页", "page up";
+        (Move::Pages(1)) => "page_down", "下翻页", "page down";
+        (Move::Top) => "top", "到顶", "top";
+        (Move::Bottom) => "bottom", "到底", "bottom";
+    }
     Quit => "quit", "退出", "quit";
     Help => "help", "帮助", "help";
     CommandLine => "command_line", "命令行", "command line";
@@ -42,12 +69,6 @@ actions! {
     TabInspections => "tab_inspections", "巡检", "inspections";
     TabActions => "tab_actions", "操作", "actions";
     TabDutyLog => "tab_duty_log", "值班", "duty log";
-    Up => "up", "上移", "up";
-    Down => "down", "下移", "down";
-    PageUp => "page_up", "上翻页", "page up";
-    PageDown => "page_down", "下翻页", "page down";
-    Top => "top", "到顶", "top";
-    Bottom => "bottom", "到底", "bottom";
     Open => "open", "查看详情", "open";
     Back => "back", "返回", "back";
     NewIncident => "new_incident", "录入事件", "new incident";

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-use super::app::Effect;
+use super::effect::Effect;
 use super::form::{Field, Form, FormKind};
 use crate::config::Site;
 use crate::domain::duty_log::Entry;

@@ -100,7 +100,7 @@ impl Effects {
             return;
         }
         let (request, pending) = match effect {
-            Effect::Reload => return send(Job::Detail(app.detail.clone())),
+            Effect::Reload => return send(Job::Detail(app.queue.detail.clone())),
             Effect::Bell => return bell(app),
             Effect::LoadStats => {
                 let today = app.now.with_timezone(&app.ctx.site.tz).date_naive();
@@ -189,7 +189,7 @@ impl Effects {
                 app.dirty = true;
             }
             Heard::Stats(Ok(stats)) => {
-                app.stats = Some(stats);
+                app.duty.stats = Some(stats);
                 app.dirty = true;
             }
             Heard::Stats(Err(error)) => app.say(error, true),
@@ -240,7 +240,7 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
         (Pending::LogEntry(entry), Done::Event(event)) => {
             let mut text = format!("{} #{}", event_kind(&event.kind, lang), event.seq);
             // The entry just written is the one selected: `I` acts on what was said.
-            app.log_selected = usize::MAX;
+            app.duty.log.set(usize::MAX);
             // A reading outside the room's limits is said at once, with the way on.
             let flags = crate::domain::duty_log::flags(&entry, &app.ctx.site.room);
             for flag in &flags {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::action::Action;
-use super::app::Effect;
+use super::effect::Effect;
 pub use super::form::FormTarget;
 use super::form::{Field, Form, FormKind, RunTarget};
 use crate::config::Site;

@@ -467,6 +467,9 @@ mod tests {
         let keymap = Keymap::builtin("vim").unwrap();
         let g = Key::parse("g").unwrap();
         assert_eq!(keymap.lookup(Section::List, &[g]), Lookup::Prefix);
-        assert_eq!(keymap.lookup(Section::List, &[g, g]), Lookup::Action(Action::Top));
+        assert_eq!(
+            keymap.lookup(Section::List, &[g, g]),
+            Lookup::Action(Action::Move(crate::tui::cursor::Move::Top))
+        );
     }
 }

@@ -9,7 +9,7 @@ pub mod action;
 pub mod app;
 pub mod colours;
 pub mod commands;
-pub mod duty;
+pub mod cursor;
 pub mod duty_forms;
 pub mod effect;
 pub mod effects;
@@ -24,6 +24,7 @@ pub mod snapshot;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
+pub mod view;
 pub mod widgets;
 
 use std::path::Path;
@@ -445,7 +446,7 @@ pub fn perform(
             }
         }
         if load {
-            let detail = app.detail.clone();
+            let detail = app.queue.detail.clone();
             match Snapshot::load(&*store, &app.ctx.site, app.ctx.clock.now(), detail.as_ref()) {
                 Ok(snapshot) => effects.heard(app, Heard::Loaded(Box::new(snapshot))),
                 Err(e) => effects.heard(

@@ -56,19 +56,22 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         let style = if severe { app.ctx.theme.banner_breached } else { app.ctx.theme.banner_due_soon };
         frame.render_widget(Paragraph::new(text).style(style), reminder_area);
     }
+    let env = app.env();
     match app.tab {
-        Tab::Overview => screens::overview::draw(frame, body, app),
-        Tab::Incidents if app.detail.is_some() => screens::incident_detail::draw(frame, body, app),
-        Tab::Incidents => screens::incidents::draw(frame, body, app),
-        Tab::Inspections => screens::inspections::draw(frame, body, app),
-        Tab::Actions => screens::actions::draw(frame, body, app),
-        Tab::DutyLog => screens::duty_log::draw(frame, body, app),
+        Tab::Overview => screens::overview::draw(frame, body, &app.overview, &env),
+        Tab::Incidents if app.queue.detail.is_some() => {
+            screens::incident_detail::draw(frame, body, &app.queue, &env)
+        }
+        Tab::Incidents => app.queue.draw(frame, body, &env),
+        Tab::Inspections => app.inspections.draw(frame, body, &env),
+        Tab::Actions => screens::actions::draw(frame, body, &app.actions, &env),
+        Tab::DutyLog => screens::duty_log::draw(frame, body, &app.duty, &env),
     }
     draw_footer(frame, footer, app);
     status_line::draw(frame, status, app);
     match &app.mode {
-        Mode::Help { scroll } => popups::help::draw(frame, body, app, *scroll),
-        Mode::Form(form) => popups::form::draw(frame, body, app, form),
+        Mode::Help(help) => popups::help::draw(frame, body, &env, help),
+        Mode::Form(form) => popups::form::draw(frame, body, &env, form),
         _ => {}
     }
 }

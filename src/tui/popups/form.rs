@@ -9,12 +9,12 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::centred;
 use crate::i18n::ui;
 use crate::text::{fit, visible};
-use crate::tui::app::App;
 use crate::tui::form::{Form, Input};
+use crate::tui::view::Env;
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, form: &Form) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
+pub fn draw(frame: &mut Frame<'_>, area: Rect, env: &Env<'_>, form: &Form) {
+    let lang = env.lang();
+    let theme = env.theme();
     // Labels as wide as the longest (with its `*`), within a third of the screen.
     let longest = form.fields.iter().map(|f| crate::text::width(&f.label) + 1).max().unwrap_or(8) as u16;
     let label_width = longest.clamp(8, 24).min(area.width / 3);

@@ -10,8 +10,35 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::centred;
 use crate::i18n::{Lang, ui};
 use crate::text::fit;
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::cursor::{Cursor, Move};
 use crate::tui::keymap::Section;
+use crate::tui::view::Env;
+
+/// The help popup: the screen it was opened over and how far it is scrolled.
+#[derive(Debug)]
+pub struct Help {
+    pub focused: Section,
+    pub scroll: Cursor,
+}
+
+impl Help {
+    pub fn over(focused: Section) -> Help {
+        Help { focused, scroll: Cursor::default() }
+    }
+
+    /// A key while help is open: movement scrolls (no further than `last`), anything
+    /// else closes it. False when it closes.
+    pub fn on_action(&mut self, action: Option<Action>, last: u16) -> bool {
+        let Some(Action::Move(movement)) = action else { return false };
+        let movement = match movement {
+            Move::Bottom => Move::By(i32::from(last)),
+            other => other,
+        };
+        self.scroll.go(movement, usize::from(last) + 1);
+        true
+    }
+}
 
 /// A section's heading in the help.
 fn heading(section: Section, lang: Lang) -> &'static str {
@@ -27,15 +54,14 @@ fn heading(section: Section, lang: Lang) -> &'static str {
 }
 
 /// Every line of the help for the screen in focus.
-pub fn lines(app: &App) -> Vec<Line<'static>> {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
-    let focused = app.section();
+pub fn lines(env: &Env<'_>, focused: Section) -> Vec<Line<'static>> {
+    let lang = env.lang();
+    let theme = env.theme();
     let mut order = vec![focused, Section::Global];
     order.extend(Section::ALL.iter().map(|(s, _)| *s).filter(|s| *s != focused && *s != Section::Global));
     let mut lines = Vec::new();
     for (index, section) in order.into_iter().enumerate() {
-        let bindings = app.ctx.keymap.bindings_of(section);
+        let bindings = env.ctx.keymap.bindings_of(section);
         if bindings.is_empty() {
             continue;
         }
@@ -78,19 +104,19 @@ fn wrapped_rows(lines: &[Line<'_>], width: u16) -> u16 {
     lines.iter().map(|line| (line.width() as u16).div_ceil(width).max(1)).sum()
 }
 
-/// The furthest the help scrolls on a terminal of this size: its last line at the
-/// bottom of the popup (two rows of margin and two of border inside the body).
-pub fn last_scroll(app: &App, (columns, rows): (u16, u16)) -> u16 {
-    let page = crate::tui::ui::body_rows(app, (columns, rows)).saturating_sub(4);
-    wrapped_rows(&lines(app), inner_width(columns)).saturating_sub(page)
+/// The furthest the help scrolls in a body of this size: its last line at the bottom
+/// of the popup (two rows of margin and two of border inside the body).
+pub fn last_scroll(env: &Env<'_>, focused: Section, (columns, body_rows): (u16, u16)) -> u16 {
+    let page = body_rows.saturating_sub(4);
+    wrapped_rows(&lines(env, focused), inner_width(columns)).saturating_sub(page)
 }
 
 /// The help popup's widest.
 const WIDTH: u16 = 76;
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
+pub fn draw(frame: &mut Frame<'_>, area: Rect, env: &Env<'_>, help: &Help) {
+    let lang = env.lang();
+    let theme = env.theme();
     let popup = centred(area, WIDTH, area.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
     let block = Block::default()
@@ -98,12 +124,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16) {
         .border_style(theme.border)
         .title(Span::styled(format!(" {} ", ui::HELP_TITLE.get(lang)), theme.title))
         .title_bottom(Span::styled(format!(" {} ", ui::HELP_SCROLL.get(lang)), theme.muted));
-    let lines = lines(app);
+    let lines = lines(env, help.focused);
     // Scrolled no further than the last page.
     let last_page = wrapped_rows(&lines, popup.width.saturating_sub(2).max(1))
         .saturating_sub(popup.height.saturating_sub(2));
     frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll.min(last_page), 0)),
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((help.scroll.offset(last_page), 0)),
         popup,
     );
 }

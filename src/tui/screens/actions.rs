@@ -7,10 +7,216 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::config::Site;
+use crate::domain::IncidentCommand;
 use crate::i18n::ui;
+use crate::ops::IncidentTarget;
 use crate::text::visible;
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::cursor::Cursor;
+use crate::tui::effect::{Effect, SshUpdate};
+use crate::tui::forms;
 use crate::tui::theme::Theme;
+use crate::tui::view::{Env, Out};
+
+/// Lines kept per host in the console (older ones scroll away).
+pub const OUTPUT_LINES: usize = 2000;
+/// Lines per host attached to an incident as evidence.
+pub const ATTACHED_LINES: usize = 20;
+
+/// One host's part of a run on screen.
+#[derive(Clone, Debug, Default)]
+pub struct HostOutput {
+    pub host: String,
+    /// (from stderr, text) — raw; made visible when drawn.
+    pub lines: VecDeque<(bool, String)>,
+    partial: [String; 2],
+    pub bytes: u64,
+    pub ending: Option<String>,
+    pub duration_ms: Option<i64>,
+}
+
+/// A run in the Actions tab.
+#[derive(Clone, Debug)]
+pub struct ActionRun {
+    pub action: String,
+    pub outputs: Vec<HostOutput>,
+    pub cancel: Arc<AtomicBool>,
+}
+
+impl ActionRun {
+    pub fn finished(&self) -> bool {
+        self.outputs.iter().all(|o| o.ending.is_some())
+    }
+
+    /// What is attached to an incident: each host's ending and its last lines.
+    fn evidence(&self) -> String {
+        let mut text = format!("SSH {}:", self.action);
+        for output in &self.outputs {
+            text.push_str(&format!("\n[{}] {}", output.host, output.ending.clone().unwrap_or_default()));
+            for (stderr, line) in output.lines.iter().skip(output.lines.len().saturating_sub(ATTACHED_LINES))
+            {
+                text.push_str(&format!("\n{}{line}", if *stderr { "! " } else { "" }));
+            }
+        }
+        text
+    }
+}
+
+/// The Actions tab: which list has the focus, the selected target and action, the run.
+#[derive(Debug, Default)]
+pub struct Actions {
+    pub right: bool,
+    pub target: Cursor,
+    pub action: Cursor,
+    pub run: Option<ActionRun>,
+}
+
+/// What the Actions tab can run on: each host, then each group or role with several.
+pub fn targets(site: &Site) -> Vec<(String, Vec<String>)> {
+    let hosts = &site.hosts;
+    let mut targets: Vec<(String, Vec<String>)> =
+        hosts.iter().map(|h| (h.name.clone(), vec![h.name.clone()])).collect();
+    let mut groups: Vec<String> = Vec::new();
+    for host in hosts {
+        for group in [&host.group, &host.role] {
+            if !group.is_empty() && !groups.contains(group) {
+                groups.push(group.clone());
+            }
+        }
+    }
+    for group in groups {
+        let members: Vec<String> =
+            hosts.iter().filter(|h| h.group == group || h.role == group).map(|h| h.name.clone()).collect();
+        if members.len() > 1 {
+            targets.push((format!("@{group}"), members));
+        }
+    }
+    targets
+}
+
+impl Actions {
+    /// The tab's keys; false when the key is not the tab's.
+    pub fn on_action(&mut self, action: Action, env: &Env<'_>, out: &mut Out) -> bool {
+        let lang = env.lang();
+        let site = env.site();
+        match action {
+            Action::Move(movement) if self.right => self.action.go(movement, site.ssh.actions.len()),
+            Action::Move(movement) => self.target.go(movement, targets(site).len()),
+            Action::FocusLeft => self.right = false,
+            Action::FocusRight => self.right = true,
+            Action::CancelRun => {
+                if let Some(run) = &self.run {
+                    run.cancel.store(true, Ordering::Relaxed);
+                }
+            }
+            Action::AttachOutput => {
+                let Some(run) = self.run.as_ref().filter(|r| r.finished()) else {
+                    out.refuse(ui::NOTHING_TO_ATTACH.get(lang));
+                    return true;
+                };
+                // The incident in focus in the queue, named in the key's description.
+                let Some(row) = env.incident else {
+                    out.refuse(ui::SELECT_FIRST.get(lang));
+                    return true;
+                };
+                out.effect(Effect::Execute {
+                    target: IncidentTarget::Existing(row.incident.id.clone()),
+                    command: IncidentCommand::Note { text: run.evidence() },
+                    expected_version: None,
+                });
+            }
+            Action::OpenShell => {
+                if out.read_only(env) {
+                    return true;
+                }
+                let targets = targets(site);
+                match targets.get(self.target.at(targets.len())) {
+                    Some((_, hosts)) if hosts.len() == 1 => out.effect(Effect::Shell(hosts[0].clone())),
+                    _ => out.refuse(ui::SHELL_ONE_HOST.get(lang)),
+                }
+            }
+            Action::RunAction => self.run_action(env, out),
+            _ => return false,
+        }
+        true
+    }
+
+    fn run_action(&self, env: &Env<'_>, out: &mut Out) {
+        let lang = env.lang();
+        let site = env.site();
+        if out.read_only(env) {
+            return;
+        }
+        if self.run.as_ref().is_some_and(|r| !r.finished()) {
+            out.refuse(ui::RUN_IN_PROGRESS.get(lang));
+            return;
+        }
+        let targets = targets(site);
+        let Some((label, hosts)) = targets.get(self.target.at(targets.len())).cloned() else { return };
+        let Some(spec) = site.ssh.actions.get(self.action.at(site.ssh.actions.len())) else {
+            out.refuse(ui::NO_ACTIONS.get(lang));
+            return;
+        };
+        if spec.dangerous {
+            out.form(forms::confirm_action(&spec.name, &label, hosts, site.ssh.two_person_rule, lang));
+            return;
+        }
+        out.effect(Effect::Ssh { hosts, action: spec.name.clone(), confirmed: None, witness: None });
+    }
+
+    /// Starts showing a run that was just launched.
+    pub fn start(&mut self, action: &str, hosts: &[String], cancel: Arc<AtomicBool>) {
+        self.run = Some(ActionRun {
+            action: action.to_string(),
+            outputs: hosts.iter().map(|h| HostOutput { host: h.clone(), ..HostOutput::default() }).collect(),
+            cancel,
+        });
+    }
+
+    /// Output or an ending from a worker thread; a run that failed as a whole says why.
+    pub fn on_ssh(&mut self, update: SshUpdate) -> Option<String> {
+        let run = self.run.as_mut()?;
+        match update {
+            SshUpdate::Chunk { host, stderr, bytes } => {
+                let output = run.outputs.iter_mut().find(|o| o.host == host)?;
+                output.bytes += bytes.len() as u64;
+                let partial = &mut output.partial[usize::from(stderr)];
+                partial.push_str(&String::from_utf8_lossy(&bytes));
+                while let Some(end) = partial.find('\n') {
+                    let line: String = partial.drain(..=end).collect();
+                    output.lines.push_back((stderr, line.trim_end_matches(['\n', '\r']).to_string()));
+                    if output.lines.len() > OUTPUT_LINES {
+                        output.lines.pop_front();
+                    }
+                }
+                None
+            }
+            SshUpdate::Failed(message) => {
+                for output in run.outputs.iter_mut().filter(|o| o.ending.is_none()) {
+                    output.ending = Some(message.clone());
+                }
+                Some(message)
+            }
+            SshUpdate::Done { record, .. } => {
+                let output = run.outputs.iter_mut().find(|o| o.host == record.host)?;
+                for (stderr, rest) in [(false, 0), (true, 1)] {
+                    let tail = std::mem::take(&mut output.partial[rest]);
+                    if !tail.is_empty() {
+                        output.lines.push_back((stderr, tail));
+                    }
+                }
+                output.duration_ms = Some((record.ended_at - record.started_at).num_milliseconds());
+                output.ending = Some(record.ending.clone());
+                None
+            }
+        }
+    }
+}
 
 fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
     let border = if focused { theme.form_focus } else { theme.border };
@@ -20,34 +226,36 @@ fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme.title))
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
+pub fn draw(frame: &mut Frame<'_>, area: Rect, tab: &Actions, env: &Env<'_>) {
+    let lang = env.lang();
+    let theme = env.theme();
     let [lists, output_area] = Layout::vertical([Constraint::Percentage(40), Constraint::Min(5)]).areas(area);
     let [targets_area, actions_area] =
         Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(lists);
 
-    let targets = app.action_targets();
+    let targets = targets(env.site());
+    let target_selected = tab.target.at(targets.len());
     let height = targets_area.height.saturating_sub(2) as usize;
-    let offset = (app.target_selected + 1).saturating_sub(height);
+    let offset = (target_selected + 1).saturating_sub(height);
     let target_lines: Vec<Line<'_>> = targets
         .iter()
         .enumerate()
         .skip(offset)
         .take(height)
         .map(|(index, (label, hosts))| {
-            let selected = index == app.target_selected;
+            let selected = index == target_selected;
             let text = if hosts.len() > 1 { format!("{label} ({})", hosts.len()) } else { label.clone() };
             let line = Line::raw(format!("{}{}", if selected { "▶ " } else { "  " }, visible(&text, false)));
             if selected { line.style(theme.selected) } else { line }
         })
         .collect();
     frame.render_widget(
-        Paragraph::new(target_lines).block(block(ui::TARGETS.get(lang).into(), !app.actions_right, theme)),
+        Paragraph::new(target_lines).block(block(ui::TARGETS.get(lang).into(), !tab.right, theme)),
         targets_area,
     );
 
-    let actions = &app.ctx.site.ssh.actions;
+    let actions = &env.site().ssh.actions;
+    let action_selected = tab.action.at(actions.len());
     let action_lines: Vec<Line<'_>> = if actions.is_empty() {
         vec![Line::from(Span::styled(ui::NO_ACTIONS.get(lang), theme.muted))]
     } else {
@@ -55,7 +263,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             .iter()
             .enumerate()
             .map(|(index, action)| {
-                let selected = index == app.action_selected;
+                let selected = index == action_selected;
                 let danger = if action.dangerous { "⚠ " } else { "" };
                 let line = Line::from(vec![
                     Span::raw(if selected { "▶ " } else { "  " }),
@@ -70,11 +278,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             .collect()
     };
     frame.render_widget(
-        Paragraph::new(action_lines).block(block(ui::ACTION_LIST.get(lang).into(), app.actions_right, theme)),
+        Paragraph::new(action_lines).block(block(ui::ACTION_LIST.get(lang).into(), tab.right, theme)),
         actions_area,
     );
 
-    let Some(run) = &app.action_run else {
+    let Some(run) = &tab.run else {
         frame.render_widget(
             Paragraph::new("").block(block(ui::OUTPUT.get(lang).into(), false, theme)),
             output_area,

@@ -7,15 +7,146 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline, Wrap};
 
+use crate::domain::handover::HandoverCommand;
 use crate::domain::sla::ClockName;
+use crate::domain::{DomainError, Role};
 use crate::duty::DutyView;
-use crate::i18n::{Label, Lang, contract_summary, duration, duty as t, local_time};
+use crate::duty::walkthrough::Item;
+use crate::i18n::{Label, Lang, contract_summary, domain_error, duration, duty as t, local_time, ui};
 use crate::report::service::{ServiceStats, percent};
 use crate::text::{fit, visible};
-use crate::tui::app::App;
-use crate::tui::duty::DutyScreen;
+use crate::tui::action::Action;
+use crate::tui::cursor::Cursor;
+use crate::tui::duty_forms;
+use crate::tui::effect::Effect;
+use crate::tui::form::FormKind;
 use crate::tui::theme::Theme;
+use crate::tui::view::{Env, Out};
 use crate::tui::widgets::countdown::hms;
+
+use super::handover::Walkthrough;
+
+/// What the Duty log tab shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum DutyScreen {
+    #[default]
+    Log,
+    Walkthrough(Walkthrough),
+    Stats,
+}
+
+/// The Duty log tab: the log (and its selected entry), the handover walkthrough or the
+/// charts.
+#[derive(Debug, Default)]
+pub struct DutyTab {
+    pub screen: DutyScreen,
+    pub log: Cursor,
+    /// The walkthrough step's items (see `refresh_walkthrough`).
+    pub items: Vec<Item>,
+    /// This week's and this month's statistics, computed when the charts are opened.
+    pub stats: Option<Box<(ServiceStats, ServiceStats)>>,
+}
+
+impl DutyTab {
+    /// Whether the handover walkthrough is on screen (its keymap section is in force).
+    pub fn in_walkthrough(&self) -> bool {
+        matches!(self.screen, DutyScreen::Walkthrough(_))
+    }
+
+    /// The tab's keys; false when the key is not the tab's.
+    pub fn on_action(&mut self, action: Action, env: &Env<'_>, out: &mut Out) -> bool {
+        if !matches!(action, Action::Move(_) | Action::Back) && !Action::DUTY.contains(&action) {
+            return false;
+        }
+        let lang = env.lang();
+        let Some(view) = env.data.duty.as_ref() else {
+            if !matches!(action, Action::Move(_)) {
+                out.refuse(t::NO_SHIFTS.get(lang));
+            }
+            return true;
+        };
+        match action {
+            Action::Back => {
+                self.screen = DutyScreen::Log;
+                self.refresh_walkthrough(env);
+            }
+            Action::Statistics => {
+                self.screen = DutyScreen::Stats;
+                out.effect(Effect::LoadStats);
+            }
+            _ if self.in_walkthrough() => {
+                if !matches!(action, Action::Move(_)) && out.read_only(env) {
+                    return true;
+                }
+                self.walkthrough_action(action, view, env, out)
+            }
+            Action::Move(movement) => self.log.go(movement, view.log.len()),
+            _ if !out.read_only(env) => self.log_action(action, view, env, out),
+            _ => {}
+        }
+        true
+    }
+
+    fn log_action(&mut self, action: Action, view: &DutyView, env: &Env<'_>, out: &mut Out) {
+        let lang = env.lang();
+        let Some(operator) = env.ctx.operator.as_ref() else { return };
+        let entry_kind = match action {
+            Action::LogEnvironment => Some(FormKind::Environment),
+            Action::LogPower => Some(FormKind::Power),
+            Action::LogEquipment => Some(FormKind::Equipment),
+            Action::LogVisitor => Some(FormKind::Visitor),
+            Action::LogRequest => Some(FormKind::Request),
+            Action::LogNote => Some(FormKind::DutyNote),
+            _ => None,
+        };
+        if let Some(kind) = entry_kind {
+            out.form(duty_forms::entry(kind, &operator.id, env.now, env.site(), lang));
+            return;
+        }
+        match action {
+            Action::IncidentFromEntry => {
+                // The selected entry, its flags as the title: an incident one key away.
+                let Some(logged) = view.log.get(self.log.at(view.log.len())) else {
+                    out.refuse(ui::SELECT_FIRST.get(lang));
+                    return;
+                };
+                let flags = crate::domain::duty_log::flags(&logged.entry, &env.site().room);
+                let line = t::entry_line(&logged.entry, lang);
+                let title = match flags.is_empty() {
+                    true => line.clone(),
+                    false => flags
+                        .iter()
+                        .map(|f| t::flag_text(f, lang))
+                        .collect::<Vec<_>>()
+                        .join(lang.pick("，", ", ")),
+                };
+                out.form(crate::tui::forms::incident_from_item(&title, &line, None, lang));
+            }
+            Action::ChangeRoster if operator.role != Role::Lead => {
+                out.refuse(domain_error(&DomainError::LeadOnly { command: "roster" }, lang))
+            }
+            Action::ChangeRoster => out.form(duty_forms::roster(
+                env.site(),
+                &view.current.name,
+                view.current.date,
+                &view.on_duty,
+                lang,
+            )),
+            Action::Handover => {
+                if view.handover.is_none() {
+                    let command = HandoverCommand::Start {
+                        outgoing: view.outgoing.clone(),
+                        incoming: view.incoming.clone(),
+                    };
+                    out.effect(Effect::Handover { id: view.handover_id(), command });
+                }
+                self.screen = DutyScreen::Walkthrough(Walkthrough::default());
+                self.refresh_walkthrough(env);
+            }
+            _ => {}
+        }
+    }
+}
 
 fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::default()
@@ -24,25 +155,25 @@ fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme.title))
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
-    let Some(view) = &app.data.duty else {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, tab: &DutyTab, env: &Env<'_>) {
+    let lang = env.lang();
+    let theme = env.theme();
+    let Some(view) = &env.data.duty else {
         let text = Paragraph::new(t::NO_SHIFTS.get(lang)).style(theme.muted).wrap(Wrap { trim: true });
         frame.render_widget(text.block(block(t::DUTY_LOG.get(lang).into(), theme)), area);
         return;
     };
-    match &app.duty_screen {
-        DutyScreen::Walkthrough(_) => super::handover::draw(frame, area, app, view),
-        DutyScreen::Stats => draw_stats(frame, area, app),
-        DutyScreen::Log => draw_log(frame, area, app, view),
+    match &tab.screen {
+        DutyScreen::Walkthrough(_) => super::handover::draw(frame, area, tab, env, view),
+        DutyScreen::Stats => draw_stats(frame, area, tab, env),
+        DutyScreen::Log => draw_log(frame, area, tab, env, view),
     }
 }
 
-fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
-    let tz = app.ctx.site.tz;
+fn draw_log(frame: &mut Frame<'_>, area: Rect, tab: &DutyTab, env: &Env<'_>, view: &DutyView) {
+    let lang = env.lang();
+    let theme = env.theme();
+    let tz = env.ctx.site.tz;
     let hm = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%H:%M").to_string();
     let nobody = || lang.pick("（无）", "(nobody)").to_string();
     let names = |ids: &[String]| if ids.is_empty() { nobody() } else { ids.join(", ") };
@@ -55,7 +186,7 @@ fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
                 hm(view.current.start),
                 hm(view.current.end),
                 lang.pick("剩余", "left"),
-                hms(view.current.end - app.now)
+                hms(view.current.end - env.now)
             )),
             Span::styled(format!("{}: ", t::ON_DUTY.get(lang)), theme.header),
             Span::raw(names(&view.on_duty)),
@@ -71,7 +202,7 @@ fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
             )),
         ]),
     ];
-    let reminds = view.reminds(app.now);
+    let reminds = view.reminds(env.now);
     header.push(Line::from(vec![
         Span::styled(format!("{}: ", t::HANDOVER.get(lang)), theme.header),
         Span::styled(
@@ -86,7 +217,7 @@ fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
         ),
     ]));
     // The arrival and departure checks of this shift, from the inspection agenda.
-    let checks: Vec<Span<'_>> = app
+    let checks: Vec<Span<'_>> = env
         .data
         .agenda
         .iter()
@@ -113,12 +244,12 @@ fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
     let lines: Vec<Line<'_>> = if view.log.is_empty() {
         vec![Line::styled(t::NO_ENTRIES.get(lang), theme.muted)]
     } else {
-        let selected = app.log_selected.min(view.log.len() - 1);
+        let selected = tab.log.at(view.log.len());
         view.log
             .iter()
             .enumerate()
             .map(|(i, logged)| {
-                let flags = crate::domain::duty_log::flags(&logged.entry, &app.ctx.site.room);
+                let flags = crate::domain::duty_log::flags(&logged.entry, &env.ctx.site.room);
                 let mut text = format!(
                     "{} {} {} [{}] {}",
                     if i == selected { "▶" } else { " " },
@@ -139,7 +270,7 @@ fn draw_log(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
             })
             .collect()
     };
-    let scroll = app.log_selected.saturating_sub(list.height.saturating_sub(3) as usize) as u16;
+    let scroll = tab.log.at(view.log.len()).saturating_sub(list.height.saturating_sub(3) as usize) as u16;
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll, 0))
@@ -156,10 +287,10 @@ fn bars(values: Vec<(&'static str, u32)>, theme: &Theme) -> BarGroup<'static> {
     BarGroup::default().bars(&bars)
 }
 
-fn draw_stats(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
-    let Some(both) = &app.stats else {
+fn draw_stats(frame: &mut Frame<'_>, area: Rect, tab: &DutyTab, env: &Env<'_>) {
+    let lang = env.lang();
+    let theme = env.theme();
+    let Some(both) = &tab.stats else {
         let wait = Paragraph::new(lang.pick("正在统计…", "Counting…")).style(theme.muted);
         frame.render_widget(wait.block(block(t::STATS.get(lang).into(), theme)), area);
         return;

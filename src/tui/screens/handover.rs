@@ -1,5 +1,8 @@
 //! The handover walkthrough, full screen: the seven steps on the left, the step in hand
-//! on the right with every item and what was said about it, then the signatures.
+//! on the right with every item and what was said about it, then the signatures. Its
+//! keys: every item acknowledged or noted before the step is finished, incidents marked
+//! to pass on, the incoming engineer's reading and both signatures (the store decides
+//! the rest).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,13 +10,261 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::domain::handover::{Handover, Signature, Step};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::domain::DomainError;
+use crate::domain::handover::{Handover, HandoverCommand, HandoverRefusal, ItemAck, Side, Signature, Step};
 use crate::duty::DutyView;
-use crate::i18n::{duty as t, local_time};
+use crate::duty::walkthrough::{self, Inputs};
+use crate::i18n::{domain_error, duty as t, local_time, ui};
 use crate::text::{fit, visible};
-use crate::tui::app::App;
-use crate::tui::duty::{DutyScreen, Walkthrough};
+use crate::tui::action::Action;
+use crate::tui::duty_forms;
+use crate::tui::effect::Effect;
+use crate::tui::form::{Form, FormKind};
+use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
+use crate::tui::view::{Env, Out};
+
+use super::duty_log::{DutyScreen, DutyTab};
+
+/// The step being gone through: what was said about each item so far.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Walkthrough {
+    pub cursor: crate::tui::cursor::Cursor,
+    /// item id → (acknowledged, note)
+    pub marks: BTreeMap<String, (bool, String)>,
+    /// item id → the incident passed on from it (it becomes the incoming engineer's
+    /// when they sign).
+    pub passes: BTreeMap<String, String>,
+    /// The notes for the next shift (last step).
+    pub note: String,
+    /// The step these marks belong to: a new step starts clean.
+    pub step: Option<Step>,
+    /// Once every step is done: the step the incoming engineer is reading, and which
+    /// they have read (they sign only after all seven).
+    pub review: usize,
+    pub read: BTreeSet<Step>,
+    /// When a signature was asked for; the same key again soon after gives it.
+    pub sign_asked: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Walkthrough {
+    /// The recorded step the incoming engineer has on screen.
+    pub fn reviewing(&self) -> Step {
+        Step::ALL[self.review % Step::ALL.len()]
+    }
+
+    /// Records what was said about an item (a hand-over done, a note typed).
+    fn mark(&mut self, item: &str, acknowledged: bool, note: Option<String>) {
+        let mark = self.marks.entry(item.to_string()).or_default();
+        mark.0 |= acknowledged;
+        if let Some(note) = note {
+            mark.1 = note;
+        }
+    }
+}
+
+/// The walkthrough's state, cleared when the handover moved on to another step.
+fn walkthrough<'a>(screen: &'a mut DutyScreen, data: &Snapshot) -> Option<&'a mut Walkthrough> {
+    let step = handover_step(data);
+    let DutyScreen::Walkthrough(w) = screen else { return None };
+    if w.step != step {
+        *w = Walkthrough { step, ..Walkthrough::default() };
+    }
+    Some(w)
+}
+
+/// The step the nearest handover is at (None when not started or all done).
+pub fn handover_step(data: &Snapshot) -> Option<Step> {
+    let view = data.duty.as_ref()?;
+    match &view.handover {
+        Some(h) => h.next_step(),
+        None => Some(Step::Incidents),
+    }
+}
+
+impl DutyTab {
+    /// Works the step's items out again from the live data: when the data changes, the
+    /// step moves on, and once a second for the countdowns — not on every key or frame
+    /// (with thousands of open incidents that is tens of milliseconds).
+    pub fn refresh_walkthrough(&mut self, env: &Env<'_>) {
+        self.items.clear();
+        if !matches!(self.screen, DutyScreen::Walkthrough(_)) {
+            return;
+        }
+        let (Some(view), Some(step)) = (env.data.duty.as_ref(), handover_step(env.data)) else { return };
+        let incidents: Vec<&crate::domain::Incident> = env.data.rows.iter().map(|r| &*r.incident).collect();
+        let inputs = Inputs {
+            outgoing: &view.outgoing,
+            incoming: &view.incoming,
+            incidents: &incidents,
+            policy: &env.site().policy,
+            agenda: &env.data.agenda,
+            checks: &env.data.checks,
+            sources: &env.data.sources,
+            maintenance: &env.data.maintenance,
+            ssh_runs: &view.ssh_runs,
+            duty_log: &view.outgoing_log,
+            tz: env.site().tz,
+            lang: env.lang(),
+            now: env.now,
+        };
+        self.items = walkthrough::items(step, &inputs);
+    }
+
+    pub(super) fn walkthrough_action(
+        &mut self,
+        action: Action,
+        view: &DutyView,
+        env: &Env<'_>,
+        out: &mut Out,
+    ) {
+        let lang = env.lang();
+        let Some(step) = handover_step(env.data) else {
+            self.signing_action(action, view, env, out);
+            return;
+        };
+        let count = self.items.len();
+        let Some(w) = walkthrough(&mut self.screen, env.data) else { return };
+        let cursor = w.cursor.at(count);
+        let item = self.items.get(cursor);
+        match action {
+            Action::Move(movement) => w.cursor.go(movement, count),
+            Action::AckItem => {
+                if let Some(item) = item {
+                    w.cursor.set(cursor + 1);
+                    w.mark(&item.id, true, None);
+                }
+            }
+            Action::NoteItem if step == Step::Notes => {
+                out.form(duty_forms::walkthrough_note(None, &w.note, lang));
+            }
+            Action::NoteItem => {
+                if let Some(item) = item {
+                    let note = w.marks.get(&item.id).map(|m| m.1.clone()).unwrap_or_default();
+                    out.form(duty_forms::walkthrough_note(Some(&item.id), &note, lang));
+                }
+            }
+            Action::PassIncident => match item.and_then(|i| i.incident.clone().map(|id| (i, id))) {
+                // Marks (or unmarks) the incident to pass on: nothing changes hands until
+                // the incoming engineer signs.
+                Some((item, incident)) => {
+                    if w.passes.remove(&item.id).is_none() {
+                        w.passes.insert(item.id.clone(), incident);
+                    }
+                    w.mark(&item.id, true, None);
+                }
+                None => out.refuse(ui::SELECT_FIRST.get(lang)),
+            },
+            Action::FinishStep => {
+                let acks: Vec<ItemAck> = self
+                    .items
+                    .iter()
+                    .map(|i| {
+                        let (acknowledged, note) = w.marks.get(&i.id).cloned().unwrap_or_default();
+                        let pass = w.passes.get(&i.id).cloned();
+                        ItemAck { item: i.id.clone(), shown: i.text.clone(), acknowledged, note, pass }
+                    })
+                    .collect();
+                // Say at once what the store would refuse.
+                let unseen: Vec<String> = acks.iter().filter(|a| !a.seen()).map(|a| a.item.clone()).collect();
+                if !unseen.is_empty() {
+                    let why = DomainError::Handover(HandoverRefusal::Unseen { items: unseen });
+                    out.refuse(domain_error(&why, lang));
+                    return;
+                }
+                let command = HandoverCommand::CompleteStep { step, items: acks, note: w.note.clone() };
+                out.effect(Effect::Handover { id: view.handover_id(), command });
+            }
+            Action::SignHandover => {
+                let why = DomainError::Handover(HandoverRefusal::StepsLeft { next: step });
+                out.refuse(domain_error(&why, lang));
+            }
+            _ => {}
+        }
+    }
+
+    /// Every step is done: the outgoing engineer signs, then the incoming engineer reads
+    /// each step (read-only) and signs. Each signature is asked once with what it hands
+    /// over, and given on the same key again.
+    fn signing_action(&mut self, action: Action, view: &DutyView, env: &Env<'_>, out: &mut Out) {
+        let lang = env.lang();
+        let Some(handover) = view.handover.as_ref() else { return };
+        let incoming = handover.outgoing_signature.is_some();
+        let passed = handover.passed();
+        let due_next = passed
+            .iter()
+            .filter_map(|id| env.data.rows.iter().find(|r| r.incident.id.0 == *id))
+            .filter(|r| r.urgent_due.is_some_and(|due| due <= view.incoming.end))
+            .count();
+        let now = env.now;
+        let (side, roster) = match incoming {
+            true => (Side::Incoming, &view.incoming_on_duty),
+            false => (Side::Outgoing, &view.outgoing_on_duty),
+        };
+        // What the store would refuse (the same person on both sides, off the roster,
+        // too early), said at once and by the same rule.
+        let sign = HandoverCommand::Sign {
+            side,
+            roster: roster.clone(),
+            at: now,
+            early: env.site().policy.handover_early,
+        };
+        let refusal = env
+            .ctx
+            .operator
+            .as_ref()
+            .and_then(|operator| crate::domain::handover::decide(Some(handover), &sign, operator).err());
+        let Some(w) = walkthrough(&mut self.screen, env.data) else { return };
+        // The question stands while its message does; any other key withdraws it.
+        let asked = w.sign_asked.take().is_some_and(|at| now - at < chrono::Duration::seconds(5));
+        match action {
+            Action::FinishStep if incoming => {
+                w.read.insert(w.reviewing());
+                w.review = (w.review + 1) % Step::ALL.len();
+            }
+            Action::SignHandover => {
+                if let Some(why) = refusal {
+                    out.refuse(domain_error(&why, lang));
+                    return;
+                }
+                if incoming {
+                    // The page on screen counts as read.
+                    w.read.insert(w.reviewing());
+                    if w.read.len() < Step::ALL.len() {
+                        out.refuse(t::HANDOVER_READ_FIRST.get(lang));
+                        return;
+                    }
+                }
+                if !asked {
+                    w.sign_asked = Some(now);
+                    out.say(t::sign_question(incoming, passed.len(), due_next, lang));
+                    return;
+                }
+                out.effect(Effect::SignHandover { id: view.handover_id(), side });
+            }
+            _ => {}
+        }
+    }
+
+    /// A walkthrough note form was submitted: true when it is done with (a step's
+    /// notes may not be empty).
+    pub fn submit_note(&mut self, form: &mut Form, env: &Env<'_>) -> bool {
+        let text = form.fields[0].text();
+        if form.kind == FormKind::StepNotes && text.is_empty() {
+            form.fail_field(0, ui::FORM_REQUIRED.get(env.lang()).to_string());
+            return false;
+        }
+        if let Some(w) = walkthrough(&mut self.screen, env.data) {
+            match &form.item {
+                Some(item) => w.mark(item, false, Some(text)),
+                None => w.note = text,
+            }
+        }
+        true
+    }
+}
 
 fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::default()
@@ -22,12 +273,12 @@ fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme.title))
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
-    let tz = app.ctx.site.tz;
+pub fn draw(frame: &mut Frame<'_>, area: Rect, tab: &DutyTab, env: &Env<'_>, view: &DutyView) {
+    let lang = env.lang();
+    let theme = env.theme();
+    let tz = env.ctx.site.tz;
     let handover = view.handover.as_ref();
-    let current = app.handover_step();
+    let current = handover_step(env.data);
     let title = format!(
         "{} {} → {} {} — {}",
         t::HANDOVER.get(lang),
@@ -40,7 +291,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
     frame.render_widget(Paragraph::new(Line::styled(title, theme.title)), title_area);
     let [steps_area, body] = Layout::horizontal([Constraint::Length(30), Constraint::Min(20)]).areas(rest);
     // Once the outgoing engineer has signed, the incoming one pages through the steps.
-    let reviewing = match (&app.duty_screen, handover) {
+    let reviewing = match (&tab.screen, handover) {
         (DutyScreen::Walkthrough(w), Some(h)) if h.awaiting_incoming() => Some(w.reviewing()),
         _ => None,
     };
@@ -80,10 +331,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
     let steps_title = format!("{} 1–7", t::HANDOVER_STEP.get(lang));
     frame.render_widget(Paragraph::new(left).block(block(steps_title, theme)), steps_area);
 
-    let DutyScreen::Walkthrough(walk) = &app.duty_screen else { return };
+    let DutyScreen::Walkthrough(walk) = &tab.screen else { return };
     let Some(step) = current else {
         match handover {
-            Some(h) if h.awaiting_incoming() => draw_review(frame, body, app, h, walk),
+            Some(h) if h.awaiting_incoming() => draw_review(frame, body, env, h, walk),
             _ => frame.render_widget(
                 Paragraph::new(vec![Line::raw(t::HANDOVER_SIGN_KEYS.get(lang))])
                     .wrap(Wrap { trim: true })
@@ -94,7 +345,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
         return;
     };
     let marks = if walk.step == Some(step) { Some(walk) } else { None };
-    let items = app.handover_items();
+    let items = &tab.items;
     let width = body.width.saturating_sub(2) as usize;
     let mut lines: Vec<Line<'_>> = Vec::new();
     if step == Step::Notes {
@@ -106,7 +357,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
     } else if items.is_empty() {
         lines.push(Line::styled(t::HANDOVER_NOTHING.get(lang), theme.muted));
     }
-    let cursor = marks.map_or(0, |w| w.cursor.min(items.len().saturating_sub(1)));
+    let cursor = marks.map_or(0, |w| w.cursor.at(items.len()));
     // Only the rows that fit are built, the cursor kept in view.
     let rows = body.height.saturating_sub(2) as usize;
     let first = cursor.saturating_sub(rows / 2);
@@ -123,7 +374,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
             Span::styled(format!("{pointer}{mark} "), style),
             Span::styled(fit(&visible(&item.text, false), width.saturating_sub(5)), row_style),
         ]));
-        lines.extend(said(&note, marks.is_some_and(|w| w.passes.contains_key(&item.id)), app));
+        lines.extend(said(&note, marks.is_some_and(|w| w.passes.contains_key(&item.id)), env));
     }
     let seen = items
         .iter()
@@ -143,9 +394,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &DutyView) {
 
 /// The incoming engineer reads a step as it was recorded: every item, what was said
 /// of it, and what passes to them at signing. Nothing here can be changed.
-fn draw_review(frame: &mut Frame<'_>, area: Rect, app: &App, handover: &Handover, walk: &Walkthrough) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
+fn draw_review(frame: &mut Frame<'_>, area: Rect, env: &Env<'_>, handover: &Handover, walk: &Walkthrough) {
+    let lang = env.lang();
+    let theme = env.theme();
     let step = walk.reviewing();
     let width = area.width.saturating_sub(2) as usize;
     let mut lines = vec![Line::styled(t::HANDOVER_REVIEW_KEYS.get(lang), theme.muted)];
@@ -159,7 +410,7 @@ fn draw_review(frame: &mut Frame<'_>, area: Rect, app: &App, handover: &Handover
                 Span::styled(format!(" {mark} "), theme.met),
                 Span::raw(fit(&visible(&item.shown, false), width.saturating_sub(5))),
             ]));
-            lines.extend(said(&item.note, item.pass.is_some(), app));
+            lines.extend(said(&item.note, item.pass.is_some(), env));
         }
         if !record.note.is_empty() {
             lines.push(Line::raw(""));
@@ -180,14 +431,14 @@ fn draw_review(frame: &mut Frame<'_>, area: Rect, app: &App, handover: &Handover
 }
 
 /// What was said of an item, under it: its note, and that it passes on at signing.
-fn said(note: &str, passes: bool, app: &App) -> Vec<Line<'static>> {
-    let theme = &app.ctx.theme;
+fn said(note: &str, passes: bool, env: &Env<'_>) -> Vec<Line<'static>> {
+    let theme = env.theme();
     let mut lines = Vec::new();
     if !note.is_empty() {
         lines.push(Line::styled(format!("      ✎ {}", visible(note, false)), theme.muted));
     }
     if passes {
-        lines.push(Line::styled(format!("      → {}", t::PASS_ON.get(app.lang())), theme.running));
+        lines.push(Line::styled(format!("      → {}", t::PASS_ON.get(env.lang())), theme.running));
     }
     lines
 }

@@ -6,24 +6,25 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
+use super::incidents::Queue;
 use super::incidents::severity_style;
 use crate::domain::IncidentEvent;
 use crate::domain::sla::clocks;
 use crate::i18n::{Label, clock_symbol, describe_event, event_kind, local_time, ui};
 use crate::text::visible;
-use crate::tui::app::App;
+use crate::tui::view::Env;
 use crate::tui::widgets::countdown;
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
-    let Some(row) = app.detail.as_ref().and_then(|id| app.data.row(id)) else {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, queue: &Queue, env: &Env<'_>) {
+    let lang = env.lang();
+    let theme = env.theme();
+    let Some(row) = queue.detail.as_ref().and_then(|id| env.data.row(id)) else {
         frame.render_widget(Paragraph::new(ui::SELECT_FIRST.get(lang)), area);
         return;
     };
     let inc = &row.incident;
-    let tz = app.ctx.site.tz;
-    let clocks = clocks(inc, &app.ctx.site.policy, app.now);
+    let tz = env.ctx.site.tz;
+    let clocks = clocks(inc, &env.ctx.site.policy, env.now);
 
     let label =
         |zh: &'static str, en: &'static str| Span::styled(format!("{}: ", lang.pick(zh, en)), theme.muted);
@@ -135,7 +136,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     );
     frame.render_widget(clock_table, clocks_area);
 
-    let events: Vec<Line<'_>> = app
+    let events: Vec<Line<'_>> = env
         .data
         .timeline
         .iter()
@@ -163,6 +164,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 .title(Span::styled(format!(" {} ", ui::TIMELINE.get(lang)), theme.title)),
         )
         .wrap(Wrap { trim: false })
-        .scroll((app.timeline_scroll.min(max_scroll), 0));
+        .scroll((queue.timeline.offset(max_scroll), 0));
     frame.render_widget(timeline, timeline_area);
 }

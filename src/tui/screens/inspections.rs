@@ -8,12 +8,188 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
-use crate::domain::checklist::{ItemResult, Run, RunState};
-use crate::i18n::{Label, local_time, run_state_text, run_symbol, ui};
+use crate::agenda::AgendaItem;
+use crate::domain::DomainError;
+use crate::domain::checklist::{ItemResult, Run, RunCommand, RunRefusal, RunState, decide_run};
+use crate::i18n::{Label, domain_error, local_time, run_state_text, run_symbol, ui};
 use crate::text::visible;
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::cursor::Cursor;
+use crate::tui::effect::Effect;
+use crate::tui::form::{FormKind, RunTarget};
+use crate::tui::forms;
+use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
+use crate::tui::view::{Env, Out};
 use crate::tui::widgets::countdown::hms;
+
+/// The day's inspections, the run open and its selected item.
+#[derive(Debug, Default)]
+pub struct Inspections {
+    pub agenda: Cursor,
+    pub run_open: Option<String>,
+    pub item: Cursor,
+}
+
+impl Inspections {
+    /// The inspection selected in the day's list.
+    pub fn selected_agenda<'a>(&self, data: &'a Snapshot) -> Option<&'a AgendaItem> {
+        data.agenda.get(self.agenda.at(data.agenda.len()))
+    }
+
+    /// The run open.
+    pub fn open_run<'a>(&self, data: &'a Snapshot) -> Option<&'a Run> {
+        let id = self.run_open.as_ref()?;
+        data.agenda.iter().find(|a| &a.slot.run == id)?.run.as_ref()
+    }
+
+    fn open(&mut self, run: String) {
+        self.run_open = Some(run);
+        self.item = Cursor::default();
+    }
+
+    /// Whether an inspection key can do anything here and now (None: not one of its
+    /// keys). The domain's `decide_run` decides.
+    pub fn offers(&self, action: Action, env: &Env<'_>) -> Option<bool> {
+        let run = self.open_run(env.data);
+        let allows = |command: RunCommand| {
+            env.ctx
+                .operator
+                .as_ref()
+                .is_some_and(|operator| run.is_some_and(|r| decide_run(Some(r), &command, operator).is_ok()))
+        };
+        let writes = Action::INSPECTION.contains(&action);
+        if writes && env.ctx.operator.is_none() {
+            return Some(false);
+        }
+        Some(match action {
+            Action::Open => run.is_none() && !env.data.agenda.is_empty(),
+            Action::Back => run.is_some(),
+            Action::StartRun => {
+                run.is_none()
+                    && self.selected_agenda(env.data).is_some_and(|a| a.run.is_none() && a.declined.is_none())
+            }
+            Action::MarkItem => run.is_some_and(|r| r.signed.is_none() && r.paused.is_none()),
+            Action::Notified => run.is_some_and(|r| r.signed.is_none() && r.notice_due().is_some()),
+            Action::Decide => allows(RunCommand::Decide { go_on: true, note: String::new() }),
+            Action::SignRun => allows(RunCommand::Sign),
+            _ if writes => true,
+            _ => return None,
+        })
+    }
+
+    /// The tab's keys; false when the key is not the tab's.
+    pub fn on_action(&mut self, action: Action, env: &Env<'_>, out: &mut Out) -> bool {
+        let lang = env.lang();
+        match action {
+            Action::Move(movement) => match self.open_run(env.data).map(|r| r.items.len()) {
+                Some(len) => self.item.go(movement, len),
+                None => self.agenda.go(movement, env.data.agenda.len()),
+            },
+            Action::Open => match self.selected_agenda(env.data) {
+                Some(item) if item.run.is_some() => self.open(item.slot.run.clone()),
+                Some(_) => out.refuse(ui::START_FIRST.get(lang)),
+                None => {}
+            },
+            Action::Back => self.run_open = None,
+            _ if Action::INSPECTION.contains(&action) => {
+                if !out.read_only(env) {
+                    self.write(action, env, out);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn write(&mut self, action: Action, env: &Env<'_>, out: &mut Out) {
+        let lang = env.lang();
+        if matches!(action, Action::StartRun | Action::DeclineRun) {
+            let Some(item) = self.selected_agenda(env.data) else { return };
+            if action == Action::DeclineRun {
+                let target =
+                    RunTarget { run: item.slot.run.clone(), item: None, version: None, judged: None };
+                out.form(forms::for_run(FormKind::Decline, target, lang));
+                return;
+            }
+            let Some(template) = env.site().checklist(&item.slot.template) else { return };
+            let command = template.start(&item.slot);
+            out.effect(Effect::Run { run: item.slot.run.clone(), command, expected_version: None });
+            self.open(item.slot.run.clone());
+            return;
+        }
+        let Some(run) = self.open_run(env.data) else {
+            out.refuse(ui::START_FIRST.get(lang));
+            return;
+        };
+        let Some(item) = run.items.get(self.item.at(run.items.len())) else { return };
+        let target = RunTarget {
+            run: run.id.clone(),
+            item: Some(item.id.clone()),
+            version: Some(run.version),
+            judged: item.check.as_deref().map(|check| crate::agenda::judged(check, &env.data.checks)),
+        };
+        let form_kind = match action {
+            Action::MarkItem => Some(FormKind::MarkItem),
+            Action::Decide => Some(FormKind::Decide),
+            Action::ManualTransfer => Some(FormKind::Transfer),
+            _ => None,
+        };
+        if let Some(kind) = form_kind {
+            // Say at once what the store would refuse, before anything is typed.
+            let refusal = match (&run.signed, &run.paused, kind) {
+                (Some((by, at)), _, _) => Some(RunRefusal::Signed { by: by.clone(), at: *at }),
+                (None, Some((item, _)), FormKind::MarkItem) => {
+                    Some(RunRefusal::Paused { item: item.clone() })
+                }
+                (None, None, FormKind::Decide) => Some(RunRefusal::NotPaused),
+                _ => None,
+            };
+            if let Some(refusal) = refusal {
+                out.refuse(domain_error(&DomainError::Run(refusal), lang));
+                return;
+            }
+            let mut form = forms::for_run(kind, target, lang);
+            if let (FormKind::Decide, Some((paused, _))) = (kind, &run.paused) {
+                // The lead decides on the critical item, whichever item is selected.
+                if let Some(target) = form.run_target.as_mut() {
+                    target.item = Some(paused.clone());
+                }
+                form.title = format!(
+                    "{} — «{}» ({} / {paused})",
+                    ui::FORM_DECIDE.get(lang),
+                    crate::text::visible(run.item_title(paused), false),
+                    run.id
+                );
+            }
+            out.form(form);
+            return;
+        }
+        let command = match action {
+            Action::Notified => RunCommand::Notify { item: item.id.clone() },
+            Action::SignRun => RunCommand::Sign,
+            Action::IncidentFromItem => {
+                let mark = run.marks.get(&item.id);
+                let title = format!("{}: {}", run.name, item.title);
+                let mut description = mark.map_or_else(String::new, |m| m.note.clone());
+                if let Some(check) = &item.check {
+                    description.push('\n');
+                    description.push_str(&crate::agenda::evidence_of(
+                        check,
+                        &env.data.checks,
+                        env.site().tz,
+                        lang,
+                    ));
+                }
+                let host = item.check.as_deref().and_then(|c| c.split('/').next());
+                out.form(forms::incident_from_item(&title, description.trim(), host, lang));
+                return;
+            }
+            _ => return,
+        };
+        out.effect(Effect::Run { run: run.id.clone(), command, expected_version: Some(run.version) });
+    }
+}
 
 fn state_style(state: RunState, theme: &Theme) -> Style {
     match state {
@@ -36,10 +212,12 @@ fn result_style(result: Option<ItemResult>, theme: &Theme) -> Style {
     }
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    match app.open_run() {
-        Some(run) => draw_run(frame, area, app, run),
-        None => draw_agenda(frame, area, app),
+impl Inspections {
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, env: &Env<'_>) {
+        match self.open_run(env.data) {
+            Some(run) => draw_run(frame, area, env, run, self.item),
+            None => draw_agenda(frame, area, env, self.agenda),
+        }
     }
 }
 
@@ -50,11 +228,11 @@ fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme.title))
 }
 
-fn draw_agenda(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
-    let tz = app.ctx.site.tz;
-    if app.data.agenda.is_empty() {
+fn draw_agenda(frame: &mut Frame<'_>, area: Rect, env: &Env<'_>, cursor: Cursor) {
+    let lang = env.lang();
+    let theme = env.theme();
+    let tz = env.ctx.site.tz;
+    if env.data.agenda.is_empty() {
         frame.render_widget(
             Paragraph::new(ui::NO_INSPECTIONS.get(lang))
                 .style(theme.muted)
@@ -64,8 +242,8 @@ fn draw_agenda(frame: &mut Frame<'_>, area: Rect, app: &App) {
         );
         return;
     }
-    let selected = app.agenda_selected.min(app.data.agenda.len() - 1);
-    let state_width = app
+    let selected = cursor.at(env.data.agenda.len());
+    let state_width = env
         .data
         .agenda
         .iter()
@@ -73,7 +251,7 @@ fn draw_agenda(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .max()
         .unwrap_or(12)
         .clamp(12, 30);
-    let rows: Vec<Row<'_>> = app
+    let rows: Vec<Row<'_>> = env
         .data
         .agenda
         .iter()
@@ -83,9 +261,9 @@ fn draw_agenda(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 (run_symbol(item.state), run_state_text(item.state, item.run.as_ref(), lang));
             let left = match item.state {
                 RunState::Due | RunState::InProgress | RunState::Paused | RunState::Overdue => {
-                    hms(item.slot.deadline_at - app.now)
+                    hms(item.slot.deadline_at - env.now)
                 }
-                RunState::Upcoming => format!("+{}", hms(item.slot.due_at - app.now)),
+                RunState::Upcoming => format!("+{}", hms(item.slot.due_at - env.now)),
                 _ => String::new(),
             };
             let progress =
@@ -130,21 +308,21 @@ fn draw_agenda(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(table, area);
 }
 
-fn draw_run(frame: &mut Frame<'_>, area: Rect, app: &App, run: &Run) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
-    let tz = app.ctx.site.tz;
+fn draw_run(frame: &mut Frame<'_>, area: Rect, env: &Env<'_>, run: &Run, cursor: Cursor) {
+    let lang = env.lang();
+    let theme = env.theme();
+    let tz = env.ctx.site.tz;
     let [status_area, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(4)]).areas(area);
     let mut status = vec![Span::raw(format!(
         "{} {}  {} {}",
         lang.pick("期限", "by"),
         local_time(run.deadline_at, tz),
         lang.pick("剩余", "left"),
-        hms(run.deadline_at - app.now)
+        hms(run.deadline_at - env.now)
     ))];
     if let Some((item, since)) = &run.paused {
         // The lead's hour counts down, and the item it is about is named.
-        let left = *since + Duration::minutes(crate::agenda::LEAD_DECISION_MINUTES) - app.now;
+        let left = *since + Duration::minutes(crate::agenda::LEAD_DECISION_MINUTES) - env.now;
         let style = if left < Duration::zero() { theme.breached } else { theme.paused };
         status.push(Span::styled(
             format!(
@@ -157,7 +335,7 @@ fn draw_run(frame: &mut Frame<'_>, area: Rect, app: &App, run: &Run) {
             style,
         ));
     } else if let Some(due) = run.notice_due() {
-        let left = due - app.now;
+        let left = due - env.now;
         let style = if left < Duration::zero() { theme.breached } else { theme.due_soon };
         status.push(Span::styled(
             format!("   ! {} ({} {})", ui::NOTIFY_NOW.get(lang), ui::NOTICE_LEFT.get(lang), hms(left)),
@@ -178,7 +356,7 @@ fn draw_run(frame: &mut Frame<'_>, area: Rect, app: &App, run: &Run) {
 
     let [items_area, pane_area] =
         Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body);
-    let selected = app.item_selected.min(run.items.len().saturating_sub(1));
+    let selected = cursor.at(run.items.len());
     let lines: Vec<Line<'_>> = run
         .items
         .iter()
@@ -208,7 +386,7 @@ fn draw_run(frame: &mut Frame<'_>, area: Rect, app: &App, run: &Run) {
         pane.push(Line::raw(""));
         pane.push(Line::from(Span::styled(ui::EVIDENCE.get(lang), theme.header)));
         pane.push(Line::raw(
-            visible(&crate::agenda::evidence_of(check, &app.data.checks, tz, lang), false).into_owned(),
+            visible(&crate::agenda::evidence_of(check, &env.data.checks, tz, lang), false).into_owned(),
         ));
     }
     pane.push(Line::raw(""));

@@ -14,8 +14,34 @@ use crate::domain::check::{CheckStatus, SheetColumn};
 use crate::i18n::{Label, contract_summary, local_time, ui};
 use crate::status::sheet;
 use crate::text::visible;
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::cursor::Cursor;
 use crate::tui::theme::Theme;
+use crate::tui::view::{Env, Out, Show};
+
+/// The machine selected on the board.
+#[derive(Debug, Default)]
+pub struct Overview {
+    pub host: Cursor,
+}
+
+impl Overview {
+    /// The board's keys: moving between machines, and `Enter` for the selected
+    /// machine's incidents. False when the key is not the board's.
+    pub fn on_action(&mut self, action: Action, env: &Env<'_>, out: &mut Out) -> bool {
+        let hosts = &env.site().hosts;
+        match action {
+            Action::Move(movement) => self.host.go(movement, hosts.len()),
+            Action::Open => {
+                if let Some(host) = hosts.get(self.host.at(hosts.len())) {
+                    out.show = Some(Show::HostIncidents(host.name.clone()));
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+}
 
 /// Latencies as a line of block characters, scaled to the largest.
 pub fn sparkline(values: &[u32], width: usize) -> String {
@@ -55,13 +81,13 @@ fn ago(d: Duration) -> String {
     }
 }
 
-fn summary(app: &App) -> Vec<Line<'_>> {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
+fn summary<'a>(env: &Env<'a>) -> Vec<Line<'a>> {
+    let lang = env.lang();
+    let theme = env.theme();
     // Kept by the snapshot as changes come, and worked out with the alarms: a frame
     // never works through the whole queue.
-    let count = |state: State| app.data.count(state);
-    let (breached, due_soon) = app.data.clock_counts;
+    let count = |state: State| env.data.count(state);
+    let (breached, due_soon) = env.data.clock_counts;
     let states = [State::Open, State::Acknowledged, State::OnSite, State::Resolved, State::Reported];
     let by_state: Vec<String> = states.iter().map(|s| format!("{} {}", s.label(lang), count(*s))).collect();
     vec![
@@ -79,19 +105,19 @@ fn summary(app: &App) -> Vec<Line<'_>> {
             ),
         ]),
         Line::from(Span::styled(
-            app.data.contract.as_ref().map(|c| contract_summary(c, lang)).unwrap_or_default(),
+            env.data.contract.as_ref().map(|c| contract_summary(c, lang)).unwrap_or_default(),
             theme.muted,
         )),
-        sources_line(app),
+        sources_line(env),
     ]
 }
 
 /// One mark per alert source: √ answering, × unreachable since T, ? stale since T (no
 /// answer for two intervals, e.g. no engine), ? not polled yet. Never silence.
-fn sources_line(app: &App) -> Line<'_> {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
-    let site = &app.ctx.site;
+fn sources_line<'a>(env: &Env<'a>) -> Line<'a> {
+    let lang = env.lang();
+    let theme = env.theme();
+    let site = &env.ctx.site;
     let configured: Vec<(&str, std::time::Duration)> = site
         .alertmanagers
         .iter()
@@ -106,11 +132,11 @@ fn sources_line(app: &App) -> Line<'_> {
     }
     let mut spans = vec![Span::styled(lang.pick("告警源：", "Sources: "), theme.muted)];
     for (name, interval) in configured {
-        let state = app.data.sources.iter().find(|s| s.name == name);
+        let state = env.data.sources.iter().find(|s| s.name == name);
         let stale_after = Duration::from_std(interval * 2).unwrap_or_else(|_| Duration::minutes(1));
         let (mark, text, style) = match state {
             None => ("?", lang.pick("尚未获取", "not polled yet").to_string(), theme.paused),
-            Some(s) if app.now - s.checked_at > stale_after => (
+            Some(s) if env.now - s.checked_at > stale_after => (
                 "?",
                 format!("{} {}", lang.pick("数据过期，自", "stale since"), local_time(s.checked_at, site.tz)),
                 theme.due_soon,
@@ -127,9 +153,9 @@ fn sources_line(app: &App) -> Line<'_> {
     Line::from(spans)
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let lang = app.lang();
-    let theme = &app.ctx.theme;
+pub fn draw(frame: &mut Frame<'_>, area: Rect, board: &Overview, env: &Env<'_>) {
+    let lang = env.lang();
+    let theme = env.theme();
     let block = |title: &str| {
         Block::default()
             .borders(Borders::ALL)
@@ -138,10 +164,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     };
     let [summary_area, sheet_area, detail_area] =
         Layout::vertical([Constraint::Length(5), Constraint::Min(4), Constraint::Length(7)]).areas(area);
-    frame.render_widget(Paragraph::new(summary(app)).block(block(ui::QUEUE.get(lang))), summary_area);
+    frame.render_widget(Paragraph::new(summary(env)).block(block(ui::QUEUE.get(lang))), summary_area);
 
-    let site = &app.ctx.site;
-    let rows = sheet(site, &app.data.checks);
+    let site = &env.ctx.site;
+    let rows = sheet(site, &env.data.checks);
     if site.checks().next().is_none() {
         frame.render_widget(
             Paragraph::new(ui::NO_CHECKS.get(lang))
@@ -152,7 +178,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         );
         return;
     }
-    let selected = app.host_selected.min(rows.len().saturating_sub(1));
+    let selected = board.host.at(rows.len());
     let wide = sheet_area.width >= 110;
     let header: Vec<String> = [lang.pick("设备", "Host"), lang.pick("名称", "Device")]
         .into_iter()
@@ -175,14 +201,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 .iter()
                 .map(|c| c.since)
                 .max()
-                .map(|at| ago(app.now - at))
+                .map(|at| ago(env.now - at))
                 .unwrap_or_else(|| "-".into());
             let latencies: Vec<u32> = row.checks.iter().flat_map(|c| c.latencies.iter().copied()).collect();
-            let in_maintenance = app
+            let in_maintenance = env
                 .data
                 .maintenance
                 .iter()
-                .any(|w| w.active_at(app.now) && w.hosts.iter().any(|h| h == row.host));
+                .any(|w| w.active_at(env.now) && w.hosts.iter().any(|h| h == row.host));
             let mut cells = vec![
                 Cell::from(format!(
                     "{}{}{}",
@@ -216,8 +242,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
     widths.extend([Constraint::Length(5); 4]);
     widths.extend([Constraint::Length(12), if wide { Constraint::Min(7) } else { Constraint::Length(7) }]);
-    let engine = match &app.data.lease {
-        Some(lease) if lease.expires_at > app.now => {
+    let engine = match &env.data.lease {
+        Some(lease) if lease.expires_at > env.now => {
             format!(
                 "{} {}",
                 ui::STATUS_ENGINE_RUNNING.get(lang),
@@ -268,7 +294,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let mut title =
         rows.get(selected).map_or(String::new(), |r| format!("{} {}", r.host, visible(r.label, false)));
     let window = rows.get(selected).and_then(|r| {
-        app.data.maintenance.iter().find(|w| w.active_at(app.now) && w.hosts.iter().any(|h| h == r.host))
+        env.data.maintenance.iter().find(|w| w.active_at(env.now) && w.hosts.iter().any(|h| h == r.host))
     });
     if let Some(window) = window {
         title.push_str(&format!(
