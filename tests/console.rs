@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use duty::i18n::Lang;
 use duty::store::{SqliteStore, Store};
 use duty::tui::app::{App, Context};
+use duty::tui::form::Name;
 use duty::tui::keymap::Keymap;
 use duty::tui::snapshot::Snapshot;
 use duty::tui::theme::Theme;
@@ -191,8 +192,8 @@ fn a_refused_form_keeps_what_was_typed_and_says_why() {
     settle(&mut app, &demo);
     press(&mut app, "r");
     if let duty::tui::app::Mode::Form(form) = &mut app.mode {
-        form.type_into(0, "disk full");
-        form.type_into(1, "cleaned up");
+        form.type_into(Name::Cause, "disk full");
+        form.type_into(Name::Solution, "cleaned up");
     }
     app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let head = demo.store.head().unwrap();
@@ -492,7 +493,7 @@ fn every_step_of_the_handover_walkthrough_in_both_languages() {
                 press(&mut app, "n");
                 shot(&app, &demo, "form_item_note");
                 if let duty::tui::app::Mode::Form(form) = &mut app.mode {
-                    form.type_into(0, "vendor on site at 10:00");
+                    form.type_into(Name::Note, "vendor on site at 10:00");
                 }
                 app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
                 // The first incident somebody owns (one nobody took cannot be passed on).
@@ -529,7 +530,7 @@ fn every_step_of_the_handover_walkthrough_in_both_languages() {
                 press(&mut app, "n");
                 shot(&app, &demo, "form_next_notes");
                 if let duty::tui::app::Mode::Form(form) = &mut app.mode {
-                    form.type_into(0, "UPS 电池模块明早复查");
+                    form.type_into(Name::Note, "UPS 电池模块明早复查");
                 }
                 app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
             }
@@ -798,17 +799,17 @@ fn an_item_bound_to_a_failing_check_starts_from_its_verdict_and_a_better_mark_ne
         (CheckStatus::Normal, "normal"),
     ] {
         let form = duty::tui::forms::for_run(FormKind::MarkItem, target(judged), Lang::En);
-        let Input::Choice { options, selected } = &form.fields[0].input else { panic!("a choice") };
+        let Input::Choice { options, selected } = &form.field(Name::Result).input else { panic!("a choice") };
         assert_eq!(options[*selected].0, preset, "{judged:?} pre-sets {preset}");
     }
     // Marked normal against a critical check, with nothing said: refused on the form.
     let mut form = duty::tui::forms::for_run(FormKind::MarkItem, target(CheckStatus::Critical), Lang::En);
-    form.select(0, "normal");
+    form.select(Name::Result, "normal");
     let now = fixed_now();
     assert!(duty::tui::forms::submit(&mut form, &demo.site, now, Lang::En).is_none());
-    let error = form.fields[1].error.clone().unwrap();
+    let error = form.field(Name::Note).error.clone().unwrap();
     assert!(error.contains("its check says × critical"), "{error}");
-    form.type_into(1, "checked by hand: FTE answers, the check's target was moved");
+    form.type_into(Name::Note, "checked by hand: FTE answers, the check's target was moved");
     assert!(duty::tui::forms::submit(&mut form, &demo.site, now, Lang::En).is_some());
 }
 
@@ -819,14 +820,14 @@ fn a_report_time_far_back_is_taken_only_after_its_effect_on_the_clocks_is_shown(
     press(&mut app, "N");
     let now = fixed_now();
     let duty::tui::app::Mode::Form(form) = &mut app.mode else { panic!("the new-incident form") };
-    form.type_into(0, "core switch port flapping");
+    form.type_into(Name::Title, "core switch port flapping");
     // At 10:00, 15:00 is this afternoon (nearer than yesterday's): ahead of now, refused
     // with the way to say yesterday.
-    form.type_into(5, "15:00");
+    form.type_into(Name::ReportedAt, "15:00");
     assert!(duty::tui::forms::submit(form, &demo.site, now, Lang::En).is_none());
-    assert!(form.fields[5].error.clone().unwrap().contains("yesterday HH:MM"));
+    assert!(form.field(Name::ReportedAt).error.clone().unwrap().contains("yesterday HH:MM"));
     // Yesterday 23:59 is ten hours back: the form says what that does and asks.
-    form.replace_text(5, "yesterday 23:59");
+    form.replace_text(Name::ReportedAt, "yesterday 23:59");
     assert!(duty::tui::forms::submit(form, &demo.site, now, Lang::En).is_none());
     let question = form.error.clone().unwrap();
     assert!(
@@ -952,8 +953,8 @@ fn a_hot_room_is_flagged_with_an_incident_one_key_away_and_an_end_before_its_sta
     let mut app = app(&demo, Lang::En);
     press(&mut app, "5e");
     if let duty::tui::app::Mode::Form(form) = &mut app.mode {
-        form.type_into(0, "30");
-        form.type_into(1, "50");
+        form.type_into(Name::Temperature, "30");
+        form.type_into(Name::Humidity, "50");
     }
     app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     perform(&mut app, &mut demo);
@@ -968,14 +969,19 @@ fn a_hot_room_is_flagged_with_an_incident_one_key_away_and_an_end_before_its_sta
     app.on_key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
     press(&mut app, "I");
     let duty::tui::app::Mode::Form(form) = &app.mode else { panic!("the new-incident form") };
-    assert_eq!(form.fields[0].text(), "temperature 30°C outside 18–27°C");
+    assert_eq!(form.text(Name::Title), "temperature 30°C outside 18–27°C");
     app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
     app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
     // A visitor who left before arriving is refused on the form, nothing written.
     press(&mut app, "v");
     if let duty::tui::app::Mode::Form(form) = &mut app.mode {
-        for (field, text) in [(0, "UPS vendor"), (1, "battery swap"), (2, "10:00"), (3, "09:30"), (4, "lisi")]
-        {
+        for (field, text) in [
+            (Name::Who, "UPS vendor"),
+            (Name::Why, "battery swap"),
+            (Name::From, "10:00"),
+            (Name::To, "09:30"),
+            (Name::Escort, "lisi"),
+        ] {
             form.replace_text(field, text);
         }
     }

@@ -282,7 +282,7 @@ impl App {
         self.loaded = true;
         if let Mode::Form(form) = &mut self.mode
             && form.stale
-            && let Some(target) = form.target.as_mut()
+            && let Some(target) = form.incident_mut()
             && let Some(row) = self.data.row(&target.id)
         {
             target.version = row.incident.version;
@@ -622,7 +622,7 @@ impl App {
                     if stale {
                         // The console may know the newer version already; else it comes
                         // with the look at the record asked for here.
-                        if let Some(target) = form.target.as_mut()
+                        if let Some(target) = form.incident_mut()
                             && let Some(row) = self.data.row(&target.id)
                             && row.incident.version > target.version
                         {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::effect::Effect;
-use super::form::{Field, Form, FormKind};
+use super::form::{Field, Form, FormKind, Name, Target};
 use crate::config::Site;
 use crate::domain::duty_log::Entry;
 use crate::domain::shift::RosterChange;
@@ -18,56 +18,56 @@ pub fn entry(kind: FormKind, operator: &str, now: DateTime<Utc>, site: &Site, la
         FormKind::Environment => (
             t::FORM_ENVIRONMENT,
             vec![
-                Field::line(t::F_TEMPERATURE.get(lang), true),
-                Field::line(t::F_HUMIDITY.get(lang), true),
-                Field::line(t::F_WEATHER.get(lang), false),
+                Field::line(Name::Temperature, t::F_TEMPERATURE.get(lang), true),
+                Field::line(Name::Humidity, t::F_HUMIDITY.get(lang), true),
+                Field::line(Name::Weather, t::F_WEATHER.get(lang), false),
             ],
         ),
         FormKind::Power => (
             t::FORM_POWER,
             vec![
-                Field::toggle(t::F_POWER_NORMAL.get(lang), true),
-                Field::line(t::F_FROM.get(lang), false),
-                Field::line(t::F_TO.get(lang), false),
-                Field::multi(ui::F_NOTE.get(lang), false),
+                Field::toggle(Name::PowerNormal, t::F_POWER_NORMAL.get(lang), true),
+                Field::line(Name::From, t::F_FROM.get(lang), false),
+                Field::line(Name::To, t::F_TO.get(lang), false),
+                Field::multi(Name::Note, ui::F_NOTE.get(lang), false),
             ],
         ),
         FormKind::Equipment => (
             t::FORM_EQUIPMENT,
             vec![
-                Field::line(t::F_WHO.get(lang), true),
-                Field::line(t::F_WHAT_EQUIPMENT.get(lang), true),
-                Field::line(t::F_BEFORE.get(lang), true),
-                Field::line(t::F_AFTER.get(lang), false),
+                Field::line(Name::Who, t::F_WHO.get(lang), true),
+                Field::line(Name::What, t::F_WHAT_EQUIPMENT.get(lang), true),
+                Field::line(Name::Before, t::F_BEFORE.get(lang), true),
+                Field::line(Name::After, t::F_AFTER.get(lang), false),
             ],
         ),
         FormKind::Visitor => (
             t::FORM_VISITOR,
             vec![
-                Field::line(t::F_WHO.get(lang), true),
-                Field::multi(t::F_WHY.get(lang), true),
-                Field::line(t::F_FROM.get(lang), true),
-                Field::line(t::F_TO.get(lang), false),
-                Field::line(t::F_ESCORT.get(lang), true),
+                Field::line(Name::Who, t::F_WHO.get(lang), true),
+                Field::multi(Name::Why, t::F_WHY.get(lang), true),
+                Field::line(Name::From, t::F_FROM.get(lang), true),
+                Field::line(Name::To, t::F_TO.get(lang), false),
+                Field::line(Name::Escort, t::F_ESCORT.get(lang), true),
             ],
         ),
         FormKind::Request => (
             t::FORM_REQUEST,
             vec![
-                Field::line(t::F_REQUEST_FROM.get(lang), true),
-                Field::toggle(t::F_COMPLAINT.get(lang), false),
-                Field::multi(t::F_REQUEST.get(lang), true),
-                Field::multi(t::F_OUTCOME.get(lang), false),
+                Field::line(Name::From, t::F_REQUEST_FROM.get(lang), true),
+                Field::toggle(Name::Complaint, t::F_COMPLAINT.get(lang), false),
+                Field::multi(Name::What, t::F_REQUEST.get(lang), true),
+                Field::multi(Name::Outcome, t::F_OUTCOME.get(lang), false),
             ],
         ),
-        _ => (t::FORM_DUTY_NOTE, vec![Field::multi(ui::F_NOTE.get(lang), true)]),
+        _ => (t::FORM_DUTY_NOTE, vec![Field::multi(Name::Note, ui::F_NOTE.get(lang), true)]),
     };
-    let mut form = Form::new(kind, title.get(lang).to_string(), None, fields);
+    let mut form = Form::new(kind, title.get(lang).to_string(), Target::Nothing, fields);
     match kind {
-        FormKind::Equipment => form.type_into(0, operator),
+        FormKind::Equipment => form.type_into(Name::Who, operator),
         FormKind::Visitor => {
-            form.type_into(2, &local_now);
-            form.type_into(4, operator);
+            form.type_into(Name::From, &local_now);
+            form.type_into(Name::Escort, operator);
         }
         _ => {}
     }
@@ -77,14 +77,14 @@ pub fn entry(kind: FormKind, operator: &str, now: DateTime<Utc>, site: &Site, la
 /// The roster form, prefilled with the shift in force and who is on it.
 pub fn roster(site: &Site, shift: &str, date: NaiveDate, on_duty: &[String], lang: Lang) -> Form {
     let fields = vec![
-        Field::line(t::F_SHIFT.get(lang), true),
-        Field::line(t::F_DATE.get(lang), true),
-        Field::line(t::F_OPERATORS.get(lang), true),
+        Field::line(Name::Shift, t::F_SHIFT.get(lang), true),
+        Field::line(Name::Date, t::F_DATE.get(lang), true),
+        Field::line(Name::Operators, t::F_OPERATORS.get(lang), true),
     ];
-    let mut form = Form::new(FormKind::Roster, t::FORM_ROSTER.get(lang).to_string(), None, fields);
-    form.type_into(0, shift);
-    form.type_into(1, &date.to_string());
-    form.type_into(2, &on_duty.join(", "));
+    let mut form = Form::new(FormKind::Roster, t::FORM_ROSTER.get(lang).to_string(), Target::Nothing, fields);
+    form.type_into(Name::Shift, shift);
+    form.type_into(Name::Date, &date.to_string());
+    form.type_into(Name::Operators, &on_duty.join(", "));
     let names: Vec<&str> = site.shifts.iter().map(|s| s.name.as_str()).collect();
     form.title = format!("{} ({})", form.title, names.join(" / "));
     form
@@ -96,31 +96,32 @@ pub fn walkthrough_note(item: Option<&str>, current: &str, lang: Lang) -> Form {
         Some(item) => (FormKind::ItemNote, format!("{} — {item}", t::FORM_ITEM_NOTE.get(lang))),
         None => (FormKind::StepNotes, t::FORM_NEXT_NOTES.get(lang).to_string()),
     };
-    let mut form = Form::new(kind, title, None, vec![Field::multi(ui::F_NOTE.get(lang), item.is_none())]);
-    form.type_into(0, current);
-    form.item = item.map(str::to_string);
+    let target = Target::HandoverItem(item.map(str::to_string));
+    let mut form =
+        Form::new(kind, title, target, vec![Field::multi(Name::Note, ui::F_NOTE.get(lang), item.is_none())]);
+    form.type_into(Name::Note, current);
     form
 }
 
-fn time_field(form: &mut Form, index: usize, lang: Lang) -> Result<Option<NaiveTime>, ()> {
-    let text = form.fields[index].text();
+fn time_field(form: &mut Form, name: Name, lang: Lang) -> Result<Option<NaiveTime>, ()> {
+    let text = form.text(name);
     if text.is_empty() {
         return Ok(None);
     }
     match NaiveTime::parse_from_str(&text, "%H:%M") {
         Ok(time) => Ok(Some(time)),
         Err(_) => {
-            form.fail_field(index, ui::FORM_BAD_HHMM.get(lang).to_string());
+            form.fail(name, ui::FORM_BAD_HHMM.get(lang).to_string());
             Err(())
         }
     }
 }
 
-fn number_field(form: &mut Form, index: usize, lang: Lang) -> Result<f64, ()> {
-    match form.fields[index].text().parse::<f64>() {
+fn number_field(form: &mut Form, name: Name, lang: Lang) -> Result<f64, ()> {
+    match form.text(name).parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(value),
         _ => {
-            form.fail_field(index, t::F_BAD_DECIMAL.get(lang).to_string());
+            form.fail(name, t::F_BAD_DECIMAL.get(lang).to_string());
             Err(())
         }
     }
@@ -133,47 +134,50 @@ pub fn submit(
     now: chrono::DateTime<chrono::Utc>,
     lang: Lang,
 ) -> Option<Effect> {
-    let text = |form: &Form, i: usize| form.fields[i].text();
     let entry = match form.kind {
         FormKind::Environment => Entry::Environment {
-            temperature: number_field(form, 0, lang).ok()?,
-            humidity: number_field(form, 1, lang).ok()?,
-            weather: text(form, 2),
+            temperature: number_field(form, Name::Temperature, lang).ok()?,
+            humidity: number_field(form, Name::Humidity, lang).ok()?,
+            weather: form.text(Name::Weather),
         },
         FormKind::Power => Entry::Power {
-            normal: form.fields[0].is_on(),
-            from: time_field(form, 1, lang).ok()?,
-            to: time_field(form, 2, lang).ok()?,
-            note: text(form, 3),
+            normal: form.is_on(Name::PowerNormal),
+            from: time_field(form, Name::From, lang).ok()?,
+            to: time_field(form, Name::To, lang).ok()?,
+            note: form.text(Name::Note),
         },
         FormKind::Equipment => Entry::Equipment {
-            who: text(form, 0),
-            what: text(form, 1),
-            before: text(form, 2),
-            after: text(form, 3),
+            who: form.text(Name::Who),
+            what: form.text(Name::What),
+            before: form.text(Name::Before),
+            after: form.text(Name::After),
         },
         FormKind::Visitor => Entry::Visitor {
-            who: text(form, 0),
-            why: text(form, 1),
-            from: time_field(form, 2, lang).ok()??,
-            to: time_field(form, 3, lang).ok()?,
-            escort: text(form, 4),
+            who: form.text(Name::Who),
+            why: form.text(Name::Why),
+            from: time_field(form, Name::From, lang).ok()??,
+            to: time_field(form, Name::To, lang).ok()?,
+            escort: form.text(Name::Escort),
         },
         FormKind::Request => Entry::Request {
-            from: text(form, 0),
-            complaint: form.fields[1].is_on(),
-            what: text(form, 2),
-            outcome: text(form, 3),
+            from: form.text(Name::From),
+            complaint: form.is_on(Name::Complaint),
+            what: form.text(Name::What),
+            outcome: form.text(Name::Outcome),
         },
-        FormKind::DutyNote => Entry::Note { text: text(form, 0) },
+        FormKind::DutyNote => Entry::Note { text: form.text(Name::Note) },
         FormKind::Roster => {
-            let Ok(date) = NaiveDate::parse_from_str(&text(form, 1), "%Y-%m-%d") else {
-                form.fail_field(1, t::F_BAD_DATE.get(lang).to_string());
+            let Ok(date) = NaiveDate::parse_from_str(&form.text(Name::Date), "%Y-%m-%d") else {
+                form.fail(Name::Date, t::F_BAD_DATE.get(lang).to_string());
                 return None;
             };
-            let operators: Vec<String> =
-                text(form, 2).split([',', '，', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect();
-            return Some(Effect::Roster(RosterChange { shift: text(form, 0), date, operators }));
+            let operators: Vec<String> = form
+                .text(Name::Operators)
+                .split([',', '，', ' '])
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            return Some(Effect::Roster(RosterChange { shift: form.text(Name::Shift), date, operators }));
         }
         _ => return None,
     };

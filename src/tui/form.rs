@@ -16,7 +16,56 @@ pub enum Input {
     Toggle(bool),
 }
 
+/// What a field holds: a form is read by its fields' names, never by position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Name {
+    Title,
+    Severity,
+    Class,
+    Area,
+    Hosts,
+    ReportedAt,
+    OnSite,
+    Description,
+    Minutes,
+    Note,
+    Vendor,
+    Callee,
+    CalleeName,
+    Answered,
+    Reason,
+    Cause,
+    Solution,
+    Process,
+    Measures,
+    Corrected,
+    Value,
+    Result,
+    Decision,
+    Transfer,
+    Confirm,
+    Witness,
+    Temperature,
+    Humidity,
+    Weather,
+    PowerNormal,
+    From,
+    To,
+    Who,
+    What,
+    Before,
+    After,
+    Why,
+    Escort,
+    Complaint,
+    Outcome,
+    Shift,
+    Date,
+    Operators,
+}
+
 pub struct Field {
+    pub name: Name,
     pub label: String,
     pub input: Input,
     pub required: bool,
@@ -24,16 +73,29 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn line(label: &str, required: bool) -> Field {
-        Field { label: label.to_string(), input: Input::Line(TextArea::default()), required, error: None }
-    }
-
-    pub fn multi(label: &str, required: bool) -> Field {
-        Field { label: label.to_string(), input: Input::Multi(TextArea::default()), required, error: None }
-    }
-
-    pub fn choice(label: &str, options: Vec<(&'static str, String)>) -> Field {
+    pub fn line(name: Name, label: &str, required: bool) -> Field {
         Field {
+            name,
+            label: label.to_string(),
+            input: Input::Line(TextArea::default()),
+            required,
+            error: None,
+        }
+    }
+
+    pub fn multi(name: Name, label: &str, required: bool) -> Field {
+        Field {
+            name,
+            label: label.to_string(),
+            input: Input::Multi(TextArea::default()),
+            required,
+            error: None,
+        }
+    }
+
+    pub fn choice(name: Name, label: &str, options: Vec<(&'static str, String)>) -> Field {
+        Field {
+            name,
             label: label.to_string(),
             input: Input::Choice { options, selected: 0 },
             required: false,
@@ -41,8 +103,8 @@ impl Field {
         }
     }
 
-    pub fn toggle(label: &str, on: bool) -> Field {
-        Field { label: label.to_string(), input: Input::Toggle(on), required: false, error: None }
+    pub fn toggle(name: Name, label: &str, on: bool) -> Field {
+        Field { name, label: label.to_string(), input: Input::Toggle(on), required: false, error: None }
     }
 
     /// The text typed, trimmed; lines joined with newlines.
@@ -106,6 +168,21 @@ pub struct FormTarget {
     pub severity: crate::domain::Severity,
 }
 
+/// What a form acts on: one of these, never several optional targets.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Target {
+    #[default]
+    Nothing,
+    /// An incident, as seen when the form opened.
+    Incident(FormTarget),
+    /// An inspection run (and item).
+    Run(RunTarget),
+    /// A dangerous SSH action to confirm: its name and the hosts.
+    Ssh { action: String, hosts: Vec<String> },
+    /// A handover walkthrough item (None: the notes for the next shift).
+    HandoverItem(Option<String>),
+}
+
 /// The inspection run (and item) a form acts on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunTarget {
@@ -119,12 +196,7 @@ pub struct RunTarget {
 pub struct Form {
     pub kind: FormKind,
     pub title: String,
-    pub target: Option<FormTarget>,
-    pub run_target: Option<RunTarget>,
-    /// A dangerous SSH action to confirm: its name and the hosts.
-    pub ssh_target: Option<(String, Vec<String>)>,
-    /// The handover item a walkthrough form is about.
-    pub item: Option<String>,
+    pub target: Target,
     pub fields: Vec<Field>,
     /// Index of the focused field; `fields.len()` is the submit button.
     pub focus: usize,
@@ -150,14 +222,11 @@ pub enum FormOutcome {
 }
 
 impl Form {
-    pub fn new(kind: FormKind, title: String, target: Option<FormTarget>, fields: Vec<Field>) -> Form {
+    pub fn new(kind: FormKind, title: String, target: Target, fields: Vec<Field>) -> Form {
         Form {
             kind,
             title,
             target,
-            run_target: None,
-            ssh_target: None,
-            item: None,
             fields,
             focus: 0,
             error: None,
@@ -173,8 +242,50 @@ impl Form {
         self.discard_asked
     }
 
+    /// The incident the form acts on, as seen when it opened.
+    pub fn incident(&self) -> Option<&FormTarget> {
+        match &self.target {
+            Target::Incident(target) => Some(target),
+            _ => None,
+        }
+    }
+
+    pub fn incident_mut(&mut self) -> Option<&mut FormTarget> {
+        match &mut self.target {
+            Target::Incident(target) => Some(target),
+            _ => None,
+        }
+    }
+
+    fn index(&self, name: Name) -> usize {
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .unwrap_or_else(|| panic!("the form has no {name:?} field"))
+    }
+
+    /// The field of this name.
+    pub fn field(&self, name: Name) -> &Field {
+        &self.fields[self.index(name)]
+    }
+
+    /// Whether the form has a field of this name (the witness only where two people are required).
+    pub fn has(&self, name: Name) -> bool {
+        self.fields.iter().any(|f| f.name == name)
+    }
+
+    /// The text typed into a field, trimmed (a choice's key; a toggle's "true"/"false").
+    pub fn text(&self, name: Name) -> String {
+        self.field(name).text()
+    }
+
+    pub fn is_on(&self, name: Name) -> bool {
+        self.field(name).is_on()
+    }
+
     /// Selects an option of a choice field by its key.
-    pub fn select(&mut self, index: usize, key: &str) {
+    pub fn select(&mut self, name: Name, key: &str) {
+        let index = self.index(name);
         if let Input::Choice { options, selected } = &mut self.fields[index].input
             && let Some(at) = options.iter().position(|(k, _)| *k == key)
         {
@@ -270,13 +381,15 @@ impl Form {
     }
 
     /// Puts an error on a field and focuses it.
-    pub fn fail_field(&mut self, index: usize, message: String) {
+    pub fn fail(&mut self, name: Name, message: String) {
+        let index = self.index(name);
         self.fields[index].error = Some(message);
         self.focus = index;
     }
 
     /// Replaces what a text field holds.
-    pub fn replace_text(&mut self, index: usize, text: &str) {
+    pub fn replace_text(&mut self, name: Name, text: &str) {
+        let index = self.index(name);
         if let Input::Line(area) | Input::Multi(area) = &mut self.fields[index].input {
             *area = TextArea::default();
             area.insert_str(text);
@@ -284,7 +397,8 @@ impl Form {
     }
 
     /// Types text into a text field (tests, prefilled forms).
-    pub fn type_into(&mut self, index: usize, text: &str) {
+    pub fn type_into(&mut self, name: Name, text: &str) {
+        let index = self.index(name);
         if let Input::Line(area) | Input::Multi(area) = &mut self.fields[index].input {
             area.insert_str(text);
         }

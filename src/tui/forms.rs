@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::action::Action;
 use super::effect::Effect;
 pub use super::form::FormTarget;
-use super::form::{Field, Form, FormKind, RunTarget};
+use super::form::{Field, Form, FormKind, Name, RunTarget, Target};
 use crate::config::Site;
 use crate::domain::alarm::AlarmCommand;
 use crate::domain::checklist::{ItemResult, RunCommand, RunRefusal};
@@ -29,16 +29,16 @@ fn options<T: Label + Copy>(
 /// The form for a new incident.
 pub fn new_incident(lang: Lang) -> Form {
     let fields = vec![
-        Field::line(ui::F_TITLE.get(lang), true),
-        Field::choice(ui::F_SEVERITY.get(lang), options(Severity::ALL, Severity::key, lang)),
-        Field::choice(ui::F_CLASS.get(lang), options(EventClass::ALL, EventClass::key, lang)),
-        Field::choice(ui::F_AREA.get(lang), options(FaultArea::ALL, FaultArea::key, lang)),
-        Field::line(ui::F_HOSTS.get(lang), false),
-        Field::line(ui::F_REPORTED_AT.get(lang), false),
-        Field::toggle(ui::F_ONSITE.get(lang), false),
-        Field::multi(ui::F_DESCRIPTION.get(lang), false),
+        Field::line(Name::Title, ui::F_TITLE.get(lang), true),
+        Field::choice(Name::Severity, ui::F_SEVERITY.get(lang), options(Severity::ALL, Severity::key, lang)),
+        Field::choice(Name::Class, ui::F_CLASS.get(lang), options(EventClass::ALL, EventClass::key, lang)),
+        Field::choice(Name::Area, ui::F_AREA.get(lang), options(FaultArea::ALL, FaultArea::key, lang)),
+        Field::line(Name::Hosts, ui::F_HOSTS.get(lang), false),
+        Field::line(Name::ReportedAt, ui::F_REPORTED_AT.get(lang), false),
+        Field::toggle(Name::OnSite, ui::F_ONSITE.get(lang), false),
+        Field::multi(Name::Description, ui::F_DESCRIPTION.get(lang), false),
     ];
-    Form::new(FormKind::NewIncident, ui::FORM_NEW.get(lang).to_string(), None, fields)
+    Form::new(FormKind::NewIncident, ui::FORM_NEW.get(lang).to_string(), Target::Nothing, fields)
 }
 
 /// The form that mutes alarms for a while.
@@ -46,10 +46,10 @@ pub fn mute(lang: Lang) -> Form {
     let mut form = Form::new(
         FormKind::Mute,
         ui::FORM_MUTE.get(lang).to_string(),
-        None,
-        vec![Field::line(ui::F_MINUTES.get(lang), true)],
+        Target::Nothing,
+        vec![Field::line(Name::Minutes, ui::F_MINUTES.get(lang), true)],
     );
-    form.type_into(0, "30");
+    form.type_into(Name::Minutes, "30");
     form
 }
 
@@ -58,75 +58,95 @@ pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<For
     let target =
         FormTarget { id: incident.id.clone(), version: incident.version, severity: incident.severity };
     let (kind, title, fields) = match action {
-        Action::Note => (FormKind::Note, ui::FORM_NOTE, vec![Field::multi(ui::F_NOTE.get(lang), true)]),
+        Action::Note => {
+            (FormKind::Note, ui::FORM_NOTE, vec![Field::multi(Name::Note, ui::F_NOTE.get(lang), true)])
+        }
         Action::Escalate => (
             FormKind::Escalate,
             ui::FORM_ESCALATE,
-            vec![Field::line(ui::F_VENDOR.get(lang), true), Field::multi(ui::F_NOTE.get(lang), false)],
+            vec![
+                Field::line(Name::Vendor, ui::F_VENDOR.get(lang), true),
+                Field::multi(Name::Note, ui::F_NOTE.get(lang), false),
+            ],
         ),
         Action::Call | Action::ReportSecurity => (
             FormKind::Call,
             ui::FORM_CALL,
             vec![
-                Field::choice(ui::F_CALLEE.get(lang), options(CallTarget::ALL, CallTarget::key, lang)),
-                Field::line(ui::F_NAME.get(lang), true),
-                Field::toggle(ui::F_ANSWERED.get(lang), true),
-                Field::multi(ui::F_NOTE.get(lang), false),
+                Field::choice(
+                    Name::Callee,
+                    ui::F_CALLEE.get(lang),
+                    options(CallTarget::ALL, CallTarget::key, lang),
+                ),
+                Field::line(Name::CalleeName, ui::F_NAME.get(lang), true),
+                Field::toggle(Name::Answered, ui::F_ANSWERED.get(lang), true),
+                Field::multi(Name::Note, ui::F_NOTE.get(lang), false),
             ],
         ),
         Action::Pause => (
             FormKind::Pause,
             ui::FORM_PAUSE,
-            vec![Field::choice(ui::F_REASON.get(lang), options(PauseReason::ALL, PauseReason::key, lang))],
+            vec![Field::choice(
+                Name::Reason,
+                ui::F_REASON.get(lang),
+                options(PauseReason::ALL, PauseReason::key, lang),
+            )],
         ),
         Action::Resolve => (
             FormKind::Resolve,
             ui::FORM_RESOLVE,
-            vec![Field::multi(ui::F_CAUSE.get(lang), true), Field::multi(ui::F_SOLUTION.get(lang), true)],
+            vec![
+                Field::multi(Name::Cause, ui::F_CAUSE.get(lang), true),
+                Field::multi(Name::Solution, ui::F_SOLUTION.get(lang), true),
+            ],
         ),
         Action::Report => (
             FormKind::Report,
             ui::FORM_REPORT,
             vec![
-                Field::multi(ui::F_REPORT_DESCRIPTION.get(lang), true),
-                Field::multi(ui::F_PROCESS.get(lang), false),
-                Field::multi(ui::F_MEASURES.get(lang), true),
-                Field::choice(ui::F_AREA.get(lang), options(FaultArea::ALL, FaultArea::key, lang)),
+                Field::multi(Name::Description, ui::F_REPORT_DESCRIPTION.get(lang), true),
+                Field::multi(Name::Process, ui::F_PROCESS.get(lang), false),
+                Field::multi(Name::Measures, ui::F_MEASURES.get(lang), true),
+                Field::choice(
+                    Name::Area,
+                    ui::F_AREA.get(lang),
+                    options(FaultArea::ALL, FaultArea::key, lang),
+                ),
             ],
         ),
-        Action::Close => (FormKind::Close, ui::FORM_CLOSE, vec![Field::multi(ui::F_NOTE.get(lang), false)]),
+        Action::Close => {
+            (FormKind::Close, ui::FORM_CLOSE, vec![Field::multi(Name::Note, ui::F_NOTE.get(lang), false)])
+        }
         Action::Problem => {
-            (FormKind::Problem, ui::FORM_PROBLEM, vec![Field::multi(ui::F_NOTE.get(lang), true)])
+            (FormKind::Problem, ui::FORM_PROBLEM, vec![Field::multi(Name::Note, ui::F_NOTE.get(lang), true)])
         }
         Action::Correct => (
             FormKind::Correct,
             ui::FORM_CORRECT,
             vec![
                 Field::choice(
+                    Name::Corrected,
                     ui::F_FIELD.get(lang),
                     ["reported_at", "severity", "class", "area"]
                         .into_iter()
                         .map(|f| (f, crate::i18n::field_label(f, lang).to_string()))
                         .collect(),
                 ),
-                Field::line(ui::F_CORRECT_VALUE.get(lang), true),
-                Field::multi(ui::F_REASON.get(lang), true),
+                Field::line(Name::Value, ui::F_CORRECT_VALUE.get(lang), true),
+                Field::multi(Name::Reason, ui::F_REASON.get(lang), true),
             ],
         ),
         _ => return None,
     };
     let title = format!("{} — {}", title.get(lang), target.id);
-    let mut form = Form::new(kind, title, Some(target), fields);
+    let mut form = Form::new(kind, title, Target::Incident(target), fields);
     if action == Action::ReportSecurity {
         // The five-minute report stops when the security leading group has been told.
-        form.select(0, CallTarget::SecurityGroup.key());
+        form.select(Name::Callee, CallTarget::SecurityGroup.key());
     }
     if kind == FormKind::Report {
         // The report's area starts as the incident's own.
-        let at = FaultArea::ALL.iter().position(|a| *a == incident.area).unwrap_or(0);
-        if let super::form::Input::Choice { selected, .. } = &mut form.fields[3].input {
-            *selected = at;
-        }
+        form.select(Name::Area, incident.area.key());
     }
     Some(form)
 }
@@ -142,34 +162,39 @@ pub fn for_run(kind: FormKind, target: RunTarget, lang: Lang) -> Form {
     let (title, fields) = match kind {
         FormKind::MarkItem => (
             ui::FORM_MARK,
-            vec![Field::choice(ui::F_RESULT.get(lang), results()), Field::multi(ui::F_NOTE.get(lang), false)],
+            vec![
+                Field::choice(Name::Result, ui::F_RESULT.get(lang), results()),
+                Field::multi(Name::Note, ui::F_NOTE.get(lang), false),
+            ],
         ),
         FormKind::Decide => (
             ui::FORM_DECIDE,
             vec![
                 Field::choice(
+                    Name::Decision,
                     ui::F_DECISION.get(lang),
                     vec![
                         ("continue", ui::GO_ON.get(lang).to_string()),
                         ("stop", ui::STOP.get(lang).to_string()),
                     ],
                 ),
-                Field::multi(ui::F_NOTE.get(lang), false),
+                Field::multi(Name::Note, ui::F_NOTE.get(lang), false),
             ],
         ),
-        FormKind::Transfer => (ui::FORM_TRANSFER, vec![Field::multi(ui::F_TRANSFER.get(lang), true)]),
-        _ => (ui::FORM_DECLINE, vec![Field::multi(ui::F_REASON.get(lang), true)]),
+        FormKind::Transfer => {
+            (ui::FORM_TRANSFER, vec![Field::multi(Name::Transfer, ui::F_TRANSFER.get(lang), true)])
+        }
+        _ => (ui::FORM_DECLINE, vec![Field::multi(Name::Reason, ui::F_REASON.get(lang), true)]),
     };
     let label = match &target.item {
         Some(item) => format!("{} — {} / {item}", title.get(lang), target.run),
         None => format!("{} — {}", title.get(lang), target.run),
     };
     let judged = target.judged;
-    let mut form = Form::new(kind, label, None, fields);
-    form.run_target = Some(target);
+    let mut form = Form::new(kind, label, Target::Run(target), fields);
     // An item bound to a check starts from what the check says, never from "normal".
     if let (FormKind::MarkItem, Some(judged)) = (kind, judged) {
-        form.select(0, ItemResult::suggested_by(judged).key());
+        form.select(Name::Result, ItemResult::suggested_by(judged).key());
     }
     form
 }
@@ -177,28 +202,27 @@ pub fn for_run(kind: FormKind, target: RunTarget, lang: Lang) -> Form {
 /// Confirms a dangerous action by typing its name (and naming a second operator where
 /// the site requires two people).
 pub fn confirm_action(action: &str, label: &str, hosts: Vec<String>, two_people: bool, lang: Lang) -> Form {
-    let mut fields = vec![Field::line(&format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)), true)];
+    let mut fields =
+        vec![Field::line(Name::Confirm, &format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)), true)];
     if two_people {
-        fields.push(Field::line(ui::F_WITNESS.get(lang), true));
+        fields.push(Field::line(Name::Witness, ui::F_WITNESS.get(lang), true));
     }
-    let mut form = Form::new(
+    Form::new(
         FormKind::ConfirmAction,
         format!("⚠ {} — {action} @ {label}", ui::FORM_CONFIRM.get(lang)),
-        None,
+        Target::Ssh { action: action.to_string(), hosts },
         fields,
-    );
-    form.ssh_target = Some((action.to_string(), hosts));
-    form
+    )
 }
 
 /// A new-incident form filled in from an inspection item's finding.
 pub fn incident_from_item(title: &str, description: &str, host: Option<&str>, lang: Lang) -> Form {
     let mut form = new_incident(lang);
-    form.type_into(0, title);
+    form.type_into(Name::Title, title);
     if let Some(host) = host {
-        form.type_into(4, host);
+        form.type_into(Name::Hosts, host);
     }
-    form.type_into(7, description);
+    form.type_into(Name::Description, description);
     form
 }
 
@@ -208,22 +232,22 @@ pub fn incident_from_item(title: &str, description: &str, host: Option<&str>, la
 /// clocks has been shown.
 fn report_time(
     form: &mut Form,
-    field: usize,
+    field: Name,
     severity: Severity,
     site: &Site,
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Option<DateTime<Utc>> {
-    let typed = form.fields[field].text();
+    let typed = form.text(field);
     if typed.is_empty() {
         return Some(now);
     }
     let Some(at) = crate::time::parse_local(&typed, site.tz, now) else {
-        form.fail_field(field, ui::FORM_BAD_TIME.get(lang).to_string());
+        form.fail(field, ui::FORM_BAD_TIME.get(lang).to_string());
         return None;
     };
     if at > now + Duration::minutes(1) {
-        form.fail_field(field, crate::i18n::time_ahead(at, site.tz, lang));
+        form.fail(field, crate::i18n::time_ahead(at, site.tz, lang));
         return None;
     }
     if let Some(effect) = site.policy.backdate_effect(severity, at, now) {
@@ -243,9 +267,9 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
     if !form.check_required(ui::FORM_REQUIRED.get(lang)) {
         return None;
     }
-    let text = |i: usize| form.fields[i].text();
+    let text = |name: Name| form.text(name);
     let existing = |form: &Form, command: IncidentCommand| {
-        let target = form.target.clone().expect("incident forms have a target");
+        let target = form.incident().cloned().expect("incident forms have a target");
         Some(Effect::Execute {
             target: IncidentTarget::Existing(target.id),
             command,
@@ -254,25 +278,27 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
     };
     match form.kind {
         FormKind::NewIncident => {
-            let hosts: Vec<String> =
-                text(4).split([',', '，', ' ']).filter(|h| !h.is_empty()).map(str::to_string).collect();
+            let hosts: Vec<String> = text(Name::Hosts)
+                .split([',', '，', ' '])
+                .filter(|h| !h.is_empty())
+                .map(str::to_string)
+                .collect();
             if let Some(unknown) = hosts.iter().find(|h| site.host(h).is_none()) {
-                form.fail_field(4, format!("{}: {unknown}", ui::FORM_UNKNOWN_HOST.get(lang)));
+                form.fail(Name::Hosts, format!("{}: {unknown}", ui::FORM_UNKNOWN_HOST.get(lang)));
                 return None;
             }
-            let severity: Severity = text(1).parse().ok()?;
-            let reported_at = report_time(form, 5, severity, site, now, lang)?;
-            let text = |i: usize| form.fields[i].text();
+            let severity: Severity = text(Name::Severity).parse().ok()?;
+            let reported_at = report_time(form, Name::ReportedAt, severity, site, now, lang)?;
             let new = NewIncident {
-                title: text(0),
-                description: text(7),
+                title: form.text(Name::Title),
+                description: form.text(Name::Description),
                 severity,
-                class: text(2).parse().ok()?,
-                area: text(3).parse().ok()?,
+                class: form.text(Name::Class).parse().ok()?,
+                area: form.text(Name::Area).parse().ok()?,
                 hosts,
                 source: Source::Operator,
                 reported_at,
-                onsite_required: form.fields[6].is_on(),
+                onsite_required: form.is_on(Name::OnSite),
                 source_ref: None,
             };
             Some(Effect::Execute {
@@ -281,46 +307,53 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                 expected_version: None,
             })
         }
-        FormKind::Mute => match text(0).parse::<i64>() {
+        FormKind::Mute => match text(Name::Minutes).parse::<i64>() {
             Ok(minutes) => Some(Effect::Alarm(AlarmCommand::Mute { minutes })),
             Err(_) => {
-                form.fail_field(0, ui::FORM_BAD_NUMBER.get(lang).to_string());
+                form.fail(Name::Minutes, ui::FORM_BAD_NUMBER.get(lang).to_string());
                 None
             }
         },
-        FormKind::Note => existing(form, IncidentCommand::Note { text: text(0) }),
-        FormKind::Escalate => existing(form, IncidentCommand::Escalate { vendor: text(0), note: text(1) }),
+        FormKind::Note => existing(form, IncidentCommand::Note { text: text(Name::Note) }),
+        FormKind::Escalate => {
+            existing(form, IncidentCommand::Escalate { vendor: text(Name::Vendor), note: text(Name::Note) })
+        }
         FormKind::Call => existing(
             form,
             IncidentCommand::Call {
-                callee: text(0).parse().ok()?,
-                name: text(1),
-                answered: form.fields[2].is_on(),
-                note: text(3),
+                callee: text(Name::Callee).parse().ok()?,
+                name: text(Name::CalleeName),
+                answered: form.is_on(Name::Answered),
+                note: text(Name::Note),
             },
         ),
-        FormKind::Pause => existing(form, IncidentCommand::Pause { reason: text(0).parse().ok()? }),
-        FormKind::Resolve => existing(form, IncidentCommand::Resolve { cause: text(0), solution: text(1) }),
+        FormKind::Pause => {
+            existing(form, IncidentCommand::Pause { reason: text(Name::Reason).parse().ok()? })
+        }
+        FormKind::Resolve => existing(
+            form,
+            IncidentCommand::Resolve { cause: text(Name::Cause), solution: text(Name::Solution) },
+        ),
         FormKind::Report => existing(
             form,
             IncidentCommand::FileReport(FaultReportForm {
-                description: text(0),
+                description: text(Name::Description),
                 cause: None,
-                process: text(1),
+                process: text(Name::Process),
                 solution: None,
-                measures: text(2),
-                area: text(3).parse().ok(),
+                measures: text(Name::Measures),
+                area: text(Name::Area).parse().ok(),
             }),
         ),
-        FormKind::Close => existing(form, IncidentCommand::Close { note: text(0) }),
-        FormKind::Problem => existing(form, IncidentCommand::MarkProblem { note: text(0) }),
+        FormKind::Close => existing(form, IncidentCommand::Close { note: text(Name::Note) }),
+        FormKind::Problem => existing(form, IncidentCommand::MarkProblem { note: text(Name::Note) }),
         FormKind::Correct => {
             use crate::domain::incident::Correction;
-            let value = text(1);
-            let correction = match text(0).as_str() {
+            let value = text(Name::Value);
+            let correction = match text(Name::Corrected).as_str() {
                 "reported_at" => {
-                    let severity = form.target.as_ref().expect("a correction has its incident").severity;
-                    Correction::ReportedAt(report_time(form, 1, severity, site, now, lang)?)
+                    let severity = form.incident().expect("a correction has its incident").severity;
+                    Correction::ReportedAt(report_time(form, Name::Value, severity, site, now, lang)?)
                 }
                 field => {
                     let parsed = match field {
@@ -331,13 +364,13 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                     match parsed {
                         Ok(correction) => correction,
                         Err(keys) => {
-                            form.fail_field(1, format!("{}: {keys}", ui::F_CORRECT_VALUE.get(lang)));
+                            form.fail(Name::Value, format!("{}: {keys}", ui::F_CORRECT_VALUE.get(lang)));
                             return None;
                         }
                     }
                 }
             };
-            let reason = form.fields[2].text();
+            let reason = form.text(Name::Reason);
             existing(form, IncidentCommand::Correct { correction, reason })
         }
         FormKind::MarkItem | FormKind::Decide | FormKind::Transfer | FormKind::Decline => {
@@ -353,49 +386,51 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         // The walkthrough's notes stay in the console until the step is finished.
         FormKind::ItemNote | FormKind::StepNotes => None,
         FormKind::ConfirmAction => {
-            let (action, hosts) = form.ssh_target.clone().expect("a confirm form has its action");
-            if text(0) != action {
-                form.fail_field(0, format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)));
+            let Target::Ssh { action, hosts } = form.target.clone() else { return None };
+            if text(Name::Confirm) != action {
+                form.fail(Name::Confirm, format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)));
                 return None;
             }
             // The witness must be on the roster; that it is not the operator is checked
             // when the run is launched, where the operator is known.
-            let witness = form.fields.get(1).map(|f| f.text());
+            let witness = form.has(Name::Witness).then(|| form.text(Name::Witness));
             if let Some(witness) = &witness
                 && site.operator(witness).is_none()
             {
-                form.fail_field(1, format!("{}: {witness}", ui::F_WITNESS.get(lang)));
+                form.fail(Name::Witness, format!("{}: {witness}", ui::F_WITNESS.get(lang)));
                 return None;
             }
-            Some(Effect::Ssh { hosts, action, confirmed: Some(text(0)), witness })
+            Some(Effect::Ssh { hosts, action, confirmed: Some(form.text(Name::Confirm)), witness })
         }
     }
 }
 
 fn run_effect(form: &mut Form, lang: Lang) -> Option<Effect> {
-    let target = form.run_target.clone().expect("inspection forms have a run");
-    let text = |i: usize| form.fields[i].text();
+    let Target::Run(target) = form.target.clone() else { return None };
+    let text = |name: Name| form.text(name);
     let item = target.item.clone().unwrap_or_default();
     let command = match form.kind {
         FormKind::MarkItem => {
-            let result: ItemResult = text(0).parse().ok()?;
-            if text(1).is_empty() {
+            let result: ItemResult = text(Name::Result).parse().ok()?;
+            if text(Name::Note).is_empty() {
                 // The store would refuse it: say so on the field, before it is sent.
                 if let Some(judged) = target.judged.filter(|j| result.better_than(*j)) {
                     let refusal = RunRefusal::BetterThanEvidence { item, judged };
-                    form.fail_field(1, crate::i18n::domain_error(&DomainError::Run(refusal), lang));
+                    form.fail(Name::Note, crate::i18n::domain_error(&DomainError::Run(refusal), lang));
                     return None;
                 }
                 if result != ItemResult::Normal {
-                    form.fail_field(1, ui::FORM_REQUIRED.get(lang).to_string());
+                    form.fail(Name::Note, ui::FORM_REQUIRED.get(lang).to_string());
                     return None;
                 }
             }
-            RunCommand::Mark { item, result, note: text(1), evidence: None, judged: None }
+            RunCommand::Mark { item, result, note: text(Name::Note), evidence: None, judged: None }
         }
-        FormKind::Decide => RunCommand::Decide { go_on: text(0) == "continue", note: text(1) },
-        FormKind::Transfer => RunCommand::Transfer { item, note: text(0) },
-        _ => return Some(Effect::Decline { run: target.run, reason: text(0) }),
+        FormKind::Decide => {
+            RunCommand::Decide { go_on: text(Name::Decision) == "continue", note: text(Name::Note) }
+        }
+        FormKind::Transfer => RunCommand::Transfer { item, note: text(Name::Transfer) },
+        _ => return Some(Effect::Decline { run: target.run, reason: text(Name::Reason) }),
     };
     Some(Effect::Run { run: target.run, command, expected_version: target.version })
 }

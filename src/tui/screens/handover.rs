@@ -21,7 +21,7 @@ use crate::text::{fit, visible};
 use crate::tui::action::Action;
 use crate::tui::duty_forms;
 use crate::tui::effect::Effect;
-use crate::tui::form::{Form, FormKind};
+use crate::tui::form::{Form, FormKind, Name, Target};
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Env, Out};
@@ -251,13 +251,14 @@ impl DutyTab {
     /// A walkthrough note form was submitted: true when it is done with (a step's
     /// notes may not be empty).
     pub fn submit_note(&mut self, form: &mut Form, env: &Env<'_>) -> bool {
-        let text = form.fields[0].text();
+        let text = form.text(Name::Note);
         if form.kind == FormKind::StepNotes && text.is_empty() {
-            form.fail_field(0, ui::FORM_REQUIRED.get(env.lang()).to_string());
+            form.fail(Name::Note, ui::FORM_REQUIRED.get(env.lang()).to_string());
             return false;
         }
-        if let Some(w) = walkthrough(&mut self.screen, env.data) {
-            match &form.item {
+        if let (Some(w), Target::HandoverItem(item)) = (walkthrough(&mut self.screen, env.data), &form.target)
+        {
+            match item {
                 Some(item) => w.mark(item, false, Some(text)),
                 None => w.note = text,
             }

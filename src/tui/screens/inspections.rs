@@ -152,7 +152,7 @@ impl Inspections {
             let mut form = forms::for_run(kind, target, lang);
             if let (FormKind::Decide, Some((paused, _))) = (kind, &run.paused) {
                 // The lead decides on the critical item, whichever item is selected.
-                if let Some(target) = form.run_target.as_mut() {
+                if let crate::tui::form::Target::Run(target) = &mut form.target {
                     target.item = Some(paused.clone());
                 }
                 form.title = format!(

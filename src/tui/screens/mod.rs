@@ -1,4 +1,5 @@
-//! One screen, one file. Each draws from `&App` and a frame area, nothing else.
+//! One component per tab: each owns its state, its keys (`on_action`, reading `Env`
+//! and answering with `Out`) and its drawing. None imports the app.
 
 pub mod actions;
 pub mod duty_log;
