@@ -587,12 +587,20 @@ fn every_step_of_the_handover_walkthrough_in_both_languages() {
         shot(&incoming, &demo, "done");
         let h = duty::duty::load_handover(&demo.store, &id).unwrap().unwrap();
         assert_eq!(
-            (h.outgoing_signature.unwrap().by.as_str(), h.incoming_signature.unwrap().by.as_str()),
+            (h.outgoing_signature.as_ref().unwrap().by.as_str(), h.incoming_signature.as_ref().unwrap().by.as_str()),
             ("lead", "zhangsan")
         );
         let passed = duty::domain::IncidentId(passed.clone().unwrap());
         let owner = demo.store.incident(&passed).unwrap().unwrap().owner;
         assert_eq!(owner.as_deref(), Some("zhangsan"), "ownership passes at the incoming signature");
+        // Each item is kept in both languages: the record reads in its reader's, not in
+        // the language of the console that acknowledged it.
+        let incidents = h.step(duty::domain::handover::Step::Incidents).unwrap();
+        let first = incidents.items.first().expect("the step has items");
+        let (zh, en) = (first.shown_for("zh"), first.shown_for("en"));
+        assert_ne!(zh, en);
+        let english = duty::report::handover::markdown(&h, "centre", demo.site.tz, Lang::En);
+        assert!(english.contains(en) && !english.contains(zh), "{english}");
     }
 }
 

@@ -53,6 +53,7 @@ fn ack(item: &str) -> ItemAck {
         acknowledged: true,
         note: String::new(),
         pass: None,
+        shown_in: Default::default(),
     }
 }
 
@@ -527,6 +528,7 @@ fn reports_match_their_golden_files() {
                 },
                 acknowledged: true,
                 pass: None,
+                shown_in: Default::default(),
                 item: item.id,
                 shown: item.text,
             })

@@ -74,9 +74,19 @@ pub struct ItemAck {
     /// when they sign, not before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass: Option<String>,
+    /// The same line in each language the record may be read in (language code →
+    /// line), so a report in English never shows the Chinese the acknowledging
+    /// console happened to use.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub shown_in: std::collections::BTreeMap<String, String>,
 }
 
 impl ItemAck {
+    /// The line in a language (its code), or as it was shown when none was kept.
+    pub fn shown_for(&self, lang: &str) -> &str {
+        self.shown_in.get(lang).map_or(&self.shown, String::as_str)
+    }
+
     /// Whether the item was dealt with: acknowledged, or given a note.
     pub fn seen(&self) -> bool {
         self.acknowledged || !self.note.trim().is_empty()

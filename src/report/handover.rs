@@ -49,7 +49,7 @@ pub fn markdown(h: &Handover, site_name: &str, tz: chrono_tz::Tz, lang: Lang) ->
             let mark = if item.acknowledged { "☑" } else { "✎" };
             let note =
                 if item.note.is_empty() { String::new() } else { format!(" — {}", md_cell(&item.note)) };
-            out.push_str(&format!("- {mark} {}{note}\n", md_cell(&item.shown)));
+            out.push_str(&format!("- {mark} {}{note}\n", md_cell(item.shown_for(lang.code()))));
         }
         if !record.items.is_empty() {
             out.push('\n');
@@ -83,7 +83,7 @@ pub fn csv(h: &Handover, tz: chrono_tz::Tz, lang: Lang) -> String {
         let at = local_time(record.at, tz);
         for item in &record.items {
             let ack = if item.acknowledged { "yes" } else { "no" };
-            row([&step, &item.item, &item.shown, ack, &item.note, &record.by, &at]);
+            row([&step, &item.item, item.shown_for(lang.code()), ack, &item.note, &record.by, &at]);
         }
         if !record.note.is_empty() {
             row([&step, "", "", "", &record.note, &record.by, &at]);

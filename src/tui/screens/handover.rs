@@ -16,7 +16,7 @@ use crate::domain::DomainError;
 use crate::domain::handover::{Handover, HandoverCommand, HandoverRefusal, ItemAck, Side, Signature, Step};
 use crate::duty::DutyView;
 use crate::duty::walkthrough::{self, Inputs};
-use crate::i18n::{domain_error, duty as t, local_time, ui};
+use crate::i18n::{Lang, domain_error, duty as t, local_time, ui};
 use crate::text::{fit, visible};
 use crate::tui::action::Action;
 use crate::tui::duty_forms;
@@ -75,6 +75,43 @@ fn walkthrough<'a>(screen: &'a mut DutyScreen, data: &Snapshot) -> Option<&'a mu
     Some(w)
 }
 
+/// What the walkthrough's items are worked out from, in a language.
+fn inputs<'a>(
+    env: &Env<'a>,
+    view: &'a DutyView,
+    incidents: &'a [&'a crate::domain::Incident],
+    lang: Lang,
+) -> Inputs<'a> {
+    Inputs {
+        outgoing: &view.outgoing,
+        incoming: &view.incoming,
+        incidents,
+        policy: &env.ctx.site.policy,
+        agenda: &env.data.agenda,
+        checks: &env.data.checks,
+        sources: &env.data.sources,
+        maintenance: &env.data.maintenance,
+        ssh_runs: &view.ssh_runs,
+        duty_log: &view.outgoing_log,
+        tz: env.ctx.site.tz,
+        lang,
+        now: env.now,
+    }
+}
+
+/// Each item's line in every language, by item id: what a finished step keeps, so its
+/// record reads in the reader's language.
+fn lines_in_every_language(step: Step, env: &Env<'_>, view: &DutyView) -> BTreeMap<String, BTreeMap<String, String>> {
+    let incidents: Vec<&crate::domain::Incident> = env.data.rows.iter().map(|r| &*r.incident).collect();
+    let mut lines: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for lang in [Lang::Zh, Lang::En] {
+        for item in walkthrough::items(step, &inputs(env, view, &incidents, lang)) {
+            lines.entry(item.id).or_default().insert(lang.code().to_string(), item.text);
+        }
+    }
+    lines
+}
+
 /// The step the nearest handover is at (None when not started or all done).
 pub fn handover_step(data: &Snapshot) -> Option<Step> {
     let view = data.duty.as_ref()?;
@@ -95,22 +132,7 @@ impl DutyTab {
         }
         let (Some(view), Some(step)) = (env.data.duty.as_ref(), handover_step(env.data)) else { return };
         let incidents: Vec<&crate::domain::Incident> = env.data.rows.iter().map(|r| &*r.incident).collect();
-        let inputs = Inputs {
-            outgoing: &view.outgoing,
-            incoming: &view.incoming,
-            incidents: &incidents,
-            policy: &env.site().policy,
-            agenda: &env.data.agenda,
-            checks: &env.data.checks,
-            sources: &env.data.sources,
-            maintenance: &env.data.maintenance,
-            ssh_runs: &view.ssh_runs,
-            duty_log: &view.outgoing_log,
-            tz: env.site().tz,
-            lang: env.lang(),
-            now: env.now,
-        };
-        self.items = walkthrough::items(step, &inputs);
+        self.items = walkthrough::items(step, &inputs(env, view, &incidents, env.lang()));
     }
 
     pub(super) fn walkthrough_action(
@@ -158,13 +180,21 @@ impl DutyTab {
                 None => out.refuse(ui::SELECT_FIRST.get(lang)),
             },
             Action::FinishStep => {
+                let mut lines = lines_in_every_language(step, env, view);
                 let acks: Vec<ItemAck> = self
                     .items
                     .iter()
                     .map(|i| {
                         let (acknowledged, note) = w.marks.get(&i.id).cloned().unwrap_or_default();
                         let pass = w.passes.get(&i.id).cloned();
-                        ItemAck { item: i.id.clone(), shown: i.text.clone(), acknowledged, note, pass }
+                        ItemAck {
+                            item: i.id.clone(),
+                            shown: i.text.clone(),
+                            acknowledged,
+                            note,
+                            pass,
+                            shown_in: lines.remove(&i.id).unwrap_or_default(),
+                        }
                     })
                     .collect();
                 // Say at once what the store would refuse.

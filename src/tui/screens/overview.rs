@@ -71,16 +71,6 @@ fn column_header(column: SheetColumn, lang: crate::i18n::Lang) -> &'static str {
     }
 }
 
-/// "3m", "2h05m", "4d" since a moment.
-fn ago(d: Duration) -> String {
-    let minutes = d.num_minutes().max(0);
-    match minutes {
-        m if m < 60 => format!("{m}m"),
-        m if m < 24 * 60 => format!("{}h{:02}m", m / 60, m % 60),
-        m => format!("{}d", m / (24 * 60)),
-    }
-}
-
 fn summary<'a>(env: &Env<'a>) -> Vec<Line<'a>> {
     let lang = env.lang();
     let theme = env.theme();
@@ -201,7 +191,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, board: &Overview, env: &Env<'_>) 
                 .iter()
                 .map(|c| c.since)
                 .max()
-                .map(|at| ago(env.now - at))
+                .map(|at| crate::i18n::duration(env.now - at, lang))
                 .unwrap_or_else(|| "-".into());
             let latencies: Vec<u32> = row.checks.iter().flat_map(|c| c.latencies.iter().copied()).collect();
             let in_maintenance = env
@@ -241,7 +231,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, board: &Overview, env: &Env<'_>) 
         widths.push(Constraint::Length(13));
     }
     widths.extend([Constraint::Length(5); 4]);
-    widths.extend([Constraint::Length(12), if wide { Constraint::Min(7) } else { Constraint::Length(7) }]);
+    widths.extend([Constraint::Length(12), if wide { Constraint::Min(10) } else { Constraint::Length(10) }]);
     let engine = match &env.data.lease {
         Some(lease) if lease.expires_at > env.now => {
             format!(
