@@ -16,6 +16,9 @@ pub struct AgendaItem {
     pub run: Option<Run>,
     pub declined: Option<Declined>,
     pub state: RunState,
+    /// Missed, and the shift that owned it has handed over since: on the record (and in
+    /// the reports) as missed, no longer ringing.
+    pub handed_over: bool,
 }
 
 impl AgendaItem {
@@ -50,7 +53,7 @@ pub fn assemble(
             let run = runs.iter().find(|r| r.id == slot.run).cloned();
             let declined = declined.iter().find(|d| d.slot.run == slot.run).cloned();
             let state = state_of(&slot, run.as_ref(), declined.is_some(), now);
-            AgendaItem { slot, name, run, declined, state }
+            AgendaItem { slot, name, run, declined, state, handed_over: false }
         })
         .collect()
 }
@@ -149,9 +152,10 @@ pub fn inspection_alarms(
         }
     };
     match item.state {
-        RunState::Overdue | RunState::Missed => {
-            alarms.push((key(ClockName::Inspection, AlarmLevel::Breached), left))
-        }
+        RunState::Overdue => alarms.push((key(ClockName::Inspection, AlarmLevel::Breached), left)),
+        // A missed one rings until its shift has handed over (or a lead acknowledges it).
+        RunState::Missed if item.handed_over => {}
+        RunState::Missed => alarms.push((key(ClockName::Missed, AlarmLevel::Breached), left)),
         RunState::Due => {
             if at_or_later(item.slot.due_at + Duration::minutes(START_GRACE_MINUTES), &mut next) {
                 alarms.push((key(ClockName::Inspection, AlarmLevel::DueSoon), left));

@@ -587,7 +587,10 @@ fn every_step_of_the_handover_walkthrough_in_both_languages() {
         shot(&incoming, &demo, "done");
         let h = duty::duty::load_handover(&demo.store, &id).unwrap().unwrap();
         assert_eq!(
-            (h.outgoing_signature.as_ref().unwrap().by.as_str(), h.incoming_signature.as_ref().unwrap().by.as_str()),
+            (
+                h.outgoing_signature.as_ref().unwrap().by.as_str(),
+                h.incoming_signature.as_ref().unwrap().by.as_str()
+            ),
             ("lead", "zhangsan")
         );
         let passed = duty::domain::IncidentId(passed.clone().unwrap());

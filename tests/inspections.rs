@@ -296,6 +296,7 @@ fn inspections_ring_when_not_started_not_finished_or_waiting_for_a_lead() {
         run,
         declined: None,
         state,
+        handed_over: false,
     };
     let raised = |state, run, now| {
         let (alarms, next) = agenda::inspection_alarms(&item(state, run), now);
@@ -345,4 +346,32 @@ fn inspections_ring_when_not_started_not_finished_or_waiting_for_a_lead() {
         "30 minutes before the deadline"
     );
     assert_eq!(raised(RunState::InProgress, Some(working), at(8, 50)), (vec![], Some(at(9, 0))));
+    // Never started by its deadline: missed (漏检), ringing until its shift has handed
+    // over; after that it is on the record as missed and silent.
+    assert_eq!(raised(RunState::Missed, None, at(9, 31)).0, vec![(ClockName::Missed, AlarmLevel::Breached)]);
+    let handed_over = agenda::AgendaItem { handed_over: true, ..item(RunState::Missed, None) };
+    assert!(agenda::inspection_alarms(&handed_over, at(20, 0)).0.is_empty());
+}
+
+/// Only a lead silences a missed inspection; an operator's acknowledgement is refused
+/// with the way it stops.
+#[test]
+fn a_missed_inspection_is_acknowledged_by_a_lead_only() {
+    use duty::domain::alarm::{AlarmCommand, AlarmKey, AlarmLevel, decide_alarm};
+    use duty::domain::sla::ClockName;
+    use duty::domain::{DomainError, IncidentId, Operator, Role};
+    let key = |clock| AlarmKey {
+        incident: IncidentId("exchange@20261120T0830".into()),
+        clock,
+        level: AlarmLevel::Breached,
+    };
+    let person = |role| Operator { id: "x".into(), name: "x".into(), role };
+    let missed = AlarmCommand::Acknowledge(vec![key(ClockName::Missed)]);
+    let refused = decide_alarm(&missed, &person(Role::Operator), at(10, 0)).unwrap_err();
+    assert_eq!(refused, DomainError::LeadOnly { command: "missed" });
+    let text = duty::i18n::domain_error(&refused, duty::i18n::Lang::En);
+    assert!(text.contains("handed over"), "{text}");
+    assert!(decide_alarm(&missed, &person(Role::Lead), at(10, 0)).is_ok());
+    let overdue = AlarmCommand::Acknowledge(vec![key(ClockName::Inspection)]);
+    assert!(decide_alarm(&overdue, &person(Role::Operator), at(10, 0)).is_ok(), "other alarms are anyone's");
 }

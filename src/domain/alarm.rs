@@ -45,7 +45,7 @@ pub fn consequence(clock: ClockName) -> u8 {
         ClockName::OnSite | ClockName::Resolution => 2,
         ClockName::Notice | ClockName::LeadDecision => 3,
         ClockName::Report => 4,
-        ClockName::Inspection => 5,
+        ClockName::Inspection | ClockName::Missed => 5,
     }
 }
 
@@ -122,14 +122,21 @@ pub enum AlarmCommand {
     Mute { minutes: i64 },
 }
 
-/// Decides an alarm command.
+/// Decides an alarm command. A missed inspection is silenced only by a lead (or by
+/// its shift handing over): an operator's `!` is refused.
 pub fn decide_alarm(
     command: &AlarmCommand,
-    _actor: &Operator,
+    actor: &Operator,
     now: DateTime<Utc>,
 ) -> Result<AlarmEvent, DomainError> {
     match command {
         AlarmCommand::Acknowledge(alarms) if alarms.is_empty() => Err(DomainError::NothingToAcknowledge),
+        AlarmCommand::Acknowledge(alarms)
+            if actor.role != crate::domain::Role::Lead
+                && alarms.iter().any(|a| a.clock == ClockName::Missed) =>
+        {
+            Err(DomainError::LeadOnly { command: "missed" })
+        }
         AlarmCommand::Acknowledge(alarms) => Ok(AlarmEvent::Acknowledged { alarms: alarms.clone() }),
         AlarmCommand::Mute { minutes } if !(1..=MUTE_MAX_MINUTES).contains(minutes) => {
             Err(DomainError::MuteOutOfRange { max: MUTE_MAX_MINUTES })

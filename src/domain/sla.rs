@@ -154,6 +154,9 @@ pub enum ClockName {
     LeadDecision,
     /// Telling the owner and the lead of a warning or critical item, within a minute.
     Notice,
+    /// An inspection never started by its deadline (漏检): it rings until the shift that
+    /// owned it has handed over, or a lead acknowledges it.
+    Missed,
 }
 
 impl ClockName {
@@ -179,6 +182,7 @@ impl ClockName {
             ClockName::Inspection => "inspection",
             ClockName::LeadDecision => "lead_decision",
             ClockName::Notice => "notice",
+            ClockName::Missed => "missed",
         }
     }
 }

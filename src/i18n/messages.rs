@@ -224,6 +224,13 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
     match (error, lang) {
         (E::LeadOnly { command: "roster" }, Lang::Zh) => "只有负责人可以调整值班表".to_string(),
         (E::LeadOnly { command: "roster" }, Lang::En) => "only a lead may change the roster".to_string(),
+        (E::LeadOnly { command: "missed" }, Lang::Zh) => {
+            "漏检告警只能由负责人确认，或在该班交接后停止".to_string()
+        }
+        (E::LeadOnly { command: "missed" }, Lang::En) => {
+            "a missed inspection is acknowledged by a lead, or stops once its shift has handed over"
+                .to_string()
+        }
         (E::NotAllowed { command, state }, Lang::Zh) => {
             format!("不能{}处于“{}”状态的事件", command_label(command, lang), state.label(lang))
         }

@@ -86,6 +86,7 @@ labels!(ClockName {
     ClockName::Inspection => "巡检", "inspection";
     ClockName::LeadDecision => "负责人决定", "lead's decision";
     ClockName::Notice => "通知负责人", "telling the owner and lead";
+    ClockName::Missed => "漏检", "missed inspection";
 });
 
 labels!(ClockState {
@@ -178,6 +179,7 @@ labels!(short ClockName {
     ClockName::Inspection => "巡检", "insp";
     ClockName::LeadDecision => "决定", "lead";
     ClockName::Notice => "通知", "tell";
+    ClockName::Missed => "漏检", "miss";
 });
 
 labels!(short State {

@@ -87,7 +87,9 @@ impl RowAlarms {
             ClockName::OnSite => warn.onsite,
             ClockName::Resolution => warn.resolution,
             ClockName::Report => warn.report,
-            ClockName::Inspection | ClockName::LeadDecision | ClockName::Notice => Duration::zero(),
+            ClockName::Inspection | ClockName::LeadDecision | ClockName::Notice | ClockName::Missed => {
+                Duration::zero()
+            }
         };
         let mut until: Option<DateTime<Utc>> = None;
         let mut alarms = Vec::new();
@@ -164,7 +166,9 @@ impl Touched {
                 "source" => touched.sources = true,
                 "checklist" => touched.agenda = true,
                 "maintenance" => touched.maintenance = true,
-                "duty" | "roster" | "handover" | "ssh" => touched.duty = true,
+                // A handover may silence a missed inspection of its shift.
+                "handover" => (touched.duty, touched.agenda) = (true, true),
+                "duty" | "roster" | "ssh" => touched.duty = true,
                 _ => {}
             }
         }
@@ -187,15 +191,29 @@ fn kept_of(
     rows.iter().map(|row| (row.incident.id.clone(), Kept::of(row, contract(&row.incident), None))).collect()
 }
 
-/// Yesterday's inspections still open, and today's.
+/// Yesterday's inspections still open, and today's; a missed one knows whether the
+/// shift that owned it has handed over since (then it no longer rings).
 fn agenda(
     store: &dyn Store,
     site: &Site,
     now: DateTime<Utc>,
 ) -> Result<Vec<crate::agenda::AgendaItem>, StoreError> {
+    use crate::domain::checklist::RunState;
     let today = now.with_timezone(&site.tz).date_naive();
     let yesterday = today.pred_opt().unwrap_or(today);
-    Ok(crate::agenda::load(store, site, yesterday, today, now)?
+    let mut items = crate::agenda::load(store, site, yesterday, today, now)?;
+    for item in items.iter_mut().filter(|a| a.state == RunState::Missed) {
+        let owner = crate::domain::shift::slot_at(
+            &site.shifts,
+            site.tz,
+            item.slot.deadline_at - Duration::seconds(1),
+        );
+        if let Some(shift) = owner {
+            let id = crate::domain::handover::Handover::id_of(&shift);
+            item.handed_over = crate::duty::load_handover(store, &id)?.is_some_and(|h| h.is_done());
+        }
+    }
+    Ok(items
         .into_iter()
         .filter(|a| {
             a.slot.due_at.with_timezone(&site.tz).date_naive() == today

@@ -101,7 +101,11 @@ fn inputs<'a>(
 
 /// Each item's line in every language, by item id: what a finished step keeps, so its
 /// record reads in the reader's language.
-fn lines_in_every_language(step: Step, env: &Env<'_>, view: &DutyView) -> BTreeMap<String, BTreeMap<String, String>> {
+fn lines_in_every_language(
+    step: Step,
+    env: &Env<'_>,
+    view: &DutyView,
+) -> BTreeMap<String, BTreeMap<String, String>> {
     let incidents: Vec<&crate::domain::Incident> = env.data.rows.iter().map(|r| &*r.incident).collect();
     let mut lines: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for lang in [Lang::Zh, Lang::En] {

@@ -19,12 +19,10 @@ pub fn describe(app: &App) -> Option<(String, bool)> {
     let first = &alarm.key;
     let lang = app.lang();
     let mut text = match first.clock {
-        ClockName::Inspection | ClockName::LeadDecision | ClockName::Notice => {
+        ClockName::Inspection | ClockName::LeadDecision | ClockName::Notice | ClockName::Missed => {
             let item = app.data.agenda.iter().find(|a| a.slot.run == first.incident.0)?;
             let (symbol, word) = match (first.level, first.clock, item.state) {
-                (_, ClockName::Inspection, crate::domain::checklist::RunState::Missed) => {
-                    ("▲", item.state.label(lang))
-                }
+                (_, ClockName::Missed, _) => ("▲", item.state.label(lang)),
                 (AlarmLevel::Breached, ..) => ("▲", ClockState::Breached.label(lang)),
                 (AlarmLevel::DueSoon, ..) => ("!", ClockState::DueSoon.label(lang)),
             };
