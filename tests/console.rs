@@ -1006,4 +1006,31 @@ fn a_hot_room_is_flagged_with_an_incident_one_key_away_and_an_end_before_its_sta
         form.error
     );
     assert_eq!(demo.store.head().unwrap(), head, "nothing written");
+    // Logged without a departure, the visit is completed later with `c`: a departure
+    // before the arrival is refused, the right one taken, and a second one refused.
+    if let duty::tui::app::Mode::Form(form) = &mut app.mode {
+        form.replace_text(Name::From, "09:00");
+        form.replace_text(Name::To, "");
+    }
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    perform(&mut app, &mut demo);
+    assert!(matches!(app.mode, duty::tui::app::Mode::Normal), "{:?}", app.message);
+    press(&mut app, "c");
+    let duty::tui::app::Mode::Form(form) = &mut app.mode else {
+        panic!("the completion form: {:?}", app.message)
+    };
+    form.type_into(Name::To, "08:30");
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    perform(&mut app, &mut demo);
+    let duty::tui::app::Mode::Form(form) = &mut app.mode else { panic!("the form stays") };
+    assert!(form.error.clone().unwrap_or_default().contains("before the start 09:00"), "{:?}", form.error);
+    form.replace_text(Name::To, "09:40");
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    perform(&mut app, &mut demo);
+    assert!(matches!(app.mode, duty::tui::app::Mode::Normal), "{:?}", app.message);
+    let log = render(&app, 120, 30);
+    assert!(log.contains("09:00–09:40"), "{log}");
+    press(&mut app, "c");
+    let said = app.message.clone().unwrap();
+    assert!(said.error && said.text.contains("complete already"), "{said:?}");
 }

@@ -262,6 +262,39 @@ fn duty_log_entries_are_checked_and_kept_with_their_shift() {
     assert!(logged.iter().all(|l| l.by == "bob"));
     let (day, _) = slots(&site, at(22, 10, 0));
     assert!(duty::duty::entries(&store, &day).unwrap().is_empty(), "the day shift's log is its own");
+
+    // The visitor's departure is completed later, by a correction of its own: never
+    // before they came, only once, and only where there is something to complete.
+    use duty::domain::duty_log::{Completed, Completion};
+    let visitor = logged[2].seq;
+    let hm = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let complete = |store: &mut SqliteStore, entry, completion| {
+        let completed = Completed { entry, completion, reason: "门禁记录核对".into() };
+        duty::duty::complete_entry(store, &completed, &op("alice"), "t", at(23, 1, 0))
+    };
+    let head = store.head().unwrap();
+    match complete(&mut store, visitor, Completion::Departure { to: hm(20, 0) }) {
+        Err(StoreError::Refused(DomainError::EndBeforeStart { .. })) => {}
+        other => panic!("{other:?}"),
+    }
+    match complete(&mut store, logged[0].seq, Completion::Outcome { outcome: "x".into() }) {
+        Err(StoreError::Refused(DomainError::NotCompletable { kind: "environment" })) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.head().unwrap(), head, "refusals write nothing");
+    complete(&mut store, visitor, Completion::Departure { to: hm(21, 40) }).unwrap();
+    let after = duty::duty::entries(&store, &night).unwrap();
+    let Entry::Visitor { to, .. } = &after[2].entry else { panic!("the visitor") };
+    assert_eq!(*to, Some(hm(21, 40)));
+    assert_eq!(after[2].completed.as_ref().map(|(by, _)| by.as_str()), Some("alice"));
+    match complete(&mut store, visitor, Completion::Departure { to: hm(22, 0) }) {
+        Err(StoreError::Refused(DomainError::AlreadyComplete)) => {}
+        other => panic!("{other:?}"),
+    }
+    // The entry as written stays in the record; the completion is an event beside it.
+    let kinds: Vec<String> = store.events_after(0, 100).unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| *k == "duty.entry").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| *k == "duty.completed").count(), 1);
 }
 
 #[test]

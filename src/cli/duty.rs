@@ -87,6 +87,21 @@ pub enum LogCommand {
     List,
     /// Write a free note in the duty log of the shift in force
     Note { text: String },
+    /// Complete an entry later: a visitor's departure or a request's outcome (recorded
+    /// as a correction of its own; the entry stays as written)
+    Complete {
+        /// The entry's number (as `duty log list` and the console show it)
+        seq: u64,
+        /// When the visitor left (HH:MM, the site's time)
+        #[arg(long, conflicts_with = "outcome", required_unless_present = "outcome")]
+        left: Option<String>,
+        /// What came of the request or complaint
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Why it is completed now (optional)
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
 }
 
 pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
@@ -183,7 +198,8 @@ pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
             };
             for logged in crate::duty::entries(&*store, &current)? {
                 println!(
-                    "{}  {}  [{}] {}",
+                    "#{}  {}  {}  [{}] {}",
+                    logged.seq,
                     local_time(logged.at, site.tz),
                     logged.by,
                     texts::entry_kind(logged.entry.key()).get(lang),
@@ -194,6 +210,26 @@ pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
         LogCommand::Note { text } => {
             let Done::Event(event) = session.perform(Request::LogEntry(Entry::Note { text }))? else {
                 unreachable!("a duty-log entry answers with its event")
+            };
+            println!("{}", event.seq);
+        }
+        LogCommand::Complete { seq, left, outcome, reason } => {
+            use crate::domain::duty_log::{Completed, Completion};
+            let completion = match (left, outcome) {
+                (Some(left), _) => match chrono::NaiveTime::parse_from_str(left.trim(), "%H:%M") {
+                    Ok(to) => Completion::Departure { to },
+                    Err(_) => {
+                        return Err(
+                            Failure::Usage(crate::i18n::ui::FORM_BAD_HHMM.get(lang).to_string()).into()
+                        );
+                    }
+                },
+                (None, Some(outcome)) => Completion::Outcome { outcome },
+                (None, None) => unreachable!("clap requires --left or --outcome"),
+            };
+            let request = Request::CompleteEntry(Completed { entry: seq, completion, reason });
+            let Done::Event(event) = session.perform(request)? else {
+                unreachable!("a completion answers with its event")
             };
             println!("{}", event.seq);
         }

@@ -142,6 +142,52 @@ pub fn check(entry: &Entry, shift: InShift) -> Result<(), DomainError> {
     check_fields(entry)
 }
 
+/// What completes an entry later — a visitor's departure, a request's outcome: recorded
+/// as a correction of its own (who, when, why), never as an edit of the entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Completion {
+    Departure { to: NaiveTime },
+    Outcome { outcome: String },
+}
+
+/// A completion of the entry recorded as event `entry`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Completed {
+    pub entry: u64,
+    pub completion: Completion,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+/// The entry as completed, or why not: a departure only for a visitor, not before they
+/// came (a visit that runs past midnight is one shift's: its times are read in order);
+/// an outcome only for a request; each only once.
+pub fn complete(entry: &Entry, completion: &Completion) -> Result<Entry, DomainError> {
+    let mut completed = entry.clone();
+    match (&mut completed, completion) {
+        (Entry::Visitor { to: Some(_), .. }, Completion::Departure { .. }) => {
+            Err(DomainError::AlreadyComplete)
+        }
+        (Entry::Request { outcome, .. }, Completion::Outcome { .. }) if !outcome.is_empty() => {
+            Err(DomainError::AlreadyComplete)
+        }
+        (Entry::Visitor { from, .. }, Completion::Departure { to }) if to < from => {
+            Err(DomainError::EndBeforeStart { from: *from, to: *to })
+        }
+        (Entry::Visitor { to, .. }, Completion::Departure { to: left }) => {
+            *to = Some(*left);
+            Ok(completed)
+        }
+        (Entry::Request { outcome, .. }, Completion::Outcome { outcome: told }) => {
+            required("outcome", told, TEXT_MAX)?;
+            *outcome = told.trim().to_string();
+            Ok(completed)
+        }
+        (entry, _) => Err(DomainError::NotCompletable { kind: entry.key() }),
+    }
+}
+
 fn check_fields(entry: &Entry) -> Result<(), DomainError> {
     match entry {
         Entry::Environment { temperature, humidity, weather } => {

@@ -107,6 +107,12 @@ pub enum DomainError {
     /// A time range whose end comes before its start.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     EndBeforeStart { from: chrono::NaiveTime, to: chrono::NaiveTime },
+    /// A duty-log entry of this kind has nothing to complete later.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    NotCompletable { kind: &'static str },
+    /// The entry was completed already (a correction of it names what it replaces).
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    AlreadyComplete,
     /// An incident is taken over only by signing the handover that passes it on.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     TakeOverBySigning,

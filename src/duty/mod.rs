@@ -26,7 +26,10 @@ pub struct LoggedEntry {
     pub seq: u64,
     pub by: String,
     pub at: DateTime<Utc>,
+    /// The entry with its completions applied.
     pub entry: Entry,
+    /// Who completed it later, and when (a visitor's departure, a request's outcome).
+    pub completed: Option<(String, DateTime<Utc>)>,
 }
 
 /// The shift in force and the one after it, if the site has shifts.
@@ -59,17 +62,60 @@ pub fn shift_now(site: &Site, now: DateTime<Utc>) -> Option<(ShiftSlot, duty_log
     Some((slot, within))
 }
 
-/// The duty log of one shift occurrence, oldest first.
+/// The duty log of one shift occurrence, oldest first, each entry as completed since.
 pub fn entries(store: &dyn Store, slot: &ShiftSlot) -> Result<Vec<LoggedEntry>, StoreError> {
-    let events = store.timeline(&shift_subject(slot))?;
-    Ok(events
-        .iter()
-        .filter(|e| e.kind == "duty.entry")
-        .filter_map(|e| {
-            let entry = serde_json::from_str(&e.payload).ok()?;
-            Some(LoggedEntry { seq: e.seq, by: e.actor.clone(), at: e.occurred_at, entry })
-        })
-        .collect())
+    Ok(fold_entries(&store.timeline(&shift_subject(slot))?))
+}
+
+fn fold_entries(events: &[StoredEvent]) -> Vec<LoggedEntry> {
+    let mut logged: Vec<LoggedEntry> = Vec::new();
+    for e in events {
+        match e.kind.as_str() {
+            "duty.entry" => {
+                if let Ok(entry) = serde_json::from_str(&e.payload) {
+                    logged.push(LoggedEntry {
+                        seq: e.seq,
+                        by: e.actor.clone(),
+                        at: e.occurred_at,
+                        entry,
+                        completed: None,
+                    });
+                }
+            }
+            "duty.completed" => {
+                let Ok(completed) = serde_json::from_str::<duty_log::Completed>(&e.payload) else { continue };
+                if let Some(target) = logged.iter_mut().find(|l| l.seq == completed.entry)
+                    && let Ok(entry) = duty_log::complete(&target.entry, &completed.completion)
+                {
+                    target.entry = entry;
+                    target.completed = Some((e.actor.clone(), e.occurred_at));
+                }
+            }
+            _ => {}
+        }
+    }
+    logged
+}
+
+/// Completes an entry of any shift's duty log (a visitor's departure, a request's
+/// outcome) with an event of its own on that shift's log: the entry stays as written.
+pub fn complete_entry(
+    store: &mut dyn Store,
+    completed: &duty_log::Completed,
+    actor: &Operator,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<StoredEvent, StoreError> {
+    let missing = || StoreError::NotFound(crate::domain::IncidentId(format!("#{}", completed.entry)));
+    let written = store.events_after(completed.entry.saturating_sub(1), 1)?;
+    let event =
+        written.first().filter(|e| e.seq == completed.entry && e.kind == "duty.entry").ok_or_else(missing)?;
+    let subject = event.subject.clone();
+    let logged = fold_entries(&store.timeline(&subject)?);
+    let entry = logged.iter().find(|l| l.seq == completed.entry).ok_or_else(missing)?;
+    duty_log::complete(&entry.entry, &completed.completion)?;
+    let payload = serde_json::to_string(completed).expect("completions serialise");
+    store.record_event("duty.completed", &subject, payload, actor, origin, now)
 }
 
 /// Every roster change, oldest first.

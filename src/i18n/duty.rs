@@ -141,6 +141,7 @@ pub const FORM_ENVIRONMENT: Text = Text::new("机房环境", "Room environment")
 pub const FORM_POWER: Text = Text::new("供电情况", "Power");
 pub const FORM_EQUIPMENT: Text = Text::new("设备使用登记", "Equipment used");
 pub const FORM_VISITOR: Text = Text::new("来访登记", "Visitor to the room");
+pub const FORM_COMPLETE: Text = Text::new("补记", "Complete the entry");
 pub const FORM_REQUEST: Text = Text::new("用户诉求/投诉", "User request / complaint");
 pub const FORM_DUTY_NOTE: Text = Text::new("其他记录", "Note");
 pub const FORM_ROSTER: Text = Text::new("调整值班表", "Change the roster");

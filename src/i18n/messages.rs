@@ -366,6 +366,18 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
                 now.format("%H:%M")
             )
         }
+        (E::NotCompletable { kind }, Lang::Zh) => {
+            format!(
+                "“{}”记录没有可补记的内容（可补记：来访者离开时间、诉求处理结果）",
+                super::duty::entry_kind(kind).get(lang)
+            )
+        }
+        (E::NotCompletable { kind }, Lang::En) => format!(
+            "a {} entry has nothing to complete (a visitor's departure or a request's outcome can be)",
+            super::duty::entry_kind(kind).get(lang)
+        ),
+        (E::AlreadyComplete, Lang::Zh) => "该记录已补记完整".to_string(),
+        (E::AlreadyComplete, Lang::En) => "the entry is complete already".to_string(),
         (E::EndBeforeStart { from, to }, Lang::Zh) => {
             format!("结束时间 {} 早于开始时间 {}", to.format("%H:%M"), from.format("%H:%M"))
         }
@@ -780,6 +792,7 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "incident.handed_over" => ("移交", "handed over"),
         "incident.corrected" => ("更正", "corrected"),
         "duty.entry" => ("值班记录", "duty log entry"),
+        "duty.completed" => ("补记值班记录", "duty log entry completed"),
         "roster.changed" => ("调整值班表", "roster changed"),
         "handover.started" => ("开始交接班", "handover started"),
         "handover.step_completed" => ("交接步骤完成", "handover step done"),

@@ -96,6 +96,10 @@ impl Ops<'_> {
                 crate::duty::log_entry(self.store, self.site, &entry, operator, origin, now)
                     .map(|e| Done::Event(Box::new(e)))
             }
+            Request::CompleteEntry(completed) => {
+                crate::duty::complete_entry(self.store, &completed, operator, origin, now)
+                    .map(|e| Done::Event(Box::new(e)))
+            }
             Request::Roster(change) => {
                 crate::duty::change_roster(self.store, self.site, &change, operator, origin, now)
                     .map(|e| Done::Event(Box::new(e)))

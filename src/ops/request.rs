@@ -53,6 +53,8 @@ pub enum Request {
     },
     /// An entry in the duty log of the shift in force.
     LogEntry(Entry),
+    /// Completes a duty-log entry later (a visitor's departure, a request's outcome).
+    CompleteEntry(crate::domain::duty_log::Completed),
     /// Who is on duty in one shift on one day (leads).
     Roster(RosterChange),
     /// A step of a handover.

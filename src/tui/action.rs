@@ -109,6 +109,7 @@ actions! {
     LogRequest => "log_request", "登记用户诉求/投诉", "log a request or complaint";
     LogNote => "log_note", "其他记录", "log a note";
     IncidentFromEntry => "incident_from_entry", "据此录入事件", "open incident from entry";
+    CompleteEntry => "complete_entry", "补记（来访者离开时间、诉求处理结果）", "complete the entry (a visitor's departure, a request's outcome)";
     ChangeRoster => "change_roster", "调整值班表（负责人）", "change the roster (lead)";
     Handover => "handover", "交接班", "shift handover";
     Statistics => "statistics", "服务统计图表", "service statistics";
@@ -142,6 +143,7 @@ impl Action {
         Action::LogRequest,
         Action::LogNote,
         Action::IncidentFromEntry,
+        Action::CompleteEntry,
         Action::ChangeRoster,
         Action::Handover,
         Action::Statistics,

@@ -90,6 +90,29 @@ pub fn roster(site: &Site, shift: &str, date: NaiveDate, on_duty: &[String], lan
     form
 }
 
+/// Completes a duty-log entry later: the visitor's departure or the request's outcome,
+/// whichever it lacks; None (with why) when it lacks neither.
+pub fn completion(logged: &crate::duty::LoggedEntry, lang: Lang) -> Result<Form, crate::domain::DomainError> {
+    use crate::domain::duty_log::{Completion, complete};
+    let (field, probe) = match &logged.entry {
+        Entry::Visitor { .. } => (
+            Field::line(Name::To, t::F_TO.get(lang), true),
+            Completion::Departure { to: NaiveTime::from_hms_opt(23, 59, 59).expect("a time of day") },
+        ),
+        _ => (
+            Field::multi(Name::Outcome, t::F_OUTCOME.get(lang), true),
+            Completion::Outcome { outcome: "-".into() },
+        ),
+    };
+    // Asked of the domain before anything is typed: a complete entry, or one of a kind
+    // with nothing to complete, is refused at once.
+    complete(&logged.entry, &probe)?;
+    let title =
+        format!("{} — #{} {}", t::FORM_COMPLETE.get(lang), logged.seq, t::entry_line(&logged.entry, lang));
+    let fields = vec![field, Field::multi(Name::Reason, ui::F_REASON.get(lang), false)];
+    Ok(Form::new(FormKind::Complete, title, Target::Entry(logged.seq), fields))
+}
+
 /// A note on a walkthrough item, or (without an item) the notes for the next shift.
 pub fn walkthrough_note(item: Option<&str>, current: &str, lang: Lang) -> Form {
     let (kind, title) = match item {
@@ -166,6 +189,19 @@ pub fn submit(
             outcome: form.text(Name::Outcome),
         },
         FormKind::DutyNote => Entry::Note { text: form.text(Name::Note) },
+        FormKind::Complete => {
+            use crate::domain::duty_log::{Completed, Completion};
+            let Target::Entry(seq) = form.target else { return None };
+            let completion = match form.has(Name::To) {
+                true => Completion::Departure { to: time_field(form, Name::To, lang).ok()?? },
+                false => Completion::Outcome { outcome: form.text(Name::Outcome) },
+            };
+            return Some(Effect::CompleteEntry(Completed {
+                entry: seq,
+                completion,
+                reason: form.text(Name::Reason),
+            }));
+        }
         FormKind::Roster => {
             let Ok(date) = NaiveDate::parse_from_str(&form.text(Name::Date), "%Y-%m-%d") else {
                 form.fail(Name::Date, t::F_BAD_DATE.get(lang).to_string());

@@ -38,6 +38,8 @@ pub enum Effect {
     },
     /// An entry in the duty log of the shift in force.
     LogEntry(crate::domain::duty_log::Entry),
+    /// Completes a duty-log entry later.
+    CompleteEntry(crate::domain::duty_log::Completed),
     Roster(crate::domain::shift::RosterChange),
     /// A command on the handover with this id.
     Handover {

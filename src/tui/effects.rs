@@ -15,17 +15,32 @@ use crate::ops::{Done, IncidentTarget, Request};
 
 /// What a job in flight was for: how to tell the operator when it is answered.
 enum Pending {
-    Incident { new: bool },
+    Incident {
+        new: bool,
+    },
     Alarm,
-    Run { run: String },
-    Decline { run: String },
+    /// A write whose event says what was done.
+    Event,
+    Run {
+        run: String,
+    },
+    Decline {
+        run: String,
+    },
     LogEntry(crate::domain::duty_log::Entry),
     Roster(RosterChange),
-    Handover { kind: &'static str },
+    Handover {
+        kind: &'static str,
+    },
     Sign,
     SshRecord,
-    ShellStart { host: String },
-    ShellEnd { host: String, ending: String },
+    ShellStart {
+        host: String,
+    },
+    ShellEnd {
+        host: String,
+        ending: String,
+    },
     Report,
 }
 
@@ -131,6 +146,7 @@ impl Effects {
                 (Request::DeclineRun { run: run.clone(), reason }, Pending::Decline { run })
             }
             Effect::LogEntry(entry) => (Request::LogEntry(entry.clone()), Pending::LogEntry(entry)),
+            Effect::CompleteEntry(completed) => (Request::CompleteEntry(completed), Pending::Event),
             Effect::Roster(change) => (Request::Roster(change.clone()), Pending::Roster(change)),
             Effect::Handover { id, command } => {
                 let kind = match command {
@@ -257,7 +273,7 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
             }
             text
         }
-        (Pending::Alarm, Done::Event(event)) => event_kind(&event.kind, lang).to_string(),
+        (Pending::Alarm | Pending::Event, Done::Event(event)) => event_kind(&event.kind, lang).to_string(),
         (Pending::Roster(change), _) => format!(
             "{}: {} {} {}",
             event_kind("roster.changed", lang),

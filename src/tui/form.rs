@@ -155,6 +155,8 @@ pub enum FormKind {
     Request,
     DutyNote,
     Roster,
+    /// Completing a duty-log entry later.
+    Complete,
     ItemNote,
     StepNotes,
 }
@@ -181,6 +183,8 @@ pub enum Target {
     Ssh { action: String, hosts: Vec<String> },
     /// A handover walkthrough item (None: the notes for the next shift).
     HandoverItem(Option<String>),
+    /// A duty-log entry, by its event number.
+    Entry(u64),
 }
 
 /// The inspection run (and item) a form acts on.

@@ -382,6 +382,7 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         | FormKind::Visitor
         | FormKind::Request
         | FormKind::DutyNote
+        | FormKind::Complete
         | FormKind::Roster => super::duty_forms::submit(form, site, now, lang),
         // The walkthrough's notes stay in the console until the step is finished.
         FormKind::ItemNote | FormKind::StepNotes => None,

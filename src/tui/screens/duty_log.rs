@@ -122,6 +122,13 @@ impl DutyTab {
                 };
                 out.form(crate::tui::forms::incident_from_item(&title, &line, None, lang));
             }
+            Action::CompleteEntry => match view.log.get(self.log.at(view.log.len())) {
+                Some(logged) => match duty_forms::completion(logged, lang) {
+                    Ok(form) => out.form(form),
+                    Err(why) => out.refuse(domain_error(&why, lang)),
+                },
+                None => out.refuse(ui::SELECT_FIRST.get(lang)),
+            },
             Action::ChangeRoster if operator.role != Role::Lead => {
                 out.refuse(domain_error(&DomainError::LeadOnly { command: "roster" }, lang))
             }
