@@ -6,6 +6,8 @@ mod checklist;
 mod console;
 mod duty;
 mod engine;
+mod help_text;
+mod help_zh;
 mod incident;
 mod maintenance;
 mod manual;
@@ -158,7 +160,14 @@ pub enum Failure {
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Help and usage errors in the reader's language.
+    let command = help_text::localized(Cli::command(), help_text::language(&args));
+    let cli = match Cli::from_arg_matches(&command.get_matches_from(args)) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     let lang = cli.lang.unwrap_or_else(Lang::from_locale);
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,154 @@
+//! The command line's help in the reader's language. The texts are written once, in
+//! English, as the commands' doc comments (clap reads them); for a Chinese reader every
+//! about, option help and heading is replaced from the table in `help_zh.rs` before
+//! the help is shown. A test walks the whole command tree and fails on any text without
+//! its Chinese, so a new option cannot slip into the Chinese help in English.
+
+use clap::{Arg, ArgAction, Command};
+
+use crate::i18n::Lang;
+
+use super::help_zh::zh;
+
+/// The language help is shown in, read before anything else: `--lang` on the command
+/// line, else the locale (the site is not read for `--help`).
+pub fn language(args: &[std::ffi::OsString]) -> Lang {
+    let mut words = args.iter().filter_map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        let value = match word.strip_prefix("--lang=") {
+            Some(value) => Some(value),
+            None if word == "--lang" => words.next(),
+            None => None,
+        };
+        if let Some(lang) = value.and_then(|v| v.parse().ok()) {
+            return lang;
+        }
+    }
+    Lang::from_locale()
+}
+
+/// The command tree with its texts in `lang` (English is the tree as written).
+pub fn localized(command: Command, lang: Lang) -> Command {
+    match lang {
+        Lang::En => command,
+        Lang::Zh => in_chinese(command, true),
+    }
+}
+
+const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+fn in_chinese(mut command: Command, root: bool) -> Command {
+    let translate =
+        |text: Option<&clap::builder::StyledStr>| text.map(|t| zh(&t.to_string()).unwrap_or_default());
+    if let Some(about) = translate(command.get_about()) {
+        command = command.about(about);
+    }
+    // The long texts are the short ones with their detail: the Chinese is one text.
+    command = command
+        .long_about(None)
+        .help_template(TEMPLATE)
+        .subcommand_help_heading("命令")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true);
+    command = command.mut_args(|arg| {
+        let mut help = arg.get_help().map(|h| zh(&h.to_string()).unwrap_or_default()).unwrap_or_default();
+        // clap's own "[default: …]" and "[possible values: …]" are English: said here.
+        let defaults: Vec<String> = arg
+            .get_default_values()
+            .iter()
+            .filter_map(|v| v.to_str())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !defaults.is_empty() {
+            help.push_str(&format!("（默认：{}）", defaults.join("、")));
+        }
+        let possible: Vec<String> =
+            arg.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
+        if !possible.is_empty() && arg.get_action().takes_values() {
+            help.push_str(&format!("（可选：{}）", possible.join("、")));
+        }
+        let heading = if arg.is_positional() { "参数" } else { "选项" };
+        let takes_values = arg.get_action().takes_values();
+        let arg = arg.long_help(None).help_heading(heading).help(help);
+        if takes_values { arg.hide_default_value(true).hide_possible_values(true) } else { arg }
+    });
+    command = command.arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::Help)
+            .help("显示帮助")
+            .help_heading("选项"),
+    );
+    if root {
+        command = command.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("显示版本")
+                .help_heading("选项"),
+        );
+    }
+    let names: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        command = command.mut_subcommand(name, |sub| in_chinese(sub, false));
+    }
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every text of the tree, with where it is.
+    fn texts(command: &Command, path: &str, out: &mut Vec<(String, String)>) {
+        let path = format!("{path} {}", command.get_name());
+        if let Some(about) = command.get_about() {
+            out.push((path.clone(), about.to_string()));
+        }
+        for arg in command.get_arguments() {
+            if let Some(help) = arg.get_help() {
+                out.push((format!("{path} --{}", arg.get_id()), help.to_string()));
+            }
+        }
+        for sub in command.get_subcommands() {
+            texts(sub, &path, out);
+        }
+    }
+
+    #[test]
+    fn every_text_of_the_command_line_has_its_chinese() {
+        let mut all = Vec::new();
+        texts(&super::super::Cli::command(), "", &mut all);
+        let missing: Vec<String> = all
+            .iter()
+            .filter(|(_, text)| zh(text).is_none())
+            .map(|(at, text)| format!("{at}: {text:?}"))
+            .collect();
+        assert!(missing.is_empty(), "{} texts without Chinese:\n{}", missing.len(), missing.join("\n"));
+    }
+
+    #[test]
+    fn the_chinese_help_has_no_english_but_names() {
+        let mut command = localized(super::super::Cli::command(), Lang::Zh);
+        let help = command.render_help().to_string();
+        assert!(help.contains("用法：") && help.contains("命令") && help.contains("显示帮助"), "{help}");
+        let mut incident = command.find_subcommand_mut("incident").expect("incident").clone();
+        let help = incident.render_help().to_string();
+        assert!(help.contains("选项"), "{help}");
+        for word in ["Usage", "Options", "Commands", "Print help"] {
+            assert!(!help.contains(word), "{word}: {help}");
+        }
+    }
+
+    #[test]
+    fn the_language_comes_from_the_command_line_first() {
+        let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(language(&args(&["duty", "--lang", "zh", "--help"])), Lang::Zh);
+        assert_eq!(language(&args(&["duty", "--lang=en", "incident"])), Lang::En);
+    }
+}

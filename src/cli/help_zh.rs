@@ -1,0 +1,308 @@
+//! The Chinese of every text of the command line (see `help_text.rs`), keyed by the
+//! English as written in the doc comments (whitespace folded).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// The Chinese for an English help text, if the table has it; a text that is Chinese
+/// already (no Latin letter outside its brackets) is itself.
+pub fn zh(english: &str) -> Option<String> {
+    let folded = english.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(text) = TABLE.get(folded.as_str()) {
+        return Some((*text).to_string());
+    }
+    let outside_brackets: String = folded.split('[').next().unwrap_or_default().to_string();
+    (!outside_brackets.chars().any(|c| c.is_ascii_alphabetic())).then(|| outside_brackets.trim().to_string())
+}
+
+static TABLE: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| PAIRS.iter().copied().collect());
+
+const PAIRS: &[(&str, &str)] = &[
+    (
+        "Duty Console (值班控制台): incidents and their SLA clocks, inspections, SSH triage and the duty log for the machine room's duty engineers.",
+        "值班控制台：机房值班人员的事件及其服务时限、巡检、SSH 排查和值班记录。",
+    ),
+    (
+        "Duty Console: a terminal console for the duty engineers of a data-centre machine room",
+        "值班控制台：数据中心机房值班人员的终端控制台",
+    ),
+    (
+        "The site folder [env: DUTY_SITE; default: $XDG_CONFIG_HOME/duty/site]",
+        "站点配置目录（环境变量 DUTY_SITE；默认 $XDG_CONFIG_HOME/duty/site）",
+    ),
+    (
+        "The store file [env: DUTY_STORE; default: $XDG_DATA_HOME/duty/duty.db]",
+        "存储文件（环境变量 DUTY_STORE；默认 $XDG_DATA_HOME/duty/duty.db）",
+    ),
+    (
+        "Language of messages: zh or en [default: the site's, else the locale's]",
+        "显示语言：zh 或 en（默认按站点设置，否则按系统区域设置）",
+    ),
+    (
+        "Keymap: a built-in name (default, vim) or a file [default: $XDG_CONFIG_HOME/duty/keymap.toml over default]",
+        "按键方案：内置名称（default、vim）或文件（默认 $XDG_CONFIG_HOME/duty/keymap.toml 覆盖 default）",
+    ),
+    (
+        "Theme: a built-in name (dark, light, high-contrast, mono) or a file [default: $XDG_CONFIG_HOME/duty/theme.toml over dark]",
+        "配色：内置名称（dark、light、high-contrast、mono）或文件（默认 $XDG_CONFIG_HOME/duty/theme.toml 覆盖 dark）",
+    ),
+    (
+        "The console on a built-in demo centre, in a fresh temporary store",
+        "在内置演示中心上打开控制台（使用新的临时存储）",
+    ),
+    (
+        "Keep the demo site and store in this folder instead of a temporary one",
+        "把演示站点和存储保存在此目录，而不是临时目录",
+    ),
+    (
+        "Write a commented sample site (the centre's machines, the contract's rules)",
+        "写出带注释的示例站点（中心的设备、合同的规则）",
+    ),
+    ("Where to write it [default: the site folder]", "写到哪里（默认：站点配置目录）"),
+    ("Check the site configuration", "检查站点配置"),
+    (
+        "Load and validate the site; print every problem as file:line:col",
+        "加载并校验站点，每个问题按 文件:行:列 列出",
+    ),
+    ("Record and work incidents", "登记和处理事件"),
+    (
+        "Run the engine headless (probes, alert sources): for a systemd unit. Only the process holding the lease runs checks; others wait to take over",
+        "无界面运行引擎（探测、告警源），供 systemd 单元使用。只有持有租约的进程执行检查，其他进程等待接替",
+    ),
+    (
+        "Run the service (store, engine, Unix socket): every console and command of a site with a [service] section goes through it, and the kernel says who each one is",
+        "运行服务（存储、引擎、Unix 套接字）：配置了 [service] 的站点，所有控制台和命令都经由它，由内核确认每个操作者的身份",
+    ),
+    (
+        "Inspections (巡检): the twice-daily data-exchange check and the inspection sheets",
+        "巡检：每日两次的数据交换检查和各类巡检表",
+    ),
+    (
+        "Maintenance windows: failures inside one are shown but open no incident",
+        "维护窗口：窗口内的故障照常显示，但不自动录入事件",
+    ),
+    (
+        "SSH triage actions on the machines (every run is in the audit log)",
+        "在设备上执行 SSH 排查操作（每次执行都记入审计日志）",
+    ),
+    ("Prove the record: verify the hash chain, read the log", "证明记录：校验哈希链，查看日志"),
+    ("The duty log (值班记录) of the shift in force", "当前班次的值班记录"),
+    ("Who is on duty in each shift", "各班次的值班人员"),
+    ("Shift handovers: list them, sign one", "交接班：列出、签字"),
+    (
+        "Reports: the handover, a fault report (故障报告单), the weekly and monthly service reports",
+        "报告：交接班记录、故障报告单、周报和月度服务报告",
+    ),
+    (
+        "Where the contract stands: late responses and breaches in the contract period",
+        "合同执行情况：合同期内的响应超时和违约次数",
+    ),
+    (
+        "The machines as the inspection sheet shows them, live: √ normal, ! warning, × critical, ? unknown or not run",
+        "按巡检表列出设备的实时状态：√ 正常，! 警告，× 严重，? 未知或未运行",
+    ),
+    ("Print JSON", "输出 JSON"),
+    ("Maintain the store", "维护存储"),
+    ("Print the manual page (roff): `duty man | man -l -`", "输出手册页（roff）：`duty man | man -l -`"),
+    (
+        "Print a completion script: `duty completions bash > /etc/bash_completion.d/duty`",
+        "输出命令补全脚本：`duty completions bash > /etc/bash_completion.d/duty`",
+    ),
+    ("bash, zsh or fish", "bash、zsh 或 fish"),
+    ("Record a new incident; prints its number", "录入新事件，输出其编号"),
+    ("List incidents, most urgent first", "列出事件，最紧急的在前"),
+    ("Include closed incidents", "包括已关闭的事件"),
+    ("Show one incident with its clocks and timeline", "显示一个事件及其计时和时间线"),
+    ("Acknowledge (respond): you become the owner (首问负责制)", "响应（接手）：你成为负责人（首问负责制）"),
+    ("Record arrival on site", "登记到场"),
+    ("Add a note to the timeline", "在时间线上添加备注"),
+    ("Escalate to a vendor (厂商)", "上报厂商"),
+    ("Record an escalation call", "登记上报电话"),
+    (
+        "Pause the resolution clock: waiting on vendor | spare_parts | user",
+        "暂停解决计时：等待 vendor（厂商）| spare_parts（备件）| user（用户）",
+    ),
+    ("Resume the resolution clock", "恢复解决计时"),
+    ("Resolve, recording cause and solution for the next time", "解决，并记录原因和解决方案供下次参考"),
+    ("File the fault report (故障报告单)", "填写故障报告单"),
+    ("Close after review (leads only; you are the reviewer, 审核人)", "审核后关闭（仅负责人；你即审核人）"),
+    (
+        "Mark as a problem (问题) for the monthly review: it could not be fully solved",
+        "转为问题，供月度回顾：未能彻底解决",
+    ),
+    (
+        "Pass ownership on to another operator (the owner or a lead; at a handover)",
+        "把负责人移交给另一位值班人员（由负责人或项目负责人在交接时进行）",
+    ),
+    (
+        "Correct what was recorded wrongly (a correction event: who, why, what it replaces; the clocks and reports follow it). One field at a time",
+        "更正记录错误之处（更正事件：谁、为何、替换了什么；计时和报告随之更正）。每次一个字段",
+    ),
+    ("The incident's number", "事件编号"),
+    (
+        "Refuse if the incident is no longer at this version (the one you looked at)",
+        "若事件已不是此版本（你看到的版本）则拒绝",
+    ),
+    (
+        "When it really happened (RFC 3339, e.g. 2026-11-21T08:30:00+08:00) [default: now]",
+        "实际发生时间（RFC 3339，如 2026-11-21T08:30:00+08:00；默认：现在）",
+    ),
+    (
+        "When the call came or the alarm fired (RFC 3339) [default: now]",
+        "来电或告警的时间（RFC 3339；默认：现在）",
+    ),
+    ("A host of the site's inventory (repeat for several)", "站点设备清单中的设备（可重复指定多个）"),
+    (
+        "An engineer must go on site (starts the on-site clock at the response)",
+        "需要工程师到场（响应时开始到场计时）",
+    ),
+    (
+        "ordinary (一般) | serious (严重) | critical (特别严重)",
+        "ordinary（一般）| serious（严重）| critical（特别严重）",
+    ),
+    ("ordinary | serious | critical", "ordinary（一般）| serious（严重）| critical（特别严重）"),
+    ("fault | attack | disaster", "fault（故障）| attack（攻击）| disaster（灾害）"),
+    (
+        "system | database | network_device | other_application",
+        "system（系统）| database（数据库）| network_device（网络设备）| other_application（其他应用）",
+    ),
+    (
+        "duty_lead | vendor | leadership | security_group",
+        "duty_lead（值班负责人）| vendor（厂商）| leadership（领导）| security_group（安全领导小组）",
+    ),
+    ("Who was called", "被呼叫人"),
+    ("The call was not answered", "电话未接通"),
+    ("The operator's login", "值班人员的登录名"),
+    (
+        "The report time as it really was (RFC 3339); the reporter or a lead",
+        "实际的报告时间（RFC 3339）；由报告人或负责人更正",
+    ),
+    ("Why the record was wrong", "记录为何有误"),
+    ("Today's inspections (or a date's) and where each stands", "今天（或某日）的巡检及其状态"),
+    ("A local date, YYYY-MM-DD [default: today]", "本地日期 YYYY-MM-DD（默认：今天）"),
+    (
+        "Start a run: the template's latest occurrence due today (or the next one)",
+        "开始巡检：该模板今天最近一次（或下一次）应做的巡检",
+    ),
+    (
+        "A particular occurrence (run id such as exchange@20261121T0830)",
+        "指定某一次巡检（编号如 exchange@20261121T0830）",
+    ),
+    ("The occurrence (run id)", "巡检编号"),
+    ("Mark an item normal, warning or critical", "记录检查项结果：正常、警告或严重"),
+    (
+        "Record that the owner and the lead were told of a warning or critical item",
+        "登记已将警告或严重项通知系统负责人和项目负责人",
+    ),
+    ("A lead's decision on a run paused by a critical item", "负责人对因严重项而暂停的巡检作出决定"),
+    ("Go on with the inspection (else: stop it here)", "继续巡检（否则在此停止）"),
+    (
+        "Record a manual transfer (人工交换) made while data exchange failed",
+        "登记数据交换故障期间进行的人工交换",
+    ),
+    ("Sign the run off", "签字完成巡检"),
+    (
+        "Declare that an occurrence cannot be done, with the reason (two hours' notice)",
+        "声明某次巡检无法完成并说明原因（须提前两小时）",
+    ),
+    (
+        "The inspection report of a run, a day, a week (with the weekday grid) or a month",
+        "一次、一天、一周（含按星期的表格）或一个月的巡检报告",
+    ),
+    ("Any date of the week", "该周的任一日期"),
+    ("YYYY-MM", "YYYY-MM（年-月）"),
+    (
+        "Put hosts (or some of their checks) into maintenance for a time",
+        "让设备（或其部分检查）在一段时间内进入维护",
+    ),
+    ("A host of the site (repeat for several)", "站点的设备（可重复指定多个）"),
+    (
+        "Only this check (repeat); all checks of the hosts if none",
+        "只包括此检查（可重复）；不指定则包括设备的全部检查",
+    ),
+    ("Start (RFC 3339) [default: now]", "开始时间（RFC 3339；默认：现在）"),
+    ("End (RFC 3339)", "结束时间（RFC 3339）"),
+    ("Why: the change being made", "原因：所做的变更"),
+    ("List current and planned windows", "列出当前和计划中的维护窗口"),
+    ("End a window now", "立即结束一个维护窗口"),
+    (
+        "Run an action of the site's catalog on a host, or on every host of a group",
+        "在一台设备或一组设备上执行站点操作目录中的操作",
+    ),
+    (
+        "An action of ssh.toml (or free-form, if the site allows it, with --command)",
+        "ssh.toml 中的操作（站点允许时也可用 --command 自由输入）",
+    ),
+    (
+        "A host, or @GROUP for every host whose group or role is GROUP",
+        "设备，或 @组名 表示组或角色为该名称的全部设备",
+    ),
+    ("The command of a free-form action", "自由操作的命令"),
+    ("For a dangerous action: type its name to confirm", "危险操作：输入其名称以确认"),
+    (
+        "For a dangerous action where the site requires two people: the second operator",
+        "站点要求双人操作的危险操作：第二位值班人员",
+    ),
+    ("Print the audit records as JSON instead of streaming output", "以 JSON 输出审计记录，而不是实时输出"),
+    ("The SSH runs in the log", "日志中的 SSH 执行记录"),
+    (
+        "Trust an unknown host key after checking its fingerprint out of band",
+        "通过其他渠道核对指纹后信任未知的主机密钥",
+    ),
+    (
+        "The fingerprint you checked (SHA256:...): it must be the one presented",
+        "你核对过的指纹（SHA256:...）：必须与对方出示的一致",
+    ),
+    (
+        "Walk the hash chain; exit 1 naming the first bad event if any was altered, deleted or reordered",
+        "逐条校验哈希链；若有事件被篡改、删除或重排，指出第一条并以 1 退出",
+    ),
+    ("Print the event log", "输出事件日志"),
+    ("Only events recorded at or after this time (RFC 3339)", "只包括此时间（RFC 3339）及之后记录的事件"),
+    (
+        "Accept the store as it is now after a deliberate restore (leads): this machine had seen it otherwise. The acceptance, with what was seen and what is there, is an event",
+        "有意恢复存储后接受其现状（仅负责人）：本机曾见过不同的记录。接受本身，连同曾见与现有的内容，记为一个事件",
+    ),
+    ("The duty log of the shift in force", "当前班次的值班记录"),
+    ("Write a free note in the duty log of the shift in force", "在当前班次的值班记录中写一条其他记录"),
+    (
+        "Complete an entry later: a visitor's departure or a request's outcome (recorded as a correction of its own; the entry stays as written)",
+        "补记一条记录：来访者离开时间或诉求处理结果（作为单独的更正记录，原记录保持不变）",
+    ),
+    (
+        "The entry's number (as `duty log list` and the console show it)",
+        "记录编号（见 `duty log list` 或控制台）",
+    ),
+    ("When the visitor left (HH:MM, the site's time)", "来访者离开的时间（HH:MM，站点时间）"),
+    ("What came of the request or complaint", "诉求或投诉的处理结果"),
+    ("Why it is completed now (optional)", "补记原因（可选）"),
+    ("Who is on duty in the shift in force and the next one", "当前班次和下一班次的值班人员"),
+    ("Set who is on duty in one shift on one date (leads only)", "设置某日某班次的值班人员（仅负责人）"),
+    ("Operator logins", "值班人员登录名"),
+    ("Every handover and where it stands", "全部交接班及其状态"),
+    (
+        "Sign a handover whose steps are all done: outgoing first, then incoming",
+        "为所有步骤已完成的交接班签字：交班人先签，接班人后签",
+    ),
+    (
+        "The handover report (交接班记录); the latest handover if no id is given",
+        "交接班记录；不指定编号则为最近一次交接班",
+    ),
+    ("The fault report (故障报告单) of an incident", "事件的故障报告单"),
+    ("The weekly service report (Monday to Sunday)", "周服务报告（周一至周日）"),
+    ("The monthly service report", "月度服务报告"),
+    ("Any date of the week [default: this week]", "该周的任一日期（默认：本周）"),
+    ("YYYY-MM [default: this month]", "YYYY-MM（默认：本月）"),
+    (
+        "Copy a centre's whole history into an empty store, the chain intact",
+        "把一个中心的全部历史复制到空存储中，哈希链保持完整",
+    ),
+    ("The store to copy: a file or a postgres:// URL", "要复制的存储：文件或 postgres:// 地址"),
+    ("The empty store to fill", "要写入的空存储"),
+    (
+        "Create or bring the store's schema up to date (SQLite file or postgres:// URL)",
+        "创建存储结构或升级到最新（SQLite 文件或 postgres:// 地址）",
+    ),
+    ("Rebuild every projection from the event log", "从事件日志重建全部投影"),
+];
