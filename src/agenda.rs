@@ -78,6 +78,35 @@ pub fn load(
     Ok(assemble(slots, &runs, &declined, now))
 }
 
+/// The event a missed occurrence is recorded with, once, on its run's subject.
+pub const MISSED_KIND: &str = "inspection.missed";
+
+/// Records each occurrence of yesterday and today that was never started by its
+/// deadline (漏检) as an event, once: the lease-holding engine calls this as time
+/// passes, so the record says what was missed even if no console was looking. Returns
+/// how many it recorded now.
+pub fn record_missed(
+    store: &mut dyn Store,
+    site: &Site,
+    actor: &crate::domain::Operator,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let today = now.with_timezone(&site.tz).date_naive();
+    let items = load(store, site, today.pred_opt().unwrap_or(today), today, now)?;
+    let mut recorded = 0;
+    for item in items.iter().filter(|a| a.state == RunState::Missed) {
+        let subject = format!("run:{}", item.slot.run);
+        if store.timeline(&subject)?.iter().any(|e| e.kind == MISSED_KIND) {
+            continue;
+        }
+        let payload = serde_json::to_string(&item.slot).expect("slots serialise");
+        store.record_event(MISSED_KIND, &subject, payload, actor, origin, now)?;
+        recorded += 1;
+    }
+    Ok(recorded)
+}
+
 /// The state of the check an item names as `host/check`.
 fn state_of_check<'a>(
     check: &str,

@@ -375,3 +375,27 @@ fn a_missed_inspection_is_acknowledged_by_a_lead_only() {
     let overdue = AlarmCommand::Acknowledge(vec![key(ClockName::Inspection)]);
     assert!(decide_alarm(&overdue, &person(Role::Operator), at(10, 0)).is_ok(), "other alarms are anyone's");
 }
+
+/// An occurrence never started by its deadline is recorded as missed (漏检) once, by
+/// whoever holds the engine's lease, however often it looks.
+#[test]
+fn a_missed_inspection_is_recorded_once() {
+    let f = Fixture::new();
+    f.exchange_every_day();
+    let site = duty::config::Site::load(&f.site).unwrap();
+    let mut store = SqliteStore::open(&f.store).unwrap();
+    let engine = duty::engine::runner::engine_operator();
+    // The record began the day before yesterday: yesterday's occurrence was someone's.
+    let began = at(9, 0) - chrono::Duration::days(2);
+    store.record_event("duty.entry", "shift:test", "{}".into(), &engine, "t", began).unwrap();
+    let now = at(12, 0);
+    assert_eq!(agenda::record_missed(&mut store, &site, &engine, "t", now).unwrap(), 1, "yesterday's");
+    assert_eq!(agenda::record_missed(&mut store, &site, &engine, "t", now).unwrap(), 0, "once only");
+    let missed: Vec<_> =
+        store.events_after(0, 100).unwrap().into_iter().filter(|e| e.kind == agenda::MISSED_KIND).collect();
+    assert_eq!(missed.len(), 1);
+    assert!(missed[0].subject.starts_with("run:exchange@20261119"), "{}", missed[0].subject);
+    // Today's is still due, not missed; the list says yesterday's was missed.
+    let list = f.ok("alice", &["checklist", "list", "--json", "--date", "2026-11-19"]);
+    assert!(list.contains("\"missed\""), "{list}");
+}

@@ -34,6 +34,8 @@ use crate::store::{
 pub const LEASE_TTL_SECONDS: i64 = 15;
 /// How often the holder renews (and others try to take over).
 pub const LEASE_RENEW: Duration = Duration::from_secs(5);
+/// How often the lease holder records inspections missed since it last looked.
+const MISSED_EVERY: Duration = Duration::from_secs(60);
 /// Results are written at least this often, or when this many are waiting.
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
 const FLUSH_AT: usize = 500;
@@ -339,6 +341,7 @@ pub async fn run(
     flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut source_tick = tokio::time::interval(Duration::from_secs(1));
     let ttl = chrono::Duration::seconds(LEASE_TTL_SECONDS);
+    let mut missed_looked: Option<Instant> = None;
     let publish = |health: &mut Health, link: &StoreLink, state: EngineState, buffered: usize| {
         let changed = health.state != state
             || health.store_down_since != link.down_since
@@ -387,6 +390,11 @@ pub async fn run(
                 renew_lease!();
                 if holding && link.lease_confirmed {
                     write_back(&mut link, &plan.sources, &client, &actor, &origin, clock).await;
+                    if missed_looked.is_none_or(|at| at.elapsed() >= MISSED_EVERY) {
+                        missed_looked = Some(Instant::now());
+                        let site = &plan.site;
+                        link.call(|store| crate::agenda::record_missed(store, site, &actor, &origin, clock.now()));
+                    }
                 }
             }
             Some(result) = results_rx.recv() => {

@@ -793,6 +793,7 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "incident.corrected" => ("更正", "corrected"),
         "duty.entry" => ("值班记录", "duty log entry"),
         "duty.completed" => ("补记值班记录", "duty log entry completed"),
+        "inspection.missed" => ("漏检", "inspection missed"),
         "roster.changed" => ("调整值班表", "roster changed"),
         "handover.started" => ("开始交接班", "handover started"),
         "handover.step_completed" => ("交接步骤完成", "handover step done"),
