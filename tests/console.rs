@@ -104,6 +104,7 @@ const SCREENS: &[(&str, &str)] = &[
     ("actions", "4"),
     ("duty_log", "5"),
     ("help", "?"),
+    ("alarm_list", "L"),
     ("filter", "/sev:serious"),
     ("command_line", ":open GZ"),
     ("form_new_incident", "N"),
@@ -252,10 +253,26 @@ fn alarms_ring_once_per_new_alarm_then_repeat_and_stop_when_acknowledged() {
     assert_eq!(rings(&mut app), 0, "not again within the repeat time");
     app.tick(fixed_now() + chrono::Duration::seconds(61));
     assert_eq!(rings(&mut app), 1, "repeats until acknowledged");
-    // `!` acknowledges the alarm shown, one at a time: the next takes the banner.
+    // The alarm list (`L`) shows every alarm and acknowledges the one chosen: here the
+    // second, leaving the first on the banner.
     let shown = app.alarms.len();
     assert!(shown > 1, "the demo has several alarms");
-    let first = app.alarms[0].clone();
+    let (first, second) = (app.alarms[0].clone(), app.alarms[1].clone());
+    press(&mut app, "L");
+    let list = render(&app, 120, 40);
+    assert!(list.contains(&format!("Alarms not yet acknowledged ({shown})")), "{list}");
+    assert!(
+        list.contains(&format!("▶ {}", duty::tui::widgets::banner::alarm_line(&first, &app.env()).unwrap())),
+        "{list}"
+    );
+    press(&mut app, "j!");
+    duty::tui::perform(&mut app, &mut demo.store, &mut |_| {}, &mut |_| {});
+    assert_eq!(app.alarms.len(), shown - 1);
+    assert!(app.alarms.contains(&first) && !app.alarms.contains(&second), "the chosen one, only");
+    app.on_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+    assert!(matches!(app.mode, duty::tui::app::Mode::Normal), "any other key closes the list");
+    // `!` acknowledges the alarm shown, one at a time: the next takes the banner.
+    let shown = app.alarms.len();
     press(&mut app, "!");
     duty::tui::perform(&mut app, &mut demo.store, &mut |_| {}, &mut |_| {});
     assert_eq!(app.alarms.len(), shown - 1, "one alarm acknowledged, the one shown");

@@ -68,6 +68,11 @@ pub const INCIDENT_KEYS_IN_QUEUE: Text = Text::new(
 );
 pub const ALARMS_ACKED: Text = Text::new("已确认告警", "alarm acknowledged");
 pub const NO_ALARMS: Text = Text::new("没有未确认的告警", "no alarm to acknowledge");
+pub const ALARM_LIST: Text = Text::new("未确认的告警", "Alarms not yet acknowledged");
+pub const ALARM_LIST_KEYS: Text = Text::new(
+    "↑↓ 选择  ! 或 Enter 确认所选  其他键关闭",
+    "↑↓ choose  ! or Enter acknowledges it  any other key closes",
+);
 pub const UNKNOWN_COMMAND: Text = Text::new("未知命令", "unknown command");
 pub const COMMAND_NEEDS: Text = Text::new("用法", "usage");
 pub const WHICH_ONE: Text = Text::new("有多个，请写全编号", "several match; give the whole id");

@@ -86,6 +86,7 @@ actions! {
     Problem => "problem", "转为问题", "turn into problem";
     Correct => "correct", "更正记录（时间、级别、分类、所属）", "correct the record (time, severity, class, area)";
     AckAlarm => "ack_alarm", "确认告警", "acknowledge alarm";
+    AlarmList => "alarm_list", "告警列表（逐条确认）", "alarm list (acknowledge one by one)";
     Mute => "mute", "静音", "mute";
     ClearFilter => "clear_filter", "清除筛选", "clear filter";
     StartRun => "start_run", "开始巡检", "start inspection";

@@ -15,6 +15,7 @@ use super::action::Action;
 use super::form::{Form, FormKind, FormOutcome};
 use super::forms;
 use super::keymap::{Key, Lookup, Section};
+use super::popups::alarms::AlarmList;
 use super::popups::help::{self, Help};
 use super::screens::actions::Actions;
 use super::screens::duty_log::DutyTab;
@@ -79,6 +80,7 @@ pub struct Trouble {
 pub enum Mode {
     Normal,
     Help(Help),
+    Alarms(AlarmList),
     Filter(TextArea<'static>),
     Command(TextArea<'static>),
     Form(Box<Form>),
@@ -451,6 +453,21 @@ impl App {
                     self.mode = Mode::Normal;
                 }
             }
+            Mode::Alarms(_)
+                if event.code == KeyCode::Char('c') && event.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                self.quit = true
+            }
+            Mode::Alarms(list) => {
+                let incident = self.queue.target_row(&self.data);
+                let env =
+                    Env { ctx: &self.ctx, data: &self.data, now: self.now, loaded: self.loaded, incident };
+                let mut out = Out::default();
+                if !list.on_action(single, event.code == KeyCode::Enter, &self.alarms, &env, &mut out) {
+                    self.mode = Mode::Normal;
+                }
+                self.carry_out(out);
+            }
             Mode::Normal => self.on_normal_key(event),
         }
     }
@@ -506,6 +523,7 @@ impl App {
             Action::TabActions => self.tab = Tab::Actions,
             Action::TabDutyLog => self.tab = Tab::DutyLog,
             Action::AckAlarm => self.acknowledge_alarm(),
+            Action::AlarmList => self.mode = Mode::Alarms(AlarmList::default()),
             Action::Mute => self.open_form(forms::mute(self.lang())),
             Action::NewIncident => self.open_form(forms::new_incident(self.lang())),
             Action::Noop => {}

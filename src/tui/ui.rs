@@ -71,6 +71,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     status_line::draw(frame, status, app);
     match &app.mode {
         Mode::Help(help) => popups::help::draw(frame, body, &env, help),
+        Mode::Alarms(list) => list.draw(frame, body, &app.alarms, &env),
         Mode::Form(form) => popups::form::draw(frame, body, &env, form),
         _ => {}
     }

@@ -1,5 +1,6 @@
 //! Windows over the screen: help, forms.
 
+pub mod alarms;
 pub mod form;
 pub mod help;
 

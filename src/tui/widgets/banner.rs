@@ -10,33 +10,47 @@ use crate::domain::sla::{ClockName, ClockState, clocks};
 use crate::i18n::{Label, ui};
 use crate::tui::action::Action;
 use crate::tui::app::App;
+use crate::tui::view::Env;
 use crate::tui::widgets::countdown::hms;
 
 /// The loudest alarm as one line, and whether it is a breach: for the banner and the
 /// desktop notification.
 pub fn describe(app: &App) -> Option<(String, bool)> {
     let alarm = app.alarms.first()?;
-    let first = &alarm.key;
     let lang = app.lang();
-    let mut text = match first.clock {
+    let mut text = alarm_line(alarm, &app.env())?;
+    if app.alarms.len() > 1 {
+        text.push_str(&format!("  (+{} {})", app.alarms.len() - 1, ui::BANNER_MORE.get(lang)));
+    }
+    Some((text, alarm.key.level == AlarmLevel::Breached))
+}
+
+/// One alarm as a line: its state, what it is about and the time left (for the banner
+/// and the alarm list). None when what it is about is no longer in the data.
+pub fn alarm_line(alarm: &crate::domain::alarm::Raised, env: &Env<'_>) -> Option<String> {
+    let first = &alarm.key;
+    let lang = env.lang();
+    let text = match first.clock {
         ClockName::Inspection | ClockName::LeadDecision | ClockName::Notice | ClockName::Missed => {
-            let item = app.data.agenda.iter().find(|a| a.slot.run == first.incident.0)?;
+            let item = env.data.agenda.iter().find(|a| a.slot.run == first.incident.0)?;
             let (symbol, word) = match (first.level, first.clock, item.state) {
                 (_, ClockName::Missed, _) => ("▲", item.state.label(lang)),
                 (AlarmLevel::Breached, ..) => ("▲", ClockState::Breached.label(lang)),
                 (AlarmLevel::DueSoon, ..) => ("!", ClockState::DueSoon.label(lang)),
             };
-            let left = hms(alarm.due - app.now);
-            format!(
-                "{symbol} {word}: {} {} {left}",
-                crate::text::visible(&item.name, false),
-                first.clock.label(lang)
-            )
+            let left = hms(alarm.due - env.now);
+            // A missed one says so once: its state is its clock.
+            let clock = if first.clock == ClockName::Missed {
+                String::new()
+            } else {
+                format!(" {}", first.clock.label(lang))
+            };
+            format!("{symbol} {word}: {}{clock} {left}", crate::text::visible(&item.name, false))
         }
         _ => {
             // The loudest alarm's clock, evaluated now so its countdown moves.
-            let row = app.data.row(&first.incident)?;
-            let clocks = clocks(&row.incident, &app.ctx.site.policy, app.now);
+            let row = env.data.row(&first.incident)?;
+            let clocks = clocks(&row.incident, &env.site().policy, env.now);
             let clock = clocks.iter().find(|c| c.name == first.clock)?;
             let symbol = crate::i18n::clock_symbol(clock.state);
             let left = clock.remaining.map(hms).unwrap_or_default();
@@ -48,10 +62,7 @@ pub fn describe(app: &App) -> Option<(String, bool)> {
             )
         }
     };
-    if app.alarms.len() > 1 {
-        text.push_str(&format!("  (+{} {})", app.alarms.len() - 1, ui::BANNER_MORE.get(lang)));
-    }
-    Some((text, first.level == AlarmLevel::Breached))
+    Some(text)
 }
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
