@@ -807,6 +807,12 @@ fn the_overview_acts_on_the_selected_machine_never_on_an_incident_off_screen() {
     for &i in &app.queue.visible {
         assert!(app.data.rows[i].incident.hosts.contains(&host), "only {host}'s incidents");
     }
+    // `X` on the board opens the selected machine's SSH actions, the machine chosen.
+    press(&mut app, "1X");
+    assert_eq!(app.tab, duty::tui::app::Tab::Actions);
+    let targets = duty::tui::screens::actions::targets(&app.ctx.site);
+    assert_eq!(targets[app.actions.target.at(targets.len())].0, host);
+    assert!(app.actions.right, "the action list has the focus");
 }
 
 #[test]

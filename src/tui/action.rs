@@ -98,6 +98,7 @@ actions! {
     DeclineRun => "decline_run", "声明无法完成", "declare not possible";
     IncidentFromItem => "incident_from_item", "据此录入事件", "open incident from item";
     RunAction => "run_action", "执行操作", "run the action";
+    MachineActions => "machine_actions", "该设备的操作（SSH）", "the machine's actions (SSH)";
     CancelRun => "cancel_run", "取消执行", "cancel the run";
     OpenShell => "open_shell", "打开该主机的 shell", "open a shell on the host";
     AttachOutput => "attach_output", "将输出作为依据附到事件", "attach the output to the incident";

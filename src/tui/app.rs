@@ -569,6 +569,10 @@ impl App {
     fn show(&mut self, show: Show) {
         self.tab = Tab::Incidents;
         match show {
+            Show::HostActions(host) => {
+                self.tab = Tab::Actions;
+                self.actions.choose(&host, &self.ctx.site);
+            }
             Show::Incident(id) => self.open_detail(id),
             Show::HostIncidents(host) => {
                 self.queue.detail = None;

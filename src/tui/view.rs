@@ -70,6 +70,8 @@ pub enum Show {
     Incident(IncidentId),
     /// The queue filtered to one machine's incidents.
     HostIncidents(String),
+    /// The Actions tab with one machine chosen.
+    HostActions(String),
 }
 
 /// What a component asks of the app after a key.

@@ -169,6 +169,14 @@ impl Actions {
         out.effect(Effect::Ssh { hosts, action: spec.name.clone(), confirmed: None, witness: None });
     }
 
+    /// Chooses a machine (from the overview or an incident), the action list in focus.
+    pub fn choose(&mut self, host: &str, site: &Site) {
+        if let Some(at) = targets(site).iter().position(|(label, _)| label == host) {
+            self.target.set(at);
+            self.right = true;
+        }
+    }
+
     /// Starts showing a run that was just launched.
     pub fn start(&mut self, action: &str, hosts: &[String], cancel: Arc<AtomicBool>) {
         self.run = Some(ActionRun {

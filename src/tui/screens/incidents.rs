@@ -106,6 +106,13 @@ impl Queue {
                 self.timeline = Cursor::default();
             }
             Action::ClearFilter => self.set_filter(String::new(), env.data),
+            // The SSH actions of the incident's (first) machine.
+            Action::MachineActions => {
+                match self.target_row(env.data).and_then(|r| r.incident.hosts.first()) {
+                    Some(host) => out.show = Some(crate::tui::view::Show::HostActions(host.clone())),
+                    None => out.refuse(ui::SELECT_FIRST.get(env.lang())),
+                }
+            }
             _ if step_of(action).is_some() => self.incident_action(action, env, out),
             _ => return false,
         }

@@ -26,15 +26,18 @@ pub struct Overview {
 }
 
 impl Overview {
-    /// The board's keys: moving between machines, and `Enter` for the selected
-    /// machine's incidents. False when the key is not the board's.
+    /// The board's keys: moving between machines, `Enter` for the selected machine's
+    /// incidents, `X` for its SSH actions. False when the key is not the board's.
     pub fn on_action(&mut self, action: Action, env: &Env<'_>, out: &mut Out) -> bool {
         let hosts = &env.site().hosts;
         match action {
             Action::Move(movement) => self.host.go(movement, hosts.len()),
-            Action::Open => {
+            Action::Open | Action::MachineActions => {
                 if let Some(host) = hosts.get(self.host.at(hosts.len())) {
-                    out.show = Some(Show::HostIncidents(host.name.clone()));
+                    out.show = Some(match action {
+                        Action::Open => Show::HostIncidents(host.name.clone()),
+                        _ => Show::HostActions(host.name.clone()),
+                    });
                 }
             }
             _ => return false,
