@@ -29,6 +29,13 @@ pub fn visible(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// One word for a POSIX shell, whatever it holds: single-quoted, each `'` closed,
+/// escaped and reopened. What the site's inventory says (a label, a host name) goes
+/// into a remote command only through this, so `'; touch x; echo '` stays a word.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
 /// Display width in terminal columns (CJK characters take two).
 pub fn width(text: &str) -> usize {
     UnicodeWidthStr::width(text)

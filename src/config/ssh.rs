@@ -172,6 +172,18 @@ pub fn validate(
             problems.push(file.problem(action.command.span(), "command must not be empty"));
             continue;
         }
+        // Values are substituted already quoted: quotes around them would open the
+        // value to the shell again.
+        if let Some(quoted) = ["{host}", "{ip}", "{label}"].iter().find(|v| {
+            let command = action.command.get_ref();
+            command.contains(&format!("'{v}")) || command.contains(&format!("\"{v}"))
+        }) {
+            problems.push(file.problem(
+                action.command.span(),
+                format!("{quoted} is put in the command already quoted; remove the quotes around it"),
+            ));
+            continue;
+        }
         let timeout = match &action.timeout_seconds {
             None => 30,
             Some(t) if (1..=3600).contains(t.get_ref()) => *t.get_ref(),

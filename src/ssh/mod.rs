@@ -45,13 +45,16 @@ pub fn access_of(settings: &SshSettings, clock: crate::clock::Clock) -> Access {
     }
 }
 
-/// The command of an action for one host, with its variables filled in.
+/// The command of an action for one host, with its variables filled in, each quoted
+/// as one word for the remote shell (the template must not quote them again: the
+/// site check says so).
 pub fn command_for(action: &SshAction, host: &Host) -> String {
+    use crate::text::shell_quote;
     action
         .command
-        .replace("{host}", &host.name)
-        .replace("{ip}", &host.ip.to_string())
-        .replace("{label}", &host.label)
+        .replace("{host}", &shell_quote(&host.name))
+        .replace("{ip}", &shell_quote(&host.ip.to_string()))
+        .replace("{label}", &shell_quote(&host.label))
 }
 
 /// A catalog action to run on some of the site's hosts.
