@@ -56,3 +56,25 @@ fn a_quoted_placeholder_is_a_config_error() {
         "{err}"
     );
 }
+
+/// A reader that goes away (`duty incident list | head -1`) ends the command quietly:
+/// exit 141 (or 0), nothing on stderr, never a panic.
+#[test]
+fn a_broken_pipe_ends_quietly() {
+    let f = common::Fixture::new();
+    for n in 0..30 {
+        f.ok("alice", &["incident", "open", "--title", &format!("磁盘告警 {n}"), "--severity", "ordinary"]);
+    }
+    let mut child = f
+        .cmd("alice")
+        .args(["incident", "list", "--all"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(141 | 0)), "{:?} {err}", out.status);
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -169,7 +169,15 @@ pub fn run() -> ExitCode {
         Err(error) => error.exit(),
     };
     let lang = cli.lang.unwrap_or_else(Lang::from_locale);
-    match dispatch(cli) {
+    quiet_on_broken_pipe();
+    let done = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli))) {
+        Ok(done) => done,
+        // The reader went away (`duty incident show ID | head -3`): ended quietly, as
+        // a shell tool ends, with 128 + SIGPIPE.
+        Err(payload) if is_broken_pipe(payload.as_ref()) => return ExitCode::from(141),
+        Err(payload) => std::panic::resume_unwind(payload),
+    };
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let (code, text) = describe_failure(&error, lang);
@@ -178,6 +186,27 @@ pub fn run() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Whether a panic is the standard library's "failed printing to stdout: Broken pipe".
+fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    text.contains("Broken pipe") || text.contains("os error 32")
+}
+
+/// A print to a reader that has gone says nothing on stderr (the panic it raises is
+/// caught in `run`); any other panic is reported as ever.
+fn quiet_on_broken_pipe() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe(info.payload()) {
+            previous(info);
+        }
+    }));
 }
 
 fn describe_failure(error: &anyhow::Error, lang: Lang) -> (u8, String) {
