@@ -9,10 +9,7 @@ use unicode_width::UnicodeWidthStr;
 /// a reader sees) with visible escapes such as `\x1b`, so no text can move the
 /// cursor, change colours or retitle the terminal. Newlines become `⏎` unless kept.
 pub fn visible(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let harmful = |c: char| {
-        (c.is_control() && !(keep_newlines && c == '\n'))
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let harmful = |c: char| (c.is_control() && !(keep_newlines && c == '\n')) || is_invisible(c);
     if !text.chars().any(harmful) {
         return Cow::Borrowed(text);
     }
@@ -27,6 +24,36 @@ pub fn visible(text: &str, keep_newlines: bool) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Characters that draw nothing or reorder what is drawn: C1 controls, bidi marks and
+/// overrides, zero-width and format characters (`evil.example` shown as `evis.example`).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{80}'..='\u{9f}'
+        | '\u{ad}'
+        | '\u{61c}'
+        | '\u{180e}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}')
+}
+
+/// JSON text with every invisible character (see `is_invisible`) written as its `\u`
+/// escape. Lossless: outside strings JSON holds none of them, inside a string the
+/// escape decodes to the same character.
+pub fn json_invisible_escaped(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            c if is_invisible(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One word for a POSIX shell, whatever it holds: single-quoted, each `'` closed,

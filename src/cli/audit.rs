@@ -70,7 +70,7 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
         AuditCommand::Log { since, json } => {
             let events = store.events(since)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&events)?);
+                super::print_json(&events)?;
                 return Ok(());
             }
             for e in &events {

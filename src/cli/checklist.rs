@@ -138,7 +138,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                         })
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&view)?);
+                super::print_json(&view)?;
                 return Ok(());
             }
             for a in &items {

@@ -124,7 +124,7 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {
         Err(e) => {
             if json {
                 let view = serde_json::json!({ "store_error": format!("{e:#}"), "engines": engines });
-                println!("{}", serde_json::to_string_pretty(&view)?);
+                super::print_json(&view)?;
             } else {
                 for health in &engines {
                     println!("{}", engine_health(health, tz, lang));
@@ -146,15 +146,7 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {
         }
         let now = session.now();
         let running = lease.as_ref().is_some_and(|l| l.expires_at > now);
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&Status {
-                engine: lease,
-                engine_running: running,
-                engines,
-                hosts: rows
-            })?
-        );
+        super::print_json(&Status { engine: lease, engine_running: running, engines, hosts: rows })?;
         return Ok(());
     }
     for health in engines.iter().filter(|h| h.state == EngineState::StoreDown) {

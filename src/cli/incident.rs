@@ -320,7 +320,7 @@ fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
             .collect();
     if json {
         let views: Vec<IncidentJson<'_>> = rows.iter().map(|(i, c)| IncidentJson::new(i, c, None)).collect();
-        println!("{}", serde_json::to_string_pretty(&views)?);
+        super::print_json(&views)?;
         return Ok(());
     }
     let lang = session.lang;
@@ -382,7 +382,7 @@ pub fn contract(paths: &Paths, json: bool) -> anyhow::Result<()> {
     if json {
         let site = &session.site;
         let counter = contract_counter(&incidents, &site.policy, site.contract, site.tz, now);
-        println!("{}", serde_json::to_string_pretty(&counter)?);
+        super::print_json(&counter)?;
     } else {
         println!("{}", contract_line(&session, &incidents, now));
     }
@@ -397,10 +397,7 @@ fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
     let clocks = clocks(&incident, &session.site.policy, now);
     let timeline = store.timeline(&id.0)?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&IncidentJson::new(&incident, &clocks, Some(&timeline)))?
-        );
+        super::print_json(&IncidentJson::new(&incident, &clocks, Some(&timeline)))?;
         return Ok(());
     }
     let lang = session.lang;

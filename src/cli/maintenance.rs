@@ -71,7 +71,7 @@ pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
             let windows: Vec<Window> =
                 store.maintenance_windows()?.into_iter().filter(|w| w.until > now).collect();
             if json {
-                println!("{}", serde_json::to_string_pretty(&windows)?);
+                super::print_json(&windows)?;
                 return Ok(());
             }
             for w in &windows {

@@ -188,6 +188,13 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// Prints a value as JSON for scripts: lossless, and with every character a terminal
+/// or an editor would hide or reorder (C1, bidi, zero-width) as a `\u` escape.
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", crate::text::json_invisible_escaped(&serde_json::to_string_pretty(value)?));
+    Ok(())
+}
+
 /// Whether a panic is the standard library's "failed printing to stdout: Broken pipe".
 fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
     let text = payload

@@ -106,7 +106,7 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                 }
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&records)?);
+                super::print_json(&records)?;
             } else {
                 for r in &records {
                     eprintln!(
@@ -145,7 +145,7 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                     .iter()
                     .map(|(actor, r)| serde_json::json!({ "operator": actor, "run": r }))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&view)?);
+                super::print_json(&view)?;
                 return Ok(());
             }
             for (actor, r) in &runs {
