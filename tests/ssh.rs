@@ -80,7 +80,8 @@ fn an_action_runs_streams_and_is_audited() {
     assert_eq!(history[0]["operator"], "alice");
     assert_eq!(run["action"], "hello");
     assert_eq!(run["ending"], "exit 0");
-    assert_eq!(run["command"], "timeout -k 5 10 sh -c 'echo hello from frontend-1; echo warn >&2'");
+    // The host name went in as one quoted word, itself quoted again inside `sh -c`.
+    assert_eq!(run["command"], "timeout -k 5 10 sh -c 'echo hello from '\\''frontend-1'\\''; echo warn >&2'");
     assert_eq!(run["stdout_bytes"], 22);
     assert_eq!(run["stderr_bytes"], 5);
     assert_eq!(run["first_line"], "hello from frontend-1");
@@ -259,9 +260,13 @@ fn an_unknown_key_is_trusted_only_with_its_fingerprint_and_on_the_record() {
         .unwrap()
         .trim_end_matches('.')
         .to_string();
-    let wrong = f.run("alice", &["ssh", "trust", "frontend-1", "--fingerprint", "SHA256:not-it"]);
+    // Only a lead trusts a key, and only the one checked out of band.
+    let operator = f.run("alice", &["ssh", "trust", "frontend-1", "--fingerprint", &fingerprint]);
+    assert_eq!(operator.status.code(), Some(1));
+    assert!(stderr(&operator).contains("only a lead may trust a host key"), "{}", stderr(&operator));
+    let wrong = f.run("lead", &["ssh", "trust", "frontend-1", "--fingerprint", "SHA256:not-it"]);
     assert_eq!(wrong.status.code(), Some(1));
-    f.ok("alice", &["ssh", "trust", "frontend-1", "--fingerprint", &fingerprint]);
+    f.ok("lead", &["ssh", "trust", "frontend-1", "--fingerprint", &fingerprint]);
     assert!(f.run("alice", &["ssh", "run", "frontend-1", "hello"]).status.success());
     let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
     assert!(

@@ -224,6 +224,8 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
     match (error, lang) {
         (E::LeadOnly { command: "roster" }, Lang::Zh) => "只有负责人可以调整值班表".to_string(),
         (E::LeadOnly { command: "roster" }, Lang::En) => "only a lead may change the roster".to_string(),
+        (E::LeadOnly { command: "trust" }, Lang::Zh) => "只有负责人可以信任主机密钥".to_string(),
+        (E::LeadOnly { command: "trust" }, Lang::En) => "only a lead may trust a host key".to_string(),
         (E::LeadOnly { command: "missed" }, Lang::Zh) => {
             "漏检告警只能由负责人确认，或在该班交接后停止".to_string()
         }

@@ -159,6 +159,10 @@ impl super::Ops<'_> {
     ) -> Result<super::Done, crate::store::StoreError> {
         use crate::ssh::session::{SshError, connect};
         let refuse = |why: SshRefusal| crate::store::StoreError::Refused(DomainError::Ssh(why));
+        // Trusting a key decides which machine every later command reaches: a lead's.
+        if actor.operator.role != crate::domain::Role::Lead {
+            return Err(crate::store::StoreError::Refused(DomainError::LeadOnly { command: "trust" }));
+        }
         let spec = self.site.host(host).ok_or_else(|| {
             crate::store::StoreError::Refused(DomainError::UnknownHost { host: host.to_string() })
         })?;

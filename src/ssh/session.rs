@@ -131,7 +131,7 @@ pub enum SshError {
     #[error("known_hosts {0} cannot be read ({1}): refusing to connect without a host key check")]
     NoKnownHosts(String, String),
     #[error(
-        "unknown host key for {host}: {key_type} {fingerprint}. If this is right, trust it: it adds to {file}: {line}"
+        "unknown host key for {host}: {key_type} {fingerprint}. If this is right, a lead trusts it (duty ssh trust): it adds to {file}: {line}"
     )]
     UnknownKey { host: String, key_type: String, fingerprint: String, file: String, line: String },
     #[error(
