@@ -82,6 +82,19 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomically(path, bytes, PRIVATE)
 }
 
+/// Writes a new file, owner-only, that must not exist yet (nor be a symlink): a key
+/// handed to someone is never written over another file.
+pub fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(PRIVATE)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 /// Makes an existing file readable by its owner only (a store the moment SQLite made it).
 pub fn make_private(path: &Path) {
     let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(PRIVATE));

@@ -19,6 +19,7 @@ pub mod log;
 pub mod ops;
 pub mod paths;
 pub mod report;
+pub mod seal;
 pub mod service;
 pub mod ssh;
 pub mod status;

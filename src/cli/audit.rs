@@ -12,7 +12,16 @@ use crate::time::parse_user_time;
 pub enum AuditCommand {
     /// Walk the hash chain; exit 1 naming the first bad event if any was altered,
     /// deleted or reordered
-    Verify,
+    Verify {
+        /// Also check every seal with the verification key kept by the auditor
+        #[arg(long)]
+        key: Option<std::path::PathBuf>,
+    },
+    /// Forward-secure sealing of the log
+    Seal {
+        #[command(subcommand)]
+        command: SealCommand,
+    },
     /// Print the event log
     Log {
         /// Only events recorded at or after this time (RFC 3339)
@@ -21,6 +30,39 @@ pub enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SealCommand {
+    /// Start sealing (leads): writes the verification key for the auditor to keep off
+    /// this machine, and seals the log every interval from now on
+    Init {
+        /// Where to write the verification key (a new file)
+        #[arg(long)]
+        verify_key: std::path::PathBuf,
+        /// How often a seal is written: 1s, 15min, 1h …
+        #[arg(long, default_value = "15min", value_parser = parse_interval)]
+        interval: chrono::Duration,
+    },
+}
+
+/// A sealing interval as people write it: `30s`, `15min`, `1h`, `1d`.
+fn parse_interval(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().map_err(|_| format!("{text:?}: a number and a unit such as 15min"))?;
+    let seconds = match unit {
+        "s" | "sec" => n,
+        "m" | "min" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86400,
+        _ => return Err(format!("{text:?}: the unit is s, min, h or d")),
+    };
+    if seconds < 1 {
+        return Err(format!("{text:?}: at least one second"));
+    }
+    Ok(chrono::Duration::seconds(seconds))
 }
 
 #[derive(Subcommand, Debug)]
@@ -48,8 +90,14 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
     let store = session.open_store()?;
     let lang = session.lang;
     match command {
-        AuditCommand::Verify => {
+        AuditCommand::Seal { command: SealCommand::Init { verify_key, interval } } => {
+            seal_init(&session, &verify_key, interval)
+        }
+        AuditCommand::Verify { key } => {
             let report = store.verify()?;
+            if let (Some(path), None) = (key, &report.first_bad) {
+                return verify_seals(&*store, &path, lang);
+            }
             match report.first_bad {
                 None => {
                     match lang {
@@ -87,6 +135,100 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Starts sealing: a new seed, the verification key written for the auditor (and
+/// shown to copy on paper), the first sealing key kept private to this account, the
+/// start recorded and epoch 0 sealed at once.
+fn seal_init(
+    session: &super::Session,
+    verify_key: &std::path::Path,
+    interval: chrono::Duration,
+) -> anyhow::Result<()> {
+    use std::io::Read;
+    let lang = session.lang;
+    let operator = session.operator()?;
+    if operator.role != crate::domain::Role::Lead {
+        return Err(Failure::Refused(crate::i18n::domain_error(
+            &crate::domain::DomainError::LeadOnly { command: "seal" },
+            lang,
+        ))
+        .into());
+    }
+    let key_path = crate::seal::key_path();
+    if key_path.exists() {
+        return Err(Failure::Usage(match lang {
+            Lang::Zh => format!("已在封印：{} 已存在", key_path.display()),
+            Lang::En => format!("already sealing: {} exists", key_path.display()),
+        })
+        .into());
+    }
+    let mut seed = [0u8; 32];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut seed)?;
+    let now = session.now();
+    let key = crate::seal::VerifyKey::new(seed, now, interval);
+    crate::files::write_new_private(verify_key, format!("{}\n", key.to_text()).as_bytes())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", verify_key.display()))?;
+    crate::files::write_private(&key_path, key.sealing_key().to_text().as_bytes())?;
+    // Sealing keeps its key in this account's state folder: it is set up where the
+    // store is at hand (not through a service).
+    let mut store = session.store_location().open_for_writing()?;
+    let payload = serde_json::json!({
+        "start": now, "interval_seconds": interval.num_seconds(), "key_id": key.id(), "hash": "sha256",
+    });
+    let origin = session.origin();
+    store.record_event(
+        crate::seal::STARTED,
+        crate::seal::SUBJECT,
+        payload.to_string(),
+        &operator,
+        &origin,
+        now,
+    )?;
+    crate::seal::seal_now(&mut *store, &key_path, &operator, &origin, now)?;
+    match lang {
+        Lang::Zh => println!(
+            "已开始封印，每 {} 秒一次。验证密钥已写入 {}，请离机保管（也可抄在纸上）：\n{}",
+            interval.num_seconds(),
+            verify_key.display(),
+            key.to_text()
+        ),
+        Lang::En => println!(
+            "sealing every {} s. The verification key is in {}: keep it off this machine (or on paper):\n{}",
+            interval.num_seconds(),
+            verify_key.display(),
+            key.to_text()
+        ),
+    }
+    Ok(())
+}
+
+/// Checks every seal against the auditor's verification key.
+fn verify_seals(store: &dyn crate::store::Store, path: &std::path::Path, lang: Lang) -> anyhow::Result<()> {
+    let text = crate::files::read_text(path, 4096).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let key = crate::seal::VerifyKey::parse(&text)
+        .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+    let events = store.events(None)?;
+    let report = crate::seal::verify(&events, &key);
+    if let Some((seq, why)) = report.first_bad {
+        return Err(Failure::Refused(match lang {
+            Lang::Zh => format!("封印不成立：事件 #{seq}：{why}"),
+            Lang::En => format!("seal broken at event #{seq}: {why}"),
+        })
+        .into());
+    }
+    let (through, epoch) = report.sealed_through.unwrap_or((0, 0));
+    match lang {
+        Lang::Zh => println!(
+            "哈希链完整，封印成立：{} 个封印，封至事件 #{through}（第 {epoch} 期）；其后 {} 条事件尚未封印",
+            report.seals, report.unsealed
+        ),
+        Lang::En => println!(
+            "chain intact and sealed: {} seals, through event #{through} (epoch {epoch}); {} events after it not sealed yet",
+            report.seals, report.unsealed
+        ),
+    }
+    Ok(())
 }
 
 pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {

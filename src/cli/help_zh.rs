@@ -259,6 +259,17 @@ const PAIRS: &[(&str, &str)] = &[
         "逐条校验哈希链；若有事件被篡改、删除或重排，指出第一条并以 1 退出",
     ),
     ("Print the event log", "输出事件日志"),
+    (
+        "Also check every seal with the verification key kept by the auditor",
+        "同时用审计人员保管的验证密钥校验每个封印",
+    ),
+    ("Forward-secure sealing of the log", "日志的前向安全封印"),
+    (
+        "Start sealing (leads): writes the verification key for the auditor to keep off this machine, and seals the log every interval from now on",
+        "开始封印（仅负责人）：写出验证密钥交审计人员离机保管，此后每个周期封印一次日志",
+    ),
+    ("Where to write the verification key (a new file)", "验证密钥写到哪里（新文件）"),
+    ("How often a seal is written: 1s, 15min, 1h …", "封印周期：1s、15min、1h 等"),
     ("Only events recorded at or after this time (RFC 3339)", "只包括此时间（RFC 3339）及之后记录的事件"),
     (
         "Accept the store as it is now after a deliberate restore (leads): this machine had seen it otherwise. The acceptance, with what was seen and what is there, is an event",

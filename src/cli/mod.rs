@@ -369,11 +369,11 @@ pub struct Session {
 
 impl Session {
     /// Now, by the process's clock.
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+    pub(super) fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
     }
 
-    fn store_location(&self) -> Location {
+    pub(super) fn store_location(&self) -> Location {
         self.store.clone()
     }
 
@@ -417,7 +417,7 @@ impl Session {
 
     /// The operator acting: the real uid's login (or whom root acts as), mapped through
     /// the site's operators. Someone not listed may read but not write.
-    fn operator(&self) -> Result<Operator, Failure> {
+    pub(super) fn operator(&self) -> Result<Operator, Failure> {
         let login = self.identity.login();
         self.site.operator(login).cloned().ok_or_else(|| {
             Failure::Refused(match self.lang {
@@ -452,7 +452,7 @@ impl Session {
     }
 
     /// Where an event this command writes comes from: `cli alice@host`.
-    fn origin(&self) -> String {
+    pub(super) fn origin(&self) -> String {
         self.identity.origin("cli")
     }
 }

@@ -390,6 +390,9 @@ pub async fn run(
                 renew_lease!();
                 if holding && link.lease_confirmed {
                     write_back(&mut link, &plan.sources, &client, &actor, &origin, clock).await;
+                    // A seal once an epoch, where this process keeps a sealing key.
+                    let key = crate::seal::key_path();
+                    link.call(|store| crate::seal::seal_now(store, &key, &actor, &origin, clock.now()));
                     if missed_looked.is_none_or(|at| at.elapsed() >= MISSED_EVERY) {
                         missed_looked = Some(Instant::now());
                         let site = &plan.site;

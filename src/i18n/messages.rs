@@ -224,6 +224,8 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
     match (error, lang) {
         (E::LeadOnly { command: "roster" }, Lang::Zh) => "只有负责人可以调整值班表".to_string(),
         (E::LeadOnly { command: "roster" }, Lang::En) => "only a lead may change the roster".to_string(),
+        (E::LeadOnly { command: "seal" }, Lang::Zh) => "只有负责人可以开始封印".to_string(),
+        (E::LeadOnly { command: "seal" }, Lang::En) => "only a lead may start sealing".to_string(),
         (E::LeadOnly { command: "trust" }, Lang::Zh) => "只有负责人可以信任主机密钥".to_string(),
         (E::LeadOnly { command: "trust" }, Lang::En) => "only a lead may trust a host key".to_string(),
         (E::LeadOnly { command: "missed" }, Lang::Zh) => {
@@ -796,6 +798,8 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "duty.entry" => ("值班记录", "duty log entry"),
         "duty.completed" => ("补记值班记录", "duty log entry completed"),
         "inspection.missed" => ("漏检", "inspection missed"),
+        "audit.sealed" => ("封印", "sealed"),
+        "audit.seal_started" => ("开始封印", "sealing started"),
         "roster.changed" => ("调整值班表", "roster changed"),
         "handover.started" => ("开始交接班", "handover started"),
         "handover.step_completed" => ("交接步骤完成", "handover step done"),

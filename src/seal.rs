@@ -1,0 +1,288 @@
+//! Forward-secure sealing of the event log (the idea of journald's Forward Secure
+//! Sealing). At `duty audit seal init` a random seed is made; the auditor keeps it,
+//! off the machine, as the verification key. The sealing key of epoch 0 is derived
+//! from the seed, and each next epoch's key from the one before by a one-way step;
+//! the old key is erased as soon as the next is made. Once an epoch, the lease-holding
+//! engine writes a seal — an HMAC, under that epoch's key, of the epoch, the chain head
+//! and the previous seal — as an event of the log itself.
+//!
+//! Whoever later gains the store and the current key can rewrite the chain and
+//! recompute every hash, but cannot make the seals of the epochs before: with the
+//! verification key, `duty audit verify --key` recomputes each epoch's key and names
+//! the first seal that does not hold. The epoch is inside the MAC and each seal covers
+//! the one before, so a seal re-made with a later key never passes for an earlier
+//! epoch, and removing seals breaks the next one.
+
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use crate::store::StoredEvent;
+
+/// The event a seal is written as, and the one that starts sealing.
+pub const SEALED: &str = "audit.sealed";
+pub const STARTED: &str = "audit.seal_started";
+/// The subject both are written on.
+pub const SUBJECT: &str = "audit:seal";
+
+type Key = [u8; 32];
+
+fn sha(parts: &[&[u8]]) -> Key {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    hasher.finalize().into()
+}
+
+fn first_key(seed: &Key) -> Key {
+    sha(&[b"duty-seal-key-0", seed])
+}
+
+/// The one-way step from an epoch's key to the next.
+fn evolve(key: &Key) -> Key {
+    sha(&[b"duty-seal-evolve", key])
+}
+
+/// What the auditor keeps: the seed, and when and how often sealing began.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifyKey {
+    seed: Key,
+    pub start: DateTime<Utc>,
+    pub interval: Duration,
+}
+
+/// What the sealing process keeps: this epoch's key only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SealKey {
+    key: Key,
+    pub epoch: u64,
+    pub start: DateTime<Utc>,
+    pub interval: Duration,
+}
+
+/// A seal, as stored in its event.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Seal {
+    pub epoch: u64,
+    /// The chain head it covers: the last event before the seal.
+    pub seq: u64,
+    pub head: String,
+    /// The previous seal's MAC (empty for the first).
+    pub prev: String,
+    pub mac: String,
+}
+
+/// Why a key file could not be read.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("not a duty seal key: {0}")]
+pub struct BadKey(pub &'static str);
+
+fn parse_parts(text: &str, kind: &str) -> Result<(Key, u64, DateTime<Utc>, Duration), BadKey> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let [tag, hex_key, epoch, start, interval] = words.as_slice() else {
+        return Err(BadKey("five fields expected"));
+    };
+    if *tag != kind {
+        return Err(BadKey("wrong kind of key"));
+    }
+    let bytes = hex::decode(hex_key).map_err(|_| BadKey("the key is not hex"))?;
+    let key: Key = bytes.try_into().map_err(|_| BadKey("the key is not 32 bytes"))?;
+    let epoch = epoch.parse().map_err(|_| BadKey("bad epoch"))?;
+    let start =
+        DateTime::parse_from_rfc3339(start).map_err(|_| BadKey("bad start time"))?.with_timezone(&Utc);
+    let seconds: i64 = interval.parse().map_err(|_| BadKey("bad interval"))?;
+    if seconds < 1 {
+        return Err(BadKey("bad interval"));
+    }
+    Ok((key, epoch, start, Duration::seconds(seconds)))
+}
+
+impl VerifyKey {
+    /// A new seed for sealing from `start`, every `interval`.
+    pub fn new(seed: Key, start: DateTime<Utc>, interval: Duration) -> VerifyKey {
+        VerifyKey { seed, start, interval }
+    }
+
+    /// The key as text, to keep on paper or in a file: `duty-verify-v1 SEED 0 START SECONDS`.
+    pub fn to_text(&self) -> String {
+        let start = self.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        format!("duty-verify-v1 {} 0 {start} {}", hex::encode(self.seed), self.interval.num_seconds())
+    }
+
+    pub fn parse(text: &str) -> Result<VerifyKey, BadKey> {
+        let (seed, _, start, interval) = parse_parts(text, "duty-verify-v1")?;
+        Ok(VerifyKey { seed, start, interval })
+    }
+
+    /// A short name of the key, recorded when sealing starts (not the key).
+    pub fn id(&self) -> String {
+        hex::encode(&sha(&[b"duty-seal-id", &self.seed])[..8])
+    }
+
+    /// The sealing key of epoch 0.
+    pub fn sealing_key(&self) -> SealKey {
+        SealKey { key: first_key(&self.seed), epoch: 0, start: self.start, interval: self.interval }
+    }
+}
+
+/// The epoch a moment falls in.
+pub fn epoch_of(start: DateTime<Utc>, interval: Duration, at: DateTime<Utc>) -> u64 {
+    ((at - start).num_seconds().max(0) / interval.num_seconds().max(1)) as u64
+}
+
+fn mac_of(key: &Key, epoch: u64, seq: u64, head: &str, prev: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    for part in [&epoch.to_be_bytes()[..], &seq.to_be_bytes(), head.as_bytes(), prev.as_bytes()] {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    hex::encode(mac.finalize().into_bytes())
+}
+
+impl SealKey {
+    pub fn to_text(&self) -> String {
+        let start = self.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        format!(
+            "duty-seal-v1 {} {} {start} {}",
+            hex::encode(self.key),
+            self.epoch,
+            self.interval.num_seconds()
+        )
+    }
+
+    pub fn parse(text: &str) -> Result<SealKey, BadKey> {
+        let (key, epoch, start, interval) = parse_parts(text, "duty-seal-v1")?;
+        Ok(SealKey { key, epoch, start, interval })
+    }
+
+    /// Moves the key on to `epoch` (never back): the keys in between are gone.
+    pub fn evolve_to(&mut self, epoch: u64) {
+        while self.epoch < epoch {
+            self.key = evolve(&self.key);
+            self.epoch += 1;
+        }
+    }
+
+    /// The seal of this epoch over the chain head `(seq, head)`, after `prev`.
+    pub fn seal(&self, seq: u64, head: &str, prev: &str) -> Seal {
+        Seal {
+            epoch: self.epoch,
+            seq,
+            head: head.to_string(),
+            prev: prev.to_string(),
+            mac: mac_of(&self.key, self.epoch, seq, head, prev),
+        }
+    }
+}
+
+/// What `verify --key` found.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SealReport {
+    /// The seals that hold.
+    pub seals: usize,
+    /// The last event covered by a seal that holds, and its epoch.
+    pub sealed_through: Option<(u64, u64)>,
+    /// Events after it, not (yet) sealed.
+    pub unsealed: u64,
+    /// The first thing that does not hold: the event it is found at, and why.
+    pub first_bad: Option<(u64, String)>,
+}
+
+/// Checks every seal of a log (already walked for its hash chain) against the
+/// verification key. The chain's own hashes are taken from the events as stored: a
+/// rewritten, re-hashed chain shows as a seal whose head no longer matches or whose MAC
+/// does not hold.
+pub fn verify(events: &[StoredEvent], key: &VerifyKey) -> SealReport {
+    let mut report = SealReport::default();
+    let mut current = key.sealing_key();
+    let mut prev = String::new();
+    let mut last_epoch: Option<u64> = None;
+    let started = events.iter().find(|e| e.kind == STARTED);
+    let Some(started) = started else {
+        report.first_bad = Some((0, "sealing never started in this log".into()));
+        return report;
+    };
+    for event in events.iter().filter(|e| e.kind == SEALED) {
+        let bad = |why: String| Some((event.seq, why));
+        let Ok(seal) = serde_json::from_str::<Seal>(&event.payload) else {
+            report.first_bad = bad("the seal cannot be read".into());
+            break;
+        };
+        if last_epoch.is_none() && seal.epoch != 0 {
+            report.first_bad =
+                bad(format!("the first seal is of epoch {}, not 0: earlier seals were removed", seal.epoch));
+            break;
+        }
+        if last_epoch.is_some_and(|last| seal.epoch <= last) {
+            report.first_bad = bad(format!("epoch {} sealed again", seal.epoch));
+            break;
+        }
+        if epoch_of(key.start, key.interval, event.recorded_at) != seal.epoch {
+            report.first_bad = bad(format!("a seal of epoch {} written at another time", seal.epoch));
+            break;
+        }
+        let covered = events.iter().find(|e| e.seq == seal.seq);
+        if seal.seq < started.seq || covered.is_none_or(|e| e.hash != seal.head) || seal.prev != prev {
+            report.first_bad = bad(format!("the log before this seal (epoch {}) was changed", seal.epoch));
+            break;
+        }
+        current.evolve_to(seal.epoch);
+        if mac_of(&current.key, seal.epoch, seal.seq, &seal.head, &seal.prev) != seal.mac {
+            report.first_bad = bad(format!("the seal of epoch {} does not hold", seal.epoch));
+            break;
+        }
+        report.seals += 1;
+        report.sealed_through = Some((seal.seq, seal.epoch));
+        last_epoch = Some(seal.epoch);
+        prev = seal.mac;
+    }
+    let through = report.sealed_through.map_or(0, |(seq, _)| seq);
+    report.unsealed = events.iter().filter(|e| e.seq > through && e.kind != SEALED).count() as u64;
+    report
+}
+
+/// The sealing key file: this epoch's key, private to the process that seals.
+pub fn key_path() -> std::path::PathBuf {
+    crate::paths::state_dir().join("seal.key")
+}
+
+/// Writes a seal if the epoch has moved on since the last one: the key is moved on
+/// (and the old one erased) first, then the head is sealed. Returns the seal written.
+/// Nothing happens without a key file (this process does not seal).
+pub fn seal_now(
+    store: &mut dyn crate::store::Store,
+    path: &std::path::Path,
+    actor: &crate::domain::Operator,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Seal>, crate::store::StoreError> {
+    let backend = || crate::store::StoreError::backend::<std::io::Error>("the seal key");
+    let Ok(text) = crate::files::read_text(path, 4096) else { return Ok(None) };
+    let mut key = SealKey::parse(&text).map_err(|e| backend()(std::io::Error::other(e.to_string())))?;
+    let epoch = epoch_of(key.start, key.interval, now);
+    // The key on disk is the last epoch sealed (it moves on only to seal): nothing to
+    // read while it is this epoch's.
+    if key.epoch >= epoch && key.epoch > 0 {
+        return Ok(None);
+    }
+    let events = store.events_of("audit.seal", None)?;
+    let last: Option<Seal> =
+        events.iter().rev().find(|e| e.kind == SEALED).and_then(|e| serde_json::from_str(&e.payload).ok());
+    if last.as_ref().is_some_and(|s| s.epoch >= epoch) {
+        return Ok(None);
+    }
+    key.evolve_to(epoch);
+    // The key of this epoch replaces the last one on disk before it is used.
+    crate::files::write_private(path, key.to_text().as_bytes()).map_err(backend())?;
+    let seq = store.head()?;
+    let head = match seq {
+        0 => crate::store::chain::GENESIS.to_string(),
+        _ => store.events_after(seq - 1, 1)?.first().map(|e| e.hash.clone()).unwrap_or_default(),
+    };
+    let seal = key.seal(seq, &head, last.as_ref().map_or("", |s| s.mac.as_str()));
+    let payload = serde_json::to_string(&seal).expect("seals serialise");
+    store.record_event(SEALED, SUBJECT, payload, actor, origin, now)?;
+    Ok(Some(seal))
+}

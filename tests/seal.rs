@@ -1,0 +1,285 @@
+//! Forward-secure sealing against someone with the store in hand: a rewritten and
+//! re-hashed chain, a deleted and renumbered event, forged appends, a seal re-made with
+//! a later key, flipped bits — `verify --key` names the place each time; an untouched
+//! store verifies.
+
+mod common;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use duty::domain::{Operator, Role};
+use duty::seal::{self, VerifyKey};
+use duty::store::{SqliteStore, Store, StoredEvent};
+
+fn at(minute: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap() + Duration::minutes(minute)
+}
+
+fn lead() -> Operator {
+    Operator { id: "lead".into(), name: "lead".into(), role: Role::Lead }
+}
+
+/// A store with notes written over ten one-minute epochs, sealed once an epoch; the
+/// verification key, and the sealing key as it stands at the end (what a thief of the
+/// machine would find).
+fn sealed_store(dir: &std::path::Path) -> (std::path::PathBuf, VerifyKey, std::path::PathBuf) {
+    let path = dir.join("duty.db");
+    let key_file = dir.join("seal.key");
+    let mut store = SqliteStore::open(&path).unwrap();
+    let key = VerifyKey::new([7u8; 32], at(0), Duration::minutes(1));
+    std::fs::write(&key_file, key.sealing_key().to_text()).unwrap();
+    store.record_event(seal::STARTED, seal::SUBJECT, "{}".into(), &lead(), "t", at(0)).unwrap();
+    for minute in 0..10 {
+        for n in 0..3 {
+            let payload = serde_json::json!({ "text": format!("note {minute}.{n}") }).to_string();
+            store
+                .record_event(
+                    "duty.entry",
+                    "shift:x",
+                    payload,
+                    &lead(),
+                    "t",
+                    at(minute) + Duration::seconds(10 + n),
+                )
+                .unwrap();
+        }
+        let sealed =
+            seal::seal_now(&mut store, &key_file, &lead(), "t", at(minute) + Duration::seconds(30)).unwrap();
+        assert_eq!(sealed.map(|s| s.epoch), Some(minute as u64), "one seal an epoch");
+        assert!(
+            seal::seal_now(&mut store, &key_file, &lead(), "t", at(minute) + Duration::seconds(40))
+                .unwrap()
+                .is_none()
+        );
+    }
+    (path, key, key_file)
+}
+
+fn events(path: &std::path::Path) -> Vec<StoredEvent> {
+    SqliteStore::open(path).unwrap().events(None).unwrap()
+}
+
+/// What an attacker with write access does: drop the append-only triggers, write the
+/// rows as they like with every hash recomputed, set the chain head, put the triggers back.
+fn rewrite(path: &std::path::Path, mut rows: Vec<StoredEvent>) {
+    let mut prev = duty::store::chain::GENESIS.to_string();
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.seq = i as u64 + 1;
+        row.prev_hash = prev.clone();
+        row.hash = duty::store::chain::event_hash(&prev, row);
+        prev = row.hash.clone();
+    }
+    let db = rusqlite::Connection::open(path).unwrap();
+    let time = |t: DateTime<Utc>| duty::time::canonical(t);
+    db.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; DELETE FROM events;")
+        .unwrap();
+    for r in &rows {
+        db.execute(
+            "INSERT INTO events (seq, occurred_at, recorded_at, actor, origin, kind, subject, payload, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+            rusqlite::params![r.seq as i64, time(r.occurred_at), time(r.recorded_at), r.actor, r.origin, r.kind, r.subject, r.payload, r.prev_hash, r.hash],
+        )
+        .unwrap();
+    }
+    let last = rows.last().unwrap();
+    db.execute("UPDATE chain_head SET seq = ?1, hash = ?2", rusqlite::params![last.seq as i64, last.hash])
+        .unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'x'); END;
+         CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'x'); END;",
+    )
+    .unwrap();
+}
+
+fn plain_verify_passes(path: &std::path::Path) -> bool {
+    SqliteStore::open(path).unwrap().verify().unwrap().first_bad.is_none()
+}
+
+#[test]
+fn an_untouched_sealed_store_verifies_and_says_what_is_not_sealed_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, key, _) = sealed_store(dir.path());
+    let report = seal::verify(&events(&path), &key);
+    assert_eq!(report.first_bad, None);
+    assert_eq!(report.seals, 10);
+    // The three notes after the last seal are the unsealed tail.
+    assert_eq!(report.unsealed, 0);
+    let mut store = SqliteStore::open(&path).unwrap();
+    store
+        .record_event("duty.entry", "shift:x", "{}".into(), &lead(), "t", at(9) + Duration::seconds(50))
+        .unwrap();
+    assert_eq!(
+        seal::verify(&events(&path), &key).unsealed,
+        1,
+        "appended after the last seal: unsealed, and said"
+    );
+}
+
+#[test]
+fn tampering_with_a_sealed_store_is_named_every_way() {
+    let mut cases = 0;
+    // Rewrite one note of epoch 3 and re-hash the whole chain: the plain verify is
+    // fooled, the seals are not.
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, key, _) = sealed_store(dir.path());
+        let mut rows = events(&path);
+        let victim = rows.iter().position(|e| e.payload.contains("note 3.1")).unwrap();
+        rows[victim].payload = rows[victim].payload.replace("note 3.1", "note 3.1 (nothing happened)");
+        rewrite(&path, rows);
+        assert!(plain_verify_passes(&path), "a re-hashed chain verifies without the key");
+        let bad = seal::verify(&events(&path), &key).first_bad.expect("the seals catch it");
+        assert!(bad.1.contains("epoch 3"), "{bad:?}");
+        cases += 1;
+    }
+    // Delete an event and renumber the rest.
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, key, _) = sealed_store(dir.path());
+        let mut rows = events(&path);
+        rows.retain(|e| !e.payload.contains("note 5.0"));
+        rewrite(&path, rows);
+        assert!(plain_verify_passes(&path));
+        assert!(seal::verify(&events(&path), &key).first_bad.is_some());
+        cases += 1;
+    }
+    // Remove the seals of the early epochs with what they covered.
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, key, _) = sealed_store(dir.path());
+        let rows: Vec<StoredEvent> = events(&path)
+            .into_iter()
+            .filter(|e| !(e.kind == seal::SEALED && e.recorded_at < at(4)))
+            .collect();
+        rewrite(&path, rows);
+        let bad = seal::verify(&events(&path), &key).first_bad.expect("missing seals are seen");
+        assert!(bad.1.contains("not 0") || bad.1.contains("changed"), "{bad:?}");
+        cases += 1;
+    }
+    // A thief with the sealing key of the last epoch rewrites epoch 2 and re-makes its
+    // seal and every later one with the key they have: no seal before theirs holds.
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, key, key_file) = sealed_store(dir.path());
+        let stolen = seal::SealKey::parse(&std::fs::read_to_string(&key_file).unwrap()).unwrap();
+        assert_eq!(stolen.epoch, 9);
+        let mut rows = events(&path);
+        let victim = rows.iter().position(|e| e.payload.contains("note 2.0")).unwrap();
+        rows[victim].payload = rows[victim].payload.replace("note 2.0", "forged");
+        rewrite(&path, rows.clone());
+        // Re-seal with the stolen key, claiming each seal's own epoch.
+        let mut rows = events(&path);
+        let mut prev = String::new();
+        for i in 0..rows.len() {
+            if rows[i].kind != seal::SEALED {
+                continue;
+            }
+            let mut old: seal::Seal = serde_json::from_str(&rows[i].payload).unwrap();
+            let covered = &rows[old.seq as usize - 1];
+            let forged = stolen.seal(covered.seq, &covered.hash, &prev);
+            old.head = forged.head;
+            old.prev = forged.prev;
+            old.mac = forged.mac;
+            prev = old.mac.clone();
+            rows[i].payload = serde_json::to_string(&old).unwrap();
+            rewrite(&path, rows.clone());
+            rows = events(&path);
+        }
+        assert!(plain_verify_passes(&path));
+        let bad = seal::verify(&events(&path), &key).first_bad.expect("a later key seals no earlier epoch");
+        assert!(bad.1.contains("does not hold"), "{bad:?}");
+        cases += 1;
+    }
+    // Forged appends that pretend to be sealed: a seal of a new epoch made without any key.
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, key, _) = sealed_store(dir.path());
+        let mut rows = events(&path);
+        let last = rows.last().unwrap().clone();
+        let fake = seal::Seal {
+            epoch: 10,
+            seq: last.seq,
+            head: last.hash.clone(),
+            prev: String::new(),
+            mac: "00".repeat(32),
+        };
+        rows.push(StoredEvent {
+            seq: 0,
+            kind: seal::SEALED.into(),
+            payload: serde_json::to_string(&fake).unwrap(),
+            recorded_at: at(10) + Duration::seconds(5),
+            occurred_at: at(10) + Duration::seconds(5),
+            ..last
+        });
+        rewrite(&path, rows);
+        assert!(seal::verify(&events(&path), &key).first_bad.is_some());
+        cases += 1;
+    }
+    // Every bit of one event's payload flipped in turn: never unseen.
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, key, _) = sealed_store(dir.path());
+        let rows = events(&path);
+        let victim = rows.iter().position(|e| e.payload.contains("note 1.2")).unwrap();
+        let bytes = rows[victim].payload.as_bytes().to_vec();
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute_batch("DROP TRIGGER events_no_update;").unwrap();
+        for i in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut flipped = bytes.clone();
+                flipped[i] ^= 1 << bit;
+                let text = String::from_utf8_lossy(&flipped).into_owned();
+                db.execute(
+                    "UPDATE events SET payload = ?1 WHERE seq = ?2",
+                    rusqlite::params![text, rows[victim].seq as i64],
+                )
+                .unwrap();
+                let chain_caught = !plain_verify_passes(&path);
+                let seal_caught = seal::verify(&events(&path), &key).first_bad.is_some();
+                assert!(chain_caught || seal_caught, "byte {i} bit {bit}");
+                cases += 1;
+            }
+        }
+    }
+    println!("{cases} tampering cases, each named");
+}
+
+#[test]
+fn the_verification_key_reads_back_and_a_wrong_key_fails() {
+    let key = VerifyKey::new([1u8; 32], at(0), Duration::minutes(15));
+    assert_eq!(VerifyKey::parse(&key.to_text()).unwrap(), key);
+    assert!(
+        VerifyKey::parse("duty-seal-v1 00 0 2026-11-21T00:00:00Z 60").is_err(),
+        "a sealing key is not a verification key"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, _) = sealed_store(dir.path());
+    let other = VerifyKey::new([8u8; 32], at(0), Duration::minutes(1));
+    assert!(seal::verify(&events(&path), &other).first_bad.is_some());
+}
+
+/// The whole way round on the command line: a lead starts sealing and keeps the
+/// verification key; an operator may not; `audit verify --key` says what is sealed.
+#[test]
+fn a_lead_starts_sealing_and_the_auditor_verifies_with_the_key() {
+    let f = common::Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("verify.key");
+    let key_arg = key.to_str().unwrap();
+    let refused = f.run("alice", &["audit", "seal", "init", "--verify-key", key_arg, "--interval", "1s"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", common::stderr(&refused));
+    assert!(common::stderr(&refused).contains("only a lead may start sealing"));
+    let out = f.ok("lead", &["audit", "seal", "init", "--verify-key", key_arg, "--interval", "15min"]);
+    assert!(out.contains("duty-verify-v1 "), "the key is shown to copy: {out}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    let again = f.run("lead", &["audit", "seal", "init", "--verify-key", key_arg]);
+    assert_eq!(again.status.code(), Some(2), "sealing starts once");
+    f.ok("alice", &["incident", "open", "--title", "x", "--severity", "ordinary"]);
+    let verified = f.ok("alice", &["audit", "verify", "--key", key_arg]);
+    assert!(
+        verified.contains("sealed: 1 seals") && verified.contains("1 events after it not sealed yet"),
+        "{verified}"
+    );
+    let bad =
+        f.run("alice", &["audit", "seal", "init", "--verify-key", "/tmp/x", "--interval", "15 fortnights"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
