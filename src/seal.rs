@@ -223,7 +223,7 @@ pub fn verify(events: &[StoredEvent], key: &VerifyKey) -> SealReport {
             report.first_bad = bad(format!("a seal of epoch {} written at another time", seal.epoch));
             break;
         }
-        let covered = events.iter().find(|e| e.seq == seal.seq);
+        let covered = events.binary_search_by_key(&seal.seq, |e| e.seq).ok().map(|i| &events[i]);
         if seal.seq < started.seq || covered.is_none_or(|e| e.hash != seal.head) || seal.prev != prev {
             report.first_bad = bad(format!("the log before this seal (epoch {}) was changed", seal.epoch));
             break;
