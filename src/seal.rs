@@ -243,6 +243,16 @@ pub fn verify(events: &[StoredEvent], key: &VerifyKey) -> SealReport {
     report
 }
 
+/// The chain head: the last event's number and hash (the genesis hash before any).
+pub fn head_of(store: &dyn crate::store::Store) -> Result<(u64, String), crate::store::StoreError> {
+    let seq = store.head()?;
+    let head = match seq {
+        0 => crate::store::chain::GENESIS.to_string(),
+        _ => store.events_after(seq - 1, 1)?.first().map(|e| e.hash.clone()).unwrap_or_default(),
+    };
+    Ok((seq, head))
+}
+
 /// The sealing key file: this epoch's key, private to the process that seals.
 pub fn key_path() -> std::path::PathBuf {
     crate::paths::state_dir().join("seal.key")
@@ -276,11 +286,7 @@ pub fn seal_now(
     key.evolve_to(epoch);
     // The key of this epoch replaces the last one on disk before it is used.
     crate::files::write_private(path, key.to_text().as_bytes()).map_err(backend())?;
-    let seq = store.head()?;
-    let head = match seq {
-        0 => crate::store::chain::GENESIS.to_string(),
-        _ => store.events_after(seq - 1, 1)?.first().map(|e| e.hash.clone()).unwrap_or_default(),
-    };
+    let (seq, head) = head_of(store)?;
     let seal = key.seal(seq, &head, last.as_ref().map_or("", |s| s.mac.as_str()));
     let payload = serde_json::to_string(&seal).expect("seals serialise");
     store.record_event(SEALED, SUBJECT, payload, actor, origin, now)?;

@@ -66,6 +66,32 @@ pub fn service_stats(
         .collect()
 }
 
+/// The record's anchor on paper: the chain head and the last seal as the report is
+/// made, for the signatures under the handover record and the monthly report (a
+/// rewritten record no longer matches what was signed).
+fn anchor(store: &dyn Store, csv: bool, lang: Lang) -> anyhow::Result<String> {
+    let (seq, head) = crate::seal::head_of(store)?;
+    let last_seal = store
+        .events_of(crate::seal::SEALED, None)?
+        .last()
+        .and_then(|e| serde_json::from_str::<crate::seal::Seal>(&e.payload).ok());
+    let seal = match (last_seal, lang) {
+        (Some(s), Lang::Zh) => format!("第 {} 期（至事件 #{}）", s.epoch, s.seq),
+        (Some(s), Lang::En) => format!("epoch {} (through event #{})", s.epoch, s.seq),
+        (None, _) => lang.pick("未封印", "not sealed").to_string(),
+    };
+    let (title, head_label, seal_label) = (
+        lang.pick("记录锚点", "Record anchor"),
+        lang.pick("链头", "Chain head"),
+        lang.pick("最近封印", "Last seal"),
+    );
+    Ok(if csv {
+        format!("{},#{seq} {head}\n{},{seal}\n", super::csv_field(head_label), super::csv_field(seal_label))
+    } else {
+        format!("\n## {title}\n\n| {head_label} | #{seq} `{head}` |\n|---|---|\n| {seal_label} | {seal} |\n")
+    })
+}
+
 /// The report as Markdown (or CSV).
 pub fn build(
     store: &dyn Store,
@@ -82,10 +108,11 @@ pub fn build(
                 None => crate::duty::handovers(store)?.pop(),
             };
             let h = found.ok_or(StoreError::Refused(DomainError::Handover(HandoverRefusal::NotStarted)))?;
+            let anchor = anchor(store, csv, lang)?;
             if csv {
-                handover::csv(&h, site.tz, lang)
+                handover::csv(&h, site.tz, lang) + &anchor
             } else {
-                handover::markdown(&h, &site.name, site.tz, lang)
+                handover::markdown(&h, &site.name, site.tz, lang) + &anchor
             }
         }
         Wanted::Fault(id) => {
@@ -106,7 +133,9 @@ pub fn build(
             } else {
                 lang.pick("服务月报", "Monthly service report")
             };
-            if csv { service::csv(&stats, lang) } else { service::markdown(&stats, title, site, lang) }
+            let body =
+                if csv { service::csv(&stats, lang) } else { service::markdown(&stats, title, site, lang) };
+            if weekly { body } else { body + &anchor(store, csv, lang)? }
         }
     })
 }
