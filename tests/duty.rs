@@ -635,9 +635,12 @@ fn reports_match_their_golden_files() {
     let md = duty::report::fault::markdown(b, &b_clocks, &site.name, site.tz, Lang::Zh);
     assert!(md.contains("☐系统故障 ☑数据库系统故障 ☐网络设备故障 ☐其它应用软件系统故障"), "{md}");
     assert!(md.contains("☑已解决 ☐未解决"), "{md}");
-    // The CLI writes the same reports.
+    // The CLI writes the same reports, the handover record with the record's anchor
+    // (chain head, last seal) under its signatures.
     let cli = f.ok("lead", &["report", "handover", &id, "--lang", "zh"]);
-    assert_eq!(cli, duty::report::handover::markdown(&h, &site.name, site.tz, Lang::Zh));
+    let (record, anchor) = cli.split_once("\n## 记录锚点\n").expect("the anchor");
+    assert_eq!(format!("{record}\n"), duty::report::handover::markdown(&h, &site.name, site.tz, Lang::Zh));
+    assert!(anchor.contains("| 链头 | #") && anchor.contains("| 最近封印 | 未封印 |"), "{anchor}");
     let cli = f.ok("lead", &["report", "fault", &b.id.0, "--format", "csv"]);
     assert!(cli.starts_with("field,value\nDocument number,GZ-20261117-001\n"), "{cli}");
 }
