@@ -552,3 +552,25 @@ fn warm_connections_are_reused_replaced_when_dead_and_closed_when_idle() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// known_hosts has an ed25519 key for the host; the machine answering offers only RSA
+/// now. Asked first for ed25519, a server with that key would present it: this is a
+/// changed key (refused, and no operator can trust it away), not an unknown one.
+#[test]
+fn a_host_that_no_longer_offers_its_known_key_type_is_a_changed_key() {
+    let sshd = Sshd::start_with_host_key("rsa");
+    // Any ed25519 key, as if the real machine's had been recorded.
+    let other = tempfile::tempdir().unwrap();
+    common::sshd::keygen(&other.path().join("k"));
+    let ed25519 = std::fs::read_to_string(other.path().join("k.pub")).unwrap();
+    let key = ed25519.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    let f = site_for(&sshd, &format!("[127.0.0.1]:{} {key}\n", sshd.port));
+    let out = f.run("alice", &["ssh", "run", "frontend-1", "hello"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("HOST KEY CHANGED for frontend-1"), "{}", stderr(&out));
+    // The same server, with its own RSA key known, is reached as ever: the preference
+    // for known types does not get in the way of a host whose known type it offers.
+    let f = site_for(&sshd, &format!("{}\n", sshd.keyscan_type("rsa")));
+    let out = f.run("alice", &["ssh", "run", "frontend-1", "hello"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

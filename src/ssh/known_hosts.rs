@@ -140,6 +140,18 @@ impl KnownHosts {
     }
 
     /// Judges the key a host presented on a port.
+    /// The key types known for a host, in file order.
+    pub fn key_types(&self, host: &str, port: u16) -> Vec<String> {
+        let name = host_pattern(host, port);
+        let mut types: Vec<String> = Vec::new();
+        for entry in self.entries.iter().filter(|e| !e.revoked && e.names_host(&name)) {
+            if !types.contains(&entry.key_type) {
+                types.push(entry.key_type.clone());
+            }
+        }
+        types
+    }
+
     pub fn check(&self, host: &str, port: u16, key_type: &str, key: &[u8]) -> Verdict {
         let fingerprint = fingerprint(key);
         if let Some(revoked) = self.entries.iter().find(|e| e.revoked && e.key == key) {
@@ -150,7 +162,9 @@ impl KnownHosts {
         if mine.iter().any(|e| e.key_type == key_type && e.key == key) {
             return Verdict::Trusted;
         }
-        if let Some(changed) = mine.iter().find(|e| e.key_type == key_type) {
+        // A key of another type than every known one: asked first for the known types,
+        // the host no longer offers them (a downgrade, or another machine): changed.
+        if let Some(changed) = mine.iter().find(|e| e.key_type == key_type).or(mine.first()) {
             return Verdict::Changed { fingerprint, line: changed.line };
         }
         Verdict::Unknown {

@@ -155,14 +155,33 @@ pub struct Outcome {
     pub duration: Duration,
 }
 
-/// Quotes a string for `sh`.
-pub fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
-}
-
 /// The command as sent: bounded on the host by `timeout` (and a KILL 5 s later).
 pub fn wrapped(command: &str, limit: Duration) -> String {
-    format!("timeout -k 5 {} sh -c {}", limit.as_secs().max(1), shell_quote(command))
+    format!("timeout -k 5 {} sh -c {}", limit.as_secs().max(1), crate::text::shell_quote(command))
+}
+
+/// Host-key algorithms, the known key types' first, then the rest libssh2 offers.
+fn host_key_preference(known: &[String]) -> String {
+    const ALL: [&str; 7] = [
+        "ssh-ed25519",
+        "ecdsa-sha2-nistp256",
+        "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521",
+        "rsa-sha2-512",
+        "rsa-sha2-256",
+        "ssh-rsa",
+    ];
+    // An RSA key is presented under the rsa-sha2 algorithms as well.
+    let of = |key_type: &str| -> Vec<&'static str> {
+        match key_type {
+            "ssh-rsa" => vec!["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
+            other => ALL.iter().copied().filter(|a| *a == other).collect(),
+        }
+    };
+    let mut order: Vec<&str> = known.iter().flat_map(|k| of(k)).collect();
+    let rest: Vec<&str> = ALL.iter().copied().filter(|a| !order.contains(a)).collect();
+    order.extend(rest);
+    order.join(",")
 }
 
 pub(super) fn protocol(e: ssh2::Error) -> SshError {
@@ -189,6 +208,15 @@ pub fn connect(target: &Target, access: &Access) -> Result<Connection, SshError>
     let session = &mut connection.session;
     // libssh2's timeout fires late (about twice) on reads: a safety net under our own.
     session.set_timeout(access.connect_timeout.as_millis() as u32);
+    // Ask first for the key types known for this host (as OpenSSH does): a server that
+    // still has the known key presents it, so one that presents another type no longer
+    // offers the known one — a changed key, not a new one to trust.
+    let known_types = known.key_types(&target.address.ip().to_string(), target.address.port());
+    if !known_types.is_empty() {
+        session
+            .method_pref(ssh2::MethodType::HostKey, &host_key_preference(&known_types))
+            .map_err(protocol)?;
+    }
     let started = Instant::now();
     session
         .handshake()

@@ -11,8 +11,12 @@ use super::Fixture;
 const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
 pub fn keygen(path: &Path) {
+    keygen_typed(path, "ed25519");
+}
+
+fn keygen_typed(path: &Path, kind: &str) {
     let status =
-        Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(path).status().unwrap();
+        Command::new("ssh-keygen").args(["-q", "-t", kind, "-N", "", "-f"]).arg(path).status().unwrap();
     assert!(status.success());
 }
 
@@ -29,9 +33,14 @@ pub struct Sshd {
 
 impl Sshd {
     pub fn start() -> Sshd {
+        Sshd::start_with_host_key("ed25519")
+    }
+
+    /// An sshd whose only host key is of this type (`ed25519`, `rsa`, `ecdsa`).
+    pub fn start_with_host_key(kind: &str) -> Sshd {
         std::fs::create_dir_all("/run/sshd").ok();
         let dir = tempfile::tempdir().unwrap();
-        keygen(&dir.path().join("host_key"));
+        keygen_typed(&dir.path().join("host_key"), kind);
         keygen(&dir.path().join("user_key"));
         keygen(&dir.path().join("other_key"));
         std::fs::copy(dir.path().join("user_key.pub"), dir.path().join("authorized_keys")).unwrap();
@@ -83,8 +92,13 @@ impl Sshd {
 
     /// The host key line as `ssh-keyscan` prints it.
     pub fn keyscan(&self) -> String {
+        self.keyscan_type("ed25519")
+    }
+
+    /// The known_hosts line of its key of this type (`ed25519`, `rsa`).
+    pub fn keyscan_type(&self, kind: &str) -> String {
         let out = Command::new("ssh-keyscan")
-            .args(["-p", &self.port.to_string(), "-t", "ed25519", "127.0.0.1"])
+            .args(["-p", &self.port.to_string(), "-t", kind, "127.0.0.1"])
             .stderr(Stdio::null())
             .output()
             .unwrap();
