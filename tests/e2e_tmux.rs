@@ -51,7 +51,8 @@ fn open_acknowledge_watch_the_countdown_resolve_and_report_in_the_console() {
     tmux.press(&["Tab"]);
     tmux.type_text("Restarted the FTE channel; transfers resumed");
     tmux.press(&["C-s"]);
-    tmux.wait_for("State: resolved", 2 * SECOND);
+    // A write, a reload and a frame: seconds on a loaded two-core machine.
+    tmux.wait_for("State: resolved", 5 * SECOND);
 
     tmux.press(&["R"]);
     tmux.wait_for("Fault report", SECOND);
@@ -59,7 +60,7 @@ fn open_acknowledge_watch_the_countdown_resolve_and_report_in_the_console() {
     tmux.press(&["Tab", "Tab"]);
     tmux.type_text("Alert on FTE channel state");
     tmux.press(&["C-s"]);
-    tmux.wait_for("State: reported", 2 * SECOND);
+    tmux.wait_for("State: reported", 5 * SECOND);
 
     let list: serde_json::Value =
         serde_json::from_str(&f.ok("alice", &["incident", "list", "--json"])).unwrap();
