@@ -423,3 +423,31 @@ fn a_wrong_report_time_is_corrected_by_an_event_and_the_contract_follows() {
     let usage = f.run("lead", &["incident", "correct", &id, "--reason", "x"]);
     assert_eq!(usage.status.code(), Some(2), "{}", stderr(&usage));
 }
+
+/// A report time a few minutes ahead (a fast clock) is taken as now: the incident can
+/// be worked at once; one further ahead is refused.
+#[test]
+fn a_report_time_slightly_ahead_is_taken_as_now() {
+    let f = Fixture::new();
+    let now = f.now();
+    let ahead = (now + chrono::Duration::minutes(4)).to_rfc3339();
+    let id = f.ok(
+        "alice",
+        &["incident", "open", "--title", "x", "--severity", "ordinary", "--reported-at", &ahead],
+    );
+    let id = id.trim();
+    f.ok("alice", &["incident", "ack", id]);
+    f.ok("alice", &["incident", "note", id, "--text", "on it"]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["incident", "show", id, "--json"])).unwrap();
+    let reported = chrono::DateTime::parse_from_rfc3339(shown["reported_at"].as_str().unwrap()).unwrap();
+    let late = reported.with_timezone(&chrono::Utc) - now;
+    assert!(
+        late < chrono::Duration::seconds(30),
+        "recorded as now (the test clock runs on), not 4 min ahead: {late}"
+    );
+    let far = (now + chrono::Duration::hours(1)).to_rfc3339();
+    let refused = f
+        .run("alice", &["incident", "open", "--title", "y", "--severity", "ordinary", "--reported-at", &far]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+}
