@@ -82,6 +82,11 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomically(path, bytes, PRIVATE)
 }
 
+/// Fills `bytes` from the kernel's random source.
+pub fn random_bytes(bytes: &mut [u8]) -> std::io::Result<()> {
+    std::fs::File::open("/dev/urandom")?.read_exact(bytes)
+}
+
 /// Writes a new file, owner-only, that must not exist yet (nor be a symlink): a key
 /// handed to someone is never written over another file.
 pub fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

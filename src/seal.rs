@@ -258,6 +258,78 @@ pub fn key_path() -> std::path::PathBuf {
     crate::paths::state_dir().join("seal.key")
 }
 
+/// Why a seal was not written: the sealing key file (not the store's business: the
+/// engine goes on and says so), or the store.
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error("the seal key {path}: {why}")]
+    Key { path: String, why: String },
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+fn key_error(path: &std::path::Path, why: impl std::fmt::Display) -> SealError {
+    SealError::Key { path: path.display().to_string(), why: why.to_string() }
+}
+
+/// The sealing key on disk; None where this process does not seal (no key file).
+fn read_key(path: &std::path::Path) -> Result<Option<SealKey>, SealError> {
+    use crate::files::ReadError;
+    match crate::files::read_text(path, 4096) {
+        Ok(text) => SealKey::parse(&text).map(Some).map_err(|e| key_error(path, e)),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(key_error(path, e)),
+    }
+}
+
+/// Replaces the key on disk (the previous epoch's is gone with it).
+fn write_key(path: &std::path::Path, key: &SealKey) -> Result<(), SealError> {
+    crate::files::write_private(path, key.to_text().as_bytes()).map_err(|e| key_error(path, e))
+}
+
+fn append(
+    store: &mut dyn crate::store::Store,
+    seal: &Seal,
+    actor: &crate::domain::Operator,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<(), crate::store::StoreError> {
+    let payload = serde_json::to_string(seal).expect("seals serialise");
+    store.record_event(SEALED, SUBJECT, payload, actor, origin, now).map(|_| ())
+}
+
+impl VerifyKey {
+    /// A new random seed for sealing from `now`, every `interval`.
+    pub fn generate(now: DateTime<Utc>, interval: Duration) -> std::io::Result<VerifyKey> {
+        let mut seed = [0u8; 32];
+        crate::files::random_bytes(&mut seed)?;
+        Ok(VerifyKey::new(seed, now, interval))
+    }
+}
+
+/// Starts sealing with `key`: the epoch-0 sealing key kept at `path`, the start
+/// recorded, and epoch 0 sealed at once. Once started, the key on disk is always the
+/// last epoch sealed.
+pub fn start(
+    store: &mut dyn crate::store::Store,
+    path: &std::path::Path,
+    key: &VerifyKey,
+    actor: &crate::domain::Operator,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<Seal, SealError> {
+    let sealing = key.sealing_key();
+    write_key(path, &sealing)?;
+    let payload = serde_json::json!({
+        "start": key.start, "interval_seconds": key.interval.num_seconds(), "key_id": key.id(), "hash": "sha256",
+    });
+    store.record_event(STARTED, SUBJECT, payload.to_string(), actor, origin, now)?;
+    let (seq, head) = head_of(store)?;
+    let seal = sealing.seal(seq, &head, "");
+    append(store, &seal, actor, origin, now)?;
+    Ok(seal)
+}
+
 /// Writes a seal if the epoch has moved on since the last one: the key is moved on
 /// (and the old one erased) first, then the head is sealed. Returns the seal written.
 /// Nothing happens without a key file (this process does not seal).
@@ -267,28 +339,23 @@ pub fn seal_now(
     actor: &crate::domain::Operator,
     origin: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Seal>, crate::store::StoreError> {
-    let backend = || crate::store::StoreError::backend::<std::io::Error>("the seal key");
-    let Ok(text) = crate::files::read_text(path, 4096) else { return Ok(None) };
-    let mut key = SealKey::parse(&text).map_err(|e| backend()(std::io::Error::other(e.to_string())))?;
+) -> Result<Option<Seal>, SealError> {
+    let Some(mut key) = read_key(path)? else { return Ok(None) };
     let epoch = epoch_of(key.start, key.interval, now);
-    // The key on disk is the last epoch sealed (it moves on only to seal): nothing to
-    // read while it is this epoch's.
-    if key.epoch >= epoch && key.epoch > 0 {
+    // The key on disk is the last epoch sealed: nothing to read while it is this one.
+    if key.epoch >= epoch {
         return Ok(None);
     }
-    let events = store.events_of("audit.seal", None)?;
-    let last: Option<Seal> =
-        events.iter().rev().find(|e| e.kind == SEALED).and_then(|e| serde_json::from_str(&e.payload).ok());
+    let events = store.events_of(SEALED, None)?;
+    let last: Option<Seal> = events.last().and_then(|e| serde_json::from_str(&e.payload).ok());
     if last.as_ref().is_some_and(|s| s.epoch >= epoch) {
         return Ok(None);
     }
     key.evolve_to(epoch);
     // The key of this epoch replaces the last one on disk before it is used.
-    crate::files::write_private(path, key.to_text().as_bytes()).map_err(backend())?;
+    write_key(path, &key)?;
     let (seq, head) = head_of(store)?;
     let seal = key.seal(seq, &head, last.as_ref().map_or("", |s| s.mac.as_str()));
-    let payload = serde_json::to_string(&seal).expect("seals serialise");
-    store.record_event(SEALED, SUBJECT, payload, actor, origin, now)?;
+    append(store, &seal, actor, origin, now)?;
     Ok(Some(seal))
 }

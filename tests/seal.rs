@@ -26,8 +26,6 @@ fn sealed_store(dir: &std::path::Path) -> (std::path::PathBuf, VerifyKey, std::p
     let key_file = dir.join("seal.key");
     let mut store = SqliteStore::open(&path).unwrap();
     let key = VerifyKey::new([7u8; 32], at(0), Duration::minutes(1));
-    std::fs::write(&key_file, key.sealing_key().to_text()).unwrap();
-    store.record_event(seal::STARTED, seal::SUBJECT, "{}".into(), &lead(), "t", at(0)).unwrap();
     for minute in 0..10 {
         for n in 0..3 {
             let payload = serde_json::json!({ "text": format!("note {minute}.{n}") }).to_string();
@@ -42,8 +40,12 @@ fn sealed_store(dir: &std::path::Path) -> (std::path::PathBuf, VerifyKey, std::p
                 )
                 .unwrap();
         }
-        let sealed =
-            seal::seal_now(&mut store, &key_file, &lead(), "t", at(minute) + Duration::seconds(30)).unwrap();
+        // Sealing starts (and seals epoch 0) in the first minute, then goes on by itself.
+        let when = at(minute) + Duration::seconds(30);
+        let sealed = match minute {
+            0 => Some(seal::start(&mut store, &key_file, &key, &lead(), "t", when).unwrap()),
+            _ => seal::seal_now(&mut store, &key_file, &lead(), "t", when).unwrap(),
+        };
         assert_eq!(sealed.map(|s| s.epoch), Some(minute as u64), "one seal an epoch");
         assert!(
             seal::seal_now(&mut store, &key_file, &lead(), "t", at(minute) + Duration::seconds(40))
@@ -89,6 +91,17 @@ fn rewrite(path: &std::path::Path, mut rows: Vec<StoredEvent>) {
     .unwrap();
 }
 
+/// A sealed store rewritten by `edit` (every hash recomputed): whether the plain verify
+/// is fooled, and what the seals say.
+fn tampered(edit: impl FnOnce(&mut Vec<StoredEvent>)) -> (bool, seal::SealReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, key, _) = sealed_store(dir.path());
+    let mut rows = events(&path);
+    edit(&mut rows);
+    rewrite(&path, rows);
+    (plain_verify_passes(&path), seal::verify(&events(&path), &key))
+}
+
 fn plain_verify_passes(path: &std::path::Path) -> bool {
     SqliteStore::open(path).unwrap().verify().unwrap().first_bad.is_none()
 }
@@ -100,7 +113,7 @@ fn an_untouched_sealed_store_verifies_and_says_what_is_not_sealed_yet() {
     let report = seal::verify(&events(&path), &key);
     assert_eq!(report.first_bad, None);
     assert_eq!(report.seals, 10);
-    // The three notes after the last seal are the unsealed tail.
+    // The last seal comes after the last notes: nothing is left unsealed yet.
     assert_eq!(report.unsealed, 0);
     let mut store = SqliteStore::open(&path).unwrap();
     store
@@ -118,42 +131,24 @@ fn tampering_with_a_sealed_store_is_named_every_way() {
     let mut cases = 0;
     // Rewrite one note of epoch 3 and re-hash the whole chain: the plain verify is
     // fooled, the seals are not.
-    {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, key, _) = sealed_store(dir.path());
-        let mut rows = events(&path);
+    let (fooled, report) = tampered(|rows| {
         let victim = rows.iter().position(|e| e.payload.contains("note 3.1")).unwrap();
         rows[victim].payload = rows[victim].payload.replace("note 3.1", "note 3.1 (nothing happened)");
-        rewrite(&path, rows);
-        assert!(plain_verify_passes(&path), "a re-hashed chain verifies without the key");
-        let bad = seal::verify(&events(&path), &key).first_bad.expect("the seals catch it");
-        assert!(bad.1.contains("epoch 3"), "{bad:?}");
-        cases += 1;
-    }
+    });
+    assert!(fooled, "a re-hashed chain verifies without the key");
+    let bad = report.first_bad.expect("the seals catch it");
+    assert!(bad.1.contains("epoch 3"), "{bad:?}");
+    cases += 1;
     // Delete an event and renumber the rest.
-    {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, key, _) = sealed_store(dir.path());
-        let mut rows = events(&path);
-        rows.retain(|e| !e.payload.contains("note 5.0"));
-        rewrite(&path, rows);
-        assert!(plain_verify_passes(&path));
-        assert!(seal::verify(&events(&path), &key).first_bad.is_some());
-        cases += 1;
-    }
+    let (fooled, report) = tampered(|rows| rows.retain(|e| !e.payload.contains("note 5.0")));
+    assert!(fooled);
+    assert!(report.first_bad.is_some());
+    cases += 1;
     // Remove the seals of the early epochs with what they covered.
-    {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, key, _) = sealed_store(dir.path());
-        let rows: Vec<StoredEvent> = events(&path)
-            .into_iter()
-            .filter(|e| !(e.kind == seal::SEALED && e.recorded_at < at(4)))
-            .collect();
-        rewrite(&path, rows);
-        let bad = seal::verify(&events(&path), &key).first_bad.expect("missing seals are seen");
-        assert!(bad.1.contains("not 0") || bad.1.contains("changed"), "{bad:?}");
-        cases += 1;
-    }
+    let (_, report) = tampered(|rows| rows.retain(|e| !(e.kind == seal::SEALED && e.recorded_at < at(4))));
+    let bad = report.first_bad.expect("missing seals are seen");
+    assert!(bad.1.contains("not 0") || bad.1.contains("changed"), "{bad:?}");
+    cases += 1;
     // A thief with the sealing key of the last epoch rewrites epoch 2 and re-makes its
     // seal and every later one with the key they have: no seal before theirs holds.
     {
@@ -189,10 +184,7 @@ fn tampering_with_a_sealed_store_is_named_every_way() {
         cases += 1;
     }
     // Forged appends that pretend to be sealed: a seal of a new epoch made without any key.
-    {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, key, _) = sealed_store(dir.path());
-        let mut rows = events(&path);
+    let (_, report) = tampered(|rows| {
         let last = rows.last().unwrap().clone();
         let fake = seal::Seal {
             epoch: 10,
@@ -209,10 +201,9 @@ fn tampering_with_a_sealed_store_is_named_every_way() {
             occurred_at: at(10) + Duration::seconds(5),
             ..last
         });
-        rewrite(&path, rows);
-        assert!(seal::verify(&events(&path), &key).first_bad.is_some());
-        cases += 1;
-    }
+    });
+    assert!(report.first_bad.is_some());
+    cases += 1;
     // Every bit of one event's payload flipped in turn: never unseen.
     {
         let dir = tempfile::tempdir().unwrap();
@@ -282,4 +273,21 @@ fn a_lead_starts_sealing_and_the_auditor_verifies_with_the_key() {
     let bad =
         f.run("alice", &["audit", "seal", "init", "--verify-key", "/tmp/x", "--interval", "15 fortnights"]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// A sealing key file that cannot be used is the key's problem, not the store's: the
+/// engine must not take it for a store outage (it would stop writing checks).
+#[test]
+fn a_broken_key_file_is_not_a_store_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, key_file) = sealed_store(dir.path());
+    std::fs::write(&key_file, "not a key").unwrap();
+    let mut store = SqliteStore::open(&path).unwrap();
+    let result = seal::seal_now(&mut store, &key_file, &lead(), "t", at(11));
+    assert!(matches!(result, Err(seal::SealError::Key { .. })), "{result:?}");
+    std::fs::remove_file(&key_file).unwrap();
+    assert!(
+        seal::seal_now(&mut store, &key_file, &lead(), "t", at(11)).unwrap().is_none(),
+        "no key here: no seal"
+    );
 }

@@ -145,7 +145,6 @@ fn seal_init(
     verify_key: &std::path::Path,
     interval: chrono::Duration,
 ) -> anyhow::Result<()> {
-    use std::io::Read;
     let lang = session.lang;
     let operator = session.operator()?;
     if operator.role != crate::domain::Role::Lead {
@@ -163,29 +162,14 @@ fn seal_init(
         })
         .into());
     }
-    let mut seed = [0u8; 32];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut seed)?;
     let now = session.now();
-    let key = crate::seal::VerifyKey::new(seed, now, interval);
+    let key = crate::seal::VerifyKey::generate(now, interval)?;
     crate::files::write_new_private(verify_key, format!("{}\n", key.to_text()).as_bytes())
         .map_err(|e| anyhow::anyhow!("{}: {e}", verify_key.display()))?;
-    crate::files::write_private(&key_path, key.sealing_key().to_text().as_bytes())?;
     // Sealing keeps its key in this account's state folder: it is set up where the
     // store is at hand (not through a service).
     let mut store = session.store_location().open_for_writing()?;
-    let payload = serde_json::json!({
-        "start": now, "interval_seconds": interval.num_seconds(), "key_id": key.id(), "hash": "sha256",
-    });
-    let origin = session.origin();
-    store.record_event(
-        crate::seal::STARTED,
-        crate::seal::SUBJECT,
-        payload.to_string(),
-        &operator,
-        &origin,
-        now,
-    )?;
-    crate::seal::seal_now(&mut *store, &key_path, &operator, &origin, now)?;
+    crate::seal::start(&mut *store, &key_path, &key, &operator, &session.origin(), now)?;
     match lang {
         Lang::Zh => println!(
             "已开始封印，每 {} 秒一次。验证密钥已写入 {}，请离机保管（也可抄在纸上）：\n{}",

@@ -342,6 +342,7 @@ pub async fn run(
     let mut source_tick = tokio::time::interval(Duration::from_secs(1));
     let ttl = chrono::Duration::seconds(LEASE_TTL_SECONDS);
     let mut missed_looked: Option<Instant> = None;
+    let mut seal_problem: Option<String> = None;
     let publish = |health: &mut Health, link: &StoreLink, state: EngineState, buffered: usize| {
         let changed = health.state != state
             || health.store_down_since != link.down_since
@@ -390,9 +391,24 @@ pub async fn run(
                 renew_lease!();
                 if holding && link.lease_confirmed {
                     write_back(&mut link, &plan.sources, &client, &actor, &origin, clock).await;
-                    // A seal once an epoch, where this process keeps a sealing key.
+                    // A seal once an epoch, where this process keeps a sealing key. A key
+                    // file that cannot be used is no store outage: said once, and sealing
+                    // waits for it to be mended.
                     let key = crate::seal::key_path();
-                    link.call(|store| crate::seal::seal_now(store, &key, &actor, &origin, clock.now()));
+                    let sealed = link.call(|store| {
+                        match crate::seal::seal_now(store, &key, &actor, &origin, clock.now()) {
+                            Err(crate::seal::SealError::Store(e)) => Err(e),
+                            other => Ok(other.err().map(|e| e.to_string())),
+                        }
+                    });
+                    if let Some(problem) = sealed
+                        && problem != seal_problem
+                    {
+                        if let Some(why) = &problem {
+                            crate::log::write(&format!("engine: not sealing: {why}"));
+                        }
+                        seal_problem = problem;
+                    }
                     if missed_looked.is_none_or(|at| at.elapsed() >= MISSED_EVERY) {
                         missed_looked = Some(Instant::now());
                         let site = &plan.site;

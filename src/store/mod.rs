@@ -325,11 +325,8 @@ impl std::fmt::Display for NotAStoreWhy {
 
 /// A new store's identity: 128 random bits in hex.
 pub fn new_store_id() -> String {
-    use std::io::Read;
     let mut bytes = [0u8; 16];
-    if let Ok(mut random) = std::fs::File::open("/dev/urandom") {
-        let _ = random.read_exact(&mut bytes);
-    }
+    let _ = crate::files::random_bytes(&mut bytes);
     hex::encode(bytes)
 }
 
