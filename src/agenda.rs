@@ -94,10 +94,16 @@ pub fn record_missed(
 ) -> Result<usize, StoreError> {
     let today = now.with_timezone(&site.tz).date_naive();
     let items = load(store, site, today.pred_opt().unwrap_or(today), today, now)?;
+    let missed: Vec<&AgendaItem> = items.iter().filter(|a| a.state == RunState::Missed).collect();
+    // One read of what is recorded already, from the earliest of these deadlines on (a
+    // slot is recorded missed only once its deadline has passed).
+    let Some(since) = missed.iter().map(|a| a.slot.deadline_at).min() else { return Ok(0) };
+    let known: std::collections::HashSet<String> =
+        store.events_of(MISSED_KIND, Some(since))?.into_iter().map(|e| e.subject).collect();
     let mut recorded = 0;
-    for item in items.iter().filter(|a| a.state == RunState::Missed) {
+    for item in missed {
         let subject = format!("run:{}", item.slot.run);
-        if store.timeline(&subject)?.iter().any(|e| e.kind == MISSED_KIND) {
+        if known.contains(&subject) {
             continue;
         }
         let payload = serde_json::to_string(&item.slot).expect("slots serialise");

@@ -7,11 +7,12 @@ pub mod inspection;
 pub mod service;
 
 /// A CSV field, quoted when it needs to be. Made safe for a spreadsheet: control and
-/// invisible characters shown as escapes (line breaks kept, inside quotes), and a cell
-/// a spreadsheet would take for a formula (`= + - @`, tab, CR first) prefixed with `'`.
+/// invisible characters shown as escapes (line breaks kept, inside quotes; a tab or CR
+/// so never leads a cell), and a cell a spreadsheet would take for a formula
+/// (`= + - @` first) prefixed with `'`.
 pub fn csv_field(text: &str) -> String {
     let shown = crate::text::visible(text, true);
-    let formula = shown.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let formula = shown.starts_with(['=', '+', '-', '@']);
     let cell = if formula { format!("'{shown}") } else { shown.into_owned() };
     if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell }
 }

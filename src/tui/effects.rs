@@ -18,8 +18,7 @@ enum Pending {
     Incident {
         new: bool,
     },
-    Alarm,
-    /// A write whose event says what was done.
+    /// A write whose event says what was done (an alarm acknowledged, an entry completed).
     Event,
     Run {
         run: String,
@@ -138,7 +137,7 @@ impl Effects {
                     Pending::Incident { new },
                 )
             }
-            Effect::Alarm(command) => (Request::Alarm(command), Pending::Alarm),
+            Effect::Alarm(command) => (Request::Alarm(command), Pending::Event),
             Effect::Run { run, command, expected_version } => {
                 (Request::Run { run: run.clone(), command, expected_version }, Pending::Run { run })
             }
@@ -273,7 +272,7 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
             }
             text
         }
-        (Pending::Alarm | Pending::Event, Done::Event(event)) => event_kind(&event.kind, lang).to_string(),
+        (Pending::Event, Done::Event(event)) => event_kind(&event.kind, lang).to_string(),
         (Pending::Roster(change), _) => format!(
             "{}: {} {} {}",
             event_kind("roster.changed", lang),

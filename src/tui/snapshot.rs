@@ -202,6 +202,8 @@ fn agenda(
     let today = now.with_timezone(&site.tz).date_naive();
     let yesterday = today.pred_opt().unwrap_or(today);
     let mut items = crate::agenda::load(store, site, yesterday, today, now)?;
+    // Several missed inspections of one shift ask about one handover: read once.
+    let mut done: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
     for item in items.iter_mut().filter(|a| a.state == RunState::Missed) {
         let owner = crate::domain::shift::slot_at(
             &site.shifts,
@@ -210,7 +212,13 @@ fn agenda(
         );
         if let Some(shift) = owner {
             let id = crate::domain::handover::Handover::id_of(&shift);
-            item.handed_over = crate::duty::load_handover(store, &id)?.is_some_and(|h| h.is_done());
+            item.handed_over = match done.get(&id) {
+                Some(known) => *known,
+                None => {
+                    let signed = crate::duty::load_handover(store, &id)?.is_some_and(|h| h.is_done());
+                    *done.entry(id).or_insert(signed)
+                }
+            };
         }
     }
     Ok(items

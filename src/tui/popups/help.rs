@@ -11,7 +11,7 @@ use super::centred;
 use crate::i18n::{Lang, ui};
 use crate::text::fit;
 use crate::tui::action::Action;
-use crate::tui::cursor::{Cursor, Move};
+use crate::tui::cursor::Cursor;
 use crate::tui::keymap::Section;
 use crate::tui::view::Env;
 
@@ -31,10 +31,6 @@ impl Help {
     /// else closes it. False when it closes.
     pub fn on_action(&mut self, action: Option<Action>, last: u16) -> bool {
         let Some(Action::Move(movement)) = action else { return false };
-        let movement = match movement {
-            Move::Bottom => Move::By(i32::from(last)),
-            other => other,
-        };
         self.scroll.go(movement, usize::from(last) + 1);
         true
     }

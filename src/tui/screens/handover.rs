@@ -99,16 +99,17 @@ fn inputs<'a>(
     }
 }
 
-/// Each item's line in every language, by item id: what a finished step keeps, so its
-/// record reads in the reader's language.
-fn lines_in_every_language(
+/// Each item's line in the languages other than the console's (whose lines are on
+/// screen already), by item id: what a finished step keeps beside them, so its record
+/// reads in the reader's language.
+fn lines_in_other_languages(
     step: Step,
     env: &Env<'_>,
     view: &DutyView,
 ) -> BTreeMap<String, BTreeMap<String, String>> {
     let incidents: Vec<&crate::domain::Incident> = env.data.rows.iter().map(|r| &*r.incident).collect();
     let mut lines: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    for lang in [Lang::Zh, Lang::En] {
+    for lang in [Lang::Zh, Lang::En].into_iter().filter(|l| *l != env.lang()) {
         for item in walkthrough::items(step, &inputs(env, view, &incidents, lang)) {
             lines.entry(item.id).or_default().insert(lang.code().to_string(), item.text);
         }
@@ -184,20 +185,22 @@ impl DutyTab {
                 None => out.refuse(ui::SELECT_FIRST.get(lang)),
             },
             Action::FinishStep => {
-                let mut lines = lines_in_every_language(step, env, view);
+                let mut lines = lines_in_other_languages(step, env, view);
                 let acks: Vec<ItemAck> = self
                     .items
                     .iter()
                     .map(|i| {
                         let (acknowledged, note) = w.marks.get(&i.id).cloned().unwrap_or_default();
                         let pass = w.passes.get(&i.id).cloned();
+                        let mut shown_in = lines.remove(&i.id).unwrap_or_default();
+                        shown_in.insert(env.lang().code().to_string(), i.text.clone());
                         ItemAck {
                             item: i.id.clone(),
                             shown: i.text.clone(),
                             acknowledged,
                             note,
                             pass,
-                            shown_in: lines.remove(&i.id).unwrap_or_default(),
+                            shown_in,
                         }
                     })
                     .collect();
