@@ -160,18 +160,31 @@ pub struct Completed {
     pub reason: String,
 }
 
-/// The entry as completed, or why not: a departure only for a visitor, not before they
-/// came (a visit that runs past midnight is one shift's: its times are read in order);
-/// an outcome only for a request; each only once.
+/// What an entry can still be completed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    Departure,
+    Outcome,
+}
+
+/// What an entry lacks, or why it can be completed with nothing: a departure only for
+/// a visitor, an outcome only for a request, each only once.
+pub fn missing(entry: &Entry) -> Result<Missing, DomainError> {
+    match entry {
+        Entry::Visitor { to: None, .. } => Ok(Missing::Departure),
+        Entry::Request { outcome, .. } if outcome.is_empty() => Ok(Missing::Outcome),
+        Entry::Visitor { .. } | Entry::Request { .. } => Err(DomainError::AlreadyComplete),
+        entry => Err(DomainError::NotCompletable { kind: entry.key() }),
+    }
+}
+
+/// The entry as completed, or why not: what it lacks (see `missing`), and a departure
+/// not before the visitor came (a visit that runs past midnight is one shift's: its
+/// times are read in order).
 pub fn complete(entry: &Entry, completion: &Completion) -> Result<Entry, DomainError> {
+    missing(entry)?;
     let mut completed = entry.clone();
     match (&mut completed, completion) {
-        (Entry::Visitor { to: Some(_), .. }, Completion::Departure { .. }) => {
-            Err(DomainError::AlreadyComplete)
-        }
-        (Entry::Request { outcome, .. }, Completion::Outcome { .. }) if !outcome.is_empty() => {
-            Err(DomainError::AlreadyComplete)
-        }
         (Entry::Visitor { from, .. }, Completion::Departure { to }) if to < from => {
             Err(DomainError::EndBeforeStart { from: *from, to: *to })
         }
@@ -184,7 +197,8 @@ pub fn complete(entry: &Entry, completion: &Completion) -> Result<Entry, DomainE
             *outcome = told.trim().to_string();
             Ok(completed)
         }
-        (entry, _) => Err(DomainError::NotCompletable { kind: entry.key() }),
+        // A departure for a request, an outcome for a visitor.
+        _ => Err(DomainError::NotCompletable { kind: entry.key() }),
     }
 }
 

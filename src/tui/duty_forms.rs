@@ -93,20 +93,13 @@ pub fn roster(site: &Site, shift: &str, date: NaiveDate, on_duty: &[String], lan
 /// Completes a duty-log entry later: the visitor's departure or the request's outcome,
 /// whichever it lacks; None (with why) when it lacks neither.
 pub fn completion(logged: &crate::duty::LoggedEntry, lang: Lang) -> Result<Form, crate::domain::DomainError> {
-    use crate::domain::duty_log::{Completion, complete};
-    let (field, probe) = match &logged.entry {
-        Entry::Visitor { .. } => (
-            Field::line(Name::To, t::F_TO.get(lang), true),
-            Completion::Departure { to: NaiveTime::from_hms_opt(23, 59, 59).expect("a time of day") },
-        ),
-        _ => (
-            Field::multi(Name::Outcome, t::F_OUTCOME.get(lang), true),
-            Completion::Outcome { outcome: "-".into() },
-        ),
-    };
+    use crate::domain::duty_log::{Missing, missing};
     // Asked of the domain before anything is typed: a complete entry, or one of a kind
     // with nothing to complete, is refused at once.
-    complete(&logged.entry, &probe)?;
+    let field = match missing(&logged.entry)? {
+        Missing::Departure => Field::line(Name::To, t::F_TO.get(lang), true),
+        Missing::Outcome => Field::multi(Name::Outcome, t::F_OUTCOME.get(lang), true),
+    };
     let title =
         format!("{} — #{} {}", t::FORM_COMPLETE.get(lang), logged.seq, t::entry_line(&logged.entry, lang));
     let fields = vec![field, Field::multi(Name::Reason, ui::F_REASON.get(lang), false)];
