@@ -362,6 +362,15 @@ fn limit_text(field: &'static str, text: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// When a report counts as made: one claimed a little ahead of now (the reporting
+/// machine's clock runs fast, within the tolerance) is made now — an incident reported
+/// "in 4 minutes" could otherwise be neither acknowledged nor noted until then; any
+/// other claim stands (one further ahead is refused by `decide`).
+pub fn report_time(claimed: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    let tolerated = claimed > now && claimed <= now + Duration::minutes(FUTURE_TOLERANCE_MINUTES);
+    if tolerated { now } else { claimed }
+}
+
 fn not_in_future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), DomainError> {
     if at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
         return Err(DomainError::InFuture { at, now });

@@ -163,15 +163,8 @@ impl Ops<'_> {
     ) -> Result<Committed, StoreError> {
         let now = self.clock.now();
         let mut command = command;
-        // A report time a little ahead (the reporting machine's clock runs fast, within
-        // the domain's tolerance) is taken as now: an incident reported "in 4 minutes"
-        // could otherwise be neither acknowledged nor noted until then.
-        let tolerance = chrono::Duration::minutes(crate::domain::incident::FUTURE_TOLERANCE_MINUTES);
-        if let IncidentCommand::Open(new) = &mut command
-            && new.reported_at > now
-            && new.reported_at <= now + tolerance
-        {
-            new.reported_at = now;
+        if let IncidentCommand::Open(new) = &mut command {
+            new.reported_at = crate::domain::incident::report_time(new.reported_at, now);
         }
         let (target, occurred_at) = match (target, &command) {
             (IncidentTarget::New, IncidentCommand::Open(NewIncident { reported_at, .. })) => {

@@ -134,6 +134,14 @@ pub struct App {
     pub screen: (u16, u16),
 }
 
+/// What the components read, built from the app's fields rather than `&self`, so that
+/// a component (or the mode) can be borrowed mutably beside it.
+macro_rules! env_of {
+    ($app:ident, $incident:expr) => {
+        Env { ctx: &$app.ctx, data: &$app.data, now: $app.now, loaded: $app.loaded, incident: $incident }
+    };
+}
+
 impl App {
     pub fn new(ctx: Context, data: Snapshot, now: DateTime<Utc>) -> App {
         let mut app = App {
@@ -174,13 +182,7 @@ impl App {
 
     /// What the components read, with the queue's incident in focus.
     pub fn env(&self) -> Env<'_> {
-        Env {
-            ctx: &self.ctx,
-            data: &self.data,
-            now: self.now,
-            loaded: self.loaded,
-            incident: self.queue.target_row(&self.data),
-        }
+        env_of!(self, self.queue.target_row(&self.data))
     }
 
     /// The store did not answer: keep what is on screen, say since when it is old.
@@ -300,9 +302,7 @@ impl App {
 
     /// Works the handover step's items out again (on new data and once a second).
     pub fn refresh_walkthrough(&mut self) {
-        let env =
-            Env { ctx: &self.ctx, data: &self.data, now: self.now, loaded: self.loaded, incident: None };
-        self.duty.refresh_walkthrough(&env);
+        self.duty.refresh_walkthrough(&env_of!(self, None));
     }
 
     /// The clock moved on: expire the message, ring for alarms.
@@ -459,9 +459,7 @@ impl App {
                 self.quit = true
             }
             Mode::Alarms(list) => {
-                let incident = self.queue.target_row(&self.data);
-                let env =
-                    Env { ctx: &self.ctx, data: &self.data, now: self.now, loaded: self.loaded, incident };
+                let env = env_of!(self, self.queue.target_row(&self.data));
                 let mut out = Out::default();
                 if !list.on_action(single, event.code == KeyCode::Enter, &self.alarms, &env, &mut out) {
                     self.mode = Mode::Normal;
@@ -535,7 +533,7 @@ impl App {
     fn route(&mut self, action: Action) {
         // The queue knows its own incident; the other tabs see it as the one in focus.
         let incident = (self.tab != Tab::Incidents).then(|| self.queue.target_row(&self.data)).flatten();
-        let env = Env { ctx: &self.ctx, data: &self.data, now: self.now, loaded: self.loaded, incident };
+        let env = env_of!(self, incident);
         let mut out = Out::default();
         let handled = match self.tab {
             Tab::Overview => self.overview.on_action(action, &env, &mut out),
@@ -598,9 +596,7 @@ impl App {
     fn submit_form(&mut self) {
         let Mode::Form(form) = &mut self.mode else { return };
         if matches!(form.kind, FormKind::ItemNote | FormKind::StepNotes) {
-            let env =
-                Env { ctx: &self.ctx, data: &self.data, now: self.now, loaded: self.loaded, incident: None };
-            if self.duty.submit_note(form, &env) {
+            if self.duty.submit_note(form, &env_of!(self, None)) {
                 self.mode = Mode::Normal;
             }
             return;
