@@ -38,9 +38,7 @@ pub fn localized(command: Command, lang: Lang) -> Command {
 const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
 fn in_chinese(mut command: Command, root: bool) -> Command {
-    let translate =
-        |text: Option<&clap::builder::StyledStr>| text.map(|t| zh(&t.to_string()).unwrap_or_default());
-    if let Some(about) = translate(command.get_about()) {
+    if let Some(about) = command.get_about().map(|t| zh(&t.to_string()).unwrap_or_default()) {
         command = command.about(about);
     }
     // The long texts are the short ones with their detail: the Chinese is one text.
@@ -51,6 +49,7 @@ fn in_chinese(mut command: Command, root: bool) -> Command {
         .disable_help_subcommand(true)
         .disable_help_flag(true);
     command = command.mut_args(|arg| {
+        let takes_values = arg.get_action().takes_values();
         let mut help = arg.get_help().map(|h| zh(&h.to_string()).unwrap_or_default()).unwrap_or_default();
         // clap's own "[default: …]" and "[possible values: …]" are English: said here.
         let defaults: Vec<String> = arg
@@ -65,11 +64,10 @@ fn in_chinese(mut command: Command, root: bool) -> Command {
         }
         let possible: Vec<String> =
             arg.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
-        if !possible.is_empty() && arg.get_action().takes_values() {
+        if !possible.is_empty() && takes_values {
             help.push_str(&format!("（可选：{}）", possible.join("、")));
         }
         let heading = if arg.is_positional() { "参数" } else { "选项" };
-        let takes_values = arg.get_action().takes_values();
         let arg = arg.long_help(None).help_heading(heading).help(help);
         if takes_values { arg.hide_default_value(true).hide_possible_values(true) } else { arg }
     });
