@@ -439,6 +439,7 @@ fn an_action_run_streams_per_host_and_hostile_output_is_made_visible() {
             first_line: String::new(),
             last_line: String::new(),
             witness: None,
+            second: None,
         };
         app.on_ssh(SshUpdate::Done { record: Box::new(record("frontend-1", "exit 0")), recorded: false });
         let screen = render(&app, 100, 30);
@@ -1057,4 +1058,57 @@ fn a_hot_room_is_flagged_with_an_incident_one_key_away_and_an_end_before_its_sta
     press(&mut app, "c");
     let said = app.message.clone().unwrap();
     assert!(said.error && said.text.contains("complete already"), "{said:?}");
+}
+
+#[test]
+fn a_dangerous_action_runs_only_on_another_operators_confirmation_from_their_own_console() {
+    let mut demo = demo();
+    demo.site.operators.push(duty::domain::Operator {
+        id: "alice".into(),
+        name: "Alice".into(),
+        role: duty::domain::Role::Operator,
+    });
+    assert!(demo.site.ssh.two_person_rule, "the sample site asks for two people");
+    let mut lead = app(&demo, Lang::En);
+    let mut launched: Vec<duty::tui::SshJob> = Vec::new();
+    let go = |app: &mut App, demo: &mut Demo, launched: &mut Vec<duty::tui::SshJob>| {
+        duty::tui::perform(app, &mut demo.store, &mut |_| {}, &mut |job| launched.push(job));
+    };
+    // The lead asks to run restart-fte on the front-end machine: a second person is asked for.
+    press(&mut lead, "4jjjjjjj→jjjjjjj\n");
+    let form = render(&lead, 100, 30);
+    let action = if form.contains("restart-fte") { "restart-fte" } else { panic!("{form}") };
+    press(&mut lead, &format!("{action}\n\n"));
+    go(&mut lead, &mut demo, &mut launched);
+    assert!(launched.is_empty(), "nothing runs on one person's word");
+    let said = render(&lead, 100, 30);
+    assert!(said.contains("asked for a second person"), "{said}");
+
+    // Alice, at her own console, sees the ask and confirms it by typing its action back.
+    let mut alice = app(&demo, Lang::Zh);
+    alice.ctx.operator = demo.site.operator("alice").cloned();
+    alice.ctx.login = "alice".into();
+    press(&mut alice, "4");
+    let screen = render(&alice, 100, 30);
+    assert!(screen.contains("lead restart-fte") && screen.contains("待你确认"), "{screen}");
+    press(&mut alice, "Y");
+    press(&mut alice, "wrong\n\n");
+    assert!(alice.effects.is_empty(), "a wrong name confirms nothing");
+    press(&mut alice, &format!("\u{1b}\u{1b}Y{action}\n\n"));
+    let form = render(&alice, 100, 30);
+    if !alice.effects.iter().any(|e| matches!(e, duty::tui::app::Effect::ConfirmSecond(_))) {
+        panic!("{form}");
+    }
+    go(&mut alice, &mut demo, &mut launched);
+
+    // The lead's console, having read it, runs it now, naming alice.
+    let data = Snapshot::load(&demo.store, &demo.site, fixed_now(), None).unwrap();
+    lead.replace_data(data);
+    let screen = render(&lead, 100, 30);
+    assert!(screen.contains("confirmed by alice"), "{screen}");
+    press(&mut lead, &format!("\n{action}\n\n"));
+    go(&mut lead, &mut demo, &mut launched);
+    assert_eq!(launched.len(), 1, "{}", render(&lead, 100, 30));
+    let (_, second) = launched[0].plan.second.clone().expect("the run carries its second person");
+    assert_eq!(second, "alice");
 }

@@ -82,7 +82,7 @@ impl Drop for Service {
 
 /// `duty` as an OS account, with the fixture's site and clock, and a state folder of its
 /// own; `env` adds (or forges) variables.
-fn as_user(f: &Fixture, user: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
+fn user_command(f: &Fixture, user: &str, env: &[(&str, &str)]) -> Command {
     let state = f.dir.path().join(format!("state-{user}"));
     std::fs::create_dir_all(&state).unwrap();
     let uid = duty::identity::uid_of(user).unwrap();
@@ -98,8 +98,12 @@ fn as_user(f: &Fixture, user: &str, env: &[(&str, &str)], args: &[&str]) -> Outp
     for (key, value) in env {
         command.arg(format!("{key}={value}"));
     }
-    command.arg(env!("CARGO_BIN_EXE_duty")).args(args);
-    command.output().unwrap()
+    command.arg(env!("CARGO_BIN_EXE_duty"));
+    command
+}
+
+fn as_user(f: &Fixture, user: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
+    user_command(f, user, env).args(args).output().unwrap()
 }
 
 fn ok_as(f: &Fixture, user: &str, args: &[&str]) -> String {
@@ -453,7 +457,7 @@ fn the_service_runs_ssh_with_its_own_key_for_the_engineer_who_asks_on_a_warm_con
     assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
     // ...and the service reads the ask on its own catalog whatever a client sends.
     let mut stream = raw_client(&socket);
-    let ask = r#"{"call":{"id":7,"call":{"ssh":{"hosts":["frontend-1"],"action":"rm-everything","command":null,"confirm":null,"witness":null}}}}"#;
+    let ask = r#"{"call":{"id":7,"call":{"ssh":{"hosts":["frontend-1"],"action":"rm-everything","command":null,"confirm":null,"second":null}}}}"#;
     stream.write_all(&(ask.len() as u32).to_be_bytes()).unwrap();
     stream.write_all(ask.as_bytes()).unwrap();
     let answer = read_answer(&mut stream).unwrap_or_default();
@@ -467,4 +471,100 @@ fn the_service_runs_ssh_with_its_own_key_for_the_engineer_who_asks_on_a_warm_con
         assert_eq!(run["actor"], OPERATOR, "{run}");
         assert!(run["origin"].as_str().unwrap().ends_with("(duty serve)"), "{run}");
     }
+}
+
+#[test]
+fn a_second_person_confirms_from_their_own_session_and_a_typed_name_is_never_enough() {
+    let sshd = common::sshd::Sshd::start();
+    let (f, socket) = service_fixture();
+    common::sshd::reach(&f, &sshd, &format!("{}\n", sshd.keyscan()));
+    let ssh_toml = f.site.join("ssh.toml");
+    let text = std::fs::read_to_string(&ssh_toml).unwrap();
+    std::fs::write(&ssh_toml, format!("two_person_rule = true\n{text}")).unwrap();
+    open_up(&f);
+    let _service = Service::start(&f, &socket);
+
+    // The operator asks; their run waits for someone else.
+    let run = user_command(&f, OPERATOR, &[])
+        .args(["ssh", "run", "frontend-1", "restart-fte", "--confirm", "restart-fte", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let id = loop {
+        let asks: serde_json::Value =
+            serde_json::from_str(&ok_as(&f, LEAD, &["ssh", "asks", "--json"])).unwrap();
+        if let Some(ask) = asks.as_array().unwrap().first() {
+            assert_eq!(ask["asked_by"], OPERATOR, "{asks}");
+            assert!(ask["confirmed"].is_null(), "{asks}");
+            break ask["id"].as_u64().unwrap().to_string();
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the ask was not recorded");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(ssh_runs(&f), 0, "nothing runs before the second person confirms");
+
+    // Not the operator themselves, however they dress it up; not someone off the list.
+    let own = as_user(&f, OPERATOR, &[], &["ssh", "confirm", &id]);
+    assert_eq!(own.status.code(), Some(1));
+    assert!(stderr(&own).contains("is your own"), "{}", stderr(&own));
+    let forged = as_user(
+        &f,
+        OPERATOR,
+        &[("DUTY_OPERATOR", LEAD), ("USER", LEAD), ("LOGNAME", LEAD)],
+        &["ssh", "confirm", &id],
+    );
+    assert_eq!(forged.status.code(), Some(1), "the environment names nobody: {}", stderr(&forged));
+    let stranger = as_user(&f, STRANGER, &[], &["ssh", "confirm", &id]);
+    assert_ne!(stranger.status.code(), Some(0), "{}", stderr(&stranger));
+    assert_eq!(ssh_runs(&f), 0);
+
+    // The lead, in their own session, confirms: the run goes on and carries both names.
+    let confirmed = ok_as(&f, LEAD, &["ssh", "confirm", &id]);
+    assert!(confirmed.contains("restart-fte") && confirmed.contains("confirmed"), "{confirmed}");
+    let out = run.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(records[0]["ending"], "exit 0", "{records}");
+    assert_eq!(records[0]["witness"], LEAD, "{records}");
+    assert_eq!(records[0]["second"].as_u64().unwrap().to_string(), id);
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let kinds: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"].as_str().unwrap().starts_with("ssh."))
+        .map(|e| (e["kind"].as_str().unwrap(), e["actor"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("ssh.second_asked", OPERATOR), ("ssh.second_confirmed", LEAD), ("ssh.run", OPERATOR)],
+        "each step is its own person's, as the kernel says"
+    );
+
+    // One confirmation, one run; and nobody else's confirmation serves.
+    let again = as_user(
+        &f,
+        OPERATOR,
+        &[],
+        &["ssh", "run", "frontend-1", "restart-fte", "--confirm", "restart-fte", "--second", &id],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("spent"), "{}", stderr(&again));
+    let lead_run = as_user(
+        &f,
+        LEAD,
+        &[],
+        &["ssh", "run", "frontend-1", "restart-fte", "--confirm", "restart-fte", "--second", &id],
+    );
+    assert_eq!(lead_run.status.code(), Some(1));
+    assert!(stderr(&lead_run).contains("not yours"), "{}", stderr(&lead_run));
+    assert_eq!(ssh_runs(&f), 1, "it ran once");
+}
+
+/// How many SSH runs the log holds.
+fn ssh_runs(f: &Fixture) -> usize {
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    log.as_array().unwrap().iter().filter(|e| e["kind"] == "ssh.run").count()
 }

@@ -241,9 +241,15 @@ const PAIRS: &[(&str, &str)] = &[
     ("The command of a free-form action", "自由操作的命令"),
     ("For a dangerous action: type its name to confirm", "危险操作：输入其名称以确认"),
     (
-        "For a dangerous action where the site requires two people: the second operator",
-        "站点要求双人操作的危险操作：第二位值班人员",
+        "Where the site requires two people: the ask another operator has confirmed (without it, the run asks and waits for their confirmation)",
+        "站点要求双人操作时：另一名值班人员已确认的请求编号（不给出时，执行会发出请求并等待其确认）",
     ),
+    (
+        "Confirm, as the second person, another operator's ask to run a dangerous action",
+        "作为第二人，确认另一名值班人员执行危险操作的请求",
+    ),
+    ("The ask's number, as its operator's run shows it", "请求编号（发起人的执行会显示）"),
+    ("The asks for a second person still open", "尚未结束的第二人确认请求"),
     ("Print the audit records as JSON instead of streaming output", "以 JSON 输出审计记录，而不是实时输出"),
     ("The SSH runs in the log", "日志中的 SSH 执行记录"),
     (

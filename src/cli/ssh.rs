@@ -29,10 +29,21 @@ pub enum SshCommand {
         /// For a dangerous action: type its name to confirm
         #[arg(long)]
         confirm: Option<String>,
-        /// For a dangerous action where the site requires two people: the second operator
-        #[arg(long)]
-        witness: Option<String>,
+        /// Where the site requires two people: the ask another operator has confirmed
+        /// (without it, the run asks and waits for their confirmation)
+        #[arg(long, value_name = "ASK")]
+        second: Option<u64>,
         /// Print the audit records as JSON instead of streaming output
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm, as the second person, another operator's ask to run a dangerous action
+    Confirm {
+        /// The ask's number, as its operator's run shows it
+        ask: u64,
+    },
+    /// The asks for a second person still open
+    Asks {
         #[arg(long)]
         json: bool,
     },
@@ -56,10 +67,10 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
     let session = paths.load_strict()?;
     let lang = session.lang;
     match command {
-        SshCommand::Run { host, action, command, confirm, witness, json } => {
+        SshCommand::Run { host, action, command, confirm, second, json } => {
             let operator = session.operator()?;
-            let ask = SshAsk { hosts: vec![host], action, command, confirm, witness };
-            let plan = crate::ops::ssh::plan(&session.site, &operator, &ask).map_err(|refusal| {
+            let mut ask = SshAsk { hosts: vec![host], action, command, confirm, second };
+            let refused = |refusal: DomainError| {
                 let message = crate::i18n::domain_error(&refusal, lang);
                 match refusal {
                     DomainError::Ssh(SshRefusal::NoSuchHost { .. } | SshRefusal::NoSuchAction { .. }) => {
@@ -67,7 +78,18 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                     }
                     other => crate::store::StoreError::Refused(other).into(),
                 }
-            })?;
+            };
+            let needs_second =
+                crate::ops::ssh::read(&session.site, &ask).map_err(refused)?.needs_second(&session.site);
+            if needs_second && ask.second.is_none() {
+                ask.second = Some(ask_and_wait(&session, &ask)?);
+            }
+            let asks = match needs_second {
+                true => second_asks(&session)?,
+                false => Vec::new(),
+            };
+            let plan = crate::ops::ssh::plan(&session.site, &operator, &ask, &asks, session.clock.now())
+                .map_err(refused)?;
             let print = |host: &str, stream: Stream, chunk: &[u8]| {
                 if json {
                     return;
@@ -161,11 +183,92 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        SshCommand::Confirm { ask } => {
+            let asks = second_asks(&session)?;
+            if let Ok(open) = crate::domain::second::find(&asks, ask) {
+                println!("{}", ask_line(open, &session));
+            }
+            session.perform(Request::ConfirmSecond { id: ask })?;
+            println!("{ask}: {}", lang.pick("已确认（你是第二人）", "confirmed (you are the second person)"));
+            Ok(())
+        }
+        SshCommand::Asks { json } => {
+            let now = session.clock.now();
+            let asks: Vec<_> = second_asks(&session)?.into_iter().filter(|a| a.open_at(now)).collect();
+            if json {
+                return super::print_json(&asks);
+            }
+            for ask in &asks {
+                println!("{}", ask_line(ask, &session));
+            }
+            Ok(())
+        }
         SshCommand::Trust { host, fingerprint } => {
             let request = Request::TrustHostKey { host: host.clone(), fingerprint: fingerprint.clone() };
             session.perform(request)?;
             println!("{host}: {fingerprint} {}", lang.pick("已信任", "trusted"));
             Ok(())
         }
+    }
+}
+
+/// The asks for a second person that may still be open.
+fn second_asks(session: &super::Session) -> anyhow::Result<Vec<crate::domain::second::SecondAsk>> {
+    let store = session.open_store()?;
+    Ok(crate::ops::ssh::second_asks(&*store, &session.site, session.clock.now())?)
+}
+
+/// One ask as a line: its number, who asks what on which hosts, until when, confirmed by whom.
+fn ask_line(ask: &crate::domain::second::SecondAsk, session: &super::Session) -> String {
+    let (lang, tz) = (session.lang, session.site.tz);
+    let command =
+        ask.asked.command.as_deref().map(|c| format!(" `{}`", visible(c, false))).unwrap_or_default();
+    let state = match &ask.confirmed {
+        Some(c) => format!("{} {}", lang.pick("已确认：", "confirmed by"), c.by),
+        None => lang.pick("待确认", "waiting").to_string(),
+    };
+    format!(
+        "{} {} {}{command} @ {} {} {} {state}",
+        ask.id,
+        ask.asked_by,
+        ask.asked.action,
+        ask.asked.hosts.join(","),
+        lang.pick("截止", "until"),
+        local_time(ask.until, tz),
+    )
+}
+
+/// Asks for a second person and waits, until the ask's limit, for another operator to
+/// confirm it from their own session; answers the ask's number.
+fn ask_and_wait(session: &super::Session, ask: &SshAsk) -> anyhow::Result<u64> {
+    let lang = session.lang;
+    let crate::ops::Done::Event(asked) = session.perform(Request::AskSecond(ask.clone()))? else {
+        anyhow::bail!("the ask was not recorded");
+    };
+    let id = asked.seq;
+    eprintln!(
+        "{}",
+        match lang {
+            crate::i18n::Lang::Zh => format!(
+                "已请求第二人确认（请求 {id}）：请另一名值班人员在其本人会话中运行 duty ssh confirm {id}；等待中……"
+            ),
+            crate::i18n::Lang::En => format!(
+                "asked for a second person (ask {id}): another operator runs duty ssh confirm {id} in their own session; waiting…"
+            ),
+        }
+    );
+    loop {
+        let asks = second_asks(session)?;
+        let open = crate::domain::second::find(&asks, id)
+            .map_err(|why| crate::store::StoreError::Refused(DomainError::Second(why)))?;
+        if let Some(confirmation) = &open.confirmed {
+            eprintln!("{id}: {} {}", lang.pick("第二人已确认：", "confirmed by"), confirmation.by);
+            return Ok(id);
+        }
+        if !open.open_at(session.clock.now()) {
+            let why = crate::domain::second::SecondRefusal::Expired { id, until: open.until };
+            return Err(crate::store::StoreError::Refused(DomainError::Second(why)).into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
     }
 }

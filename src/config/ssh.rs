@@ -9,7 +9,8 @@
 //! idle_seconds = 300              # duty serve keeps each host's connection this long
 //! keepalive_seconds = 30          # and asks a connection at rest whether it still lives
 //! free_form = false               # allow typing any command (always audited)
-//! two_person_rule = false         # dangerous actions need a second operator too
+//! two_person_rule = false         # dangerous actions need a second operator too,
+//! second_person_minutes = 10      # who confirms from their own session within this
 //!
 //! [[actions]]
 //! name = "uptime"
@@ -42,6 +43,7 @@ pub struct SshFile {
     free_form: bool,
     #[serde(default)]
     two_person_rule: bool,
+    second_person_minutes: Option<Spanned<i64>>,
     #[serde(default)]
     actions: Vec<ActionEntry>,
 }
@@ -83,6 +85,8 @@ pub struct SshSettings {
     pub keepalive: Duration,
     pub free_form: bool,
     pub two_person_rule: bool,
+    /// How long an ask for a second person stays open (to be confirmed, then run).
+    pub second_person_limit: Duration,
     pub actions: Vec<SshAction>,
 }
 
@@ -99,6 +103,7 @@ impl SshSettings {
             keepalive: Duration::from_secs(30),
             free_form: false,
             two_person_rule: false,
+            second_person_limit: Duration::from_secs(600),
             actions: Vec::new(),
         }
     }
@@ -155,6 +160,16 @@ pub fn validate(
     }
     settings.free_form = raw.free_form;
     settings.two_person_rule = raw.two_person_rule;
+    if let Some(minutes) = &raw.second_person_minutes {
+        if (1..=120).contains(minutes.get_ref()) {
+            settings.second_person_limit = Duration::from_secs(*minutes.get_ref() as u64 * 60);
+        } else {
+            problems.push(file.problem(
+                minutes.span(),
+                format!("second_person_minutes {} must be between 1 and 120", minutes.get_ref()),
+            ));
+        }
+    }
     for action in raw.actions {
         let name = action.name.get_ref().trim().to_string();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) {

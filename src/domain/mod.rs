@@ -12,6 +12,7 @@ pub mod duty_log;
 pub mod handover;
 pub mod incident;
 pub mod maintenance;
+pub mod second;
 pub mod shift;
 pub mod sla;
 
@@ -88,6 +89,9 @@ pub enum DomainError {
     /// An SSH action or a host key was refused.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     Ssh(crate::ops::ssh::SshRefusal),
+    /// A second person's confirmation was refused, or is not there for a run.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    Second(second::SecondRefusal),
     /// Whoever is at this console is not on the operator list: they may read only.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     ReadOnly,

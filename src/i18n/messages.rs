@@ -334,6 +334,7 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::UnknownHost { host }, Lang::Zh) => format!("本站点没有设备“{host}”"),
         (E::UnknownHost { host }, Lang::En) => format!("the site has no host \"{host}\""),
         (E::Ssh(why), _) => ssh_refusal(why, lang),
+        (E::Second(why), _) => second_refusal(why, lang),
         (E::ReadOnly, Lang::Zh) => "你不在本站点的值班人员名单中：只能查看，不能修改".to_string(),
         (E::ReadOnly, Lang::En) => {
             "you are not on the site's operator list: you may read but not write".to_string()
@@ -683,10 +684,14 @@ fn ssh_refusal(why: &crate::ops::ssh::SshRefusal, lang: Lang) -> String {
         (R::NotConfirmed { action }, Lang::En) => {
             format!("\"{action}\" changes state: confirm by typing its name (--confirm {action})")
         }
-        (R::NoWitness, Lang::Zh) => "系统参数不得单人操作：需要另一名值班人员".to_string(),
-        (R::NoWitness, Lang::En) => "not by one person alone: a second operator is needed".to_string(),
-        (R::WitnessSelf, Lang::Zh) => "第二名值班人员不能是你自己".to_string(),
-        (R::WitnessSelf, Lang::En) => "the second operator must be someone else".to_string(),
+        (R::NeedsSecond { action }, Lang::Zh) => format!(
+            "“{action}”不得单人操作：需另一名值班人员在其本人会话中确认（duty ssh run 会发出请求并等待）"
+        ),
+        (R::NeedsSecond { action }, Lang::En) => format!(
+            "\"{action}\" is not for one person alone: a second operator confirms it from their own session (duty ssh run asks and waits)"
+        ),
+        (R::NothingToAsk { action }, Lang::Zh) => format!("“{action}”无需第二人确认"),
+        (R::NothingToAsk { action }, Lang::En) => format!("\"{action}\" needs no second person"),
         (R::OtherKey { presented, given }, Lang::Zh) => {
             format!("主机出示的是 {presented}，不是 {given}：未信任")
         }
@@ -712,6 +717,28 @@ fn ssh_refusal(why: &crate::ops::ssh::SshRefusal, lang: Lang) -> String {
         (R::FreeFormOff, Lang::Zh) => "本站点未启用自由命令（ssh.toml 中 free_form = true）".to_string(),
         (R::FreeFormOff, Lang::En) => {
             "this site does not allow free-form commands (free_form = true in ssh.toml)".to_string()
+        }
+    }
+}
+
+fn second_refusal(why: &crate::domain::second::SecondRefusal, lang: Lang) -> String {
+    use crate::domain::second::SecondRefusal as R;
+    match (why, lang) {
+        (R::NoSuchAsk { id }, Lang::Zh) => format!("没有待确认的请求 {id}（或已过期）"),
+        (R::NoSuchAsk { id }, Lang::En) => format!("no ask {id} waiting (or it is long over)"),
+        (R::Expired { id, until }, Lang::Zh) => format!("请求 {id} 已于 {} 过期", shown(until)),
+        (R::Expired { id, until }, Lang::En) => format!("ask {id} ran out at {}", shown(until)),
+        (R::OwnAsk { id }, Lang::Zh) => format!("请求 {id} 是你自己发出的：须由另一名值班人员确认"),
+        (R::OwnAsk { id }, Lang::En) => format!("ask {id} is your own: another operator confirms it"),
+        (R::AlreadyConfirmed { id, by }, Lang::Zh) => format!("请求 {id} 已由 {by} 确认"),
+        (R::AlreadyConfirmed { id, by }, Lang::En) => format!("ask {id} is confirmed already, by {by}"),
+        (R::Spent { id }, Lang::Zh) => format!("请求 {id} 已用于一次运行"),
+        (R::Spent { id }, Lang::En) => format!("ask {id} has been spent by a run"),
+        (R::NotConfirmed { id }, Lang::Zh) => format!("请求 {id} 尚无第二人确认"),
+        (R::NotConfirmed { id }, Lang::En) => format!("nobody has confirmed ask {id} yet"),
+        (R::NotThisRun { id }, Lang::Zh) => format!("请求 {id} 不是你对这些主机的这一操作发出的"),
+        (R::NotThisRun { id }, Lang::En) => {
+            format!("ask {id} is not yours for this action on these hosts")
         }
     }
 }
@@ -781,6 +808,8 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "writeback.done" => ("已回写告警源", "written back"),
         "checklist.started" => ("开始巡检", "inspection started"),
         "ssh.run" => ("SSH 操作", "SSH action"),
+        "ssh.second_asked" => ("请求第二人确认", "second person asked"),
+        "ssh.second_confirmed" => ("第二人已确认", "second person confirmed"),
         "store.accepted" => ("接受恢复的存储", "restored store accepted"),
         "ssh.key_trusted" => ("信任主机密钥", "host key trusted"),
         "ssh.shell_started" => ("打开 shell", "shell opened"),

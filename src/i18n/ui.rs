@@ -162,7 +162,18 @@ pub const NOT_MARKED: Text = Text::new("未检查", "not checked");
 
 pub const FORM_CONFIRM: Text = Text::new("确认危险操作", "Confirm a dangerous action");
 pub const F_TYPE_NAME: Text = Text::new("输入操作名以确认", "Type the action's name");
-pub const F_WITNESS: Text = Text::new("第二名值班人员（登录名）", "Second operator (login)");
+pub const FORM_CONFIRM_SECOND: Text = Text::new("作为第二人确认请求", "Confirm as the second person: ask");
+pub const NO_SECOND_ASKS: Text = Text::new("没有等待你确认的请求", "No ask is waiting for your confirmation");
+pub const SECOND_CONFIRMED_BY: Text = Text::new("已确认：", "confirmed by");
+pub const SECOND_RUN_NOW: Text = Text::new("再次执行即运行", "run it again to go");
+pub const SECOND_WAITING: Text = Text::new("等待第二人确认", "waiting for a second person");
+pub const SECOND_FOR_YOU: Text = Text::new("待你确认", "for you to confirm");
+pub const UNTIL: Text = Text::new("截止", "until");
+pub const SECOND_ASKED: Text = Text::new(
+    "已请求第二人确认：请另一名值班人员在其本人控制台的操作页确认，或运行 duty ssh confirm",
+    "asked for a second person: another operator confirms in their own console's Actions tab, or runs duty ssh confirm",
+);
+pub const SECOND_NOT_YET: Text = Text::new("尚无第二人确认，请求", "no second person has confirmed yet: ask");
 pub const RUN_IN_PROGRESS: Text =
     Text::new("上一次执行尚未结束（c 取消）", "the previous run is still going (c cancels)");
 pub const NO_ACTIONS: Text =

@@ -123,6 +123,8 @@ impl Ops<'_> {
                 self.store.end_maintenance(&id, operator, origin, now).map(|w| Done::Window(Box::new(w)))
             }
             Request::TrustHostKey { host, fingerprint } => self.trust_host_key(actor, &host, &fingerprint),
+            Request::AskSecond(ask) => self.ask_second(actor, &ask),
+            Request::ConfirmSecond { id } => self.confirm_second(actor, id),
             Request::RecordSshRun(record) => {
                 let payload = serde_json::to_string(&record).expect("run records serialise");
                 self.host_event(actor, "ssh.run", &record.host, payload)

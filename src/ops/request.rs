@@ -78,6 +78,12 @@ pub enum Request {
         host: String,
         fingerprint: String,
     },
+    /// Ask another operator to confirm a dangerous SSH action this operator will run.
+    AskSecond(crate::ops::ssh::SshAsk),
+    /// Confirm, as the second person, another operator's ask (by its number).
+    ConfirmSecond {
+        id: u64,
+    },
     /// An SSH action's run, for the record.
     RecordSshRun(Box<RunRecord>),
     /// An interactive shell on a host began or ended (what is typed in it is not recorded).

@@ -1,8 +1,9 @@
 //! SSH rules, once for the CLI, the console and the service: what an ask means on the
 //! site (its hosts or group, its catalog action, free-form only where allowed), which
 //! actions may run as asked (a dangerous one needs its name typed back, and where the
-//! site says so a second operator), running them, and trusting a host key after
-//! checking its fingerprint.
+//! site says so a second operator's confirmation from their own session — see
+//! `domain::second`), running them, and trusting a host key after checking its
+//! fingerprint.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -11,9 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ssh::{FREE_FORM, SshAction};
 use crate::config::{Host, Site};
+use crate::domain::second::{self, Asked, SecondAsk, SecondEvent};
 use crate::domain::{DomainError, Operator};
 use crate::ssh::runner::RunRecord;
 use crate::ssh::session::Stream;
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
 
 /// What an engineer asks to run: an action of the site's catalog (or, where the site
 /// allows it, a free-form command) on hosts, each a host's name or `@group`.
@@ -23,7 +27,9 @@ pub struct SshAsk {
     pub action: String,
     pub command: Option<String>,
     pub confirm: Option<String>,
-    pub witness: Option<String>,
+    /// The ask for a second person this run is for (`ssh.second_asked`'s seq).
+    #[serde(default)]
+    pub second: Option<u64>,
 }
 
 /// An ask as the site reads it: the hosts and the action, authorised.
@@ -31,13 +37,56 @@ pub struct SshAsk {
 pub struct SshPlan {
     pub hosts: Vec<Host>,
     pub action: SshAction,
-    /// The second operator, kept on the record of a dangerous action.
-    pub witness: Option<String>,
+    /// The second operator who confirmed it, and their ask: kept on the record.
+    pub second: Option<(u64, String)>,
 }
 
-/// Reads an ask on `site` for `operator`: every host named exists, the action is in the
-/// catalog (or free-form where allowed), and it may run as asked.
-pub fn plan(site: &Site, operator: &Operator, ask: &SshAsk) -> Result<SshPlan, DomainError> {
+impl SshPlan {
+    /// What a second person confirms for this plan.
+    pub fn asked(&self) -> Asked {
+        let command = (self.action.name == FREE_FORM).then(|| self.action.command.clone());
+        Asked {
+            hosts: self.hosts.iter().map(|h| h.name.clone()).collect(),
+            action: self.action.name.clone(),
+            command,
+        }
+    }
+
+    /// Whether it needs a second person on `site`.
+    pub fn needs_second(&self, site: &Site) -> bool {
+        self.action.dangerous && site.ssh.two_person_rule
+    }
+}
+
+/// Reads an ask on `site` for `operator` at `now`: every host named exists, the action
+/// is in the catalog (or free-form where allowed), and it may run as asked — confirmed
+/// by its name typed back and, where the site asks for two, by the second person of
+/// `asks` who confirmed this very ask.
+pub fn plan(
+    site: &Site,
+    operator: &Operator,
+    ask: &SshAsk,
+    asks: &[SecondAsk],
+    now: DateTime<Utc>,
+) -> Result<SshPlan, DomainError> {
+    let mut plan = read(site, ask)?;
+    if plan.action.dangerous && ask.confirm.as_deref() != Some(plan.action.name.as_str()) {
+        return Err(DomainError::Ssh(SshRefusal::NotConfirmed { action: plan.action.name.clone() }));
+    }
+    if plan.needs_second(site) {
+        let Some(id) = ask.second else {
+            return Err(DomainError::Ssh(SshRefusal::NeedsSecond { action: plan.action.name.clone() }));
+        };
+        let second = second::find(asks, id)
+            .and_then(|a| a.second_for(&operator.id, &plan.asked(), now))
+            .map_err(DomainError::Second)?;
+        plan.second = Some((id, second));
+    }
+    Ok(plan)
+}
+
+/// What an ask means on `site`: its hosts and its action, not yet authorised.
+pub fn read(site: &Site, ask: &SshAsk) -> Result<SshPlan, DomainError> {
     let mut hosts: Vec<Host> = Vec::new();
     for spec in &ask.hosts {
         let named: Vec<&Host> = match spec.strip_prefix('@') {
@@ -69,13 +118,48 @@ pub fn plan(site: &Site, operator: &Operator, ask: &SshAsk) -> Result<SshPlan, D
             DomainError::Ssh(SshRefusal::NoSuchAction { name: name.to_string(), known })
         })?,
     };
-    authorise(site, operator, &action, ask.confirm.as_deref(), ask.witness.as_deref())?;
-    let witness = ask.witness.clone().filter(|_| action.dangerous);
-    Ok(SshPlan { hosts, action, witness })
+    Ok(SshPlan { hosts, action, second: None })
 }
 
+/// The asks for a second person on `store` that may still be open at `now` (an ask
+/// lives no longer than the site's limit, so only that much of the log is read).
+pub fn second_asks(
+    store: &dyn crate::store::Store,
+    site: &Site,
+    now: DateTime<Utc>,
+) -> Result<Vec<SecondAsk>, crate::store::StoreError> {
+    let limit = chrono::Duration::from_std(site.ssh.second_person_limit).unwrap_or_default();
+    let events = store.events_of("ssh.", Some(now - limit - chrono::Duration::minutes(5)))?;
+    Ok(second::fold(events.iter().filter_map(second_event)))
+}
+
+/// An ask's part of a stored event.
+fn second_event(event: &crate::store::StoredEvent) -> Option<SecondEvent> {
+    let payload: serde_json::Value = serde_json::from_str(&event.payload).ok()?;
+    let id = || payload["second"].as_u64();
+    match event.kind.as_str() {
+        ASKED => Some(SecondEvent::Asked {
+            id: event.seq,
+            by: event.actor.clone(),
+            at: event.recorded_at,
+            until: crate::time::parse_canonical(payload["until"].as_str()?).ok()?,
+            asked: serde_json::from_value(payload["asked"].clone()).ok()?,
+        }),
+        CONFIRMED => {
+            Some(SecondEvent::Confirmed { id: id()?, by: event.actor.clone(), at: event.recorded_at })
+        }
+        "ssh.run" => Some(SecondEvent::Spent { id: id()? }),
+        _ => None,
+    }
+}
+
+/// The event of an ask for a second person.
+pub const ASKED: &str = "ssh.second_asked";
+/// The event of a second person's confirmation.
+pub const CONFIRMED: &str = "ssh.second_confirmed";
+
 /// Runs a plan through `pool` as `default_user` on hosts that name no login, streaming
-/// output to `on_chunk`; one record per host, each carrying the witness. Recording them
+/// output to `on_chunk`; one record per host, each carrying the second person. Recording them
 /// is the caller's (as the operator who asked).
 pub fn run(
     site: &Site,
@@ -96,7 +180,9 @@ pub fn run(
     };
     let mut records = crate::ssh::run_action(&job, pool, cancel, on_chunk);
     for record in &mut records {
-        record.witness = plan.witness.clone();
+        if let Some((id, by)) = &plan.second {
+            (record.second, record.witness) = (Some(*id), Some(by.clone()));
+        }
     }
     records
 }
@@ -106,10 +192,10 @@ pub fn run(
 pub enum SshRefusal {
     /// A dangerous action whose name was not typed back.
     NotConfirmed { action: String },
-    /// The site asks for a second operator and none (or not an operator) was named.
-    NoWitness,
-    /// The second operator is the one asking.
-    WitnessSelf,
+    /// The site asks for a second operator's confirmation and the run names no ask.
+    NeedsSecond { action: String },
+    /// An ask for a second person where none is needed.
+    NothingToAsk { action: String },
     /// The host presents another key than the fingerprint given.
     OtherKey { presented: String, given: String },
     /// The key is known already.
@@ -124,31 +210,45 @@ pub enum SshRefusal {
     FreeFormOff,
 }
 
-/// Whether `operator` may run `action` as asked.
-pub fn authorise(
-    site: &Site,
-    operator: &Operator,
-    action: &SshAction,
-    confirmed: Option<&str>,
-    witness: Option<&str>,
-) -> Result<(), DomainError> {
-    if !action.dangerous {
-        return Ok(());
-    }
-    if confirmed != Some(action.name.as_str()) {
-        return Err(DomainError::Ssh(SshRefusal::NotConfirmed { action: action.name.clone() }));
-    }
-    if site.ssh.two_person_rule {
-        match witness {
-            Some(w) if w == operator.id => return Err(DomainError::Ssh(SshRefusal::WitnessSelf)),
-            Some(w) if site.operator(w).is_some() => {}
-            _ => return Err(DomainError::Ssh(SshRefusal::NoWitness)),
-        }
-    }
-    Ok(())
-}
-
 impl super::Ops<'_> {
+    /// Asks for a second person to confirm a dangerous action `actor` will run: the ask
+    /// is read as a run would be (hosts, action, its name typed back) and stays open
+    /// for the site's limit.
+    pub(super) fn ask_second(
+        &mut self,
+        actor: &super::Actor,
+        ask: &SshAsk,
+    ) -> Result<super::Done, StoreError> {
+        let plan = read(self.site, ask).map_err(StoreError::Refused)?;
+        let action = plan.action.name.clone();
+        if !plan.needs_second(self.site) {
+            return Err(StoreError::Refused(DomainError::Ssh(SshRefusal::NothingToAsk { action })));
+        }
+        if ask.confirm.as_deref() != Some(action.as_str()) {
+            return Err(StoreError::Refused(DomainError::Ssh(SshRefusal::NotConfirmed { action })));
+        }
+        let limit = chrono::Duration::from_std(self.site.ssh.second_person_limit).unwrap_or_default();
+        let until = self.clock.now() + limit;
+        let payload = serde_json::json!({ "asked": plan.asked(), "until": crate::time::canonical(until) });
+        self.host_event(actor, ASKED, &plan.hosts[0].name, payload.to_string())
+    }
+
+    /// `actor` confirms, as the second person, the ask numbered `id`.
+    pub(super) fn confirm_second(
+        &mut self,
+        actor: &super::Actor,
+        id: u64,
+    ) -> Result<super::Done, StoreError> {
+        let now = self.clock.now();
+        let asks = second_asks(&*self.store, self.site, now)?;
+        let refused = |why| StoreError::Refused(DomainError::Second(why));
+        let ask = second::find(&asks, id).map_err(refused)?;
+        ask.confirm(&actor.operator.id, now).map_err(refused)?;
+        let payload = serde_json::json!({ "second": id, "asked_by": ask.asked_by, "asked": ask.asked });
+        let host = ask.asked.hosts.first().cloned().unwrap_or_default();
+        self.host_event(actor, CONFIRMED, &host, payload.to_string())
+    }
+
     /// Trusts the key `host` presents, if it is the one with `fingerprint` (checked out of
     /// band): its known_hosts line is added and the trust is an event.
     pub(super) fn trust_host_key(

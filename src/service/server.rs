@@ -145,7 +145,14 @@ impl Shared {
     ) -> Result<Answer, RemoteError> {
         use std::sync::atomic::{AtomicBool, Ordering};
         let site = self.sites.borrow().clone();
-        let plan = crate::ops::ssh::plan(&site, &actor.operator, &ask)
+        let now = self.clock.now();
+        let asks = match ask.second {
+            Some(_) => tokio::task::block_in_place(|| {
+                crate::ops::ssh::second_asks(&*self.held().store, &site, now).map_err(|e| RemoteError::of(&e))
+            })?,
+            None => Vec::new(),
+        };
+        let plan = crate::ops::ssh::plan(&site, &actor.operator, &ask, &asks, now)
             .map_err(|refusal| RemoteError::of(&StoreError::Refused(refusal)))?;
         let cancel = Arc::new(AtomicBool::new(false));
         let mut running = {

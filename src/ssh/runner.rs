@@ -33,9 +33,12 @@ pub struct RunRecord {
     pub stderr_sha256: String,
     pub first_line: String,
     pub last_line: String,
-    /// A second operator who confirmed a dangerous action.
+    /// A second operator who confirmed a dangerous action from their own session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub witness: Option<String>,
+    /// The ask they confirmed (spent by this run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second: Option<u64>,
 }
 
 impl RunRecord {
@@ -73,6 +76,7 @@ pub fn record(
         first_line: String::new(),
         last_line: String::new(),
         witness: None,
+        second: None,
     };
     match result {
         Err(e) => record.ending = format!("refused: {e}"),

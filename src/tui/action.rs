@@ -102,6 +102,7 @@ actions! {
     CancelRun => "cancel_run", "取消执行", "cancel the run";
     OpenShell => "open_shell", "打开该主机的 shell", "open a shell on the host";
     AttachOutput => "attach_output", "将输出作为依据附到事件", "attach the output to the incident";
+    ConfirmSecond => "confirm_second", "作为第二人确认", "confirm as the second person";
     FocusLeft => "focus_left", "左侧列表", "left list";
     FocusRight => "focus_right", "右侧列表", "right list";
     LogEnvironment => "log_environment", "记录机房环境", "log room environment";

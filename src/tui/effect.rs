@@ -34,8 +34,9 @@ pub enum Effect {
         action: String,
         /// The action's name as typed back, for a dangerous one.
         confirmed: Option<String>,
-        witness: Option<String>,
     },
+    /// Confirm another operator's ask, as the second person.
+    ConfirmSecond(u64),
     /// An entry in the duty log of the shift in force.
     LogEntry(crate::domain::duty_log::Entry),
     /// Completes a duty-log entry later.

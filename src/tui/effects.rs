@@ -32,6 +32,8 @@ enum Pending {
         kind: &'static str,
     },
     Sign,
+    /// An ask for a second person: its number is said, for the other to confirm.
+    SecondAsked,
     SshRecord,
     ShellStart {
         host: String,
@@ -126,10 +128,13 @@ impl Effects {
                 let dir = app.ctx.reports_dir.clone();
                 return send(Job::Report { ticket: self.next, wanted, lang, dir });
             }
-            Effect::Ssh { hosts, action, confirmed, witness } => {
-                let outcome = start_ssh(app, hosts, &action, confirmed, witness, launch);
-                return app.on_outcome(outcome);
+            Effect::Ssh { hosts, action, confirmed } => {
+                match start_ssh(app, hosts, &action, confirmed, launch) {
+                    Started::Outcome(outcome) => return app.on_outcome(outcome),
+                    Started::AskSecond(ask) => (Request::AskSecond(ask), Pending::SecondAsked),
+                }
             }
+            Effect::ConfirmSecond(id) => (Request::ConfirmSecond { id }, Pending::Event),
             Effect::Execute { target, command, expected_version } => {
                 let new = matches!(target, IncidentTarget::New);
                 (
@@ -273,6 +278,9 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
             text
         }
         (Pending::Event, Done::Event(event)) => event_kind(&event.kind, lang).to_string(),
+        (Pending::SecondAsked, Done::Event(event)) => {
+            format!("{} {}", texts::SECOND_ASKED.get(lang), event.seq)
+        }
         (Pending::Roster(change), _) => format!(
             "{}: {} {} {}",
             event_kind("roster.changed", lang),
@@ -330,34 +338,55 @@ pub fn shell_target(app: &App, host_name: &str) -> Option<crate::ssh::session::T
     Some(crate::ssh::target_of(host, &app.ctx.login, &|name| app.ctx.site.host(name).cloned()))
 }
 
+/// What asking to run an action came to.
+enum Started {
+    Outcome(Outcome),
+    /// It needs a second person, and none has been asked yet: ask.
+    AskSecond(crate::ops::ssh::SshAsk),
+}
+
+/// Starts an action as the operator asked it. Where the site asks for two people, it
+/// runs on this operator's ask another operator has confirmed, as this console shows
+/// the asks; without one, a second person is asked for first.
 fn start_ssh(
     app: &mut App,
     hosts: Vec<String>,
     action: &str,
     confirmed: Option<String>,
-    witness: Option<String>,
     launch: &mut dyn FnMut(SshJob),
-) -> Outcome {
+) -> Started {
     let lang = app.lang();
+    let failed = |message: String| Started::Outcome(Outcome::Failed { message, stale: false });
     let Some(operator) = app.ctx.operator.clone() else {
-        return Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false };
+        return failed(texts::READ_ONLY.get(lang).to_string());
     };
     let site = &app.ctx.site;
     if site.ssh.action(action).is_none() {
-        return Outcome::Failed { message: texts::NO_ACTIONS.get(lang).to_string(), stale: false };
+        return failed(texts::NO_ACTIONS.get(lang).to_string());
     }
-    let ask = crate::ops::ssh::SshAsk {
+    let mut ask = crate::ops::ssh::SshAsk {
         hosts: hosts.clone(),
         action: action.to_string(),
         command: None,
         confirm: confirmed,
-        witness,
+        second: None,
     };
-    let plan = match crate::ops::ssh::plan(site, &operator, &ask) {
-        Ok(plan) => plan,
-        Err(refusal) => {
-            return Outcome::Failed { message: crate::i18n::domain_error(&refusal, lang), stale: false };
+    let read = match crate::ops::ssh::read(site, &ask) {
+        Ok(read) => read,
+        Err(refusal) => return failed(crate::i18n::domain_error(&refusal, lang)),
+    };
+    if read.needs_second(site) {
+        match crate::domain::second::open_ask(&app.data.seconds, &operator.id, &read.asked(), app.now) {
+            None => return Started::AskSecond(ask),
+            Some(open) if open.confirmed.is_none() => {
+                return failed(format!("{} {}", texts::SECOND_NOT_YET.get(lang), open.id));
+            }
+            Some(open) => ask.second = Some(open.id),
         }
+    }
+    let plan = match crate::ops::ssh::plan(site, &operator, &ask, &app.data.seconds, app.now) {
+        Ok(plan) => plan,
+        Err(refusal) => return failed(crate::i18n::domain_error(&refusal, lang)),
     };
     let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let job = SshJob {
@@ -371,5 +400,5 @@ fn start_ssh(
     };
     app.start_action_run(action, &hosts, cancel);
     launch(job);
-    Outcome::Done(format!("{action}: {} {}", texts::RUNNING.get(lang), hosts.join(", ")))
+    Started::Outcome(Outcome::Done(format!("{action}: {} {}", texts::RUNNING.get(lang), hosts.join(", "))))
 }

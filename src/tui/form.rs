@@ -44,7 +44,6 @@ pub enum Name {
     Decision,
     Transfer,
     Confirm,
-    Witness,
     Temperature,
     Humidity,
     Weather,
@@ -148,6 +147,8 @@ pub enum FormKind {
     Transfer,
     Decline,
     ConfirmAction,
+    /// The second person's confirmation of another's ask.
+    ConfirmSecond,
     Environment,
     Power,
     Equipment,
@@ -185,6 +186,8 @@ pub enum Target {
     HandoverItem(Option<String>),
     /// A duty-log entry, by its event number.
     Entry(u64),
+    /// Another operator's ask for a second person, and the action it is for.
+    Second { id: u64, action: String },
 }
 
 /// The inspection run (and item) a form acts on.

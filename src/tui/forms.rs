@@ -201,17 +201,33 @@ pub fn for_run(kind: FormKind, target: RunTarget, lang: Lang) -> Form {
 
 /// Confirms a dangerous action by typing its name (and naming a second operator where
 /// the site requires two people).
-pub fn confirm_action(action: &str, label: &str, hosts: Vec<String>, two_people: bool, lang: Lang) -> Form {
-    let mut fields =
-        vec![Field::line(Name::Confirm, &format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)), true)];
-    if two_people {
-        fields.push(Field::line(Name::Witness, ui::F_WITNESS.get(lang), true));
-    }
+pub fn confirm_action(action: &str, label: &str, hosts: Vec<String>, lang: Lang) -> Form {
     Form::new(
         FormKind::ConfirmAction,
         format!("⚠ {} — {action} @ {label}", ui::FORM_CONFIRM.get(lang)),
         Target::Ssh { action: action.to_string(), hosts },
-        fields,
+        vec![Field::line(Name::Confirm, &format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)), true)],
+    )
+}
+
+/// The second person's confirmation of another operator's ask: they type its action's
+/// name back, as the one who runs it did.
+pub fn confirm_second(ask: &crate::domain::second::SecondAsk, tz: chrono_tz::Tz, lang: Lang) -> Form {
+    let action = &ask.asked.action;
+    let title = format!(
+        "⚠ {} {} — {} {action} @ {} ({} {})",
+        ui::FORM_CONFIRM_SECOND.get(lang),
+        ask.id,
+        crate::text::visible(&ask.asked_by, false),
+        crate::text::visible(&ask.asked.hosts.join(","), false),
+        ui::UNTIL.get(lang),
+        crate::i18n::local_time(ask.until, tz),
+    );
+    Form::new(
+        FormKind::ConfirmSecond,
+        title,
+        Target::Second { id: ask.id, action: action.clone() },
+        vec![Field::line(Name::Confirm, &format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)), true)],
     )
 }
 
@@ -392,16 +408,15 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
                 form.fail(Name::Confirm, format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)));
                 return None;
             }
-            // The witness must be on the roster; that it is not the operator is checked
-            // when the run is launched, where the operator is known.
-            let witness = form.has(Name::Witness).then(|| form.text(Name::Witness));
-            if let Some(witness) = &witness
-                && site.operator(witness).is_none()
-            {
-                form.fail(Name::Witness, format!("{}: {witness}", ui::F_WITNESS.get(lang)));
+            Some(Effect::Ssh { hosts, action, confirmed: Some(form.text(Name::Confirm)) })
+        }
+        FormKind::ConfirmSecond => {
+            let Target::Second { id, action } = form.target.clone() else { return None };
+            if text(Name::Confirm) != action {
+                form.fail(Name::Confirm, format!("{} “{action}”", ui::F_TYPE_NAME.get(lang)));
                 return None;
             }
-            Some(Effect::Ssh { hosts, action, confirmed: Some(form.text(Name::Confirm)), witness })
+            Some(Effect::ConfirmSecond(id))
         }
     }
 }

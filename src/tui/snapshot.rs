@@ -36,6 +36,8 @@ pub struct Snapshot {
     pub timeline_for: Option<IncidentId>,
     /// The shift, its duty log and the nearest handover (None without shifts).
     pub duty: Option<crate::duty::DutyView>,
+    /// Asks for a second person that may still be open.
+    pub seconds: Vec<crate::domain::second::SecondAsk>,
     /// What is kept of each incident so that a change costs only its own incident.
     kept: std::collections::HashMap<IncidentId, Kept>,
     /// How many incidents are in each state, kept as changes come.
@@ -130,6 +132,7 @@ pub struct Delta {
     pub agenda: Option<Vec<crate::agenda::AgendaItem>>,
     pub maintenance: Option<Vec<crate::domain::maintenance::Window>>,
     pub duty: Option<Option<crate::duty::DutyView>>,
+    pub seconds: Option<Vec<crate::domain::second::SecondAsk>>,
 }
 
 /// Which parts of the snapshot a change to the log touches.
@@ -143,6 +146,7 @@ pub struct Touched {
     pub agenda: bool,
     pub maintenance: bool,
     pub duty: bool,
+    pub seconds: bool,
 }
 
 impl Touched {
@@ -168,7 +172,8 @@ impl Touched {
                 "maintenance" => touched.maintenance = true,
                 // A handover may silence a missed inspection of its shift.
                 "handover" => (touched.duty, touched.agenda) = (true, true),
-                "duty" | "roster" | "ssh" => touched.duty = true,
+                "ssh" => (touched.duty, touched.seconds) = (true, true),
+                "duty" | "roster" => touched.duty = true,
                 _ => {}
             }
         }
@@ -271,6 +276,7 @@ impl Delta {
             agenda: touched.agenda.then(|| agenda(store, site, now)).transpose()?,
             maintenance: touched.maintenance.then(|| maintenance(store, now)).transpose()?,
             duty: touched.duty.then(|| crate::duty::view(store, site, now)).transpose()?,
+            seconds: touched.seconds.then(|| crate::ops::ssh::second_asks(store, site, now)).transpose()?,
         })
     }
 
@@ -323,6 +329,7 @@ impl Snapshot {
             timeline,
             timeline_for,
             duty: crate::duty::view(store, site, now)?,
+            seconds: crate::ops::ssh::second_asks(store, site, now)?,
             kept,
             states,
             clock_counts: (0, 0),
@@ -409,6 +416,9 @@ impl Snapshot {
         }
         if let Some(duty) = delta.duty {
             self.duty = duty;
+        }
+        if let Some(seconds) = delta.seconds {
+            self.seconds = seconds;
         }
         alarms_changed
     }

@@ -128,6 +128,7 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
             Action::FocusRight,
             Action::RunAction,
             Action::CancelRun,
+            Action::ConfirmSecond,
             Action::Help,
             Action::Quit,
         ],

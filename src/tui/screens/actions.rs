@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::config::Site;
 use crate::domain::IncidentCommand;
+use crate::domain::second::SecondAsk;
 use crate::i18n::ui;
 use crate::ops::IncidentTarget;
 use crate::text::visible;
@@ -141,6 +142,15 @@ impl Actions {
                 }
             }
             Action::RunAction => self.run_action(env, out),
+            Action::ConfirmSecond => {
+                if out.read_only(env) {
+                    return true;
+                }
+                match waiting_for_me(env).last() {
+                    Some(ask) => out.form(forms::confirm_second(ask, env.site().tz, lang)),
+                    None => out.refuse(ui::NO_SECOND_ASKS.get(lang)),
+                }
+            }
             _ => return false,
         }
         true
@@ -163,10 +173,10 @@ impl Actions {
             return;
         };
         if spec.dangerous {
-            out.form(forms::confirm_action(&spec.name, &label, hosts, site.ssh.two_person_rule, lang));
+            out.form(forms::confirm_action(&spec.name, &label, hosts, lang));
             return;
         }
-        out.effect(Effect::Ssh { hosts, action: spec.name.clone(), confirmed: None, witness: None });
+        out.effect(Effect::Ssh { hosts, action: spec.name.clone(), confirmed: None });
     }
 
     /// Chooses a machine (from the overview or an incident), the action list in focus.
@@ -226,6 +236,55 @@ impl Actions {
     }
 }
 
+/// The asks still open that the operator at this console may confirm (others').
+fn waiting_for_me<'a>(env: &Env<'a>) -> Vec<&'a SecondAsk> {
+    let me = env.ctx.operator.as_ref().map(|o| o.id.as_str());
+    env.data
+        .seconds
+        .iter()
+        .filter(|a| a.open_at(env.now) && a.confirmed.is_none() && Some(a.asked_by.as_str()) != me)
+        .collect()
+}
+
+/// One line per open ask: whose, what, until when, and who confirmed it.
+fn ask_lines<'a>(env: &Env<'_>) -> Vec<Line<'a>> {
+    let (lang, theme) = (env.lang(), env.theme());
+    let me = env.ctx.operator.as_ref().map(|o| o.id.as_str());
+    env.data
+        .seconds
+        .iter()
+        .filter(|a| a.open_at(env.now))
+        .map(|ask| {
+            let until = crate::i18n::local_time(ask.until, env.site().tz);
+            let (state, style) = match (&ask.confirmed, Some(ask.asked_by.as_str()) == me) {
+                (Some(c), true) => (
+                    format!(
+                        "{} {} — {}",
+                        ui::SECOND_CONFIRMED_BY.get(lang),
+                        c.by,
+                        ui::SECOND_RUN_NOW.get(lang)
+                    ),
+                    theme.met,
+                ),
+                (Some(c), false) => (format!("{} {}", ui::SECOND_CONFIRMED_BY.get(lang), c.by), theme.muted),
+                (None, true) => (ui::SECOND_WAITING.get(lang).to_string(), theme.due_soon),
+                (None, false) => (ui::SECOND_FOR_YOU.get(lang).to_string(), theme.due_soon),
+            };
+            Line::from(vec![
+                Span::styled(format!("⚠ {} ", ask.id), theme.due_soon),
+                Span::raw(format!(
+                    "{} {} @ {} ({} {until})  ",
+                    visible(&ask.asked_by, false),
+                    ask.asked.action,
+                    visible(&ask.asked.hosts.join(","), false),
+                    ui::UNTIL.get(lang)
+                )),
+                Span::styled(state, style),
+            ])
+        })
+        .collect()
+}
+
 fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
     let border = if focused { theme.form_focus } else { theme.border };
     Block::default()
@@ -237,6 +296,10 @@ fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
 pub fn draw(frame: &mut Frame<'_>, area: Rect, tab: &Actions, env: &Env<'_>) {
     let lang = env.lang();
     let theme = env.theme();
+    let asks = ask_lines(env);
+    let [asks_area, area] =
+        Layout::vertical([Constraint::Length(asks.len().min(3) as u16), Constraint::Min(0)]).areas(area);
+    frame.render_widget(Paragraph::new(asks), asks_area);
     let [lists, output_area] = Layout::vertical([Constraint::Percentage(40), Constraint::Min(5)]).areas(area);
     let [targets_area, actions_area] =
         Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(lists);
