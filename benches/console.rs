@@ -42,14 +42,14 @@ fn app() -> App {
                 onsite_required: n % 5 == 0,
                 source_ref: None,
             };
-            let ctx = DecideContext { actor: &actor, occurred_at: reported_at, now };
+            let ctx = DecideContext { actor: &actor, occurred_at: reported_at, now, claim: None };
             let id = IncidentId(format!("GZ-20261121-{n:05}"));
             let events = decide(None, &IncidentCommand::Open(new), &ctx, Some(&id)).unwrap();
             let meta = EventMeta { actor: "lead", occurred_at: reported_at, recorded_at: now };
             let mut incident = apply(None, &events[0], &meta).unwrap();
             if n % 2 == 0 {
                 let at = reported_at + Duration::minutes(10).min(now - reported_at);
-                let ctx = DecideContext { actor: &actor, occurred_at: at, now };
+                let ctx = DecideContext { actor: &actor, occurred_at: at, now, claim: None };
                 let ack = decide(Some(&incident), &IncidentCommand::Acknowledge, &ctx, None).unwrap();
                 let meta = EventMeta { actor: "lead", occurred_at: at, recorded_at: now };
                 incident = apply(Some(incident), &ack[0], &meta).unwrap();

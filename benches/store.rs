@@ -46,6 +46,7 @@ fn open(store: &mut dyn Store, actor: &Operator, n: usize) -> IncidentId {
         occurred_at: at,
         now: at,
         expected_version: None,
+        claim: None,
     };
     store.execute(request).unwrap().incident.id
 }
@@ -61,6 +62,7 @@ fn note(store: &mut dyn Store, actor: &Operator, id: &IncidentId, text: &str) {
             occurred_at: now,
             now,
             expected_version: None,
+            claim: None,
         })
         .unwrap();
 }

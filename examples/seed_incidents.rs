@@ -40,6 +40,7 @@ fn main() -> anyhow::Result<()> {
             occurred_at: reported_at,
             now,
             expected_version: None,
+            claim: None,
         })?;
     }
     println!("{count} incidents in {path}");

@@ -17,6 +17,7 @@ fn note(record: &mut dyn Record, id: &duty::domain::IncidentId, n: usize) -> any
         command: IncidentCommand::Note { text: format!("load {n}") },
         expected_version: None,
         claimed_at: None,
+        backdate_reason: None,
     };
     record.perform(request, Lang::En)?;
     Ok(())
@@ -40,6 +41,7 @@ fn open(record: &mut dyn Record, clock: duty::clock::Clock) -> anyhow::Result<du
         command: IncidentCommand::Open(new),
         expected_version: None,
         claimed_at: None,
+        backdate_reason: None,
     };
     match record.perform(request, Lang::En)? {
         Done::Incident(committed) => Ok(committed.incident.id.clone()),

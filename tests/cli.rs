@@ -89,7 +89,7 @@ fn bad_severity_name_is_named_with_its_position() {
     bad_config(
         "sla.toml",
         |t| t.replace("serious = 12", "urgent = 12"),
-        "sla.toml:19:1: unknown field `urgent`",
+        "sla.toml:22:1: unknown field `urgent`",
     );
 }
 
@@ -450,4 +450,80 @@ fn a_report_time_slightly_ahead_is_taken_as_now() {
     let refused = f
         .run("alice", &["incident", "open", "--title", "y", "--severity", "ordinary", "--reported-at", &far]);
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+}
+
+/// Opens an incident as `who` reported at `at`, with extra arguments.
+fn open_as(f: &Fixture, who: &str, at: &str, extra: &[&str]) -> std::process::Output {
+    let mut args =
+        vec!["incident", "open", "--title", "交换前置机不通", "--severity", "ordinary", "--reported-at", at];
+    args.extend_from_slice(extra);
+    f.run(who, &args)
+}
+
+#[test]
+fn claimed_times_stay_within_limits_and_what_rests_on_them_is_marked() {
+    let f = Fixture::new();
+    f.with_backdate_hours(2);
+    let count = || {
+        let list: serde_json::Value =
+            serde_json::from_str(&f.ok("alice", &["incident", "list", "--all", "--json"])).unwrap();
+        list.as_array().unwrap().len()
+    };
+    // An operator claims up to two hours back, no further.
+    let far = open_as(&f, "alice", &f.minutes_from_now(-180), &[]);
+    assert_eq!(far.status.code(), Some(1));
+    assert!(
+        stderr(&far).contains("more than 2h00m ago") && stderr(&far).contains("a lead may"),
+        "{}",
+        stderr(&far)
+    );
+    let near = open_as(&f, "alice", &f.minutes_from_now(-90), &[]);
+    assert!(near.status.success(), "{}", stderr(&near));
+    let near = String::from_utf8(near.stdout).unwrap().trim().to_string();
+    // A lead goes further with a reason, which is recorded beside the step; a week at most.
+    let unsaid = open_as(&f, "lead", &f.minutes_from_now(-180), &[]);
+    assert_eq!(unsaid.status.code(), Some(1));
+    assert!(stderr(&unsaid).contains("say why"), "{}", stderr(&unsaid));
+    let reason = "phoned in during the network outage, written on paper";
+    let said = open_as(&f, "lead", &f.minutes_from_now(-180), &["--backdate-reason", reason]);
+    assert!(said.status.success(), "{}", stderr(&said));
+    let said = String::from_utf8(said.stdout).unwrap().trim().to_string();
+    for too_far in [f.minutes_from_now(-8 * 24 * 60), "0000-01-01T00:00:00Z".to_string()] {
+        let out = open_as(&f, "lead", &too_far, &["--backdate-reason", reason]);
+        assert_eq!(out.status.code(), Some(1), "{too_far}");
+        assert!(stderr(&out).contains("too far back"), "{}", stderr(&out));
+    }
+    assert_eq!(count(), 2, "nothing refused was written");
+    // The same limits hold for --at; a step is never dated before the one it follows.
+    let ack = f.run("alice", &["incident", "ack", &near, "--at", &f.minutes_from_now(-100)]);
+    assert_eq!(ack.status.code(), Some(1));
+    assert!(stderr(&ack).contains("before"), "{}", stderr(&ack));
+    f.ok("alice", &["incident", "ack", &near, "--at", &f.minutes_from_now(-80)]);
+
+    // The record keeps both times and the reason; the reports and the counter mark them.
+    let shown = f.show_json(&said);
+    assert_eq!(shown["claimed"][0]["step"], "incident.opened", "{shown}");
+    assert_eq!(shown["claimed"][0]["reason"], reason, "{shown}");
+    let shown = f.show_json(&near);
+    let steps: Vec<&str> =
+        shown["claimed"].as_array().unwrap().iter().map(|c| c["step"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["incident.opened", "incident.acknowledged"], "{shown}");
+    let contract: serde_json::Value = serde_json::from_str(&f.ok("alice", &["contract", "--json"])).unwrap();
+    assert_eq!(contract["resting_on_claims"], 2, "{contract}");
+    let month = f.ok("alice", &["report", "month"]);
+    let section = &month[month.find("## Times claimed later").expect(&month)..];
+    let claimed_at =
+        duty::i18n::local_time(f.now() - chrono::Duration::minutes(80), chrono_tz::Asia::Shanghai);
+    let recorded_at = duty::i18n::local_time(f.now(), chrono_tz::Asia::Shanghai);
+    assert!(
+        section.contains(&format!("{near} acknowledged: claimed {claimed_at}"))
+            && section.contains(&format!("recorded {recorded_at}")),
+        "{section}"
+    );
+    assert!(section.contains(reason), "{section}");
+    assert!(month.contains("2 on times claimed later"), "{month}");
+    let fault = f.ok("alice", &["report", "fault", &said]);
+    assert!(fault.contains("Time claimed later") && fault.contains(reason), "{fault}");
+    let csv = f.ok("alice", &["report", "month", "--format", "csv"]);
+    assert!(csv.contains("contract,resting_on_claims,2"), "{csv}");
 }

@@ -234,6 +234,7 @@ fn hostile_titles_are_made_visible() {
             occurred_at: fixed_now(),
             now: fixed_now(),
             expected_version: None,
+            claim: None,
         })
         .unwrap();
     let app = app(&demo, Lang::En);
@@ -676,7 +677,13 @@ fn applying_changes_matches_reading_everything_again() {
     let clock = duty::clock::Clock::starting_at(now);
     let mut ops = Ops { store: &mut demo.store, site: &demo.site, clock };
     let mut change = |target, command| {
-        let request = Request::Incident { target, command, expected_version: None, claimed_at: None };
+        let request = Request::Incident {
+            target,
+            command,
+            expected_version: None,
+            claimed_at: None,
+            backdate_reason: None,
+        };
         if let Err(e) = ops.perform(&actor, request) {
             panic!("{e}");
         }
@@ -747,8 +754,17 @@ fn a_change_out_of_sight_draws_no_frame_and_one_in_sight_does() {
         let clock = duty::clock::Clock::starting_at(fixed_now());
         let mut ops = Ops { store: &mut demo.store, site: &demo.site, clock };
         let target = IncidentTarget::Existing(open[0].clone());
-        ops.perform(&actor, Request::Incident { target, command, expected_version: None, claimed_at: None })
-            .unwrap();
+        ops.perform(
+            &actor,
+            Request::Incident {
+                target,
+                command,
+                expected_version: None,
+                claimed_at: None,
+                backdate_reason: None,
+            },
+        )
+        .unwrap();
         let events = demo.store.events_after(head, 100).unwrap();
         head = events.last().unwrap().seq;
         let delta =

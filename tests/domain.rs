@@ -48,7 +48,7 @@ fn step(
     actor: &Operator,
     at: DateTime<Utc>,
 ) -> Result<Incident, DomainError> {
-    let ctx = Context { actor, occurred_at: at, now: at };
+    let ctx = Context { actor, occurred_at: at, now: at, claim: None };
     let id = IncidentId("GZ-20261121-001".into());
     let events = decide(incident.as_ref(), &command, &ctx, Some(&id))?;
     let mut current = incident;
@@ -406,7 +406,7 @@ mod transitions {
         let inc = opened(Severity::Serious, EventClass::Fault, false);
         let now = t0() + min(40);
         let decided = |command: &C, actor: &Operator| {
-            let ctx = Context { actor, occurred_at: now, now };
+            let ctx = Context { actor, occurred_at: now, now, claim: None };
             decide(Some(&inc), command, &ctx, Some(&inc.id))
         };
         // Reported at t0 by alice; the response clock runs from there.
@@ -511,7 +511,7 @@ mod transitions {
     #[test]
     fn times_must_be_plausible() {
         let open = in_state(State::Open);
-        let ctx = Context { actor: &alice(), occurred_at: t0() + min(60), now: t0() };
+        let ctx = Context { actor: &alice(), occurred_at: t0() + min(60), now: t0(), claim: None };
         assert!(matches!(
             decide(Some(&open), &C::Acknowledge, &ctx, None),
             Err(DomainError::InFuture { .. })
@@ -613,7 +613,7 @@ mod properties {
                 let at = now + min(offset_min);
                 now = now.max(at);
                 let actor = if as_lead { lead() } else { alice() };
-                let ctx = Context { actor: &actor, occurred_at: at, now };
+                let ctx = Context { actor: &actor, occurred_at: at, now, claim: None };
                 if let Ok(events) = decide(Some(&inc), &command, &ctx, None) {
                     prop_assert!(!events.is_empty());
                     for event in &events {
@@ -664,4 +664,36 @@ fn an_implausible_room_value_is_refused_with_the_plausible_range() {
     )
     .unwrap_err();
     assert!(duty::i18n::domain_error(&humid, duty::i18n::Lang::En).contains("0 to 100 %"));
+}
+
+proptest::proptest! {
+    /// Whatever time is claimed, by whom and with what reason: an accepted claim lies
+    /// between the lead's limit (and the record's start) and a little ahead of now, an
+    /// operator's within theirs, and one beyond the operator's limit is a lead's with a reason.
+    #[test]
+    fn a_claimed_time_is_taken_only_within_its_limits(
+        back_minutes in -30i64..20_000,
+        lead_claims: bool,
+        reason in proptest::option::of("[ a-z]{0,8}"),
+        began_minutes in proptest::option::of(0i64..20_000),
+    ) {
+        use duty::domain::incident::{ClaimLimits, ClaimRule};
+        let now = t0();
+        let at = now - min(back_minutes);
+        let limits = ClaimLimits { operator: Duration::hours(2), lead: Duration::days(7), floor: began_minutes.map(|m| now - min(m)) };
+        let rule = ClaimRule { limits, reason: reason.clone() };
+        let actor = if lead_claims { lead() } else { alice() };
+        if let Ok(beyond) = rule.check(at, now, &actor) {
+            proptest::prop_assert!(at <= now + min(5));
+            proptest::prop_assert!(now - at <= Duration::days(7));
+            proptest::prop_assert!(limits.floor.is_none_or(|floor| at >= floor));
+            proptest::prop_assert_eq!(beyond, now - at > Duration::hours(2));
+            if beyond {
+                proptest::prop_assert!(lead_claims && reason.is_some_and(|r| !r.trim().is_empty()));
+            }
+        } else {
+            let allowed_span = (-5..=120).contains(&back_minutes);
+            proptest::prop_assert!(!allowed_span || limits.floor.is_some_and(|floor| at < floor));
+        }
+    }
 }

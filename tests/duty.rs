@@ -335,6 +335,7 @@ fn history(f: &Fixture) -> (Site, SqliteStore) {
                 occurred_at: when,
                 now: when,
                 expected_version: None,
+                claim: None,
             })
             .unwrap()
             .incident

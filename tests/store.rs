@@ -124,6 +124,7 @@ fn request<'a>(
         occurred_at: at,
         now: at,
         expected_version: None,
+        claim: None,
     }
 }
 

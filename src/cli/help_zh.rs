@@ -239,6 +239,10 @@ const PAIRS: &[(&str, &str)] = &[
         "设备，或 @组名 表示组或角色为该名称的全部设备",
     ),
     ("The command of a free-form action", "自由操作的命令"),
+    (
+        "Why the time is claimed so late (a lead, further back than an operator may)",
+        "补记原因（组长补记早于值班人员权限的时间时）",
+    ),
     ("For a dangerous action: type its name to confirm", "危险操作：输入其名称以确认"),
     (
         "Where the site requires two people: the ask another operator has confirmed (without it, the run asks and waits for their confirmation)",

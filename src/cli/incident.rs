@@ -27,6 +27,9 @@ pub struct When {
     /// Refuse if the incident is no longer at this version (the one you looked at)
     #[arg(long)]
     expect_version: Option<u64>,
+    /// Why the time is claimed so late (a lead, further back than an operator may)
+    #[arg(long, value_name = "TEXT")]
+    backdate_reason: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -55,6 +58,9 @@ pub enum IncidentAction {
         /// An engineer must go on site (starts the on-site clock at the response)
         #[arg(long)]
         onsite: bool,
+        /// Why the time is claimed so late (a lead, further back than an operator may)
+        #[arg(long, value_name = "TEXT")]
+        backdate_reason: Option<String>,
     },
     /// Acknowledge (respond): you become the owner (首问负责制)
     Ack {
@@ -223,7 +229,17 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
     let (target, command, when) = match action {
         A::List { all, json } => return list(&session, all, json),
         A::Show { id, json } => return show(&session, &id, json),
-        A::Open { title, severity, class, area, hosts, reported_at, description, onsite } => {
+        A::Open {
+            title,
+            severity,
+            class,
+            area,
+            hosts,
+            reported_at,
+            description,
+            onsite,
+            backdate_reason,
+        } => {
             check_hosts(&session, &hosts)?;
             let new = NewIncident {
                 title,
@@ -237,7 +253,11 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
                 onsite_required: onsite,
                 source_ref: None,
             };
-            (IncidentTarget::New, IncidentCommand::Open(new), When { at: None, expect_version: None })
+            (
+                IncidentTarget::New,
+                IncidentCommand::Open(new),
+                When { at: None, expect_version: None, backdate_reason },
+            )
         }
         A::Ack { id, when } => (existing(id), IncidentCommand::Acknowledge, when),
         A::Onsite { id, when } => (existing(id), IncidentCommand::ArriveOnSite, when),
@@ -279,8 +299,13 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
         }
     };
     let is_new = matches!(target, IncidentTarget::New);
-    let request =
-        Request::Incident { target, command, expected_version: when.expect_version, claimed_at: when.at };
+    let request = Request::Incident {
+        target,
+        command,
+        expected_version: when.expect_version,
+        claimed_at: when.at,
+        backdate_reason: when.backdate_reason,
+    };
     let Done::Incident(committed) = session.perform(request)? else {
         unreachable!("an incident command commits an incident")
     };

@@ -552,6 +552,7 @@ fn sla_policy(file: &SourceFile, raw: raw::SlaFile, problems: &mut Vec<ConfigPro
         late_responses_per_breach,
         penalty_percent_per_breach,
         backdate: minutes(&raw.backdate_hours, 60, d.backdate),
+        lead_backdate: minutes(&raw.lead_backdate_days, 24 * 60, d.lead_backdate),
         handover_early: minutes(&raw.handover_sign_minutes, 1, d.handover_early),
     }
 }

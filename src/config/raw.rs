@@ -90,6 +90,7 @@ pub struct SlaFile {
     pub onsite_minutes: Option<Spanned<i64>>,
     pub report_hours: Option<Spanned<i64>>,
     pub backdate_hours: Option<Spanned<i64>>,
+    pub lead_backdate_days: Option<Spanned<i64>>,
     pub handover_sign_minutes: Option<Spanned<i64>>,
     pub resolution_hours: Option<ResolutionHours>,
     pub confirm: Option<OptionalRule>,

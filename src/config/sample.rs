@@ -111,9 +111,12 @@ response_minutes = 30
 onsite_minutes = 120
 # Detailed fault report within 24 hours after resolution.
 report_hours = 24
-# A report time typed further back than this is taken only after the engineer has
-# seen what it does to the clocks.
+# How far back an operator may date a step (--at, --reported-at, a time typed in the
+# console); a report time further back is also taken only after the engineer has seen
+# what it does to the clocks.
 backdate_hours = 2
+# How far back a lead may date a step, giving a reason (recorded beside it).
+lead_backdate_days = 7
 # A handover may be signed from this long before the shift change; earlier needs a lead.
 handover_sign_minutes = 30
 

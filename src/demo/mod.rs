@@ -267,6 +267,7 @@ impl Seeder<'_> {
             occurred_at: self.now - Duration::minutes(ago_min),
             now: self.now,
             expected_version: None,
+            claim: None,
         };
         Ok(self.store.execute(request)?.incident.id)
     }

@@ -28,24 +28,43 @@ pub struct ContractCounter {
     pub penalty_percent: u32,
     /// One more late response makes another breach.
     pub next_late_is_breach: bool,
+    /// Responses (on time or late) that rest on a time a person claimed well after it:
+    /// a report or a response recorded later than it is dated.
+    pub resting_on_claims: u32,
 }
 
+/// What one incident adds to the counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// Its response was (or already is) late.
+    pub late: bool,
+    /// Its response's outcome rests on a claimed time (its report or its response
+    /// dated well before it was recorded).
+    pub on_claims: bool,
+}
+
+/// The steps the response clock starts and stops on.
+const RESPONSE_STEPS: [&str; 2] = ["incident.opened", "incident.acknowledged"];
+
 /// What one incident adds to the counter: nothing if it was reported outside the
-/// period, else whether its response was (or already is) late.
+/// period, else whether its response was (or already is) late, and whether that
+/// rests on claimed times.
 pub fn contract_part(
     incident: &Incident,
     policy: &SlaPolicy,
     period: ContractPeriod,
     tz: Tz,
     now: DateTime<Utc>,
-) -> Option<bool> {
+) -> Option<Part> {
     let day = incident.reported_at.with_timezone(&tz).date_naive();
     if day < period.start || day > period.end {
         return None;
     }
-    Some(clocks(incident, policy, now).iter().any(|c| {
+    let late = clocks(incident, policy, now).iter().any(|c| {
         c.name == ClockName::Response && matches!(c.state, ClockState::MetLate | ClockState::Breached)
-    }))
+    });
+    let on_claims = incident.claimed.iter().any(|c| RESPONSE_STEPS.contains(&c.step.as_str()));
+    Some(Part { late, on_claims })
 }
 
 /// Counts late responses among incidents reported (local date) within the period.
@@ -62,14 +81,15 @@ pub fn contract_counter<'a>(
 
 /// The counter from each incident's part (as `contract_part` gives it).
 pub fn counter_of_parts(
-    parts: impl IntoIterator<Item = Option<bool>>,
+    parts: impl IntoIterator<Item = Option<Part>>,
     policy: &SlaPolicy,
     period: ContractPeriod,
 ) -> ContractCounter {
-    let (mut count, mut late) = (0, 0);
+    let (mut count, mut late, mut on_claims) = (0, 0, 0);
     for part in parts.into_iter().flatten() {
         count += 1;
-        late += u32::from(part);
+        late += u32::from(part.late);
+        on_claims += u32::from(part.on_claims);
     }
     let per_breach = policy.late_responses_per_breach.max(1);
     let breaches = late / per_breach;
@@ -81,5 +101,6 @@ pub fn counter_of_parts(
         breaches,
         penalty_percent: breaches * policy.penalty_percent_per_breach,
         next_late_is_breach: late % per_breach == per_breach - 1,
+        resting_on_claims: on_claims,
     }
 }

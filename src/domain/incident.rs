@@ -203,20 +203,58 @@ impl IncidentCommand {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum IncidentEvent {
-    Opened { id: IncidentId, incident: NewIncident },
-    Acknowledged { owner: String },
+    Opened {
+        id: IncidentId,
+        incident: NewIncident,
+    },
+    Acknowledged {
+        owner: String,
+    },
     ArrivedOnSite {},
-    Noted { text: String },
-    Escalated { vendor: String, note: String },
-    Called { callee: CallTarget, name: String, answered: bool, note: String },
-    Paused { reason: PauseReason },
+    Noted {
+        text: String,
+    },
+    Escalated {
+        vendor: String,
+        note: String,
+    },
+    Called {
+        callee: CallTarget,
+        name: String,
+        answered: bool,
+        note: String,
+    },
+    Paused {
+        reason: PauseReason,
+    },
     Resumed {},
-    Resolved { cause: String, solution: String },
-    ReportFiled { report: FaultReport },
-    Closed { note: String },
-    BecameProblem { note: String },
-    HandedOver { from: String, to: String, note: String },
-    Corrected { correction: Correction, replaces: Correction, reason: String },
+    Resolved {
+        cause: String,
+        solution: String,
+    },
+    ReportFiled {
+        report: FaultReport,
+    },
+    Closed {
+        note: String,
+    },
+    BecameProblem {
+        note: String,
+    },
+    HandedOver {
+        from: String,
+        to: String,
+        note: String,
+    },
+    Corrected {
+        correction: Correction,
+        replaces: Correction,
+        reason: String,
+    },
+    /// A lead dated the step just before further back than an operator may, and why.
+    Backdated {
+        reason: String,
+    },
 }
 
 impl IncidentEvent {
@@ -237,6 +275,7 @@ impl IncidentEvent {
             IncidentEvent::BecameProblem { .. } => "incident.became_problem",
             IncidentEvent::HandedOver { .. } => "incident.handed_over",
             IncidentEvent::Corrected { .. } => "incident.corrected",
+            IncidentEvent::Backdated { .. } => "incident.backdated",
         }
     }
 
@@ -318,9 +357,87 @@ pub struct Incident {
     pub fault_report: Option<FaultReport>,
     pub reviewer: Option<String>,
     pub last_note: Option<String>,
+    /// Steps dated well before they were recorded (the clocks rest on what was said).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claimed: Vec<Claimed>,
     /// Number of events applied; a command may name the version it saw.
     pub version: u64,
     pub last_change: LastChange,
+}
+
+/// A step whose time was said to be well before it was recorded: both times, by whom,
+/// and (beyond what an operator may claim) the lead's reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claimed {
+    /// The step's event kind (`incident.acknowledged`).
+    pub step: String,
+    pub claimed: DateTime<Utc>,
+    pub recorded: DateTime<Utc>,
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// How far back a person may date a step: an operator up to `operator`, a lead up to
+/// `lead` with a reason, nobody before the record began.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClaimLimits {
+    pub operator: Duration,
+    pub lead: Duration,
+    /// When the record began (its first event).
+    pub floor: Option<DateTime<Utc>>,
+}
+
+/// The rule for a time a person claims, and the reason they gave for going far back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimRule {
+    pub limits: ClaimLimits,
+    pub reason: Option<String>,
+}
+
+impl ClaimRule {
+    /// Whether `actor` may say a step happened at `at` (it is `now`); answers whether
+    /// the claim goes beyond what an operator may (then the reason is recorded).
+    pub fn check(
+        &self,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        actor: &Operator,
+    ) -> Result<bool, DomainError> {
+        not_in_future(at, now)?;
+        let limits = &self.limits;
+        let began = limits.floor.filter(|began| at < *began);
+        if now - at <= limits.operator {
+            return began.map_or(Ok(false), |began| Err(DomainError::BeforeRecord { at, began }));
+        }
+        if actor.role != Role::Lead {
+            return Err(DomainError::TooFarBack { at, limit: limits.operator, lead: false });
+        }
+        if now - at > limits.lead {
+            return Err(DomainError::TooFarBack { at, limit: limits.lead, lead: true });
+        }
+        if let Some(began) = began {
+            return Err(DomainError::BeforeRecord { at, began });
+        }
+        match &self.reason {
+            Some(reason) if !reason.trim().is_empty() => {
+                limit_text("reason", reason)?;
+                Ok(true)
+            }
+            _ => Err(DomainError::BackdateNeedsReason { at, limit: limits.operator }),
+        }
+    }
+
+    /// The event that records a lead's reason, when the claim needs one.
+    fn event(&self, beyond: bool) -> Option<IncidentEvent> {
+        beyond.then(|| IncidentEvent::Backdated { reason: self.reason.clone().unwrap_or_default() })
+    }
+}
+
+/// How far apart a step's claimed and recorded times may be and still count as said
+/// at the time (the tolerance of clocks between machines).
+pub fn claim_tolerance() -> Duration {
+    Duration::minutes(FUTURE_TOLERANCE_MINUTES)
 }
 
 impl Incident {
@@ -343,6 +460,9 @@ pub struct Context<'a> {
     pub occurred_at: DateTime<Utc>,
     /// The wall clock at the moment of deciding.
     pub now: DateTime<Utc>,
+    /// The limits on `occurred_at`, where a person claims it (None: a time given by a
+    /// source system, such as an alert's start).
+    pub claim: Option<ClaimRule>,
 }
 
 fn require_text(field: &'static str, text: &str, max: usize) -> Result<(), DomainError> {
@@ -387,13 +507,24 @@ pub fn decide(
     new_id: Option<&IncidentId>,
 ) -> Result<Vec<IncidentEvent>, DomainError> {
     not_in_future(ctx.occurred_at, ctx.now)?;
+    let beyond = match &ctx.claim {
+        Some(rule) => rule.check(ctx.occurred_at, ctx.now, ctx.actor)?,
+        None => false,
+    };
+    let backdated = ctx.claim.as_ref().and_then(|rule| rule.event(beyond));
     let incident = match (incident, command) {
         (None, IncidentCommand::Open(new)) => {
             require_text("title", &new.title, TITLE_MAX)?;
             limit_text("description", &new.description)?;
             not_in_future(new.reported_at, ctx.now)?;
+            if let Some(rule) = &ctx.claim {
+                rule.check(new.reported_at, ctx.now, ctx.actor)?;
+            }
             let id = new_id.expect("the store allocates an id for a new incident").clone();
-            return Ok(vec![IncidentEvent::Opened { id, incident: new.clone() }]);
+            return Ok([IncidentEvent::Opened { id, incident: new.clone() }]
+                .into_iter()
+                .chain(backdated)
+                .collect());
         }
         (Some(incident), IncidentCommand::Open(_)) => {
             return Err(DomainError::AlreadyExists { id: incident.id.clone() });
@@ -514,7 +645,7 @@ pub fn decide(
     if ctx.occurred_at < floor {
         return Err(DomainError::BeforePrevious { at: ctx.occurred_at, previous: floor });
     }
-    Ok(vec![event])
+    Ok([event].into_iter().chain(backdated).collect())
 }
 
 /// Whether the incident as it stands, and who asks, allow this kind of step — whatever
@@ -620,6 +751,10 @@ pub fn apply(
                 fault_report: None,
                 reviewer: None,
                 last_note: None,
+                claimed: claimed_step(event, meta)
+                    .filter(|_| new.source == Source::Operator)
+                    .into_iter()
+                    .collect(),
                 version: 1,
                 last_change: change,
             });
@@ -688,10 +823,33 @@ pub fn apply(
             Correction::Class(class) => inc.class = *class,
             Correction::Area(area) => inc.area = *area,
         },
+        IncidentEvent::Backdated { reason } => {
+            if let Some(last) = inc.claimed.last_mut() {
+                last.reason = Some(reason.clone());
+            }
+        }
     }
+    inc.claimed.extend(claimed_step(event, meta));
     inc.version += 1;
     inc.last_change = change;
     Ok(inc)
+}
+
+/// The step an event makes, if a person dated it well before it was recorded (a
+/// correction or a reason dates nothing of its own; the engine's times are its sources').
+fn claimed_step(event: &IncidentEvent, meta: &EventMeta<'_>) -> Option<Claimed> {
+    if matches!(event, IncidentEvent::Corrected { .. } | IncidentEvent::Backdated { .. })
+        || meta.actor == super::ENGINE_ACTOR
+    {
+        return None;
+    }
+    (meta.recorded_at - meta.occurred_at > claim_tolerance()).then(|| Claimed {
+        step: event.kind().to_string(),
+        claimed: meta.occurred_at,
+        recorded: meta.recorded_at,
+        by: meta.actor.to_string(),
+        reason: None,
+    })
 }
 
 fn close_pause(inc: &mut Incident, at: DateTime<Utc>) {

@@ -23,6 +23,10 @@ pub use vocabulary::{
     CallTarget, EventClass, FaultArea, PauseReason, Role, Severity, Source, State, UnknownTerm,
 };
 
+/// The actor of what the engine records from checks and alert sources: its times are
+/// the sources', never a person's claim.
+pub const ENGINE_ACTOR: &str = "engine";
+
 /// A person who may act on the site (from the site's operator list).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Operator {
@@ -50,6 +54,15 @@ pub enum DomainError {
     BeforePrevious { at: DateTime<Utc>, previous: DateTime<Utc> },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     InFuture { at: DateTime<Utc>, now: DateTime<Utc> },
+    /// A claimed time further back than the limit (an operator's, or a lead's).
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    TooFarBack { at: DateTime<Utc>, limit: chrono::Duration, lead: bool },
+    /// A lead's claimed time beyond an operator's limit, with no reason given.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    BackdateNeedsReason { at: DateTime<Utc>, limit: chrono::Duration },
+    /// A claimed time before the record began.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    BeforeRecord { at: DateTime<Utc>, began: DateTime<Utc> },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     AlreadyPaused { reason: PauseReason },
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]

@@ -31,9 +31,12 @@ pub struct SlaPolicy {
     pub late_responses_per_breach: u32,
     /// Penalty per breach, in percent of the contract price (5).
     pub penalty_percent_per_breach: u32,
-    /// How far back a typed report time may go without the engineer confirming what it
-    /// does to the clocks (2 h).
+    /// How far back an operator may date a step (2 h); a typed report time further
+    /// back, or one that makes the response late, is also confirmed after seeing what
+    /// it does to the clocks.
     pub backdate: Duration,
+    /// How far back a lead may date a step, with a reason (7 days).
+    pub lead_backdate: Duration,
     /// How long before the shift change an operator may sign a handover (30 min);
     /// earlier needs a lead.
     pub handover_early: Duration,
@@ -89,6 +92,7 @@ impl Default for SlaPolicy {
             late_responses_per_breach: 2,
             penalty_percent_per_breach: 5,
             backdate: Duration::hours(2),
+            lead_backdate: Duration::days(7),
             handover_early: Duration::minutes(30),
         }
     }

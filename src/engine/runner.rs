@@ -55,7 +55,8 @@ pub fn holder_id(program: &str) -> String {
 
 /// The engine as an actor in the event log.
 pub fn engine_operator() -> Operator {
-    Operator { id: "engine".into(), name: "engine".into(), role: Role::Operator }
+    let id = crate::domain::ENGINE_ACTOR.to_string();
+    Operator { id: id.clone(), name: id, role: Role::Operator }
 }
 
 /// The fault area an incident from a failing check belongs to.

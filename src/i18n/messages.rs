@@ -273,6 +273,36 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::InFuture { at, now }, Lang::En) => {
             format!("time {} is in the future (now {})", shown(at), shown(now))
         }
+        (E::TooFarBack { at, limit, lead: false }, Lang::Zh) => format!(
+            "时间 {} 早于现在超过 {}：值班人员最多补记到此；更早的时间须由组长填写并说明补记原因",
+            shown(at),
+            duration(*limit, lang)
+        ),
+        (E::TooFarBack { at, limit, lead: false }, Lang::En) => format!(
+            "time {} is more than {} ago: an operator may claim no further back; a lead may, with a reason (--backdate-reason)",
+            shown(at),
+            duration(*limit, lang)
+        ),
+        (E::TooFarBack { at, limit, lead: true }, Lang::Zh) => {
+            format!("时间 {} 早于现在超过 {}：不能补记", shown(at), duration(*limit, lang))
+        }
+        (E::TooFarBack { at, limit, lead: true }, Lang::En) => {
+            format!("time {} is more than {} ago: too far back to claim", shown(at), duration(*limit, lang))
+        }
+        (E::BackdateNeedsReason { at, limit }, Lang::Zh) => {
+            format!("时间 {} 早于现在超过 {}：请说明补记原因", shown(at), duration(*limit, lang))
+        }
+        (E::BackdateNeedsReason { at, limit }, Lang::En) => format!(
+            "time {} is more than {} ago: say why it is claimed so late (--backdate-reason)",
+            shown(at),
+            duration(*limit, lang)
+        ),
+        (E::BeforeRecord { at, began }, Lang::Zh) => {
+            format!("时间 {} 早于本记录的开始（{}）", shown(at), shown(began))
+        }
+        (E::BeforeRecord { at, began }, Lang::En) => {
+            format!("time {} is before the record began ({})", shown(at), shown(began))
+        }
         (E::AlreadyPaused { reason }, Lang::Zh) => {
             format!("解决时限已因“{}”暂停", reason.label(lang))
         }
@@ -684,9 +714,9 @@ fn ssh_refusal(why: &crate::ops::ssh::SshRefusal, lang: Lang) -> String {
         (R::NotConfirmed { action }, Lang::En) => {
             format!("\"{action}\" changes state: confirm by typing its name (--confirm {action})")
         }
-        (R::NeedsSecond { action }, Lang::Zh) => format!(
-            "“{action}”不得单人操作：需另一名值班人员在其本人会话中确认（duty ssh run 会发出请求并等待）"
-        ),
+        (R::NeedsSecond { action }, Lang::Zh) => {
+            format!("“{action}”不得单人操作：需另一名值班人员在其本人会话中确认（执行时会发出请求并等待）")
+        }
         (R::NeedsSecond { action }, Lang::En) => format!(
             "\"{action}\" is not for one person alone: a second operator confirms it from their own session (duty ssh run asks and waits)"
         ),
@@ -808,6 +838,7 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "writeback.done" => ("已回写告警源", "written back"),
         "checklist.started" => ("开始巡检", "inspection started"),
         "ssh.run" => ("SSH 操作", "SSH action"),
+        "incident.backdated" => ("补记原因", "reason for a late claim"),
         "ssh.second_asked" => ("请求第二人确认", "second person asked"),
         "ssh.second_confirmed" => ("第二人已确认", "second person confirmed"),
         "store.accepted" => ("接受恢复的存储", "restored store accepted"),
@@ -879,6 +910,7 @@ pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> Strin
             correction_value(correction, lang),
             lang.pick("原因", "why")
         ),
+        E::Backdated { reason } => reason.clone(),
     }
 }
 
@@ -902,14 +934,34 @@ pub fn contract_summary(c: &crate::domain::contract::ContractCounter, lang: Lang
     };
     let (start, end, late, breaches, penalty) =
         (c.period_start, c.period_end, c.late_responses, c.breaches, c.penalty_percent);
+    let claims = match (c.resting_on_claims, lang) {
+        (0, _) => String::new(),
+        (n, Lang::Zh) => format!("；{n} 次依补记时间"),
+        (n, Lang::En) => format!("; {n} on times claimed later"),
+    };
     match lang {
         Lang::Zh => format!(
-            "合同期 {start} 至 {end}：响应超时 {late} 次，违约 {breaches} 次（扣款 {penalty}%）{warning}"
+            "合同期 {start} 至 {end}：响应超时 {late} 次，违约 {breaches} 次（扣款 {penalty}%）{claims}{warning}"
         ),
         Lang::En => format!(
-            "contract {start} to {end}: {late} late responses, {breaches} breaches (penalty {penalty}%){warning}"
+            "contract {start} to {end}: {late} late responses, {breaches} breaches (penalty {penalty}%){claims}{warning}"
         ),
     }
+}
+
+/// A step dated well before it was recorded, with both times: what the clocks rest on.
+pub fn claimed_step(c: &crate::domain::incident::Claimed, tz: chrono_tz::Tz, lang: Lang) -> String {
+    let reason =
+        c.reason.as_deref().map(|r| format!(" · {} {r}", lang.pick("原因：", "why:"))).unwrap_or_default();
+    format!(
+        "{}: {} {} · {} {} · {}{reason}",
+        event_kind(&c.step, lang),
+        lang.pick("所填时间", "claimed"),
+        local_time(c.claimed, tz),
+        lang.pick("记录时间", "recorded"),
+        local_time(c.recorded, tz),
+        c.by,
+    )
 }
 
 /// What `duty config check` says of a good site.

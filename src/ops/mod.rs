@@ -38,6 +38,13 @@ pub struct Actor {
     pub lang: Lang,
 }
 
+/// When a person says a step happened (None: now), and why so late, if they say.
+#[derive(Clone, Debug, Default)]
+struct Claim {
+    at: Option<DateTime<Utc>>,
+    reason: Option<String>,
+}
+
 /// What a request did.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -66,9 +73,11 @@ impl Ops<'_> {
             Request::Incident { command: IncidentCommand::TakeOver { .. }, .. } => {
                 Err(StoreError::Refused(DomainError::TakeOverBySigning))
             }
-            Request::Incident { target, command, expected_version, claimed_at } => self
-                .incident(actor, target, command, expected_version, claimed_at)
-                .map(|c| Done::Incident(Box::new(c))),
+            Request::Incident { target, command, expected_version, claimed_at, backdate_reason } => {
+                let claim = Claim { at: claimed_at, reason: backdate_reason };
+                self.incident(actor, target, command, expected_version, claim)
+                    .map(|c| Done::Incident(Box::new(c)))
+            }
             Request::Alarm(command) => {
                 let request = AlarmRequest { command, actor: operator, origin: origin.to_string(), now };
                 self.store.record_alarm(request).map(|e| Done::Event(Box::new(e)))
@@ -161,9 +170,20 @@ impl Ops<'_> {
         target: IncidentTarget,
         command: IncidentCommand,
         expected_version: Option<u64>,
-        claimed_at: Option<DateTime<Utc>>,
+        claim: Claim,
     ) -> Result<Committed, StoreError> {
         let now = self.clock.now();
+        // A time a person says: within the site's limits, never before the record began.
+        let policy = &self.site.policy;
+        // The record's start, less what a lead may claim: the days before a centre began
+        // with duty may still be entered, nothing older (no year 0 incident numbers).
+        let floor = self.store.events_after(0, 1)?.first().map(|e| e.recorded_at - policy.lead_backdate);
+        let limits = crate::domain::incident::ClaimLimits {
+            operator: policy.backdate,
+            lead: policy.lead_backdate,
+            floor,
+        };
+        let rule = crate::domain::incident::ClaimRule { limits, reason: claim.reason };
         let mut command = command;
         if let IncidentCommand::Open(new) = &mut command {
             new.reported_at = crate::domain::incident::report_time(new.reported_at, now);
@@ -178,7 +198,7 @@ impl Ops<'_> {
                     kind: "a new incident must be opened",
                 }));
             }
-            (IncidentTarget::Existing(id), _) => (Target::Existing(id), claimed_at.unwrap_or(now)),
+            (IncidentTarget::Existing(id), _) => (Target::Existing(id), claim.at.unwrap_or(now)),
         };
         if let IncidentCommand::HandOver { to, .. } = &command
             && self.site.operator(to).is_none()
@@ -193,6 +213,7 @@ impl Ops<'_> {
             occurred_at,
             now,
             expected_version,
+            claim: Some(rule),
         })
     }
 
@@ -206,7 +227,7 @@ impl Ops<'_> {
                 IncidentTarget::Existing(crate::domain::IncidentId(id.to_string())),
                 command,
                 None,
-                None,
+                Claim::default(),
             ) {
                 Ok(_) => {}
                 Err(StoreError::Refused(

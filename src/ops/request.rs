@@ -26,12 +26,15 @@ pub enum IncidentTarget {
 #[serde(rename_all = "snake_case")]
 pub enum Request {
     /// A command on an incident. `expected_version` is the version the operator saw;
-    /// `claimed_at` when they say it happened (default: now).
+    /// `claimed_at` when they say it happened (default: now); `backdate_reason` why,
+    /// when a lead claims further back than an operator may.
     Incident {
         target: IncidentTarget,
         command: IncidentCommand,
         expected_version: Option<u64>,
         claimed_at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        backdate_reason: Option<String>,
     },
     /// Acknowledge alarms or mute them.
     Alarm(AlarmCommand),

@@ -70,6 +70,10 @@ pub fn fields(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: La
             format!("{} {due} · {} {done} · {state}", t("应于", "due"), t("完成于", "done")),
         ));
     }
+    // The clocks above rest on these times, said later than they are dated.
+    for claimed in &incident.claimed {
+        fields.push((t("补记的时间", "Time claimed later"), crate::i18n::claimed_step(claimed, tz, lang)));
+    }
     fields
 }
 

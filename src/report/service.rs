@@ -84,6 +84,9 @@ pub struct ServiceStats {
     /// Resolved without escalation to a vendor.
     pub first_line: u32,
     pub per_day: Vec<(NaiveDate, u32)>,
+    /// Steps of the period's incidents dated well before they were recorded (the
+    /// clocks above rest on them).
+    pub claimed: Vec<(crate::domain::IncidentId, crate::domain::incident::Claimed)>,
 }
 
 /// Folds the incidents out of the event log.
@@ -189,6 +192,7 @@ pub fn compute(
         resolved: resolved.len() as u32,
         first_line: resolved.iter().filter(|i| i.escalated_to.is_none()).count() as u32,
         per_day,
+        claimed: incidents.iter().flat_map(|i| i.claimed.iter().map(|c| (i.id.clone(), c.clone()))).collect(),
     }
 }
 
@@ -313,6 +317,13 @@ pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> S
     for (day, n) in &stats.per_day {
         out.push_str(&format!("| {day} | {n} |\n"));
     }
+    out.push_str(&format!("\n## {}\n\n", t("补记的时间", "Times claimed later")));
+    if stats.claimed.is_empty() {
+        out.push_str(t("无：每一步都在发生时记录。\n", "None: every step was recorded as it happened.\n"));
+    }
+    for (id, claimed) in &stats.claimed {
+        out.push_str(&format!("- {id} {}\n", md_cell(&crate::i18n::claimed_step(claimed, site.tz, lang))));
+    }
     out
 }
 
@@ -351,6 +362,7 @@ pub fn csv(stats: &ServiceStats, lang: Lang) -> String {
     row("contract", "late_responses", stats.contract.late_responses.to_string());
     row("contract", "breaches", stats.contract.breaches.to_string());
     row("contract", "penalty_percent", stats.contract.penalty_percent.to_string());
+    row("contract", "resting_on_claims", stats.contract.resting_on_claims.to_string());
     let i = &stats.inspections;
     for (item, n) in [
         ("due", i.scheduled),
@@ -366,6 +378,16 @@ pub fn csv(stats: &ServiceStats, lang: Lang) -> String {
     row("first_line", "without_vendor", stats.first_line.to_string());
     for (day, n) in &stats.per_day {
         row("per_day", &day.to_string(), n.to_string());
+    }
+    for (id, c) in &stats.claimed {
+        let value = format!(
+            "claimed={};recorded={};by={};reason={}",
+            c.claimed.to_rfc3339(),
+            c.recorded.to_rfc3339(),
+            c.by,
+            c.reason.as_deref().unwrap_or_default()
+        );
+        row("claimed", &format!("{id} {}", c.step), value);
     }
     // The rows' first two cells are stable keys for spreadsheets; the header is read.
     let mut out = lang.pick("部分,项目,数值\n", "section,item,value\n").to_string();

@@ -66,6 +66,8 @@ pub struct IncidentRequest<'a> {
     pub now: DateTime<Utc>,
     /// The version the operator saw; a different current version refuses the command.
     pub expected_version: Option<u64>,
+    /// The limits on `occurred_at` where a person claims it (None: a source's time).
+    pub claim: Option<crate::domain::incident::ClaimRule>,
 }
 
 /// An alarm acknowledgement or mute, with who and when.

@@ -275,6 +275,7 @@ fn execute_in(db: &mut dyn Conn, request: &IncidentRequest<'_>) -> SqlResult<Com
         actor: request.actor,
         occurred_at: request.occurred_at,
         now: request.now,
+        claim: request.claim.clone(),
     };
     let decided = decide(current.as_ref(), &request.command, &ctx, new_id.as_ref())?;
     let mut incident = current;
@@ -428,6 +429,7 @@ fn record_check_in(
                         occurred_at: result.at,
                         now,
                         expected_version: None,
+                        claim: None,
                     };
                     // An incident nobody has responded to is not resolved by the
                     // engine: the refusal leaves it for a person.
@@ -475,6 +477,7 @@ fn open_for_source(
         occurred_at: reported_at,
         now,
         expected_version: None,
+        claim: None,
     };
     execute_in(db, &request)
 }
@@ -627,6 +630,7 @@ fn alert_ended(
         occurred_at: now,
         now,
         expected_version: None,
+        claim: None,
     };
     match execute_in(db, &request) {
         Ok(committed) => Ok(committed.events.len()),

@@ -138,7 +138,13 @@ impl Effects {
             Effect::Execute { target, command, expected_version } => {
                 let new = matches!(target, IncidentTarget::New);
                 (
-                    Request::Incident { target, command, expected_version, claimed_at: None },
+                    Request::Incident {
+                        target,
+                        command,
+                        expected_version,
+                        claimed_at: None,
+                        backdate_reason: None,
+                    },
                     Pending::Incident { new },
                 )
             }

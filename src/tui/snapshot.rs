@@ -52,13 +52,13 @@ struct Kept {
     /// Where its row stands in the queue, to find it without a scan.
     rank: crate::ops::queue::Rank,
     /// What it adds to the contract counter.
-    contract: Option<bool>,
+    contract: Option<crate::domain::contract::Part>,
     /// Its alarms, worked out when first needed (see `open_alarms`).
     alarms: Option<RowAlarms>,
 }
 
 impl Kept {
-    fn of(row: &Row, contract: Option<bool>, alarms: Option<RowAlarms>) -> Kept {
+    fn of(row: &Row, contract: Option<crate::domain::contract::Part>, alarms: Option<RowAlarms>) -> Kept {
         Kept { rank: row.rank(), contract, alarms }
     }
 }
@@ -191,7 +191,7 @@ fn states_of(rows: &[Row]) -> std::collections::BTreeMap<crate::domain::State, u
 
 fn kept_of(
     rows: &[Row],
-    contract: impl Fn(&Incident) -> Option<bool>,
+    contract: impl Fn(&Incident) -> Option<crate::domain::contract::Part>,
 ) -> std::collections::HashMap<IncidentId, Kept> {
     rows.iter().map(|row| (row.incident.id.clone(), Kept::of(row, contract(&row.incident), None))).collect()
 }

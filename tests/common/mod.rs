@@ -72,8 +72,21 @@ impl Fixture {
         let mut text = std::fs::read_to_string(&site_toml).unwrap();
         text.push_str(OPERATORS);
         std::fs::write(&site_toml, text).unwrap();
+        // The suite's histories are typed in by an operator up to a week back; the
+        // site's limits themselves are tested with `with_backdate_hours`.
         let store = dir.path().join("duty.db");
-        Fixture { dir, site, store, clock: Clock::starting_at(instant(now)) }
+        let f = Fixture { dir, site, store, clock: Clock::starting_at(instant(now)) };
+        f.with_backdate_hours(7 * 24);
+        f
+    }
+
+    /// Sets how far back an operator may date a step (the sample site says 2 h).
+    pub fn with_backdate_hours(&self, hours: u32) {
+        let sla = self.site.join("sla.toml");
+        let text = std::fs::read_to_string(&sla).unwrap();
+        let start = text.find("backdate_hours = ").expect("the sample's sla.toml sets backdate_hours");
+        let end = start + text[start..].find('\n').unwrap();
+        std::fs::write(&sla, format!("{}backdate_hours = {hours}{}", &text[..start], &text[end..])).unwrap();
     }
 
     /// The binary with this fixture's site and store, English, acting as `who`.
