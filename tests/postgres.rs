@@ -272,3 +272,235 @@ fn a_headless_engine_that_cannot_reach_its_store_for_the_limit_exits_for_systemd
     let said = stderr(&out);
     assert!(said.contains("giving up") && said.contains("has not answered since"), "{said}");
 }
+
+#[test]
+fn the_services_role_appends_events_and_can_neither_change_nor_remove_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = PgServer::start();
+    let url = server.fresh();
+    let db = url.rsplit('/').next().unwrap().to_string();
+    server
+        .raw(
+            &url,
+            &format!(
+                "CREATE ROLE duty_owner LOGIN; CREATE ROLE duty_app LOGIN PASSWORD 'app-secret';
+                 ALTER DATABASE {db} OWNER TO duty_owner; ALTER SCHEMA public OWNER TO duty_owner;"
+            ),
+        )
+        .unwrap();
+    server.require_password("duty_app");
+    let mut f = Fixture::new();
+    // The schema's owner makes the schema and lets the service's role in.
+    f.store = PathBuf::from(url.replace("duty@", "duty_owner@"));
+    f.ok("alice", &["store", "migrate"]);
+    let granted = f.ok("alice", &["store", "grant", "duty_app"]);
+    assert!(granted.contains("may not change or remove an event"), "{granted}");
+
+    // The service's role signs in with the password of its passfile, never of a URL.
+    f.store = PathBuf::from(url.replace("duty@", "duty_app@"));
+    let passfile = f.dir.path().join("pgpass");
+    std::fs::write(
+        &passfile,
+        format!("# the centre's store\n127.0.0.1:{}:{db}:duty_app:app-secret\n", server.port),
+    )
+    .unwrap();
+    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let as_app = |args: &[&str], env: &[(&str, &std::ffi::OsStr)]| {
+        let mut command = f.cmd("alice");
+        command.env("PGPASSFILE", &passfile).env_remove("PGPASSWORD");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.args(args).output().unwrap()
+    };
+    let opened = as_app(&["incident", "open", "--title", "前置机不通", "--severity", "ordinary"], &[]);
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    let id = String::from_utf8(opened.stdout).unwrap().trim().to_string();
+    let acked = as_app(&["incident", "ack", &id], &[]);
+    assert!(acked.status.success(), "{}", stderr(&acked));
+    let nowhere = std::ffi::OsStr::new("/nonexistent/pgpass");
+    let by_env = as_app(
+        &["incident", "note", &id, "--text", "by PGPASSWORD"],
+        &[("PGPASSFILE", nowhere), ("PGPASSWORD", std::ffi::OsStr::new("app-secret"))],
+    );
+    assert!(by_env.status.success(), "{}", stderr(&by_env));
+    let without = as_app(&["incident", "list"], &[("PGPASSFILE", nowhere)]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(stderr(&without).contains("password"), "{}", stderr(&without));
+    // A passfile others may read is not read (as libpq does).
+    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let open_file = as_app(&["incident", "list"], &[]);
+    assert_eq!(open_file.status.code(), Some(1), "{}", stderr(&open_file));
+    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    // A password in a URL is refused: on the command line and in site.toml (at its place).
+    let in_url = format!("postgres://duty_app:app-secret@127.0.0.1:{}/{db}", server.port);
+    let refused = as_app(&["incident", "list"], &[("DUTY_STORE", std::ffi::OsStr::new(&in_url))]);
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(
+        stderr(&refused).contains("carries a password") && !stderr(&refused).contains("app-secret"),
+        "{}",
+        stderr(&refused)
+    );
+    let site_toml = f.site.join("site.toml");
+    let text = std::fs::read_to_string(&site_toml).unwrap();
+    let at = text.find("[site]").expect("the sample has a [site] table") + "[site]\n".len();
+    std::fs::write(&site_toml, format!("{}store = \"{in_url}\"\n{}", &text[..at], &text[at..])).unwrap();
+    let check = f.run("alice", &["config", "check"]);
+    assert_eq!(check.status.code(), Some(2), "{}", stderr(&check));
+    let line = text[..at].lines().count() + 1;
+    assert!(
+        stderr(&check).contains(&format!("site.toml:{line}:"))
+            && stderr(&check).contains("carries a password"),
+        "{}",
+        stderr(&check)
+    );
+    std::fs::write(&site_toml, &text).unwrap();
+
+    // The role at the keyboard cannot rewrite the record, whatever it tries.
+    let verify = || String::from_utf8(as_app(&["audit", "verify"], &[]).stdout).unwrap();
+    let head = verify();
+    assert!(head.starts_with("chain intact"), "{head}");
+    let attempts = [
+        "UPDATE events SET actor = 'nobody'",
+        "DELETE FROM events WHERE seq = 2",
+        "TRUNCATE events",
+        "ALTER TABLE events DISABLE TRIGGER USER",
+        "ALTER TABLE events DISABLE TRIGGER events_no_update",
+        "DROP TRIGGER events_no_update ON events",
+        "ALTER TABLE events ADD COLUMN forged TEXT",
+        "ALTER TABLE events OWNER TO duty_app",
+        "DROP TABLE events",
+        "CREATE OR REPLACE FUNCTION duty_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+    ];
+    for sql in attempts {
+        let err = server.raw(&in_url, sql).expect_err(sql);
+        assert!(err.contains("permission denied") || err.contains("must be owner"), "{sql}: {err}");
+    }
+    assert_eq!(verify(), head, "the record is as it was");
+    println!("{} rewrites refused to the service's role", attempts.len());
+}
+
+/// A PostgreSQL store with notes over ten one-minute epochs, sealed once an epoch, and
+/// its verification key.
+fn sealed_on_postgres(url: &str, dir: &std::path::Path) -> duty::seal::VerifyKey {
+    use duty::store::Store;
+    let t0 = common::instant("2026-11-25T02:00:00Z");
+    let lead =
+        duty::domain::Operator { id: "lead".into(), name: "Lead".into(), role: duty::domain::Role::Lead };
+    let mut store = duty::store::postgres::PostgresStore::connect(url).unwrap();
+    let key_file = dir.join("seal.key");
+    let key = duty::seal::VerifyKey::new([9u8; 32], t0, chrono::Duration::minutes(1));
+    for minute in 0..10 {
+        let at = t0 + chrono::Duration::minutes(minute);
+        for n in 0..3 {
+            let payload = serde_json::json!({ "text": format!("note {minute}.{n}") }).to_string();
+            let when = at + chrono::Duration::seconds(10 + n);
+            store.record_event("duty.entry", "shift:x", payload, &lead, "t", when).unwrap();
+        }
+        let when = at + chrono::Duration::seconds(30);
+        match minute {
+            0 => drop(duty::seal::start(&mut store, &key_file, &key, &lead, "t", when).unwrap()),
+            _ => drop(duty::seal::seal_now(&mut store, &key_file, &lead, "t", when).unwrap()),
+        }
+    }
+    key
+}
+
+/// What the owner of the database can do: turn the triggers off, write the events as
+/// they like with every hash recomputed, move the chain head, turn the triggers on.
+fn rewrite_on_postgres(server: &PgServer, url: &str, mut rows: Vec<duty::store::StoredEvent>) {
+    let mut prev = duty::store::chain::GENESIS.to_string();
+    let mut sql = String::from("BEGIN; ALTER TABLE events DISABLE TRIGGER USER; DELETE FROM events;");
+    let quote = |text: &str| format!("'{}'", text.replace('\'', "''"));
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.seq = i as u64 + 1;
+        row.prev_hash = prev.clone();
+        row.hash = duty::store::chain::event_hash(&prev, row);
+        prev = row.hash.clone();
+        let time = |t| quote(&duty::time::canonical(t));
+        sql.push_str(&format!(
+            "INSERT INTO events VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {});",
+            row.seq,
+            time(row.occurred_at),
+            time(row.recorded_at),
+            quote(&row.actor),
+            quote(&row.origin),
+            quote(&row.kind),
+            quote(&row.subject),
+            quote(&row.payload),
+            quote(&row.prev_hash),
+            quote(&row.hash)
+        ));
+    }
+    let last = rows.last().unwrap();
+    sql.push_str(&format!(
+        "UPDATE chain_head SET seq = {}, hash = {}; ALTER TABLE events ENABLE TRIGGER USER; COMMIT;",
+        last.seq,
+        quote(&last.hash)
+    ));
+    server.raw(url, &sql).unwrap();
+}
+
+#[test]
+fn a_sealed_postgres_store_rewritten_by_its_owner_fails_the_seals() {
+    use duty::store::Store;
+    let server = PgServer::shared();
+    let mut cases = 0;
+    type Edit = Box<dyn Fn(&mut Vec<duty::store::StoredEvent>)>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a note rewritten, the chain re-hashed",
+            Box::new(|rows| {
+                let victim = rows.iter().position(|e| e.payload.contains("note 3.1")).unwrap();
+                rows[victim].payload = rows[victim].payload.replace("note 3.1", "nothing happened");
+            }),
+        ),
+        (
+            "an event deleted, the rest renumbered",
+            Box::new(|rows| rows.retain(|e| !e.payload.contains("note 5.0"))),
+        ),
+        (
+            "the early seals removed",
+            Box::new(|rows| rows.retain(|e| !(e.kind == duty::seal::SEALED && e.seq < 12))),
+        ),
+        (
+            "a forged seal appended",
+            Box::new(|rows| {
+                let last = rows.last().unwrap().clone();
+                let fake = duty::seal::Seal {
+                    epoch: 10,
+                    seq: last.seq,
+                    head: last.hash.clone(),
+                    prev: String::new(),
+                    mac: "00".repeat(32),
+                };
+                rows.push(duty::store::StoredEvent {
+                    kind: duty::seal::SEALED.into(),
+                    payload: serde_json::to_string(&fake).unwrap(),
+                    ..last
+                });
+            }),
+        ),
+    ];
+    for (what, edit) in edits {
+        let url = server.fresh();
+        let dir = tempfile::tempdir().unwrap();
+        let key = sealed_on_postgres(&url, dir.path());
+        let store = duty::store::postgres::PostgresStore::connect(&url).unwrap();
+        assert!(
+            duty::seal::verify(&store.events(None).unwrap(), &key).first_bad.is_none(),
+            "{what}: untouched verifies"
+        );
+        let mut rows = store.events(None).unwrap();
+        edit(&mut rows);
+        rewrite_on_postgres(server, &url, rows);
+        let store = duty::store::postgres::PostgresStore::connect(&url).unwrap();
+        assert!(store.verify().unwrap().first_bad.is_none(), "{what}: the plain chain is fooled");
+        let report = duty::seal::verify(&store.events(None).unwrap(), &key);
+        let (seq, why) = report.first_bad.unwrap_or_else(|| panic!("{what}: the seals did not catch it"));
+        println!("{what}: caught at event {seq}: {why}");
+        cases += 1;
+    }
+    println!("{cases} tampering cases on PostgreSQL, each named");
+}

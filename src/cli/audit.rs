@@ -74,6 +74,12 @@ pub enum StoreCommand {
     /// Accept the store as it is now after a deliberate restore (leads): this machine had
     /// seen it otherwise. The acceptance, with what was seen and what is there, is an event
     Accept,
+    /// Let a PostgreSQL role work the store and nothing more (run as the schema's
+    /// owner): it reads and appends events, never changes or removes one
+    Grant {
+        /// The role the service and the engineers connect as
+        role: String,
+    },
     /// Copy a centre's whole history into an empty store, the chain intact
     Copy {
         /// The store to copy: a file or a postgres:// URL
@@ -230,6 +236,25 @@ pub fn store(paths: &Paths, command: StoreCommand) -> anyhow::Result<()> {
             match lang {
                 Lang::Zh => println!("{}：表结构已是最新（{head} 条事件）", location.label()),
                 Lang::En => println!("{}: schema up to date ({head} events)", location.label()),
+            }
+            Ok(())
+        }
+        StoreCommand::Grant { role } => {
+            let crate::store::Location::Postgres(url) = session.store_location() else {
+                return Err(super::Failure::Usage(
+                    lang.pick("仅适用于 PostgreSQL 存储", "only for a PostgreSQL store").into(),
+                )
+                .into());
+            };
+            crate::store::postgres::grant(&url, &role)
+                .map_err(|e| anyhow::anyhow!("{}", crate::i18n::store_error(&e, lang)))?;
+            match lang {
+                Lang::Zh => {
+                    println!("{role}：可读取并追加事件、写入投影；不能修改或删除事件，也不能改表或其触发器")
+                }
+                Lang::En => println!(
+                    "{role}: may read and append events and write the projections; may not change or remove an event, nor alter the table or its triggers"
+                ),
             }
             Ok(())
         }

@@ -240,6 +240,11 @@ const PAIRS: &[(&str, &str)] = &[
     ),
     ("The command of a free-form action", "自由操作的命令"),
     (
+        "Let a PostgreSQL role work the store and nothing more (run as the schema's owner): it reads and appends events, never changes or removes one",
+        "授权一个 PostgreSQL 角色使用存储且仅此而已（由表结构所有者运行）：可读取并追加事件，不能修改或删除事件",
+    ),
+    ("The role the service and the engineers connect as", "服务与值班人员连接所用的角色"),
+    (
         "Why the time is claimed so late (a lead, further back than an operator may)",
         "补记原因（组长补记早于值班人员权限的时间时）",
     ),

@@ -291,12 +291,16 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
     let store = raw.site.store.as_ref().and_then(|text| {
         let location = crate::store::Location::parse(std::path::Path::new(text.get_ref()));
         let problem = match &location {
-            crate::store::Location::Postgres(url) => url.parse::<postgres::Config>().err().map(|e| {
-                format!(
+            crate::store::Location::Postgres(url) => match url.parse::<postgres::Config>() {
+                Err(e) => Some(format!(
                     "store \"{}\" is not a PostgreSQL URL: {e}",
                     crate::store::Location::Postgres(url.clone()).label()
-                )
-            }),
+                )),
+                Ok(config) if config.get_password().is_some() => {
+                    Some(crate::store::postgres::PASSWORD_IN_URL.to_string())
+                }
+                Ok(_) => None,
+            },
             crate::store::Location::File(path) if !path.is_absolute() => Some(format!(
                 "store \"{}\" must be a postgres:// URL or an absolute file path",
                 path.display()

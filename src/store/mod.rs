@@ -6,6 +6,7 @@
 //! apart from SQL, so a second backend shares them.
 
 pub mod chain;
+mod passfile;
 pub mod postgres;
 pub mod projection;
 pub mod seen;

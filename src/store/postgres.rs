@@ -457,8 +457,12 @@ impl Postgres {
     }
 
     /// Brings the schema up to date in one transaction, under an advisory lock so two
-    /// processes starting at once migrate one after the other.
+    /// processes starting at once migrate one after the other. A schema already current
+    /// is left alone without asking for anything a role that only writes events lacks.
     fn migrate(&self) -> SqlResult<()> {
+        if self.version()? == SCHEMA_VERSION {
+            return Ok(());
+        }
         self.with_session(|session| {
             session.batch("starting the migration", "BEGIN")?;
             let result = (|| {
@@ -538,6 +542,7 @@ pub async fn watch_changes(url: String, changed: tokio::sync::mpsc::UnboundedSen
     while !changed.is_closed() {
         if let Ok(mut config) = url.parse::<tokio_postgres::Config>() {
             config.connect_timeout(std::time::Duration::from_secs(3));
+            super::passfile::fill(&mut config);
             if let Ok((client, mut connection)) = config.connect(tls()).await {
                 let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
                 let statement = format!("LISTEN {CHANNEL}");
@@ -606,13 +611,54 @@ impl SqlStore<Postgres> {
     }
 }
 
+/// Why a store URL with a password in it is refused (it shows in `ps` and in files
+/// others read).
+pub const PASSWORD_IN_URL: &str = "the store URL carries a password, which shows in ps and in files others read: put it in a passfile (PGPASSFILE, libpq's format) or PGPASSWORD";
+
+/// Lets `role` work the store at `url` and nothing more (run as the schema's owner):
+/// it reads and appends events but can neither change nor remove one, nor alter the
+/// table or its triggers (only an owner can); it writes the projections, the lease and
+/// the chain head the events keep.
+pub fn grant(url: &str, role: &str) -> SqlResult<()> {
+    let backend = Postgres::at(url)?;
+    backend.migrate()?;
+    let role = format!("\"{}\"", role.replace('"', "\"\""));
+    backend.with_session(|session| {
+        let tables = session.rows(
+            "reading the tables",
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+            &[],
+        )?;
+        let mut sql = format!("BEGIN; GRANT USAGE ON SCHEMA public TO {role};");
+        for row in &tables {
+            let table = row.text(0)?;
+            let rights = match table.as_str() {
+                "events" => "SELECT, INSERT",
+                "schema_version" | "store_meta" => "SELECT",
+                _ => "SELECT, INSERT, UPDATE, DELETE",
+            };
+            sql.push_str(&format!("GRANT {rights} ON \"{table}\" TO {role};"));
+        }
+        sql.push_str(&format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}; COMMIT;"));
+        session.batch("granting", &sql)
+    })
+}
+
 impl Postgres {
     /// The server at `url`, not yet connected. Every statement has time limits of its
     /// own: a lock held elsewhere (another writer, or someone's `BEGIN; LOCK ...` left
     /// open) makes a command fail in seconds with the reason, never hang a console.
     fn at(url: &str) -> SqlResult<Postgres> {
-        let mut config: postgres::Config =
+        let mut config: tokio_postgres::Config =
             url.parse().map_err(StoreError::backend("reading the store URL"))?;
+        if config.get_password().is_some() {
+            return Err(StoreError::Backend {
+                what: "reading the store URL",
+                source: PASSWORD_IN_URL.into(),
+            });
+        }
+        super::passfile::fill(&mut config);
+        let mut config = postgres::Config::from(config);
         config
             .connect_timeout(std::time::Duration::from_secs(3))
             .tcp_user_timeout(std::time::Duration::from_secs(10))

@@ -242,6 +242,22 @@ impl PgServer {
         dir.join("ca.crt")
     }
 
+    /// Makes `role` sign in with its password from loopback (the other roles stay
+    /// trusted); the server reloads its rules.
+    pub fn require_password(&self, role: &str) {
+        let hba = self.dir.join("data/pg_hba.conf");
+        let text = std::fs::read_to_string(&hba).unwrap();
+        std::fs::write(&hba, format!("host all {role} 127.0.0.1/32 scram-sha-256\n{text}")).unwrap();
+        let out = as_owner(&self.bin.join("pg_ctl"))
+            .arg("reload")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "pg_ctl reload: {}", String::from_utf8_lossy(&out.stderr));
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
     /// What the server has logged.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
