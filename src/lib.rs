@@ -5,6 +5,7 @@
 //! the `cli` on top.
 
 pub mod agenda;
+pub mod bundle;
 pub mod cli;
 pub mod clock;
 pub mod config;

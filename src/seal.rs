@@ -190,16 +190,53 @@ pub struct SealReport {
     pub first_bad: Option<(u64, String)>,
 }
 
+/// Where a part of the log takes up the seals of what came before it (an exported
+/// period): the last seal before it and the event just before its first.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Resume {
+    /// The MAC of the last seal before the part ("" if none).
+    pub prev: String,
+    /// That seal's epoch.
+    pub last_epoch: Option<u64>,
+    /// Where sealing started, if before the part.
+    pub started_seq: Option<u64>,
+    /// The event just before the part: (seq, hash).
+    pub before: Option<(u64, String)>,
+}
+
+impl Resume {
+    /// Where the seals stand just before event `seq` of a whole log.
+    pub fn at(events: &[StoredEvent], seq: u64) -> Resume {
+        let earlier = &events[..events.partition_point(|e| e.seq < seq)];
+        let last = earlier
+            .iter()
+            .rev()
+            .filter(|e| e.kind == SEALED)
+            .find_map(|e| serde_json::from_str::<Seal>(&e.payload).ok());
+        Resume {
+            prev: last.as_ref().map(|s| s.mac.clone()).unwrap_or_default(),
+            last_epoch: last.map(|s| s.epoch),
+            started_seq: earlier.iter().find(|e| e.kind == STARTED).map(|e| e.seq),
+            before: earlier.last().map(|e| (e.seq, e.hash.clone())),
+        }
+    }
+}
+
 /// Checks every seal of a log (already walked for its hash chain) against the
 /// verification key. The chain's own hashes are taken from the events as stored: a
 /// rewritten, re-hashed chain shows as a seal whose head no longer matches or whose MAC
 /// does not hold.
 pub fn verify(events: &[StoredEvent], key: &VerifyKey) -> SealReport {
+    verify_from(events, key, &Resume::default())
+}
+
+/// `verify` for a part of the log that takes up the seals where `resume` says.
+pub fn verify_from(events: &[StoredEvent], key: &VerifyKey, resume: &Resume) -> SealReport {
     let mut report = SealReport::default();
     let mut current = key.sealing_key();
-    let mut prev = String::new();
-    let mut last_epoch: Option<u64> = None;
-    let started = events.iter().find(|e| e.kind == STARTED);
+    let mut prev = resume.prev.clone();
+    let mut last_epoch: Option<u64> = resume.last_epoch;
+    let started = resume.started_seq.or_else(|| events.iter().find(|e| e.kind == STARTED).map(|e| e.seq));
     let Some(started) = started else {
         report.first_bad = Some((0, "sealing never started in this log".into()));
         return report;
@@ -223,8 +260,13 @@ pub fn verify(events: &[StoredEvent], key: &VerifyKey) -> SealReport {
             report.first_bad = bad(format!("a seal of epoch {} written at another time", seal.epoch));
             break;
         }
-        let covered = events.binary_search_by_key(&seal.seq, |e| e.seq).ok().map(|i| &events[i]);
-        if seal.seq < started.seq || covered.is_none_or(|e| e.hash != seal.head) || seal.prev != prev {
+        let covered = match events.binary_search_by_key(&seal.seq, |e| e.seq) {
+            Ok(at) => Some(events[at].hash.as_str()),
+            Err(_) => {
+                resume.before.as_ref().filter(|(seq, _)| *seq == seal.seq).map(|(_, hash)| hash.as_str())
+            }
+        };
+        if seal.seq < started || covered != Some(seal.head.as_str()) || seal.prev != prev {
             report.first_bad = bad(format!("the log before this seal (epoch {}) was changed", seal.epoch));
             break;
         }

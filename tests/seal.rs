@@ -291,3 +291,139 @@ fn a_broken_key_file_is_not_a_store_error() {
         "no key here: no seal"
     );
 }
+
+/// Rewrites a bundle's events as an attacker who has it would: `edit` the rows, re-hash
+/// the chain from the bundle's anchor, and write every checksum again.
+fn forge_bundle(dir: &std::path::Path, edit: impl FnOnce(&mut Vec<StoredEvent>)) {
+    use sha2::Digest;
+    let text = std::fs::read_to_string(dir.join(duty::bundle::EVENTS)).unwrap();
+    let mut rows: Vec<StoredEvent> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let first = rows[0].seq;
+    let mut prev = rows[0].prev_hash.clone();
+    edit(&mut rows);
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.seq = first + i as u64;
+        row.prev_hash = prev.clone();
+        row.hash = duty::store::chain::event_hash(&prev, row);
+        prev = row.hash.clone();
+    }
+    let mut anchor: duty::bundle::Anchor =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(duty::bundle::ANCHOR)).unwrap()).unwrap();
+    anchor.last_seq = rows.last().unwrap().seq;
+    let lines: String = rows.iter().map(|r| serde_json::to_string(r).unwrap() + "\n").collect();
+    let anchor = serde_json::to_string_pretty(&anchor).unwrap() + "\n";
+    let hex = |b: &[u8]| sha2::Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let sums = format!(
+        "{}  {}\n{}  {}\n",
+        hex(lines.as_bytes()),
+        duty::bundle::EVENTS,
+        hex(anchor.as_bytes()),
+        duty::bundle::ANCHOR
+    );
+    for (name, text) in
+        [(duty::bundle::EVENTS, lines), (duty::bundle::ANCHOR, anchor), (duty::bundle::SUMS, sums)]
+    {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+#[test]
+fn an_exported_period_verifies_elsewhere_and_a_forged_one_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, key, _) = sealed_store(dir.path());
+    let all = events(&path);
+    let export = |into: &std::path::Path| {
+        duty::bundle::export(&all, "store-x", at(3), at(7) + Duration::seconds(59), into, "lead", at(10))
+            .unwrap()
+    };
+    let bundle = dir.path().join("bundle");
+    let anchor = export(&bundle);
+    assert!(anchor.first_seq > 1 && anchor.last_seq < all.len() as u64, "{anchor:?}");
+    let report = duty::bundle::verify(&bundle, Some(&key)).unwrap();
+    assert_eq!(report.first_bad, None);
+    let seals = report.seals.unwrap();
+    assert_eq!((seals.first_bad.clone(), seals.seals), (None, 5), "{seals:?}: epochs 3 to 7");
+    use std::os::unix::fs::PermissionsExt;
+    for name in [duty::bundle::EVENTS, duty::bundle::ANCHOR, duty::bundle::PROCEDURE, duty::bundle::SUMS] {
+        assert_eq!(
+            std::fs::metadata(bundle.join(name)).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "{name}"
+        );
+    }
+    let again = duty::bundle::export(&all, "store-x", at(3), at(7), &bundle, "lead", at(10));
+    assert!(matches!(again, Err(duty::bundle::BundleError::NotEmpty(_))), "a bundle never overwrites one");
+
+    let mut cases = 0;
+    type Edit = Box<dyn FnOnce(&mut Vec<StoredEvent>)>;
+    let forged = |edit: Edit| {
+        let copy = tempfile::tempdir().unwrap();
+        let into = copy.path().join("b");
+        export(&into);
+        forge_bundle(&into, edit);
+        let report = duty::bundle::verify(&into, Some(&key)).unwrap();
+        assert_eq!(report.first_bad, None, "the forger re-hashed the chain and the checksums");
+        report.seals.unwrap().first_bad
+    };
+    let caught = forged(Box::new(|rows| {
+        let victim = rows.iter().position(|e| e.payload.contains("note 4.1")).unwrap();
+        rows[victim].payload = rows[victim].payload.replace("note 4.1", "all quiet");
+    }));
+    assert!(caught.is_some_and(|(_, why)| why.contains("epoch 4")));
+    cases += 1;
+    let caught = forged(Box::new(|rows| rows.retain(|e| !e.payload.contains("note 5.2"))));
+    assert!(caught.is_some());
+    cases += 1;
+    let caught = forged(Box::new(|rows| {
+        let first_seal = rows.iter().position(|e| e.kind == seal::SEALED).unwrap();
+        rows.remove(first_seal);
+    }));
+    assert!(caught.is_some(), "a seal taken out breaks the next");
+    cases += 1;
+    // A changed event with the checksums left as they were: the checksum says so.
+    let copy = tempfile::tempdir().unwrap();
+    let into = copy.path().join("b");
+    export(&into);
+    let text = std::fs::read_to_string(into.join(duty::bundle::EVENTS)).unwrap();
+    std::fs::write(into.join(duty::bundle::EVENTS), text.replacen("note 6.0", "note 6.9", 1)).unwrap();
+    let report = duty::bundle::verify(&into, None).unwrap();
+    assert!(report.first_bad.is_some_and(|b| b.contains("checksum")));
+    cases += 1;
+    println!("{cases} forged bundles, each caught");
+}
+
+#[test]
+fn an_auditor_exports_a_period_and_verifies_it_without_the_site() {
+    let f = common::Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("verify.key");
+    f.ok("lead", &["audit", "seal", "init", "--verify-key", key.to_str().unwrap(), "--interval", "15min"]);
+    f.ok("alice", &["incident", "open", "--title", "x", "--severity", "ordinary"]);
+    let bundle = dir.path().join("audit-2026-11");
+    let since = f.minutes_from_now(-60);
+    let out = f.ok("lead", &["audit", "export", "--since", &since, bundle.to_str().unwrap()]);
+    assert!(out.contains("exported 3 events"), "{out}");
+    let log = f.ok("alice", &["audit", "log", "--json"]);
+    assert!(log.contains("\"audit.exported\""), "the export is on the record: {log}");
+    // On the auditor's machine: no site, no store, only the bundle and the key.
+    let verified = std::process::Command::new(env!("CARGO_BIN_EXE_duty"))
+        .args(["audit", "verify", "--bundle", bundle.to_str().unwrap(), "--key", key.to_str().unwrap()])
+        .env("DUTY_SITE", dir.path().join("no-site"))
+        .env("DUTY_STORE", dir.path().join("no-store.db"))
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&verified.stdout);
+    assert!(verified.status.success(), "{}", common::stderr(&verified));
+    assert!(said.contains("bundle chain intact: 3 events") && said.contains("sealed: 1 seals"), "{said}");
+    assert!(!dir.path().join("no-store.db").exists(), "nothing was created on the auditor's machine");
+    let procedure = std::fs::read_to_string(bundle.join("VERIFY.md")).unwrap();
+    assert!(procedure.contains("sha256sum -c SHA256SUMS") && procedure.contains("six months"), "{procedure}");
+    let sums = std::process::Command::new("sha256sum")
+        .arg("-c")
+        .arg("SHA256SUMS")
+        .current_dir(&bundle)
+        .output()
+        .unwrap();
+    assert!(sums.status.success(), "{}", String::from_utf8_lossy(&sums.stdout));
+}

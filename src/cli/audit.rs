@@ -16,6 +16,21 @@ pub enum AuditCommand {
         /// Also check every seal with the verification key kept by the auditor
         #[arg(long)]
         key: Option<std::path::PathBuf>,
+        /// Verify an exported bundle instead of the store (no site or store needed)
+        #[arg(long, value_name = "DIR")]
+        bundle: Option<std::path::PathBuf>,
+    },
+    /// Write the events of a period, with what joins them to the log and how to verify
+    /// them, into a new folder for an auditor (nothing is deleted)
+    Export {
+        /// Events recorded at or after this time (RFC 3339)
+        #[arg(long, value_parser = parse_user_time)]
+        since: DateTime<Utc>,
+        /// Events recorded at or before this time (RFC 3339) [default: now]
+        #[arg(long, value_parser = parse_user_time)]
+        until: Option<DateTime<Utc>>,
+        /// A new or empty folder
+        dir: std::path::PathBuf,
     },
     /// Forward-secure sealing of the log
     Seal {
@@ -92,6 +107,10 @@ pub enum StoreCommand {
 }
 
 pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
+    // An auditor verifies a bundle on a machine of their own: no site, no store.
+    if let AuditCommand::Verify { key, bundle: Some(dir) } = &command {
+        return verify_bundle(dir, key.as_deref(), paths.lang.unwrap_or_else(Lang::from_locale));
+    }
     let session = paths.load()?;
     let store = session.open_store()?;
     let lang = session.lang;
@@ -99,7 +118,42 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
         AuditCommand::Seal { command: SealCommand::Init { verify_key, interval } } => {
             seal_init(&session, &verify_key, interval)
         }
-        AuditCommand::Verify { key } => {
+        AuditCommand::Export { since, until, dir } => {
+            let events = store.events(None)?;
+            let (store_id, _) = store.identity()?;
+            let until = until.unwrap_or_else(|| session.now());
+            let anchor = crate::bundle::export(
+                &events,
+                &store_id,
+                since,
+                until,
+                &dir,
+                &session.origin(),
+                session.now(),
+            )
+            .map_err(|e| Failure::Usage(e.to_string()))?;
+            let count = anchor.last_seq + 1 - anchor.first_seq;
+            let (first_seq, last_seq) = (anchor.first_seq, anchor.last_seq);
+            session.perform(crate::ops::Request::AuditExported { first_seq, last_seq, dir: dir.display().to_string() })?;
+            match lang {
+                Lang::Zh => println!(
+                    "已导出 {count} 条事件（#{} 至 #{}）到 {}；验证：duty audit verify --bundle {} --key 验证密钥",
+                    anchor.first_seq,
+                    anchor.last_seq,
+                    dir.display(),
+                    dir.display()
+                ),
+                Lang::En => println!(
+                    "exported {count} events (#{} to #{}) to {}; verify: duty audit verify --bundle {} --key VERIFY-KEY",
+                    anchor.first_seq,
+                    anchor.last_seq,
+                    dir.display(),
+                    dir.display()
+                ),
+            }
+            Ok(())
+        }
+        AuditCommand::Verify { key, .. } => {
             let report = store.verify()?;
             if let (Some(path), None) = (key, &report.first_bad) {
                 return verify_seals(&*store, &path, lang);
@@ -193,14 +247,52 @@ fn seal_init(
     Ok(())
 }
 
+/// Reads the auditor's verification key.
+fn read_key(path: &std::path::Path) -> anyhow::Result<crate::seal::VerifyKey> {
+    let text = crate::files::read_text(path, 4096).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(crate::seal::VerifyKey::parse(&text)
+        .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?)
+}
+
+/// Verifies an exported bundle: its checksums, its chain from where it joins the log,
+/// and with the key its seals.
+fn verify_bundle(dir: &std::path::Path, key: Option<&std::path::Path>, lang: Lang) -> anyhow::Result<()> {
+    let key = key.map(read_key).transpose()?;
+    let report = crate::bundle::verify(dir, key.as_ref()).map_err(|e| Failure::Usage(e.to_string()))?;
+    if let Some(bad) = report.first_bad {
+        return Err(Failure::Refused(match lang {
+            Lang::Zh => format!("审计包未通过校验：{bad}"),
+            Lang::En => format!("the bundle does not verify: {bad}"),
+        })
+        .into());
+    }
+    let anchor = &report.anchor;
+    match lang {
+        Lang::Zh => println!(
+            "审计包哈希链完整：{} 条事件（#{} 至 #{}），由 {} 于 {} 导出",
+            report.events, anchor.first_seq, anchor.last_seq, anchor.exported_by, anchor.exported_at
+        ),
+        Lang::En => println!(
+            "bundle chain intact: {} events (#{} to #{}), exported by {} at {}",
+            report.events, anchor.first_seq, anchor.last_seq, anchor.exported_by, anchor.exported_at
+        ),
+    }
+    match report.seals {
+        Some(seals) => seals_said(&seals, lang),
+        None => Ok(()),
+    }
+}
+
 /// Checks every seal against the auditor's verification key.
 fn verify_seals(store: &dyn crate::store::Store, path: &std::path::Path, lang: Lang) -> anyhow::Result<()> {
-    let text = crate::files::read_text(path, 4096).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let key = crate::seal::VerifyKey::parse(&text)
-        .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+    let key = read_key(path)?;
     let events = store.events(None)?;
-    let report = crate::seal::verify(&events, &key);
-    if let Some((seq, why)) = report.first_bad {
+    seals_said(&crate::seal::verify(&events, &key), lang)
+}
+
+/// What the seals came to: the first that does not hold (an error), or how far they hold.
+fn seals_said(report: &crate::seal::SealReport, lang: Lang) -> anyhow::Result<()> {
+    if let Some((seq, why)) = &report.first_bad {
         return Err(Failure::Refused(match lang {
             Lang::Zh => format!("封印不成立：事件 #{seq}：{why}"),
             Lang::En => format!("seal broken at event #{seq}: {why}"),

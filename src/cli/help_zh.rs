@@ -240,6 +240,20 @@ const PAIRS: &[(&str, &str)] = &[
     ),
     ("The command of a free-form action", "自由操作的命令"),
     (
+        "Verify an exported bundle instead of the store (no site or store needed)",
+        "验证导出的审计包而非存储（无需站点或存储）",
+    ),
+    (
+        "Write the events of a period, with what joins them to the log and how to verify them, into a new folder for an auditor (nothing is deleted)",
+        "将一段时间的事件、其与日志的衔接及验证方法写入新文件夹，交审计人员（不删除任何事件）",
+    ),
+    ("Events recorded at or after this time (RFC 3339)", "记录于此时刻及之后的事件（RFC 3339）"),
+    (
+        "Events recorded at or before this time (RFC 3339) [default: now]",
+        "记录于此时刻及之前的事件（RFC 3339）[默认：现在]",
+    ),
+    ("A new or empty folder", "新建或空的文件夹"),
+    (
         "Let a PostgreSQL role work the store and nothing more (run as the schema's owner): it reads and appends events, never changes or removes one",
         "授权一个 PostgreSQL 角色使用存储且仅此而已（由表结构所有者运行）：可读取并追加事件，不能修改或删除事件",
     ),

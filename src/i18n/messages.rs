@@ -839,6 +839,7 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "checklist.started" => ("开始巡检", "inspection started"),
         "ssh.run" => ("SSH 操作", "SSH action"),
         "incident.backdated" => ("补记原因", "reason for a late claim"),
+        "audit.exported" => ("导出审计包", "audit bundle exported"),
         "ssh.second_asked" => ("请求第二人确认", "second person asked"),
         "ssh.second_confirmed" => ("第二人已确认", "second person confirmed"),
         "store.accepted" => ("接受恢复的存储", "restored store accepted"),

@@ -134,6 +134,13 @@ impl Ops<'_> {
             Request::TrustHostKey { host, fingerprint } => self.trust_host_key(actor, &host, &fingerprint),
             Request::AskSecond(ask) => self.ask_second(actor, &ask),
             Request::ConfirmSecond { id } => self.confirm_second(actor, id),
+            Request::AuditExported { first_seq, last_seq, dir } => {
+                let payload = serde_json::json!({ "first_seq": first_seq, "last_seq": last_seq, "dir": dir });
+                let now = self.clock.now();
+                self.store
+                    .record_event("audit.exported", "audit:export", payload.to_string(), operator, origin, now)
+                    .map(|e| Done::Event(Box::new(e)))
+            }
             Request::RecordSshRun(record) => {
                 let payload = serde_json::to_string(&record).expect("run records serialise");
                 self.host_event(actor, "ssh.run", &record.host, payload)

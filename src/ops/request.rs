@@ -87,6 +87,12 @@ pub enum Request {
     ConfirmSecond {
         id: u64,
     },
+    /// A period of the log was written out for an auditor.
+    AuditExported {
+        first_seq: u64,
+        last_seq: u64,
+        dir: String,
+    },
     /// An SSH action's run, for the record.
     RecordSshRun(Box<RunRecord>),
     /// An interactive shell on a host began or ended (what is typed in it is not recorded).
