@@ -134,7 +134,11 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
             .map_err(|e| Failure::Usage(e.to_string()))?;
             let count = anchor.last_seq + 1 - anchor.first_seq;
             let (first_seq, last_seq) = (anchor.first_seq, anchor.last_seq);
-            session.perform(crate::ops::Request::AuditExported { first_seq, last_seq, dir: dir.display().to_string() })?;
+            session.perform(crate::ops::Request::AuditExported {
+                first_seq,
+                last_seq,
+                dir: dir.display().to_string(),
+            })?;
             match lang {
                 Lang::Zh => println!(
                     "已导出 {count} 条事件（#{} 至 #{}）到 {}；验证：duty audit verify --bundle {} --key 验证密钥",

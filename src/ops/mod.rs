@@ -138,7 +138,14 @@ impl Ops<'_> {
                 let payload = serde_json::json!({ "first_seq": first_seq, "last_seq": last_seq, "dir": dir });
                 let now = self.clock.now();
                 self.store
-                    .record_event("audit.exported", "audit:export", payload.to_string(), operator, origin, now)
+                    .record_event(
+                        "audit.exported",
+                        "audit:export",
+                        payload.to_string(),
+                        operator,
+                        origin,
+                        now,
+                    )
                     .map(|e| Done::Event(Box::new(e)))
             }
             Request::RecordSshRun(record) => {
