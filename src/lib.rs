@@ -16,6 +16,7 @@ pub mod engine;
 pub mod files;
 pub mod i18n;
 pub mod identity;
+pub mod journal;
 pub mod log;
 pub mod ops;
 pub mod paths;

@@ -427,3 +427,49 @@ fn an_auditor_exports_a_period_and_verifies_it_without_the_site() {
         .unwrap();
     assert!(sums.status.success(), "{}", String::from_utf8_lossy(&sums.stdout));
 }
+
+/// The engine sends each seal to the system journal (here a socket of the test's own,
+/// speaking journald's native protocol): the anchor is kept out of the store's reach.
+#[test]
+fn each_seal_goes_to_the_system_journal_too() {
+    let f = common::Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("verify.key");
+    f.ok("lead", &["audit", "seal", "init", "--verify-key", key.to_str().unwrap(), "--interval", "1s"]);
+    let socket = dir.path().join("journal.socket");
+    let journal = std::os::unix::net::UnixDatagram::bind(&socket).unwrap();
+    journal.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    let mut engine = f
+        .cmd("alice")
+        .arg("engine")
+        .env(duty::journal::TEST_SOCKET_VAR, &socket)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let received = journal.recv(&mut buffer);
+    let _ = engine.kill();
+    let _ = engine.wait();
+    let text = String::from_utf8_lossy(&buffer[..received.expect("a seal reached the journal")]).into_owned();
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name}: {text}"))
+    };
+    assert_eq!(field("SYSLOG_IDENTIFIER"), "duty");
+    assert!(field("MESSAGE").starts_with("duty: sealed epoch"), "{text}");
+    let head = field("DUTY_HEAD_HASH").to_string();
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let sealed: Vec<seal::Seal> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == seal::SEALED)
+        .map(|e| serde_json::from_str(e["payload"].as_str().unwrap()).unwrap())
+        .collect();
+    assert!(
+        sealed.iter().any(|s| s.head == head && s.epoch.to_string() == field("DUTY_SEAL_EPOCH")),
+        "{text}"
+    );
+}

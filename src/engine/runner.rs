@@ -396,17 +396,25 @@ pub async fn run(
                     // file that cannot be used is no store outage: said once, and sealing
                     // waits for it to be mended.
                     let key = crate::seal::key_path();
+                    // Each seal also goes to the system journal, out of the store's reach.
                     let sealed = link.call(|store| {
                         match crate::seal::seal_now(store, &key, &actor, &origin, clock.now()) {
                             Err(crate::seal::SealError::Store(e)) => Err(e),
-                            other => Ok(other.err().map(|e| e.to_string())),
+                            Err(e) => Ok(Some(format!("not sealing: {e}"))),
+                            Ok(None) => Ok(None),
+                            Ok(Some(seal)) => {
+                                let (store_id, _) = store.identity()?;
+                                Ok(crate::journal::seal(&store_id, &seal)
+                                    .err()
+                                    .map(|e| format!("sealed, but the system journal did not take it: {e}")))
+                            }
                         }
                     });
                     if let Some(problem) = sealed
                         && problem != seal_problem
                     {
                         if let Some(why) = &problem {
-                            crate::log::write(&format!("engine: not sealing: {why}"));
+                            crate::log::write(&format!("engine: {why}"));
                         }
                         seal_problem = problem;
                     }
