@@ -187,7 +187,35 @@ pub struct SealReport {
     /// Events after it, not (yet) sealed.
     pub unsealed: u64,
     /// The first thing that does not hold: the event it is found at, and why.
-    pub first_bad: Option<(u64, String)>,
+    pub first_bad: Option<(u64, SealBreak)>,
+}
+
+/// Why the seals do not hold. Texts live in `crate::i18n` (zh and en); `Display` gives
+/// the English one.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", crate::i18n::seal_break(self, crate::i18n::Lang::En))]
+pub enum SealBreak {
+    NeverStarted,
+    Unreadable,
+    /// The first seal is not of epoch 0: earlier seals were removed.
+    FirstNotZero {
+        epoch: u64,
+    },
+    SealedAgain {
+        epoch: u64,
+    },
+    /// Written at a time outside its epoch.
+    OtherTime {
+        epoch: u64,
+    },
+    /// The log before it was changed (its head, or the seal before, differ).
+    LogChanged {
+        epoch: u64,
+    },
+    /// Its MAC does not hold under that epoch's key.
+    DoesNotHold {
+        epoch: u64,
+    },
 }
 
 /// Where a part of the log takes up the seals of what came before it (an exported
@@ -238,26 +266,25 @@ pub fn verify_from(events: &[StoredEvent], key: &VerifyKey, resume: &Resume) -> 
     let mut last_epoch: Option<u64> = resume.last_epoch;
     let started = resume.started_seq.or_else(|| events.iter().find(|e| e.kind == STARTED).map(|e| e.seq));
     let Some(started) = started else {
-        report.first_bad = Some((0, "sealing never started in this log".into()));
+        report.first_bad = Some((0, SealBreak::NeverStarted));
         return report;
     };
     for event in events.iter().filter(|e| e.kind == SEALED) {
-        let bad = |why: String| Some((event.seq, why));
+        let bad = |why: SealBreak| Some((event.seq, why));
         let Ok(seal) = serde_json::from_str::<Seal>(&event.payload) else {
-            report.first_bad = bad("the seal cannot be read".into());
+            report.first_bad = bad(SealBreak::Unreadable);
             break;
         };
         if last_epoch.is_none() && seal.epoch != 0 {
-            report.first_bad =
-                bad(format!("the first seal is of epoch {}, not 0: earlier seals were removed", seal.epoch));
+            report.first_bad = bad(SealBreak::FirstNotZero { epoch: seal.epoch });
             break;
         }
         if last_epoch.is_some_and(|last| seal.epoch <= last) {
-            report.first_bad = bad(format!("epoch {} sealed again", seal.epoch));
+            report.first_bad = bad(SealBreak::SealedAgain { epoch: seal.epoch });
             break;
         }
         if epoch_of(key.start, key.interval, event.recorded_at) != seal.epoch {
-            report.first_bad = bad(format!("a seal of epoch {} written at another time", seal.epoch));
+            report.first_bad = bad(SealBreak::OtherTime { epoch: seal.epoch });
             break;
         }
         let covered = match events.binary_search_by_key(&seal.seq, |e| e.seq) {
@@ -267,12 +294,12 @@ pub fn verify_from(events: &[StoredEvent], key: &VerifyKey, resume: &Resume) -> 
             }
         };
         if seal.seq < started || covered != Some(seal.head.as_str()) || seal.prev != prev {
-            report.first_bad = bad(format!("the log before this seal (epoch {}) was changed", seal.epoch));
+            report.first_bad = bad(SealBreak::LogChanged { epoch: seal.epoch });
             break;
         }
         current.evolve_to(seal.epoch);
         if mac_of(&current.key, seal.epoch, seal.seq, &seal.head, &seal.prev) != seal.mac {
-            report.first_bad = bad(format!("the seal of epoch {} does not hold", seal.epoch));
+            report.first_bad = bad(SealBreak::DoesNotHold { epoch: seal.epoch });
             break;
         }
         report.seals += 1;

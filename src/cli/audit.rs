@@ -297,6 +297,7 @@ fn verify_seals(store: &dyn crate::store::Store, path: &std::path::Path, lang: L
 /// What the seals came to: the first that does not hold (an error), or how far they hold.
 fn seals_said(report: &crate::seal::SealReport, lang: Lang) -> anyhow::Result<()> {
     if let Some((seq, why)) = &report.first_bad {
+        let why = crate::i18n::seal_break(why, lang);
         return Err(Failure::Refused(match lang {
             Lang::Zh => format!("封印不成立：事件 #{seq}：{why}"),
             Lang::En => format!("seal broken at event #{seq}: {why}"),

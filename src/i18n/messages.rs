@@ -950,6 +950,33 @@ pub fn contract_summary(c: &crate::domain::contract::ContractCounter, lang: Lang
     }
 }
 
+/// Why the seals do not hold.
+pub fn seal_break(why: &crate::seal::SealBreak, lang: Lang) -> String {
+    use crate::seal::SealBreak as B;
+    match (why, lang) {
+        (B::NeverStarted, Lang::Zh) => "此日志从未开始封印".to_string(),
+        (B::NeverStarted, Lang::En) => "sealing never started in this log".to_string(),
+        (B::Unreadable, Lang::Zh) => "封印无法读取".to_string(),
+        (B::Unreadable, Lang::En) => "the seal cannot be read".to_string(),
+        (B::FirstNotZero { epoch }, Lang::Zh) => {
+            format!("第一个封印属第 {epoch} 期而非第 0 期：更早的封印已被删除")
+        }
+        (B::FirstNotZero { epoch }, Lang::En) => {
+            format!("the first seal is of epoch {epoch}, not 0: earlier seals were removed")
+        }
+        (B::SealedAgain { epoch }, Lang::Zh) => format!("第 {epoch} 期被再次封印"),
+        (B::SealedAgain { epoch }, Lang::En) => format!("epoch {epoch} sealed again"),
+        (B::OtherTime { epoch }, Lang::Zh) => format!("第 {epoch} 期的封印写于该期之外的时间"),
+        (B::OtherTime { epoch }, Lang::En) => format!("a seal of epoch {epoch} written at another time"),
+        (B::LogChanged { epoch }, Lang::Zh) => format!("此封印（第 {epoch} 期）之前的日志已被改动"),
+        (B::LogChanged { epoch }, Lang::En) => {
+            format!("the log before this seal (epoch {epoch}) was changed")
+        }
+        (B::DoesNotHold { epoch }, Lang::Zh) => format!("第 {epoch} 期的封印不成立"),
+        (B::DoesNotHold { epoch }, Lang::En) => format!("the seal of epoch {epoch} does not hold"),
+    }
+}
+
 /// A step dated well before it was recorded, with both times: what the clocks rest on.
 pub fn claimed_step(c: &crate::domain::incident::Claimed, tz: chrono_tz::Tz, lang: Lang) -> String {
     let reason =
