@@ -473,3 +473,37 @@ fn each_seal_goes_to_the_system_journal_too() {
         "{text}"
     );
 }
+
+/// A lead switches the chain to SM3: the choice is an event, every later row is hashed
+/// with SM3 (and says so), the chain and the seals verify, and an edit is still caught.
+#[test]
+fn a_centre_chooses_sm3_for_its_chain_and_it_verifies_as_before() {
+    let f = common::Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("verify.key");
+    let key_arg = key.to_str().unwrap();
+    f.ok("lead", &["audit", "seal", "init", "--verify-key", key_arg, "--interval", "15min"]);
+    f.ok("alice", &["incident", "open", "--title", "before", "--severity", "ordinary"]);
+    let refused = f.run("alice", &["audit", "hash", "sm3"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(common::stderr(&refused).contains("only a lead"), "{}", common::stderr(&refused));
+    let chosen = f.ok("lead", &["audit", "hash", "sm3"]);
+    assert!(chosen.contains("hashed with sm3") && chosen.contains("sm3:"), "{chosen}");
+    f.ok("alice", &["incident", "open", "--title", "after", "--severity", "ordinary"]);
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let rows = log.as_array().unwrap();
+    let at = rows.iter().position(|e| e["kind"] == "audit.hash_chosen").unwrap();
+    assert!(rows[..at].iter().all(|e| e["hash"].as_str().unwrap().len() == 64));
+    assert!(rows[at..].iter().all(|e| e["hash"].as_str().unwrap().starts_with("sm3:")), "{log}");
+    let verified = f.ok("alice", &["audit", "verify", "--key", key_arg]);
+    assert!(verified.contains("chain intact and sealed"), "{verified}");
+    // An SM3 row edited in place is caught like any other.
+    let db = rusqlite::Connection::open(&f.store).unwrap();
+    db.execute_batch("DROP TRIGGER events_no_update;").unwrap();
+    let last = rows.last().unwrap()["seq"].as_i64().unwrap();
+    db.execute("UPDATE events SET payload = replace(payload, 'after', 'never') WHERE seq = ?1", [last])
+        .unwrap();
+    let broken = f.run("alice", &["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(common::stderr(&broken).contains(&format!("seq {last}")), "{}", common::stderr(&broken));
+}

@@ -20,6 +20,12 @@ pub enum AuditCommand {
         #[arg(long, value_name = "DIR")]
         bundle: Option<std::path::PathBuf>,
     },
+    /// Choose the hash of the chain from now on (leads): sha256, or sm3 for a
+    /// commercial-cryptography assessment; the choice is an event of the log
+    Hash {
+        #[arg(value_parser = ["sha256", "sm3"])]
+        algorithm: String,
+    },
     /// Write the events of a period, with what joins them to the log and how to verify
     /// them, into a new folder for an auditor (nothing is deleted)
     Export {
@@ -117,6 +123,17 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
     match command {
         AuditCommand::Seal { command: SealCommand::Init { verify_key, interval } } => {
             seal_init(&session, &verify_key, interval)
+        }
+        AuditCommand::Hash { algorithm } => {
+            let done = session.perform(crate::ops::Request::ChooseHash { algorithm: algorithm.clone() })?;
+            let crate::ops::Done::Event(event) = done else { anyhow::bail!("the choice was not recorded") };
+            match lang {
+                Lang::Zh => println!("哈希链自事件 #{} 起使用 {algorithm}：{}", event.seq, event.hash),
+                Lang::En => {
+                    println!("the chain is hashed with {algorithm} from event #{}: {}", event.seq, event.hash)
+                }
+            }
+            Ok(())
         }
         AuditCommand::Export { since, until, dir } => {
             let events = store.events(None)?;

@@ -254,6 +254,10 @@ const PAIRS: &[(&str, &str)] = &[
     ),
     ("A new or empty folder", "新建或空的文件夹"),
     (
+        "Choose the hash of the chain from now on (leads): sha256, or sm3 for a commercial-cryptography assessment; the choice is an event of the log",
+        "选定此后哈希链所用的算法（组长）：sha256，或用于商用密码应用安全性评估的 sm3；此选择本身记为日志事件",
+    ),
+    (
         "Let a PostgreSQL role work the store and nothing more (run as the schema's owner): it reads and appends events, never changes or removes one",
         "授权一个 PostgreSQL 角色使用存储且仅此而已（由表结构所有者运行）：可读取并追加事件，不能修改或删除事件",
     ),

@@ -226,6 +226,8 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::LeadOnly { command: "roster" }, Lang::En) => "only a lead may change the roster".to_string(),
         (E::LeadOnly { command: "seal" }, Lang::Zh) => "只有负责人可以开始封印".to_string(),
         (E::LeadOnly { command: "seal" }, Lang::En) => "only a lead may start sealing".to_string(),
+        (E::LeadOnly { command: "hash" }, Lang::Zh) => "只有负责人可以选定哈希算法".to_string(),
+        (E::LeadOnly { command: "hash" }, Lang::En) => "only a lead may choose the chain's hash".to_string(),
         (E::LeadOnly { command: "trust" }, Lang::Zh) => "只有负责人可以信任主机密钥".to_string(),
         (E::LeadOnly { command: "trust" }, Lang::En) => "only a lead may trust a host key".to_string(),
         (E::LeadOnly { command: "missed" }, Lang::Zh) => {
@@ -840,6 +842,7 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "ssh.run" => ("SSH 操作", "SSH action"),
         "incident.backdated" => ("补记原因", "reason for a late claim"),
         "audit.exported" => ("导出审计包", "audit bundle exported"),
+        "audit.hash_chosen" => ("选定哈希算法", "chain hash chosen"),
         "ssh.second_asked" => ("请求第二人确认", "second person asked"),
         "ssh.second_confirmed" => ("第二人已确认", "second person confirmed"),
         "store.accepted" => ("接受恢复的存储", "restored store accepted"),

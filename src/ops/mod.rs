@@ -134,6 +134,21 @@ impl Ops<'_> {
             Request::TrustHostKey { host, fingerprint } => self.trust_host_key(actor, &host, &fingerprint),
             Request::AskSecond(ask) => self.ask_second(actor, &ask),
             Request::ConfirmSecond { id } => self.confirm_second(actor, id),
+            Request::ChooseHash { algorithm } => {
+                use crate::store::chain::{HASH_CHOSEN, HashAlgorithm};
+                // The chain's algorithm is the record's, for the whole centre: a lead's.
+                if operator.role != crate::domain::Role::Lead {
+                    return Err(StoreError::Refused(DomainError::LeadOnly { command: "hash" }));
+                }
+                let Some(algorithm) = HashAlgorithm::parse(&algorithm) else {
+                    return Err(StoreError::Refused(DomainError::Empty { field: "algorithm" }));
+                };
+                let payload = serde_json::json!({ "algorithm": algorithm.name() }).to_string();
+                let now = self.clock.now();
+                self.store
+                    .record_event(HASH_CHOSEN, "audit:hash", payload, operator, origin, now)
+                    .map(|e| Done::Event(Box::new(e)))
+            }
             Request::AuditExported { first_seq, last_seq, dir } => {
                 let payload = serde_json::json!({ "first_seq": first_seq, "last_seq": last_seq, "dir": dir });
                 let now = self.clock.now();

@@ -87,6 +87,10 @@ pub enum Request {
     ConfirmSecond {
         id: u64,
     },
+    /// The chain's hash algorithm from now on (leads): `sha256` or `sm3`.
+    ChooseHash {
+        algorithm: String,
+    },
     /// A period of the log was written out for an auditor.
     AuditExported {
         first_seq: u64,

@@ -1,5 +1,11 @@
 //! The hash chain over the event log: how a row's hash is computed, and how a walk over
 //! the log finds the first row that was altered, deleted or moved. Shared by every backend.
+//!
+//! SHA-256 by default; a site under a commercial-cryptography assessment switches its
+//! chain to SM3 (GB/T 32905) by an `audit.hash_chosen` event, itself hashed with the
+//! algorithm it names. An SM3 hash is written `sm3:` and its hex, and the rows after it
+//! keep the algorithm of the row before, so the choice is in the log and every row says
+//! how it was hashed.
 
 use sha2::{Digest, Sha256};
 
@@ -8,9 +14,58 @@ use super::StoredEvent;
 /// The `prev_hash` of the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// SHA-256 over the previous hash and the row's canonical fields, each length-prefixed
-/// so no two different rows share an encoding.
+/// The event that chooses the chain's hash algorithm from itself on.
+pub const HASH_CHOSEN: &str = "audit.hash_chosen";
+/// How an SM3 hash is marked.
+const SM3_MARK: &str = "sm3:";
+
+/// The chain's hash algorithms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashAlgorithm {
+    Sha256,
+    Sm3,
+}
+
+impl HashAlgorithm {
+    pub fn parse(name: &str) -> Option<HashAlgorithm> {
+        match name {
+            "sha256" => Some(HashAlgorithm::Sha256),
+            "sm3" => Some(HashAlgorithm::Sm3),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HashAlgorithm::Sha256 => "sha256",
+            HashAlgorithm::Sm3 => "sm3",
+        }
+    }
+
+    /// The algorithm a row is hashed with: the one it chooses, else its predecessor's.
+    pub fn of(prev_hash: &str, event: &StoredEvent) -> HashAlgorithm {
+        let chosen = (event.kind == HASH_CHOSEN)
+            .then(|| serde_json::from_str::<serde_json::Value>(&event.payload).ok())
+            .flatten()
+            .and_then(|payload| payload["algorithm"].as_str().and_then(HashAlgorithm::parse));
+        chosen.unwrap_or(if prev_hash.starts_with(SM3_MARK) {
+            HashAlgorithm::Sm3
+        } else {
+            HashAlgorithm::Sha256
+        })
+    }
+}
+
+/// The hash of a row: over the previous hash and the row's canonical fields, each
+/// length-prefixed so no two different rows share an encoding, with the row's algorithm.
 pub fn event_hash(prev_hash: &str, event: &StoredEvent) -> String {
+    match HashAlgorithm::of(prev_hash, event) {
+        HashAlgorithm::Sha256 => digest::<Sha256>(prev_hash, event),
+        HashAlgorithm::Sm3 => format!("{SM3_MARK}{}", digest::<sm3::Sm3>(prev_hash, event)),
+    }
+}
+
+fn digest<D: Digest>(prev_hash: &str, event: &StoredEvent) -> String {
     let seq = event.seq.to_string();
     let occurred = crate::time::canonical(event.occurred_at);
     let recorded = crate::time::canonical(event.recorded_at);
@@ -25,7 +80,7 @@ pub fn event_hash(prev_hash: &str, event: &StoredEvent) -> String {
         &event.subject,
         &event.payload,
     ];
-    let mut hasher = Sha256::new();
+    let mut hasher = D::new();
     for field in fields {
         hasher.update((field.len() as u64).to_be_bytes());
         hasher.update(field.as_bytes());
@@ -102,5 +157,45 @@ impl ChainWalker {
             None if last > 0 => Err(BadLink { seq: last, problem: Break::HeadMismatch { head_seq: 0 } }),
             _ => Ok((last, self.prev_hash)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(kind: &str, payload: &str) -> StoredEvent {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T03:00:00Z").unwrap().to_utc();
+        StoredEvent {
+            seq: 1,
+            occurred_at: at,
+            recorded_at: at,
+            actor: "lead".into(),
+            origin: "t".into(),
+            kind: kind.into(),
+            subject: "s".into(),
+            payload: payload.into(),
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn sm3_is_the_standards_and_a_chosen_algorithm_holds_from_its_event_on() {
+        // GB/T 32905-2016, example 1.
+        assert_eq!(
+            hex::encode(sm3::Sm3::digest(b"abc")),
+            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+        );
+        let before = event_hash(GENESIS, &row("duty.note", "{}"));
+        assert_eq!(before.len(), 64, "SHA-256 by default: {before}");
+        let chosen = event_hash(&before, &row(HASH_CHOSEN, r#"{"algorithm":"sm3"}"#));
+        assert!(chosen.starts_with("sm3:") && chosen.len() == 68, "{chosen}");
+        let after = event_hash(&chosen, &row("duty.note", "{}"));
+        assert!(after.starts_with("sm3:"), "the rows after keep it: {after}");
+        let back = event_hash(&after, &row(HASH_CHOSEN, r#"{"algorithm":"sha256"}"#));
+        assert_eq!(back.len(), 64);
+        // A choice that names nothing known changes nothing.
+        assert!(event_hash(&after, &row(HASH_CHOSEN, r#"{"algorithm":"md5"}"#)).starts_with("sm3:"));
     }
 }
