@@ -90,14 +90,20 @@ pub fn random_bytes(bytes: &mut [u8]) -> std::io::Result<()> {
 /// Writes a new file, owner-only, that must not exist yet (nor be a symlink): a key
 /// handed to someone is never written over another file.
 pub fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
+    let mut file = create_new_private(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Creates a new file, owner-only, that must not exist yet (nor be a symlink), to be
+/// written later.
+pub fn create_new_private(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(PRIVATE)
         .custom_flags(libc::O_NOFOLLOW)
-        .open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+        .open(path)
 }
 
 /// Makes an existing file readable by its owner only (a store the moment SQLite made it).

@@ -262,8 +262,11 @@ fn a_lead_starts_sealing_and_the_auditor_verifies_with_the_key() {
     assert!(out.contains("duty-verify-v1 "), "the key is shown to copy: {out}");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
-    let again = f.run("lead", &["audit", "seal", "init", "--verify-key", key_arg]);
-    assert_eq!(again.status.code(), Some(2), "sealing starts once");
+    let second = dir.path().join("second.key");
+    let again = f.run("lead", &["audit", "seal", "init", "--verify-key", second.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1), "sealing starts once");
+    assert!(common::stderr(&again).contains("already sealing"), "{}", common::stderr(&again));
+    assert!(!second.exists(), "a refused start leaves no key file");
     f.ok("alice", &["incident", "open", "--title", "x", "--severity", "ordinary"]);
     let verified = f.ok("alice", &["audit", "verify", "--key", key_arg]);
     assert!(

@@ -568,3 +568,41 @@ fn ssh_runs(f: &Fixture) -> usize {
     let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
     log.as_array().unwrap().iter().filter(|e| e["kind"] == "ssh.run").count()
 }
+
+#[test]
+fn a_lead_starts_sealing_through_the_service_which_keeps_the_key_and_seals() {
+    let (f, socket) = service_fixture();
+    let _service = Service::start(&f, &socket);
+    let lead_dir = f.dir.path().join(format!("state-{LEAD}"));
+    let op = as_user(&f, OPERATOR, &[], &["audit", "seal", "init", "--verify-key", "/tmp/never.key"]);
+    assert_eq!(op.status.code(), Some(1), "{}", stderr(&op));
+    assert!(stderr(&op).contains("only a lead"), "{}", stderr(&op));
+    assert!(!Path::new("/tmp/never.key").exists(), "a refused start leaves no key file");
+    let key = lead_dir.join("verify.key");
+    let out = ok_as(
+        &f,
+        LEAD,
+        &["audit", "seal", "init", "--verify-key", key.to_str().unwrap(), "--interval", "1s"],
+    );
+    assert!(out.contains("duty-verify-v1 "), "{out}");
+    // The sealing key is the service's, in its own state folder; the lead holds only
+    // the verification key.
+    assert!(f.state_dir().join("duty/seal.key").exists(), "the service keeps the sealing key");
+    assert!(!lead_dir.join("duty/seal.key").exists());
+    // The service's engine goes on sealing, epoch after epoch.
+    let started = Instant::now();
+    loop {
+        let verified = ok_as(&f, LEAD, &["audit", "verify", "--key", key.to_str().unwrap()]);
+        let seals: u64 = verified
+            .split("sealed: ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        if seals >= 2 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the service did not seal again: {verified}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}

@@ -226,43 +226,41 @@ fn seal_init(
     verify_key: &std::path::Path,
     interval: chrono::Duration,
 ) -> anyhow::Result<()> {
+    use std::io::Write;
     let lang = session.lang;
-    let operator = session.operator()?;
-    if operator.role != crate::domain::Role::Lead {
-        return Err(Failure::Refused(crate::i18n::domain_error(
-            &crate::domain::DomainError::LeadOnly { command: "seal" },
-            lang,
-        ))
-        .into());
-    }
-    let key_path = crate::seal::key_path();
-    if key_path.exists() {
-        return Err(Failure::Usage(match lang {
-            Lang::Zh => format!("已在封印：{} 已存在", key_path.display()),
-            Lang::En => format!("already sealing: {} exists", key_path.display()),
-        })
-        .into());
-    }
-    let now = session.now();
-    let key = crate::seal::VerifyKey::generate(now, interval)?;
-    crate::files::write_new_private(verify_key, format!("{}\n", key.to_text()).as_bytes())
+    // The verification key's file first, new and owner-only: once sealing has started
+    // its key must not be lost for want of a place to write it.
+    let mut file = crate::files::create_new_private(verify_key)
         .map_err(|e| anyhow::anyhow!("{}: {e}", verify_key.display()))?;
-    // Sealing keeps its key in this account's state folder: it is set up where the
-    // store is at hand (not through a service).
-    let mut store = session.store_location().open_for_writing()?;
-    crate::seal::start(&mut *store, &key_path, &key, &operator, &session.origin(), now)?;
+    // Under `duty serve` the service's account keeps the sealing key, and its engine seals.
+    let started =
+        session.perform(crate::ops::Request::StartSealing { interval_seconds: interval.num_seconds() });
+    let text = match started {
+        Ok(crate::ops::Done::Sealing { verify_key: text, .. }) => text,
+        other => {
+            drop(file);
+            let _ = std::fs::remove_file(verify_key);
+            return Err(other.err().unwrap_or_else(|| anyhow::anyhow!("sealing did not start")));
+        }
+    };
+    file.write_all(format!("{text}\n").as_bytes()).and_then(|()| file.sync_all()).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: {e}; sealing has started, copy its verification key now: {text}",
+            verify_key.display()
+        )
+    })?;
     match lang {
         Lang::Zh => println!(
             "已开始封印，每 {} 秒一次。验证密钥已写入 {}，请离机保管（也可抄在纸上）：\n{}",
             interval.num_seconds(),
             verify_key.display(),
-            key.to_text()
+            text
         ),
         Lang::En => println!(
             "sealing every {} s. The verification key is in {}: keep it off this machine (or on paper):\n{}",
             interval.num_seconds(),
             verify_key.display(),
-            key.to_text()
+            text
         ),
     }
     Ok(())

@@ -60,6 +60,9 @@ pub enum DomainError {
     /// A lead's claimed time beyond an operator's limit, with no reason given.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     BackdateNeedsReason { at: DateTime<Utc>, limit: chrono::Duration },
+    /// Sealing has started already (its key is there).
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    AlreadySealing { path: String },
     /// A claimed time before the record began.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     BeforeRecord { at: DateTime<Utc>, began: DateTime<Utc> },

@@ -299,6 +299,8 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
             shown(at),
             duration(*limit, lang)
         ),
+        (E::AlreadySealing { path }, Lang::Zh) => format!("已在封印：{path} 已存在"),
+        (E::AlreadySealing { path }, Lang::En) => format!("already sealing: {path} exists"),
         (E::BeforeRecord { at, began }, Lang::Zh) => {
             format!("时间 {} 早于本记录的开始（{}）", shown(at), shown(began))
         }

@@ -55,6 +55,11 @@ pub enum Done {
     Declined(Box<Declined>),
     Handover(Box<Handover>),
     Window(Box<Window>),
+    /// Sealing started: the verification key (text) for the auditor, and the event.
+    Sealing {
+        verify_key: String,
+        event: Box<StoredEvent>,
+    },
 }
 
 /// The operations over one store and site, with the time from one clock.
@@ -134,6 +139,33 @@ impl Ops<'_> {
             Request::TrustHostKey { host, fingerprint } => self.trust_host_key(actor, &host, &fingerprint),
             Request::AskSecond(ask) => self.ask_second(actor, &ask),
             Request::ConfirmSecond { id } => self.confirm_second(actor, id),
+            Request::StartSealing { interval_seconds } => {
+                if operator.role != crate::domain::Role::Lead {
+                    return Err(StoreError::Refused(DomainError::LeadOnly { command: "seal" }));
+                }
+                let path = crate::seal::key_path();
+                if path.exists() {
+                    return Err(StoreError::Refused(DomainError::AlreadySealing {
+                        path: path.display().to_string(),
+                    }));
+                }
+                let key =
+                    crate::seal::VerifyKey::generate(now, chrono::Duration::seconds(interval_seconds.max(1)))
+                        .map_err(StoreError::backend("making the sealing seed"))?;
+                let sealed = crate::seal::start(self.store, &path, &key, operator, origin, now).map_err(
+                    |e| match e {
+                        crate::seal::SealError::Store(e) => e,
+                        key_problem => StoreError::Backend {
+                            what: "starting to seal",
+                            source: key_problem.to_string().into(),
+                        },
+                    },
+                )?;
+                let event = self.store.events_after(sealed.seq, 1)?.into_iter().next();
+                let event = event
+                    .ok_or(StoreError::Refused(DomainError::CorruptLog { kind: crate::seal::SEALED }))?;
+                Ok(Done::Sealing { verify_key: key.to_text(), event: Box::new(event) })
+            }
             Request::ChooseHash { algorithm } => {
                 use crate::store::chain::{HASH_CHOSEN, HashAlgorithm};
                 // The chain's algorithm is the record's, for the whole centre: a lead's.

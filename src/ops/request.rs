@@ -87,6 +87,12 @@ pub enum Request {
     ConfirmSecond {
         id: u64,
     },
+    /// Start sealing the log every `interval_seconds` (leads): the sealing key stays
+    /// with the process that performs this (the service's account under `duty serve`),
+    /// the verification key goes back to the lead.
+    StartSealing {
+        interval_seconds: i64,
+    },
     /// The chain's hash algorithm from now on (leads): `sha256` or `sm3`.
     ChooseHash {
         algorithm: String,
