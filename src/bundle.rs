@@ -158,7 +158,8 @@ pub fn verify(dir: &Path, key: Option<&VerifyKey>) -> Result<BundleReport, Bundl
         serde_json::from_slice(&anchor_bytes).map_err(|e| file_error(&dir.join(ANCHOR), e))?;
     let events_bytes = read(EVENTS)?;
     let mut report = BundleReport { anchor, events: 0, first_bad: None, seals: None };
-    for (name, bytes) in [(EVENTS, &events_bytes), (ANCHOR, &anchor_bytes)] {
+    let procedure = read(PROCEDURE)?;
+    for (name, bytes) in [(EVENTS, &events_bytes), (ANCHOR, &anchor_bytes), (PROCEDURE, &procedure)] {
         let listed = sums.lines().find_map(|l| l.strip_suffix(&format!("  {name}")));
         if listed != Some(sha256_hex(bytes).as_str()) {
             report.first_bad = Some(format!("{name}: its checksum does not hold"));

@@ -1093,7 +1093,8 @@ fn a_dangerous_action_runs_only_on_another_operators_confirmation_from_their_own
     // The lead asks to run restart-fte on the front-end machine: a second person is asked for.
     press(&mut lead, "4jjjjjjj→jjjjjjj\n");
     let form = render(&lead, 100, 30);
-    let action = if form.contains("restart-fte") { "restart-fte" } else { panic!("{form}") };
+    let action = "restart-fte";
+    assert!(form.contains(action), "the form is for the selected action: {form}");
     press(&mut lead, &format!("{action}\n\n"));
     go(&mut lead, &mut demo, &mut launched);
     assert!(launched.is_empty(), "nothing runs on one person's word");
@@ -1112,9 +1113,7 @@ fn a_dangerous_action_runs_only_on_another_operators_confirmation_from_their_own
     assert!(alice.effects.is_empty(), "a wrong name confirms nothing");
     press(&mut alice, &format!("\u{1b}\u{1b}Y{action}\n\n"));
     let form = render(&alice, 100, 30);
-    if !alice.effects.iter().any(|e| matches!(e, duty::tui::app::Effect::ConfirmSecond(_))) {
-        panic!("{form}");
-    }
+    assert!(alice.effects.iter().any(|e| matches!(e, duty::tui::app::Effect::ConfirmSecond(_))), "{form}");
     go(&mut alice, &mut demo, &mut launched);
 
     // The lead's console, having read it, runs it now, naming alice.

@@ -410,14 +410,10 @@ fn sealed_on_postgres(url: &str, dir: &std::path::Path) -> duty::seal::VerifyKey
 /// What the owner of the database can do: turn the triggers off, write the events as
 /// they like with every hash recomputed, move the chain head, turn the triggers on.
 fn rewrite_on_postgres(server: &PgServer, url: &str, mut rows: Vec<duty::store::StoredEvent>) {
-    let mut prev = duty::store::chain::GENESIS.to_string();
+    common::rechain(&mut rows, 1, duty::store::chain::GENESIS);
     let mut sql = String::from("BEGIN; ALTER TABLE events DISABLE TRIGGER USER; DELETE FROM events;");
     let quote = |text: &str| format!("'{}'", text.replace('\'', "''"));
-    for (i, row) in rows.iter_mut().enumerate() {
-        row.seq = i as u64 + 1;
-        row.prev_hash = prev.clone();
-        row.hash = duty::store::chain::event_hash(&prev, row);
-        prev = row.hash.clone();
+    for row in &rows {
         let time = |t| quote(&duty::time::canonical(t));
         sql.push_str(&format!(
             "INSERT INTO events VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {});",

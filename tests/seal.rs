@@ -63,13 +63,7 @@ fn events(path: &std::path::Path) -> Vec<StoredEvent> {
 /// What an attacker with write access does: drop the append-only triggers, write the
 /// rows as they like with every hash recomputed, set the chain head, put the triggers back.
 fn rewrite(path: &std::path::Path, mut rows: Vec<StoredEvent>) {
-    let mut prev = duty::store::chain::GENESIS.to_string();
-    for (i, row) in rows.iter_mut().enumerate() {
-        row.seq = i as u64 + 1;
-        row.prev_hash = prev.clone();
-        row.hash = duty::store::chain::event_hash(&prev, row);
-        prev = row.hash.clone();
-    }
+    common::rechain(&mut rows, 1, duty::store::chain::GENESIS);
     let db = rusqlite::Connection::open(path).unwrap();
     let time = |t: DateTime<Utc>| duty::time::canonical(t);
     db.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; DELETE FROM events;")
@@ -301,27 +295,24 @@ fn forge_bundle(dir: &std::path::Path, edit: impl FnOnce(&mut Vec<StoredEvent>))
     use sha2::Digest;
     let text = std::fs::read_to_string(dir.join(duty::bundle::EVENTS)).unwrap();
     let mut rows: Vec<StoredEvent> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let first = rows[0].seq;
-    let mut prev = rows[0].prev_hash.clone();
+    let (first, prev) = (rows[0].seq, rows[0].prev_hash.clone());
     edit(&mut rows);
-    for (i, row) in rows.iter_mut().enumerate() {
-        row.seq = first + i as u64;
-        row.prev_hash = prev.clone();
-        row.hash = duty::store::chain::event_hash(&prev, row);
-        prev = row.hash.clone();
-    }
+    common::rechain(&mut rows, first, &prev);
     let mut anchor: duty::bundle::Anchor =
         serde_json::from_str(&std::fs::read_to_string(dir.join(duty::bundle::ANCHOR)).unwrap()).unwrap();
     anchor.last_seq = rows.last().unwrap().seq;
     let lines: String = rows.iter().map(|r| serde_json::to_string(r).unwrap() + "\n").collect();
     let anchor = serde_json::to_string_pretty(&anchor).unwrap() + "\n";
     let hex = |b: &[u8]| sha2::Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let procedure = std::fs::read(dir.join(duty::bundle::PROCEDURE)).unwrap();
     let sums = format!(
-        "{}  {}\n{}  {}\n",
+        "{}  {}\n{}  {}\n{}  {}\n",
         hex(lines.as_bytes()),
         duty::bundle::EVENTS,
         hex(anchor.as_bytes()),
-        duty::bundle::ANCHOR
+        duty::bundle::ANCHOR,
+        hex(&procedure),
+        duty::bundle::PROCEDURE
     );
     for (name, text) in
         [(duty::bundle::EVENTS, lines), (duty::bundle::ANCHOR, anchor), (duty::bundle::SUMS, sums)]

@@ -23,8 +23,8 @@ pub enum AuditCommand {
     /// Choose the hash of the chain from now on (leads): sha256, or sm3 for a
     /// commercial-cryptography assessment; the choice is an event of the log
     Hash {
-        #[arg(value_parser = ["sha256", "sm3"])]
-        algorithm: String,
+        #[arg(value_parser = parse_algorithm)]
+        algorithm: crate::store::chain::HashAlgorithm,
     },
     /// Write the events of a period, with what joins them to the log and how to verify
     /// them, into a new folder for an auditor (nothing is deleted)
@@ -68,6 +68,11 @@ pub enum SealCommand {
 }
 
 /// A sealing interval as people write it: `30s`, `15min`, `1h`, `1d`.
+/// A hash algorithm of the chain by name.
+fn parse_algorithm(text: &str) -> Result<crate::store::chain::HashAlgorithm, String> {
+    crate::store::chain::HashAlgorithm::parse(text).ok_or_else(|| format!("{text:?}: sha256 or sm3"))
+}
+
 fn parse_interval(text: &str) -> Result<chrono::Duration, String> {
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
@@ -125,7 +130,8 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
             seal_init(&session, &verify_key, interval)
         }
         AuditCommand::Hash { algorithm } => {
-            let done = session.perform(crate::ops::Request::ChooseHash { algorithm: algorithm.clone() })?;
+            let done = session.perform(crate::ops::Request::ChooseHash { algorithm })?;
+            let algorithm = algorithm.name();
             let crate::ops::Done::Event(event) = done else { anyhow::bail!("the choice was not recorded") };
             match lang {
                 Lang::Zh => println!("哈希链自事件 #{} 起使用 {algorithm}：{}", event.seq, event.hash),
@@ -236,7 +242,7 @@ fn seal_init(
     let started =
         session.perform(crate::ops::Request::StartSealing { interval_seconds: interval.num_seconds() });
     let text = match started {
-        Ok(crate::ops::Done::Sealing { verify_key: text, .. }) => text,
+        Ok(crate::ops::Done::Sealing { verify_key: text }) => text,
         other => {
             drop(file);
             let _ = std::fs::remove_file(verify_key);

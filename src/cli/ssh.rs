@@ -81,12 +81,14 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
             };
             let needs_second =
                 crate::ops::ssh::read(&session.site, &ask).map_err(refused)?.needs_second(&session.site);
-            if needs_second && ask.second.is_none() {
-                ask.second = Some(ask_and_wait(&session, &ask)?);
-            }
-            let asks = match needs_second {
-                true => second_asks(&session)?,
-                false => Vec::new(),
+            let asks = match (needs_second, ask.second) {
+                (false, _) => Vec::new(),
+                (true, Some(_)) => second_asks(&session)?,
+                (true, None) => {
+                    let (id, asks) = ask_and_wait(&session, &ask)?;
+                    ask.second = Some(id);
+                    asks
+                }
             };
             let plan = crate::ops::ssh::plan(&session.site, &operator, &ask, &asks, session.clock.now())
                 .map_err(refused)?;
@@ -239,8 +241,12 @@ fn ask_line(ask: &crate::domain::second::SecondAsk, session: &super::Session) ->
 }
 
 /// Asks for a second person and waits, until the ask's limit, for another operator to
-/// confirm it from their own session; answers the ask's number.
-fn ask_and_wait(session: &super::Session, ask: &SshAsk) -> anyhow::Result<u64> {
+/// confirm it from their own session; answers the ask's number and the asks as they
+/// stood when it was confirmed.
+fn ask_and_wait(
+    session: &super::Session,
+    ask: &SshAsk,
+) -> anyhow::Result<(u64, Vec<crate::domain::second::SecondAsk>)> {
     let lang = session.lang;
     let crate::ops::Done::Event(asked) = session.perform(Request::AskSecond(ask.clone()))? else {
         anyhow::bail!("the ask was not recorded");
@@ -257,13 +263,14 @@ fn ask_and_wait(session: &super::Session, ask: &SshAsk) -> anyhow::Result<u64> {
             ),
         }
     );
+    let store = session.open_store()?;
     loop {
-        let asks = second_asks(session)?;
+        let asks = crate::ops::ssh::second_asks(&*store, &session.site, session.clock.now())?;
         let open = crate::domain::second::find(&asks, id)
             .map_err(|why| crate::store::StoreError::Refused(DomainError::Second(why)))?;
         if let Some(confirmation) = &open.confirmed {
             eprintln!("{id}: {} {}", lang.pick("第二人已确认：", "confirmed by"), confirmation.by);
-            return Ok(id);
+            return Ok((id, asks));
         }
         if !open.open_at(session.clock.now()) {
             let why = crate::domain::second::SecondRefusal::Expired { id, until: open.until };

@@ -54,9 +54,10 @@ pub enum SecondEvent {
         by: String,
         at: DateTime<Utc>,
     },
-    /// A run that carried this ask.
+    /// A run that carried this ask, by `by`.
     Spent {
         id: u64,
+        by: String,
     },
 }
 
@@ -101,8 +102,9 @@ pub fn fold(events: impl IntoIterator<Item = SecondEvent>) -> Vec<SecondAsk> {
                     ask.confirmed = Some(Confirmation { by, at });
                 }
             }
-            SecondEvent::Spent { id } => {
-                if let Some(ask) = asks.iter_mut().find(|a| a.id == id) {
+            // Only the asker's own run spends an ask.
+            SecondEvent::Spent { id, by } => {
+                if let Some(ask) = asks.iter_mut().find(|a| a.id == id && a.asked_by == by) {
                     ask.spent = true;
                 }
             }
@@ -138,6 +140,16 @@ impl SecondAsk {
             return Err(SecondRefusal::AlreadyConfirmed { id, by: confirmed.by.clone() });
         }
         Ok(())
+    }
+
+    /// Whether a run record by `operator` naming `witness` is this ask's: the asker's,
+    /// with the confirmation it carries (a record that claims another is refused).
+    pub fn recorded_by(&self, operator: &str, witness: Option<&str>) -> Result<(), SecondRefusal> {
+        let confirmed = self.confirmed.as_ref().map(|c| c.by.as_str());
+        match self.asked_by == operator && confirmed.is_some() && confirmed == witness {
+            true => Ok(()),
+            false => Err(SecondRefusal::NotThisRun { id: self.id }),
+        }
     }
 
     /// The second person for `operator`'s run of `asked` at `now`: who confirmed this
@@ -223,13 +235,25 @@ mod tests {
         let asks = fold([
             asked(7),
             SecondEvent::Confirmed { id: 7, by: "bob".into(), at: at(2) },
-            SecondEvent::Spent { id: 7 },
+            SecondEvent::Spent { id: 7, by: "alice".into() },
         ]);
         let ask = find(&asks, 7).unwrap();
         assert_eq!(ask.second_for("alice", &restart(), at(3)), Err(SecondRefusal::Spent { id: 7 }));
         assert_eq!(ask.confirm("carol", at(3)), Err(SecondRefusal::Spent { id: 7 }));
         assert_eq!(open_ask(&asks, "alice", &restart(), at(3)), None);
         assert_eq!(find(&asks, 8), Err(SecondRefusal::NoSuchAsk { id: 8 }));
+    }
+
+    #[test]
+    fn a_run_record_names_only_its_askers_confirmation_and_only_the_asker_spends_it() {
+        let confirmed = SecondEvent::Confirmed { id: 7, by: "bob".into(), at: at(2) };
+        let asks = fold([asked(7), confirmed.clone()]);
+        let ask = find(&asks, 7).unwrap();
+        assert_eq!(ask.recorded_by("alice", Some("bob")), Ok(()));
+        assert_eq!(ask.recorded_by("alice", Some("carol")), Err(SecondRefusal::NotThisRun { id: 7 }));
+        assert_eq!(ask.recorded_by("mallory", Some("bob")), Err(SecondRefusal::NotThisRun { id: 7 }));
+        let asks = fold([asked(7), confirmed, SecondEvent::Spent { id: 7, by: "mallory".into() }]);
+        assert!(!find(&asks, 7).unwrap().spent, "someone else's run spends nothing");
     }
 
     proptest::proptest! {
@@ -245,11 +269,11 @@ mod tests {
             for (kind, who, minute) in steps {
                 events.push(match kind {
                     0 => SecondEvent::Confirmed { id: 1, by: people[who].into(), at: at(minute) },
-                    1 => SecondEvent::Spent { id: 1 },
+                    1 => SecondEvent::Spent { id: 1, by: people[who].into() },
                     _ => SecondEvent::Confirmed { id: 2, by: people[who].into(), at: at(minute) },
                 });
             }
-            let spent = events.iter().any(|e| matches!(e, SecondEvent::Spent { id: 1 }));
+            let spent = events.iter().any(|e| matches!(e, SecondEvent::Spent { id: 1, by } if by == "alice"));
             let asks = fold(events);
             let ask = find(&asks, 1).unwrap();
             if let Ok(second) = ask.second_for("alice", &restart(), at(when)) {

@@ -58,7 +58,6 @@ pub enum Done {
     /// Sealing started: the verification key (text) for the auditor, and the event.
     Sealing {
         verify_key: String,
-        event: Box<StoredEvent>,
     },
 }
 
@@ -152,53 +151,28 @@ impl Ops<'_> {
                 let key =
                     crate::seal::VerifyKey::generate(now, chrono::Duration::seconds(interval_seconds.max(1)))
                         .map_err(StoreError::backend("making the sealing seed"))?;
-                let sealed = crate::seal::start(self.store, &path, &key, operator, origin, now).map_err(
-                    |e| match e {
-                        crate::seal::SealError::Store(e) => e,
-                        key_problem => StoreError::Backend {
-                            what: "starting to seal",
-                            source: key_problem.to_string().into(),
-                        },
+                crate::seal::start(self.store, &path, &key, operator, origin, now).map_err(|e| match e {
+                    crate::seal::SealError::Store(e) => e,
+                    key_problem => StoreError::Backend {
+                        what: "starting to seal",
+                        source: key_problem.to_string().into(),
                     },
-                )?;
-                let event = self.store.events_after(sealed.seq, 1)?.into_iter().next();
-                let event = event
-                    .ok_or(StoreError::Refused(DomainError::CorruptLog { kind: crate::seal::SEALED }))?;
-                Ok(Done::Sealing { verify_key: key.to_text(), event: Box::new(event) })
+                })?;
+                Ok(Done::Sealing { verify_key: key.to_text() })
             }
             Request::ChooseHash { algorithm } => {
-                use crate::store::chain::{HASH_CHOSEN, HashAlgorithm};
                 // The chain's algorithm is the record's, for the whole centre: a lead's.
                 if operator.role != crate::domain::Role::Lead {
                     return Err(StoreError::Refused(DomainError::LeadOnly { command: "hash" }));
                 }
-                let Some(algorithm) = HashAlgorithm::parse(&algorithm) else {
-                    return Err(StoreError::Refused(DomainError::Empty { field: "algorithm" }));
-                };
                 let payload = serde_json::json!({ "algorithm": algorithm.name() }).to_string();
-                let now = self.clock.now();
-                self.store
-                    .record_event(HASH_CHOSEN, "audit:hash", payload, operator, origin, now)
-                    .map(|e| Done::Event(Box::new(e)))
+                self.event(actor, crate::store::chain::HASH_CHOSEN, "audit:hash", payload)
             }
             Request::AuditExported { first_seq, last_seq, dir } => {
                 let payload = serde_json::json!({ "first_seq": first_seq, "last_seq": last_seq, "dir": dir });
-                let now = self.clock.now();
-                self.store
-                    .record_event(
-                        "audit.exported",
-                        "audit:export",
-                        payload.to_string(),
-                        operator,
-                        origin,
-                        now,
-                    )
-                    .map(|e| Done::Event(Box::new(e)))
+                self.event(actor, "audit.exported", "audit:export", payload.to_string())
             }
-            Request::RecordSshRun(record) => {
-                let payload = serde_json::to_string(&record).expect("run records serialise");
-                self.host_event(actor, "ssh.run", &record.host, payload)
-            }
+            Request::RecordSshRun(record) => self.record_run(actor, &record),
             Request::ShellStarted { host, address, user } => {
                 let payload = serde_json::json!({ "host": host, "address": address, "user": user });
                 self.host_event(actor, "ssh.shell_started", &host, payload.to_string())
@@ -218,10 +192,20 @@ impl Ops<'_> {
         host: &str,
         payload: String,
     ) -> Result<Done, StoreError> {
-        let subject = format!("host:{host}");
+        self.event(actor, kind, &format!("host:{host}"), payload)
+    }
+
+    /// An event that needs no projection, recorded now as `actor`'s.
+    fn event(
+        &mut self,
+        actor: &Actor,
+        kind: &str,
+        subject: &str,
+        payload: String,
+    ) -> Result<Done, StoreError> {
         let now = self.clock.now();
         self.store
-            .record_event(kind, &subject, payload, &actor.operator, &actor.origin, now)
+            .record_event(kind, subject, payload, &actor.operator, &actor.origin, now)
             .map(|e| Done::Event(Box::new(e)))
     }
 
@@ -234,17 +218,6 @@ impl Ops<'_> {
         claim: Claim,
     ) -> Result<Committed, StoreError> {
         let now = self.clock.now();
-        // A time a person says: within the site's limits, never before the record began.
-        let policy = &self.site.policy;
-        // The record's start, less what a lead may claim: the days before a centre began
-        // with duty may still be entered, nothing older (no year 0 incident numbers).
-        let floor = self.store.events_after(0, 1)?.first().map(|e| e.recorded_at - policy.lead_backdate);
-        let limits = crate::domain::incident::ClaimLimits {
-            operator: policy.backdate,
-            lead: policy.lead_backdate,
-            floor,
-        };
-        let rule = crate::domain::incident::ClaimRule { limits, reason: claim.reason };
         let mut command = command;
         if let IncidentCommand::Open(new) = &mut command {
             new.reported_at = crate::domain::incident::report_time(new.reported_at, now);
@@ -266,6 +239,21 @@ impl Ops<'_> {
         {
             return Err(StoreError::Refused(DomainError::UnknownOperator { who: to.clone() }));
         }
+        // A time a person says: within the site's limits, never before the record's start
+        // less what a lead may claim (the days before a centre began with duty may still
+        // be entered, nothing older: no year 0 incident numbers). The start is read only
+        // for a claim beyond an operator's limit, the only one it can refuse.
+        let policy = &self.site.policy;
+        let floor = match occurred_at < now - policy.backdate {
+            true => self.store.events_after(0, 1)?.first().map(|e| e.recorded_at - policy.lead_backdate),
+            false => None,
+        };
+        let limits = crate::domain::incident::ClaimLimits {
+            operator: policy.backdate,
+            lead: policy.lead_backdate,
+            floor,
+        };
+        let rule = crate::domain::incident::ClaimRule { limits, reason: claim.reason };
         self.store.execute(IncidentRequest {
             target,
             command,

@@ -93,9 +93,9 @@ pub enum Request {
     StartSealing {
         interval_seconds: i64,
     },
-    /// The chain's hash algorithm from now on (leads): `sha256` or `sm3`.
+    /// The chain's hash algorithm from now on (leads).
     ChooseHash {
-        algorithm: String,
+        algorithm: crate::store::chain::HashAlgorithm,
     },
     /// A period of the log was written out for an auditor.
     AuditExported {

@@ -148,7 +148,7 @@ fn second_event(event: &crate::store::StoredEvent) -> Option<SecondEvent> {
         CONFIRMED => {
             Some(SecondEvent::Confirmed { id: id()?, by: event.actor.clone(), at: event.recorded_at })
         }
-        "ssh.run" => Some(SecondEvent::Spent { id: id()? }),
+        "ssh.run" => Some(SecondEvent::Spent { id: id()?, by: event.actor.clone() }),
         _ => None,
     }
 }
@@ -231,6 +231,24 @@ impl super::Ops<'_> {
         let until = self.clock.now() + limit;
         let payload = serde_json::json!({ "asked": plan.asked(), "until": crate::time::canonical(until) });
         self.host_event(actor, ASKED, &plan.hosts[0].name, payload.to_string())
+    }
+
+    /// Records a run of `actor`'s: one that names a second person must be of `actor`'s
+    /// own ask, with the confirmation that ask carries.
+    pub(super) fn record_run(
+        &mut self,
+        actor: &super::Actor,
+        record: &crate::ssh::runner::RunRecord,
+    ) -> Result<super::Done, StoreError> {
+        if record.second.is_some() || record.witness.is_some() {
+            let asks = second_asks(&*self.store, self.site, self.clock.now())?;
+            let refused = |why| StoreError::Refused(DomainError::Second(why));
+            let id = record.second.unwrap_or_default();
+            let ask = second::find(&asks, id).map_err(refused)?;
+            ask.recorded_by(&actor.operator.id, record.witness.as_deref()).map_err(refused)?;
+        }
+        let payload = serde_json::to_string(record).expect("run records serialise");
+        self.host_event(actor, "ssh.run", &record.host, payload)
     }
 
     /// `actor` confirms, as the second person, the ask numbered `id`.

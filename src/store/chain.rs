@@ -20,7 +20,8 @@ pub const HASH_CHOSEN: &str = "audit.hash_chosen";
 const SM3_MARK: &str = "sm3:";
 
 /// The chain's hash algorithms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum HashAlgorithm {
     Sha256,
     Sm3,

@@ -242,3 +242,15 @@ pub async fn silent_service() -> std::net::SocketAddr {
     });
     address
 }
+
+/// Re-hashes `rows` into a chain numbered from `first_seq` after `prev_hash`, as whoever
+/// rewrites a log with every hash recomputed would.
+pub fn rechain(rows: &mut [duty::store::StoredEvent], first_seq: u64, prev_hash: &str) {
+    let mut prev = prev_hash.to_string();
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.seq = first_seq + i as u64;
+        row.prev_hash = prev.clone();
+        row.hash = duty::store::chain::event_hash(&prev, row);
+        prev = row.hash.clone();
+    }
+}
