@@ -54,7 +54,7 @@ fn file_error(path: &Path, why: impl std::fmt::Display) -> BundleError {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// The verification procedure, written into every bundle (zh and en).

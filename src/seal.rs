@@ -388,7 +388,11 @@ pub fn start(
     now: DateTime<Utc>,
 ) -> Result<Seal, SealError> {
     let sealing = key.sealing_key();
-    write_key(path, &sealing)?;
+    // A new file: two starts at once cannot both take the key of epoch 0.
+    if let Some(dir) = path.parent() {
+        crate::files::private_dir(dir).map_err(|e| key_error(path, e))?;
+    }
+    crate::files::write_new_private(path, sealing.to_text().as_bytes()).map_err(|e| key_error(path, e))?;
     let payload = serde_json::json!({
         "start": key.start, "interval_seconds": key.interval.num_seconds(), "key_id": key.id(), "hash": "sha256",
     });

@@ -487,12 +487,12 @@ fn limit_text(field: &'static str, text: &str) -> Result<(), DomainError> {
 /// "in 4 minutes" could otherwise be neither acknowledged nor noted until then; any
 /// other claim stands (one further ahead is refused by `decide`).
 pub fn report_time(claimed: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
-    let tolerated = claimed > now && claimed <= now + Duration::minutes(FUTURE_TOLERANCE_MINUTES);
+    let tolerated = claimed > now && claimed <= now + claim_tolerance();
     if tolerated { now } else { claimed }
 }
 
 fn not_in_future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), DomainError> {
-    if at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
+    if at > now + claim_tolerance() {
         return Err(DomainError::InFuture { at, now });
     }
     Ok(())
@@ -507,6 +507,8 @@ pub fn decide(
     new_id: Option<&IncidentId>,
 ) -> Result<Vec<IncidentEvent>, DomainError> {
     not_in_future(ctx.occurred_at, ctx.now)?;
+    // The claimed time of the step (for a new incident its report time, which the
+    // operations layer gives as `occurred_at`).
     let beyond = match &ctx.claim {
         Some(rule) => rule.check(ctx.occurred_at, ctx.now, ctx.actor)?,
         None => false,
@@ -517,9 +519,6 @@ pub fn decide(
             require_text("title", &new.title, TITLE_MAX)?;
             limit_text("description", &new.description)?;
             not_in_future(new.reported_at, ctx.now)?;
-            if let Some(rule) = &ctx.claim {
-                rule.check(new.reported_at, ctx.now, ctx.actor)?;
-            }
             let id = new_id.expect("the store allocates an id for a new incident").clone();
             return Ok([IncidentEvent::Opened { id, incident: new.clone() }]
                 .into_iter()
