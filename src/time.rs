@@ -55,6 +55,25 @@ pub fn parse_local(text: &str, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Option<
     candidates.into_iter().min_by_key(|at| (*at - now).num_seconds().abs())
 }
 
+/// A length of time as people write it: `30s`, `15min`, `1h`, `1d` (at least a second).
+pub fn parse_span(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().map_err(|_| format!("{text:?}: a number and a unit such as 15min"))?;
+    let seconds = match unit {
+        "s" | "sec" => n,
+        "m" | "min" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86400,
+        _ => return Err(format!("{text:?}: the unit is s, min, h or d")),
+    };
+    if seconds < 1 {
+        return Err(format!("{text:?}: at least one second"));
+    }
+    Ok(chrono::Duration::seconds(seconds))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

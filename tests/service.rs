@@ -83,11 +83,7 @@ impl Drop for Service {
 /// `duty` as an OS account, with the fixture's site and clock, and a state folder of its
 /// own; `env` adds (or forges) variables.
 fn user_command(f: &Fixture, user: &str, env: &[(&str, &str)]) -> Command {
-    let state = f.dir.path().join(format!("state-{user}"));
-    std::fs::create_dir_all(&state).unwrap();
-    let uid = duty::identity::uid_of(user).unwrap();
-    let chown = Command::new("chown").arg(uid.to_string()).arg(&state).status().unwrap();
-    assert!(chown.success());
+    let state = state_of(f, user);
     let mut command = Command::new("runuser");
     command.args(["-u", user, "--", "env"]);
     command.arg(format!("DUTY_SITE={}", f.site.display()));
@@ -100,6 +96,29 @@ fn user_command(f: &Fixture, user: &str, env: &[(&str, &str)]) -> Command {
     }
     command.arg(env!("CARGO_BIN_EXE_duty"));
     command
+}
+
+/// A state folder of the account's own.
+fn state_of(f: &Fixture, user: &str) -> PathBuf {
+    let state = f.dir.path().join(format!("state-{user}"));
+    std::fs::create_dir_all(&state).unwrap();
+    let uid = duty::identity::uid_of(user).unwrap();
+    let chown = Command::new("chown").arg(uid.to_string()).arg(&state).status().unwrap();
+    assert!(chown.success());
+    state
+}
+
+/// `duty passwd` as an account, the secret given on standard input.
+fn passwd(f: &Fixture, user: &str, secret: &str) -> Output {
+    let mut child = user_command(f, user, &[])
+        .arg("passwd")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{secret}\n").as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
 }
 
 fn as_user(f: &Fixture, user: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
@@ -174,7 +193,7 @@ fn two_engineers_on_one_service_each_act_as_who_the_kernel_says() {
     assert!(!read.status.success(), "the store file is not readable by operators");
 
     // A client that asks the service itself to act as the lead is refused by it.
-    let hello = format!(r#"{{"hello":{{"version":1,"program":"cli","lang":"en","act_as":"{LEAD}"}}}}"#);
+    let hello = format!(r#"{{"hello":{{"version":2,"program":"cli","lang":"en","act_as":"{LEAD}"}}}}"#);
     let script = format!(
         r#"use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Peer => "{}") or die "connect: $!"; my $m = q({hello}); print $s pack("N", length $m), $m; my $len; read($s, $len, 4) == 4 or die "no answer"; read($s, my $body, unpack("N", $len)); print $body;"#,
         socket.display()
@@ -305,7 +324,7 @@ fn a_console_through_the_service_says_when_it_is_gone_keeps_what_is_typed_and_co
 fn raw_client(socket: &Path) -> UnixStream {
     let mut stream = UnixStream::connect(socket).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let hello = br#"{"hello":{"version":1,"program":"fuzz","lang":"en","act_as":"alice"}}"#;
+    let hello = br#"{"hello":{"version":2,"program":"fuzz","lang":"en","act_as":"alice"}}"#;
     stream.write_all(&(hello.len() as u32).to_be_bytes()).unwrap();
     stream.write_all(hello).unwrap();
     let welcome = read_answer(&mut stream).expect("a welcome");
@@ -343,7 +362,7 @@ fn bad_frames() -> impl Strategy<Value = Bad> {
         prop_oneof![
             Just(r#"{"call":{"id":1,"call":{"perform":{"incident":{}}}}}"#.to_string()),
             Just(r#"{"call":{"id":2,"call":"launch"}}"#.to_string()),
-            Just(r#"{"hello":{"version":1,"program":"x","lang":"en","act_as":null}}"#.to_string()),
+            Just(r#"{"hello":{"version":2,"program":"x","lang":"en","act_as":null}}"#.to_string()),
             Just(r#"{"subscribe":[1,2,3]}"#.to_string()),
             "[a-z{}\":,0-9]{0,80}".prop_map(|s| s),
         ]
@@ -605,4 +624,116 @@ fn a_lead_starts_sealing_through_the_service_which_keeps_the_key_and_seals() {
         assert!(started.elapsed() < Duration::from_secs(30), "the service did not seal again: {verified}");
         std::thread::sleep(Duration::from_millis(500));
     }
+}
+
+#[test]
+fn at_the_shared_terminal_each_engineer_signs_in_as_themselves_failures_lock_and_idle_locks() {
+    let (f, socket) = service_fixture();
+    let site_toml = f.site.join("site.toml");
+    let mut text = std::fs::read_to_string(&site_toml).unwrap();
+    text.push_str(&format!("\n[signin]\nterminals = [\"{STRANGER}\"]\nidle = \"8s\"\nlock = \"3s\"\n"));
+    std::fs::write(&site_toml, text).unwrap();
+    let _service = Service::start(&f, &socket);
+    let id = f.open(&f.minutes_from_now(-5));
+    let title = f.show_json(&id)["title"].as_str().unwrap().to_string();
+
+    // Each engineer sets their own secret in their own session; a weak one is refused.
+    let weak = passwd(&f, OPERATOR, "short");
+    assert_eq!(weak.status.code(), Some(1), "{}", stderr(&weak));
+    assert!(stderr(&weak).contains("too short"), "{}", stderr(&weak));
+    let set = passwd(&f, OPERATOR, "op-Secret-42");
+    assert!(set.status.success(), "{}", stderr(&set));
+    // The terminal's account acts for nobody, on the command line as well.
+    let refused = as_user(&f, STRANGER, &[], &["incident", "note", &id, "--text", "from the terminal"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("sign in first"), "{}", stderr(&refused));
+    assert_eq!(
+        passwd(&f, STRANGER, "term-Secret-1").status.code(),
+        Some(1),
+        "no secret is set at the terminal"
+    );
+
+    // The terminal's console starts locked: nothing of the centre shows.
+    let state = state_of(&f, STRANGER);
+    let command = format!(
+        "runuser -u {STRANGER} -- env XDG_STATE_HOME={} {} --lang en; sleep 60",
+        state.display(),
+        env!("CARGO_BIN_EXE_duty")
+    );
+    let console = common::tmux::Tmux::start_command("terminal", &f, STRANGER, &command);
+    let screen = console.wait_for("Shared duty terminal: sign in", Duration::from_secs(10));
+    assert!(!screen.contains(&title) && !screen.contains(&id), "locked, no incident shows:\n{screen}");
+
+    // Five wrong secrets lock the name; the right one is then refused until the lock ends.
+    console.type_text(OPERATOR);
+    console.press(&["Enter"]);
+    for attempt in 1..=5 {
+        console.type_text(&format!("wrong-guess-{attempt}"));
+        console.press(&["Enter"]);
+        let expected =
+            if attempt < 5 { format!("{} more failures", 5 - attempt) } else { "locked until".into() };
+        console.wait_for(&expected, Duration::from_secs(10));
+    }
+    console.type_text("op-Secret-42");
+    console.press(&["Enter"]);
+    console.wait_for("is locked after repeated failures", Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(3));
+    console.type_text("op-Secret-42");
+    console.press(&["Enter"]);
+    let screen = console.wait_for("signed in: Op", Duration::from_secs(10));
+    assert!(screen.contains(&id), "signed in, the queue shows:\n{screen}");
+
+    // What is done now is the engineer's, from the terminal's account.
+    console.press(&["n"]);
+    console.wait_for("Note", Duration::from_secs(5));
+    console.type_text("noted at the terminal");
+    console.wait_for("noted at the terminal", Duration::from_secs(5));
+    console.press(&["C-s"]);
+    console.wait_gone("noted at the terminal", Duration::from_secs(5));
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let events = log.as_array().unwrap();
+    let note = events.iter().find(|e| e["kind"] == "incident.noted").expect("the note is on the record");
+    assert_eq!(note["actor"], OPERATOR, "{note}");
+    let origin = note["origin"].as_str().unwrap();
+    assert!(
+        origin.contains(&format!("console {STRANGER}@"))
+            && origin.contains(&format!("signed in as {OPERATOR}")),
+        "{origin}"
+    );
+    let signins: Vec<(&str, &str, bool)> = events
+        .iter()
+        .filter(|e| e["kind"].as_str().unwrap().starts_with("operator.sign"))
+        .map(|e| {
+            let payload: serde_json::Value = match &e["payload"] {
+                serde_json::Value::String(text) => serde_json::from_str(text).unwrap(),
+                other => other.clone(),
+            };
+            (
+                e["kind"].as_str().unwrap(),
+                e["actor"].as_str().unwrap(),
+                payload["counted"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    let failed = ("operator.sign_in_failed", STRANGER, true);
+    let refused_while_locked = ("operator.sign_in_failed", STRANGER, false);
+    assert_eq!(
+        signins,
+        [
+            failed,
+            failed,
+            failed,
+            failed,
+            failed,
+            refused_while_locked,
+            ("operator.signed_in", OPERATOR, false)
+        ],
+        "every attempt is on the record, failures by the terminal's account"
+    );
+
+    // Left alone, the console locks, hides the centre and signs the engineer out.
+    let screen = console.wait_for("Locked after a while without a key", Duration::from_secs(20));
+    assert!(!screen.contains(&title) && !screen.contains("noted at the terminal"), "{screen}");
+    let log = f.ok("alice", &["audit", "log", "--json"]);
+    assert!(log.contains("operator.signed_out") && log.contains("idle"), "{log}");
 }

@@ -62,33 +62,14 @@ pub enum SealCommand {
         #[arg(long)]
         verify_key: std::path::PathBuf,
         /// How often a seal is written: 1s, 15min, 1h …
-        #[arg(long, default_value = "15min", value_parser = parse_interval)]
+        #[arg(long, default_value = "15min", value_parser = crate::time::parse_span)]
         interval: chrono::Duration,
     },
 }
 
-/// A sealing interval as people write it: `30s`, `15min`, `1h`, `1d`.
 /// A hash algorithm of the chain by name.
 fn parse_algorithm(text: &str) -> Result<crate::store::chain::HashAlgorithm, String> {
     crate::store::chain::HashAlgorithm::parse(text).ok_or_else(|| format!("{text:?}: sha256 or sm3"))
-}
-
-fn parse_interval(text: &str) -> Result<chrono::Duration, String> {
-    let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let n: i64 = number.parse().map_err(|_| format!("{text:?}: a number and a unit such as 15min"))?;
-    let seconds = match unit {
-        "s" | "sec" => n,
-        "m" | "min" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86400,
-        _ => return Err(format!("{text:?}: the unit is s, min, h or d")),
-    };
-    if seconds < 1 {
-        return Err(format!("{text:?}: at least one second"));
-    }
-    Ok(chrono::Duration::seconds(seconds))
 }
 
 #[derive(Subcommand, Debug)]

@@ -40,10 +40,11 @@ fn context(
     })
 }
 
-/// Who acts at this console: the operator, with this program and machine as origin.
-fn actor(session: &Session, operator: Option<Operator>) -> Option<crate::ops::Actor> {
+/// Who is at this console: the account, with this program and machine as origin, and
+/// its operator if it is one.
+fn seat(session: &Session, operator: Option<Operator>) -> crate::ops::Seat {
     let origin = session.identity.origin("console");
-    operator.map(|operator| crate::ops::Actor { operator, origin, lang: session.lang })
+    crate::ops::Seat::new(session.identity.login(), origin, session.lang, operator)
 }
 
 /// Runs the console; a terminal that went away ends it quietly (exit 0), as a quit does.
@@ -56,10 +57,9 @@ pub fn run_console(paths: &Paths) -> anyhow::Result<()> {
     let operator = session.operator().ok();
     let via = match &session.site.service {
         Some(service) => crate::tui::Via::Service { socket: service.socket.clone() },
-        None => crate::tui::Via::Store {
-            location: session.store.clone(),
-            actor: actor(&session, operator.clone()),
-        },
+        None => {
+            crate::tui::Via::Store { location: session.store.clone(), seat: seat(&session, operator.clone()) }
+        }
     };
     let mut ctx = context(paths, session, operator, crate::paths::reports_dir())?;
     ctx.left_out = left_out;
@@ -78,7 +78,7 @@ pub fn run_demo(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let location = crate::store::Location::File(store_path);
     let session =
         Session { site, lang, store: location.clone(), clock: paths.clock, identity: paths.identity.clone() };
-    let via = crate::tui::Via::Store { location, actor: actor(&session, operator.clone()) };
+    let via = crate::tui::Via::Store { location, seat: seat(&session, operator.clone()) };
     let ctx = context(paths, session, operator, dir.join("reports"));
     let result = ctx.and_then(|ctx| run(ctx, via));
     drop(services);

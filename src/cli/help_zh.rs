@@ -48,6 +48,14 @@ const PAIRS: &[(&str, &str)] = &[
         "配色：内置名称（dark、light、high-contrast、mono）或文件（默认 $XDG_CONFIG_HOME/duty/theme.toml 覆盖 dark）",
     ),
     (
+        "Set your own secret for signing in at the shared duty terminal (:login in its console), in your own session; typed twice, never shown",
+        "在本人自己的账户中设置在共用值班终端登录（控制台中的 :login）所用的口令；输入两次，不显示",
+    ),
+    (
+        "Also set up a time-based code from an authenticator app (a second factor)",
+        "同时设置验证器应用的动态码（第二重认证）",
+    ),
+    (
         "The console on a built-in demo centre, in a fresh temporary store",
         "在内置演示中心上打开控制台（使用新的临时存储）",
     ),

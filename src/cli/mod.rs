@@ -11,6 +11,7 @@ mod help_zh;
 mod incident;
 mod maintenance;
 mod manual;
+mod passwd;
 mod serve;
 mod site;
 mod ssh;
@@ -145,6 +146,13 @@ enum Command {
         #[command(subcommand)]
         command: audit::StoreCommand,
     },
+    /// Set your own secret for signing in at the shared duty terminal (:login in its
+    /// console), in your own session; typed twice, never shown
+    Passwd {
+        /// Also set up a time-based code from an authenticator app (a second factor)
+        #[arg(long)]
+        second_factor: bool,
+    },
 }
 
 /// A failure with its exit code.
@@ -270,6 +278,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Contract { json }) => incident::contract(&paths, json),
         Some(Command::Audit { command }) => audit::audit(&paths, command),
         Some(Command::Store { command }) => audit::store(&paths, command),
+        Some(Command::Passwd { second_factor }) => passwd::passwd(&paths, second_factor),
     }
 }
 
@@ -419,6 +428,13 @@ impl Session {
     /// the site's operators. Someone not listed may read but not write.
     pub(super) fn operator(&self) -> Result<Operator, Failure> {
         let login = self.identity.login();
+        if crate::ops::signin::is_terminal(&self.site, login) {
+            let why = crate::domain::signin::SignInRefusal::SignInFirst;
+            return Err(Failure::Refused(crate::i18n::domain_error(
+                &crate::domain::DomainError::SignIn(why),
+                self.lang,
+            )));
+        }
         self.site.operator(login).cloned().ok_or_else(|| {
             Failure::Refused(match self.lang {
                 Lang::Zh => format!("“{login}”不在本站点的值班人员名单（site.toml）中：只能查看，不能修改"),
@@ -445,10 +461,11 @@ impl Session {
                 .map(|r| remote.perform(r, self.lang))
                 .collect::<Result<_, _>>()?);
         }
-        let actor = crate::ops::Actor { operator: self.operator()?, origin: self.origin(), lang: self.lang };
+        let operator = self.operator()?;
+        let mut seat = crate::ops::Seat::new(self.identity.login(), self.origin(), self.lang, Some(operator));
         let mut store = self.open_store_to_write()?;
         let mut ops = crate::ops::Ops { store: &mut *store, site: &self.site, clock: self.clock };
-        Ok(requests.into_iter().map(|r| ops.perform(&actor, r)).collect::<Result<_, _>>()?)
+        Ok(requests.into_iter().map(|r| ops.perform(&mut seat, r)).collect::<Result<_, _>>()?)
     }
 
     /// Where an event this command writes comes from: `cli alice@host`.

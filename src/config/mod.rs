@@ -90,6 +90,27 @@ pub struct Site {
     pub shifts: Vec<crate::domain::shift::Shift>,
     /// `duty serve`, when the site has one: every console and command goes through it.
     pub service: Option<ServiceSettings>,
+    /// Signing in at the shared terminal, where the site has it.
+    pub signin: Option<SigninSettings>,
+}
+
+/// How engineers sign in at the shared machine-room terminal and when a console locks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigninSettings {
+    /// The OS accounts of shared terminals: logged in all day, acting for nobody until an
+    /// engineer signs in (they are not operators themselves).
+    pub terminals: Vec<String>,
+    /// After this long without a key a console locks, hiding the centre's text.
+    pub idle: Duration,
+    pub limits: crate::domain::signin::Limits,
+    /// Whether every engineer must also give a time-based code.
+    pub second_factor: bool,
+}
+
+impl SigninSettings {
+    pub fn is_terminal(&self, login: &str) -> bool {
+        self.terminals.iter().any(|t| t == login)
+    }
 }
 
 /// Where the service listens and who may connect.
@@ -358,6 +379,50 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         };
         operators.push(Operator { id: user.to_string(), name: op.name.trim().to_string(), role });
     }
+    let signin = raw.signin.as_ref().map(|section| {
+        let mut span_of = |value: &Option<Spanned<String>>, default: Duration| match value {
+            None => default,
+            Some(text) => match crate::time::parse_span(text.get_ref()) {
+                Ok(span) => span,
+                Err(problem) => {
+                    bad(text.span(), problem);
+                    default
+                }
+            },
+        };
+        let defaults = crate::domain::signin::Limits::default();
+        let idle = span_of(&section.idle, Duration::minutes(15));
+        let within = span_of(&section.within, defaults.within);
+        let lock = span_of(&section.lock, defaults.lock);
+        let failures = match &section.failures {
+            None => defaults.failures,
+            Some(n) if (1..=100).contains(n.get_ref()) => *n.get_ref() as u32,
+            Some(n) => {
+                bad(n.span(), format!("failures {} must be between 1 and 100", n.get_ref()));
+                defaults.failures
+            }
+        };
+        let mut terminals = Vec::new();
+        for terminal in &section.terminals {
+            let login = terminal.get_ref().trim();
+            if operators.iter().any(|o| o.id == login) {
+                bad(
+                    terminal.span(),
+                    format!("terminal account \"{login}\" is an operator: a shared account acts for nobody until someone signs in"),
+                );
+            } else if login.is_empty() || login.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                bad(terminal.span(), format!("terminal account \"{login}\" must be an OS login without spaces"));
+            } else {
+                terminals.push(login.to_string());
+            }
+        }
+        SigninSettings {
+            terminals,
+            idle,
+            limits: crate::domain::signin::Limits { failures, within, lock },
+            second_factor: section.second_factor.unwrap_or(false),
+        }
+    });
     let alarm_repeat = match raw.alarms.as_ref().and_then(|a| a.repeat_seconds.as_ref()) {
         None => Duration::seconds(60),
         Some(v) if (10..=3600).contains(v.get_ref()) => Duration::seconds(*v.get_ref()),
@@ -482,6 +547,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         ssh: ssh::SshSettings::none(),
         shifts,
         service,
+        signin,
     })
 }
 

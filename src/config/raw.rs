@@ -16,6 +16,21 @@ pub struct SiteFile {
     pub shifts: Vec<ShiftEntry>,
     pub service: Option<ServiceSection>,
     pub room: Option<RoomSection>,
+    pub signin: Option<SigninSection>,
+}
+
+/// Signing in at the shared terminal: `terminals = ["dutyroom"]`, `idle = "15min"`,
+/// `failures = 5`, `within = "10min"`, `lock = "10min"`, `second_factor = true`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigninSection {
+    #[serde(default)]
+    pub terminals: Vec<Spanned<String>>,
+    pub idle: Option<Spanned<String>>,
+    pub failures: Option<Spanned<i64>>,
+    pub within: Option<Spanned<String>>,
+    pub lock: Option<Spanned<String>>,
+    pub second_factor: Option<bool>,
 }
 
 /// The machine room's limits: `temperature = [18, 27]`, `humidity = [35, 75]`.

@@ -14,6 +14,7 @@ pub mod incident;
 pub mod maintenance;
 pub mod second;
 pub mod shift;
+pub mod signin;
 pub mod sla;
 
 use chrono::{DateTime, Utc};
@@ -108,6 +109,9 @@ pub enum DomainError {
     /// A second person's confirmation was refused, or is not there for a run.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     Second(second::SecondRefusal),
+    /// A sign-in at the shared terminal, or a secret, was refused.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    SignIn(signin::SignInRefusal),
     /// Whoever is at this console is not on the operator list: they may read only.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     ReadOnly,

@@ -369,6 +369,7 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::UnknownHost { host }, Lang::En) => format!("the site has no host \"{host}\""),
         (E::Ssh(why), _) => ssh_refusal(why, lang),
         (E::Second(why), _) => second_refusal(why, lang),
+        (E::SignIn(why), _) => signin_refusal(why, lang),
         (E::ReadOnly, Lang::Zh) => "你不在本站点的值班人员名单中：只能查看，不能修改".to_string(),
         (E::ReadOnly, Lang::En) => {
             "you are not on the site's operator list: you may read but not write".to_string()
@@ -777,6 +778,78 @@ fn second_refusal(why: &crate::domain::second::SecondRefusal, lang: Lang) -> Str
     }
 }
 
+fn signin_refusal(why: &crate::domain::signin::SignInRefusal, lang: Lang) -> String {
+    use crate::domain::signin::{SignInRefusal as R, Weak};
+    match (why, lang) {
+        (R::NotSetUp, Lang::Zh) => "本站点未启用终端登录（site.toml 的 [signin]）".to_string(),
+        (R::NotSetUp, Lang::En) => "the site has no sign-in ([signin] in site.toml)".to_string(),
+        (R::OwnOnly { login }, Lang::Zh) => {
+            format!("此控制台属于 {login} 本人的账户，只能由 {login} 登录；他人请到值班终端登录")
+        }
+        (R::OwnOnly { login }, Lang::En) => {
+            format!(
+                "this console runs in {login}'s own account and signs in {login} alone; others sign in at the shared terminal"
+            )
+        }
+        (R::SignInFirst, Lang::Zh) => "这是共用的值班终端：请先用 :login 姓名 登录，再进行操作".to_string(),
+        (R::SignInFirst, Lang::En) => {
+            "this is the shared duty terminal: sign in first (:login NAME), then act".to_string()
+        }
+        (R::Locked { name, until }, Lang::Zh) => {
+            format!("{name} 因多次登录失败已被锁定，{} 后才能再试", shown(until))
+        }
+        (R::Locked { name, until }, Lang::En) => {
+            format!("{name} is locked after repeated failures: try again after {}", shown(until))
+        }
+        (R::NoSecret { name }, Lang::Zh) => {
+            format!("{name} 尚未设置登录口令：请本人在自己的账户中运行 duty passwd")
+        }
+        (R::NoSecret { name }, Lang::En) => {
+            format!("{name} has set no secret: they run duty passwd in their own session")
+        }
+        (R::NotOnRecord { name }, Lang::Zh) => {
+            format!("{name} 的口令与记录中设置的不符（可能被绕过记录改动）：请本人重新运行 duty passwd")
+        }
+        (R::NotOnRecord { name }, Lang::En) => format!(
+            "{name}'s secret in the store is not the one the record says they set (changed behind the record?): they set it again with duty passwd"
+        ),
+        (R::Wrong { locked_until: Some(until), .. }, Lang::Zh) => {
+            format!("姓名、口令或动态码不正确；该姓名已被锁定至 {}", shown(until))
+        }
+        (R::Wrong { locked_until: Some(until), .. }, Lang::En) => {
+            format!("name, secret or code wrong; the name is locked until {}", shown(until))
+        }
+        (R::Wrong { left, .. }, Lang::Zh) => format!("姓名、口令或动态码不正确；再失败 {left} 次将被锁定"),
+        (R::Wrong { left, .. }, Lang::En) => {
+            format!("name, secret or code wrong; {left} more failures lock the name")
+        }
+        (R::CodeNeeded { name }, Lang::Zh) => {
+            format!("{name} 须同时输入动态码（未设置的，请本人运行 duty passwd 设置）")
+        }
+        (R::CodeNeeded { name }, Lang::En) => {
+            format!("{name} signs in with a code as well (set one up with duty passwd in their own session)")
+        }
+        (R::OwnSession, Lang::Zh) => "登录口令只能在本人自己的账户中设置，不能在共用终端上设置".to_string(),
+        (R::OwnSession, Lang::En) => {
+            "a secret is set in your own session, never at the shared terminal".to_string()
+        }
+        (R::Weak(Weak::Short(n)), Lang::Zh) => format!("口令太短：至少 {n} 个字符"),
+        (R::Weak(Weak::Short(n)), Lang::En) => format!("too short: at least {n} characters"),
+        (R::Weak(Weak::OneKind), Lang::Zh) => "口令须包含字母、数字、符号中的至少两类".to_string(),
+        (R::Weak(Weak::OneKind), Lang::En) => {
+            "use at least two of letters, digits and other characters".to_string()
+        }
+        (R::Weak(Weak::HasLogin), Lang::Zh) => "口令不能包含登录名".to_string(),
+        (R::Weak(Weak::HasLogin), Lang::En) => "the secret must not contain your login".to_string(),
+        (R::SetupCode, Lang::Zh) => {
+            "动态码不正确：请确认已把密钥加入验证器，并输入它当前显示的六位数".to_string()
+        }
+        (R::SetupCode, Lang::En) => {
+            "wrong code: add the key to the authenticator and type the six digits it shows now".to_string()
+        }
+    }
+}
+
 /// What a committed incident command says: `GZ-…-003: acknowledged (version 2)`.
 pub fn committed(id: &crate::domain::IncidentId, kind: &str, version: u64, lang: Lang) -> String {
     match lang {
@@ -847,6 +920,10 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "audit.hash_chosen" => ("选定哈希算法", "chain hash chosen"),
         "ssh.second_asked" => ("请求第二人确认", "second person asked"),
         "ssh.second_confirmed" => ("第二人已确认", "second person confirmed"),
+        "operator.secret_set" => ("设置登录口令", "sign-in secret set"),
+        "operator.signed_in" => ("登录", "signed in"),
+        "operator.sign_in_failed" => ("登录失败", "sign-in failed"),
+        "operator.signed_out" => ("退出登录", "signed out"),
         "store.accepted" => ("接受恢复的存储", "restored store accepted"),
         "ssh.key_trusted" => ("信任主机密钥", "host key trusted"),
         "ssh.shell_started" => ("打开 shell", "shell opened"),

@@ -57,6 +57,27 @@ pub const STATUS_ENGINE_RUNNING: Text = Text::new("引擎：", "engine:");
 pub const STATUS_ALARMS: Text = Text::new("告警", "alarms");
 pub const STATUS_MUTED: Text = Text::new("静音至", "muted until");
 
+pub const LOCK_TITLE: Text = Text::new("值班控制台 已锁定", "Duty Console locked");
+pub const LOCK_NOBODY: Text = Text::new("共用值班终端：请登录", "Shared duty terminal: sign in");
+pub const LOCK_IDLE: Text = Text::new("长时间无操作，屏幕已锁定", "Locked after a while without a key");
+pub const LOCK_ASKED: Text = Text::new("已退出登录", "Signed out");
+pub const LOCK_RELINKED: Text =
+    Text::new("与记录的连接已重建，请重新登录", "The link to the record was made again: sign in again");
+pub const LOCK_ALARMS: Text =
+    Text::new("条告警待处理（登录后可见）", "alarms waiting (shown once signed in)");
+pub const LOCK_NAME: Text = Text::new("姓名", "Name");
+pub const LOCK_SECRET: Text = Text::new("口令", "Secret");
+pub const LOCK_CODE: Text = Text::new("动态码", "Code");
+pub const LOCK_HINT: Text = Text::new(
+    "Tab 切换  Enter 登录  Esc 清除  Ctrl-C 退出；未设置动态码的留空",
+    "Tab next  Enter sign in  Esc clear  Ctrl-C quit; no code set up: leave it empty",
+);
+pub const LOCK_CHECKING: Text = Text::new("正在核对……", "checking…");
+pub const SIGNED_IN_AS: Text = Text::new("已登录：", "signed in:");
+pub const NO_SIGNIN: Text = Text::new(
+    "本站点未启用终端登录（site.toml 的 [signin]）",
+    "the site has no sign-in ([signin] in site.toml)",
+);
 pub const READ_ONLY: Text = Text::new(
     "你不在本站点值班人员名单中：只能查看，不能修改",
     "you are not on the site's operator list: you may read but not write",

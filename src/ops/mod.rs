@@ -8,6 +8,7 @@
 pub mod queue;
 pub mod record;
 pub mod request;
+pub mod signin;
 pub mod ssh;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -25,6 +26,7 @@ use crate::store::{
 };
 
 pub use request::{IncidentTarget, Request};
+pub use signin::Seat;
 
 /// Who acts, and through which program on which machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +61,10 @@ pub enum Done {
     Sealing {
         verify_key: String,
     },
+    /// This operator acts at the seat now.
+    SignedIn(Operator),
+    /// Nobody acts at the seat now.
+    SignedOut,
 }
 
 /// The operations over one store and site, with the time from one clock.
@@ -69,11 +75,24 @@ pub struct Ops<'a> {
 }
 
 impl Ops<'_> {
-    /// Decides and records one request for `actor`.
-    pub fn perform(&mut self, actor: &Actor, request: Request) -> Result<Done, StoreError> {
+    /// Decides and records one request made at `seat`, for whoever acts there (a
+    /// sign-in or sign-out changes who that is).
+    pub fn perform(&mut self, seat: &mut Seat, request: Request) -> Result<Done, StoreError> {
+        let actor = match request {
+            Request::SignIn { name, secret, code } => {
+                return self.sign_in(seat, &name, &secret, code.as_deref());
+            }
+            Request::SignOut { why } => return self.sign_out(seat, why),
+            Request::SetSecret { secret, code_key } => return self.set_secret(seat, &secret, code_key),
+            _ => seat.acting(self.site)?,
+        };
+        let actor = &actor;
         let now = self.clock.now();
         let (operator, origin) = (&actor.operator, actor.origin.as_str());
         match request {
+            Request::SignIn { .. } | Request::SignOut { .. } | Request::SetSecret { .. } => {
+                unreachable!("answered for the seat above")
+            }
             Request::Incident { command: IncidentCommand::TakeOver { .. }, .. } => {
                 Err(StoreError::Refused(DomainError::TakeOverBySigning))
             }

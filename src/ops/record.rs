@@ -3,10 +3,9 @@
 //! `service::client::Remote` asks `duty serve`, which decides who is asking from the
 //! kernel and stamps the time with its own clock.
 
-use super::{Actor, Done, Ops, Request};
+use super::{Done, Ops, Request, Seat};
 use crate::clock::Clock;
 use crate::config::Site;
-use crate::domain::DomainError;
 use crate::i18n::Lang;
 use crate::store::{Opened, Store, StoreError};
 
@@ -25,8 +24,8 @@ pub struct Local {
     pub store: Opened,
     pub site: Site,
     pub clock: Clock,
-    /// Who acts here (None: not an operator, who may only read).
-    pub actor: Option<Actor>,
+    /// Who is here, and who acts.
+    pub seat: Seat,
 }
 
 impl Record for Local {
@@ -35,7 +34,9 @@ impl Record for Local {
     }
 
     fn perform(&mut self, request: Request, lang: Lang) -> Result<Done, StoreError> {
-        let done = perform(&mut *self.store, &self.site, self.clock, self.actor.as_ref(), request, lang);
+        self.seat.lang = lang;
+        let done = Ops { store: &mut *self.store, site: &self.site, clock: self.clock }
+            .perform(&mut self.seat, request);
         self.store.remember();
         done
     }
@@ -50,7 +51,7 @@ pub struct AtHand<'a> {
     pub store: &'a mut dyn Store,
     pub site: Site,
     pub clock: Clock,
-    pub actor: Option<Actor>,
+    pub seat: Seat,
 }
 
 impl Record for AtHand<'_> {
@@ -59,23 +60,11 @@ impl Record for AtHand<'_> {
     }
 
     fn perform(&mut self, request: Request, lang: Lang) -> Result<Done, StoreError> {
-        perform(&mut *self.store, &self.site, self.clock, self.actor.as_ref(), request, lang)
+        self.seat.lang = lang;
+        Ops { store: &mut *self.store, site: &self.site, clock: self.clock }.perform(&mut self.seat, request)
     }
 
     fn new_site(&mut self, site: Site) {
         self.site = site;
     }
-}
-
-fn perform(
-    store: &mut dyn Store,
-    site: &Site,
-    clock: Clock,
-    actor: Option<&Actor>,
-    request: Request,
-    lang: Lang,
-) -> Result<Done, StoreError> {
-    let Some(actor) = actor else { return Err(StoreError::Refused(DomainError::ReadOnly)) };
-    let actor = Actor { lang, ..actor.clone() };
-    Ops { store, site, clock }.perform(&actor, request)
 }

@@ -116,4 +116,22 @@ pub enum Request {
         ending: String,
         seconds: i64,
     },
+    /// The acting engineer's secret for signing in at the shared terminal, in their own
+    /// session; with the key of an authenticator and the code it shows now, a second
+    /// factor too.
+    SetSecret {
+        secret: super::signin::Secret,
+        code_key: Option<(String, String)>,
+    },
+    /// Sign `name` in at this front end (the shared terminal; or the engineer's own
+    /// console, unlocking it).
+    SignIn {
+        name: String,
+        secret: super::signin::Secret,
+        code: Option<String>,
+    },
+    /// Whoever acts here stops.
+    SignOut {
+        why: super::signin::SignOutWhy,
+    },
 }

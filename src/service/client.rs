@@ -37,8 +37,8 @@ const CALL_LIMIT: Duration = Duration::from_secs(30);
 pub struct Connection {
     stream: UnixStream,
     next: u64,
-    /// Who the service says we are.
-    pub operator: Operator,
+    /// Who the service says we are (None: a shared terminal nobody is signed in at).
+    pub operator: Option<Operator>,
     pub origin: String,
 }
 
@@ -126,11 +126,6 @@ impl Remote {
             lang,
             store: RemoteStore { connection: Mutex::new(connection) },
         })
-    }
-
-    /// Who the service says we are.
-    pub fn operator(&self) -> Operator {
-        self.store.lock().operator.clone()
     }
 
     /// Runs an SSH action at the service (its key, its connections), streaming each
@@ -402,6 +397,23 @@ impl Store for RemoteStore {
     }
     fn events_of(&self, prefix: &str, since: Option<DateTime<Utc>>) -> Result<Vec<StoredEvent>, StoreError> {
         read!(self, Read::EventsOf { prefix: prefix.to_string(), since }, Answer::Events(v) => v)
+    }
+    fn secret(&self, _operator: &str) -> Result<Option<crate::store::StoredSecret>, StoreError> {
+        Err(StoreError::Remote(RemoteError {
+            kind: crate::store::RemoteKind::Refused,
+            zh: "登录口令只在服务内核对，不经套接字读取".into(),
+            en: "secrets are checked inside the service and never read over its socket".into(),
+        }))
+    }
+    fn set_secret(
+        &mut self,
+        _secret: &crate::store::StoredSecret,
+        _payload: String,
+        _actor: &Operator,
+        _origin: &str,
+        _now: DateTime<Utc>,
+    ) -> Result<StoredEvent, StoreError> {
+        Err(writes_go_through_the_service())
     }
     fn rebuild(&mut self) -> Result<u64, StoreError> {
         Err(writes_go_through_the_service())

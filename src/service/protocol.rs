@@ -22,7 +22,7 @@ use crate::ops::{Done, Request};
 use crate::store::{Declined, Lease, RemoteError, SourceState, StoredEvent, VerifyReport};
 
 /// The protocol's version; a client of another version is turned away with a reason.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// The largest frame a client may send.
 pub const CLIENT_FRAME_LIMIT: u32 = 1024 * 1024;
 /// The largest frame the service sends (a whole queue of incidents fits).
@@ -143,7 +143,8 @@ pub enum ServiceFrame {
     /// The handshake's answer: who the client is, by the kernel, and the service's time.
     Welcome {
         version: u32,
-        operator: Operator,
+        /// None: a shared terminal's account, acting for nobody until someone signs in.
+        operator: Option<Operator>,
         origin: String,
         now: DateTime<Utc>,
     },

@@ -21,7 +21,7 @@ use crate::clock::Clock;
 use crate::config::Site;
 use crate::engine::health::Health;
 use crate::identity::Identity;
-use crate::ops::{Actor, Ops};
+use crate::ops::{Ops, Seat};
 use crate::store::{Opened, RemoteError, Store, StoreError, StoredEvent};
 
 /// How long a client has to say hello.
@@ -115,13 +115,13 @@ impl Shared {
     /// Answers one call: on this task's thread, the others' going on meanwhile. Calls
     /// take the store one after the other; a command is one transaction, done or not
     /// done whatever becomes of the caller.
-    fn call(&self, actor: &Actor, call: Call) -> Result<Answer, RemoteError> {
+    fn call(&self, seat: &mut Seat, call: Call) -> Result<Answer, RemoteError> {
         tokio::task::block_in_place(|| {
             let mut held = self.held();
             let writes = matches!(call, Call::Perform(_));
             let answer = {
                 let site = self.sites.borrow();
-                answer(&mut held.store, &site, self.clock, &self.engine, actor, call)
+                answer(&mut held.store, &site, self.clock, &self.engine, seat, call)
             };
             if writes {
                 self.committed.notify_one();
@@ -132,12 +132,13 @@ impl Shared {
 }
 
 impl Shared {
-    /// Runs an SSH ask for `actor` with the service's key and connections, its output
-    /// going out as it comes; every run is recorded as the actor's. A cancel from the
-    /// client, or the client going away, ends the run at once (and it is still recorded).
+    /// Runs an SSH ask for whoever acts at `seat` with the service's key and
+    /// connections, its output going out as it comes; every run is recorded as theirs. A
+    /// cancel from the client, or the client going away, ends the run at once (and it is
+    /// still recorded).
     async fn ssh(
         &self,
-        actor: &Actor,
+        seat: &mut Seat,
         id: u64,
         ask: crate::ops::ssh::SshAsk,
         out: &tokio::sync::mpsc::Sender<ServiceFrame>,
@@ -145,6 +146,7 @@ impl Shared {
     ) -> Result<Answer, RemoteError> {
         use std::sync::atomic::{AtomicBool, Ordering};
         let site = self.sites.borrow().clone();
+        let actor = seat.acting(&site).map_err(|e| RemoteError::of(&e))?;
         let now = self.clock.now();
         let asks = match ask.second {
             Some(_) => tokio::task::block_in_place(|| {
@@ -196,7 +198,7 @@ impl Shared {
         };
         for record in &records {
             let request = crate::ops::Request::RecordSshRun(Box::new(record.clone()));
-            self.call(actor, Call::Perform(request))?;
+            self.call(seat, Call::Perform(request))?;
         }
         Ok(Answer::SshRuns(records))
     }
@@ -208,12 +210,12 @@ fn answer(
     site: &Site,
     clock: Clock,
     engine: &watch::Receiver<Health>,
-    actor: &Actor,
+    seat: &mut Seat,
     call: Call,
 ) -> Result<Answer, StoreError> {
     let read = match call {
         Call::Perform(request) => {
-            let done = Ops { store: &mut **store, site, clock }.perform(actor, request)?;
+            let done = Ops { store: &mut **store, site, clock }.perform(seat, request)?;
             return Ok(Answer::Done(Box::new(done)));
         }
         Call::Read(read) => read,
@@ -372,7 +374,11 @@ async fn connection(stream: UnixStream, shared: Shared) {
             return;
         }
     };
-    let Some(operator) = shared.sites.borrow().operator(identity.login()).cloned() else {
+    // A shared terminal's account is let in acting for nobody: it reads, and acts once
+    // an engineer signs in on this connection.
+    let terminal = crate::ops::signin::is_terminal(&shared.sites.borrow(), identity.login());
+    let operator = shared.sites.borrow().operator(identity.login()).cloned();
+    if operator.is_none() && !terminal {
         let login = crate::text::visible(identity.login(), false).into_owned();
         let error = service_error(
             format!("“{login}”不在本站点的值班人员名单中：服务拒绝连接"),
@@ -381,11 +387,11 @@ async fn connection(stream: UnixStream, shared: Shared) {
         crate::log::write(&format!("serve: refused uid {uid} ({login}): not an operator"));
         send(&mut writer, &refuse(error)).await;
         return;
-    };
+    }
     let program: String =
         program.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(16).collect();
     let origin = format!("{} (duty serve)", identity.origin(&program));
-    let actor = Actor { operator: operator.clone(), origin: origin.clone(), lang };
+    let mut seat = crate::ops::Seat::new(identity.login(), origin.clone(), lang, operator.clone());
     let welcome = ServiceFrame::Welcome { version: VERSION, operator, origin, now: shared.clock.now() };
     if !send(&mut writer, &welcome).await {
         return;
@@ -413,7 +419,7 @@ async fn connection(stream: UnixStream, shared: Shared) {
                 };
                 match serde_json::from_slice::<ClientFrame>(&body) {
                     Ok(ClientFrame::Call { id, call: Call::Ssh(ask) }) => {
-                        let result = shared.ssh(&actor, id, ask, &out_tx, &mut reader).await;
+                        let result = shared.ssh(&mut seat, id, ask, &out_tx, &mut reader).await;
                         if out_tx.send(ServiceFrame::Reply { id, result }).await.is_err() {
                             break;
                         }
@@ -421,7 +427,7 @@ async fn connection(stream: UnixStream, shared: Shared) {
                     // A cancel that came after its run ended.
                     Ok(ClientFrame::Cancel { .. }) => {}
                     Ok(ClientFrame::Call { id, call }) => {
-                        let result = shared.call(&actor, call);
+                        let result = shared.call(&mut seat, call);
                         if out_tx.send(ServiceFrame::Reply { id, result }).await.is_err() {
                             break;
                         }

@@ -25,6 +25,33 @@ pub use chain::{BadLink, Break};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
+/// What an operator signs in with: the Argon2id hash of their secret (a PHC string) and
+/// the key of their time-based codes, if they set one up.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredSecret {
+    pub phc: String,
+    pub code_key: Option<String>,
+}
+
+impl StoredSecret {
+    /// What the `operator.secret_set` event names: a row put in behind the record's
+    /// back has another.
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        let mut hash = sha2::Sha256::new();
+        hash.update(self.phc.as_bytes());
+        hash.update(b"\n");
+        hash.update(self.code_key.as_deref().unwrap_or("").as_bytes());
+        hex::encode(&hash.finalize()[..16])
+    }
+}
+
+impl std::fmt::Debug for StoredSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StoredSecret({})", self.fingerprint())
+    }
+}
+
 /// One row of the event log.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StoredEvent {
@@ -638,6 +665,19 @@ pub trait Store: Send {
     /// The events whose kind starts with `prefix` (e.g. `ssh.`), oldest first; only
     /// those recorded at or after `since`, if given.
     fn events_of(&self, prefix: &str, since: Option<DateTime<Utc>>) -> Result<Vec<StoredEvent>, StoreError>;
+    /// The secret an operator signs in with at the shared terminal, if they set one
+    /// (read in the process that keeps the store: never sent over the service's socket).
+    fn secret(&self, operator: &str) -> Result<Option<StoredSecret>, StoreError>;
+    /// Keeps an operator's new secret and records that they set it (`operator.secret_set`
+    /// with `payload`), in one transaction.
+    fn set_secret(
+        &mut self,
+        secret: &StoredSecret,
+        payload: String,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<StoredEvent, StoreError>;
     /// Throws the projections away and folds them again from the events.
     fn rebuild(&mut self) -> Result<u64, StoreError>;
     /// Writes another store's whole log, as stored, into this empty one and folds the

@@ -22,7 +22,7 @@ use super::StoreError;
 use super::sql::{Backend, Conn, SqlRow, Value};
 use super::tables::SqlStore;
 
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 /// The same tables as SQLite's versions 1–3, in PostgreSQL's words: 64-bit integers,
 /// text that sorts by code point, and the append-only rule as a trigger function.
@@ -153,6 +153,19 @@ CREATE TABLE store_meta (
     id         BIGINT PRIMARY KEY CHECK (id = 1),
     store_id   TEXT NOT NULL,
     created_at TEXT NOT NULL
+);
+"#;
+
+/// Version 5: the secrets engineers sign in with at the shared terminal (Argon2id hashes
+/// and time-based code keys). Never in the log, which auditors take away; each change
+/// is an `operator.secret_set` event naming the row's fingerprint, so a row put in
+/// behind the record's back is refused at sign-in.
+const SCHEMA_V5: &str = r#"
+CREATE TABLE operator_secrets (
+    operator TEXT PRIMARY KEY,
+    phc      TEXT NOT NULL,
+    code_key TEXT,
+    set_seq  BIGINT NOT NULL
 );
 "#;
 
@@ -493,7 +506,9 @@ impl Postgres {
                         .into(),
                     });
                 }
-                for (number, step) in [(1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3), (4, SCHEMA_V4)] {
+                for (number, step) in
+                    [(1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3), (4, SCHEMA_V4), (5, SCHEMA_V5)]
+                {
                     if version < number {
                         session.batch("migrating the schema", step)?;
                     }

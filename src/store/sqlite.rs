@@ -13,7 +13,7 @@ use super::sql::{Backend, Conn, SqlRow, Value};
 use super::tables::SqlStore;
 use super::{NotAStoreWhy, StoreError};
 
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 /// Version 1 of the schema (`postgres.rs` keeps the same versions for PostgreSQL).
 const SCHEMA_V1: &str = "
@@ -143,6 +143,19 @@ CREATE TABLE store_meta (
     id         INTEGER PRIMARY KEY CHECK (id = 1),
     store_id   TEXT NOT NULL,
     created_at TEXT NOT NULL
+);
+";
+
+/// Version 5: the secrets engineers sign in with at the shared terminal (Argon2id hashes
+/// and time-based code keys). Never in the log, which auditors take away; each change
+/// is an `operator.secret_set` event naming the row's fingerprint, so a row put in
+/// behind the record's back is refused at sign-in.
+const SCHEMA_V5: &str = "
+CREATE TABLE operator_secrets (
+    operator TEXT PRIMARY KEY,
+    phc      TEXT NOT NULL,
+    code_key TEXT,
+    set_seq  INTEGER NOT NULL
 );
 ";
 
@@ -375,6 +388,7 @@ impl Sqlite {
             (2, SCHEMA_V2, "adding the alarm tables"),
             (3, SCHEMA_V3, "adding the live status tables"),
             (4, SCHEMA_V4, "adding the store's identity"),
+            (5, SCHEMA_V5, "adding the sign-in secrets"),
         ] {
             if version < number {
                 sql(what, tx.execute_batch(step))?;

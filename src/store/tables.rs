@@ -1315,6 +1315,40 @@ impl<B: Backend> Store for SqlStore<B> {
         })
     }
 
+    fn secret(&self, operator: &str) -> SqlResult<Option<super::StoredSecret>> {
+        self.backend.read(|db| {
+            let row = db.row(
+                "reading a secret",
+                "SELECT phc, code_key FROM operator_secrets WHERE operator = ?1",
+                params![operator],
+            )?;
+            row.map(|r| Ok(super::StoredSecret { phc: r.text(0)?, code_key: r.opt_text(1)? })).transpose()
+        })
+    }
+
+    fn set_secret(
+        &mut self,
+        secret: &super::StoredSecret,
+        payload: String,
+        actor: &Operator,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> SqlResult<StoredEvent> {
+        self.backend.write(|db| {
+            let subject = format!("operator@{}", actor.id);
+            let event =
+                append(db, new_event(&actor.id, origin, now, now, "operator.secret_set", &subject, payload))?;
+            db.exec(
+                "keeping the secret",
+                "INSERT INTO operator_secrets (operator, phc, code_key, set_seq) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (operator) DO UPDATE
+                 SET phc = excluded.phc, code_key = excluded.code_key, set_seq = excluded.set_seq",
+                params![&actor.id, &secret.phc, secret.code_key.clone(), event.seq],
+            )?;
+            Ok(event)
+        })
+    }
+
     fn events_of(&self, prefix: &str, since: Option<DateTime<Utc>>) -> SqlResult<Vec<StoredEvent>> {
         // A range on the kind (portable, uses no LIKE escaping; the kind column sorts
         // by code point on every backend). Every stored time sorts after "".

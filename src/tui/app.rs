@@ -132,6 +132,8 @@ pub struct App {
     /// The terminal's size (columns, rows), as it started and last resized: how far
     /// the help can scroll.
     pub screen: (u16, u16),
+    /// The lock screen and the sign-in at it.
+    pub lock: super::lock::Lock,
 }
 
 /// What the components read, built from the app's fields rather than `&self`, so that
@@ -144,6 +146,7 @@ macro_rules! env_of {
 
 impl App {
     pub fn new(ctx: Context, data: Snapshot, now: DateTime<Utc>) -> App {
+        let lock = super::lock::Lock::new(&ctx, now);
         let mut app = App {
             ctx,
             now,
@@ -169,6 +172,7 @@ impl App {
             trouble: Trouble::default(),
             dirty: true,
             screen: (80, 24),
+            lock,
         };
         app.trouble.site_problems = app.ctx.left_out.clone();
         app.queue.refresh(&app.data, None);
@@ -313,7 +317,45 @@ impl App {
         }
         self.ring_for_alarms();
         self.refresh_walkthrough();
+        if self.lock.idle_due(&self.ctx, now) {
+            self.lock_screen(super::lock::Why::Idle);
+        }
         self.dirty = true;
+    }
+
+    /// Locks the screen, signing out whoever acts here: nothing is done at this console
+    /// until someone signs in (what they left open stays for them alone).
+    pub fn lock_screen(&mut self, why: super::lock::Why) {
+        use crate::ops::signin::SignOutWhy;
+        let who = self.ctx.operator.take().map(|operator| operator.id);
+        if who.is_some() {
+            let asked = if why == super::lock::Why::Idle { SignOutWhy::Idle } else { SignOutWhy::Asked };
+            self.effects.push(Effect::SignOut(asked));
+        }
+        self.lock.lock(why, who, &self.ctx);
+        self.dirty = true;
+    }
+
+    /// Someone signed in at this console: they act from now on. Another engineer than
+    /// the one it locked on finds nothing of theirs open.
+    pub fn signed_in(&mut self, operator: crate::domain::Operator) {
+        if self.lock.locked_for.as_deref() != Some(operator.id.as_str()) {
+            self.mode = Mode::Normal;
+            self.queue.detail = None;
+        }
+        let shown = format!("{} {} ({})", ui::SIGNED_IN_AS.get(self.lang()), operator.name, operator.id);
+        self.ctx.operator = Some(operator);
+        self.lock.unlock(self.now);
+        self.say(crate::text::visible(&shown, false).into_owned(), false);
+    }
+
+    /// The record was opened again: at a shared terminal, the sign-in went with the
+    /// old link, so the screen locks.
+    pub fn relinked(&mut self) {
+        let terminal = crate::ops::signin::is_terminal(&self.ctx.site, &self.ctx.login);
+        if terminal && self.ctx.operator.is_some() {
+            self.lock_screen(super::lock::Why::Relinked);
+        }
     }
 
     fn refresh_alarms(&mut self) {
@@ -405,6 +447,18 @@ impl App {
     /// Handles one key press.
     pub fn on_key(&mut self, event: KeyEvent) {
         self.dirty = true;
+        if self.lock.shown {
+            match self.lock.on_key(event) {
+                super::lock::Asked::SignIn { name, secret, code } => {
+                    let secret = crate::ops::signin::Secret(secret);
+                    self.effects.push(Effect::SignIn { name, secret, code })
+                }
+                super::lock::Asked::Quit => self.quit = true,
+                super::lock::Asked::Nothing => {}
+            }
+            return;
+        }
+        self.lock.touch(self.now);
         let single = self.lookup_single(&event);
         match &mut self.mode {
             Mode::Form(form) => {
@@ -622,6 +676,13 @@ impl App {
 
     /// The console loop reports how an effect went.
     pub fn on_outcome(&mut self, outcome: Outcome) {
+        if self.lock.shown && self.lock.waiting {
+            if let Outcome::Failed { message, .. } = outcome {
+                self.lock.refused(message);
+                self.dirty = true;
+            }
+            return;
+        }
         match outcome {
             Outcome::Done(text) => {
                 if matches!(self.mode, Mode::Form(_)) {
@@ -755,6 +816,16 @@ impl App {
                     None => missing(self),
                 }
             }
+            (Verb::Login | Verb::Logout, _) if self.ctx.site.signin.is_none() => {
+                self.say(ui::NO_SIGNIN.get(lang), true)
+            }
+            (Verb::Login, name) => {
+                self.lock_screen(super::lock::Why::Asked);
+                if let Some(name) = name {
+                    self.lock.for_name(name);
+                }
+            }
+            (Verb::Logout, _) => self.lock_screen(super::lock::Why::Asked),
             (Verb::Open | Verb::Lang | Verb::Theme | Verb::Mute | Verb::Report, None) => missing(self),
         }
     }

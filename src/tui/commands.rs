@@ -26,6 +26,8 @@ pub enum Verb {
     Theme,
     Mute,
     Report,
+    Login,
+    Logout,
 }
 
 pub struct Command {
@@ -80,6 +82,25 @@ pub const COMMANDS: &[Command] = &[
         description: Text::new("切换配色", "switch the colours"),
         completer: Completer::Themes,
         verb: Verb::Theme,
+    },
+    Command {
+        name: "login",
+        aliases: &[],
+        argument: Text::new("[姓名]", "[NAME]"),
+        description: Text::new(
+            "以本人口令登录（共用值班终端上换人值班）",
+            "sign in with your own secret (taking over the shared terminal)",
+        ),
+        completer: Completer::None,
+        verb: Verb::Login,
+    },
+    Command {
+        name: "logout",
+        aliases: &[],
+        argument: Text::new("", ""),
+        description: Text::new("退出登录并锁定屏幕", "sign out and lock the screen"),
+        completer: Completer::None,
+        verb: Verb::Logout,
     },
     Command {
         name: "help",

@@ -57,6 +57,14 @@ pub enum Effect {
     WriteReport(crate::report::build::Wanted),
     /// Open an interactive shell on a host (recorded before it starts).
     Shell(String),
+    /// Sign an engineer in at this console (the lock screen's form).
+    SignIn {
+        name: String,
+        secret: crate::ops::signin::Secret,
+        code: Option<String>,
+    },
+    /// Whoever acts here stops (the screen locked).
+    SignOut(crate::ops::signin::SignOutWhy),
     Reload,
     Bell,
 }

@@ -35,6 +35,8 @@ enum Pending {
     /// An ask for a second person: its number is said, for the other to confirm.
     SecondAsked,
     SshRecord,
+    SignIn,
+    SignOut,
     ShellStart {
         host: String,
     },
@@ -109,8 +111,16 @@ impl Effects {
         launch: &mut dyn FnMut(SshJob),
     ) {
         let lang = app.lang();
-        let writes =
-            !matches!(effect, Effect::Reload | Effect::Bell | Effect::LoadStats | Effect::WriteReport(_));
+        // Signing in and out is what a console with nobody acting may do.
+        let writes = !matches!(
+            effect,
+            Effect::Reload
+                | Effect::Bell
+                | Effect::LoadStats
+                | Effect::WriteReport(_)
+                | Effect::SignIn { .. }
+                | Effect::SignOut(_)
+        );
         if writes && app.ctx.operator.is_none() {
             app.on_outcome(Outcome::Failed { message: texts::READ_ONLY.get(lang).to_string(), stale: false });
             return;
@@ -135,6 +145,10 @@ impl Effects {
                 }
             }
             Effect::ConfirmSecond(id) => (Request::ConfirmSecond { id }, Pending::Event),
+            Effect::SignIn { name, secret, code } => {
+                (Request::SignIn { name, secret, code }, Pending::SignIn)
+            }
+            Effect::SignOut(why) => (Request::SignOut { why }, Pending::SignOut),
             Effect::Execute { target, command, expected_version } => {
                 let new = matches!(target, IncidentTarget::New);
                 (
@@ -210,6 +224,7 @@ impl Effects {
             Heard::Loaded(snapshot) => app.replace_data(*snapshot),
             Heard::Changed(delta) => app.apply_delta(*delta),
             Heard::Down { since, error } => app.store_unreachable(since, &error),
+            Heard::Relinked => app.relinked(),
             Heard::RecordBroken(bad) => {
                 app.trouble.record_broken = Some(crate::i18n::tail_broken(&bad, lang));
                 app.dirty = true;
@@ -324,6 +339,10 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
             event_kind("handover.signed", lang),
             if h.is_done() { t::HANDOVER_DONE.get(lang) } else { t::HANDOVER_AWAITING_INCOMING.get(lang) }
         ),
+        (Pending::SignIn, Done::SignedIn(operator)) => {
+            app.signed_in(operator);
+            return None;
+        }
         (Pending::ShellStart { host }, _) => {
             app.pending_shell = Some(host);
             return None;
@@ -332,7 +351,7 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
             format!("{host}: {} ({ending})", texts::SHELL_ENDED.get(lang))
         }
         // An SSH run on the record says nothing: its output is on screen.
-        (Pending::SshRecord | Pending::Report, _) => return None,
+        (Pending::SshRecord | Pending::Report | Pending::SignOut, _) => return None,
         // Each request is answered with its own kind of result.
         (_, _) => return None,
     }))

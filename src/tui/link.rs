@@ -21,7 +21,7 @@ use crate::config::Site;
 use crate::domain::IncidentId;
 use crate::i18n::Lang;
 use crate::ops::record::Record;
-use crate::ops::{Actor, Done, Request};
+use crate::ops::{Done, Request, Seat};
 use crate::report::build::Wanted;
 use crate::report::service::ServiceStats;
 use crate::store::{BadLink, Lease, Location, Store, StoreError, StoredEvent, seen};
@@ -76,6 +76,9 @@ pub enum Heard {
     },
     /// The quick look at the chain's tail, when the store was opened, found it broken.
     RecordBroken(BadLink),
+    /// The record was opened again (a lost store or service): a sign-in made on the
+    /// old link is gone with it.
+    Relinked,
 }
 
 /// Opens the record the worker works on: what it opened, and a break found in the
@@ -94,20 +97,22 @@ impl Link {
     pub fn local(
         location: Location,
         site: Site,
-        actor: Option<Actor>,
+        seat: Seat,
         clock: Clock,
         heard: tokio::sync::mpsc::UnboundedSender<Heard>,
     ) -> Link {
         let ledger = seen::Ledger::at(&crate::paths::seen_dir());
         let record_site = site.clone();
+        // A shared terminal writes its sign-ins before anybody acts at it.
+        let writes = seat.actor.is_some() || crate::ops::signin::is_terminal(&site, &seat.login);
         let opener: Opener = Box::new(move || {
-            let opened = location.open_checked(actor.is_some(), &ledger, clock)?;
+            let opened = location.open_checked(writes, &ledger, clock)?;
             let broken = opened.tail.first_bad.clone();
             let record = crate::ops::record::Local {
                 store: opened,
                 site: record_site.clone(),
                 clock,
-                actor: actor.clone(),
+                seat: seat.clone(),
             };
             Ok((Box::new(record) as Box<dyn Record>, broken))
         });
@@ -136,6 +141,7 @@ impl Link {
             down_since: None,
             next_try: Instant::now(),
             hourly: Instant::now(),
+            opened_before: false,
         };
         std::thread::Builder::new()
             .name("duty-store".into())
@@ -175,6 +181,8 @@ struct Worker {
     down_since: Option<DateTime<Utc>>,
     next_try: Instant,
     hourly: Instant,
+    /// Whether the record was opened before (a new opening is a new link).
+    opened_before: bool,
 }
 
 /// Answers one job that needs the record: what the worker does with it, and what the
@@ -360,6 +368,10 @@ impl Worker {
             if let Some(bad) = broken {
                 let _ = self.heard.send(Heard::RecordBroken(bad));
             }
+            if self.opened_before {
+                let _ = self.heard.send(Heard::Relinked);
+            }
+            self.opened_before = true;
             self.record = Some(record);
         }
         Ok(())

@@ -17,6 +17,7 @@ pub mod form;
 pub mod forms;
 pub mod keymap;
 pub mod link;
+pub mod lock;
 pub mod notify;
 pub mod popups;
 pub mod screens;
@@ -37,7 +38,6 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::engine::health::Health;
 use crate::engine::runner::EngineRun;
 use crate::engine::supervisor::Supervised;
-use crate::ops::Actor;
 use crate::store::{Location, Store};
 use app::{App, Context};
 use effects::Effects;
@@ -68,8 +68,8 @@ pub fn run(ctx: Context, via: Via) -> anyhow::Result<Ending> {
     runtime.block_on(async move {
         let (heard_tx, heard) = tokio::sync::mpsc::unbounded_channel();
         let (link, location, ssh) = match via {
-            Via::Store { location, actor } => {
-                let link = Link::local(location.clone(), ctx.site.clone(), actor, ctx.clock, heard_tx);
+            Via::Store { location, seat } => {
+                let link = Link::local(location.clone(), ctx.site.clone(), seat, ctx.clock, heard_tx);
                 (link, Some(location), SshWay::Here(crate::ssh::pool::Pool::of(&ctx.site.ssh)))
             }
             Via::Service { socket } => {
@@ -126,8 +126,8 @@ pub fn run(ctx: Context, via: Via) -> anyhow::Result<Ending> {
 
 /// What the console works through.
 pub enum Via {
-    /// A store in this process, with who acts at this console.
-    Store { location: Location, actor: Option<Actor> },
+    /// A store in this process, with who is at this console.
+    Store { location: Location, seat: crate::ops::Seat },
     /// The site's service (it knows who we are from the kernel).
     Service { socket: std::path::PathBuf },
 }
@@ -420,11 +420,8 @@ pub fn perform(
     launch: &mut dyn FnMut(SshJob),
 ) {
     let mut effects = Effects::default();
-    let actor = app.ctx.operator.clone().map(|operator| Actor {
-        operator,
-        origin: "console test".into(),
-        lang: app.lang(),
-    });
+    let mut seat =
+        crate::ops::Seat::new(&app.ctx.login, "console test".into(), app.lang(), app.ctx.operator.clone());
     loop {
         let mut jobs = Vec::new();
         effects.drain(app, &mut |job| jobs.push(job), bell, launch);
@@ -438,9 +435,10 @@ pub fn perform(
                 store: &mut *store,
                 site: site.clone(),
                 clock: app.ctx.clock,
-                actor: actor.clone(),
+                seat: seat.clone(),
             };
             let answers = link::answer(job, &mut record, &site, app.ctx.clock, &mut load);
+            seat = record.seat;
             for heard in answers {
                 effects.heard(app, heard);
             }

@@ -39,6 +39,10 @@ pub fn body_rows(app: &App, (columns, rows_high): (u16, u16)) -> u16 {
 }
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    // Locked, nothing of the centre shows but how many alarms wait.
+    if app.lock.shown {
+        return app.lock.draw(frame, &app.ctx, app.now, app.alarms.len());
+    }
     let area = frame.area();
     // The theme's base under everything — unless it is the terminal's own colours,
     // which every cell has already (ten thousand cells a frame at 200×50).
