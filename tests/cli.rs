@@ -527,3 +527,33 @@ fn claimed_times_stay_within_limits_and_what_rests_on_them_is_marked() {
     let csv = f.ok("alice", &["report", "month", "--format", "csv"]);
     assert!(csv.contains("contract,resting_on_claims,2"), "{csv}");
 }
+
+/// The sample's `[signin]` block, switched on.
+fn signin_on(text: &str) -> String {
+    let start = text.find("# [signin]").expect("the sample has a [signin] block");
+    let block: String = text[start..].lines().map(|l| format!("{}\n", l.trim_start_matches("# "))).collect();
+    format!("{}{block}", &text[..start])
+}
+
+#[test]
+fn the_signin_section_is_checked_where_it_is_written() {
+    let f = Fixture::new();
+    let path = f.site.join("site.toml");
+    let text = signin_on(&std::fs::read_to_string(&path).unwrap());
+    std::fs::write(&path, &text).unwrap();
+    f.ok("lead", &["config", "check"]);
+    let edit = |t: &str| {
+        signin_on(t)
+            .replace("terminals = [\"dutyroom\"]", "terminals = [\"alice\"]")
+            .replace("idle = \"15min\"", "idle = \"soon\"")
+    };
+    let edited = edit(&std::fs::read_to_string(Fixture::new().site.join("site.toml")).unwrap());
+    let line_of = |needle: &str| edited.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let (terminals, idle) = (line_of("terminals ="), line_of("idle ="));
+    bad_config(
+        "site.toml",
+        edit,
+        &format!("site.toml:{terminals}:14: terminal account \"alice\" is an operator"),
+    );
+    bad_config("site.toml", edit, &format!("site.toml:{idle}:8: \"soon\": a number and a unit"));
+}

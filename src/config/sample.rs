@@ -98,6 +98,20 @@ role = "lead"
 # user = "zhangsan"
 # name = "张三"
 # role = "operator"
+
+# Signing in at the shared machine-room terminal (uncomment to use). The accounts named
+# in terminals are logged in all day and act for nobody: an engineer signs in there
+# with `:login NAME` and the secret they set in their own session with `duty passwd`
+# (add --second-factor for an authenticator's code). Every console of the site locks
+# after `idle` without a key; `failures` wrong tries within `within` lock the name for
+# `lock`. second_factor = true asks everyone for a code.
+# [signin]
+# terminals = ["dutyroom"]
+# idle = "15min"
+# failures = 5
+# within = "10min"
+# lock = "10min"
+# second_factor = false
 "#
     )
 }
