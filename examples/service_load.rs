@@ -89,12 +89,14 @@ fn main() -> anyhow::Result<()> {
     let through = rate(&mut remote, clock, count)?;
 
     // The same commands in this process, on a store file of its own.
-    let operator = remote.operator();
+    let operator = remote
+        .operator()
+        .ok_or_else(|| anyhow::anyhow!("the service lets us in as nobody: run as an operator"))?;
     let local_store = store.with_extension("direct.db");
     let ledger = duty::store::seen::Ledger::at(local_store.parent().unwrap_or(std::path::Path::new(".")));
     let opened = duty::store::Location::File(local_store).open_checked(true, &ledger, clock)?;
-    let actor = duty::ops::Actor { operator, origin: "bench".into(), lang: Lang::En };
-    let mut local = duty::ops::record::Local { store: opened, site, clock, actor: Some(actor) };
+    let seat = duty::ops::Seat::new(&operator.id.clone(), "bench".into(), Lang::En, Some(operator));
+    let mut local = duty::ops::record::Local { store: opened, site, clock, seat };
     let direct = rate(&mut local, clock, count)?;
     println!(
         "{count} notes: through the service {through:.0} committed commands/s; in process {direct:.0}/s"

@@ -656,7 +656,7 @@ fn the_statistics_draw_as_charts() {
 /// does: the same queue in the same order, the same alarms, the same rows found by id.
 #[test]
 fn applying_changes_matches_reading_everything_again() {
-    use duty::ops::{Actor, IncidentTarget, Ops, Request};
+    use duty::ops::{Actor, IncidentTarget, Ops, Request, Seat};
     use duty::tui::snapshot::{Delta, Touched};
     let mut demo = demo();
     let now = fixed_now();
@@ -669,11 +669,11 @@ fn applying_changes_matches_reading_everything_again() {
         .map(|r| r.incident.id.clone())
         .collect();
     assert!(open.len() >= 3, "the demo has open incidents to change");
-    let actor = Actor {
+    let mut seat = Seat::of(Actor {
         operator: demo.site.operator("lead").cloned().unwrap(),
         origin: "test".into(),
         lang: Lang::En,
-    };
+    });
     let clock = duty::clock::Clock::starting_at(now);
     let mut ops = Ops { store: &mut demo.store, site: &demo.site, clock };
     let mut change = |target, command| {
@@ -684,7 +684,7 @@ fn applying_changes_matches_reading_everything_again() {
             claimed_at: None,
             backdate_reason: None,
         };
-        if let Err(e) = ops.perform(&actor, request) {
+        if let Err(e) = ops.perform(&mut seat, request) {
             panic!("{e}");
         }
     };
@@ -732,7 +732,7 @@ fn applying_changes_matches_reading_everything_again() {
 /// one that changes what is shown does.
 #[test]
 fn a_change_out_of_sight_draws_no_frame_and_one_in_sight_does() {
-    use duty::ops::{Actor, IncidentTarget, Ops, Request};
+    use duty::ops::{Actor, IncidentTarget, Ops, Request, Seat};
     use duty::tui::snapshot::{Delta, Touched};
     let mut demo = demo();
     let mut app = app(&demo, Lang::En);
@@ -744,18 +744,18 @@ fn a_change_out_of_sight_draws_no_frame_and_one_in_sight_does() {
         .filter(|r| r.incident.state == duty::domain::State::Open)
         .map(|r| r.incident.id.clone())
         .collect();
-    let actor = Actor {
+    let mut seat = Seat::of(Actor {
         operator: demo.site.operator("lead").cloned().unwrap(),
         origin: "test".into(),
         lang: Lang::En,
-    };
+    });
     let mut head = app.data.head;
     let mut change = |demo: &mut Demo, app: &mut App, command| {
         let clock = duty::clock::Clock::starting_at(fixed_now());
         let mut ops = Ops { store: &mut demo.store, site: &demo.site, clock };
         let target = IncidentTarget::Existing(open[0].clone());
         ops.perform(
-            &actor,
+            &mut seat,
             Request::Incident {
                 target,
                 command,

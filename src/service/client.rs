@@ -128,6 +128,11 @@ impl Remote {
         })
     }
 
+    /// Who the service says we are (None: a shared terminal nobody is signed in at).
+    pub fn operator(&self) -> Option<Operator> {
+        self.store.lock().operator.clone()
+    }
+
     /// Runs an SSH action at the service (its key, its connections), streaming each
     /// host's output to `on_chunk`, ended at once on every host when `cancel` is set;
     /// the service records every run as ours.
