@@ -528,11 +528,11 @@ fn claimed_times_stay_within_limits_and_what_rests_on_them_is_marked() {
     assert!(csv.contains("contract,resting_on_claims,2"), "{csv}");
 }
 
-/// The sample's `[signin]` block, switched on.
+/// The sample's `[signin]` block, switched on (with the service it needs).
 fn signin_on(text: &str) -> String {
     let start = text.find("# [signin]").expect("the sample has a [signin] block");
     let block: String = text[start..].lines().map(|l| format!("{}\n", l.trim_start_matches("# "))).collect();
-    format!("{}{block}", &text[..start])
+    format!("{}{block}\n[service]\n", &text[..start])
 }
 
 #[test]
@@ -556,4 +556,10 @@ fn the_signin_section_is_checked_where_it_is_written() {
         &format!("site.toml:{terminals}:14: terminal account \"alice\" is an operator"),
     );
     bad_config("site.toml", edit, &format!("site.toml:{idle}:8: \"soon\": a number and a unit"));
+    // A terminal's account that held the store itself would hold every secret.
+    bad_config(
+        "site.toml",
+        |t| signin_on(t).replace("\n[service]\n", "\n"),
+        &format!("site.toml:{terminals}:14: shared terminals need the service"),
+    );
 }

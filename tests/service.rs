@@ -108,7 +108,8 @@ fn state_of(f: &Fixture, user: &str) -> PathBuf {
     state
 }
 
-/// `duty passwd` as an account, the secret given on standard input.
+/// `duty passwd` as an account setting its first secret, given on standard input (an
+/// empty line for the current one, then the new one).
 fn passwd(f: &Fixture, user: &str, secret: &str) -> Output {
     let mut child = user_command(f, user, &[])
         .arg("passwd")
@@ -117,7 +118,7 @@ fn passwd(f: &Fixture, user: &str, secret: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(format!("{secret}\n").as_bytes()).unwrap();
+    child.stdin.take().unwrap().write_all(format!("\n{secret}\n").as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -670,8 +671,11 @@ fn at_the_shared_terminal_each_engineer_signs_in_as_themselves_failures_lock_and
     for attempt in 1..=5 {
         console.type_text(&format!("wrong-guess-{attempt}"));
         console.press(&["Enter"]);
-        let expected =
-            if attempt < 5 { format!("{} more failures", 5 - attempt) } else { "locked until".into() };
+        let expected = match 5 - attempt {
+            0 => "locked until".to_string(),
+            1 => "one more failure locks".to_string(),
+            left => format!("{left} more failures"),
+        };
         console.wait_for(&expected, Duration::from_secs(10));
     }
     console.type_text("op-Secret-42");

@@ -35,7 +35,7 @@ fn refusal(result: Result<Done, StoreError>) -> SignInRefusal {
 fn the_rules_hold(location: Location, site_dir: &std::path::Path, tamper: &dyn Fn(&str)) {
     let toml = site_dir.join("site.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, format!("{text}\n[signin]\nterminals = [\"dutyroom\"]\n")).unwrap();
+    std::fs::write(&toml, format!("{text}\n[signin]\nterminals = [\"dutyroom\"]\n\n[service]\n")).unwrap();
     let site = Site::load(site_dir).unwrap();
     let clock = duty::clock::Clock::starting_at(instant("2026-11-25T10:00:00+08:00"));
     let mut store = location.open_for_writing().unwrap();
@@ -50,13 +50,21 @@ fn the_rules_hold(location: Location, site_dir: &std::path::Path, tamper: &dyn F
     let key = base32(KEY);
     let wrong = format!("{:06}", (code_at(KEY, step_of(clock.now())) + 1) % 1_000_000);
     let set = |secret: &str, code: String| Request::SetSecret {
+        current: None,
         secret: Secret(secret.into()),
         code_key: Some((key.clone(), code)),
     };
     assert_eq!(refusal(ops.perform(&mut alice, set("Morning-tea-7", wrong))), SignInRefusal::SetupCode);
     ops.perform(&mut alice, set("Morning-tea-7", code_now())).unwrap();
-    let bobs = Request::SetSecret { secret: Secret("Night-shift-22".into()), code_key: None };
-    ops.perform(&mut bob, bobs).unwrap();
+    let bobs = |current: Option<&str>| Request::SetSecret {
+        current: current.map(|c| Secret(c.into())),
+        secret: Secret("Night-shift-22".into()),
+        code_key: None,
+    };
+    ops.perform(&mut bob, bobs(None)).unwrap();
+    // Whoever finds bob's session open does not change his secret without it.
+    assert_eq!(refusal(ops.perform(&mut bob, bobs(None))), SignInRefusal::CurrentWrong);
+    assert_eq!(refusal(ops.perform(&mut bob, bobs(Some("not-his-1")))), SignInRefusal::CurrentWrong);
 
     // The terminal acts for nobody until someone signs in; without the code it is a
     // failure like any other.
@@ -69,7 +77,8 @@ fn the_rules_hold(location: Location, site_dir: &std::path::Path, tamper: &dyn F
     let acting = terminal.actor.clone().unwrap();
     assert_eq!(acting.origin, "console dutyroom@test, signed in as alice");
     // Signed in at the terminal, nobody sets a secret.
-    let at_terminal = Request::SetSecret { secret: Secret("another-Secret-3".into()), code_key: None };
+    let at_terminal =
+        Request::SetSecret { current: None, secret: Secret("another-Secret-3".into()), code_key: None };
     assert_eq!(refusal(ops.perform(&mut terminal, at_terminal)), SignInRefusal::OwnSession);
     ops.perform(&mut terminal, Request::SignOut { why: SignOutWhy::Asked }).unwrap();
     assert!(terminal.actor.is_none());
@@ -91,6 +100,18 @@ fn the_rules_hold(location: Location, site_dir: &std::path::Path, tamper: &dyn F
         SignInRefusal::NotOnRecord { name: "alice".into() }
     );
     ops.perform(&mut terminal, sign_in("bob", "Night-shift-22", None)).unwrap();
+    ops.perform(&mut terminal, note()).unwrap();
+    // Taken off the operator list, he acts no more on the seat he signed in at.
+    let mut without_bob = site.clone();
+    without_bob.operators.retain(|o| o.id != "bob");
+    let mut fewer = Ops { store: &mut *ops.store, site: &without_bob, clock };
+    assert!(matches!(fewer.perform(&mut terminal, note()), Err(StoreError::Refused(DomainError::ReadOnly))));
+    // Nothing done for the site's idle time, and the record signs him out, whatever
+    // his console says.
+    let later = duty::clock::Clock::starting_at(instant("2026-11-25T10:16:00+08:00"));
+    let mut after_idle = Ops { store: &mut *ops.store, site: &site, clock: later };
+    assert_eq!(refusal(after_idle.perform(&mut terminal, note())), SignInRefusal::SignInFirst);
+    assert!(terminal.actor.is_none());
 
     // Every attempt is on the record; no secret, hash or key is.
     let events = ops.store.events(None).unwrap();
@@ -106,8 +127,12 @@ fn the_rules_hold(location: Location, site_dir: &std::path::Path, tamper: &dyn F
             "operator.sign_in_failed",
             "operator.sign_in_failed",
             "operator.signed_in",
+            "duty.entry",
+            "operator.signed_out",
         ]
     );
+    let last: serde_json::Value = serde_json::from_str(&events.last().unwrap().payload).unwrap();
+    assert_eq!(last["why"], "idle", "{last}");
     for event in &events {
         for secret in ["Morning-tea-7", "Night-shift-22", "$argon2", key.as_str()] {
             assert!(!event.payload.contains(secret), "{secret} in {}", event.payload);

@@ -1,8 +1,9 @@
 //! `duty passwd`: an engineer sets, in their own OS session, the secret they sign in
-//! with at the shared machine-room terminal — typed twice without echo on a terminal,
-//! read from standard input otherwise — and, with `--second-factor`, the key of an
-//! authenticator app, taken once it shows the right code. The secret is hashed where
-//! the record is kept (the service, or this process on a local store).
+//! with at the shared machine-room terminal — the current one first (empty when there
+//! is none), then the new one twice, without echo on a terminal; on standard input
+//! otherwise, one line each (current, new) — and, with `--second-factor`, the key of
+//! an authenticator app, taken once it shows the right code. The secret is hashed
+//! where the record is kept (the service, or this process on a local store).
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -16,6 +17,9 @@ pub fn passwd(paths: &Paths, second_factor: bool) -> anyhow::Result<()> {
     let lang = session.lang;
     let operator = session.operator()?;
     let mut input = Input::new();
+    let current =
+        input.secret(lang.pick("当前口令（尚未设置的直接回车）：", "current secret (Enter if none): "))?;
+    let current = Some(Secret(current)).filter(|c| !c.0.is_empty());
     let secret = input.secret(lang.pick("新的登录口令：", "new sign-in secret: "))?;
     if input.interactive {
         let again = input.secret(lang.pick("再输入一次：", "again: "))?;
@@ -47,7 +51,8 @@ pub fn passwd(paths: &Paths, second_factor: bool) -> anyhow::Result<()> {
             Some((key, code))
         }
     };
-    let Done::Event(event) = session.perform(Request::SetSecret { secret: Secret(secret), code_key })? else {
+    let request = Request::SetSecret { current, secret: Secret(secret), code_key };
+    let Done::Event(event) = session.perform(request)? else {
         anyhow::bail!("setting the secret recorded no event");
     };
     println!(
@@ -95,8 +100,21 @@ impl Input {
     }
 }
 
-/// The terminal's echo, off while this lives.
+/// The terminal's echo, off while this lives — and back on if Ctrl-C ends the program
+/// meanwhile (the shell that started it may not restore it).
 struct Unechoed(Option<libc::termios>);
+
+/// The terminal's settings as they were, for the interrupt handler.
+static mut SAVED: std::mem::MaybeUninit<libc::termios> = std::mem::MaybeUninit::uninit();
+
+extern "C" fn restore_and_exit(_signal: libc::c_int) {
+    // SAFETY: SAVED was written before this handler was installed; tcsetattr and _exit
+    // are async-signal-safe.
+    unsafe {
+        libc::tcsetattr(0, libc::TCSANOW, (&raw const SAVED).cast::<libc::termios>());
+        libc::_exit(130);
+    }
+}
 
 impl Unechoed {
     fn start() -> Unechoed {
@@ -108,8 +126,13 @@ impl Unechoed {
         let mut quiet = was;
         quiet.c_lflag &= !libc::ECHO;
         quiet.c_lflag |= libc::ECHONL;
-        // SAFETY: setting our own stdin's attributes from a value tcgetattr gave.
-        unsafe { libc::tcsetattr(0, libc::TCSANOW, &quiet) };
+        // SAFETY: one thread here; SAVED is written before the handler that reads it is
+        // installed, and the handler is a plain extern "C" function.
+        unsafe {
+            (&raw mut SAVED).write(std::mem::MaybeUninit::new(was));
+            libc::signal(libc::SIGINT, restore_and_exit as *const () as libc::sighandler_t);
+            libc::tcsetattr(0, libc::TCSANOW, &quiet);
+        }
         Unechoed(Some(was))
     }
 }
@@ -117,8 +140,11 @@ impl Unechoed {
 impl Drop for Unechoed {
     fn drop(&mut self) {
         if let Some(was) = &self.0 {
-            // SAFETY: as above, restoring what tcgetattr gave.
-            unsafe { libc::tcsetattr(0, libc::TCSANOW, was) };
+            // SAFETY: as above, restoring what tcgetattr gave, and the default handler.
+            unsafe {
+                libc::tcsetattr(0, libc::TCSANOW, was);
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+            }
         }
     }
 }

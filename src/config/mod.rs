@@ -403,6 +403,14 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
             }
         };
         let mut terminals = Vec::new();
+        // A terminal account that held the store itself could read every hash and
+        // write any row: only the service keeps the store from it.
+        if let (Some(first), None) = (section.terminals.first(), &raw.service) {
+            bad(
+                first.span(),
+                "shared terminals need the service ([service] in site.toml): without it the terminal's account holds the store and its secrets".to_string(),
+            );
+        }
         for terminal in &section.terminals {
             let login = terminal.get_ref().trim();
             if operators.iter().any(|o| o.id == login) {
@@ -419,7 +427,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         SigninSettings {
             terminals,
             idle,
-            limits: crate::domain::signin::Limits { failures, within, lock },
+            limits: crate::domain::signin::Limits { failures, within, lock, daily: failures * 4 },
             second_factor: section.second_factor.unwrap_or(false),
         }
     });

@@ -104,7 +104,8 @@ role = "lead"
 # with `:login NAME` and the secret they set in their own session with `duty passwd`
 # (add --second-factor for an authenticator's code). Every console of the site locks
 # after `idle` without a key; `failures` wrong tries within `within` lock the name for
-# `lock`. second_factor = true asks everyone for a code.
+# `lock`. second_factor = true asks everyone for a code. Shared terminals need the
+# service (a [service] section and `duty serve`): their account never holds the store.
 # [signin]
 # terminals = ["dutyroom"]
 # idle = "15min"

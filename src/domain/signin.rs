@@ -16,12 +16,30 @@ pub struct Limits {
     pub within: Duration,
     /// ... lock the name for this long.
     pub lock: Duration,
+    /// And this many within a day lock it until the first of them is a day old: a
+    /// guesser who keeps under the short limit still gets few tries a day.
+    pub daily: u32,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { failures: 5, within: Duration::minutes(10), lock: Duration::minutes(10) }
+        Limits { failures: 5, within: Duration::minutes(10), lock: Duration::minutes(10), daily: 20 }
     }
+}
+
+/// Counted failures since the name last signed in.
+fn failures_since_success(attempts: &[Attempt]) -> Vec<DateTime<Utc>> {
+    let since_success = attempts
+        .iter()
+        .rposition(|a| matches!(a, Attempt::SignedIn { .. }))
+        .map_or(attempts, |at| &attempts[at + 1..]);
+    since_success
+        .iter()
+        .filter_map(|a| match a {
+            Attempt::Failed(at) => Some(*at),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What the record holds of a name's sign-ins, oldest first.
@@ -38,36 +56,29 @@ pub enum Attempt {
 
 /// Until when the name is locked, if it is (the caller compares with now): the last
 /// `failures` failures since the name last signed in, all within `within`, lock it
-/// for `lock` from the last of them.
+/// for `lock` from the last of them; the last `daily` within a day lock it until the
+/// first of those is a day old.
 pub fn locked_until(attempts: &[Attempt], limits: &Limits) -> Option<DateTime<Utc>> {
-    let since_success = attempts
-        .iter()
-        .rposition(|a| matches!(a, Attempt::SignedIn { .. }))
-        .map_or(attempts, |at| &attempts[at + 1..]);
-    let failed: Vec<DateTime<Utc>> = since_success
-        .iter()
-        .filter_map(|a| match a {
-            Attempt::Failed(at) => Some(*at),
-            _ => None,
-        })
-        .collect();
-    let needed = limits.failures.max(1) as usize;
-    let window = failed.get(failed.len().checked_sub(needed)?..)?;
-    let (first, last) = (window[0], window[window.len() - 1]);
-    (last - first < limits.within).then_some(last + limits.lock)
+    let failed = failures_since_success(attempts);
+    let last_of = |count: u32| {
+        let count = count.max(1) as usize;
+        failed.get(failed.len().checked_sub(count)?..).map(|w| (w[0], w[w.len() - 1]))
+    };
+    let short = last_of(limits.failures)
+        .filter(|(first, last)| *last - *first < limits.within)
+        .map(|(_, last)| last + limits.lock);
+    let day = Duration::days(1);
+    let daily =
+        last_of(limits.daily).filter(|(first, last)| *last - *first < day).map(|(first, _)| first + day);
+    short.max(daily)
 }
 
 /// How many more failures the name may have before it locks (for the one who typed).
 pub fn failures_left(attempts: &[Attempt], limits: &Limits, now: DateTime<Utc>) -> u32 {
-    let since_success = attempts
-        .iter()
-        .rposition(|a| matches!(a, Attempt::SignedIn { .. }))
-        .map_or(attempts, |at| &attempts[at + 1..]);
-    let recent = since_success
-        .iter()
-        .filter(|a| matches!(a, Attempt::Failed(at) if now - *at < limits.within))
-        .count() as u32;
-    limits.failures.saturating_sub(recent)
+    let failed = failures_since_success(attempts);
+    let within = |span: Duration| failed.iter().filter(|at| now - **at < span).count() as u32;
+    let short = limits.failures.saturating_sub(within(limits.within));
+    short.min(limits.daily.saturating_sub(within(Duration::days(1))))
 }
 
 /// The time step of the last code a name signed in with: a code of that step or an
@@ -120,6 +131,8 @@ pub enum SignInRefusal {
     Weak(Weak),
     /// The code typed to show the authenticator has the key is not its code now.
     SetupCode,
+    /// Changing a secret takes the current one, and it was not given or is wrong.
+    CurrentWrong,
 }
 
 /// Why a secret is not taken.
@@ -131,7 +144,13 @@ pub enum Weak {
     OneKind,
     /// It holds the login.
     HasLogin,
+    /// It is built on one of the secrets every guesser tries first.
+    Common,
 }
+
+/// What every guesser tries first: a secret built on one of them is not taken.
+const COMMON: &[&str] =
+    &["password", "passw0rd", "qwerty", "123456", "admin", "welcome", "letmein", "abc123", "111111"];
 
 /// The shortest secret taken.
 pub const SHORTEST: usize = 8;
@@ -147,7 +166,11 @@ pub fn weak(secret: &str, login: &str) -> Option<Weak> {
     if [letters, digits, others].iter().filter(|k| **k).count() < 2 {
         return Some(Weak::OneKind);
     }
-    (!login.is_empty() && secret.to_lowercase().contains(&login.to_lowercase())).then_some(Weak::HasLogin)
+    let lower = secret.to_lowercase();
+    if !login.is_empty() && lower.contains(&login.to_lowercase()) {
+        return Some(Weak::HasLogin);
+    }
+    COMMON.iter().any(|common| lower.contains(common)).then_some(Weak::Common)
 }
 
 /// Seconds in one step of a time-based code.
@@ -276,6 +299,8 @@ mod tests {
         assert_eq!(weak("abcdefghij", "alice"), Some(Weak::OneKind));
         assert_eq!(weak("12345678", "alice"), Some(Weak::OneKind));
         assert_eq!(weak("Alice-2026", "alice"), Some(Weak::HasLogin));
+        assert_eq!(weak("password1", "alice"), Some(Weak::Common));
+        assert_eq!(weak("Qwerty-2026", "alice"), Some(Weak::Common));
         assert_eq!(weak("值班密码2026", "alice"), None);
         assert_eq!(weak("correct horse", "alice"), None);
     }
@@ -294,6 +319,11 @@ mod tests {
         // Spread over more than ten minutes, five do not lock.
         let spread: Vec<Attempt> = (0..5).map(|i| Attempt::Failed(at(i * 151))).collect();
         assert_eq!(locked_until(&spread, &limits), None);
+        // Kept under the short limit, twenty in a day lock it for the rest of the day.
+        let slow: Vec<Attempt> = (0..20).map(|i| Attempt::Failed(at(i * 700))).collect();
+        assert_eq!(locked_until(&slow[..19], &limits), None);
+        assert_eq!(locked_until(&slow, &limits), Some(at(86_400)));
+        assert_eq!(failures_left(&slow[..19], &limits, at(19 * 700)), 1);
         // A sign-in starts the count again.
         let mut after = attempts.clone();
         after.push(Attempt::SignedIn { at: at(1200), step: Some(7) });
@@ -304,7 +334,8 @@ mod tests {
 
     proptest! {
         /// Whatever the sequence, the name is locked exactly when its last five
-        /// failures since its last sign-in fall within ten minutes, and never by fewer.
+        /// failures since its last sign-in fall within ten minutes (or twenty within a
+        /// day), and never by fewer than five.
         #[test]
         fn the_lock_follows_the_last_failures(gaps in proptest::collection::vec((0i64..400, 0u8..4), 0..30)) {
             let limits = Limits::default();
@@ -322,12 +353,17 @@ mod tests {
             let failed: Vec<DateTime<Utc>> = attempts[start..].iter().filter_map(|a| match a {
                 Attempt::Failed(at) => Some(*at), _ => None }).collect();
             let locked = locked_until(&attempts, &limits);
+            let short = (failed.len() >= 5)
+                .then(|| &failed[failed.len() - 5..])
+                .filter(|last5| last5[4] - last5[0] < limits.within)
+                .map(|last5| last5[4] + limits.lock);
+            let daily = (failed.len() >= 20)
+                .then(|| &failed[failed.len() - 20..])
+                .filter(|last20| last20[19] - last20[0] < Duration::days(1))
+                .map(|last20| last20[0] + Duration::days(1));
+            prop_assert_eq!(locked, short.max(daily));
             if failed.len() < 5 {
                 prop_assert_eq!(locked, None);
-            } else {
-                let last5 = &failed[failed.len() - 5..];
-                let expected = (last5[4] - last5[0] < limits.within).then(|| last5[4] + limits.lock);
-                prop_assert_eq!(locked, expected);
             }
         }
 

@@ -820,6 +820,9 @@ fn signin_refusal(why: &crate::domain::signin::SignInRefusal, lang: Lang) -> Str
             format!("name, secret or code wrong; the name is locked until {}", shown(until))
         }
         (R::Wrong { left, .. }, Lang::Zh) => format!("姓名、口令或动态码不正确；再失败 {left} 次将被锁定"),
+        (R::Wrong { left: 1, .. }, Lang::En) => {
+            "name, secret or code wrong; one more failure locks the name".to_string()
+        }
         (R::Wrong { left, .. }, Lang::En) => {
             format!("name, secret or code wrong; {left} more failures lock the name")
         }
@@ -841,6 +844,12 @@ fn signin_refusal(why: &crate::domain::signin::SignInRefusal, lang: Lang) -> Str
         }
         (R::Weak(Weak::HasLogin), Lang::Zh) => "口令不能包含登录名".to_string(),
         (R::Weak(Weak::HasLogin), Lang::En) => "the secret must not contain your login".to_string(),
+        (R::Weak(Weak::Common), Lang::Zh) => "口令过于常见（如 123456 一类），容易被猜中".to_string(),
+        (R::Weak(Weak::Common), Lang::En) => {
+            "too common (built on the likes of password or 123456): guessers try it first".to_string()
+        }
+        (R::CurrentWrong, Lang::Zh) => "当前口令不正确：未做修改".to_string(),
+        (R::CurrentWrong, Lang::En) => "the current secret is wrong: nothing was changed".to_string(),
         (R::SetupCode, Lang::Zh) => {
             "动态码不正确：请确认已把密钥加入验证器，并输入它当前显示的六位数".to_string()
         }

@@ -64,15 +64,19 @@ pub const LOCK_ASKED: Text = Text::new("已退出登录", "Signed out");
 pub const LOCK_RELINKED: Text =
     Text::new("与记录的连接已重建，请重新登录", "The link to the record was made again: sign in again");
 pub const LOCK_ALARMS: Text =
-    Text::new("条告警待处理（登录后可见）", "alarms waiting (shown once signed in)");
+    Text::new("待处理告警（登录后可见）：", "alarms waiting (shown once signed in):");
 pub const LOCK_NAME: Text = Text::new("姓名", "Name");
 pub const LOCK_SECRET: Text = Text::new("口令", "Secret");
 pub const LOCK_CODE: Text = Text::new("动态码", "Code");
 pub const LOCK_HINT: Text = Text::new(
-    "Tab 切换  Enter 登录  Esc 清除  Ctrl-C 退出；未设置动态码的留空",
-    "Tab next  Enter sign in  Esc clear  Ctrl-C quit; no code set up: leave it empty",
+    "Tab 切换  Enter 登录  Esc 清除；未设置动态码的留空",
+    "Tab next  Enter sign in  Esc clear; no code set up: leave it empty",
 );
 pub const LOCK_CHECKING: Text = Text::new("正在核对……", "checking…");
+pub const NO_SHELL_AT_TERMINAL: Text = Text::new(
+    "共用值班终端上不能打开交互终端：请在本人账户中使用",
+    "no interactive shell at the shared terminal: open one from your own account",
+);
 pub const SIGNED_IN_AS: Text = Text::new("已登录：", "signed in:");
 pub const NO_SIGNIN: Text = Text::new(
     "本站点未启用终端登录（site.toml 的 [signin]）",

@@ -83,8 +83,13 @@ impl Ops<'_> {
                 return self.sign_in(seat, &name, &secret, code.as_deref());
             }
             Request::SignOut { why } => return self.sign_out(seat, why),
-            Request::SetSecret { secret, code_key } => return self.set_secret(seat, &secret, code_key),
-            _ => seat.acting(self.site)?,
+            Request::SetSecret { current, secret, code_key } => {
+                return self.set_secret(seat, current.as_ref(), &secret, code_key);
+            }
+            _ => {
+                self.expire(seat)?;
+                seat.acting(self.site)?
+            }
         };
         let actor = &actor;
         let now = self.clock.now();

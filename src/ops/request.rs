@@ -120,6 +120,8 @@ pub enum Request {
     /// session; with the key of an authenticator and the code it shows now, a second
     /// factor too.
     SetSecret {
+        /// The secret now, when one is set.
+        current: Option<super::signin::Secret>,
         secret: super::signin::Secret,
         code_key: Option<(String, String)>,
     },

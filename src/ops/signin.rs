@@ -42,8 +42,13 @@ impl std::fmt::Debug for Secret {
 pub enum SignOutWhy {
     /// They asked (`:logout`).
     Asked,
-    /// The console locked after the site's idle time.
+    /// The console locked after the site's idle time, or the service saw nothing done
+    /// for that long.
     Idle,
+    /// The connection to the service closed.
+    Closed,
+    /// Another engineer signed in at the same seat.
+    Replaced,
 }
 
 /// One front end's end of the record.
@@ -56,13 +61,16 @@ pub struct Seat {
     pub lang: Lang,
     /// The operator acting here; None: nobody (the seat only reads).
     pub actor: Option<Actor>,
+    /// For someone signed in at a shared terminal: when they last did something (after
+    /// the site's idle time without, they are signed out, whatever the console says).
+    pub active: Option<DateTime<Utc>>,
 }
 
 impl Seat {
     /// A seat whose account is `operator`'s, if it is an operator's.
     pub fn new(login: &str, origin: String, lang: Lang, operator: Option<Operator>) -> Seat {
         let actor = operator.map(|operator| Actor { operator, origin: origin.clone(), lang });
-        Seat { login: login.to_string(), origin, lang, actor }
+        Seat { login: login.to_string(), origin, lang, actor, active: None }
     }
 
     /// A seat with an operator acting (a test's, or a program's on their behalf).
@@ -72,13 +80,21 @@ impl Seat {
             origin: actor.origin.clone(),
             lang: actor.lang,
             actor: Some(actor),
+            active: None,
         }
     }
 
-    /// Who acts here, in the seat's language; refused when nobody does.
+    /// Who acts here, in the seat's language, as the site lists them now (someone taken
+    /// off the list since they signed in acts no more, a lead made an operator acts as
+    /// one); refused when nobody does.
     pub fn acting(&self, site: &crate::config::Site) -> Result<Actor, StoreError> {
         match &self.actor {
-            Some(actor) => Ok(Actor { lang: self.lang, ..actor.clone() }),
+            Some(actor) => match site.operator(&actor.operator.id) {
+                Some(listed) => {
+                    Ok(Actor { operator: listed.clone(), origin: actor.origin.clone(), lang: self.lang })
+                }
+                None => Err(StoreError::Refused(DomainError::ReadOnly)),
+            },
             None if is_terminal(site, &self.login) => Err(refused(SignInRefusal::SignInFirst)),
             None => Err(StoreError::Refused(DomainError::ReadOnly)),
         }
@@ -116,6 +132,13 @@ fn history(events: &[StoredEvent]) -> (Vec<Attempt>, Option<String>) {
     (attempts, fingerprint)
 }
 
+/// Whether a typed secret is the one kept.
+fn verifies(kept: &StoredSecret, secret: &Secret) -> bool {
+    PasswordHash::new(&kept.phc)
+        .map(|hash| hasher().verify_password(secret.0.as_bytes(), &hash).is_ok())
+        .unwrap_or(false)
+}
+
 fn hasher() -> argon2::Argon2<'static> {
     // Argon2id with the crate's defaults (19 MiB, two passes): OWASP's minimum, some
     // tens of milliseconds here, so a guesser gets few tries a second even offline.
@@ -128,6 +151,7 @@ impl Ops<'_> {
     pub(crate) fn set_secret(
         &mut self,
         seat: &Seat,
+        current: Option<&Secret>,
         secret: &Secret,
         code_key: Option<(String, String)>,
     ) -> Result<Done, StoreError> {
@@ -135,8 +159,18 @@ impl Ops<'_> {
         if is_terminal(self.site, &seat.login) || seat.login != actor.operator.id {
             return Err(refused(SignInRefusal::OwnSession));
         }
+        // As passwd(1): whoever finds a session left open does not take its secret.
+        if let Some(kept) = self.store.secret(&actor.operator.id)? {
+            let holds = current.is_some_and(|current| verifies(&kept, current));
+            if !holds {
+                return Err(refused(SignInRefusal::CurrentWrong));
+            }
+        }
         if let Some(weak) = signin::weak(&secret.0, &actor.operator.id) {
             return Err(refused(SignInRefusal::Weak(weak)));
+        }
+        if code_key.is_none() && self.site.signin.as_ref().is_some_and(|s| s.second_factor) {
+            return Err(refused(SignInRefusal::CodeNeeded { name: actor.operator.id.clone() }));
         }
         let now = self.clock.now();
         let code_key = match code_key {
@@ -201,16 +235,13 @@ impl Ops<'_> {
             self.failed(seat, name, "not_on_record", false, now)?;
             return Err(refused(SignInRefusal::NotOnRecord { name: name.to_string() }));
         }
-        let needs_code = kept.code_key.is_some() || settings.second_factor;
-        let secret_holds = PasswordHash::new(&kept.phc)
-            .map(|hash| hasher().verify_password(secret.0.as_bytes(), &hash).is_ok())
-            .unwrap_or(false);
+        // Said before the secret is looked at, so the answer tells nothing of it.
+        if settings.second_factor && kept.code_key.is_none() {
+            self.failed(seat, name, "no_code_set_up", false, now)?;
+            return Err(refused(SignInRefusal::CodeNeeded { name: name.to_string() }));
+        }
         let step = match (&kept.code_key, code.filter(|c| !c.trim().is_empty())) {
-            _ if !secret_holds => Err("secret"),
-            (None, _) if needs_code => {
-                self.failed(seat, name, "no_code_set_up", false, now)?;
-                return Err(refused(SignInRefusal::CodeNeeded { name: name.to_string() }));
-            }
+            _ if !verifies(&kept, secret) => Err("secret"),
             (None, _) => Ok(None),
             // Counted like a wrong code: a different answer would tell a guesser the
             // secret was right.
@@ -242,6 +273,9 @@ impl Ops<'_> {
             false => seat.origin.clone(),
         };
         let actor = Actor { operator, origin, lang: seat.lang };
+        if seat.actor.is_some() {
+            self.sign_out(seat, SignOutWhy::Replaced)?;
+        }
         let payload = serde_json::json!({
             "terminal": terminal.then_some(&seat.login),
             "second_factor": step.is_some(),
@@ -256,11 +290,13 @@ impl Ops<'_> {
             now,
         )?;
         seat.actor = Some(actor.clone());
+        seat.active = terminal.then_some(now);
         Ok(Done::SignedIn(actor.operator))
     }
 
     /// Whoever acts at `seat` stops (the console locked, or they asked).
     pub(crate) fn sign_out(&mut self, seat: &mut Seat, why: SignOutWhy) -> Result<Done, StoreError> {
+        seat.active = None;
         if let Some(actor) = seat.actor.take() {
             let subject = format!("operator@{}", actor.operator.id);
             let payload = serde_json::json!({ "why": why, "terminal": is_terminal(self.site, &seat.login).then_some(&seat.login) });
@@ -274,6 +310,19 @@ impl Ops<'_> {
             )?;
         }
         Ok(Done::SignedOut)
+    }
+
+    /// Someone signed in at a shared terminal who has done nothing for the site's idle
+    /// time is signed out before anything else is done at the seat.
+    pub(crate) fn expire(&mut self, seat: &mut Seat) -> Result<(), StoreError> {
+        let (Some(active), Some(settings)) = (seat.active, self.site.signin.as_ref()) else { return Ok(()) };
+        let now = self.clock.now();
+        if now - active >= settings.idle {
+            self.sign_out(seat, SignOutWhy::Idle)?;
+        } else {
+            seat.active = Some(now);
+        }
+        Ok(())
     }
 
     /// A failed attempt on the record, by the account at the seat (nobody signed in is

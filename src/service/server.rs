@@ -464,6 +464,13 @@ async fn connection(stream: UnixStream, shared: Shared) {
             }
         }
     }
+    // Whoever signed in at a shared terminal on this connection is signed out with it.
+    if seat.active.is_some() {
+        let sign_out = crate::ops::Request::SignOut { why: crate::ops::signin::SignOutWhy::Closed };
+        if let Err(e) = shared.call(&mut seat, Call::Perform(sign_out)) {
+            crate::log::write(&format!("serve: recording a sign-out failed: {}", e.en));
+        }
+    }
     drop(out_tx);
     let _ = writing.await;
 }

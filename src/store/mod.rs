@@ -285,6 +285,9 @@ pub enum RemoteKind {
     Store,
     /// The service could not take the request (a bad frame, not allowed).
     Service,
+    /// Nobody acts at this shared terminal (never signed in, or signed out by the
+    /// service after the site's idle time): sign in.
+    SignInFirst,
 }
 
 impl RemoteError {
@@ -292,6 +295,9 @@ impl RemoteError {
     pub fn of(error: &StoreError) -> RemoteError {
         let kind = match error {
             StoreError::Remote(remote) => return remote.clone(),
+            StoreError::Refused(crate::domain::DomainError::SignIn(
+                crate::domain::signin::SignInRefusal::SignInFirst,
+            )) => RemoteKind::SignInFirst,
             StoreError::Refused(_) | StoreError::NotEmpty | StoreError::BrokenSource(_) => {
                 RemoteKind::Refused
             }
@@ -316,6 +322,16 @@ impl StoreError {
             StoreError::Stale { .. }
                 | StoreError::StaleRun { .. }
                 | StoreError::Remote(RemoteError { kind: RemoteKind::Stale, .. })
+        )
+    }
+
+    /// Whether nobody acts at the shared terminal this came from (the console locks).
+    pub fn is_sign_in_first(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Refused(crate::domain::DomainError::SignIn(
+                crate::domain::signin::SignInRefusal::SignInFirst
+            )) | StoreError::Remote(RemoteError { kind: RemoteKind::SignInFirst, .. })
         )
     }
 

@@ -182,6 +182,12 @@ impl Effects {
             }
             Effect::SignHandover { id, side } => (Request::SignHandover { id, side }, Pending::Sign),
             Effect::Shell(host) => {
+                // A shell would be the terminal account's, with its keys, whoever
+                // signed in: not at a shared terminal.
+                if crate::ops::signin::is_terminal(&app.ctx.site, &app.ctx.login) {
+                    let message = texts::NO_SHELL_AT_TERMINAL.get(lang).to_string();
+                    return app.on_outcome(Outcome::Failed { message, stale: false });
+                }
                 let Some(target) = shell_target(app, &host) else { return };
                 let request = Request::ShellStarted {
                     host: host.clone(),
@@ -254,6 +260,12 @@ impl Effects {
                         None => return,
                     },
                     Err(e) if e.is_stale() => Outcome::Failed { message: store_error(&e, lang), stale: true },
+                    // The service signed the engineer out (nothing done for the site's
+                    // idle time): the screen locks for someone to sign in.
+                    Err(e) if e.is_sign_in_first() && app.ctx.operator.is_some() => {
+                        app.lock_screen(super::lock::Why::Idle);
+                        return;
+                    }
                     Err(e) => {
                         if matches!(pending, Pending::SshRecord) {
                             crate::log::write(&format!("recording an SSH run failed: {e}"));

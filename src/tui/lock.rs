@@ -53,6 +53,9 @@ pub struct Lock {
     pub error: Option<String>,
     /// A sign-in is on its way.
     pub waiting: bool,
+    /// At a shared terminal the lock is not left (Ctrl-C does not quit to the
+    /// account's shell, where the console's memory could be read).
+    terminal: bool,
 }
 
 impl Lock {
@@ -68,6 +71,7 @@ impl Lock {
             focus: 0,
             error: None,
             waiting: false,
+            terminal,
         };
         if terminal && ctx.operator.is_none() {
             lock.lock(Why::Nobody, None, ctx);
@@ -133,7 +137,7 @@ impl Lock {
     pub fn on_key(&mut self, event: KeyEvent) -> Asked {
         let control = event.modifiers.contains(KeyModifiers::CONTROL);
         match event.code {
-            KeyCode::Char('c') if control => return Asked::Quit,
+            KeyCode::Char('c') if control && !self.terminal => return Asked::Quit,
             KeyCode::Char('u') if control => self.fields[self.focus].clear(),
             KeyCode::Esc => {
                 self.fields[1].clear();
@@ -196,7 +200,7 @@ impl Lock {
         ];
         if alarms > 0 {
             lines.push(Line::from(Span::styled(
-                format!("{alarms} {}", ui::LOCK_ALARMS.get(lang)),
+                format!("{} {alarms}", ui::LOCK_ALARMS.get(lang)),
                 theme.banner_breached,
             )));
         } else {
@@ -246,6 +250,7 @@ mod tests {
             focus: 0,
             error: None,
             waiting: false,
+            terminal: false,
         };
         for c in "alice".chars() {
             assert_eq!(lock.on_key(key(KeyCode::Char(c))), Asked::Nothing);

@@ -64,6 +64,10 @@ pub enum Ending {
 /// it only probes while this process holds the lease (when no `duty engine` or other
 /// console does).
 pub fn run(ctx: Context, via: Via) -> anyhow::Result<Ending> {
+    // Secrets are typed into this process: no other process of the same account may
+    // attach to it or read its memory (ptrace, /proc/PID/mem), nor may it dump core.
+    // SAFETY: prctl with PR_SET_DUMPABLE takes plain integers and changes only this process.
+    unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async move {
         let (heard_tx, heard) = tokio::sync::mpsc::unbounded_channel();
@@ -243,7 +247,11 @@ async fn event_loop(
             let mut send = |job: Job| link.send(job);
             let mut bell = |app: &App| {
                 guard.bell();
-                if desktop && let Some((text, _)) = widgets::banner::describe(app) {
+                // Locked, the bell rings but no text of the centre goes to the desktop.
+                if desktop
+                    && !app.lock.shown
+                    && let Some((text, _)) = widgets::banner::describe(app)
+                {
                     notify::show(app.ctx.site.name.clone(), text);
                 }
             };
