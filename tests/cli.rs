@@ -564,3 +564,116 @@ fn the_signin_section_is_checked_where_it_is_written() {
         &format!("site.toml:{terminals}:14: shared terminals need the service"),
     );
 }
+
+#[test]
+fn the_requesters_word_and_rating_reach_the_reports_and_the_sites_rule_confirms_the_rest() {
+    let f = Fixture::new();
+    let sla = f.site.join("sla.toml");
+    let text = std::fs::read_to_string(&sla).unwrap();
+    let on = text.replace("[auto_confirm]\nenabled = false\ndays = 7", "[auto_confirm]\nenabled = true\ndays = 2");
+    assert_ne!(on, text, "the sample has the rule");
+    std::fs::write(&sla, on).unwrap();
+    // One resolved an hour ago (acknowledged late); one handled in time five days ago,
+    // its fault report filed, and never confirmed.
+    let id = f.open(&f.minutes_from_now(-120));
+    f.ok("alice", &["incident", "ack", &id, "--at", &f.minutes_from_now(-70)]);
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "resolve",
+            &id,
+            "--cause",
+            "disk full",
+            "--solution",
+            "cleaned",
+            "--at",
+            &f.minutes_from_now(-60),
+        ],
+    );
+    let old = f.open(&f.minutes_from_now(-5 * 24 * 60));
+    f.ok("alice", &["incident", "ack", &old, "--at", &f.minutes_from_now(-5 * 24 * 60 + 5)]);
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "resolve",
+            &old,
+            "--cause",
+            "fan",
+            "--solution",
+            "replaced",
+            "--at",
+            &f.minutes_from_now(-5 * 24 * 60 + 60),
+        ],
+    );
+    let report =
+        ["incident", "report", &old, "--description", "fan failed", "--measures", "spares on site", "--at"];
+    f.ok("alice", &[&report[..], &[f.minutes_from_now(-5 * 24 * 60 + 90).as_str()]].concat());
+
+    // A dissatisfied word says why; the site's rule is not a person's to invoke.
+    let why = f.run(
+        "alice",
+        &["incident", "confirm", &id, "--by", "张三", "--how", "phone", "--rating", "dissatisfied"],
+    );
+    assert_eq!(why.status.code(), Some(1));
+    assert!(stderr(&why).contains("says why"), "{}", stderr(&why));
+    let auto = f.run(
+        "alice",
+        &["incident", "confirm", &id, "--by", "张三", "--how", "auto", "--rating", "satisfied"],
+    );
+    assert_eq!(auto.status.code(), Some(1), "{}", stderr(&auto));
+    // The Chinese words are taken as the keys.
+    f.ok("alice", &["incident", "confirm", &id, "--by", "张三", "--how", "电话", "--rating", "基本满意"]);
+    let shown = f.show_json(&id);
+    let word = &shown["confirmation"];
+    assert_eq!(
+        (word["by"].as_str(), word["how"].as_str(), word["rating"].as_str()),
+        (Some("张三"), Some("phone"), Some("basically_satisfied")),
+        "{shown}"
+    );
+    assert_eq!(word["recorded_by"], "alice");
+
+    // The engine confirms what waited past the site's days, unrated, as the site's rule.
+    let mut engine = f
+        .cmd("alice")
+        .arg("engine")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while f.show_json(&old)["confirmation"].is_null() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the site's rule never confirmed {old}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = engine.kill();
+    let _ = engine.wait();
+    let by_rule = &f.show_json(&old)["confirmation"];
+    assert_eq!(
+        (by_rule["how"].as_str(), by_rule["recorded_by"].as_str()),
+        (Some("auto"), Some("engine")),
+        "{by_rule}"
+    );
+    assert!(by_rule["rating"].is_null(), "{by_rule}");
+
+    // The month's report: one rated (basically satisfied, 100 %), one by the rule; of
+    // two resolved, one had every clock on time (the other's response was late).
+    let month = f.ok("alice", &["report", "month"]);
+    let section = &month[month.find("## The requesters' word").expect(&month)..];
+    assert!(
+        section.contains("Basically satisfied: 1") && section.contains("Confirmed by the site's rule: 1"),
+        "{section}"
+    );
+    assert!(section.contains("100.0% (target ≥ 90%: met)"), "{section}");
+    assert!(section.contains("every clock met on time: 1 / 2 — 50.0% (target 100%: not met)"), "{section}");
+    let csv = f.ok("alice", &["report", "month", "--format", "csv"]);
+    for row in
+        ["satisfaction,basically_satisfied,1", "satisfaction,confirmed_by_rule,1", "timely,every_clock_met,1"]
+    {
+        assert!(csv.contains(row), "{row} in {csv}");
+    }
+}

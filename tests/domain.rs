@@ -140,6 +140,12 @@ fn all_commands() -> Vec<C> {
             reason: "the whole database is down, not one table".into(),
         },
         C::MarkProblem { note: "root cause unknown".into() },
+        C::Confirm(duty::domain::confirmation::Confirmation {
+            by: "Zhang".into(),
+            how: duty::domain::confirmation::ConfirmedHow::Phone,
+            rating: Some(duty::domain::confirmation::Rating::Satisfied),
+            note: String::new(),
+        }),
     ]
 }
 
@@ -385,6 +391,8 @@ mod transitions {
             // The owner (here the lead who acted) has nothing to take over.
             C::TakeOver { .. } => false,
             C::Correct { .. } => state != S::Closed,
+            // The requester's word comes once the fault is resolved, even after the close.
+            C::Confirm(_) => matches!(state, S::Resolved | S::Reported | S::Closed),
             C::Open(_) => false,
         }
     }
@@ -566,6 +574,10 @@ mod properties {
         assert_eq!(inc.report_filed_at.is_some(), reached(S::Reported));
         assert_eq!(inc.closed_at.is_some(), inc.state == S::Closed);
         assert_eq!(inc.fault_report.is_some(), reached(S::Reported));
+        // The requester confirms only what was resolved.
+        if inc.confirmation.is_some() {
+            assert!(inc.resolved_at.is_some());
+        }
         if inc.onsite_at.is_some() {
             assert!(reached(S::OnSite));
         }
@@ -695,5 +707,133 @@ proptest::proptest! {
             let allowed_span = (-5..=120).contains(&back_minutes);
             proptest::prop_assert!(!allowed_span || limits.floor.is_some_and(|floor| at < floor));
         }
+    }
+}
+
+mod confirmation_rules {
+    use super::*;
+    use duty::domain::confirmation::{
+        ConfirmRefusal, Confirmation, ConfirmedHow, Rating, Satisfaction, auto_due, timely,
+    };
+
+    fn word(by: &str, how: ConfirmedHow, rating: Option<Rating>, note: &str) -> C {
+        C::Confirm(Confirmation { by: by.into(), how, rating, note: note.into() })
+    }
+
+    fn satisfied() -> C {
+        word("Zhang (exchange office)", ConfirmedHow::Phone, Some(Rating::Satisfied), "")
+    }
+
+    /// Acknowledged 5 min after the report, resolved `minutes` after it.
+    fn resolved(minutes: i64) -> Incident {
+        step(Some(acked(5)), resolve(), &alice(), t0() + min(minutes)).unwrap()
+    }
+
+    fn refused(result: Result<Incident, DomainError>) -> ConfirmRefusal {
+        match result {
+            Err(DomainError::Confirm(why)) => why,
+            other => panic!("expected a refused confirmation, got {other:?}"),
+        }
+    }
+
+    fn engine() -> Operator {
+        Operator { id: duty::domain::ENGINE_ACTOR.into(), name: "engine".into(), role: Role::Operator }
+    }
+
+    #[test]
+    fn the_requesters_word_comes_after_the_resolution_with_who_how_and_a_rating() {
+        let at = t0() + min(90);
+        assert!(matches!(
+            step(Some(acked(5)), satisfied(), &alice(), at),
+            Err(DomainError::NotAllowed { command: "confirm", .. })
+        ));
+        let done = resolved(60);
+        let try_word = |command: C| step(Some(done.clone()), command, &alice(), at);
+        assert_eq!(
+            refused(try_word(word(" ", ConfirmedHow::Phone, Some(Rating::Basic), ""))),
+            ConfirmRefusal::NoRequester
+        );
+        assert_eq!(
+            refused(try_word(word("Zhang", ConfirmedHow::OnSite, None, ""))),
+            ConfirmRefusal::NoRating
+        );
+        assert_eq!(
+            refused(try_word(word("Zhang", ConfirmedHow::Writing, Some(Rating::Dissatisfied), ""))),
+            ConfirmRefusal::DissatisfiedWithoutNote
+        );
+        assert_eq!(refused(try_word(word("", ConfirmedHow::Auto, None, ""))), ConfirmRefusal::AutoByPerson);
+        // Not dated before what it confirms.
+        assert!(matches!(
+            step(Some(done.clone()), satisfied(), &alice(), t0() + min(30)),
+            Err(DomainError::BeforePrevious { .. })
+        ));
+        let confirmed = try_word(satisfied()).unwrap();
+        let kept = confirmed.confirmation.clone().unwrap();
+        assert_eq!(
+            (kept.recorded_by.as_str(), kept.at, kept.confirmation.rating),
+            ("alice", at, Some(Rating::Satisfied))
+        );
+        assert_eq!(confirmed.state, State::Resolved, "the word changes no state");
+        // Once.
+        assert!(matches!(
+            refused(step(Some(confirmed), satisfied(), &alice(), at + min(1))),
+            ConfirmRefusal::AlreadyConfirmed { .. }
+        ));
+        // A closed incident still takes it (the word may come after the review).
+        let reported = step(Some(done), report_form(), &alice(), t0() + min(100)).unwrap();
+        let closed =
+            step(Some(reported), C::Close { note: String::new() }, &lead(), t0() + min(110)).unwrap();
+        let late_word = word("Zhang", ConfirmedHow::Writing, Some(Rating::Dissatisfied), "took too long");
+        assert!(step(Some(closed), late_word, &alice(), t0() + min(200)).unwrap().confirmation.is_some());
+    }
+
+    #[test]
+    fn the_sites_rule_confirms_after_its_days_unrated_and_only_it_does() {
+        let done = resolved(60);
+        let days = Duration::days(7);
+        assert!(!auto_due(&done, days, t0() + min(60) + days - min(1)));
+        let due_at = t0() + min(60) + days;
+        assert!(auto_due(&done, days, due_at));
+        let rated = word("", ConfirmedHow::Auto, Some(Rating::Satisfied), "");
+        assert_eq!(refused(step(Some(done.clone()), rated, &engine(), due_at)), ConfirmRefusal::AutoRated);
+        let by_rule = step(Some(done), word("", ConfirmedHow::Auto, None, ""), &engine(), due_at).unwrap();
+        assert!(!auto_due(&by_rule, days, due_at + days), "confirmed once");
+        let tally = Satisfaction::of([&by_rule]);
+        assert_eq!((tally.auto, tally.rated(), tally.rate()), (1, 0, None), "the rule rates nothing");
+    }
+
+    #[test]
+    fn satisfaction_and_timely_handling_are_measured_against_their_targets() {
+        let rate = |ratings: &[Rating]| {
+            let incidents: Vec<Incident> = ratings
+                .iter()
+                .map(|r| {
+                    let note = if *r == Rating::Dissatisfied { "slow" } else { "" };
+                    step(
+                        Some(resolved(60)),
+                        word("Zhang", ConfirmedHow::Phone, Some(*r), note),
+                        &alice(),
+                        t0() + min(90),
+                    )
+                    .unwrap()
+                })
+                .chain([resolved(60)])
+                .collect();
+            Satisfaction::of(&incidents)
+        };
+        let three = rate(&[Rating::Satisfied, Rating::Basic, Rating::Dissatisfied]);
+        assert_eq!((three.rated(), three.waiting), (3, 1));
+        assert_eq!(three.meets_target(), Some(false));
+        let mut ten = vec![Rating::Satisfied; 8];
+        ten.extend([Rating::Basic, Rating::Dissatisfied]);
+        let ten = rate(&ten);
+        assert_eq!((ten.rate(), ten.meets_target()), (Some(90.0), Some(true)));
+
+        let policy = SlaPolicy::default();
+        let now = t0() + min(120);
+        assert_eq!(timely(&acked(5), &policy, now), None, "not resolved yet");
+        assert_eq!(timely(&resolved(60), &policy, now), Some(true));
+        let late = step(Some(acked(45)), resolve(), &alice(), t0() + min(60)).unwrap();
+        assert_eq!(timely(&late, &policy, now), Some(false), "the response was late");
     }
 }

@@ -62,17 +62,37 @@ fn open_acknowledge_watch_the_countdown_resolve_and_report_in_the_console() {
     tmux.press(&["C-s"]);
     tmux.wait_for("State: reported", 5 * SECOND);
 
+    // The requester's word on the phone: basically satisfied.
+    tmux.press(&["U"]);
+    tmux.wait_for("The requester's word", SECOND);
+    tmux.type_text("Zhang (exchange office)");
+    tmux.press(&["Tab", "Tab", "Right", "Tab"]);
+    tmux.type_text("would like a call when it starts again");
+    tmux.press(&["C-s"]);
+    tmux.wait_for("requester confirmed", 5 * SECOND);
+
     let list: serde_json::Value =
         serde_json::from_str(&f.ok("alice", &["incident", "list", "--json"])).unwrap();
     let incident = &list[0];
     assert_eq!(incident["state"], "reported");
+    let shown = f.show_json(incident["id"].as_str().unwrap());
+    let word = &shown["confirmation"];
+    assert_eq!(
+        (word["by"].as_str(), word["how"].as_str()),
+        (Some("Zhang (exchange office)"), Some("phone")),
+        "{word}"
+    );
+    assert_eq!(
+        (word["rating"].as_str(), word["recorded_by"].as_str()),
+        (Some("basically_satisfied"), Some("alice"))
+    );
     assert_eq!(incident["owner"], "alice");
     assert_eq!(incident["hosts"][0], "frontend-1");
     assert_eq!(incident["fault_report"]["cause"], "FTE channel stopped after a network flap");
     let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
     let origins: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["origin"].as_str().unwrap()).collect();
     assert!(origins.iter().all(|o| o.starts_with("console ")), "{origins:?}");
-    assert!(f.ok("alice", &["audit", "verify"]).starts_with("chain intact: 4 events"));
+    assert!(f.ok("alice", &["audit", "verify"]).starts_with("chain intact: 5 events"));
 }
 
 #[test]

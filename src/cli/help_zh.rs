@@ -56,6 +56,14 @@ const PAIRS: &[(&str, &str)] = &[
         "同时设置验证器应用的动态码（第二重认证）",
     ),
     (
+        "Record the requester's confirmation of the resolution and their rating (the contract's satisfaction target is 90 %)",
+        "记录报障用户对解决结果的确认及评价（合同要求满意率不低于 90%）",
+    ),
+    ("Who confirmed it (the requester)", "确认人（报障用户）"),
+    ("phone | on_site | writing", "phone（电话）| on_site（现场）| writing（书面）"),
+    ("satisfied | basic | dissatisfied", "satisfied（满意）| basic（基本满意）| dissatisfied（不满意）"),
+    ("What they said (needed when dissatisfied)", "用户意见（不满意时必填）"),
+    (
         "The console on a built-in demo centre, in a fresh temporary store",
         "在内置演示中心上打开控制台（使用新的临时存储）",
     ),

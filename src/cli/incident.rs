@@ -165,6 +165,25 @@ pub enum IncidentAction {
         #[command(flatten)]
         when: When,
     },
+    /// Record the requester's confirmation of the resolution and their rating (the
+    /// contract's satisfaction target is 90 %)
+    Confirm {
+        id: String,
+        /// Who confirmed it (the requester)
+        #[arg(long)]
+        by: String,
+        /// phone | on_site | writing
+        #[arg(long)]
+        how: crate::domain::confirmation::ConfirmedHow,
+        /// satisfied | basic | dissatisfied
+        #[arg(long)]
+        rating: crate::domain::confirmation::Rating,
+        /// What they said (needed when dissatisfied)
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        when: When,
+    },
     /// Mark as a problem (问题) for the monthly review: it could not be fully solved
     Problem {
         id: String,
@@ -280,6 +299,11 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
         A::Close { id, note, when } => (existing(id), IncidentCommand::Close { note }, when),
         A::Note { id, text, when } => (existing(id), IncidentCommand::Note { text }, when),
         A::Problem { id, note, when } => (existing(id), IncidentCommand::MarkProblem { note }, when),
+        A::Confirm { id, by, how, rating, note, when } => {
+            let confirmation =
+                crate::domain::confirmation::Confirmation { by, how, rating: Some(rating), note };
+            (existing(id), IncidentCommand::Confirm(confirmation), when)
+        }
         A::Handover { id, to, note, when } => (existing(id), IncidentCommand::HandOver { to, note }, when),
         A::Correct { id, reported_at, severity, class, area, reason, when } => {
             use crate::domain::incident::Correction;

@@ -632,6 +632,11 @@ fn sla_policy(file: &SourceFile, raw: raw::SlaFile, problems: &mut Vec<ConfigPro
         backdate: minutes(&raw.backdate_hours, 60, d.backdate),
         lead_backdate: minutes(&raw.lead_backdate_days, 24 * 60, d.lead_backdate),
         handover_early: minutes(&raw.handover_sign_minutes, 1, d.handover_early),
+        auto_confirm: raw
+            .auto_confirm
+            .as_ref()
+            .filter(|rule| rule.enabled)
+            .map(|rule| minutes(&rule.days, 24 * 60, Duration::days(7))),
     }
 }
 

@@ -106,6 +106,7 @@ pub struct SlaFile {
     pub report_hours: Option<Spanned<i64>>,
     pub backdate_hours: Option<Spanned<i64>>,
     pub lead_backdate_days: Option<Spanned<i64>>,
+    pub auto_confirm: Option<AutoConfirmRule>,
     pub handover_sign_minutes: Option<Spanned<i64>>,
     pub resolution_hours: Option<ResolutionHours>,
     pub confirm: Option<OptionalRule>,
@@ -120,6 +121,14 @@ pub struct ResolutionHours {
     pub ordinary: Option<Spanned<i64>>,
     pub serious: Option<Spanned<i64>>,
     pub critical: Option<Spanned<i64>>,
+}
+
+/// `[auto_confirm] enabled = true, days = 7`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoConfirmRule {
+    pub enabled: bool,
+    pub days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]

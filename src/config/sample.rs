@@ -165,6 +165,13 @@ security_report = 2
 [contract]
 late_responses_per_breach = 2
 penalty_percent_per_breach = 5
+
+# Optional: the requester confirms a resolution and rates it (duty incident confirm, U
+# in the console); enabled, the site confirms it, unrated, after this many days
+# without an answer (recorded as the site's rule).
+[auto_confirm]
+enabled = false
+days = 7
 "#;
 
 const HOSTS_TOML: &str = r#"# The centre's machines, as on the daily inspection sheet (日常巡检表).

@@ -16,7 +16,7 @@ vocabulary! {
         Phone => "phone" | "电话",
         OnSite => "on_site" | "onsite" | "现场",
         Writing => "writing" | "书面",
-        /// No answer within the site's limit: the site's rule confirmed it.
+        // No answer within the site's limit: the site's rule confirmed it.
         Auto => "auto" | "自动",
     }
 }
@@ -66,7 +66,10 @@ pub enum ConfirmRefusal {
     AutoByPerson,
     /// The site's rule records no rating.
     AutoRated,
-    AlreadyConfirmed { by: String, at: DateTime<Utc> },
+    AlreadyConfirmed {
+        by: String,
+        at: DateTime<Utc>,
+    },
 }
 
 /// Whether the incident can take the requester's word at all: resolved (reported or

@@ -141,6 +141,9 @@ pub enum IncidentCommand {
         correction: Correction,
         reason: String,
     },
+    /// The requester's word on the resolution, and their rating (or the site's rule,
+    /// after its days without an answer).
+    Confirm(super::confirmation::Confirmation),
 }
 
 /// A fact of an incident as recorded that a correction replaces.
@@ -194,6 +197,7 @@ impl IncidentCommand {
             IncidentCommand::HandOver { .. } => "handover",
             IncidentCommand::TakeOver { .. } => "take_over",
             IncidentCommand::Correct { .. } => "correct",
+            IncidentCommand::Confirm(_) => "confirm",
         }
     }
 }
@@ -255,6 +259,9 @@ pub enum IncidentEvent {
     Backdated {
         reason: String,
     },
+    UserConfirmed {
+        confirmation: super::confirmation::Confirmation,
+    },
 }
 
 impl IncidentEvent {
@@ -276,6 +283,7 @@ impl IncidentEvent {
             IncidentEvent::HandedOver { .. } => "incident.handed_over",
             IncidentEvent::Corrected { .. } => "incident.corrected",
             IncidentEvent::Backdated { .. } => "incident.backdated",
+            IncidentEvent::UserConfirmed { .. } => "incident.user_confirmed",
         }
     }
 
@@ -360,6 +368,9 @@ pub struct Incident {
     /// Steps dated well before they were recorded (the clocks rest on what was said).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claimed: Vec<Claimed>,
+    /// The requester's word on the resolution, once recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<super::confirmation::Confirmed>,
     /// Number of events applied; a command may name the version it saw.
     pub version: u64,
     pub last_change: LastChange,
@@ -635,12 +646,23 @@ pub fn decide(
             let owner = incident.owner.clone().expect("permits: someone owns it");
             IncidentEvent::HandedOver { from: owner, to: ctx.actor.id.clone(), note: handover.clone() }
         }
+        C::Confirm(confirmation) => {
+            super::confirmation::check(confirmation, ctx.actor.id == super::ENGINE_ACTOR)?;
+            limit_text("name", &confirmation.by)?;
+            limit_text("note", &confirmation.note)?;
+            IncidentEvent::UserConfirmed { confirmation: confirmation.clone() }
+        }
     };
     // Lifecycle steps keep their order in time; notes, calls and escalations may be
     // dated anywhere after the report.
     let is_lifecycle_step =
         !matches!(command, C::Note { .. } | C::Call { .. } | C::Escalate { .. } | C::Correct { .. });
-    let floor = if is_lifecycle_step { incident.milestone_at } else { incident.reported_at };
+    let floor = match command {
+        // The requester confirms what was resolved, after it was.
+        C::Confirm(_) => incident.resolved_at.unwrap_or(incident.milestone_at),
+        _ if is_lifecycle_step => incident.milestone_at,
+        _ => incident.reported_at,
+    };
     if ctx.occurred_at < floor {
         return Err(DomainError::BeforePrevious { at: ctx.occurred_at, previous: floor });
     }
@@ -657,10 +679,12 @@ pub fn permits(incident: &Incident, command: &IncidentCommand, actor: &Operator)
     let refused = Err(DomainError::NotAllowed { command: command.name(), state });
     let lead = actor.role == Role::Lead;
     let owner = incident.owner.as_deref();
-    if state == S::Closed {
+    // A closed incident takes nothing more but the requester's word, which may come late.
+    if state == S::Closed && !matches!(command, C::Confirm(_)) {
         return refused;
     }
     match command {
+        C::Confirm(_) => super::confirmation::open_to(incident),
         C::Open(_) => Err(DomainError::AlreadyExists { id: incident.id.clone() }),
         C::Acknowledge if state != S::Open => Err(DomainError::AlreadyAcknowledged {
             by: incident.owner.clone().unwrap_or_default(),
@@ -754,6 +778,7 @@ pub fn apply(
                     .filter(|_| new.source == Source::Operator)
                     .into_iter()
                     .collect(),
+                confirmation: None,
                 version: 1,
                 last_change: change,
             });
@@ -826,6 +851,13 @@ pub fn apply(
             if let Some(last) = inc.claimed.last_mut() {
                 last.reason = Some(reason.clone());
             }
+        }
+        IncidentEvent::UserConfirmed { confirmation } => {
+            inc.confirmation = Some(super::confirmation::Confirmed {
+                confirmation: confirmation.clone(),
+                at,
+                recorded_by: meta.actor.to_string(),
+            });
         }
     }
     inc.claimed.extend(claimed_step(event, meta));

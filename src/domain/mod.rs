@@ -7,6 +7,7 @@ pub mod alarm;
 pub mod alert;
 pub mod check;
 pub mod checklist;
+pub mod confirmation;
 pub mod contract;
 pub mod duty_log;
 pub mod handover;
@@ -109,6 +110,9 @@ pub enum DomainError {
     /// A second person's confirmation was refused, or is not there for a run.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     Second(second::SecondRefusal),
+    /// The requester's confirmation of a resolution was refused.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    Confirm(confirmation::ConfirmRefusal),
     /// A sign-in at the shared terminal, or a secret, was refused.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     SignIn(signin::SignInRefusal),

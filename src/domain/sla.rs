@@ -40,6 +40,9 @@ pub struct SlaPolicy {
     /// How long before the shift change an operator may sign a handover (30 min);
     /// earlier needs a lead.
     pub handover_early: Duration,
+    /// Optional: a resolution nobody has confirmed this long after is confirmed by the
+    /// site's rule (recorded as such, unrated).
+    pub auto_confirm: Option<Duration>,
 }
 
 /// Warning lead time per clock.
@@ -94,6 +97,7 @@ impl Default for SlaPolicy {
             backdate: Duration::hours(2),
             lead_backdate: Duration::days(7),
             handover_early: Duration::minutes(30),
+            auto_confirm: None,
         }
     }
 }

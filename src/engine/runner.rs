@@ -422,6 +422,7 @@ pub async fn run(
                         missed_looked = Some(Instant::now());
                         let site = &plan.site;
                         link.call(|store| crate::agenda::record_missed(store, site, &actor, &origin, clock.now()));
+                        link.call(|store| crate::ops::confirm::auto_confirm(store, site, &actor, &origin, clock.now()));
                     }
                 }
             }

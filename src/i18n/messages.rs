@@ -370,6 +370,7 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::Ssh(why), _) => ssh_refusal(why, lang),
         (E::Second(why), _) => second_refusal(why, lang),
         (E::SignIn(why), _) => signin_refusal(why, lang),
+        (E::Confirm(why), _) => confirm_refusal(why, lang),
         (E::ReadOnly, Lang::Zh) => "你不在本站点的值班人员名单中：只能查看，不能修改".to_string(),
         (E::ReadOnly, Lang::En) => {
             "you are not on the site's operator list: you may read but not write".to_string()
@@ -778,6 +779,26 @@ fn second_refusal(why: &crate::domain::second::SecondRefusal, lang: Lang) -> Str
     }
 }
 
+fn confirm_refusal(why: &crate::domain::confirmation::ConfirmRefusal, lang: Lang) -> String {
+    use crate::domain::confirmation::ConfirmRefusal as R;
+    match (why, lang) {
+        (R::NoRequester, Lang::Zh) => "请填写确认人（报障用户）".to_string(),
+        (R::NoRequester, Lang::En) => "say who confirmed it (the requester)".to_string(),
+        (R::NoRating, Lang::Zh) => "请记录用户评价：满意、基本满意或不满意".to_string(),
+        (R::NoRating, Lang::En) => {
+            "record the requester's rating: satisfied, basic or dissatisfied".to_string()
+        }
+        (R::DissatisfiedWithoutNote, Lang::Zh) => "用户不满意时须记录原因".to_string(),
+        (R::DissatisfiedWithoutNote, Lang::En) => "a dissatisfied rating says why (a note)".to_string(),
+        (R::AutoByPerson, Lang::Zh) => "自动确认只由站点规则记录".to_string(),
+        (R::AutoByPerson, Lang::En) => "only the site's rule confirms automatically".to_string(),
+        (R::AutoRated, Lang::Zh) => "自动确认不带评价".to_string(),
+        (R::AutoRated, Lang::En) => "an automatic confirmation carries no rating".to_string(),
+        (R::AlreadyConfirmed { by, at }, Lang::Zh) => format!("已由 {by} 于 {} 确认", shown(at)),
+        (R::AlreadyConfirmed { by, at }, Lang::En) => format!("confirmed already, by {by} at {}", shown(at)),
+    }
+}
+
 fn signin_refusal(why: &crate::domain::signin::SignInRefusal, lang: Lang) -> String {
     use crate::domain::signin::{SignInRefusal as R, Weak};
     match (why, lang) {
@@ -930,6 +951,7 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "ssh.second_asked" => ("请求第二人确认", "second person asked"),
         "ssh.second_confirmed" => ("第二人已确认", "second person confirmed"),
         "operator.secret_set" => ("设置登录口令", "sign-in secret set"),
+        "incident.user_confirmed" => ("用户确认", "requester confirmed"),
         "operator.signed_in" => ("登录", "signed in"),
         "operator.sign_in_failed" => ("登录失败", "sign-in failed"),
         "operator.signed_out" => ("退出登录", "signed out"),
@@ -1003,6 +1025,13 @@ pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> Strin
             lang.pick("原因", "why")
         ),
         E::Backdated { reason } => reason.clone(),
+        E::UserConfirmed { confirmation: c } => {
+            let rating = c.rating.map(|r| r.label(lang)).unwrap_or_default();
+            format!("{} {} {rating} {}", c.by, c.how.label(lang), c.note)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
     }
 }
 

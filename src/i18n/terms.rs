@@ -58,6 +58,19 @@ labels!(State {
     State::Closed => "已关闭", "closed";
 });
 
+labels!(crate::domain::confirmation::Rating {
+    crate::domain::confirmation::Rating::Satisfied => "满意", "satisfied";
+    crate::domain::confirmation::Rating::Basic => "基本满意", "basically satisfied";
+    crate::domain::confirmation::Rating::Dissatisfied => "不满意", "dissatisfied";
+});
+
+labels!(crate::domain::confirmation::ConfirmedHow {
+    crate::domain::confirmation::ConfirmedHow::Phone => "电话", "by phone";
+    crate::domain::confirmation::ConfirmedHow::OnSite => "现场", "on site";
+    crate::domain::confirmation::ConfirmedHow::Writing => "书面", "in writing";
+    crate::domain::confirmation::ConfirmedHow::Auto => "逾期自动确认", "confirmed by the site's rule";
+});
+
 labels!(PauseReason {
     PauseReason::Vendor => "等待厂商", "waiting on vendor";
     PauseReason::SpareParts => "等待备件", "waiting on spare parts";

@@ -130,6 +130,10 @@ pub const FORM_RESOLVE: Text = Text::new("解决事件", "Resolve");
 pub const FORM_REPORT: Text = Text::new("故障报告单", "Fault report");
 pub const FORM_CLOSE: Text = Text::new("复核并关闭", "Review and close");
 pub const FORM_PROBLEM: Text = Text::new("转为问题", "Turn into a problem");
+pub const FORM_CONFIRM_USER: Text = Text::new("用户确认与评价", "The requester's word");
+pub const F_REQUESTER: Text = Text::new("确认人", "Confirmed by");
+pub const F_HOW: Text = Text::new("确认方式", "How");
+pub const F_RATING: Text = Text::new("评价", "Rating");
 pub const FORM_MUTE: Text = Text::new("告警静音", "Mute alarms");
 
 pub const F_TITLE: Text = Text::new("标题", "Title");

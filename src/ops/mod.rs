@@ -5,6 +5,7 @@
 //! for the operator (the evidence of a marked item, the occurrence a run starts) is
 //! decided here and in the domain below it, never in a front end.
 
+pub mod confirm;
 pub mod queue;
 pub mod record;
 pub mod request;

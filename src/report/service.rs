@@ -87,6 +87,10 @@ pub struct ServiceStats {
     /// Steps of the period's incidents dated well before they were recorded (the
     /// clocks above rest on them).
     pub claimed: Vec<(crate::domain::IncidentId, crate::domain::incident::Claimed)>,
+    /// The requesters' word on the period's incidents.
+    pub satisfaction: crate::domain::confirmation::Satisfaction,
+    /// Resolved with every clock met on time (of `resolved`).
+    pub timely: u32,
 }
 
 /// Folds the incidents out of the event log.
@@ -193,6 +197,11 @@ pub fn compute(
         first_line: resolved.iter().filter(|i| i.escalated_to.is_none()).count() as u32,
         per_day,
         claimed: incidents.iter().flat_map(|i| i.claimed.iter().map(|c| (i.id.clone(), c.clone()))).collect(),
+        satisfaction: crate::domain::confirmation::Satisfaction::of(incidents.iter().copied()),
+        timely: resolved
+            .iter()
+            .filter(|i| crate::domain::confirmation::timely(i, &site.policy, now) == Some(true))
+            .count() as u32,
     }
 }
 
@@ -317,6 +326,37 @@ pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> S
     for (day, n) in &stats.per_day {
         out.push_str(&format!("| {day} | {n} |\n"));
     }
+    let s = &stats.satisfaction;
+    let verdict = |met: Option<bool>| match met {
+        Some(true) => t("达标", "met"),
+        Some(false) => t("未达标", "not met"),
+        None => t("无数据", "nothing to measure"),
+    };
+    out.push_str(&format!(
+        "\n## {}\n\n{}: {} · {}: {} · {}: {} · {}: {} · {}: {}\n\n{}: {} ({} ≥ 90%: {})\n\n## {}\n\n{}: {} / {} — {} ({} 100%: {})\n",
+        t("用户确认与满意度", "The requesters' word"),
+        t("满意", "Satisfied"),
+        s.satisfied,
+        t("基本满意", "Basically satisfied"),
+        s.basic,
+        t("不满意", "Dissatisfied"),
+        s.dissatisfied,
+        t("逾期自动确认", "Confirmed by the site's rule"),
+        s.auto,
+        t("待确认", "Awaiting their word"),
+        s.waiting,
+        t("满意率（满意与基本满意／已评价）", "Satisfaction (satisfied and basically satisfied of those rated)"),
+        s.rate().map_or_else(|| "—".to_string(), |r| format!("{r:.1}%")),
+        t("目标", "target"),
+        verdict(s.meets_target()),
+        t("及时处理率", "Timely handling"),
+        t("各项时限均按时完成", "every clock met on time"),
+        stats.timely,
+        stats.resolved,
+        percent(stats.timely, stats.resolved),
+        t("目标", "target"),
+        verdict((stats.resolved > 0).then_some(stats.timely == stats.resolved)),
+    ));
     out.push_str(&format!("\n## {}\n\n", t("补记的时间", "Times claimed later")));
     if stats.claimed.is_empty() {
         out.push_str(t("无：每一步都在发生时记录。\n", "None: every step was recorded as it happened.\n"));
@@ -379,6 +419,19 @@ pub fn csv(stats: &ServiceStats, lang: Lang) -> String {
     for (day, n) in &stats.per_day {
         row("per_day", &day.to_string(), n.to_string());
     }
+    let s = &stats.satisfaction;
+    for (item, n) in [
+        ("satisfied", s.satisfied),
+        ("basically_satisfied", s.basic),
+        ("dissatisfied", s.dissatisfied),
+        ("confirmed_by_rule", s.auto),
+        ("awaiting", s.waiting),
+    ] {
+        row("satisfaction", item, n.to_string());
+    }
+    row("satisfaction", "rate_percent", s.rate().map_or_else(String::new, |r| format!("{r:.1}")));
+    row("timely", "resolved", stats.resolved.to_string());
+    row("timely", "every_clock_met", stats.timely.to_string());
     for (id, c) in &stats.claimed {
         let value = format!(
             "claimed={};recorded={};by={};reason={}",

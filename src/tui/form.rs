@@ -19,6 +19,9 @@ pub enum Input {
 /// What a field holds: a form is read by its fields' names, never by position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Name {
+    Requester,
+    How,
+    Rating,
     Title,
     Severity,
     Class,
@@ -141,6 +144,7 @@ pub enum FormKind {
     Close,
     Problem,
     Correct,
+    ConfirmUser,
     Mute,
     MarkItem,
     Decide,

@@ -120,6 +120,26 @@ pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<For
         Action::Problem => {
             (FormKind::Problem, ui::FORM_PROBLEM, vec![Field::multi(Name::Note, ui::F_NOTE.get(lang), true)])
         }
+        Action::ConfirmUser => {
+            use crate::domain::confirmation::{ConfirmedHow, Rating};
+            // The site's rule alone confirms automatically: a person says how it came.
+            let ways: Vec<ConfirmedHow> =
+                ConfirmedHow::ALL.iter().copied().filter(|h| *h != ConfirmedHow::Auto).collect();
+            (
+                FormKind::ConfirmUser,
+                ui::FORM_CONFIRM_USER,
+                vec![
+                    Field::line(Name::Requester, ui::F_REQUESTER.get(lang), true),
+                    Field::choice(Name::How, ui::F_HOW.get(lang), options(&ways, ConfirmedHow::key, lang)),
+                    Field::choice(
+                        Name::Rating,
+                        ui::F_RATING.get(lang),
+                        options(Rating::ALL, Rating::key, lang),
+                    ),
+                    Field::multi(Name::Note, ui::F_NOTE.get(lang), false),
+                ],
+            )
+        }
         Action::Correct => (
             FormKind::Correct,
             ui::FORM_CORRECT,
@@ -363,6 +383,15 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         ),
         FormKind::Close => existing(form, IncidentCommand::Close { note: text(Name::Note) }),
         FormKind::Problem => existing(form, IncidentCommand::MarkProblem { note: text(Name::Note) }),
+        FormKind::ConfirmUser => existing(
+            form,
+            IncidentCommand::Confirm(crate::domain::confirmation::Confirmation {
+                by: text(Name::Requester),
+                how: text(Name::How).parse().ok()?,
+                rating: Some(text(Name::Rating).parse().ok()?),
+                note: text(Name::Note),
+            }),
+        ),
         FormKind::Correct => {
             use crate::domain::incident::Correction;
             let value = text(Name::Value);

@@ -202,6 +202,12 @@ fn step_of(action: Action) -> Option<IncidentCommand> {
         }),
         Action::Close => IncidentCommand::Close { note: none() },
         Action::Problem => IncidentCommand::MarkProblem { note: none() },
+        Action::ConfirmUser => IncidentCommand::Confirm(crate::domain::confirmation::Confirmation {
+            by: none(),
+            how: crate::domain::confirmation::ConfirmedHow::Phone,
+            rating: Some(crate::domain::confirmation::Rating::Satisfied),
+            note: none(),
+        }),
         // Any field but the report time is anyone's to correct.
         Action::Correct => IncidentCommand::Correct {
             correction: Correction::Area(crate::domain::FaultArea::System),
