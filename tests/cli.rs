@@ -570,7 +570,8 @@ fn the_requesters_word_and_rating_reach_the_reports_and_the_sites_rule_confirms_
     let f = Fixture::new();
     let sla = f.site.join("sla.toml");
     let text = std::fs::read_to_string(&sla).unwrap();
-    let on = text.replace("[auto_confirm]\nenabled = false\ndays = 7", "[auto_confirm]\nenabled = true\ndays = 2");
+    let on =
+        text.replace("[auto_confirm]\nenabled = false\ndays = 7", "[auto_confirm]\nenabled = true\ndays = 2");
     assert_ne!(on, text, "the sample has the rule");
     std::fs::write(&sla, on).unwrap();
     // One resolved an hour ago (acknowledged late); one handled in time five days ago,

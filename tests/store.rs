@@ -93,6 +93,7 @@ on_both_backends!(
     a_stale_version_is_refused_with_who_and_when_and_changes_nothing,
     a_refused_command_and_an_unknown_incident_change_nothing,
     rebuild_gives_the_same_projection,
+    the_requesters_word_is_kept_and_rebuilt,
     the_log_refuses_updates_and_deletes,
     an_edited_row_is_named,
     an_edited_row_with_a_recomputed_hash_is_named_by_its_successor,
@@ -256,6 +257,29 @@ fn rebuild_gives_the_same_projection(db: Db) {
     db.raw("UPDATE incidents SET body = '{}', version = 99").unwrap();
     assert_eq!(store.rebuild().unwrap(), 9);
     assert_eq!(db.dump(), before);
+}
+
+fn the_requesters_word_is_kept_and_rebuilt(db: Db) {
+    use duty::domain::confirmation::{Confirmation, ConfirmedHow, Rating};
+    let mut store = populated(&db);
+    let alice = op("alice", Role::Operator);
+    let id = IncidentId("GZ-20261121-001".into());
+    let resolve = IncidentCommand::Resolve { cause: "link".into(), solution: "replugged".into() };
+    store.execute(request(Target::Existing(id.clone()), resolve, &alice, t0() + Duration::hours(1))).unwrap();
+    let word = Confirmation {
+        by: "张三".into(),
+        how: ConfirmedHow::Writing,
+        rating: Some(Rating::Dissatisfied),
+        note: "took all morning".into(),
+    };
+    let confirm = IncidentCommand::Confirm(word.clone());
+    store.execute(request(Target::Existing(id.clone()), confirm, &alice, t0() + Duration::hours(2))).unwrap();
+    let kept = store.incident(&id).unwrap().unwrap().confirmation.expect("kept on the incident");
+    assert_eq!((kept.confirmation, kept.recorded_by.as_str()), (word, "alice"));
+    let before = db.dump();
+    db.raw("UPDATE incidents SET body = '{}', version = 99").unwrap();
+    store.rebuild().unwrap();
+    assert_eq!(db.dump(), before, "folded again from the log, the same");
 }
 
 fn the_log_refuses_updates_and_deletes(db: Db) {

@@ -476,6 +476,10 @@ fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
     if incident.problem {
         println!("  {}", lang.pick("已转为问题，待月度评审", "turned into a problem for the monthly review"));
     }
+    if let Some(word) = &incident.confirmation {
+        let said = crate::i18n::confirmation_said(&word.confirmation, lang);
+        println!("  {} {} ({})", fit(lang.pick("用户确认", "requester"), 10), v(&said), at(word.at));
+    }
     if !incident.description.is_empty() {
         println!("  {} {}", fit(lang.pick("描述", "description"), 10), v(&incident.description));
     }

@@ -779,6 +779,17 @@ fn second_refusal(why: &crate::domain::second::SecondRefusal, lang: Lang) -> Str
     }
 }
 
+/// The requester's word in one line: who, how, their rating, what they said.
+pub fn confirmation_said(c: &crate::domain::confirmation::Confirmation, lang: Lang) -> String {
+    let rating = c.rating.map(|r| r.label(lang)).unwrap_or_default();
+    [c.by.as_str(), c.how.label(lang), rating, c.note.as_str()]
+        .iter()
+        .filter(|part| !part.trim().is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn confirm_refusal(why: &crate::domain::confirmation::ConfirmRefusal, lang: Lang) -> String {
     use crate::domain::confirmation::ConfirmRefusal as R;
     match (why, lang) {
@@ -1025,13 +1036,7 @@ pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> Strin
             lang.pick("原因", "why")
         ),
         E::Backdated { reason } => reason.clone(),
-        E::UserConfirmed { confirmation: c } => {
-            let rating = c.rating.map(|r| r.label(lang)).unwrap_or_default();
-            format!("{} {} {rating} {}", c.by, c.how.label(lang), c.note)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        }
+        E::UserConfirmed { confirmation } => confirmation_said(confirmation, lang),
     }
 }
 
