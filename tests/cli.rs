@@ -678,3 +678,40 @@ fn the_requesters_word_and_rating_reach_the_reports_and_the_sites_rule_confirms_
         assert!(csv.contains(row), "{row} in {csv}");
     }
 }
+
+#[test]
+fn the_samples_backup_checks_are_a_valid_site_and_a_bad_one_is_named_where_it_is() {
+    let f = Fixture::new();
+    let path = f.site.join("hosts.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("# [[hosts.checks]]").expect("the sample has backup checks");
+    let on: String = text[start..]
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start_matches("# ").trim_start_matches('#')))
+        .collect();
+    let on = format!("{}{on}", &text[..start]);
+    std::fs::write(&path, &on).unwrap();
+    f.ok("lead", &["config", "check"]);
+    let status = f.ok("lead", &["status"]);
+    assert!(status.contains(" bak "), "the sheet has a backup column: {status}");
+    let storage = status.lines().find(|l| l.starts_with("storage")).expect(&status);
+    assert!(storage.contains('?') && !storage.contains('√'), "not run yet is unknown, never normal: {storage}");
+    // The restore test falls once a year.
+    let restore = std::fs::read_to_string(f.site.join("checklists/restore-test.toml")).unwrap();
+    assert!(restore.contains("days = \"yearly:03-31\""), "{restore}");
+    let edit = |t: &str| {
+        let start = t.find("# [[hosts.checks]]").unwrap();
+        let on: String = t[start..]
+            .lines()
+            .map(|l| format!("{}\n", l.trim_start_matches("# ").trim_start_matches('#')))
+            .collect();
+        format!("{}{on}", &t[..start]).replacen("path = \"/backup/incr\"", "path = \"backup/incr\"", 1)
+    };
+    let edited = edit(&text);
+    let line = edited.lines().position(|l| l.contains("path = \"backup/incr\"")).unwrap() + 1;
+    bad_config(
+        "hosts.toml",
+        edit,
+        &format!("hosts.toml:{line}:8: path \"backup/incr\" must be an absolute folder"),
+    );
+}

@@ -574,3 +574,105 @@ fn a_host_that_no_longer_offers_its_known_key_type_is_a_changed_key() {
     let out = f.run("alice", &["ssh", "run", "frontend-1", "hello"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn backups_are_judged_by_their_newest_file_here_and_on_the_host_over_ssh() {
+    use duty::config::{CheckKind, CheckSpec};
+    use duty::domain::backup::BackupRule;
+    use duty::domain::check::{CheckStatus, Reason, SheetColumn};
+    use duty::engine::probe::{Prober, SshReach};
+    let sshd = Sshd::start();
+    let f = site_for(&sshd, &format!("{}\n", sshd.keyscan()));
+    let site = duty::config::Site::load(&f.site).unwrap();
+    let clock = duty::clock::Clock::system();
+    // The folder of a backup job: yesterday's incremental, an older one, last week's full
+    // and a name the shell would trip over.
+    let dir = f.dir.path().join("backup dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    let put = |name: &str, bytes: usize, hours_ago: i64| {
+        let path = dir.join(name);
+        std::fs::write(&path, vec![b'x'; bytes]).unwrap();
+        let at = (clock.now() - chrono::Duration::hours(hours_ago)).timestamp();
+        let touched = Command::new("touch").arg("-d").arg(format!("@{at}")).arg(&path).status().unwrap();
+        assert!(touched.success());
+    };
+    put("incr-20261124.tar.gz", 5000, 10);
+    put("incr-20261120.tar.gz", 5000, 110);
+    put("full-20261115.tar.gz", 9000, 240);
+    put("incr-'$(touch pwned)'.tar.gz", 10, 200);
+    let prober = Prober::with_ssh(
+        SshReach {
+            settings: site.ssh.clone(),
+            hosts: site.hosts.clone(),
+            user: user(),
+            pool: duty::ssh::pool::Pool::of(&site.ssh),
+        },
+        clock,
+    )
+    .unwrap();
+    let spec = |pattern: &str, hours: i64, min_bytes: u64, local: bool| CheckSpec {
+        host: "frontend-1".into(),
+        name: "backup".into(),
+        kind: CheckKind::Backup {
+            rule: BackupRule {
+                dir: dir.display().to_string(),
+                pattern: pattern.into(),
+                max_age: chrono::Duration::hours(hours),
+                min_bytes,
+            },
+            local,
+        },
+        column: SheetColumn::Backup,
+        interval: Duration::from_secs(60),
+        timeout: Duration::from_secs(5),
+        retries: 0,
+        severity: duty::domain::Severity::Serious,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    for local in [true, false] {
+        let judge = |pattern: &str, hours, min_bytes| {
+            rt.block_on(prober.run(&spec(pattern, hours, min_bytes, local)))
+        };
+        let daily = judge("incr-*.tar.gz", 26, 1000);
+        assert_eq!(daily.status, CheckStatus::Normal, "local {local}: {daily:?}");
+        assert!(
+            daily.evidence.excerpt.as_deref().unwrap().starts_with("incr-20261124.tar.gz 5000 B"),
+            "{daily:?}"
+        );
+        let weekly = judge("full-*.tar.gz", 8 * 24, 1000);
+        assert_eq!(
+            (weekly.status, weekly.evidence.reason.clone()),
+            (
+                CheckStatus::Critical,
+                Some(Reason::BackupStale {
+                    file: "full-20261115.tar.gz".into(),
+                    hours: 240,
+                    limit_hours: 192
+                })
+            ),
+            "local {local}"
+        );
+        let small = judge("incr-*.tar.gz", 26, 6000);
+        assert!(matches!(small.evidence.reason, Some(Reason::BackupSmall { bytes: 5000, .. })), "{small:?}");
+        let none = judge("*.dmp", 26, 1);
+        assert_eq!(none.status, CheckStatus::Critical, "never normal without a file: {none:?}");
+        assert!(matches!(none.evidence.reason, Some(Reason::BackupMissing { .. })), "{none:?}");
+    }
+    // A folder that is not there is a missing backup on both sides, never "normal".
+    let gone = |local| {
+        let mut spec = spec("incr-*.tar.gz", 26, 1, local);
+        if let CheckKind::Backup { rule, .. } = &mut spec.kind {
+            rule.dir = "/nonexistent/backup".into();
+        }
+        rt.block_on(prober.run(&spec))
+    };
+    for local in [true, false] {
+        let result = gone(local);
+        assert_eq!(result.status, CheckStatus::Critical, "{result:?}");
+        assert!(matches!(result.evidence.reason, Some(Reason::BackupMissing { .. })), "{result:?}");
+    }
+    assert!(
+        !dir.join("pwned").exists() && !std::path::Path::new("pwned").exists(),
+        "names are data, not commands"
+    );
+}

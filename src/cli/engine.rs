@@ -165,17 +165,16 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<()> {
             )
         ),
     }
-    let heads = [
-        lang.pick("网络", "net"),
-        lang.pick("系统", "sys"),
-        lang.pick("应用1", "app1"),
-        lang.pick("应用2", "app2"),
-    ];
+    use crate::i18n::ShortLabel;
+    let heads: Vec<String> = crate::domain::check::SheetColumn::ALL
+        .iter()
+        .map(|c| fit(&c.short_label(lang).to_lowercase(), 5))
+        .collect();
     println!(
         "{} {} {} {}",
         fit(lang.pick("设备", "host"), 16),
         fit("IP", 15),
-        heads.map(|h| fit(h, 5)).join(" "),
+        heads.join(" "),
         lang.pick("名称", "name")
     );
     for row in &rows {

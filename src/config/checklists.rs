@@ -79,12 +79,18 @@ fn cadence(value: &Spanned<String>, file: &SourceFile, problems: &mut Vec<Config
             .ok()
             .filter(|d| (1..=31).contains(d))
             .map(Cadence::Monthly),
+        other if other.starts_with("yearly:") => other["yearly:".len()..]
+            .split_once('-')
+            .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)))
+            // Checked against a leap year: 29 February is a day of the year.
+            .filter(|(m, d)| chrono::NaiveDate::from_ymd_opt(2028, *m, *d).is_some())
+            .map(|(month, day)| Cadence::Yearly { month, day }),
         other => weekday(other).map(Cadence::Weekly),
     };
     if parsed.is_none() {
         problems.push(file.problem(
             value.span(),
-            format!("bad days \"{}\" (expected workdays, daily, a weekday such as monday, or monthly:1 to monthly:31)", value.get_ref()),
+            format!("bad days \"{}\" (expected workdays, daily, a weekday such as monday, monthly:1 to monthly:31, or yearly:MM-DD)", value.get_ref()),
         ));
     }
     parsed

@@ -20,6 +20,9 @@ pub enum CheckKind {
     /// A read-only command over SSH (the site's SSH settings): judged by its exit
     /// status, or by the first number it prints against warning / critical thresholds.
     Ssh { command: String, warning: Option<f64>, critical: Option<f64> },
+    /// The newest file matching a pattern in a folder — on this machine (`local`), or on
+    /// the host over the site's SSH settings — is young and big enough.
+    Backup { rule: crate::domain::backup::BackupRule, local: bool },
 }
 
 /// One check of one host.
@@ -35,6 +38,59 @@ pub struct CheckSpec {
     pub retries: u32,
     /// Severity of the incident a sustained failure opens.
     pub severity: Severity,
+}
+
+/// A backup check: an absolute folder, a file-name pattern, the hours the newest may be
+/// old (default 26: a daily backup and its slack) and the bytes it must have (default 1).
+fn backup(entry: &CheckEntry, file: &SourceFile, problems: &mut Vec<ConfigProblem>) -> Option<CheckKind> {
+    let before = problems.len();
+    let dir = match &entry.path {
+        Some(path) if path.get_ref().starts_with('/') => {
+            Some(path.get_ref().trim_end_matches('/').to_string())
+        }
+        Some(path) => {
+            problems.push(
+                file.problem(path.span(), format!("path \"{}\" must be an absolute folder", path.get_ref())),
+            );
+            None
+        }
+        None => {
+            problems.push(file.problem(entry.kind.span(), "a backup check needs a path (the folder)"));
+            None
+        }
+    };
+    let pattern =
+        match &entry.pattern {
+            // `*` and `?` only: what find's -name and our own matcher read alike.
+            Some(p) if !p.get_ref().is_empty() && !p.get_ref().contains(['/', '[', ']', '\\']) => {
+                Some(p.get_ref().clone())
+            }
+            Some(p) => {
+                problems.push(file.problem(
+                    p.span(),
+                    format!("pattern \"{}\" must be a file name with * and ?", p.get_ref()),
+                ));
+                None
+            }
+            None => {
+                problems.push(
+                    file.problem(entry.kind.span(), "a backup check needs a pattern (such as incr-*.tar.gz)"),
+                );
+                None
+            }
+        };
+    let hours = file.in_range(&entry.max_age_hours, 26, 1..=24 * 62, "max_age_hours", problems);
+    let bytes = file.in_range(&entry.min_bytes, 1, 0..=i64::MAX, "min_bytes", problems);
+    if problems.len() > before {
+        return None;
+    }
+    let rule = crate::domain::backup::BackupRule {
+        dir: dir?,
+        pattern: pattern?,
+        max_age: chrono::Duration::hours(hours),
+        min_bytes: bytes as u64,
+    };
+    Some(CheckKind::Backup { rule, local: entry.local.unwrap_or(false) })
 }
 
 /// Validates the checks of one host; problems are collected, bad checks skipped.
@@ -143,10 +199,11 @@ pub fn validate(
                     None
                 }
             },
+            "backup" => backup(&entry, file, problems),
             other => {
                 problems.push(file.problem(
                     entry.kind.span(),
-                    format!("unknown check kind \"{other}\" (expected tcp, http, ping or ssh)"),
+                    format!("unknown check kind \"{other}\" (expected tcp, http, ping, ssh or backup)"),
                 ));
                 None
             }

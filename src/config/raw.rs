@@ -198,4 +198,11 @@ pub struct CheckEntry {
     pub command: Option<Spanned<String>>,
     pub warning: Option<f64>,
     pub critical: Option<f64>,
+    /// A backup check: the folder, the file pattern, the age and size the newest must
+    /// keep, and whether the folder is on this machine (else on the host, over SSH).
+    pub path: Option<Spanned<String>>,
+    pub pattern: Option<Spanned<String>>,
+    pub max_age_hours: Option<Spanned<i64>>,
+    pub min_bytes: Option<Spanned<i64>>,
+    pub local: Option<bool>,
 }

@@ -19,6 +19,7 @@ pub fn write_sample(dir: &Path, lead_user: &str, today: chrono::NaiveDate) -> st
         (format!("{CHECKLISTS_DIR}/weekly-devices.toml"), WEEKLY_TOML.to_string()),
         (format!("{CHECKLISTS_DIR}/arrival.toml"), ARRIVAL_TOML.to_string()),
         (format!("{CHECKLISTS_DIR}/departure.toml"), DEPARTURE_TOML.to_string()),
+        (format!("{CHECKLISTS_DIR}/restore-test.toml"), RESTORE_TOML.to_string()),
     ];
     if let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).exists()) {
         return Err(std::io::Error::new(
@@ -272,6 +273,31 @@ role = "storage"
 ip = "127.0.10.12"
 group = "主机房"
 os = "storage"
+
+# Backups (the 备份 column of the sheet): the newest file matching `pattern` in `path`
+# must be younger than `max_age_hours` and at least `min_bytes`. The folder is read on
+# the host over the site's SSH settings (ssh.toml), or on this machine with local =
+# true. Uncomment and set the folders of your backup jobs: the daily incremental and the
+# weekly full (the yearly restore test is the checklist restore-test.toml).
+# [[hosts.checks]]
+# name = "backup-incr"
+# kind = "backup"
+# column = "backup"
+# path = "/backup/incr"
+# pattern = "incr-*.tar.gz"
+# max_age_hours = 26
+# min_bytes = 1048576
+# interval_seconds = 3600
+#
+# [[hosts.checks]]
+# name = "backup-full"
+# kind = "backup"
+# column = "backup"
+# path = "/backup/full"
+# pattern = "full-*.tar.gz"
+# max_age_hours = 192
+# min_bytes = 104857600
+# interval_seconds = 3600
 "#;
 
 fn calendar_toml(today: chrono::NaiveDate) -> String {
@@ -409,6 +435,33 @@ steps = ["本班使用的设备已归还并登记状态"]
 id = "racks"
 title = "机柜与设备指示灯"
 steps = ["服务器、网络设备无红灯", "存储无告警"]
+"#;
+
+const RESTORE_TOML: &str = r#"# 年度备份恢复演练：每年至少一次，用最近的全量备份及其后的增量备份恢复到测试环境并核对。
+name = "年度备份恢复演练"
+days = "yearly:03-31"
+times = ["10:00"]
+deadline = "18:00"
+
+[[items]]
+id = "pick"
+title = "选取备份"
+steps = ["选取最近一次全量备份及其后的增量备份", "记录备份文件名、大小与时间"]
+
+[[items]]
+id = "restore"
+title = "恢复到测试环境"
+steps = ["在测试服务器上恢复", "记录开始与结束时间"]
+
+[[items]]
+id = "verify"
+title = "核对数据"
+steps = ["抽查关键表的记录数与最新数据时间", "应用连接测试库验证"]
+
+[[items]]
+id = "record"
+title = "记录与归档"
+steps = ["填写恢复演练记录并签字", "发现的问题录入事件并跟踪"]
 "#;
 
 const WEEKLY_TOML: &str = r#"# 每周设备巡检表：每个工作日一次，周报按星期列出 √ / ×。

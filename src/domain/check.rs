@@ -47,6 +47,7 @@ vocabulary! {
         System => "system" | "系统",
         App1 => "app1" | "应用1",
         App2 => "app2" | "应用2",
+        Backup => "backup" | "备份",
     }
 }
 
@@ -132,6 +133,23 @@ pub enum Reason {
     NoNumber,
     /// The check could not judge (the reason in `error`).
     CannotJudge,
+    /// No file in the folder matches the backup's pattern.
+    BackupMissing {
+        dir: String,
+        pattern: String,
+    },
+    /// The newest backup is older than the check allows.
+    BackupStale {
+        file: String,
+        hours: i64,
+        limit_hours: i64,
+    },
+    /// The newest backup is smaller than the check's least size.
+    BackupSmall {
+        file: String,
+        bytes: u64,
+        min_bytes: u64,
+    },
 }
 
 /// One run of one check.

@@ -68,6 +68,12 @@ pub enum Cadence {
     Weekly(Weekday),
     /// On this day of the month (clamped to the month's last day).
     Monthly(u32),
+    /// Once a year, on this month and day (29 February is the 28th in other years):
+    /// the yearly restore test of the backups.
+    Yearly {
+        month: u32,
+        day: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,17 +152,18 @@ fn local(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
 }
 
 fn falls_on(template: &Template, calendar: &Calendar, date: NaiveDate) -> bool {
+    let last_of_month = || {
+        NaiveDate::from_ymd_opt(date.year(), date.month(), 1)
+            .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+            .and_then(|next| next.pred_opt())
+            .map_or(28, |d| d.day())
+    };
     match template.cadence {
         Cadence::Workdays => calendar.is_workday(date),
         Cadence::Daily => true,
         Cadence::Weekly(day) => date.weekday() == day,
-        Cadence::Monthly(day) => {
-            let last = NaiveDate::from_ymd_opt(date.year(), date.month(), 1)
-                .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
-                .and_then(|next| next.pred_opt())
-                .map_or(28, |d| d.day());
-            date.day() == day.min(last)
-        }
+        Cadence::Monthly(day) => date.day() == day.min(last_of_month()),
+        Cadence::Yearly { month, day } => date.month() == month && date.day() == day.min(last_of_month()),
     }
 }
 
@@ -729,6 +736,21 @@ mod tests {
         let feb = slots(&monthly, &Calendar::default(), tz, d(2027, 2, 1), d(2027, 2, 28));
         assert_eq!(feb.len(), 1, "the 31st is the month's last day in February");
         assert_eq!(feb[0].due_at.with_timezone(&tz).day(), 28);
+    }
+
+    #[test]
+    fn yearly_falls_once_a_year_and_29_february_on_the_28th() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let mut yearly = exchange();
+        yearly.cadence = Cadence::Yearly { month: 3, day: 31 };
+        yearly.times = vec![t(10, 0)];
+        let year = slots(&yearly, &Calendar::default(), tz, d(2026, 1, 1), d(2027, 12, 31));
+        let dates: Vec<NaiveDate> = year.iter().map(|s| s.due_at.with_timezone(&tz).date_naive()).collect();
+        assert_eq!(dates, [d(2026, 3, 31), d(2027, 3, 31)]);
+        yearly.cadence = Cadence::Yearly { month: 2, day: 29 };
+        let leap = slots(&yearly, &Calendar::default(), tz, d(2027, 1, 1), d(2028, 12, 31));
+        let dates: Vec<NaiveDate> = leap.iter().map(|s| s.due_at.with_timezone(&tz).date_naive()).collect();
+        assert_eq!(dates, [d(2027, 2, 28), d(2028, 2, 29)]);
     }
 
     #[test]

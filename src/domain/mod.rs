@@ -5,6 +5,7 @@
 mod vocabulary;
 pub mod alarm;
 pub mod alert;
+pub mod backup;
 pub mod check;
 pub mod checklist;
 pub mod confirmation;

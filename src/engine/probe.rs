@@ -95,8 +95,74 @@ impl Prober {
                 Some(reach) => ssh(reach, self.clock, spec, command, *warning, *critical).await,
                 None => (CheckStatus::Unknown, Evidence::of(Reason::SshNotSetUp, None)),
             },
+            CheckKind::Backup { rule, local: true } => {
+                let dir = rule.dir.clone();
+                match tokio::task::spawn_blocking(move || local_files(&dir)).await {
+                    Ok(Ok(files)) => crate::domain::backup::judge(rule, &files, self.clock.now()),
+                    Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                        let reason =
+                            Reason::BackupMissing { dir: rule.dir.clone(), pattern: rule.pattern.clone() };
+                        (CheckStatus::Critical, Evidence::of(reason, Some(e.to_string())))
+                    }
+                    Ok(Err(e)) => {
+                        (CheckStatus::Unknown, Evidence::of(Reason::CannotJudge, Some(e.to_string())))
+                    }
+                    Err(e) => (CheckStatus::Unknown, Evidence::of(Reason::CannotJudge, Some(e.to_string()))),
+                }
+            }
+            CheckKind::Backup { rule, local: false } => match &self.ssh {
+                Some(reach) => backup_on_host(reach, self.clock, spec, rule).await,
+                None => (CheckStatus::Unknown, Evidence::of(Reason::SshNotSetUp, None)),
+            },
         }
     }
+}
+
+/// The regular files of a folder on this machine (links followed), with their times
+/// and sizes.
+fn local_files(dir: &str) -> std::io::Result<Vec<crate::domain::backup::BackupFile>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let Ok(meta) = std::fs::metadata(entry.path()) else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let modified: chrono::DateTime<chrono::Utc> = meta.modified()?.into();
+        files.push(crate::domain::backup::BackupFile {
+            name: entry.file_name().to_string_lossy().into_owned(),
+            modified,
+            bytes: meta.len(),
+        });
+    }
+    Ok(files)
+}
+
+/// The newest matching file in a folder on the host, listed by GNU find over the site's
+/// SSH settings (the folder and pattern quoted for the remote shell).
+async fn backup_on_host(
+    reach: &SshReach,
+    clock: crate::clock::Clock,
+    spec: &CheckSpec,
+    rule: &crate::domain::backup::BackupRule,
+) -> (CheckStatus, Evidence) {
+    let command = format!(
+        "find -L {} -maxdepth 1 -type f -name {} -printf '%T@ %s %f\\n' | sort -n | tail -n 1",
+        crate::text::shell_quote(&rule.dir),
+        crate::text::shell_quote(&rule.pattern)
+    );
+    let (outcome, latency_ms) = match ssh_outcome(reach, clock, spec, &command).await {
+        Ok(done) => done,
+        Err(judged) => return judged,
+    };
+    let listed = crate::domain::backup::parse_listing(&outcome.stdout.first_line());
+    let (status, mut evidence) = crate::domain::backup::judge(rule, &listed, clock.now());
+    evidence.latency_ms = latency_ms;
+    if listed.is_empty() {
+        let said = outcome.stderr.first_line();
+        evidence.error = (!said.trim().is_empty()).then(|| excerpt(&said));
+    }
+    (status, evidence)
 }
 
 fn elapsed_ms(start: Instant) -> Option<u32> {
@@ -197,43 +263,10 @@ async fn ssh(
     warning: Option<f64>,
     critical: Option<f64>,
 ) -> (CheckStatus, Evidence) {
-    use crate::ssh::session::{Ending, SshError};
-    let Some(host) = reach.hosts.iter().find(|h| h.name == spec.host) else {
-        return (CheckStatus::Unknown, Evidence::of(Reason::NoHost { host: spec.host.clone() }, None));
-    };
-    let hosts = reach.hosts.clone();
-    let target =
-        crate::ssh::target_of(host, &reach.user, &|name| hosts.iter().find(|h| h.name == name).cloned());
-    let access = crate::ssh::access_of(&reach.settings, clock);
-    let (command, limit, pool) = (command.to_string(), spec.timeout, reach.pool.clone());
-    let started = Instant::now();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        pool.run(&target, &access, &command, limit, &cancel, &mut |_, _| {})
-    })
-    .await;
-    let latency_ms = elapsed_ms(started);
-    let outcome = match outcome {
-        Ok(result) => result,
-        Err(e) => {
-            return (CheckStatus::Unknown, Evidence::of(Reason::CannotJudge, Some(e.to_string())));
-        }
-    };
-    let outcome = match outcome {
-        Ok(outcome) => outcome,
-        // Reachability failures are the host's; key and login failures leave it unjudged.
-        Err(e @ (SshError::Connect(..) | SshError::Handshake(..) | SshError::Protocol(_))) => {
-            return (
-                CheckStatus::Critical,
-                Evidence { latency_ms, ..Evidence::of(Reason::Failed, Some(e.to_string())) },
-            );
-        }
-        Err(e) => {
-            return (
-                CheckStatus::Unknown,
-                Evidence { latency_ms, ..Evidence::of(Reason::CannotJudge, Some(e.to_string())) },
-            );
-        }
+    use crate::ssh::session::Ending;
+    let (outcome, latency_ms) = match ssh_outcome(reach, clock, spec, command).await {
+        Ok(done) => done,
+        Err(judged) => return judged,
     };
     let first = outcome.stdout.first_line();
     let mut evidence = Evidence { latency_ms, excerpt: Some(excerpt(&first)), ..Evidence::default() };
@@ -248,7 +281,7 @@ async fn ssh(
             return (CheckStatus::Critical, evidence);
         }
         Ending::TimedOut | Ending::Cancelled => {
-            evidence.reason = Some(Reason::NoAnswer { ms: limit.as_millis() as u64 });
+            evidence.reason = Some(Reason::NoAnswer { ms: spec.timeout.as_millis() as u64 });
             return (CheckStatus::Critical, evidence);
         }
     }
@@ -267,6 +300,49 @@ async fn ssh(
         (CheckStatus::Warning, evidence)
     } else {
         (CheckStatus::Normal, evidence)
+    }
+}
+
+/// Runs a probe's command on the check's host over the site's SSH settings: what it
+/// produced and how long it took, or the verdict when it could not run (the host
+/// unreachable is critical; a key or login problem leaves the check unjudged).
+async fn ssh_outcome(
+    reach: &SshReach,
+    clock: crate::clock::Clock,
+    spec: &CheckSpec,
+    command: &str,
+) -> Result<(crate::ssh::session::Outcome, Option<u32>), (CheckStatus, Evidence)> {
+    use crate::ssh::session::SshError;
+    let Some(host) = reach.hosts.iter().find(|h| h.name == spec.host) else {
+        return Err((CheckStatus::Unknown, Evidence::of(Reason::NoHost { host: spec.host.clone() }, None)));
+    };
+    let hosts = reach.hosts.clone();
+    let target =
+        crate::ssh::target_of(host, &reach.user, &|name| hosts.iter().find(|h| h.name == name).cloned());
+    let access = crate::ssh::access_of(&reach.settings, clock);
+    let (command, limit, pool) = (command.to_string(), spec.timeout, reach.pool.clone());
+    let started = Instant::now();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        pool.run(&target, &access, &command, limit, &cancel, &mut |_, _| {})
+    })
+    .await;
+    let latency_ms = elapsed_ms(started);
+    let outcome = match outcome {
+        Ok(result) => result,
+        Err(e) => return Err((CheckStatus::Unknown, Evidence::of(Reason::CannotJudge, Some(e.to_string())))),
+    };
+    match outcome {
+        Ok(outcome) => Ok((outcome, latency_ms)),
+        // Reachability failures are the host's; key and login failures leave it unjudged.
+        Err(e @ (SshError::Connect(..) | SshError::Handshake(..) | SshError::Protocol(_))) => Err((
+            CheckStatus::Critical,
+            Evidence { latency_ms, ..Evidence::of(Reason::Failed, Some(e.to_string())) },
+        )),
+        Err(e) => Err((
+            CheckStatus::Unknown,
+            Evidence { latency_ms, ..Evidence::of(Reason::CannotJudge, Some(e.to_string())) },
+        )),
     }
 }
 

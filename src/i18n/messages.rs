@@ -65,6 +65,20 @@ pub fn evidence_reason(evidence: &crate::domain::check::Evidence, lang: Lang) ->
         }
         (R::NoNumber, _) => format!("{unjudged}{}", lang.pick("输出中没有数字", "no number in the output")),
         (R::CannotJudge, _) => lang.pick("未判断", "not judged").to_string(),
+        (R::BackupMissing { dir, pattern }, Lang::Zh) => format!("{dir} 中没有符合 {pattern} 的备份文件"),
+        (R::BackupMissing { dir, pattern }, Lang::En) => format!("no backup matching {pattern} in {dir}"),
+        (R::BackupStale { file, hours, limit_hours }, Lang::Zh) => {
+            format!("最新备份 {file} 已有 {hours} 小时（上限 {limit_hours} 小时）")
+        }
+        (R::BackupStale { file, hours, limit_hours }, Lang::En) => {
+            format!("the newest backup {file} is {hours} h old (limit {limit_hours} h)")
+        }
+        (R::BackupSmall { file, bytes, min_bytes }, Lang::Zh) => {
+            format!("最新备份 {file} 只有 {bytes} 字节（至少 {min_bytes} 字节）")
+        }
+        (R::BackupSmall { file, bytes, min_bytes }, Lang::En) => {
+            format!("the newest backup {file} is only {bytes} bytes (at least {min_bytes})")
+        }
     };
     Some(match &evidence.error {
         Some(said) => format!("{text} ({})", crate::text::visible(said, false)),

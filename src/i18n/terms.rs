@@ -170,6 +170,7 @@ labels!(SheetColumn {
     SheetColumn::System => "系统", "system";
     SheetColumn::App1 => "应用1", "app 1";
     SheetColumn::App2 => "应用2", "app 2";
+    SheetColumn::Backup => "备份", "backup";
 });
 
 /// A short name for narrow screens, where the full label would push the countdown off.
@@ -181,6 +182,14 @@ pub trait ShortLabel: Label {
         if short { self.short_label(lang) } else { self.label(lang) }
     }
 }
+
+labels!(short SheetColumn {
+    SheetColumn::Network => "网络", "Net";
+    SheetColumn::System => "系统", "Sys";
+    SheetColumn::App1 => "应用1", "App1";
+    SheetColumn::App2 => "应用2", "App2";
+    SheetColumn::Backup => "备份", "Bak";
+});
 
 labels!(short ClockName {
     ClockName::Confirm => "确认", "conf";

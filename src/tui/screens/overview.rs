@@ -64,16 +64,6 @@ fn status_style(status: Option<CheckStatus>, theme: &Theme) -> Style {
     }
 }
 
-/// The short heading of a sheet column (the table cell is five columns wide).
-fn column_header(column: SheetColumn, lang: crate::i18n::Lang) -> &'static str {
-    match column {
-        SheetColumn::Network => lang.pick("网络", "Net"),
-        SheetColumn::System => lang.pick("系统", "Sys"),
-        SheetColumn::App1 => lang.pick("应用1", "App1"),
-        SheetColumn::App2 => lang.pick("应用2", "App2"),
-    }
-}
-
 fn summary<'a>(env: &Env<'a>) -> Vec<Line<'a>> {
     let lang = env.lang();
     let theme = env.theme();
@@ -178,7 +168,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, board: &Overview, env: &Env<'_>) 
         .map(str::to_string)
         .chain(wide.then(|| lang.pick("位置", "Location").to_string()))
         .chain(wide.then(|| "IP".to_string()))
-        .chain(SheetColumn::ALL.iter().map(|c| column_header(*c, lang).to_string()))
+        .chain(SheetColumn::ALL.iter().map(|c| crate::i18n::ShortLabel::short_label(c, lang).to_string()))
         .chain([lang.pick("延迟", "Latency").to_string(), lang.pick("变化", "Since").to_string()])
         .collect();
     let visible_rows = sheet_area.height.saturating_sub(3) as usize;
