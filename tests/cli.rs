@@ -695,7 +695,10 @@ fn the_samples_backup_checks_are_a_valid_site_and_a_bad_one_is_named_where_it_is
     let status = f.ok("lead", &["status"]);
     assert!(status.contains(" bak "), "the sheet has a backup column: {status}");
     let storage = status.lines().find(|l| l.starts_with("storage")).expect(&status);
-    assert!(storage.contains('?') && !storage.contains('√'), "not run yet is unknown, never normal: {storage}");
+    assert!(
+        storage.contains('?') && !storage.contains('√'),
+        "not run yet is unknown, never normal: {storage}"
+    );
     // The restore test falls once a year.
     let restore = std::fs::read_to_string(f.site.join("checklists/restore-test.toml")).unwrap();
     assert!(restore.contains("days = \"yearly:03-31\""), "{restore}");

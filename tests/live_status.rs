@@ -349,7 +349,7 @@ fn bad_checks_are_named_with_their_position() {
     let out = f.run("alice", &["config", "check"]);
     assert_eq!(out.status.code(), Some(2));
     let err = common::stderr(&out);
-    assert!(err.contains("unknown check kind \"icmp\" (expected tcp, http, ping or ssh)"), "{err}");
+    assert!(err.contains("unknown check kind \"icmp\" (expected tcp, http, ping, ssh or backup)"), "{err}");
     assert!(err.contains("url \"ftp://x\" must start with http:// or https://"), "{err}");
     assert!(err.contains("unknown column \"app9\""), "{err}");
     assert!(err.contains("hosts.toml:"), "{err}");

@@ -217,14 +217,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, board: &Overview, env: &Env<'_>) 
             if index == selected { row_widget.style(theme.selected) } else { row_widget }
         })
         .collect();
-    let mut widths =
-        vec![Constraint::Length(18), if wide { Constraint::Length(30) } else { Constraint::Min(10) }];
+    // Below 70 columns the host and the latency give way to the sheet's five marks.
+    let narrow = sheet_area.width < 70;
+    let mut widths = vec![
+        Constraint::Length(if narrow { 8 } else { 18 }),
+        if wide { Constraint::Length(30) } else { Constraint::Min(if narrow { 6 } else { 10 }) },
+    ];
     if wide {
         widths.push(Constraint::Length(10));
         widths.push(Constraint::Length(13));
     }
-    widths.extend([Constraint::Length(5); 4]);
-    widths.extend([Constraint::Length(12), if wide { Constraint::Min(10) } else { Constraint::Length(10) }]);
+    widths.extend(SheetColumn::ALL.iter().map(|_| Constraint::Length(5)));
+    widths.extend([
+        Constraint::Length(if narrow { 6 } else { 12 }),
+        if wide { Constraint::Min(10) } else { Constraint::Length(if narrow { 5 } else { 10 }) },
+    ]);
     let engine = match &env.data.lease {
         Some(lease) if lease.expires_at > env.now => {
             format!(
