@@ -837,3 +837,72 @@ mod confirmation_rules {
         assert_eq!(timely(&late, &policy, now), Some(false), "the response was late");
     }
 }
+
+mod seen_before {
+    use super::*;
+    use duty::domain::seen::{Likeness, seen_before, words};
+
+    /// An incident titled `title` on `host`, resolved with `solution` (or left open).
+    fn past(number: u32, title: &str, host: &str, area: FaultArea, solution: Option<&str>) -> Incident {
+        let mut new = new_incident(Severity::Ordinary, EventClass::Fault, false);
+        new.title = title.into();
+        new.hosts = vec![host.into()];
+        new.area = area;
+        let ctx = Context { actor: &alice(), occurred_at: t0(), now: t0(), claim: None };
+        let id = IncidentId(format!("GZ-20261021-{number:03}"));
+        let events = decide(None, &C::Open(new), &ctx, Some(&id)).unwrap();
+        let meta = EventMeta { actor: "alice", occurred_at: t0(), recorded_at: t0() };
+        let mut incident = apply(None, &events[0], &meta).unwrap();
+        incident = step(Some(incident), C::Acknowledge, &alice(), t0() + min(5)).unwrap();
+        if let Some(solution) = solution {
+            let resolve =
+                C::Resolve { cause: "archive logs filled the disk".into(), solution: solution.into() };
+            incident = step(Some(incident), resolve, &alice(), t0() + min(60)).unwrap();
+        }
+        incident
+    }
+
+    #[test]
+    fn words_are_latin_words_and_chinese_pairs() {
+        let w = words("中心数据库 ORA-00257 archiver error, the disk");
+        for expected in ["中心", "心数", "数据", "据库", "ora", "00257", "archiver", "error", "disk"]
+        {
+            assert!(w.contains(expected), "{expected} in {w:?}");
+        }
+        assert!(!w.contains("the"), "a stop word says nothing");
+    }
+
+    #[test]
+    fn last_months_fix_for_the_same_fault_comes_first() {
+        let now = past(9, "中心数据库服务器无法连接", "central-db", FaultArea::Database, None);
+        let history = vec![
+            past(
+                1,
+                "中心数据库无法连接：归档日志满",
+                "central-db",
+                FaultArea::Database,
+                Some("清理归档日志，扩容归档盘"),
+            ),
+            past(2, "前置机交换中断", "frontend-1", FaultArea::System, Some("重启交换通道")),
+            past(3, "采集数据库连接缓慢", "collect-db", FaultArea::Database, Some("重建索引")),
+            past(4, "中心数据库无法连接", "central-db", FaultArea::Database, None),
+            now.clone(),
+        ];
+        let seen = seen_before(&now, &history);
+        let ids: Vec<&str> = seen.iter().map(|s| s.id.0.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["GZ-20261021-001", "GZ-20261021-003"],
+            "unresolved ones and itself are not offered; unrelated ones neither"
+        );
+        assert_eq!(seen[0].solution, "清理归档日志，扩容归档盘");
+        assert!(
+            seen[0].because.contains(&Likeness::SameHost { host: "central-db".into() }),
+            "{:?}",
+            seen[0].because
+        );
+        assert!(
+            matches!(&seen[1].because[0], Likeness::Words { words } if words.contains(&"数据".to_string()))
+        );
+    }
+}

@@ -555,3 +555,48 @@ fn the_engine_indicator_holds_steady_for_three_minutes() {
     assert!(looks > 300);
     drop(engine);
 }
+
+/// Last week's fix for the same fault on the same machine is on the detail screen of
+/// the new incident, and in `incident show`.
+#[test]
+fn the_seen_before_panel_offers_last_weeks_fix_for_the_same_fault() {
+    let f = Fixture::new();
+    let old = f.open(&f.minutes_from_now(-6 * 24 * 60));
+    f.ok("alice", &["incident", "ack", &old, "--at", &f.minutes_from_now(-6 * 24 * 60 + 5)]);
+    let resolve = [
+        "incident",
+        "resolve",
+        &old,
+        "--cause",
+        "archive log disk full",
+        "--solution",
+        "cleaned the archive logs",
+        "--at",
+    ];
+    f.ok("alice", &[&resolve[..], &[f.minutes_from_now(-6 * 24 * 60 + 50).as_str()]].concat());
+    let unrelated = f.ok(
+        "alice",
+        &["incident", "open", "--title", "前置机交换中断", "--severity", "ordinary", "--host", "frontend-1"],
+    );
+    let new = f.open(&f.minutes_from_now(-2));
+    let shown: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["incident", "show", &new, "--json"])).unwrap();
+    let seen = shown["seen_before"].as_array().expect("offered");
+    assert_eq!(seen.len(), 1, "{shown}");
+    assert_eq!(seen[0]["id"], old.as_str());
+    assert_eq!(seen[0]["solution"], "cleaned the archive logs");
+    assert!(!shown.to_string().contains(unrelated.trim()), "nothing unrelated is offered");
+
+    let tmux = Tmux::start("seen", &f, "alice", &[], "--lang en");
+    tmux.wait_for(&new, 5 * SECOND);
+    tmux.type_text(":open ");
+    tmux.type_text(new.rsplit('-').next().unwrap());
+    tmux.press(&["Enter"]);
+    let screen = tmux.wait_for("Seen before, and what fixed it", 5 * SECOND);
+    assert!(
+        screen.contains(&old)
+            && screen.contains("cleaned the archive logs")
+            && screen.contains("same host central-db"),
+        "{screen}"
+    );
+}

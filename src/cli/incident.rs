@@ -445,8 +445,11 @@ fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
     let now = session.now();
     let clocks = clocks(&incident, &session.site.policy, now);
     let timeline = store.timeline(&id.0)?;
+    let seen = crate::domain::seen::seen_before(&incident, &store.incidents(true)?);
     if json {
-        super::print_json(&IncidentJson::new(&incident, &clocks, Some(&timeline)))?;
+        let mut view = IncidentJson::new(&incident, &clocks, Some(&timeline));
+        view.seen_before = Some(seen);
+        super::print_json(&view)?;
         return Ok(());
     }
     let lang = session.lang;
@@ -482,6 +485,12 @@ fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
     }
     if !incident.description.is_empty() {
         println!("  {} {}", fit(lang.pick("描述", "description"), 10), v(&incident.description));
+    }
+    if !seen.is_empty() {
+        println!("{}", crate::i18n::ui::SEEN_BEFORE.get(lang));
+        for past in &seen {
+            println!("  {}", crate::i18n::seen_line(past, tz, lang));
+        }
     }
     println!("{}", lang.pick("时限：", "Clocks:"));
     for clock in &clocks {
@@ -553,6 +562,9 @@ struct IncidentJson<'a> {
     clocks: Vec<ClockJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     timeline: Option<Vec<TimelineJson<'a>>>,
+    /// Past incidents like it, with their fixes (shown for one incident).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seen_before: Option<Vec<crate::domain::seen::Seen>>,
 }
 
 impl<'a> IncidentJson<'a> {
@@ -584,6 +596,7 @@ impl<'a> IncidentJson<'a> {
                     })
                     .collect()
             }),
+            seen_before: None,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod handover;
 pub mod incident;
 pub mod maintenance;
 pub mod second;
+pub mod seen;
 pub mod shift;
 pub mod signin;
 pub mod sla;

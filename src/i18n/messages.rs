@@ -793,6 +793,30 @@ fn second_refusal(why: &crate::domain::second::SecondRefusal, lang: Lang) -> Str
     }
 }
 
+/// Why a past incident is offered as seen before.
+pub fn likeness(l: &crate::domain::seen::Likeness, lang: Lang) -> String {
+    use crate::domain::seen::Likeness as L;
+    match (l, lang) {
+        (L::SameAlert, _) => lang.pick("同一告警", "same alert").to_string(),
+        (L::SameHost { host }, Lang::Zh) => format!("同一设备 {host}"),
+        (L::SameHost { host }, Lang::En) => format!("same host {host}"),
+        (L::SameArea { area }, _) => format!("{} {}", lang.pick("同为", "also"), area.label(lang)),
+        (L::Words { words }, Lang::Zh) => format!("相同字词：{}", words.join("、")),
+        (L::Words { words }, Lang::En) => format!("shared words: {}", words.join(", ")),
+    }
+}
+
+/// A past incident like this one, in one line: which, when, what fixed it, why offered.
+pub fn seen_line(seen: &crate::domain::seen::Seen, tz: chrono_tz::Tz, lang: Lang) -> String {
+    let because: Vec<String> = seen.because.iter().map(|l| likeness(l, lang)).collect();
+    let date = seen.resolved_at.with_timezone(&tz).format("%Y-%m-%d");
+    let fix = match seen.cause.is_empty() {
+        true => seen.solution.clone(),
+        false => format!("{} → {}", seen.cause, seen.solution),
+    };
+    crate::text::visible(&format!("{} ({date}) {fix} [{}]", seen.id, because.join("; ")), false).into_owned()
+}
+
 /// The requester's word in one line: who, how, their rating, what they said.
 pub fn confirmation_said(c: &crate::domain::confirmation::Confirmation, lang: Lang) -> String {
     let rating = c.rating.map(|r| r.label(lang)).unwrap_or_default();

@@ -129,6 +129,7 @@ pub const FORM_PAUSE: Text = Text::new("暂停解决计时", "Pause the resoluti
 pub const FORM_RESOLVE: Text = Text::new("解决事件", "Resolve");
 pub const FORM_REPORT: Text = Text::new("故障报告单", "Fault report");
 pub const FORM_CLOSE: Text = Text::new("复核并关闭", "Review and close");
+pub const SEEN_BEFORE: Text = Text::new("以往类似事件及解决办法", "Seen before, and what fixed it");
 pub const FORM_PROBLEM: Text = Text::new("转为问题", "Turn into a problem");
 pub const FORM_CONFIRM_USER: Text = Text::new("用户确认与评价", "The requester's word");
 pub const F_REQUESTER: Text = Text::new("确认人", "Confirmed by");

@@ -635,7 +635,7 @@ impl App {
 
     /// Opens an incident in detail; its timeline comes with the next reload.
     pub fn open_detail(&mut self, id: IncidentId) {
-        self.queue.open(id);
+        self.queue.open(id, &self.data);
         self.effects.push(Effect::Reload);
     }
 

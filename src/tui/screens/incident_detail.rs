@@ -78,9 +78,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, queue: &Queue, env: &Env<'_>) {
     }
     let fact_height = facts.len() as u16 + 2;
     let clock_height = clocks.len() as u16 + 3;
-    let [facts_area, clocks_area, timeline_area] = Layout::vertical([
+    let seen_height = if queue.seen.is_empty() { 0 } else { queue.seen.len() as u16 + 2 };
+    let [facts_area, clocks_area, seen_area, timeline_area] = Layout::vertical([
         Constraint::Length(fact_height),
         Constraint::Length(clock_height),
+        Constraint::Length(seen_height),
         Constraint::Min(3),
     ])
     .areas(area);
@@ -135,6 +137,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, queue: &Queue, env: &Env<'_>) {
             .title(Span::styled(format!(" {} ", ui::CLOCKS.get(lang)), theme.title)),
     );
     frame.render_widget(clock_table, clocks_area);
+    if !queue.seen.is_empty() {
+        let lines: Vec<Line<'_>> =
+            queue.seen.iter().map(|past| Line::from(crate::i18n::seen_line(past, tz, lang))).collect();
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border)
+            .title(Span::styled(format!(" {} ", ui::SEEN_BEFORE.get(lang)), theme.title));
+        frame.render_widget(Paragraph::new(lines).block(block), seen_area);
+    }
 
     let events: Vec<Line<'_>> = env
         .data

@@ -36,6 +36,12 @@ pub struct Queue {
     pub detail: Option<IncidentId>,
     /// How far its timeline is scrolled.
     pub timeline: Cursor,
+    /// Past incidents like the one in detail, with their fixes (worked out when it
+    /// opens, and again when it or the number of incidents changes: never per frame,
+    /// nor for every change elsewhere).
+    pub seen: Vec<crate::domain::seen::Seen>,
+    /// What `seen` was worked out for: the incident, its version, how many incidents.
+    seen_for: Option<(IncidentId, u64, usize)>,
 }
 
 impl Queue {
@@ -59,6 +65,9 @@ impl Queue {
 
     /// Applies the filter again, keeping the cursor on `keep` when it still shows.
     pub fn refresh(&mut self, data: &Snapshot, keep: Option<&IncidentId>) {
+        if self.detail.is_some() {
+            self.refresh_seen(data);
+        }
         let filter = Filter::parse(&self.filter);
         let rows = &data.rows;
         self.visible = if filter.is_open_only() {
@@ -85,9 +94,24 @@ impl Queue {
     }
 
     /// Opens an incident in detail (its timeline comes with the next reload).
-    pub fn open(&mut self, id: IncidentId) {
+    pub fn open(&mut self, id: IncidentId, data: &Snapshot) {
         self.detail = Some(id);
         self.timeline = Cursor::default();
+        self.refresh_seen(data);
+    }
+
+    /// Works out what was seen before like the incident in detail.
+    fn refresh_seen(&mut self, data: &Snapshot) {
+        let Some(row) = self.detail.as_ref().and_then(|id| data.row(id)) else {
+            self.seen.clear();
+            self.seen_for = None;
+            return;
+        };
+        let key = (row.incident.id.clone(), row.incident.version, data.rows.len());
+        if self.seen_for.as_ref() != Some(&key) {
+            self.seen = crate::domain::seen::seen_before(&row.incident, data.rows.iter().map(|r| &*r.incident));
+            self.seen_for = Some(key);
+        }
     }
 
     /// The queue's own keys; false when the key is not the queue's.
@@ -97,7 +121,7 @@ impl Queue {
             Action::Move(movement) => self.cursor.go(movement, self.visible.len()),
             Action::Open => {
                 if let Some(row) = self.selected_row(env.data) {
-                    self.open(row.incident.id.clone());
+                    self.open(row.incident.id.clone(), env.data);
                     out.effect(Effect::Reload);
                 }
             }
