@@ -70,6 +70,17 @@ pub fn fields(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: La
             format!("{} {due} · {} {done} · {state}", t("应于", "due"), t("完成于", "done")),
         ));
     }
+    // The requester's word on the resolution (or that it is still awaited).
+    let word = match &incident.confirmation {
+        Some(word) => format!(
+            "{} ({})",
+            crate::i18n::confirmation_said(&word.confirmation, lang),
+            local_time(word.at, tz)
+        ),
+        None if incident.resolved_at.is_some() => t("待用户确认", "awaiting the requester's word").to_string(),
+        None => missing(),
+    };
+    fields.push((t("用户确认与评价", "The requester's word"), word));
     // The clocks above rest on these times, said later than they are dated.
     for claimed in &incident.claimed {
         fields.push((t("补记的时间", "Time claimed later"), crate::i18n::claimed_step(claimed, tz, lang)));
