@@ -669,12 +669,18 @@ fn the_requesters_word_and_rating_reach_the_reports_and_the_sites_rule_confirms_
         section.contains("Basically satisfied: 1") && section.contains("Confirmed by the site's rule: 1"),
         "{section}"
     );
-    assert!(section.contains("100.0% (target ≥ 90%: met)"), "{section}");
-    assert!(section.contains("every clock met on time: 1 / 2 — 50.0% (target 100%: not met)"), "{section}");
+    assert!(section.contains("100.0% (rated 1 / 2 resolved; target ≥ 90%: met)"), "{section}");
+    assert!(
+        section.contains("every clock met on time: 1 · a clock late or breached: 1 · not decided yet: 0 — 50.0% (target 100%: not met)"),
+        "{section}"
+    );
     let csv = f.ok("alice", &["report", "month", "--format", "csv"]);
-    for row in
-        ["satisfaction,basically_satisfied,1", "satisfaction,confirmed_by_rule,1", "timely,every_clock_met,1"]
-    {
+    for row in [
+        "satisfaction,basically_satisfied,1",
+        "satisfaction,confirmed_by_rule,1",
+        "timely,every_clock_met,1",
+        "timely,late_or_breached,1",
+    ] {
         assert!(csv.contains(row), "{row} in {csv}");
     }
 }

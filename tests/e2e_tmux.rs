@@ -66,7 +66,7 @@ fn open_acknowledge_watch_the_countdown_resolve_and_report_in_the_console() {
     tmux.press(&["U"]);
     tmux.wait_for("The requester's word", SECOND);
     tmux.type_text("Zhang (exchange office)");
-    tmux.press(&["Tab", "Tab", "Right", "Tab"]);
+    tmux.press(&["Tab", "Tab", "Right", "Right", "Tab"]);
     tmux.type_text("would like a call when it starts again");
     tmux.press(&["C-s"]);
     tmux.wait_for("requester confirmed", 5 * SECOND);

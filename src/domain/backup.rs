@@ -49,9 +49,18 @@ pub fn matches(pattern: &str, name: &str) -> bool {
     p[pi..].iter().all(|c| *c == '*')
 }
 
-/// The newest of the files that match the rule's pattern.
-pub fn newest<'a>(rule: &BackupRule, files: &'a [BackupFile]) -> Option<&'a BackupFile> {
-    files.iter().filter(|f| matches(&rule.pattern, &f.name)).max_by_key(|f| (f.modified, f.name.clone()))
+/// How far ahead of now a file's time may be (clocks differ a little between hosts).
+pub fn future_slack() -> Duration {
+    Duration::minutes(5)
+}
+
+/// The newest of the files that match the rule's pattern, leaving out any dated ahead
+/// of now: a job's wrong date or a skewed clock must not hide a backup that stopped.
+pub fn newest<'a>(rule: &BackupRule, files: &'a [BackupFile], now: DateTime<Utc>) -> Option<&'a BackupFile> {
+    files
+        .iter()
+        .filter(|f| matches(&rule.pattern, &f.name) && f.modified <= now + future_slack())
+        .max_by_key(|f| (f.modified, f.name.clone()))
 }
 
 /// Reads a listing of `%T@ %s %f` lines (seconds since the epoch, size, name), as GNU
@@ -73,7 +82,7 @@ pub fn parse_listing(text: &str) -> Vec<BackupFile> {
 /// older than the limit or smaller than the least size; normal otherwise, saying which
 /// file, how big and how old.
 pub fn judge(rule: &BackupRule, files: &[BackupFile], now: DateTime<Utc>) -> (CheckStatus, Evidence) {
-    let Some(file) = newest(rule, files) else {
+    let Some(file) = newest(rule, files, now) else {
         let reason = Reason::BackupMissing { dir: rule.dir.clone(), pattern: rule.pattern.clone() };
         return (CheckStatus::Critical, Evidence::of(reason, None));
     };
@@ -157,6 +166,13 @@ mod tests {
         let (status, evidence) = judge(&rule, &files[2..], now);
         assert_eq!(status, CheckStatus::Critical);
         assert!(matches!(evidence.reason, Some(Reason::BackupMissing { .. })));
+        // One dated years ahead hides nothing: the newest real one is judged.
+        let ahead = [file("incr-1.tar.gz", 0, 5000), file("incr-29991231.tar.gz", 24 * 365, 5000)];
+        let (status, evidence) = judge(&rule, &ahead, now);
+        assert_eq!(status, CheckStatus::Critical, "{evidence:?}");
+        assert!(
+            matches!(evidence.reason, Some(Reason::BackupStale { ref file, .. }) if file == "incr-1.tar.gz")
+        );
     }
 
     #[test]

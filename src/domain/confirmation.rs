@@ -165,10 +165,13 @@ impl Satisfaction {
     }
 }
 
-/// Whether a resolved incident was handled in time: every clock it started was met on
-/// time (none met late, none breached). None while it is not resolved.
+/// Whether an incident was handled in time: false as soon as any clock was met late or
+/// is breached (resolved or not), true once every clock it has was met on time; None
+/// while one still runs, waits or stands paused (not decided yet).
 pub fn timely(incident: &Incident, policy: &SlaPolicy, now: DateTime<Utc>) -> Option<bool> {
-    incident.resolved_at?;
     let clocks = super::sla::clocks(incident, policy, now);
-    Some(clocks.iter().all(|clock| !matches!(clock.state, ClockState::MetLate | ClockState::Breached)))
+    if clocks.iter().any(|clock| matches!(clock.state, ClockState::MetLate | ClockState::Breached)) {
+        return Some(false);
+    }
+    (!clocks.is_empty() && clocks.iter().all(|clock| clock.state == ClockState::Met)).then_some(true)
 }

@@ -54,7 +54,10 @@ pub fn words(text: &str) -> BTreeSet<String> {
     for c in text.chars().chain(std::iter::once(' ')) {
         if is_cjk(c) {
             if let Some(p) = previous_cjk {
-                out.insert(format!("{p}{c}"));
+                let pair = format!("{p}{c}");
+                if !STOP.contains(&pair.as_str()) {
+                    out.insert(pair);
+                }
             }
             previous_cjk = Some(c);
         } else {
@@ -72,21 +75,35 @@ pub fn words(text: &str) -> BTreeSet<String> {
     out
 }
 
-/// Words too common to say anything.
-const STOP: &[&str] = &["the", "and", "for", "not", "with", "was", "are", "from", "has", "but", "all"];
+/// Words too common to say anything (Latin, and the Chinese pairs every machine-room
+/// title has).
+const STOP: &[&str] = &[
+    "the", "and", "for", "not", "with", "was", "are", "from", "has", "but", "all", "服务", "务器", "数据",
+    "据库", "系统", "设备", "异常", "故障", "无法", "问题",
+];
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
-/// The past incidents most like `incident` among `all`: resolved, with a solution, scored by the same alert (4), each shared host (3), shared words (1 each,
-/// at most 5) and the same area (1); only those sharing an alert, a host or two words
-/// are offered, best first, at most `OFFERED`.
+/// The past incidents most like `incident` among `all`: reported before it, resolved
+/// with a solution, scored by the same alert (4), each shared host (3), shared words (1
+/// each, at most 5; host names are the hosts', not words) and the same area (1); only
+/// those sharing an alert, a host or three words are offered, best first, at most
+/// `OFFERED`.
 pub fn seen_before<'a>(incident: &Incident, all: impl IntoIterator<Item = &'a Incident>) -> Vec<Seen> {
-    let own = words(&format!("{} {}", incident.title, incident.description));
+    let without_hosts = |mut found: BTreeSet<String>, hosts: &[String]| {
+        for host in hosts {
+            for word in words(host) {
+                found.remove(&word);
+            }
+        }
+        found
+    };
+    let own = without_hosts(words(&format!("{} {}", incident.title, incident.description)), &incident.hosts);
     let mut found: Vec<Seen> = all
         .into_iter()
-        .filter(|past| past.id != incident.id)
+        .filter(|past| past.id != incident.id && past.reported_at < incident.reported_at)
         .filter_map(|past| {
             let (resolved_at, solution) = (past.resolved_at?, past.solution.clone()?);
             let mut because = Vec::new();
@@ -99,9 +116,9 @@ pub fn seen_before<'a>(incident: &Incident, all: impl IntoIterator<Item = &'a In
                 because.push(Likeness::SameHost { host: host.clone() });
                 score += 3;
             }
-            let shared: Vec<String> =
-                words(&format!("{} {}", past.title, past.description)).intersection(&own).cloned().collect();
-            let strong = score > 0 || shared.len() >= 2;
+            let theirs = without_hosts(words(&format!("{} {}", past.title, past.description)), &past.hosts);
+            let shared: Vec<String> = theirs.intersection(&own).cloned().collect();
+            let strong = score > 0 || shared.len() >= 3;
             if !shared.is_empty() {
                 score += shared.len().min(5) as u32;
                 because.push(Likeness::Words { words: shared.into_iter().take(5).collect() });

@@ -226,6 +226,7 @@ fn command_label(command: &str, lang: Lang) -> &str {
         "report" => ("提交故障报告", "file the fault report of"),
         "close" => ("关闭", "close"),
         "problem" => ("转为问题", "turn into a problem"),
+        "confirm" => ("记录用户确认", "record the requester's word on"),
         "handover" => ("移交", "hand over"),
         other => (other, other),
     };

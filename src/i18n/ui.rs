@@ -135,6 +135,8 @@ pub const FORM_CONFIRM_USER: Text = Text::new("用户确认与评价", "The requ
 pub const F_REQUESTER: Text = Text::new("确认人", "Confirmed by");
 pub const F_HOW: Text = Text::new("确认方式", "How");
 pub const F_RATING: Text = Text::new("评价", "Rating");
+pub const CHOOSE: Text = Text::new("（请选择）", "(choose)");
+pub const CHOOSE_RATING: Text = Text::new("请选择用户的评价", "choose the requester's rating");
 pub const FORM_MUTE: Text = Text::new("告警静音", "Mute alarms");
 
 pub const F_TITLE: Text = Text::new("标题", "Title");

@@ -77,7 +77,9 @@ pub fn fields(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: La
             crate::i18n::confirmation_said(&word.confirmation, lang),
             local_time(word.at, tz)
         ),
-        None if incident.resolved_at.is_some() => t("待用户确认", "awaiting the requester's word").to_string(),
+        None if incident.resolved_at.is_some() => {
+            t("待用户确认", "awaiting the requester's word").to_string()
+        }
         None => missing(),
     };
     fields.push((t("用户确认与评价", "The requester's word"), word));

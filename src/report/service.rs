@@ -89,8 +89,11 @@ pub struct ServiceStats {
     pub claimed: Vec<(crate::domain::IncidentId, crate::domain::incident::Claimed)>,
     /// The requesters' word on the period's incidents.
     pub satisfaction: crate::domain::confirmation::Satisfaction,
-    /// Resolved with every clock met on time (of `resolved`).
+    /// Incidents of the period with every clock met on time, with a clock met late or
+    /// breached, and with a clock still running (not decided yet).
     pub timely: u32,
+    pub untimely: u32,
+    pub undecided: u32,
 }
 
 /// Folds the incidents out of the event log.
@@ -172,6 +175,8 @@ pub fn compute(
     }
 
     let resolved: Vec<&&Incident> = incidents.iter().filter(|i| i.resolved_at.is_some()).collect();
+    let timeliness: Vec<Option<bool>> =
+        incidents.iter().map(|i| crate::domain::confirmation::timely(i, &site.policy, now)).collect();
     let per_day = from
         .iter_days()
         .take_while(|d| *d <= to)
@@ -198,10 +203,9 @@ pub fn compute(
         per_day,
         claimed: incidents.iter().flat_map(|i| i.claimed.iter().map(|c| (i.id.clone(), c.clone()))).collect(),
         satisfaction: crate::domain::confirmation::Satisfaction::of(incidents.iter().copied()),
-        timely: resolved
-            .iter()
-            .filter(|i| crate::domain::confirmation::timely(i, &site.policy, now) == Some(true))
-            .count() as u32,
+        timely: timeliness.iter().filter(|t| **t == Some(true)).count() as u32,
+        untimely: timeliness.iter().filter(|t| **t == Some(false)).count() as u32,
+        undecided: timeliness.iter().filter(|t| t.is_none()).count() as u32,
     }
 }
 
@@ -333,7 +337,7 @@ pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> S
         None => t("无数据", "nothing to measure"),
     };
     out.push_str(&format!(
-        "\n## {}\n\n{}: {} · {}: {} · {}: {} · {}: {} · {}: {}\n\n{}: {} ({} ≥ 90%: {})\n\n## {}\n\n{}: {} / {} — {} ({} 100%: {})\n",
+        "\n## {}\n\n{}: {} · {}: {} · {}: {} · {}: {} · {}: {}\n\n{}: {} ({} {} / {} {}; {} ≥ 90%: {})\n\n## {}\n\n{}: {} · {}: {} · {}: {} — {} ({} 100%: {})\n",
         t("用户确认与满意度", "The requesters' word"),
         t("满意", "Satisfied"),
         s.satisfied,
@@ -347,15 +351,22 @@ pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> S
         s.waiting,
         t("满意率（满意与基本满意／已评价）", "Satisfaction (satisfied and basically satisfied of those rated)"),
         s.rate().map_or_else(|| "—".to_string(), |r| format!("{r:.1}%")),
+        t("已评价", "rated"),
+        s.rated(),
+        stats.resolved,
+        t("件已解决", "resolved"),
         t("目标", "target"),
         verdict(s.meets_target()),
         t("及时处理率", "Timely handling"),
         t("各项时限均按时完成", "every clock met on time"),
         stats.timely,
-        stats.resolved,
-        percent(stats.timely, stats.resolved),
+        t("有时限超时", "a clock late or breached"),
+        stats.untimely,
+        t("时限未到", "not decided yet"),
+        stats.undecided,
+        percent(stats.timely, stats.timely + stats.untimely),
         t("目标", "target"),
-        verdict((stats.resolved > 0).then_some(stats.timely == stats.resolved)),
+        verdict((stats.timely + stats.untimely > 0).then_some(stats.untimely == 0)),
     ));
     out.push_str(&format!("\n## {}\n\n", t("补记的时间", "Times claimed later")));
     if stats.claimed.is_empty() {
@@ -430,8 +441,15 @@ pub fn csv(stats: &ServiceStats, lang: Lang) -> String {
         row("satisfaction", item, n.to_string());
     }
     row("satisfaction", "rate_percent", s.rate().map_or_else(String::new, |r| format!("{r:.1}")));
-    row("timely", "resolved", stats.resolved.to_string());
+    row("satisfaction", "rated", s.rated().to_string());
     row("timely", "every_clock_met", stats.timely.to_string());
+    row("timely", "late_or_breached", stats.untimely.to_string());
+    row("timely", "not_decided", stats.undecided.to_string());
+    row(
+        "timely",
+        "rate_percent",
+        percent(stats.timely, stats.timely + stats.untimely).trim_end_matches('%').to_string(),
+    );
     for (id, c) in &stats.claimed {
         let value = format!(
             "claimed={};recorded={};by={};reason={}",

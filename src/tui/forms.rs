@@ -131,10 +131,13 @@ pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<For
                 vec![
                     Field::line(Name::Requester, ui::F_REQUESTER.get(lang), true),
                     Field::choice(Name::How, ui::F_HOW.get(lang), options(&ways, ConfirmedHow::key, lang)),
+                    // No rating is chosen for the engineer: the requester's is asked.
                     Field::choice(
                         Name::Rating,
                         ui::F_RATING.get(lang),
-                        options(Rating::ALL, Rating::key, lang),
+                        std::iter::once(("", ui::CHOOSE.get(lang).to_string()))
+                            .chain(options(Rating::ALL, Rating::key, lang))
+                            .collect(),
                     ),
                     Field::multi(Name::Note, ui::F_NOTE.get(lang), false),
                 ],
@@ -383,15 +386,21 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         ),
         FormKind::Close => existing(form, IncidentCommand::Close { note: text(Name::Note) }),
         FormKind::Problem => existing(form, IncidentCommand::MarkProblem { note: text(Name::Note) }),
-        FormKind::ConfirmUser => existing(
-            form,
-            IncidentCommand::Confirm(crate::domain::confirmation::Confirmation {
-                by: text(Name::Requester),
-                how: text(Name::How).parse().ok()?,
-                rating: Some(text(Name::Rating).parse().ok()?),
-                note: text(Name::Note),
-            }),
-        ),
+        FormKind::ConfirmUser => {
+            let Ok(rating) = text(Name::Rating).parse() else {
+                form.fail(Name::Rating, ui::CHOOSE_RATING.get(lang).to_string());
+                return None;
+            };
+            existing(
+                form,
+                IncidentCommand::Confirm(crate::domain::confirmation::Confirmation {
+                    by: text(Name::Requester),
+                    how: text(Name::How).parse().ok()?,
+                    rating: Some(rating),
+                    note: text(Name::Note),
+                }),
+            )
+        }
         FormKind::Correct => {
             use crate::domain::incident::Correction;
             let value = text(Name::Value);

@@ -109,7 +109,8 @@ impl Queue {
         };
         let key = (row.incident.id.clone(), row.incident.version, data.rows.len());
         if self.seen_for.as_ref() != Some(&key) {
-            self.seen = crate::domain::seen::seen_before(&row.incident, data.rows.iter().map(|r| &*r.incident));
+            self.seen =
+                crate::domain::seen::seen_before(&row.incident, data.rows.iter().map(|r| &*r.incident));
             self.seen_for = Some(key);
         }
     }
