@@ -838,7 +838,11 @@ mod confirmation_rules {
         let late = step(Some(acked(45)), resolve(), &alice(), t0() + min(60)).unwrap();
         assert_eq!(timely(&late, &policy, now), Some(false), "the response was late");
         let breached = opened(Severity::Ordinary, EventClass::Fault, false);
-        assert_eq!(timely(&breached, &policy, t0() + min(31)), Some(false), "breached and open is untimely too");
+        assert_eq!(
+            timely(&breached, &policy, t0() + min(31)),
+            Some(false),
+            "breached and open is untimely too"
+        );
     }
 }
 
