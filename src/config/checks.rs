@@ -7,6 +7,7 @@ use super::raw::CheckEntry;
 use super::{ConfigProblem, SourceFile};
 use crate::domain::Severity;
 use crate::domain::check::SheetColumn;
+use toml::Spanned;
 
 /// What a check does.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,45 +41,54 @@ pub struct CheckSpec {
     pub severity: Severity,
 }
 
+/// A text field a check kind needs: the value when `wrong` finds nothing against it,
+/// else its problem at the value; missing, `needs` at the kind.
+fn required(
+    value: &Option<Spanned<String>>,
+    entry: &CheckEntry,
+    needs: &str,
+    wrong: impl Fn(&str) -> Option<String>,
+    file: &SourceFile,
+    problems: &mut Vec<ConfigProblem>,
+) -> Option<String> {
+    let Some(value) = value else {
+        problems.push(file.problem(entry.kind.span(), needs));
+        return None;
+    };
+    match wrong(value.get_ref()) {
+        Some(problem) => {
+            problems.push(file.problem(value.span(), problem));
+            None
+        }
+        None => Some(value.get_ref().clone()),
+    }
+}
+
 /// A backup check: an absolute folder, a file-name pattern, the hours the newest may be
 /// old (default 26: a daily backup and its slack) and the bytes it must have (default 1).
 fn backup(entry: &CheckEntry, file: &SourceFile, problems: &mut Vec<ConfigProblem>) -> Option<CheckKind> {
     let before = problems.len();
-    let dir = match &entry.path {
-        Some(path) if path.get_ref().starts_with('/') => {
-            Some(path.get_ref().trim_end_matches('/').to_string())
-        }
-        Some(path) => {
-            problems.push(
-                file.problem(path.span(), format!("path \"{}\" must be an absolute folder", path.get_ref())),
-            );
-            None
-        }
-        None => {
-            problems.push(file.problem(entry.kind.span(), "a backup check needs a path (the folder)"));
-            None
-        }
-    };
-    let pattern =
-        match &entry.pattern {
-            // `*` and `?` only: what find's -name and our own matcher read alike.
-            Some(p) if !p.get_ref().is_empty() && !p.get_ref().contains(['/', '[', ']', '\\']) => {
-                Some(p.get_ref().clone())
-            }
-            Some(p) => {
-                problems.push(file.problem(
-                    p.span(),
-                    format!("pattern \"{}\" must be a file name with * and ?", p.get_ref()),
-                ));
-                None
-            }
-            None => {
-                problems.push(
-                    file.problem(entry.kind.span(), "a backup check needs a pattern (such as incr-*.tar.gz)"),
-                );
-                None
-            }
-        };
+    let dir = required(
+        &entry.path,
+        entry,
+        "a backup check needs a path (the folder)",
+        |path| (!path.starts_with('/')).then(|| format!("path \"{path}\" must be an absolute folder")),
+        file,
+        problems,
+    )
+    .map(|path| path.trim_end_matches('/').to_string());
+    // `*` and `?` only: what find's -name and our own matcher read alike.
+    let pattern = required(
+        &entry.pattern,
+        entry,
+        "a backup check needs a pattern (such as incr-*.tar.gz)",
+        |p| {
+            (p.is_empty() || p.contains(['/', '[', ']', '\\']))
+                .then(|| format!("pattern \"{p}\" must be a file name with * and ?"))
+        },
+        file,
+        problems,
+    );
     let hours = file.in_range(&entry.max_age_hours, 26, 1..=24 * 62, "max_age_hours", problems);
     let bytes = file.in_range(&entry.min_bytes, 1, 0..=i64::MAX, "min_bytes", problems);
     if problems.len() > before {
@@ -152,24 +162,17 @@ pub fn validate(
                 }
             },
             "http" => {
-                let url = match &entry.url {
-                    Some(url)
-                        if url.get_ref().starts_with("http://") || url.get_ref().starts_with("https://") =>
-                    {
-                        Some(url.get_ref().clone())
-                    }
-                    Some(url) => {
-                        problems.push(file.problem(
-                            url.span(),
-                            format!("url \"{}\" must start with http:// or https://", url.get_ref()),
-                        ));
-                        None
-                    }
-                    None => {
-                        problems.push(file.problem(entry.kind.span(), "an http check needs a url"));
-                        None
-                    }
-                };
+                let url = required(
+                    &entry.url,
+                    &entry,
+                    "an http check needs a url",
+                    |url| {
+                        (!url.starts_with("http://") && !url.starts_with("https://"))
+                            .then(|| format!("url \"{url}\" must start with http:// or https://"))
+                    },
+                    file,
+                    problems,
+                );
                 let method =
                     entry.method.as_ref().map_or("GET".to_string(), |m| m.get_ref().to_ascii_uppercase());
                 if !matches!(method.as_str(), "GET" | "HEAD" | "POST") {
