@@ -428,24 +428,25 @@ fn cancel_ends_a_stuck_run_at_once() {
     assert!(pressed.elapsed() < Duration::from_millis(700), "{:?}", pressed.elapsed());
 }
 
+/// A prober that reaches the site's hosts over its SSH settings, as the engine's does.
+fn probes(site: &duty::config::Site, clock: duty::clock::Clock) -> duty::engine::probe::Prober {
+    let reach = duty::engine::probe::SshReach {
+        settings: site.ssh.clone(),
+        hosts: site.hosts.clone(),
+        user: user(),
+        pool: duty::ssh::pool::Pool::of(&site.ssh),
+    };
+    duty::engine::probe::Prober::with_ssh(reach, clock).unwrap()
+}
+
 #[test]
 fn ssh_checks_judge_exit_status_and_thresholds() {
     use duty::config::{CheckKind, CheckSpec};
     use duty::domain::check::{CheckStatus, SheetColumn};
-    use duty::engine::probe::{Prober, SshReach};
     let sshd = Sshd::start();
     let f = site_for(&sshd, &format!("{}\n", sshd.keyscan()));
     let site = duty::config::Site::load(&f.site).unwrap();
-    let prober = Prober::with_ssh(
-        SshReach {
-            settings: site.ssh.clone(),
-            hosts: site.hosts.clone(),
-            user: user(),
-            pool: duty::ssh::pool::Pool::of(&site.ssh),
-        },
-        duty::clock::Clock::system(),
-    )
-    .unwrap();
+    let prober = probes(&site, duty::clock::Clock::system());
     let spec = |command: &str, warning: Option<f64>, critical: Option<f64>| CheckSpec {
         host: "frontend-1".into(),
         name: "disk".into(),
@@ -476,16 +477,7 @@ fn ssh_checks_judge_exit_status_and_thresholds() {
     // A host whose key is not known is not judged (and never normal).
     std::fs::write(f.site.join("known_hosts"), "").unwrap();
     let site = duty::config::Site::load(&f.site).unwrap();
-    let prober = Prober::with_ssh(
-        SshReach {
-            settings: site.ssh.clone(),
-            hosts: site.hosts.clone(),
-            user: user(),
-            pool: duty::ssh::pool::Pool::of(&site.ssh),
-        },
-        duty::clock::Clock::system(),
-    )
-    .unwrap();
+    let prober = probes(&site, duty::clock::Clock::system());
     let unknown = rt.block_on(prober.run(&spec("true", None, None)));
     assert_eq!(unknown.status, CheckStatus::Unknown);
     assert!(unknown.evidence.error.unwrap().contains("unknown host key"));
@@ -580,7 +572,6 @@ fn backups_are_judged_by_their_newest_file_here_and_on_the_host_over_ssh() {
     use duty::config::{CheckKind, CheckSpec};
     use duty::domain::backup::BackupRule;
     use duty::domain::check::{CheckStatus, Reason, SheetColumn};
-    use duty::engine::probe::{Prober, SshReach};
     let sshd = Sshd::start();
     let f = site_for(&sshd, &format!("{}\n", sshd.keyscan()));
     let site = duty::config::Site::load(&f.site).unwrap();
@@ -600,16 +591,7 @@ fn backups_are_judged_by_their_newest_file_here_and_on_the_host_over_ssh() {
     put("incr-20261120.tar.gz", 5000, 110);
     put("full-20261115.tar.gz", 9000, 240);
     put("incr-'$(touch pwned)'.tar.gz", 10, 200);
-    let prober = Prober::with_ssh(
-        SshReach {
-            settings: site.ssh.clone(),
-            hosts: site.hosts.clone(),
-            user: user(),
-            pool: duty::ssh::pool::Pool::of(&site.ssh),
-        },
-        clock,
-    )
-    .unwrap();
+    let prober = probes(&site, clock);
     let spec = |pattern: &str, hours: i64, min_bytes: u64, local: bool| CheckSpec {
         host: "frontend-1".into(),
         name: "backup".into(),
