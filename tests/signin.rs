@@ -76,6 +76,10 @@ fn the_rules_hold(location: Location, site_dir: &std::path::Path, tamper: &dyn F
     assert!(matches!(done, Done::SignedIn(ref who) if who.id == "alice"), "{done:?}");
     let acting = terminal.actor.clone().unwrap();
     assert_eq!(acting.origin, "console dutyroom@test, signed in as alice");
+    // Nor opens a shell there (it would be the terminal account's, with its keys).
+    let shell =
+        Request::ShellStarted { host: "frontend-1".into(), address: "127.0.0.1".into(), user: "x".into() };
+    assert_eq!(refusal(ops.perform(&mut terminal, shell)), SignInRefusal::NoShellAtTerminal);
     // Signed in at the terminal, nobody sets a secret.
     let at_terminal =
         Request::SetSecret { current: None, secret: Secret("another-Secret-3".into()), code_key: None };

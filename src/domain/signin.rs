@@ -133,6 +133,8 @@ pub enum SignInRefusal {
     SetupCode,
     /// Changing a secret takes the current one, and it was not given or is wrong.
     CurrentWrong,
+    /// No interactive shell is opened from a shared terminal's account.
+    NoShellAtTerminal,
 }
 
 /// Why a secret is not taken.

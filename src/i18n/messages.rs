@@ -919,6 +919,10 @@ fn signin_refusal(why: &crate::domain::signin::SignInRefusal, lang: Lang) -> Str
         (R::Weak(Weak::Common), Lang::En) => {
             "too common (built on the likes of password or 123456): guessers try it first".to_string()
         }
+        (R::NoShellAtTerminal, Lang::Zh) => "共用值班终端上不能打开交互终端：请在本人账户中使用".to_string(),
+        (R::NoShellAtTerminal, Lang::En) => {
+            "no interactive shell at the shared terminal: open one from your own account".to_string()
+        }
         (R::CurrentWrong, Lang::Zh) => "当前口令不正确：未做修改".to_string(),
         (R::CurrentWrong, Lang::En) => "the current secret is wrong: nothing was changed".to_string(),
         (R::SetupCode, Lang::Zh) => {

@@ -73,10 +73,6 @@ pub const LOCK_HINT: Text = Text::new(
     "Tab next  Enter sign in  Esc clear; no code set up: leave it empty",
 );
 pub const LOCK_CHECKING: Text = Text::new("正在核对……", "checking…");
-pub const NO_SHELL_AT_TERMINAL: Text = Text::new(
-    "共用值班终端上不能打开交互终端：请在本人账户中使用",
-    "no interactive shell at the shared terminal: open one from your own account",
-);
 pub const SIGNED_IN_AS: Text = Text::new("已登录：", "signed in:");
 pub const NO_SIGNIN: Text = Text::new(
     "本站点未启用终端登录（site.toml 的 [signin]）",

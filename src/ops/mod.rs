@@ -87,6 +87,13 @@ impl Ops<'_> {
             Request::SetSecret { current, secret, code_key } => {
                 return self.set_secret(seat, current.as_ref(), &secret, code_key);
             }
+            // A shell would run as the terminal's account, with its keys, whoever
+            // signed in there.
+            Request::ShellStarted { .. } if signin::is_terminal(self.site, &seat.login) => {
+                return Err(StoreError::Refused(DomainError::SignIn(
+                    crate::domain::signin::SignInRefusal::NoShellAtTerminal,
+                )));
+            }
             _ => {
                 self.expire(seat)?;
                 seat.acting(self.site)?

@@ -182,12 +182,6 @@ impl Effects {
             }
             Effect::SignHandover { id, side } => (Request::SignHandover { id, side }, Pending::Sign),
             Effect::Shell(host) => {
-                // A shell would be the terminal account's, with its keys, whoever
-                // signed in: not at a shared terminal.
-                if crate::ops::signin::is_terminal(&app.ctx.site, &app.ctx.login) {
-                    let message = texts::NO_SHELL_AT_TERMINAL.get(lang).to_string();
-                    return app.on_outcome(Outcome::Failed { message, stale: false });
-                }
                 let Some(target) = shell_target(app, &host) else { return };
                 let request = Request::ShellStarted {
                     host: host.clone(),
