@@ -376,8 +376,10 @@ async fn connection(stream: UnixStream, shared: Shared) {
     };
     // A shared terminal's account is let in acting for nobody: it reads, and acts once
     // an engineer signs in on this connection.
-    let terminal = crate::ops::signin::is_terminal(&shared.sites.borrow(), identity.login());
-    let operator = shared.sites.borrow().operator(identity.login()).cloned();
+    let (terminal, operator) = {
+        let site = shared.sites.borrow();
+        (crate::ops::signin::is_terminal(&site, identity.login()), site.operator(identity.login()).cloned())
+    };
     if operator.is_none() && !terminal {
         let login = crate::text::visible(identity.login(), false).into_owned();
         let error = service_error(

@@ -97,7 +97,7 @@ impl Lock {
     /// Locks the screen; the form waits for a name (the console's own engineer's on an
     /// engineer's own account, whom alone it signs in).
     pub fn lock(&mut self, why: Why, who: Option<String>, ctx: &Context) {
-        let terminal = crate::ops::signin::is_terminal(&ctx.site, &ctx.login);
+        let terminal = self.terminal;
         self.shown = true;
         self.why = why;
         self.locked_for = who;
