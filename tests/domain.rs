@@ -831,15 +831,15 @@ mod confirmation_rules {
 
         let policy = SlaPolicy::default();
         let now = t0() + min(120);
-        assert_eq!(timely(&acked(5), &policy, now), None, "not resolved yet: not decided");
-        assert_eq!(timely(&resolved(60), &policy, now), None, "its fault report is still to come");
+        assert_eq!(timely(&clocks(&acked(5), &policy, now)), None, "not resolved yet: not decided");
+        assert_eq!(timely(&clocks(&resolved(60), &policy, now)), None, "its fault report is still to come");
         let reported = step(Some(resolved(60)), report_form(), &alice(), t0() + min(70)).unwrap();
-        assert_eq!(timely(&reported, &policy, now), Some(true), "every clock met on time");
+        assert_eq!(timely(&clocks(&reported, &policy, now)), Some(true), "every clock met on time");
         let late = step(Some(acked(45)), resolve(), &alice(), t0() + min(60)).unwrap();
-        assert_eq!(timely(&late, &policy, now), Some(false), "the response was late");
+        assert_eq!(timely(&clocks(&late, &policy, now)), Some(false), "the response was late");
         let breached = opened(Severity::Ordinary, EventClass::Fault, false);
         assert_eq!(
-            timely(&breached, &policy, t0() + min(31)),
+            timely(&clocks(&breached, &policy, t0() + min(31))),
             Some(false),
             "breached and open is untimely too"
         );

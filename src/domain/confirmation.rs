@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::incident::Incident;
-use super::sla::{ClockState, SlaPolicy};
+use super::sla::{Clock, ClockState};
 use super::{DomainError, State};
 
 vocabulary! {
@@ -165,11 +165,10 @@ impl Satisfaction {
     }
 }
 
-/// Whether an incident was handled in time: false as soon as any clock was met late or
-/// is breached (resolved or not), true once every clock it has was met on time; None
-/// while one still runs, waits or stands paused (not decided yet).
-pub fn timely(incident: &Incident, policy: &SlaPolicy, now: DateTime<Utc>) -> Option<bool> {
-    let clocks = super::sla::clocks(incident, policy, now);
+/// Whether an incident was handled in time, by its clocks as they stand: false as soon
+/// as any was met late or is breached (resolved or not), true once every one was met on
+/// time; None while one still runs, waits or stands paused (not decided yet).
+pub fn timely(clocks: &[Clock]) -> Option<bool> {
     if clocks.iter().any(|clock| matches!(clock.state, ClockState::MetLate | ClockState::Breached)) {
         return Some(false);
     }

@@ -132,8 +132,12 @@ pub fn compute(
 
     let mut tallies: Vec<ClockTally> = Vec::new();
     let (mut responses, mut resolutions) = (Vec::new(), Vec::new());
+    // Each incident's clocks are worked out once: for the tallies and for its timeliness.
+    let mut timeliness: Vec<Option<bool>> = Vec::with_capacity(incidents.len());
     for incident in &incidents {
-        for clock in clocks(incident, &site.policy, now) {
+        let clocks = clocks(incident, &site.policy, now);
+        timeliness.push(crate::domain::confirmation::timely(&clocks));
+        for clock in clocks {
             let tally = match tallies.iter_mut().position(|t| t.name == clock.name) {
                 Some(at) => &mut tallies[at],
                 None => {
@@ -175,8 +179,6 @@ pub fn compute(
     }
 
     let resolved: Vec<&&Incident> = incidents.iter().filter(|i| i.resolved_at.is_some()).collect();
-    let timeliness: Vec<Option<bool>> =
-        incidents.iter().map(|i| crate::domain::confirmation::timely(i, &site.policy, now)).collect();
     let per_day = from
         .iter_days()
         .take_while(|d| *d <= to)
