@@ -210,14 +210,15 @@ impl Ops<'_> {
         secret: &Secret,
         code: Option<&str>,
     ) -> Result<Done, StoreError> {
-        let settings = self.site.signin.clone().ok_or(refused(SignInRefusal::NotSetUp))?;
+        let site = self.site;
+        let settings = site.signin.as_ref().ok_or(refused(SignInRefusal::NotSetUp))?;
         let terminal = settings.is_terminal(&seat.login);
         let name = name.trim();
         if !terminal && name != seat.login {
             return Err(refused(SignInRefusal::OwnOnly { login: seat.login.clone() }));
         }
         let now = self.clock.now();
-        let Some(operator) = self.site.operator(name).cloned() else {
+        let Some(operator) = site.operator(name).cloned() else {
             self.failed(seat, name, "unknown", false, now)?;
             return Err(refused(SignInRefusal::Wrong { left: settings.limits.failures, locked_until: None }));
         };
