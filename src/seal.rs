@@ -314,12 +314,9 @@ pub fn verify_from(events: &[StoredEvent], key: &VerifyKey, resume: &Resume) -> 
 
 /// The chain head: the last event's number and hash (the genesis hash before any).
 pub fn head_of(store: &dyn crate::store::Store) -> Result<(u64, String), crate::store::StoreError> {
-    let seq = store.head()?;
-    let head = match seq {
-        0 => crate::store::chain::GENESIS.to_string(),
-        _ => store.events_after(seq - 1, 1)?.first().map(|e| e.hash.clone()).unwrap_or_default(),
-    };
-    Ok((seq, head))
+    // The store's identity carries its head, read in one go.
+    let (_, head) = store.identity()?;
+    Ok(head.unwrap_or_else(|| (0, crate::store::chain::GENESIS.to_string())))
 }
 
 /// The sealing key file: this epoch's key, private to the process that seals.
