@@ -1,9 +1,10 @@
 //! The operations layer: every operation a person (or a program acting for one)
 //! performs on the record, once, for every front end. The CLI and the console build a
-//! `Request`, hand it to `Ops::perform` with the `Seat` it is asked at (who is there, and who acts), and get back what was
-//! done or why not. Who may do what, which events a request makes and what is filled in
-//! for the operator (the evidence of a marked item, the occurrence a run starts) is
-//! decided here and in the domain below it, never in a front end.
+//! `Request`, hand it to `Ops::perform` with the `Seat` it is asked at (who is there,
+//! and who acts), and get back what was done or why not. Who may do what, which events
+//! a request makes and what is filled in for the operator (the evidence of a marked
+//! item, the occurrence a run starts) is decided here and in the domain below it, never
+//! in a front end.
 
 pub mod confirm;
 pub mod queue;
