@@ -724,3 +724,83 @@ fn the_samples_backup_checks_are_a_valid_site_and_a_bad_one_is_named_where_it_is
         &format!("hosts.toml:{line}:8: path \"backup/incr\" must be an absolute folder"),
     );
 }
+
+#[test]
+fn an_emergency_plan_runs_step_by_step_on_an_incident_and_reaches_its_fault_report() {
+    let mut f = Fixture::new();
+    let id = f.open_network_failure();
+    // The incident's class and area pick the network plan; its steps come from the site.
+    let shown = f.ok("alice", &["incident", "show", &id]);
+    assert!(shown.contains("Suggested emergency plan: 网络故障应急预案 (network)"), "{shown}");
+    let unknown = f.run("alice", &["incident", "plan", &id, "flood"]);
+    assert_eq!(unknown.status.code(), Some(1), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("the site has no emergency plan \"flood\" (plans/)"),
+        "{}",
+        stderr(&unknown)
+    );
+    f.ok("alice", &["incident", "plan", &id]);
+    let again = f.run("alice", &["incident", "plan", &id, "virus"]);
+    assert!(
+        stderr(&again).contains("plan \"网络故障应急预案\" is running with steps left"),
+        "{}",
+        stderr(&again)
+    );
+    f.ok("alice", &["incident", "step", &id, "1", "--done"]);
+    let skip = f.run("alice", &["incident", "step", &id, "3", "--skip"]);
+    assert!(stderr(&skip).contains("skipping step 3 says why (a note)"), "{}", stderr(&skip));
+    let twice = f.run("alice", &["incident", "step", &id, "1", "--done"]);
+    assert!(stderr(&twice).contains("step 1 was recorded already, by alice"), "{}", stderr(&twice));
+    let none = f.run("alice", &["incident", "step", &id, "9", "--done"]);
+    assert!(stderr(&none).contains("no step 9 (steps are 1 to 5)"), "{}", stderr(&none));
+    // Twelve minutes on: the five-minute report to the security group is late.
+    f.clock = duty::clock::Clock::starting_at(f.now() + chrono::Duration::minutes(12));
+    let shown = f.ok("alice", &["incident", "show", &id]);
+    assert!(shown.contains("Emergency plan: 网络故障应急预案 (network)"), "{shown}");
+    assert!(shown.contains("1. √ 确认故障范围"), "{shown}");
+    assert!(shown.contains("2. ▲ 报告网络安全领导小组 [duty] within 5 min"), "{shown}");
+    assert!(shown.contains("3. ○ 切换备用线路或备用设备"), "{shown}");
+    f.ok("alice", &["incident", "step", &id, "2", "--done", "--note", "王组长已知悉"]);
+    f.ok("bob", &["incident", "step", &id, "3", "--skip", "--note", "无备用线路"]);
+    let json = f.show_json(&id);
+    let steps = json["plans"][0]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 5);
+    assert_eq!(steps[1]["outcome"]["by"], "alice");
+    assert_eq!(steps[1]["outcome"]["note"], "王组长已知悉");
+    assert_eq!(steps[2]["outcome"]["done"], false);
+    assert_eq!(steps[2]["outcome"]["by"], "bob");
+    let kinds: Vec<&str> =
+        json["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "incident.step_marked").count(), 3, "{kinds:?}");
+    assert!(kinds.contains(&"incident.plan_started"));
+    let shown = f.ok("alice", &["incident", "show", &id]);
+    assert!(shown.contains("2. × 报告网络安全领导小组"), "done after its limit: {shown}");
+    assert!(shown.contains("3. - 切换备用线路或备用设备 [duty] within 30 min"), "{shown}");
+    let report = f.ok("alice", &["report", "fault", &id]);
+    assert!(report.contains("| Emergency plan | Emergency plan: 网络故障应急预案 (network)"), "{report}");
+    assert!(report.contains("| Plan step | 3. - 切换备用线路或备用设备"), "{report}");
+}
+
+#[test]
+fn a_plan_file_with_a_wrong_party_or_limit_is_named_where_it_is() {
+    let f = Fixture::new();
+    let path = f.site.join("plans/network.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let bad = text.replacen("who = \"vendor\"", "who = \"police\"", 1).replacen(
+        "within_minutes = 30",
+        "within_minutes = 0",
+        1,
+    );
+    std::fs::write(&path, &bad).unwrap();
+    let out = f.run("lead", &["config", "check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    let line_of = |needle: &str| bad.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    assert!(err.contains(&format!("plans/network.toml:{}:", line_of("police"))), "{err}");
+    assert!(
+        err.contains("unknown Party \"police\" (expected one of: duty, lead, security, vendor)"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("plans/network.toml:{}:", line_of("within_minutes = 0"))), "{err}");
+    assert!(err.contains("within_minutes 0 must be between 1 and 10080"), "{err}");
+}

@@ -106,9 +106,27 @@ fn report_form() -> C {
     })
 }
 
+/// A run of a two-step plan (the second step the lead's, within five minutes).
+fn plan_run() -> duty::domain::plan::PlanRun {
+    use duty::domain::plan::{Party, Plan, StepTemplate};
+    let step = |title: &str, who, within_minutes| StepTemplate { title: title.into(), who, within_minutes };
+    let plan = Plan {
+        id: "network".into(),
+        name: "网络故障".into(),
+        classes: vec![EventClass::Fault],
+        areas: vec![],
+        words: vec![],
+        steps: vec![step("切换备用线路", Party::Duty, None), step("报告", Party::Lead, Some(5))],
+    };
+    plan.run(t0(), "lead")
+}
+
 /// One of every command, with each pause reason and both call outcomes.
 fn all_commands() -> Vec<C> {
     vec![
+        C::StartPlan { run: plan_run() },
+        C::MarkStep { step: 1, done: true, note: String::new() },
+        C::MarkStep { step: 2, done: false, note: "the lead reported it by phone".into() },
         C::Acknowledge,
         C::ArriveOnSite,
         C::Note { text: "called the user".into() },
@@ -394,6 +412,9 @@ mod transitions {
             // The requester's word comes once the fault is resolved, even after the close.
             C::Confirm(_) => matches!(state, S::Resolved | S::Reported | S::Closed),
             C::Open(_) => false,
+            C::StartPlan { .. } => state != S::Closed,
+            // No plan runs on these incidents.
+            C::MarkStep { .. } => false,
         }
     }
 
@@ -574,6 +595,13 @@ mod properties {
         assert_eq!(inc.report_filed_at.is_some(), reached(S::Reported));
         assert_eq!(inc.closed_at.is_some(), inc.state == S::Closed);
         assert_eq!(inc.fault_report.is_some(), reached(S::Reported));
+        // Only the last plan may have steps left; every marked step has who and when.
+        if let Some((_, earlier)) = inc.plans.split_last() {
+            assert!(earlier.iter().all(|p| p.finished()));
+        }
+        for step in inc.plans.iter().flat_map(|p| &p.steps) {
+            assert!(step.outcome.as_ref().is_none_or(|o| !o.by.is_empty() && (o.done || !o.note.is_empty())));
+        }
         // The requester confirms only what was resolved.
         if inc.confirmation.is_some() {
             assert!(inc.resolved_at.is_some());

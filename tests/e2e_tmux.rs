@@ -600,3 +600,47 @@ fn the_seen_before_panel_offers_last_weeks_fix_for_the_same_fault() {
         "{screen}"
     );
 }
+
+#[test]
+fn an_emergency_plan_started_from_an_incident_rings_for_its_late_step_until_it_is_done() {
+    let mut f = Fixture::new();
+    let id = f.open_network_failure();
+    let number = id.rsplit('-').next().unwrap().to_string();
+    let open_it = |tmux: &Tmux| {
+        tmux.wait_for(&id, 5 * SECOND);
+        tmux.type_text(":open ");
+        tmux.type_text(&number);
+        tmux.press(&["Enter"]);
+        tmux.wait_for("Timeline", 5 * SECOND);
+    };
+    let tmux = Tmux::start("plan", &f, "alice", &[], "--lang en");
+    open_it(&tmux);
+    // One key: the plan that fits the incident is offered first.
+    tmux.press(&["G"]);
+    let screen = tmux.wait_for("Start an emergency plan", SECOND);
+    assert!(screen.contains("网络故障应急预案 (network)"), "{screen}");
+    tmux.press(&["C-s"]);
+    let screen =
+        tmux.wait_until_all(&["Emergency plan: 网络故障应急预案", "emergency plan started"], 5 * SECOND);
+    assert!(screen.contains("2. ○ 报告网络安全领导小组 [duty] within 5 min"), "{screen}");
+    tmux.press(&["g"]);
+    tmux.wait_for("A step of the plan", SECOND);
+    tmux.press(&["C-s"]);
+    tmux.wait_for("1. √ 确认故障范围", 5 * SECOND);
+    drop(tmux);
+
+    // Twelve minutes later the five-minute report is late: it rings until it is done.
+    f.clock = duty::clock::Clock::starting_at(f.now() + chrono::Duration::minutes(12));
+    let tmux = Tmux::start("plan-late", &f, "alice", &[], "--lang en");
+    open_it(&tmux);
+    let screen = tmux.wait_for(&format!("{id} plan step 2 报告网络安全领导小组"), 5 * SECOND);
+    assert!(screen.contains("▲ BREACHED"), "{screen}");
+    assert!(screen.contains("2. ▲ 报告网络安全领导小组"), "{screen}");
+    tmux.press(&["g"]);
+    tmux.wait_for("A step of the plan", SECOND);
+    tmux.press(&["C-s"]);
+    tmux.wait_for("2. × 报告网络安全领导小组", 5 * SECOND);
+    tmux.wait_gone("plan step 2", 5 * SECOND);
+    let shown = f.show_json(&id);
+    assert_eq!(shown["plans"][0]["steps"][1]["outcome"]["by"], "alice");
+}

@@ -59,6 +59,18 @@ const PAIRS: &[(&str, &str)] = &[
         "Record the requester's confirmation of the resolution and their rating (the contract's satisfaction target is 90 %)",
         "记录报障用户对解决结果的确认及评价（合同要求满意率不低于 90%）",
     ),
+    (
+        "Start an emergency plan (应急预案) of the site on the incident: the one named, else the one that fits its class, area and title best",
+        "在事件上启动站点的应急预案：指定的预案，否则按事件类别、故障所属与标题选最适合的一个",
+    ),
+    ("The plan's id (its file name in plans/)", "预案编号（plans/ 目录中的文件名）"),
+    (
+        "Record a step of the running emergency plan as done, or skipped with a note",
+        "记录正在执行的应急预案中某一步骤已完成，或跳过（须说明原因）",
+    ),
+    ("The step's number, from 1", "步骤序号，从 1 开始"),
+    ("The step was done", "该步骤已完成"),
+    ("The step was skipped (say why with --note)", "跳过该步骤（用 --note 说明原因）"),
     ("Who confirmed it (the requester)", "确认人（报障用户）"),
     ("phone | on_site | writing", "phone（电话）| on_site（现场）| writing（书面）"),
     ("satisfied | basic | dissatisfied", "satisfied（满意）| basic（基本满意）| dissatisfied（不满意）"),

@@ -184,6 +184,32 @@ pub enum IncidentAction {
         #[command(flatten)]
         when: When,
     },
+    /// Start an emergency plan (应急预案) of the site on the incident: the one named, else
+    /// the one that fits its class, area and title best
+    Plan {
+        id: String,
+        /// The plan's id (its file name in plans/)
+        plan: Option<String>,
+        /// Refuse if the incident is no longer at this version (the one you looked at)
+        #[arg(long)]
+        expect_version: Option<u64>,
+    },
+    /// Record a step of the running emergency plan as done, or skipped with a note
+    Step {
+        id: String,
+        /// The step's number, from 1
+        step: usize,
+        /// The step was done
+        #[arg(long, conflicts_with = "skip", required_unless_present = "skip")]
+        done: bool,
+        /// The step was skipped (say why with --note)
+        #[arg(long)]
+        skip: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        when: When,
+    },
     /// Mark as a problem (问题) for the monthly review: it could not be fully solved
     Problem {
         id: String,
@@ -304,6 +330,17 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
                 crate::domain::confirmation::Confirmation { by, how, rating: Some(rating), note };
             (existing(id), IncidentCommand::Confirm(confirmation), when)
         }
+        A::Plan { id, plan, expect_version } => {
+            let request = Request::StartPlan {
+                incident: IncidentId(id.trim().to_string()),
+                plan,
+                expected_version: expect_version,
+            };
+            return print_committed(&session, request);
+        }
+        A::Step { id, step, done, skip: _, note, when } => {
+            (existing(id), IncidentCommand::MarkStep { step, done, note }, when)
+        }
         A::Handover { id, to, note, when } => (existing(id), IncidentCommand::HandOver { to, note }, when),
         A::Correct { id, reported_at, severity, class, area, reason, when } => {
             use crate::domain::incident::Correction;
@@ -322,7 +359,6 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
             (existing(id), IncidentCommand::Correct { correction, reason }, when)
         }
     };
-    let is_new = matches!(target, IncidentTarget::New);
     let request = Request::Incident {
         target,
         command,
@@ -330,6 +366,13 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
         claimed_at: when.at,
         backdate_reason: when.backdate_reason,
     };
+    print_committed(&session, request)
+}
+
+/// Performs an incident request and says what it did: a new incident's number, else
+/// the step and the version it made.
+fn print_committed(session: &Session, request: Request) -> anyhow::Result<()> {
+    let is_new = matches!(request, Request::Incident { target: IncidentTarget::New, .. });
     let Done::Incident(committed) = session.perform(request)? else {
         unreachable!("an incident command commits an incident")
     };
@@ -485,6 +528,19 @@ fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
     }
     if !incident.description.is_empty() {
         println!("  {} {}", fit(lang.pick("描述", "description"), 10), v(&incident.description));
+    }
+    for run in &incident.plans {
+        println!("{}", crate::i18n::plan_heading(run, tz, lang));
+        for line in crate::i18n::plan_steps(run, now, tz, lang) {
+            println!("  {}", v(&line));
+        }
+    }
+    if incident.state != crate::domain::State::Closed && incident.plans.last().is_none_or(|p| p.finished()) {
+        let fitting =
+            crate::domain::plan::suggest(&session.site.plans, incident.class, incident.area, &incident.title);
+        if let Some(best) = fitting.first() {
+            println!("{} {} ({})", crate::i18n::ui::PLAN_SUGGESTED.get(lang), best.name, best.id);
+        }
     }
     if !seen.is_empty() {
         println!("{}", crate::i18n::ui::SEEN_BEFORE.get(lang));

@@ -99,13 +99,7 @@ fn cadence(value: &Spanned<String>, file: &SourceFile, problems: &mut Vec<Config
 fn template(file: &SourceFile, hosts: &[Host], problems: &mut Vec<ConfigProblem>) -> Option<Template> {
     let raw: TemplateFile = file.parse().map_err(|p| problems.push(p)).ok()?;
     let before = problems.len();
-    let id = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) {
-        problems.push(file.problem(
-            0..0,
-            format!("the file name \"{id}\" must be letters, digits, '-' or '_' (it is the template's id)"),
-        ));
-    }
+    let id = file_id(file, problems);
     if raw.name.get_ref().trim().is_empty() {
         problems.push(file.problem(raw.name.span(), "name must not be empty"));
     }
@@ -170,6 +164,37 @@ fn template(file: &SourceFile, hosts: &[Host], problems: &mut Vec<ConfigProblem>
     Some(Template { id, name: raw.name.into_inner(), cadence: cadence?, times, deadline, within, items })
 }
 
+/// A file's id, its name without `.toml`: letters, digits, '-' or '_'.
+pub(super) fn file_id(file: &SourceFile, problems: &mut Vec<ConfigProblem>) -> String {
+    let id: String = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) {
+        problems.push(file.problem(
+            0..0,
+            format!("the file name \"{id}\" must be letters, digits, '-' or '_' (it is the id)"),
+        ));
+    }
+    id
+}
+
+/// Every `*.toml` in `dir` but those skipped, sorted by name and read (a file that
+/// cannot be read is a problem); a missing folder holds none.
+pub(super) fn toml_files(
+    dir: &Path,
+    skipped: &[std::path::PathBuf],
+    problems: &mut Vec<ConfigProblem>,
+) -> Vec<SourceFile> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && !skipped.contains(p))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| SourceFile::read(&path).map_err(|problem| problems.push(problem)).ok())
+        .collect()
+}
+
 /// Loads every `*.toml` in `dir` (sorted by name); a missing folder means no templates.
 pub fn load_templates(
     dir: &Path,
@@ -177,21 +202,8 @@ pub fn load_templates(
     skipped: &[std::path::PathBuf],
     problems: &mut Vec<ConfigProblem>,
 ) -> Vec<Template> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut paths: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && !skipped.contains(p))
-        .collect();
-    paths.sort();
     let mut templates: Vec<Template> = Vec::new();
-    for path in paths {
-        let file = match SourceFile::read(&path) {
-            Ok(file) => file,
-            Err(problem) => {
-                problems.push(problem);
-                continue;
-            }
-        };
+    for file in toml_files(dir, skipped, problems) {
         if let Some(template) = template(&file, hosts, problems) {
             if let Some(same) = templates.iter().find(|t| t.name == template.name) {
                 let text = file.text.find("name").unwrap_or(0);

@@ -5,6 +5,7 @@
 mod checklists;
 mod checks;
 mod error;
+mod plans;
 mod raw;
 pub mod sample;
 mod sources;
@@ -84,6 +85,8 @@ pub struct Site {
     pub zabbixes: Vec<ZabbixSource>,
     /// Inspection templates, by id (file name).
     pub checklists: Vec<crate::domain::checklist::Template>,
+    /// Emergency plans (`plans/*.toml`).
+    pub plans: Vec<crate::domain::plan::Plan>,
     pub calendar: crate::domain::checklist::Calendar,
     pub ssh: ssh::SshSettings,
     /// Duty periods, e.g. day 08:00–20:00 and night 20:00–08:00.
@@ -139,6 +142,8 @@ pub const SLA_FILE: &str = "sla.toml";
 pub const HOSTS_FILE: &str = "hosts.toml";
 /// Optional: checklist templates, one file each.
 pub const CHECKLISTS_DIR: &str = "checklists";
+/// Optional: emergency plans, one file per kind of incident.
+pub const PLANS_DIR: &str = "plans";
 /// Optional: public holidays and adjusted working days.
 pub const CALENDAR_FILE: &str = "calendar.toml";
 /// Optional: SSH settings and the catalog of triage actions.
@@ -212,6 +217,7 @@ impl Site {
             (Some(Some(mut site)), Some(policy), Some(hosts)) => {
                 site.checklists =
                     checklists::load_templates(&dir.join(CHECKLISTS_DIR), &hosts, skipped, &mut problems);
+                site.plans = plans::load_plans(&dir.join(PLANS_DIR), skipped, &mut problems);
                 let calendar_path = dir.join(CALENDAR_FILE);
                 if !skipped.contains(&calendar_path) {
                     site.calendar = checklists::load_calendar(&calendar_path, &mut problems);
@@ -254,6 +260,11 @@ impl Site {
     /// The checklist template with this id.
     pub fn checklist(&self, id: &str) -> Option<&crate::domain::checklist::Template> {
         self.checklists.iter().find(|t| t.id == id)
+    }
+
+    /// The emergency plan with this id.
+    pub fn plan(&self, id: &str) -> Option<&crate::domain::plan::Plan> {
+        self.plans.iter().find(|p| p.id == id)
     }
 
     /// The host with this name.
@@ -551,6 +562,7 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
         alertmanagers: Vec::new(),
         zabbixes: Vec::new(),
         checklists: Vec::new(),
+        plans: Vec::new(),
         calendar: Default::default(),
         ssh: ssh::SshSettings::none(),
         shifts,

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use super::{CALENDAR_FILE, CHECKLISTS_DIR, HOSTS_FILE, SITE_FILE, SLA_FILE, SSH_FILE};
+use super::{CALENDAR_FILE, CHECKLISTS_DIR, HOSTS_FILE, PLANS_DIR, SITE_FILE, SLA_FILE, SSH_FILE};
 
 /// Writes the sample site into `dir`. Refuses if any of its files already exists.
 pub fn write_sample(dir: &Path, lead_user: &str, today: chrono::NaiveDate) -> std::io::Result<()> {
-    let files = [
+    let mut files = vec![
         (SITE_FILE.to_string(), site_toml(lead_user, today)),
         (SLA_FILE.to_string(), SLA_TOML.to_string()),
         (HOSTS_FILE.to_string(), HOSTS_TOML.to_string()),
@@ -21,6 +21,7 @@ pub fn write_sample(dir: &Path, lead_user: &str, today: chrono::NaiveDate) -> st
         (format!("{CHECKLISTS_DIR}/departure.toml"), DEPARTURE_TOML.to_string()),
         (format!("{CHECKLISTS_DIR}/restore-test.toml"), RESTORE_TOML.to_string()),
     ];
+    files.extend(PLANS.iter().map(|(id, text)| (format!("{PLANS_DIR}/{id}.toml"), text.to_string())));
     if let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).exists()) {
         return Err(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
@@ -28,6 +29,7 @@ pub fn write_sample(dir: &Path, lead_user: &str, today: chrono::NaiveDate) -> st
         ));
     }
     std::fs::create_dir_all(dir.join(CHECKLISTS_DIR))?;
+    std::fs::create_dir_all(dir.join(PLANS_DIR))?;
     for (name, text) in files {
         // create_new: never clobber a file that appeared meanwhile.
         use std::io::Write;
@@ -561,3 +563,216 @@ command = "systemctl restart fte && systemctl status fte --no-pager | head -n 5"
 timeout_seconds = 60
 dangerous = true
 "#;
+
+/// The emergency plans of the centre's plan (004), one per kind of incident: (file,
+/// text). Every one reports an emergency to the security leading group within five
+/// minutes (art. 8).
+const PLANS: [(&str, &str); 7] = [
+    (
+        "network",
+        r#"# 网络故障应急预案
+name = "网络故障应急预案"
+classes = ["fault"]
+areas = ["network_device"]
+words = ["网络", "断网", "交换机", "路由", "network", "link"]
+
+[[steps]]
+title = "确认故障范围（哪些节点、哪些业务不通）并记录"
+who = "duty"
+within_minutes = 10
+
+[[steps]]
+title = "报告网络安全领导小组"
+who = "duty"
+within_minutes = 5
+
+[[steps]]
+title = "切换备用线路或备用设备"
+who = "duty"
+within_minutes = 30
+
+[[steps]]
+title = "联系运营商或设备厂商到场"
+who = "vendor"
+
+[[steps]]
+title = "恢复后验证业务并通知用户"
+who = "duty"
+"#,
+    ),
+    (
+        "virus",
+        r#"# 病毒爆发应急预案
+name = "病毒应急预案"
+classes = ["attack"]
+words = ["病毒", "木马", "勒索", "virus", "malware", "ransom"]
+
+[[steps]]
+title = "断开感染主机的网络连接"
+who = "duty"
+within_minutes = 5
+
+[[steps]]
+title = "报告网络安全领导小组"
+who = "duty"
+within_minutes = 5
+
+[[steps]]
+title = "决定是否停止相关业务"
+who = "lead"
+within_minutes = 30
+
+[[steps]]
+title = "查杀病毒，核查其他主机"
+who = "security"
+
+[[steps]]
+title = "恢复业务并保留样本与日志"
+who = "duty"
+"#,
+    ),
+    (
+        "software",
+        r#"# 软件系统故障应急预案
+name = "软件故障应急预案"
+classes = ["fault"]
+areas = ["system", "database", "other_application"]
+words = ["软件", "应用", "数据库", "服务", "software", "application", "database"]
+
+[[steps]]
+title = "确认故障现象与影响范围"
+who = "duty"
+within_minutes = 10
+
+[[steps]]
+title = "报告值班负责人"
+who = "duty"
+within_minutes = 15
+
+[[steps]]
+title = "按操作手册重启服务或切换备机"
+who = "duty"
+
+[[steps]]
+title = "不能恢复时联系软件厂商"
+who = "vendor"
+
+[[steps]]
+title = "恢复后核对数据完整性"
+who = "duty"
+"#,
+    ),
+    (
+        "intrusion",
+        r#"# 网络入侵应急预案
+name = "入侵应急预案"
+classes = ["attack"]
+words = ["入侵", "攻击", "篡改", "intrusion", "attack", "breach"]
+
+[[steps]]
+title = "报告网络安全领导小组"
+who = "duty"
+within_minutes = 5
+
+[[steps]]
+title = "隔离受影响主机，保留现场"
+who = "duty"
+within_minutes = 15
+
+[[steps]]
+title = "决定是否停机与对外通报"
+who = "lead"
+within_minutes = 30
+
+[[steps]]
+title = "取证分析，封堵入侵途径"
+who = "security"
+
+[[steps]]
+title = "恢复系统并加固"
+who = "duty"
+"#,
+    ),
+    (
+        "hardware",
+        r#"# 硬件故障应急预案
+name = "硬件故障应急预案"
+classes = ["fault"]
+areas = ["system"]
+words = ["硬件", "硬盘", "磁盘", "电源模块", "内存", "hardware", "disk"]
+
+[[steps]]
+title = "确认故障部件并记录告警"
+who = "duty"
+within_minutes = 15
+
+[[steps]]
+title = "切换备机或降级运行"
+who = "duty"
+within_minutes = 30
+
+[[steps]]
+title = "联系厂商送备件到场"
+who = "vendor"
+
+[[steps]]
+title = "更换后验证并通知用户"
+who = "duty"
+"#,
+    ),
+    (
+        "power",
+        r#"# 机房停电应急预案
+name = "停电应急预案"
+classes = ["disaster"]
+words = ["停电", "断电", "供电", "UPS", "power"]
+
+[[steps]]
+title = "确认 UPS 供电状态与剩余时间"
+who = "duty"
+within_minutes = 5
+
+[[steps]]
+title = "报告网络安全领导小组与物业"
+who = "duty"
+within_minutes = 5
+
+[[steps]]
+title = "决定是否按顺序关闭非核心设备"
+who = "lead"
+within_minutes = 15
+
+[[steps]]
+title = "来电后按顺序启动设备并检查"
+who = "duty"
+"#,
+    ),
+    (
+        "exchange",
+        r#"# 数据交换故障应急预案
+name = "数据交换故障应急预案"
+classes = ["fault"]
+areas = ["other_application"]
+words = ["交换", "前置", "exchange"]
+
+[[steps]]
+title = "查看交换管理控制台，记录显示红色的节点"
+who = "duty"
+within_minutes = 15
+
+[[steps]]
+title = "重启前置机交换服务"
+who = "duty"
+within_minutes = 30
+
+[[steps]]
+title = "通知相关部门并改用临时方式传输数据"
+who = "duty"
+within_minutes = 60
+
+[[steps]]
+title = "恢复后补传数据并核对"
+who = "duty"
+"#,
+    ),
+];

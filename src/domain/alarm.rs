@@ -41,10 +41,11 @@ pub struct Raised {
 pub fn consequence(clock: ClockName) -> u8 {
     match clock {
         ClockName::SecurityReport => 0,
-        ClockName::Response | ClockName::Confirm => 1,
+        // A plan's limits are the reports and decisions of an emergency.
+        ClockName::Response | ClockName::Confirm | ClockName::PlanStep => 1,
         ClockName::OnSite | ClockName::Resolution => 2,
         ClockName::Notice | ClockName::LeadDecision => 3,
-        ClockName::Report => 4,
+        ClockName::Report | ClockName::ChangeRecord => 4,
         ClockName::Inspection | ClockName::Missed => 5,
     }
 }

@@ -144,6 +144,17 @@ pub enum IncidentCommand {
     /// The requester's word on the resolution, and their rating (or the site's rule,
     /// after its days without an answer).
     Confirm(super::confirmation::Confirmation),
+    /// Starts an emergency plan (the operations layer fills the run in from the site's
+    /// template).
+    StartPlan {
+        run: super::plan::PlanRun,
+    },
+    /// A step of the running plan (1-based) done, or skipped with a note.
+    MarkStep {
+        step: usize,
+        done: bool,
+        note: String,
+    },
 }
 
 /// A fact of an incident as recorded that a correction replaces.
@@ -198,6 +209,8 @@ impl IncidentCommand {
             IncidentCommand::TakeOver { .. } => "take_over",
             IncidentCommand::Correct { .. } => "correct",
             IncidentCommand::Confirm(_) => "confirm",
+            IncidentCommand::StartPlan { .. } => "plan",
+            IncidentCommand::MarkStep { .. } => "step",
         }
     }
 }
@@ -262,6 +275,14 @@ pub enum IncidentEvent {
     UserConfirmed {
         confirmation: super::confirmation::Confirmation,
     },
+    PlanStarted {
+        run: super::plan::PlanRun,
+    },
+    StepMarked {
+        step: usize,
+        done: bool,
+        note: String,
+    },
 }
 
 impl IncidentEvent {
@@ -284,6 +305,8 @@ impl IncidentEvent {
             IncidentEvent::Corrected { .. } => "incident.corrected",
             IncidentEvent::Backdated { .. } => "incident.backdated",
             IncidentEvent::UserConfirmed { .. } => "incident.user_confirmed",
+            IncidentEvent::PlanStarted { .. } => "incident.plan_started",
+            IncidentEvent::StepMarked { .. } => "incident.step_marked",
         }
     }
 
@@ -371,6 +394,9 @@ pub struct Incident {
     /// The requester's word on the resolution, once recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmation: Option<super::confirmation::Confirmed>,
+    /// Emergency plans started on it, the running one last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<super::plan::PlanRun>,
     /// Number of events applied; a command may name the version it saw.
     pub version: u64,
     pub last_change: LastChange,
@@ -652,11 +678,32 @@ pub fn decide(
             limit_text("note", &confirmation.note)?;
             IncidentEvent::UserConfirmed { confirmation: confirmation.clone() }
         }
+        C::StartPlan { run } => {
+            if let Some(running) = incident.plans.last().filter(|p| !p.finished()) {
+                return Err(DomainError::Plan(super::plan::PlanRefusal::AlreadyRunning {
+                    name: running.name.clone(),
+                }));
+            }
+            IncidentEvent::PlanStarted { run: run.clone() }
+        }
+        C::MarkStep { step, done, note } => {
+            limit_text("note", note)?;
+            let run = incident.plans.last().ok_or(DomainError::Plan(super::plan::PlanRefusal::NoPlan))?;
+            run.check_mark(*step, *done, note, ctx.actor.role).map_err(DomainError::Plan)?;
+            IncidentEvent::StepMarked { step: *step, done: *done, note: note.clone() }
+        }
     };
     // Lifecycle steps keep their order in time; notes, calls and escalations may be
     // dated anywhere after the report.
-    let is_lifecycle_step =
-        !matches!(command, C::Note { .. } | C::Call { .. } | C::Escalate { .. } | C::Correct { .. });
+    let is_lifecycle_step = !matches!(
+        command,
+        C::Note { .. }
+            | C::Call { .. }
+            | C::Escalate { .. }
+            | C::Correct { .. }
+            | C::StartPlan { .. }
+            | C::MarkStep { .. }
+    );
     let floor = match command {
         // The requester confirms what was resolved, after it was.
         C::Confirm(_) => incident.resolved_at.unwrap_or(incident.milestone_at),
@@ -779,6 +826,7 @@ pub fn apply(
                     .into_iter()
                     .collect(),
                 confirmation: None,
+                plans: Vec::new(),
                 version: 1,
                 last_change: change,
             });
@@ -858,6 +906,12 @@ pub fn apply(
                 at,
                 recorded_by: meta.actor.to_string(),
             });
+        }
+        IncidentEvent::PlanStarted { run } => inc.plans.push(run.clone()),
+        IncidentEvent::StepMarked { step, done, note } => {
+            let outcome =
+                super::plan::StepOutcome { done: *done, note: note.clone(), by: meta.actor.to_string(), at };
+            inc.plans.last_mut().ok_or(DomainError::CorruptLog { kind: event.kind() })?.mark(*step, outcome);
         }
     }
     inc.claimed.extend(claimed_step(event, meta));

@@ -14,6 +14,7 @@ pub mod duty_log;
 pub mod handover;
 pub mod incident;
 pub mod maintenance;
+pub mod plan;
 pub mod second;
 pub mod seen;
 pub mod shift;
@@ -118,6 +119,9 @@ pub enum DomainError {
     /// A sign-in at the shared terminal, or a secret, was refused.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     SignIn(signin::SignInRefusal),
+    /// An emergency plan's start or step was refused.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    Plan(plan::PlanRefusal),
     /// Whoever is at this console is not on the operator list: they may read only.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     ReadOnly,

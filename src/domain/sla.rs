@@ -165,6 +165,10 @@ pub enum ClockName {
     /// An inspection never started by its deadline (漏检): it rings until the shift that
     /// owned it has handed over, or a lead acknowledges it.
     Missed,
+    /// A step of an emergency plan past its limit from the plan's start.
+    PlanStep,
+    /// An emergency change not yet documented within the site's limit.
+    ChangeRecord,
 }
 
 impl ClockName {
@@ -191,6 +195,8 @@ impl ClockName {
             ClockName::LeadDecision => "lead_decision",
             ClockName::Notice => "notice",
             ClockName::Missed => "missed",
+            ClockName::PlanStep => "plan_step",
+            ClockName::ChangeRecord => "change_record",
         }
     }
 }

@@ -386,6 +386,7 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::Second(why), _) => second_refusal(why, lang),
         (E::SignIn(why), _) => signin_refusal(why, lang),
         (E::Confirm(why), _) => confirm_refusal(why, lang),
+        (E::Plan(why), _) => plan_refusal(why, lang),
         (E::ReadOnly, Lang::Zh) => "你不在本站点的值班人员名单中：只能查看，不能修改".to_string(),
         (E::ReadOnly, Lang::En) => {
             "you are not on the site's operator list: you may read but not write".to_string()
@@ -829,6 +830,95 @@ pub fn confirmation_said(c: &crate::domain::confirmation::Confirmation, lang: La
         .join(" · ")
 }
 
+/// An emergency plan run's heading: its name, id, who started it and when.
+pub fn plan_heading(run: &crate::domain::plan::PlanRun, tz: chrono_tz::Tz, lang: Lang) -> String {
+    let state = match run.finished() {
+        true => lang.pick("已完成", "finished"),
+        false => lang.pick("执行中", "running"),
+    };
+    let name = crate::text::visible(&run.name, false);
+    let started = run.started_at.with_timezone(&tz).format("%Y-%m-%d %H:%M");
+    match lang {
+        Lang::Zh => format!("应急预案：{name}（{}）{started} 由 {} 启动，{state}", run.plan, run.started_by),
+        Lang::En => {
+            format!("Emergency plan: {name} ({}) started {started} by {}, {state}", run.plan, run.started_by)
+        }
+    }
+}
+
+/// One line per step of a plan run: number, mark, what, who, its limit, what became of it.
+pub fn plan_steps(
+    run: &crate::domain::plan::PlanRun,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+    lang: Lang,
+) -> Vec<String> {
+    let hm = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+    let late = run.late_steps(now);
+    run.steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let number = i + 1;
+            let mark = match (&step.outcome, late.contains(&number)) {
+                (Some(o), false) if o.done => "√",
+                (Some(o), true) if o.done => "×",
+                (Some(_), _) => "-",
+                (None, true) => "▲",
+                (None, false) => "○",
+            };
+            let limit = step.due(run.started_at).map_or_else(String::new, |due| {
+                let within = step.step.within_minutes.unwrap_or_default();
+                format!(" {} {within} {} ({})", lang.pick("限", "within"), lang.pick("分钟", "min"), hm(due))
+            });
+            let outcome = step.outcome.as_ref().map_or_else(String::new, |o| {
+                format!(" — {} · {} {}", step_outcome(o.done, &o.note, lang), o.by, hm(o.at))
+            });
+            format!("{number}. {mark} {} [{}]{limit}{outcome}", step.step.title, step.step.who.label(lang))
+        })
+        .collect()
+}
+
+fn plan_refusal(why: &crate::domain::plan::PlanRefusal, lang: Lang) -> String {
+    use crate::domain::plan::PlanRefusal as R;
+    match (why, lang) {
+        (R::UnknownPlan { plan }, Lang::Zh) => format!("本站点没有应急预案“{plan}”（plans/ 目录）"),
+        (R::UnknownPlan { plan }, Lang::En) => format!("the site has no emergency plan \"{plan}\" (plans/)"),
+        (R::NoneFits, Lang::Zh) => "没有适合该事件的应急预案，请指定预案".to_string(),
+        (R::NoneFits, Lang::En) => "no plan of the site fits this incident: name one".to_string(),
+        (R::AlreadyRunning { name }, Lang::Zh) => format!("预案“{name}”仍在执行，尚有步骤未完成"),
+        (R::AlreadyRunning { name }, Lang::En) => format!("plan \"{name}\" is running with steps left"),
+        (R::NoPlan, Lang::Zh) => "该事件没有启动应急预案".to_string(),
+        (R::NoPlan, Lang::En) => "no emergency plan runs on this incident".to_string(),
+        (R::NoStep { step, steps }, Lang::Zh) => format!("没有第 {step} 步（步骤为 1 至 {steps}）"),
+        (R::NoStep { step, steps }, Lang::En) => format!("no step {step} (steps are 1 to {steps})"),
+        (R::AlreadyMarked { step, by, at }, Lang::Zh) => {
+            format!("第 {step} 步已由 {by} 于 {} 记录", shown(at))
+        }
+        (R::AlreadyMarked { step, by, at }, Lang::En) => {
+            format!("step {step} was recorded already, by {by} at {}", shown(at))
+        }
+        (R::SkipNeedsNote { step }, Lang::Zh) => format!("跳过第 {step} 步须说明原因"),
+        (R::SkipNeedsNote { step }, Lang::En) => format!("skipping step {step} says why (a note)"),
+        (R::LeadsStep { step }, Lang::Zh) => format!("第 {step} 步由负责人记录"),
+        (R::LeadsStep { step }, Lang::En) => format!("step {step} is the lead's to record"),
+    }
+}
+
+/// One line on a plan step's outcome: done or skipped, and the note.
+pub fn step_said(step: usize, done: bool, note: &str, lang: Lang) -> String {
+    format!("{step}: {}", step_outcome(done, note, lang))
+}
+
+/// Done or skipped, and the note.
+fn step_outcome(done: bool, note: &str, lang: Lang) -> String {
+    let what = match done {
+        true => lang.pick("完成", "done"),
+        false => lang.pick("跳过", "skipped"),
+    };
+    format!("{what} {note}").trim_end().to_string()
+}
+
 fn confirm_refusal(why: &crate::domain::confirmation::ConfirmRefusal, lang: Lang) -> String {
     use crate::domain::confirmation::ConfirmRefusal as R;
     match (why, lang) {
@@ -1006,6 +1096,8 @@ pub fn event_kind(kind: &str, lang: Lang) -> &str {
         "ssh.second_confirmed" => ("第二人已确认", "second person confirmed"),
         "operator.secret_set" => ("设置登录口令", "sign-in secret set"),
         "incident.user_confirmed" => ("用户确认", "requester confirmed"),
+        "incident.plan_started" => ("启动应急预案", "emergency plan started"),
+        "incident.step_marked" => ("预案步骤", "plan step"),
         "operator.signed_in" => ("登录", "signed in"),
         "operator.sign_in_failed" => ("登录失败", "sign-in failed"),
         "operator.signed_out" => ("退出登录", "signed out"),
@@ -1080,6 +1172,10 @@ pub fn describe_event(event: &crate::domain::IncidentEvent, lang: Lang) -> Strin
         ),
         E::Backdated { reason } => reason.clone(),
         E::UserConfirmed { confirmation } => confirmation_said(confirmation, lang),
+        E::PlanStarted { run } => {
+            format!("{}: {} ({})", lang.pick("应急预案", "emergency plan"), run.name, run.plan)
+        }
+        E::StepMarked { step, done, note } => step_said(*step, *done, note, lang),
     }
 }
 

@@ -100,6 +100,15 @@ labels!(ClockName {
     ClockName::LeadDecision => "负责人决定", "lead's decision";
     ClockName::Notice => "通知负责人", "telling the owner and lead";
     ClockName::Missed => "漏检", "missed inspection";
+    ClockName::PlanStep => "预案步骤", "plan step";
+    ClockName::ChangeRecord => "变更补记", "change record";
+});
+
+labels!(crate::domain::plan::Party {
+    crate::domain::plan::Party::Duty => "值班人员", "duty";
+    crate::domain::plan::Party::Lead => "负责人", "lead";
+    crate::domain::plan::Party::Security => "安全领导小组", "security group";
+    crate::domain::plan::Party::Vendor => "厂商", "vendor";
 });
 
 labels!(ClockState {
@@ -202,6 +211,8 @@ labels!(short ClockName {
     ClockName::LeadDecision => "决定", "lead";
     ClockName::Notice => "通知", "tell";
     ClockName::Missed => "漏检", "miss";
+    ClockName::PlanStep => "预案", "plan";
+    ClockName::ChangeRecord => "补记", "chg";
 });
 
 labels!(short State {

@@ -125,6 +125,15 @@ pub const FORM_PAUSE: Text = Text::new("暂停解决计时", "Pause the resoluti
 pub const FORM_RESOLVE: Text = Text::new("解决事件", "Resolve");
 pub const FORM_REPORT: Text = Text::new("故障报告单", "Fault report");
 pub const FORM_CLOSE: Text = Text::new("复核并关闭", "Review and close");
+pub const FORM_START_PLAN: Text = Text::new("启动应急预案", "Start an emergency plan");
+pub const FORM_PLAN_STEP: Text = Text::new("记录预案步骤", "A step of the plan");
+pub const F_PLAN: Text = Text::new("预案", "Plan");
+pub const F_STEP: Text = Text::new("步骤序号", "Step number");
+pub const F_STEP_DONE: Text = Text::new("已完成（否则为跳过，须说明原因）", "Done (else skipped: say why)");
+pub const NO_PLANS: Text =
+    Text::new("本站点没有应急预案（plans/ 目录）", "The site has no emergency plans (plans/)");
+pub const PLAN_STEPS: Text = Text::new("应急预案", "Emergency plan");
+pub const PLAN_SUGGESTED: Text = Text::new("建议的应急预案：", "Suggested emergency plan:");
 pub const SEEN_BEFORE: Text = Text::new("以往类似事件及解决办法", "Seen before, and what fixed it");
 pub const FORM_PROBLEM: Text = Text::new("转为问题", "Turn into a problem");
 pub const FORM_CONFIRM_USER: Text = Text::new("用户确认与评价", "The requester's word");

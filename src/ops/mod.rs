@@ -110,6 +110,25 @@ impl Ops<'_> {
             Request::Incident { command: IncidentCommand::TakeOver { .. }, .. } => {
                 Err(StoreError::Refused(DomainError::TakeOverBySigning))
             }
+            // A plan's steps are the site's, never a front end's: only its id is taken.
+            Request::Incident {
+                target: IncidentTarget::Existing(incident),
+                command: IncidentCommand::StartPlan { run },
+                expected_version,
+                ..
+            } => self.perform(seat, Request::StartPlan { incident, plan: Some(run.plan), expected_version }),
+            Request::StartPlan { incident, plan, expected_version } => {
+                let run = self.plan_run(&incident, plan.as_deref(), operator)?;
+                let command = IncidentCommand::StartPlan { run };
+                self.incident(
+                    actor,
+                    IncidentTarget::Existing(incident),
+                    command,
+                    expected_version,
+                    Claim::default(),
+                )
+                .map(|c| Done::Incident(Box::new(c)))
+            }
             Request::Incident { target, command, expected_version, claimed_at, backdate_reason } => {
                 let claim = Claim { at: claimed_at, reason: backdate_reason };
                 self.incident(actor, target, command, expected_version, claim)
@@ -297,6 +316,31 @@ impl Ops<'_> {
             expected_version,
             claim: Some(rule),
         })
+    }
+
+    /// A run of the site's plan `id` for an incident (or of the one fitting it best),
+    /// starting now.
+    fn plan_run(
+        &self,
+        incident: &crate::domain::IncidentId,
+        id: Option<&str>,
+        by: &Operator,
+    ) -> Result<crate::domain::plan::PlanRun, StoreError> {
+        use crate::domain::plan::PlanRefusal;
+        let refused = |plan: &str| {
+            StoreError::Refused(DomainError::Plan(PlanRefusal::UnknownPlan { plan: plan.into() }))
+        };
+        let plan = match id {
+            Some(id) => self.site.plan(id).ok_or_else(|| refused(id))?,
+            None => {
+                let found =
+                    self.store.incident(incident)?.ok_or(StoreError::Refused(DomainError::NoIncident))?;
+                *crate::domain::plan::suggest(&self.site.plans, found.class, found.area, &found.title)
+                    .first()
+                    .ok_or(StoreError::Refused(DomainError::Plan(PlanRefusal::NoneFits)))?
+            }
+        };
+        Ok(plan.run(self.clock.now(), &by.id))
     }
 
     /// The incoming engineer, having signed, takes over what the outgoing one passed on.

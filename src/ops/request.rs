@@ -36,6 +36,13 @@ pub enum Request {
         #[serde(default)]
         backdate_reason: Option<String>,
     },
+    /// Start an emergency plan of the site on an incident: the one named, else the one
+    /// that fits it best.
+    StartPlan {
+        incident: IncidentId,
+        plan: Option<String>,
+        expected_version: Option<u64>,
+    },
     /// Acknowledge alarms or mute them.
     Alarm(AlarmCommand),
     /// Start a run of a checklist: a given occurrence, or today's due one.

@@ -83,6 +83,15 @@ pub fn fields(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: La
         None => missing(),
     };
     fields.push((t("用户确认与评价", "The requester's word"), word));
+    // Emergency plans run on it, step by step (late as of the record's last change,
+    // so the form reads the same whenever it is printed).
+    for run in &incident.plans {
+        let steps = crate::i18n::plan_steps(run, incident.last_change.recorded_at, tz, lang);
+        fields.push((t("应急预案", "Emergency plan"), crate::i18n::plan_heading(run, tz, lang)));
+        for step in steps {
+            fields.push((t("预案步骤", "Plan step"), step));
+        }
+    }
     // The clocks above rest on these times, said later than they are dated.
     for claimed in &incident.claimed {
         fields.push((t("补记的时间", "Time claimed later"), crate::i18n::claimed_step(claimed, tz, lang)));

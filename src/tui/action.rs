@@ -86,6 +86,8 @@ actions! {
     Problem => "problem", "转为问题", "turn into problem";
     Correct => "correct", "更正记录（时间、级别、分类、所属）", "correct the record (time, severity, class, area)";
     ConfirmUser => "confirm_user", "记录用户确认与评价", "record the requester's word and rating";
+    StartPlan => "start_plan", "启动应急预案", "start an emergency plan";
+    PlanStep => "plan_step", "记录预案步骤（完成或跳过）", "record a plan step (done or skipped)";
     AckAlarm => "ack_alarm", "确认告警", "acknowledge alarm";
     AlarmList => "alarm_list", "告警列表（逐条确认）", "alarm list (acknowledge one by one)";
     Mute => "mute", "静音", "mute";

@@ -64,6 +64,9 @@ pub enum Name {
     Shift,
     Date,
     Operators,
+    Plan,
+    Step,
+    Done,
 }
 
 pub struct Field {
@@ -145,6 +148,8 @@ pub enum FormKind {
     Problem,
     Correct,
     ConfirmUser,
+    StartPlan,
+    PlanStep,
     Mute,
     MarkItem,
     Decide,

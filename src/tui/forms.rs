@@ -26,6 +26,12 @@ fn options<T: Label + Copy>(
     values.iter().map(|v| (key(*v), v.label(lang).to_string())).collect()
 }
 
+/// The keys of a choice among the site's plans: their places in its list.
+const PLACES: [&str; 32] = [
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18",
+    "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31",
+];
+
 /// The form for a new incident.
 pub fn new_incident(lang: Lang) -> Form {
     let fields = vec![
@@ -54,7 +60,7 @@ pub fn mute(lang: Lang) -> Form {
 }
 
 /// The form an incident action opens, if it needs one.
-pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<Form> {
+pub fn for_action(action: Action, incident: &Incident, site: &Site, lang: Lang) -> Option<Form> {
     let target =
         FormTarget { id: incident.id.clone(), version: incident.version, severity: incident.severity };
     let (kind, title, fields) = match action {
@@ -116,6 +122,52 @@ pub fn for_action(action: Action, incident: &Incident, lang: Lang) -> Option<For
         ),
         Action::Close => {
             (FormKind::Close, ui::FORM_CLOSE, vec![Field::multi(Name::Note, ui::F_NOTE.get(lang), false)])
+        }
+        Action::StartPlan => {
+            // Keys are places in the site's list (a choice's keys are fixed words); the
+            // plans that fit the incident come first, the first of them chosen.
+            let fitting =
+                crate::domain::plan::suggest(&site.plans, incident.class, incident.area, &incident.title);
+            let mut order: Vec<usize> =
+                fitting.iter().filter_map(|p| site.plans.iter().position(|q| q.id == p.id)).collect();
+            let rest: Vec<usize> = (0..site.plans.len()).filter(|i| !order.contains(i)).collect();
+            order.extend(rest);
+            let choices = order
+                .into_iter()
+                .filter_map(|i| {
+                    PLACES.get(i).map(|key| (*key, format!("{} ({})", site.plans[i].name, site.plans[i].id)))
+                })
+                .collect();
+            (
+                FormKind::StartPlan,
+                ui::FORM_START_PLAN,
+                vec![Field::choice(Name::Plan, ui::F_PLAN.get(lang), choices)],
+            )
+        }
+        Action::PlanStep => {
+            let open = incident
+                .plans
+                .last()
+                .and_then(|run| run.steps.iter().position(|s| s.outcome.is_none()))
+                .map_or(1, |i| i + 1);
+            let target = FormTarget {
+                id: incident.id.clone(),
+                version: incident.version,
+                severity: incident.severity,
+            };
+            let fields = vec![
+                Field::line(Name::Step, ui::F_STEP.get(lang), true),
+                Field::toggle(Name::Done, ui::F_STEP_DONE.get(lang), true),
+                Field::multi(Name::Note, ui::F_NOTE.get(lang), false),
+            ];
+            let mut form = Form::new(
+                FormKind::PlanStep,
+                ui::FORM_PLAN_STEP.get(lang).to_string(),
+                Target::Incident(target),
+                fields,
+            );
+            form.type_into(Name::Step, &open.to_string());
+            return Some(form);
         }
         Action::Problem => {
             (FormKind::Problem, ui::FORM_PROBLEM, vec![Field::multi(Name::Note, ui::F_NOTE.get(lang), true)])
@@ -386,6 +438,22 @@ pub fn submit(form: &mut Form, site: &Site, now: DateTime<Utc>, lang: Lang) -> O
         ),
         FormKind::Close => existing(form, IncidentCommand::Close { note: text(Name::Note) }),
         FormKind::Problem => existing(form, IncidentCommand::MarkProblem { note: text(Name::Note) }),
+        FormKind::StartPlan => {
+            let plan =
+                PLACES.iter().position(|key| *key == text(Name::Plan)).and_then(|i| site.plans.get(i))?;
+            // The operations layer takes the plan's id and makes the run from the site.
+            existing(form, IncidentCommand::StartPlan { run: plan.run(now, "") })
+        }
+        FormKind::PlanStep => {
+            let Ok(step) = text(Name::Step).trim().parse::<usize>() else {
+                form.fail(Name::Step, ui::FORM_BAD_NUMBER.get(lang).to_string());
+                return None;
+            };
+            existing(
+                form,
+                IncidentCommand::MarkStep { step, done: form.is_on(Name::Done), note: text(Name::Note) },
+            )
+        }
         FormKind::ConfirmUser => {
             let Ok(rating) = text(Name::Rating).parse() else {
                 form.fail(Name::Rating, ui::CHOOSE_RATING.get(lang).to_string());

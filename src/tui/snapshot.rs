@@ -89,9 +89,12 @@ impl RowAlarms {
             ClockName::OnSite => warn.onsite,
             ClockName::Resolution => warn.resolution,
             ClockName::Report => warn.report,
-            ClockName::Inspection | ClockName::LeadDecision | ClockName::Notice | ClockName::Missed => {
-                Duration::zero()
-            }
+            ClockName::Inspection
+            | ClockName::LeadDecision
+            | ClockName::Notice
+            | ClockName::Missed
+            | ClockName::PlanStep
+            | ClockName::ChangeRecord => Duration::zero(),
         };
         let mut until: Option<DateTime<Utc>> = None;
         let mut alarms = Vec::new();
@@ -367,7 +370,10 @@ impl Snapshot {
                 };
                 let after = RowAlarms::of(&incident, site, now);
                 let new = Row::of(incident, site, now);
-                alarms_changed |= new.urgent_due != row.urgent_due || before != after;
+                // A plan's steps ring apart from the clocks (see `open_alarms`).
+                alarms_changed |= new.urgent_due != row.urgent_due
+                    || before != after
+                    || new.incident.plans.last() != row.incident.plans.last();
                 self.kept.insert(new.incident.id.clone(), Kept::of(&new, contract, Some(after)));
                 gone.push(index);
                 placed.push(new);
@@ -478,6 +484,28 @@ impl Snapshot {
             for (key, due) in &cached.alarms {
                 if !self.ledger.acknowledged.contains(key) {
                     alarms.push(Raised { key: key.clone(), due: *due });
+                }
+            }
+        }
+        // The steps of emergency plans running on incidents not yet closed.
+        for row in &self.rows {
+            let Some(run) =
+                row.incident.plans.last().filter(|_| row.incident.state != crate::domain::State::Closed)
+            else {
+                continue;
+            };
+            let (raised, next) = run.alarms(now);
+            if let Some(next) = next {
+                sooner(next);
+            }
+            for step in raised {
+                match step.level {
+                    crate::domain::alarm::AlarmLevel::Breached => counts.0 += 1,
+                    crate::domain::alarm::AlarmLevel::DueSoon => counts.1 += 1,
+                }
+                let key = step.key(&row.incident.id);
+                if !self.ledger.acknowledged.contains(&key) {
+                    alarms.push(Raised { key, due: step.due });
                 }
             }
         }

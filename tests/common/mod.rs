@@ -135,6 +135,23 @@ impl Fixture {
         .to_string()
     }
 
+    /// Opens a network failure of the core switch now (the network plan fits it); its id.
+    pub fn open_network_failure(&self) -> String {
+        let args = [
+            "incident",
+            "open",
+            "--title",
+            "核心交换机断网",
+            "--severity",
+            "serious",
+            "--area",
+            "network_device",
+            "--host",
+            "central-db",
+        ];
+        self.ok("alice", &args).trim().to_string()
+    }
+
     /// What the fixture's processes keep for themselves (logs, stores seen, engines).
     pub fn state_dir(&self) -> PathBuf {
         self.dir.path().join("state")

@@ -79,9 +79,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, queue: &Queue, env: &Env<'_>) {
     let fact_height = facts.len() as u16 + 2;
     let clock_height = clocks.len() as u16 + 3;
     let seen_height = if queue.seen.is_empty() { 0 } else { queue.seen.len() as u16 + 2 };
-    let [facts_area, clocks_area, seen_area, timeline_area] = Layout::vertical([
+    // The running plan (or the last one), step by step.
+    let plan = inc.plans.last();
+    let plan_height = plan.map_or(0, |run| run.steps.len() as u16 + 2);
+    let [facts_area, clocks_area, plan_area, seen_area, timeline_area] = Layout::vertical([
         Constraint::Length(fact_height),
         Constraint::Length(clock_height),
+        Constraint::Length(plan_height),
         Constraint::Length(seen_height),
         Constraint::Min(3),
     ])
@@ -137,6 +141,28 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, queue: &Queue, env: &Env<'_>) {
             .title(Span::styled(format!(" {} ", ui::CLOCKS.get(lang)), theme.title)),
     );
     frame.render_widget(clock_table, clocks_area);
+    if let Some(run) = plan {
+        let late = run.late_steps(env.now);
+        let lines: Vec<Line<'_>> = crate::i18n::plan_steps(run, env.now, tz, lang)
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let text = visible(&text, false).into_owned();
+                let open = run.steps[i].outcome.is_none();
+                match (late.contains(&(i + 1)) && open, open) {
+                    (true, _) => Line::styled(text, theme.breached),
+                    (false, true) => Line::raw(text),
+                    (false, false) => Line::styled(text, theme.muted),
+                }
+            })
+            .collect();
+        let title = format!(" {}: {} ", ui::PLAN_STEPS.get(lang), visible(&run.name, false));
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border)
+            .title(Span::styled(title, theme.title));
+        frame.render_widget(Paragraph::new(lines).block(block), plan_area);
+    }
     if !queue.seen.is_empty() {
         let lines: Vec<Line<'_>> =
             queue.seen.iter().map(|past| Line::from(crate::i18n::seen_line(past, tz, lang))).collect();

@@ -168,7 +168,11 @@ impl Queue {
             });
             return;
         }
-        if let Some(form) = forms::for_action(action, incident, lang) {
+        if action == Action::StartPlan && env.site().plans.is_empty() {
+            out.refuse(ui::NO_PLANS.get(lang));
+            return;
+        }
+        if let Some(form) = forms::for_action(action, incident, env.site(), lang) {
             out.form(form);
         }
     }
@@ -178,8 +182,11 @@ impl Queue {
     pub fn offers(&self, action: Action, operator: &Operator, env: &Env<'_>) -> Option<bool> {
         let step = step_of(action)?;
         Some(self.target_row(env.data).is_some_and(|row| {
+            let running = row.incident.plans.last().is_some_and(|p| !p.finished());
             crate::domain::incident::permits(&row.incident, &step, operator).is_ok()
                 && (action != Action::ReportSecurity || security_report_runs(&row.incident, env))
+                && (action != Action::StartPlan || !running)
+                && (action != Action::PlanStep || running)
         }))
     }
 }
@@ -227,6 +234,18 @@ fn step_of(action: Action) -> Option<IncidentCommand> {
         }),
         Action::Close => IncidentCommand::Close { note: none() },
         Action::Problem => IncidentCommand::MarkProblem { note: none() },
+        Action::StartPlan => IncidentCommand::StartPlan {
+            run: crate::domain::plan::Plan {
+                id: none(),
+                name: none(),
+                classes: Vec::new(),
+                areas: Vec::new(),
+                words: Vec::new(),
+                steps: Vec::new(),
+            }
+            .run(chrono::DateTime::UNIX_EPOCH, ""),
+        },
+        Action::PlanStep => IncidentCommand::MarkStep { step: 1, done: true, note: none() },
         Action::ConfirmUser => IncidentCommand::Confirm(crate::domain::confirmation::Confirmation {
             by: none(),
             how: crate::domain::confirmation::ConfirmedHow::Phone,

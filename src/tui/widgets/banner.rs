@@ -47,6 +47,20 @@ pub fn alarm_line(alarm: &crate::domain::alarm::Raised, env: &Env<'_>) -> Option
             };
             format!("{symbol} {word}: {}{clock} {left}", crate::text::visible(&item.name, false))
         }
+        ClockName::PlanStep => {
+            // `INC-…#N`: step N of the plan running on the incident.
+            let (id, step) = first.incident.0.rsplit_once('#')?;
+            let row = env.data.row(&crate::domain::IncidentId(id.to_string()))?;
+            let run = row.incident.plans.last()?;
+            let title = &run.steps.get(step.parse::<usize>().ok()?.checked_sub(1)?)?.step.title;
+            let (symbol, word) = match first.level {
+                AlarmLevel::Breached => ("▲", ClockState::Breached.label(lang)),
+                AlarmLevel::DueSoon => ("!", ClockState::DueSoon.label(lang)),
+            };
+            let left = hms(alarm.due - env.now);
+            let title = crate::text::visible(title, false);
+            format!("{symbol} {word}: {id} {} {step} {title} {left}", first.clock.label(lang))
+        }
         _ => {
             // The loudest alarm's clock, evaluated now so its countdown moves.
             let row = env.data.row(&first.incident)?;
