@@ -804,3 +804,133 @@ fn a_plan_file_with_a_wrong_party_or_limit_is_named_where_it_is() {
     assert!(err.contains(&format!("plans/network.toml:{}:", line_of("within_minutes = 0"))), "{err}");
     assert!(err.contains("within_minutes 0 must be between 1 and 10080"), "{err}");
 }
+
+#[test]
+fn a_change_is_approved_by_another_lead_for_the_night_opens_its_window_and_takes_its_incidents() {
+    let mut f = Fixture::new();
+    let request = |from: &str, until: &str| {
+        vec![
+            "change",
+            "request",
+            "--what",
+            "数据库补丁升级",
+            "--why",
+            "修复已知缺陷",
+            "--host",
+            "central-db",
+            "--risk",
+            "medium",
+            "--rollback",
+            "回退补丁并重启实例",
+            "--from",
+            from,
+            "--until",
+            until,
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+    };
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    // Wednesday 16:00-20:00 reaches into working hours.
+    let day = f.run("alice", &args(&request("2026-11-25T16:00:00+08:00", "2026-11-25T20:00:00+08:00")));
+    assert_eq!(day.status.code(), Some(1), "{}", stderr(&day));
+    assert!(
+        stderr(&day).contains("a normal change is planned outside working hours on the site's calendar: its window reaches into them at 2026-11-25 16:00"),
+        "{}",
+        stderr(&day)
+    );
+    let mut no_rollback = request("2026-11-25T22:00:00+08:00", "2026-11-26T01:00:00+08:00");
+    no_rollback[12] = " ".into();
+    assert!(stderr(&f.run("alice", &args(&no_rollback))).contains("rollback"), "the way back is required");
+    let id = f
+        .ok("alice", &args(&request("2026-11-25T22:00:00+08:00", "2026-11-26T01:00:00+08:00")))
+        .trim()
+        .to_string();
+    assert_eq!(id, "CHG-20261125-1");
+    let own = f.run("alice", &["change", "approve", &id]);
+    assert!(stderr(&own).contains("a change is not approved by its requester"), "{}", stderr(&own));
+    let bob = f.run("bob", &["change", "approve", &id]);
+    assert!(stderr(&bob).contains("a lead approves or rejects a change, in person"), "{}", stderr(&bob));
+    let oral = f.run("bob", &["change", "approve", &id, "--oral-by", "王主任"]);
+    assert!(stderr(&oral).contains("only an emergency change is approved orally"), "{}", stderr(&oral));
+    f.ok("lead", &["change", "approve", &id]);
+    let windows: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["maintenance", "list", "--json"])).unwrap();
+    assert_eq!(windows[0]["hosts"][0], "central-db");
+    assert_eq!(windows[0]["reason"], format!("{id} 数据库补丁升级"));
+    assert_eq!(windows[0]["from"], "2026-11-25T14:00:00Z");
+    // At 22:30 the database goes down: the incident is the change's.
+    f.clock = duty::clock::Clock::starting_at(common::instant("2026-11-25T22:30:00+08:00"));
+    f.ok("alice", &["change", "start", &id]);
+    let during = f.open(&f.minutes_from_now(-1));
+    let shown: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["change", "show", &id, "--json"])).unwrap();
+    assert_eq!(shown["incidents"], serde_json::json!([during]));
+    assert_eq!(shown["state"], "started");
+    assert_eq!(shown["approval"]["by"], "lead");
+    assert_eq!(shown["window"], windows[0]["id"]);
+    let text = f.ok("alice", &["change", "show", &id]);
+    assert!(text.contains(&format!("incidents    {during}")), "{text}");
+    let bad = f.run("alice", &["change", "finish", &id, "--result", "rolled_back"]);
+    assert!(stderr(&bad).contains("a failed or rolled-back change says what happened"), "{}", stderr(&bad));
+    f.ok(
+        "alice",
+        &["change", "finish", &id, "--result", "rolled_back", "--note", "补丁后连接数异常，已回退"],
+    );
+    // An emergency change at once, approved on the phone, written up later.
+    let emergency = f
+        .ok(
+            "bob",
+            &[
+                "change",
+                "request",
+                "--kind",
+                "emergency",
+                "--what",
+                "更换前置机网卡",
+                "--why",
+                "网卡故障",
+                "--host",
+                "frontend-1",
+                "--risk",
+                "high",
+                "--rollback",
+                "换回原网卡",
+                "--from",
+                "2026-11-25T22:30:00+08:00",
+                "--until",
+                "2026-11-25T23:30:00+08:00",
+            ],
+        )
+        .trim()
+        .to_string();
+    assert_eq!(emergency, "CHG-20261125-2");
+    f.ok("bob", &["change", "approve", &emergency, "--oral-by", "王主任"]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&f.ok("bob", &["change", "show", &emergency, "--json"])).unwrap();
+    assert_eq!(
+        (shown["approval"]["by"].as_str(), shown["approval"]["oral"].as_bool()),
+        (Some("王主任"), Some(true))
+    );
+    assert_eq!(shown["approval"]["recorded_by"], "bob");
+    // 24 hours after the approval, typed in at 22:30 (the clock runs on).
+    assert!(shown["record_due"].as_str().unwrap().starts_with("2026-11-26T14:30:0"), "{shown}");
+    let normal = f.run("bob", &["change", "document", &id, "--text", "x"]);
+    assert!(
+        stderr(&normal).contains("only an emergency change is written up afterwards"),
+        "{}",
+        stderr(&normal)
+    );
+    f.ok("bob", &["change", "document", &emergency, "--text", "补记审批单：王主任电话同意"]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&f.ok("bob", &["change", "show", &emergency, "--json"])).unwrap();
+    assert!(shown["record_due"].is_null(), "{shown}");
+    let list: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["change", "list", "--json"])).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let unknown = f.run("alice", &["change", "start", "CHG-20261125-9"]);
+    assert!(stderr(&unknown).contains("no change CHG-20261125-9"), "{}", stderr(&unknown));
+}

@@ -2,6 +2,7 @@
 //! scripting and tests. Exit codes: 0 done, 1 refused by a rule, 2 bad usage or config.
 
 mod audit;
+mod change;
 mod checklist;
 mod console;
 mod duty;
@@ -104,6 +105,11 @@ enum Command {
     Ssh {
         #[command(subcommand)]
         command: ssh::SshCommand,
+    },
+    /// Changes (变更): request, a lead's approval (outside working hours), the window, the result
+    Change {
+        #[command(subcommand)]
+        command: change::ChangeAction,
     },
     /// Maintenance windows: failures inside one are shown but open no incident
     Maintenance {
@@ -267,6 +273,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Status { json }) => engine::status(&paths, json),
         Some(Command::Maintenance { command }) => maintenance::run(&paths, command),
+        Some(Command::Change { command }) => change::run(&paths, command),
         Some(Command::Checklist { command }) => checklist::run(&paths, command),
         Some(Command::Report { command }) => duty::report(&paths, command),
         Some(Command::Handover { command }) => duty::handover(&paths, command),

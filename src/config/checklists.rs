@@ -53,7 +53,7 @@ struct CalendarFile {
     workdays: Vec<Spanned<toml::value::Datetime>>,
 }
 
-fn time_of(
+pub(super) fn time_of(
     value: &Spanned<String>,
     file: &SourceFile,
     problems: &mut Vec<ConfigProblem>,

@@ -622,7 +622,7 @@ fn sla_policy(file: &SourceFile, raw: raw::SlaFile, problems: &mut Vec<ConfigPro
     let confirm = optional_rule(&raw.confirm, 10);
     let security = optional_rule(&raw.security_report, 5);
     let res = raw.resolution_hours.unwrap_or_default();
-    SlaPolicy {
+    let mut policy = SlaPolicy {
         response: minutes(&raw.response_minutes, 1, d.response),
         onsite: minutes(&raw.onsite_minutes, 1, d.onsite),
         resolution_ordinary: minutes(&res.ordinary, 60, d.resolution_ordinary),
@@ -644,11 +644,45 @@ fn sla_policy(file: &SourceFile, raw: raw::SlaFile, problems: &mut Vec<ConfigPro
         backdate: minutes(&raw.backdate_hours, 60, d.backdate),
         lead_backdate: minutes(&raw.lead_backdate_days, 24 * 60, d.lead_backdate),
         handover_early: minutes(&raw.handover_sign_minutes, 1, d.handover_early),
+        changes: crate::domain::change::ChangeRules {
+            working: d.changes.working,
+            record_within: minutes(
+                &raw.changes.as_ref().and_then(|c| c.emergency_record_hours.clone()),
+                60,
+                d.changes.record_within,
+            ),
+        },
         auto_confirm: raw
             .auto_confirm
             .as_ref()
             .filter(|rule| rule.enabled)
             .map(|rule| minutes(&rule.days, 24 * 60, Duration::days(7))),
+    };
+    if let Some(hours) = working_hours(file, raw.changes.as_ref(), problems) {
+        policy.changes.working = hours;
+    }
+    policy
+}
+
+/// `[changes] working_hours`: two HH:MM, the opening before the closing.
+fn working_hours(
+    file: &SourceFile,
+    raw: Option<&raw::ChangesRule>,
+    problems: &mut Vec<ConfigProblem>,
+) -> Option<(chrono::NaiveTime, chrono::NaiveTime)> {
+    let hours = raw?.working_hours.as_ref()?;
+    let times: Vec<_> =
+        hours.get_ref().iter().filter_map(|t| checklists::time_of(t, file, problems)).collect();
+    match times[..] {
+        [open, close] if open < close => Some((open, close)),
+        _ if times.len() < hours.get_ref().len() => None,
+        _ => {
+            problems.push(file.problem(
+                hours.span(),
+                "working_hours is two times, the opening before the closing (such as [\"08:30\", \"17:30\"])",
+            ));
+            None
+        }
     }
 }
 

@@ -107,6 +107,7 @@ pub struct SlaFile {
     pub backdate_hours: Option<Spanned<i64>>,
     pub lead_backdate_days: Option<Spanned<i64>>,
     pub auto_confirm: Option<AutoConfirmRule>,
+    pub changes: Option<ChangesRule>,
     pub handover_sign_minutes: Option<Spanned<i64>>,
     pub resolution_hours: Option<ResolutionHours>,
     pub confirm: Option<OptionalRule>,
@@ -121,6 +122,14 @@ pub struct ResolutionHours {
     pub ordinary: Option<Spanned<i64>>,
     pub serious: Option<Spanned<i64>>,
     pub critical: Option<Spanned<i64>>,
+}
+
+/// `[changes] working_hours = ["08:30", "17:30"], emergency_record_hours = 24`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesRule {
+    pub working_hours: Option<Spanned<Vec<Spanned<String>>>>,
+    pub emergency_record_hours: Option<Spanned<i64>>,
 }
 
 /// `[auto_confirm] enabled = true, days = 7`.

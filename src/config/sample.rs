@@ -175,6 +175,12 @@ penalty_percent_per_breach = 5
 [auto_confirm]
 enabled = false
 days = 7
+
+# Changes (变更): a normal change is planned outside these working hours on a workday of
+# calendar.toml; an emergency change approved orally is written up within this many hours.
+[changes]
+working_hours = ["08:30", "17:30"]
+emergency_record_hours = 24
 "#;
 
 const HOSTS_TOML: &str = r#"# The centre's machines, as on the daily inspection sheet (日常巡检表).

@@ -6,6 +6,7 @@ mod vocabulary;
 pub mod alarm;
 pub mod alert;
 pub mod backup;
+pub mod change;
 pub mod check;
 pub mod checklist;
 pub mod confirmation;
@@ -119,6 +120,9 @@ pub enum DomainError {
     /// A sign-in at the shared terminal, or a secret, was refused.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     SignIn(signin::SignInRefusal),
+    /// A change was refused.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    Change(change::ChangeRefusal),
     /// An emergency plan's start or step was refused.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     Plan(plan::PlanRefusal),

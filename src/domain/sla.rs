@@ -43,6 +43,8 @@ pub struct SlaPolicy {
     /// Optional: a resolution nobody has confirmed this long after is confirmed by the
     /// site's rule (recorded as such, unrated).
     pub auto_confirm: Option<Duration>,
+    /// The rules for changes.
+    pub changes: super::change::ChangeRules,
 }
 
 /// Warning lead time per clock.
@@ -98,6 +100,7 @@ impl Default for SlaPolicy {
             lead_backdate: Duration::days(7),
             handover_early: Duration::minutes(30),
             auto_confirm: None,
+            changes: Default::default(),
         }
     }
 }

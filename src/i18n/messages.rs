@@ -387,6 +387,7 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::SignIn(why), _) => signin_refusal(why, lang),
         (E::Confirm(why), _) => confirm_refusal(why, lang),
         (E::Plan(why), _) => plan_refusal(why, lang),
+        (E::Change(why), _) => change_refusal(why, lang),
         (E::ReadOnly, Lang::Zh) => "你不在本站点的值班人员名单中：只能查看，不能修改".to_string(),
         (E::ReadOnly, Lang::En) => {
             "you are not on the site's operator list: you may read but not write".to_string()
@@ -877,6 +878,69 @@ pub fn plan_steps(
             format!("{number}. {mark} {} [{}]{limit}{outcome}", step.step.title, step.step.who.label(lang))
         })
         .collect()
+}
+
+fn change_refusal(why: &crate::domain::change::ChangeRefusal, lang: Lang) -> String {
+    use crate::domain::change::ChangeRefusal as R;
+    match (why, lang) {
+        (R::NoChange { id }, Lang::Zh) => format!("没有变更 {id}"),
+        (R::NoChange { id }, Lang::En) => format!("no change {id}"),
+        (R::Exists { id }, Lang::Zh) => format!("变更 {id} 已存在"),
+        (R::Exists { id }, Lang::En) => format!("change {id} exists already"),
+        (R::InWorkingHours { at }, Lang::Zh) => format!(
+            "常规变更须安排在工作时间以外（按站点日历）：计划时段在 {} 进入工作时间；紧急变更请用 --kind emergency",
+            shown(at)
+        ),
+        (R::InWorkingHours { at }, Lang::En) => format!(
+            "a normal change is planned outside working hours on the site's calendar: its window reaches into them at {}; an emergency change is --kind emergency",
+            shown(at)
+        ),
+        (R::OwnApproval, Lang::Zh) => "变更不能由申请人本人审批".to_string(),
+        (R::OwnApproval, Lang::En) => "a change is not approved by its requester".to_string(),
+        (R::LeadApproves, Lang::Zh) => "常规变更由负责人本人审批或驳回".to_string(),
+        (R::LeadApproves, Lang::En) => "a lead approves or rejects a change, in person".to_string(),
+        (R::OralForEmergencyOnly, Lang::Zh) => "只有紧急变更可以口头审批".to_string(),
+        (R::OralForEmergencyOnly, Lang::En) => "only an emergency change is approved orally".to_string(),
+        (R::DocumentEmergencyOnly, Lang::Zh) => "只有紧急变更事后补记".to_string(),
+        (R::DocumentEmergencyOnly, Lang::En) => {
+            "only an emergency change is written up afterwards".to_string()
+        }
+        (R::AlreadyDocumented, Lang::Zh) => "该紧急变更已补记".to_string(),
+        (R::AlreadyDocumented, Lang::En) => "the emergency change is written up already".to_string(),
+        (R::NotNow { command, state }, Lang::Zh) => {
+            format!("变更处于“{}”状态，不能{}", state.label(lang), change_command_label(command, lang))
+        }
+        (R::NotNow { command, state }, Lang::En) => {
+            format!("cannot {} a change that is {}", change_command_label(command, lang), state.label(lang))
+        }
+        (R::ResultNeedsNote, Lang::Zh) => "变更失败或回退时须说明情况".to_string(),
+        (R::ResultNeedsNote, Lang::En) => {
+            "a failed or rolled-back change says what happened (a note)".to_string()
+        }
+        (R::WindowPast { until }, Lang::Zh) => {
+            format!("计划时段已于 {} 结束：常规变更须提前计划", shown(until))
+        }
+        (R::WindowPast { until }, Lang::En) => {
+            format!("the planned window ended at {}: a normal change is planned ahead", shown(until))
+        }
+    }
+}
+
+fn change_command_label(command: &str, lang: Lang) -> &'static str {
+    match (command, lang) {
+        ("approve", Lang::Zh) => "审批",
+        ("reject", Lang::Zh) => "驳回",
+        ("document", Lang::Zh) => "补记",
+        ("start", Lang::Zh) => "开始",
+        ("finish", Lang::Zh) => "结束",
+        (_, Lang::Zh) => "操作",
+        ("approve", _) => "approve",
+        ("reject", _) => "reject",
+        ("document", _) => "write up",
+        ("start", _) => "start",
+        ("finish", _) => "finish",
+        _ => "change",
+    }
 }
 
 fn plan_refusal(why: &crate::domain::plan::PlanRefusal, lang: Lang) -> String {

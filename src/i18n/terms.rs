@@ -104,6 +104,31 @@ labels!(ClockName {
     ClockName::ChangeRecord => "变更补记", "change record";
 });
 
+labels!(crate::domain::change::ChangeState {
+    crate::domain::change::ChangeState::Requested => "待审批", "requested";
+    crate::domain::change::ChangeState::Approved => "已批准", "approved";
+    crate::domain::change::ChangeState::Rejected => "已驳回", "rejected";
+    crate::domain::change::ChangeState::Started => "实施中", "in progress";
+    crate::domain::change::ChangeState::Finished => "已结束", "finished";
+});
+
+labels!(crate::domain::change::ChangeKind {
+    crate::domain::change::ChangeKind::Normal => "常规变更", "normal";
+    crate::domain::change::ChangeKind::Emergency => "紧急变更", "emergency";
+});
+
+labels!(crate::domain::change::Risk {
+    crate::domain::change::Risk::Low => "低", "low";
+    crate::domain::change::Risk::Medium => "中", "medium";
+    crate::domain::change::Risk::High => "高", "high";
+});
+
+labels!(crate::domain::change::ChangeResult {
+    crate::domain::change::ChangeResult::Succeeded => "成功", "succeeded";
+    crate::domain::change::ChangeResult::Failed => "失败", "failed";
+    crate::domain::change::ChangeResult::RolledBack => "已回退", "rolled back";
+});
+
 labels!(crate::domain::plan::Party {
     crate::domain::plan::Party::Duty => "值班人员", "duty";
     crate::domain::plan::Party::Lead => "负责人", "lead";

@@ -6,6 +6,7 @@
 //! item, the occurrence a run starts) is decided here and in the domain below it, never
 //! in a front end.
 
+pub mod change;
 pub mod confirm;
 pub mod queue;
 pub mod record;
@@ -59,6 +60,7 @@ pub enum Done {
     Declined(Box<Declined>),
     Handover(Box<Handover>),
     Window(Box<Window>),
+    Change(Box<crate::domain::change::Change>),
     /// Sealing started: the verification key (text) for the auditor, and the event.
     Sealing {
         verify_key: String,
@@ -134,6 +136,7 @@ impl Ops<'_> {
                 self.incident(actor, target, command, expected_version, claim)
                     .map(|c| Done::Incident(Box::new(c)))
             }
+            Request::Change { id, command } => self.change(actor, id, command),
             Request::Alarm(command) => {
                 let request = AlarmRequest { command, actor: operator, origin: origin.to_string(), now };
                 self.store.record_alarm(request).map(|e| Done::Event(Box::new(e)))

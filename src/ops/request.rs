@@ -43,6 +43,11 @@ pub enum Request {
         plan: Option<String>,
         expected_version: Option<u64>,
     },
+    /// A command on a change (None: a new request, which the record numbers).
+    Change {
+        id: Option<String>,
+        command: crate::domain::change::ChangeCommand,
+    },
     /// Acknowledge alarms or mute them.
     Alarm(AlarmCommand),
     /// Start a run of a checklist: a given occurrence, or today's due one.
