@@ -807,7 +807,7 @@ mod tests {
                     prop_assert!(after.version == before.version + 1);
                     if let Some(a) = &after.approval {
                         prop_assert!(a.by != after.requested_by);
-                        prop_assert!(a.oral == false || after.request.kind == ChangeKind::Emergency);
+                        prop_assert!(!a.oral || after.request.kind == ChangeKind::Emergency);
                     }
                     prop_assert!(after.started_at.is_none() || after.approval.is_some());
                     prop_assert!(after.finished_at.is_none() || after.started_at.is_some());
