@@ -644,3 +644,60 @@ fn an_emergency_plan_started_from_an_incident_rings_for_its_late_step_until_it_i
     let shown = f.show_json(&id);
     assert_eq!(shown["plans"][0]["steps"][1]["outcome"]["by"], "alice");
 }
+
+#[test]
+fn a_change_approved_in_the_console_for_tonight_opens_its_window_and_takes_the_incident_in_it() {
+    let mut f = Fixture::new();
+    let id = f
+        .ok(
+            "alice",
+            &[
+                "change",
+                "request",
+                "--what",
+                "数据库补丁升级",
+                "--why",
+                "修复已知缺陷",
+                "--host",
+                "central-db",
+                "--risk",
+                "medium",
+                "--rollback",
+                "回退补丁",
+                "--from",
+                "2026-11-25T22:00:00+08:00",
+                "--until",
+                "2026-11-26T01:00:00+08:00",
+            ],
+        )
+        .trim()
+        .to_string();
+    let tmux = Tmux::start("change", &f, "lead", &[], "--lang en");
+    tmux.wait_for("No incidents", 5 * SECOND);
+    tmux.press(&["1"]);
+    let screen =
+        tmux.wait_for(&format!("Changes: {id} requested 11-25 22:00–11-26 01:00 central-db"), 5 * SECOND);
+    assert!(screen.contains("数据库补丁升级"), "{screen}");
+    tmux.type_text(&format!(":approve {id}"));
+    tmux.press(&["Enter"]);
+    tmux.wait_for(&format!("Changes: {id} approved"), 5 * SECOND);
+    drop(tmux);
+    let windows: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["maintenance", "list", "--json"])).unwrap();
+    assert_eq!(windows[0]["reason"], format!("{id} 数据库补丁升级"), "{windows}");
+
+    // Tonight, inside the window, the database stops answering.
+    f.clock = duty::clock::Clock::starting_at(common::instant("2026-11-25T22:30:00+08:00"));
+    let incident = f.open(&f.minutes_from_now(-1));
+    let tmux = Tmux::start("change-night", &f, "alice", &[], "--lang en");
+    tmux.wait_for(&incident, 5 * SECOND);
+    tmux.press(&["1"]);
+    tmux.wait_for(&format!("Changes: {id} approved 11-25 22:00–11-26 01:00 central-db"), 5 * SECOND);
+    tmux.type_text(":open ");
+    tmux.type_text(incident.rsplit('-').next().unwrap());
+    tmux.press(&["Enter"]);
+    tmux.wait_for(&format!("⚒ during change {id} 数据库补丁升级"), 5 * SECOND);
+    let shown: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["change", "show", &id, "--json"])).unwrap();
+    assert_eq!(shown["incidents"], serde_json::json!([incident]));
+}

@@ -826,7 +826,13 @@ impl App {
                 }
             }
             (Verb::Logout, _) => self.lock_screen(super::lock::Why::Asked),
-            (Verb::Open | Verb::Lang | Verb::Theme | Verb::Mute | Verb::Report, None) => missing(self),
+            (Verb::Approve, Some(id)) => self.effects.push(Effect::Change {
+                id: id.to_string(),
+                command: crate::domain::change::ChangeCommand::Approve { oral_by: None },
+            }),
+            (Verb::Open | Verb::Lang | Verb::Theme | Verb::Mute | Verb::Report | Verb::Approve, None) => {
+                missing(self)
+            }
         }
     }
 

@@ -28,6 +28,7 @@ pub enum Verb {
     Report,
     Login,
     Logout,
+    Approve,
 }
 
 pub struct Command {
@@ -58,6 +59,17 @@ pub const COMMANDS: &[Command] = &[
         description: Text::new("写出报告（Markdown 与 CSV）", "write a report (Markdown and CSV)"),
         completer: Completer::Words(REPORTS),
         verb: Verb::Report,
+    },
+    Command {
+        name: "approve",
+        aliases: &[],
+        argument: Text::new("变更编号", "CHANGE"),
+        description: Text::new(
+            "审批变更（负责人；其设备在计划时段内进入维护）",
+            "approve a change (a lead; its hosts go into maintenance for its window)",
+        ),
+        completer: Completer::None,
+        verb: Verb::Approve,
     },
     Command {
         name: "mute",

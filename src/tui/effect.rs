@@ -35,6 +35,11 @@ pub enum Effect {
         /// The action's name as typed back, for a dangerous one.
         confirmed: Option<String>,
     },
+    /// A command on a change.
+    Change {
+        id: String,
+        command: crate::domain::change::ChangeCommand,
+    },
     /// Confirm another operator's ask, as the second person.
     ConfirmSecond(u64),
     /// An entry in the duty log of the shift in force.

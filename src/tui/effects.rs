@@ -45,6 +45,7 @@ enum Pending {
         ending: String,
     },
     Report,
+    Change,
 }
 
 /// An SSH run to start on a worker thread.
@@ -145,6 +146,7 @@ impl Effects {
                 }
             }
             Effect::ConfirmSecond(id) => (Request::ConfirmSecond { id }, Pending::Event),
+            Effect::Change { id, command } => (Request::Change { id: Some(id), command }, Pending::Change),
             Effect::SignIn { name, secret, code } => {
                 (Request::SignIn { name, secret, code }, Pending::SignIn)
             }
@@ -305,6 +307,9 @@ fn done_outcome(app: &mut App, pending: Pending, done: Done) -> Option<Outcome> 
             text
         }
         (Pending::Event, Done::Event(event)) => event_kind(&event.kind, lang).to_string(),
+        (Pending::Change, Done::Change(change)) => {
+            format!("{} {}", change.id, crate::i18n::Label::label(&change.state, lang))
+        }
         (Pending::SecondAsked, Done::Event(event)) => {
             format!("{} {}", texts::SECOND_ASKED.get(lang), event.seq)
         }

@@ -38,6 +38,8 @@ pub struct Snapshot {
     pub duty: Option<crate::duty::DutyView>,
     /// Asks for a second person that may still be open.
     pub seconds: Vec<crate::domain::second::SecondAsk>,
+    /// Every change in the record.
+    pub changes: Vec<crate::domain::change::Change>,
     /// What is kept of each incident so that a change costs only its own incident.
     kept: std::collections::HashMap<IncidentId, Kept>,
     /// How many incidents are in each state, kept as changes come.
@@ -136,6 +138,7 @@ pub struct Delta {
     pub maintenance: Option<Vec<crate::domain::maintenance::Window>>,
     pub duty: Option<Option<crate::duty::DutyView>>,
     pub seconds: Option<Vec<crate::domain::second::SecondAsk>>,
+    pub changes: Option<Vec<crate::domain::change::Change>>,
 }
 
 /// Which parts of the snapshot a change to the log touches.
@@ -150,6 +153,7 @@ pub struct Touched {
     pub maintenance: bool,
     pub duty: bool,
     pub seconds: bool,
+    pub changes: bool,
 }
 
 impl Touched {
@@ -177,6 +181,7 @@ impl Touched {
                 "handover" => (touched.duty, touched.agenda) = (true, true),
                 "ssh" => (touched.duty, touched.seconds) = (true, true),
                 "duty" | "roster" => touched.duty = true,
+                "change" => touched.changes = true,
                 _ => {}
             }
         }
@@ -280,6 +285,7 @@ impl Delta {
             maintenance: touched.maintenance.then(|| maintenance(store, now)).transpose()?,
             duty: touched.duty.then(|| crate::duty::view(store, site, now)).transpose()?,
             seconds: touched.seconds.then(|| crate::ops::ssh::second_asks(store, site, now)).transpose()?,
+            changes: touched.changes.then(|| crate::ops::change::changes(store)).transpose()?,
         })
     }
 
@@ -333,6 +339,7 @@ impl Snapshot {
             timeline_for,
             duty: crate::duty::view(store, site, now)?,
             seconds: crate::ops::ssh::second_asks(store, site, now)?,
+            changes: crate::ops::change::changes(store)?,
             kept,
             states,
             clock_counts: (0, 0),
@@ -426,6 +433,10 @@ impl Snapshot {
         if let Some(seconds) = delta.seconds {
             self.seconds = seconds;
         }
+        if let Some(changes) = delta.changes {
+            self.changes = changes;
+            alarms_changed = true;
+        }
         alarms_changed
     }
 
@@ -507,6 +518,24 @@ impl Snapshot {
                 if !self.ledger.acknowledged.contains(&key) {
                     alarms.push(Raised { key, due: step.due });
                 }
+            }
+        }
+        // Emergency changes not written up in time.
+        for change in &self.changes {
+            let (level, next) = change.record_alarm(&site.policy.changes, now);
+            if let Some(next) = next {
+                sooner(next);
+            }
+            let Some(level) = level else { continue };
+            match level {
+                crate::domain::alarm::AlarmLevel::Breached => counts.0 += 1,
+                crate::domain::alarm::AlarmLevel::DueSoon => counts.1 += 1,
+            }
+            let key =
+                AlarmKey { incident: IncidentId(change.id.clone()), clock: ClockName::ChangeRecord, level };
+            if !self.ledger.acknowledged.contains(&key) {
+                let due = change.record_due(&site.policy.changes).unwrap_or(now);
+                alarms.push(Raised { key, due });
             }
         }
         for item in &self.agenda {

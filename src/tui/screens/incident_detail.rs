@@ -67,6 +67,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, queue: &Queue, env: &Env<'_>) {
     if let Some(vendor) = &inc.escalated_to {
         flags.push(format!("{} {}", lang.pick("已上报厂商", "escalated to"), visible(vendor, false)));
     }
+    for change in env.data.changes.iter().filter(|c| c.covers(inc)) {
+        flags.push(format!(
+            "⚒ {} {} {}",
+            lang.pick("变更期间", "during change"),
+            change.id,
+            visible(&change.request.what, false)
+        ));
+    }
     if inc.problem {
         flags.push(lang.pick("已转为问题", "turned into a problem").to_string());
     }

@@ -136,6 +136,42 @@ fn sources_line<'a>(env: &Env<'a>) -> Line<'a> {
     Line::from(spans)
 }
 
+/// The changes not over yet, soonest first (the first two), when there are any.
+fn changes_line<'a>(env: &Env<'a>) -> Option<Line<'a>> {
+    use crate::domain::change::ChangeState;
+    let lang = env.lang();
+    let tz = env.ctx.site.tz;
+    let mut coming: Vec<&crate::domain::change::Change> = env
+        .data
+        .changes
+        .iter()
+        .filter(|c| {
+            !matches!(c.state, ChangeState::Finished | ChangeState::Rejected) && c.request.until > env.now
+        })
+        .collect();
+    coming.sort_by_key(|c| c.request.from);
+    let hm = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%m-%d %H:%M").to_string();
+    let shown: Vec<String> = coming
+        .iter()
+        .take(2)
+        .map(|c| {
+            format!(
+                "{} {} {}–{} {} {}",
+                c.id,
+                c.state.label(lang),
+                hm(c.request.from),
+                hm(c.request.until),
+                c.request.hosts.join(","),
+                visible(&c.request.what, false)
+            )
+        })
+        .collect();
+    let more = coming.len().saturating_sub(2);
+    let tail = if more > 0 { format!("  (+{more})") } else { String::new() };
+    (!shown.is_empty())
+        .then(|| Line::from(format!("{}{}{tail}", lang.pick("变更：", "Changes: "), shown.join("  ·  "))))
+}
+
 pub fn draw(frame: &mut Frame<'_>, area: Rect, board: &Overview, env: &Env<'_>) {
     let lang = env.lang();
     let theme = env.theme();
@@ -145,9 +181,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, board: &Overview, env: &Env<'_>) 
             .border_style(theme.border)
             .title(Span::styled(format!(" {title} "), theme.title))
     };
-    let [summary_area, sheet_area, detail_area] =
-        Layout::vertical([Constraint::Length(5), Constraint::Min(4), Constraint::Length(7)]).areas(area);
-    frame.render_widget(Paragraph::new(summary(env)).block(block(ui::QUEUE.get(lang))), summary_area);
+    let mut lines = summary(env);
+    lines.extend(changes_line(env));
+    let [summary_area, sheet_area, detail_area] = Layout::vertical([
+        Constraint::Length(lines.len() as u16 + 2),
+        Constraint::Min(4),
+        Constraint::Length(7),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(lines).block(block(ui::QUEUE.get(lang))), summary_area);
 
     let site = &env.ctx.site;
     let rows = sheet(site, &env.data.checks);

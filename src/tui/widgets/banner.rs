@@ -47,6 +47,16 @@ pub fn alarm_line(alarm: &crate::domain::alarm::Raised, env: &Env<'_>) -> Option
             };
             format!("{symbol} {word}: {}{clock} {left}", crate::text::visible(&item.name, false))
         }
+        ClockName::ChangeRecord => {
+            let change = env.data.changes.iter().find(|c| c.id == first.incident.0)?;
+            let (symbol, word) = match first.level {
+                AlarmLevel::Breached => ("▲", ClockState::Breached.label(lang)),
+                AlarmLevel::DueSoon => ("!", ClockState::DueSoon.label(lang)),
+            };
+            let left = hms(alarm.due - env.now);
+            let what = crate::text::visible(&change.request.what, false);
+            format!("{symbol} {word}: {} {} {what} {left}", change.id, first.clock.label(lang))
+        }
         ClockName::PlanStep => {
             // `INC-…#N`: step N of the plan running on the incident.
             let (id, step) = first.incident.0.rsplit_once('#')?;
