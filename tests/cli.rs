@@ -934,3 +934,70 @@ fn a_change_is_approved_by_another_lead_for_the_night_opens_its_window_and_takes
     let unknown = f.run("alice", &["change", "start", "CHG-20261125-9"]);
     assert!(stderr(&unknown).contains("no change CHG-20261125-9"), "{}", stderr(&unknown));
 }
+
+#[test]
+fn a_problem_opened_from_an_incident_links_its_likes_becomes_a_known_error_and_is_reviewed_monthly() {
+    let f = Fixture::new();
+    let first = f.open(&f.minutes_from_now(-120));
+    f.ok("alice", &["incident", "ack", &first]);
+    f.ok("alice", &["incident", "problem", &first, "--note", "每次重启实例暂时恢复"]);
+    let list: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["problem", "list", "--json"])).unwrap();
+    let problem = &list["problems"][0];
+    assert_eq!(problem["id"], "PRB-1");
+    assert_eq!(problem["incidents"], serde_json::json!([first]));
+    assert_eq!(problem["workaround"], "每次重启实例暂时恢复");
+    assert_eq!((problem["owner"].as_str(), problem["state"].as_str()), (Some("alice"), Some("open")));
+    // From the first workday of the month until a lead records it, the review is due.
+    assert_eq!(list["review_due"], "2026-11");
+    let text = f.ok("alice", &["problem", "list"]);
+    assert!(
+        text.contains("the problem review of 2026-11 is not recorded yet (1 problems not closed)"),
+        "{text}"
+    );
+    // The same host in the same area again: offered for linking.
+    let second = f.open(&f.minutes_from_now(-30));
+    let other = f.ok(
+        "alice",
+        &["incident", "open", "--title", "前置机交换中断", "--severity", "ordinary", "--host", "frontend-1"],
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["problem", "show", "PRB-1", "--json"])).unwrap();
+    assert_eq!(shown["suggested"], serde_json::json!([second]), "not {other}");
+    f.ok("alice", &["problem", "link", "PRB-1", &second]);
+    let again = f.run("alice", &["problem", "link", "PRB-1", &second]);
+    assert!(stderr(&again).contains(&format!("incident {second} is linked already")), "{}", stderr(&again));
+    let ghost = f.run("alice", &["problem", "link", "PRB-1", "GZ-20261125-099"]);
+    assert_ne!(ghost.status.code(), Some(0));
+    f.ok(
+        "alice",
+        &["problem", "known-error", "PRB-1", "--cause", "归档日志未按日清理", "--workaround", "每日手工清理"],
+    );
+    f.ok("alice", &["problem", "resolve", "PRB-1", "--solution", "增加每日归档清理任务"]);
+    let close = f.run("alice", &["problem", "close", "PRB-1"]);
+    assert!(stderr(&close).contains("a lead closes a problem"), "{}", stderr(&close));
+    let review = f.run("bob", &["problem", "review", "--note", "x"]);
+    assert!(
+        stderr(&review).contains("a lead closes a problem and records the monthly review"),
+        "{}",
+        stderr(&review)
+    );
+    f.ok("lead", &["problem", "close", "PRB-1"]);
+    assert!(f.ok("lead", &["problem", "review", "--note", "一个已知错误已解决"]).contains("2026-11"));
+    let list: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["problem", "list", "--all", "--json"])).unwrap();
+    assert!(list["review_due"].is_null(), "{list}");
+    assert_eq!(list["problems"][0]["state"], "closed");
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let kinds: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    for kind in [
+        "problem.opened",
+        "problem.linked",
+        "problem.known_error",
+        "problem.resolved",
+        "problem.closed",
+        "problem_review.recorded",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+}

@@ -545,6 +545,7 @@ fn reports_match_their_golden_files() {
         checks: &[],
         sources: &[],
         maintenance: &maintenance,
+        changes: &[],
         ssh_runs: &[],
         duty_log: &log,
         tz: site.tz,

@@ -13,6 +13,7 @@ mod incident;
 mod maintenance;
 mod manual;
 mod passwd;
+mod problem;
 mod serve;
 mod site;
 mod ssh;
@@ -105,6 +106,11 @@ enum Command {
     Ssh {
         #[command(subcommand)]
         command: ssh::SshCommand,
+    },
+    /// Problems (问题): what lies behind incidents not fully solved, and the monthly review
+    Problem {
+        #[command(subcommand)]
+        command: problem::ProblemAction,
     },
     /// Changes (变更): request, a lead's approval (outside working hours), the window, the result
     Change {
@@ -274,6 +280,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Status { json }) => engine::status(&paths, json),
         Some(Command::Maintenance { command }) => maintenance::run(&paths, command),
         Some(Command::Change { command }) => change::run(&paths, command),
+        Some(Command::Problem { command }) => problem::run(&paths, command),
         Some(Command::Checklist { command }) => checklist::run(&paths, command),
         Some(Command::Report { command }) => duty::report(&paths, command),
         Some(Command::Handover { command }) => duty::handover(&paths, command),

@@ -16,6 +16,7 @@ pub mod handover;
 pub mod incident;
 pub mod maintenance;
 pub mod plan;
+pub mod problem;
 pub mod second;
 pub mod seen;
 pub mod shift;
@@ -120,6 +121,9 @@ pub enum DomainError {
     /// A sign-in at the shared terminal, or a secret, was refused.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     SignIn(signin::SignInRefusal),
+    /// A problem command was refused.
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    Problem(problem::ProblemRefusal),
     /// A change was refused.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     Change(change::ChangeRefusal),

@@ -35,6 +35,8 @@ pub struct Inputs<'a> {
     pub checks: &'a [CheckState],
     pub sources: &'a [SourceState],
     pub maintenance: &'a [Window],
+    /// Every change (those planned in the incoming shift are listed).
+    pub changes: &'a [crate::domain::change::Change],
     /// `ssh.run` events (any time; those of the outgoing shift are kept).
     pub ssh_runs: &'a [StoredEvent],
     pub duty_log: &'a [LoggedEntry],
@@ -180,6 +182,34 @@ pub fn items(step: Step, input: &Inputs<'_>) -> Vec<Item> {
                                 t("结束于", "ends"),
                                 hm(w.until, tz),
                                 w.reason
+                            ),
+                        )
+                    }),
+            );
+            // Changes planned in the incoming shift, with their way back.
+            list.extend(
+                input
+                    .changes
+                    .iter()
+                    .filter(|c| {
+                        use crate::domain::change::ChangeState as S;
+                        !matches!(c.state, S::Finished | S::Rejected)
+                            && c.request.from < input.incoming.end
+                            && c.request.until > input.incoming.start
+                    })
+                    .map(|c| {
+                        plain(
+                            format!("change/{}", c.id),
+                            format!(
+                                "⚒ {} {} {}–{} {} {} ({}: {})",
+                                c.id,
+                                crate::i18n::Label::label(&c.state, lang),
+                                hm(c.request.from, tz),
+                                hm(c.request.until, tz),
+                                c.request.hosts.join(","),
+                                c.request.what,
+                                t("回退", "rollback"),
+                                c.request.rollback
                             ),
                         )
                     }),

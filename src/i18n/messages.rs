@@ -388,6 +388,7 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::Confirm(why), _) => confirm_refusal(why, lang),
         (E::Plan(why), _) => plan_refusal(why, lang),
         (E::Change(why), _) => change_refusal(why, lang),
+        (E::Problem(why), _) => problem_refusal(why, lang),
         (E::ReadOnly, Lang::Zh) => "你不在本站点的值班人员名单中：只能查看，不能修改".to_string(),
         (E::ReadOnly, Lang::En) => {
             "you are not on the site's operator list: you may read but not write".to_string()
@@ -878,6 +879,33 @@ pub fn plan_steps(
             format!("{number}. {mark} {} [{}]{limit}{outcome}", step.step.title, step.step.who.label(lang))
         })
         .collect()
+}
+
+fn problem_refusal(why: &crate::domain::problem::ProblemRefusal, lang: Lang) -> String {
+    use crate::domain::problem::ProblemRefusal as R;
+    match (why, lang) {
+        (R::NoProblem { id }, Lang::Zh) => format!("没有问题 {id}"),
+        (R::NoProblem { id }, Lang::En) => format!("no problem {id}"),
+        (R::Exists { id }, Lang::Zh) => format!("问题 {id} 已存在"),
+        (R::Exists { id }, Lang::En) => format!("problem {id} exists already"),
+        (R::NotNow { command, state }, Lang::Zh) => {
+            let what = match *command {
+                "close" => "关闭",
+                "resolve" => "解决",
+                "known_error" => "确认为已知错误",
+                "update" => "更新",
+                _ => "修改",
+            };
+            format!("问题处于“{}”状态，不能{what}", state.label(lang))
+        }
+        (R::NotNow { command, state }, Lang::En) => {
+            format!("cannot {} a problem that is {}", command.replace('_', " "), state.label(lang))
+        }
+        (R::AlreadyLinked { incident }, Lang::Zh) => format!("事件 {incident} 已关联"),
+        (R::AlreadyLinked { incident }, Lang::En) => format!("incident {incident} is linked already"),
+        (R::LeadCloses, Lang::Zh) => "问题由负责人关闭，月度评审也由负责人记录".to_string(),
+        (R::LeadCloses, Lang::En) => "a lead closes a problem and records the monthly review".to_string(),
+    }
 }
 
 fn change_refusal(why: &crate::domain::change::ChangeRefusal, lang: Lang) -> String {

@@ -104,6 +104,13 @@ labels!(ClockName {
     ClockName::ChangeRecord => "变更补记", "change record";
 });
 
+labels!(crate::domain::problem::ProblemState {
+    crate::domain::problem::ProblemState::Open => "处理中", "open";
+    crate::domain::problem::ProblemState::KnownError => "已知错误", "known error";
+    crate::domain::problem::ProblemState::Resolved => "已解决", "resolved";
+    crate::domain::problem::ProblemState::Closed => "已关闭", "closed";
+});
+
 labels!(crate::domain::change::ChangeState {
     crate::domain::change::ChangeState::Requested => "待审批", "requested";
     crate::domain::change::ChangeState::Approved => "已批准", "approved";

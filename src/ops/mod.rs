@@ -8,6 +8,7 @@
 
 pub mod change;
 pub mod confirm;
+pub mod problem;
 pub mod queue;
 pub mod record;
 pub mod request;
@@ -61,6 +62,7 @@ pub enum Done {
     Handover(Box<Handover>),
     Window(Box<Window>),
     Change(Box<crate::domain::change::Change>),
+    Problem(Box<crate::domain::problem::Problem>),
     /// Sealing started: the verification key (text) for the auditor, and the event.
     Sealing {
         verify_key: String,
@@ -133,10 +135,20 @@ impl Ops<'_> {
             }
             Request::Incident { target, command, expected_version, claimed_at, backdate_reason } => {
                 let claim = Claim { at: claimed_at, reason: backdate_reason };
-                self.incident(actor, target, command, expected_version, claim)
-                    .map(|c| Done::Incident(Box::new(c)))
+                let note = match &command {
+                    IncidentCommand::MarkProblem { note } => Some(note.clone()),
+                    _ => None,
+                };
+                let committed = self.incident(actor, target, command, expected_version, claim)?;
+                // A problem is the record of what could not be fully solved.
+                if let Some(note) = note {
+                    self.problem_of(actor, &committed.incident, &note)?;
+                }
+                Ok(Done::Incident(Box::new(committed)))
             }
             Request::Change { id, command } => self.change(actor, id, command),
+            Request::Problem { id, command } => self.problem(actor, id, command),
+            Request::ReviewProblems { month, note } => self.review_problems(actor, &month, &note),
             Request::Alarm(command) => {
                 let request = AlarmRequest { command, actor: operator, origin: origin.to_string(), now };
                 self.store.record_alarm(request).map(|e| Done::Event(Box::new(e)))

@@ -43,6 +43,16 @@ pub enum Request {
         plan: Option<String>,
         expected_version: Option<u64>,
     },
+    /// A command on a problem (None: a new one, which the record numbers).
+    Problem {
+        id: Option<String>,
+        command: crate::domain::problem::ProblemCommand,
+    },
+    /// A lead records the monthly problem review of `month` (YYYY-MM).
+    ReviewProblems {
+        month: String,
+        note: String,
+    },
     /// A command on a change (None: a new request, which the record numbers).
     Change {
         id: Option<String>,

@@ -91,6 +91,7 @@ fn inputs<'a>(
         checks: &env.data.checks,
         sources: &env.data.sources,
         maintenance: &env.data.maintenance,
+        changes: &env.data.changes,
         ssh_runs: &view.ssh_runs,
         duty_log: &view.outgoing_log,
         tz: env.ctx.site.tz,
