@@ -298,7 +298,7 @@ pub fn suggest_links<'a>(problem: &Problem, incidents: &'a [Incident]) -> Vec<&'
             })
         })
         .collect();
-    found.sort_by(|a, b| b.reported_at.cmp(&a.reported_at));
+    found.sort_by_key(|i| std::cmp::Reverse(i.reported_at));
     found
 }
 
