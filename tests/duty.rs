@@ -16,6 +16,7 @@ use duty::domain::{
     Source,
 };
 use duty::i18n::Lang;
+use duty::ops::{Done, Request};
 use duty::store::{IncidentRequest, SqliteStore, Store, StoreError, Target};
 
 fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
@@ -441,7 +442,149 @@ fn history(f: &Fixture) -> (Site, SqliteStore) {
     let tuesday = monday.succ_opt().unwrap();
     let declined = &duty::domain::checklist::slots(&template, &site.calendar, site.tz, tuesday, tuesday)[0];
     store.decline_run(declined, "交换平台升级停机", &op("lead"), "test", at(16, 17, 0)).unwrap();
+    regime(&site, &mut store, &[a, b, c]);
     (site, store)
+}
+
+/// One request through the operations layer, as `who` at `when`.
+fn perform(store: &mut SqliteStore, site: &Site, who: &str, when: DateTime<Utc>, request: Request) -> Done {
+    let mut seat = duty::ops::Seat::new(who, "test".into(), Lang::En, Some(op(who)));
+    let clock = duty::clock::Clock::starting_at(when);
+    duty::ops::Ops { store, site, clock }.perform(&mut seat, request).unwrap()
+}
+
+/// The rest of November's record: the requesters' word on A, B and C, two problems
+/// (one closed), and four changes (two normal ones in November, one rolled back; an
+/// emergency one written up late; one planned for December).
+fn regime(site: &Site, store: &mut SqliteStore, [a, b, c]: &[IncidentId; 3]) {
+    use duty::domain::change::{ChangeCommand, ChangeKind, ChangeRequest, ChangeResult, Risk};
+    use duty::domain::confirmation::{Confirmation, ConfirmedHow, Rating};
+    use duty::domain::problem::ProblemCommand;
+    let confirm = |by: &str, rating, note: &str| {
+        IncidentCommand::Confirm(Confirmation {
+            by: by.into(),
+            how: ConfirmedHow::Phone,
+            rating: Some(rating),
+            note: note.into(),
+        })
+    };
+    for (id, command, when) in [
+        (a, confirm("张科长", Rating::Satisfied, ""), at(16, 17, 0)),
+        (b, confirm("李处长", Rating::Dissatisfied, "恢复太慢"), at(18, 9, 0)),
+        (c, confirm("王主任", Rating::Basic, ""), at(20, 11, 0)),
+    ] {
+        let request = Request::Incident {
+            target: duty::ops::IncidentTarget::Existing(id.clone()),
+            command,
+            expected_version: None,
+            claimed_at: None,
+            backdate_reason: None,
+        };
+        perform(store, site, "alice", when, request);
+    }
+    let mut change = |who: &str, when, id: Option<&str>, command| {
+        let request = Request::Change { id: id.map(str::to_string), command };
+        match perform(store, site, who, when, request) {
+            Done::Change(change) => change.id,
+            other => panic!("{other:?}"),
+        }
+    };
+    let ask = |kind, what: &str, from: DateTime<Utc>, hours: i64| {
+        ChangeCommand::Request(ChangeRequest {
+            kind,
+            what: what.into(),
+            why: "计划维护".into(),
+            hosts: vec!["central-db".into()],
+            risk: Risk::Low,
+            rollback: "按回退步骤恢复".into(),
+            from,
+            until: from + chrono::Duration::hours(hours),
+        })
+    };
+    let approve = || ChangeCommand::Approve { oral_by: None };
+    let finish = |result, note: &str| ChangeCommand::Finish { result, note: note.into() };
+    let first = change("alice", at(18, 10, 0), None, ask(ChangeKind::Normal, "数据库补丁", at(18, 22, 0), 1));
+    change("lead", at(18, 11, 0), Some(&first), approve());
+    change("alice", at(18, 22, 0), Some(&first), ChangeCommand::Start);
+    change("alice", at(18, 22, 50), Some(&first), finish(ChangeResult::Succeeded, ""));
+    let second =
+        change("bob", at(20, 10, 0), None, ask(ChangeKind::Normal, "交换机固件升级", at(20, 22, 0), 2));
+    change("lead", at(20, 11, 0), Some(&second), approve());
+    change("bob", at(20, 22, 0), Some(&second), ChangeCommand::Start);
+    change("bob", at(20, 23, 30), Some(&second), finish(ChangeResult::RolledBack, "升级后端口闪断，已回退"));
+    let third =
+        change("bob", at(21, 3, 0), None, ask(ChangeKind::Emergency, "更换故障电源模块", at(21, 3, 0), 1));
+    change("bob", at(21, 3, 5), Some(&third), ChangeCommand::Approve { oral_by: Some("王主任".into()) });
+    change("bob", at(21, 3, 10), Some(&third), ChangeCommand::Start);
+    change("bob", at(21, 3, 50), Some(&third), finish(ChangeResult::Succeeded, ""));
+    // Written up 30 hours after the approval: six hours past the limit.
+    change(
+        "bob",
+        at(22, 9, 5),
+        Some(&third),
+        ChangeCommand::Document { text: "补记：王主任电话批准".into() },
+    );
+    let december =
+        chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 12, 2, 22, 0, 0).unwrap().with_timezone(&Utc);
+    change("alice", at(22, 10, 0), None, ask(ChangeKind::Normal, "存储扩容", december, 3));
+    let mut problem = |who: &str, when, id: Option<&str>, command| {
+        perform(store, site, who, when, Request::Problem { id: id.map(str::to_string), command });
+    };
+    let open = |title: &str, incidents: Vec<IncidentId>| ProblemCommand::Open {
+        title: title.into(),
+        incidents,
+        cause: String::new(),
+        workaround: "临时重启".into(),
+        owner: String::new(),
+    };
+    problem("bob", at(18, 9, 30), None, open("数据库监听反复中断", vec![b.clone(), a.clone()]));
+    let known =
+        ProblemCommand::KnownError { cause: "监听日志写满".into(), workaround: "定期清理".into() };
+    problem("bob", at(19, 9, 0), Some("PRB-1"), known);
+    problem("alice", at(20, 12, 0), None, open("交换机端口闪断", vec![c.clone()]));
+    problem("alice", at(21, 9, 0), Some("PRB-2"), ProblemCommand::Resolve { solution: "更换光模块".into() });
+    problem("lead", at(21, 10, 0), Some("PRB-2"), ProblemCommand::Close);
+}
+
+#[test]
+fn the_monthly_report_counts_problems_changes_and_the_requesters_word_as_by_hand() {
+    let f = fixture();
+    let (site, store) = history(&f);
+    let now = at(22, 12, 0);
+    let incidents = duty::report::service::incidents_from_events(&store.events(None).unwrap()).unwrap();
+    let records = duty::report::service::Records::load(&store).unwrap();
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let last = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let agenda = duty::agenda::load(&store, &site, first, last, now).unwrap();
+    let m = duty::report::service::compute(&incidents, &agenda, &records, &site, first, last, now);
+    // Changes: two normal and one emergency in November (the December one is not);
+    // the first and the emergency one succeeded, the second was rolled back: 2 of 3.
+    let c = &m.changes;
+    assert_eq!((c.normal, c.emergency), (2, 1));
+    assert_eq!((c.succeeded, c.failed, c.rolled_back, c.open, c.rejected), (2, 0, 1, 0, 0));
+    assert_eq!(c.success_percent().map(|p| format!("{p:.1}")), Some("66.7".into()));
+    assert_eq!(c.late_records, 1, "written up 30 h after its oral approval, the limit 24 h");
+    // Problems: PRB-1 (a known error behind B and A, opened 11-18 09:30, four days old at
+    // 11-22 12:00) is open; PRB-2 was closed on the 21st.
+    assert_eq!(m.problems.len(), 1);
+    let p = &m.problems[0];
+    assert_eq!(
+        (p.id.as_str(), p.state, p.age_days, p.incidents),
+        ("PRB-1", duty::domain::problem::ProblemState::KnownError, 4, 2)
+    );
+    assert_eq!(m.problems_closed, 1);
+    // The requesters' word: A satisfied, C basically, B dissatisfied: 2 of 3 rated, 66.7%
+    // against the 90 % target; E is not resolved and D not either (nothing awaited).
+    let s = &m.satisfaction;
+    assert_eq!((s.satisfied, s.basic, s.dissatisfied, s.auto, s.waiting), (1, 1, 1, 0, 0));
+    assert_eq!(s.rate().map(|r| format!("{r:.1}")), Some("66.7".into()));
+    assert_eq!(s.meets_target(), Some(false));
+    // Timely: A met every clock; B responded late; C breached its report clock, E and D
+    // their response or resolution: 1 timely, 4 not, none undecided.
+    assert_eq!((m.timely, m.untimely, m.undecided), (1, 4, 0));
+    let md = duty::report::service::markdown(&m, "Monthly service report", &site, Lang::En);
+    assert!(md.contains("| PRB-1 | known error | 4 | 2 | 数据库监听反复中断 |"), "{md}");
+    assert!(md.contains("| 2 | 1 | 2 | 0 | 1 | 0 | 0 | 66.7% | 1 |"), "{md}");
 }
 
 #[test]
@@ -452,8 +595,9 @@ fn service_statistics_match_the_hand_count() {
     let sunday = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let now = at(22, 12, 0);
     let incidents = duty::report::service::incidents_from_events(&store.events(None).unwrap()).unwrap();
+    let records = duty::report::service::Records::load(&store).unwrap();
     let agenda = duty::agenda::load(&store, &site, monday, sunday, now).unwrap();
-    let s = duty::report::service::compute(&incidents, &agenda, &site, monday, sunday, now);
+    let s = duty::report::service::compute(&incidents, &agenda, &records, &site, monday, sunday, now);
     let min = chrono::Duration::minutes;
     let hours = chrono::Duration::hours;
     assert_eq!(s.incidents, 4, "the incident of the week before is not counted");
@@ -536,6 +680,7 @@ fn reports_match_their_golden_files() {
     let agenda = duty::agenda::load(&store, &site, night.date, day.date, night_end).unwrap();
     let log = duty::duty::entries(&store, &night).unwrap();
     let maintenance = store.maintenance_windows().unwrap();
+    let changes = duty::ops::change::changes(&store).unwrap();
     let inputs = duty::duty::walkthrough::Inputs {
         outgoing: &night,
         incoming: &day,
@@ -545,7 +690,7 @@ fn reports_match_their_golden_files() {
         checks: &[],
         sources: &[],
         maintenance: &maintenance,
-        changes: &[],
+        changes: &changes,
         ssh_runs: &[],
         duty_log: &log,
         tz: site.tz,
@@ -593,12 +738,13 @@ fn reports_match_their_golden_files() {
     let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
     let sunday = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let all = duty::report::service::incidents_from_events(&store.events(None).unwrap()).unwrap();
+    let records = duty::report::service::Records::load(&store).unwrap();
     let week_agenda = duty::agenda::load(&store, &site, monday, sunday, now).unwrap();
-    let week = duty::report::service::compute(&all, &week_agenda, &site, monday, sunday, now);
+    let week = duty::report::service::compute(&all, &week_agenda, &records, &site, monday, sunday, now);
     let first = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
     let last = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     let month_agenda = duty::agenda::load(&store, &site, first, last, now).unwrap();
-    let month = duty::report::service::compute(&all, &month_agenda, &site, first, last, now);
+    let month = duty::report::service::compute(&all, &month_agenda, &records, &site, first, last, now);
     let b = all.iter().find(|i| i.title == "中心数据库监听中断").unwrap();
     let b_clocks = duty::domain::sla::clocks(b, &site.policy, now);
     for (lang, code) in [(Lang::Zh, "zh"), (Lang::En, "en")] {

@@ -103,6 +103,7 @@ const ALLOWED: &[&str] = &[
     "migrate",
     "confirm",
     "passwd",
+    "plans",
     "login",
     "logout",
     "signin",

@@ -15,8 +15,8 @@ pub const fn handover_step(step: Step) -> Text {
             "Inspections done, due and overdue, this shift and next",
         ),
         Step::Machines => Text::new(
-            "异常设备、不可达的告警源、下一班内结束的维护窗口与计划的变更",
-            "Machines not normal, sources unreachable, windows ending and changes planned next shift",
+            "异常设备、不可达的告警源、下一班的维护窗口与变更",
+            "Machines not normal, sources unreachable, windows and changes next shift",
         ),
         Step::SshRuns => Text::new("本班执行的 SSH 操作", "SSH actions run this shift"),
         Step::DutyLog => Text::new("本班值班记录", "The duty log of this shift"),

@@ -916,11 +916,11 @@ fn change_refusal(why: &crate::domain::change::ChangeRefusal, lang: Lang) -> Str
         (R::Exists { id }, Lang::Zh) => format!("变更 {id} 已存在"),
         (R::Exists { id }, Lang::En) => format!("change {id} exists already"),
         (R::InWorkingHours { at }, Lang::Zh) => format!(
-            "常规变更须安排在工作时间以外（按站点日历）：计划时段在 {} 进入工作时间；紧急变更请用 --kind emergency",
+            "常规变更须安排在工作时间以外（按站点日历）：计划时段在 {} 进入工作时间（紧急变更不受此限）",
             shown(at)
         ),
         (R::InWorkingHours { at }, Lang::En) => format!(
-            "a normal change is planned outside working hours on the site's calendar: its window reaches into them at {}; an emergency change is --kind emergency",
+            "a normal change is planned outside working hours on the site's calendar: its window reaches into them at {}; an emergency change is not bound by them",
             shown(at)
         ),
         (R::OwnApproval, Lang::Zh) => "变更不能由申请人本人审批".to_string(),

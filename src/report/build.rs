@@ -57,11 +57,12 @@ pub fn service_stats(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<service::ServiceStats>> {
     let incidents = service::incidents_from_events(&store.events(None)?)?;
+    let records = service::Records::load(store)?;
     ranges
         .iter()
         .map(|&(from, to)| {
             let agenda = crate::agenda::load(store, site, from, to, now)?;
-            Ok(service::compute(&incidents, &agenda, site, from, to, now))
+            Ok(service::compute(&incidents, &agenda, &records, site, from, to, now))
         })
         .collect()
 }

@@ -1,7 +1,8 @@
 //! The weekly and monthly service report (服务周报 / 月报): incidents by class, area and
 //! severity, response and resolution times (median and 90th percentile), each clock
 //! met / met late / breached, the contract counter, inspections done on time and the
-//! first-line resolution rate. Computed from the event log by folding it again, so the
+//! first-line resolution rate, the requesters' word, the problems open at the period's
+//! end and the changes of the period. Computed from the event log by folding it again, so the
 //! figures do not depend on any projection.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -94,6 +95,39 @@ pub struct ServiceStats {
     pub timely: u32,
     pub untimely: u32,
     pub undecided: u32,
+    /// Problems open at the period's end (or as of now, for the current period).
+    pub problems: Vec<ProblemLine>,
+    /// Problems closed in the period.
+    pub problems_closed: u32,
+    /// Changes whose window began in the period.
+    pub changes: crate::domain::change::ChangeTally,
+}
+
+/// The rest of the record the reports read: changes and problems.
+#[derive(Clone, Debug, Default)]
+pub struct Records {
+    pub changes: Vec<crate::domain::change::Change>,
+    pub problems: Vec<crate::domain::problem::Problem>,
+}
+
+impl Records {
+    pub fn load(store: &dyn crate::store::Store) -> Result<Records, crate::store::StoreError> {
+        Ok(Records {
+            changes: crate::ops::change::changes(store)?,
+            problems: crate::ops::problem::problems(store)?,
+        })
+    }
+}
+
+/// A problem open at the period's end: how old it was then, how many incidents it lies
+/// behind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProblemLine {
+    pub id: String,
+    pub title: String,
+    pub state: crate::domain::problem::ProblemState,
+    pub age_days: i64,
+    pub incidents: u32,
 }
 
 /// Folds the incidents out of the event log.
@@ -116,6 +150,7 @@ fn count<T: Copy + PartialEq>(all: &[T], of: impl Iterator<Item = T>) -> Vec<(T,
 pub fn compute(
     all_incidents: &[Incident],
     agenda: &[AgendaItem],
+    records: &Records,
     site: &Site,
     from: NaiveDate,
     to: NaiveDate,
@@ -129,6 +164,29 @@ pub fn compute(
         start.is_some_and(|s| at >= s.with_timezone(&Utc)) && end.is_some_and(|e| at < e.with_timezone(&Utc))
     };
     let incidents: Vec<&Incident> = all_incidents.iter().filter(|i| in_period(i.reported_at)).collect();
+    let (start, end) = (start.map(|s| s.with_timezone(&Utc)), end.map(|e| e.with_timezone(&Utc)));
+    let until = end.map_or(now, |e| e.min(now));
+    let problems = records
+        .problems
+        .iter()
+        .filter(|p| p.opened_at < until && p.closed.as_ref().is_none_or(|(_, at)| *at >= until))
+        .map(|p| ProblemLine {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            state: p.state,
+            age_days: (until - p.opened_at).num_days(),
+            incidents: p.incidents.len() as u32,
+        })
+        .collect();
+    let problems_closed =
+        records.problems.iter().filter(|p| p.closed.as_ref().is_some_and(|(_, at)| in_period(*at))).count()
+            as u32;
+    let changes = match (start, end) {
+        (Some(start), Some(end)) => {
+            crate::domain::change::ChangeTally::of(&records.changes, start, end, &site.policy.changes)
+        }
+        _ => Default::default(),
+    };
 
     let mut tallies: Vec<ClockTally> = Vec::new();
     let (mut responses, mut resolutions) = (Vec::new(), Vec::new());
@@ -208,6 +266,9 @@ pub fn compute(
         timely: timeliness.iter().filter(|t| **t == Some(true)).count() as u32,
         untimely: timeliness.iter().filter(|t| **t == Some(false)).count() as u32,
         undecided: timeliness.iter().filter(|t| t.is_none()).count() as u32,
+        problems,
+        problems_closed,
+        changes,
     }
 }
 
@@ -370,6 +431,58 @@ pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> S
         t("目标", "target"),
         verdict((stats.timely + stats.untimely > 0).then_some(stats.untimely == 0)),
     ));
+    out.push_str(&format!(
+        "\n## {}\n\n{}: {} · {}: {}\n\n",
+        t("问题", "Problems"),
+        t("期末未关闭", "Not closed at the end"),
+        stats.problems.len(),
+        t("本期关闭", "Closed in the period"),
+        stats.problems_closed,
+    ));
+    if !stats.problems.is_empty() {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n|---|---|---:|---:|---|\n",
+            t("编号", "Problem"),
+            t("状态", "State"),
+            t("已持续（天）", "Age (days)"),
+            t("关联事件", "Incidents"),
+            t("标题", "Title"),
+        ));
+        for p in &stats.problems {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                p.id,
+                p.state.label(lang),
+                p.age_days,
+                p.incidents,
+                md_cell(&p.title)
+            ));
+        }
+        out.push('\n');
+    }
+    let c = &stats.changes;
+    out.push_str(&format!(
+        "## {}\n\n| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        t("变更", "Changes"),
+        t("常规变更", "Normal"),
+        t("紧急变更", "Emergency"),
+        t("成功", "Succeeded"),
+        t("失败", "Failed"),
+        t("已回退", "Rolled back"),
+        t("未结束", "Not over"),
+        t("已驳回", "Rejected"),
+        t("成功率", "Success rate"),
+        t("紧急变更补记超时", "Emergency written up late"),
+        c.normal,
+        c.emergency,
+        c.succeeded,
+        c.failed,
+        c.rolled_back,
+        c.open,
+        c.rejected,
+        c.success_percent().map_or_else(|| "—".to_string(), |r| format!("{r:.1}%")),
+        c.late_records,
+    ));
     out.push_str(&format!("\n## {}\n\n", t("补记的时间", "Times claimed later")));
     if stats.claimed.is_empty() {
         out.push_str(t("无：每一步都在发生时记录。\n", "None: every step was recorded as it happened.\n"));
@@ -452,6 +565,27 @@ pub fn csv(stats: &ServiceStats, lang: Lang) -> String {
         "rate_percent",
         percent(stats.timely, stats.timely + stats.untimely).trim_end_matches('%').to_string(),
     );
+    row("problems", "not_closed", stats.problems.len().to_string());
+    row("problems", "closed", stats.problems_closed.to_string());
+    for p in &stats.problems {
+        row(&format!("problem:{}", p.id), "state", p.state.label(lang).to_string());
+        row(&format!("problem:{}", p.id), "age_days", p.age_days.to_string());
+        row(&format!("problem:{}", p.id), "incidents", p.incidents.to_string());
+    }
+    let ch = &stats.changes;
+    for (item, n) in [
+        ("normal", ch.normal),
+        ("emergency", ch.emergency),
+        ("succeeded", ch.succeeded),
+        ("failed", ch.failed),
+        ("rolled_back", ch.rolled_back),
+        ("not_over", ch.open),
+        ("rejected", ch.rejected),
+        ("emergency_written_late", ch.late_records),
+    ] {
+        row("changes", item, n.to_string());
+    }
+    row("changes", "success_percent", ch.success_percent().map_or_else(String::new, |r| format!("{r:.1}")));
     for (id, c) in &stats.claimed {
         let value = format!(
             "claimed={};recorded={};by={};reason={}",
