@@ -1001,3 +1001,67 @@ fn a_problem_opened_from_an_incident_links_its_likes_becomes_a_known_error_and_i
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
 }
+
+#[test]
+fn the_knowledge_base_offers_what_fixed_it_in_chinese_and_english_and_takes_entries_by_hand() {
+    let f = Fixture::new();
+    let id = f.open(&f.minutes_from_now(-60));
+    f.ok("alice", &["incident", "ack", &id]);
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "resolve",
+            &id,
+            "--cause",
+            "监听日志 listener.log 写满",
+            "--solution",
+            "清理日志后重启监听",
+        ],
+    );
+    let found = f.ok("alice", &["kb", "search", "监听"]);
+    assert!(found.contains(&id) && found.contains("中心数据库服务器无法连接"), "{found}");
+    assert!(
+        found.contains("监听日志 listener.log 写满 清理日志后重启监听"),
+        "the text around the word: {found}"
+    );
+    let hits: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["kb", "search", "LISTENER", "重启", "--json"])).unwrap();
+    assert_eq!(hits[0]["id"], id.as_str());
+    assert_eq!(hits[0]["from"], "incident");
+    assert!(f.ok("alice", &["kb", "search", "磁盘"]).contains("(nothing found)"));
+    let written = f.ok(
+        "bob",
+        &[
+            "kb",
+            "write",
+            "--title",
+            "交换机端口闪断",
+            "--body",
+            "检查光模块（SFP），更换后观察",
+            "--host",
+            "frontend-1",
+        ],
+    );
+    assert_eq!(written.trim(), "KB-1");
+    let unknown = f.run("bob", &["kb", "write", "--title", "x", "--body", "y", "--host", "nowhere"]);
+    assert!(stderr(&unknown).contains("the site has no host \"nowhere\""), "{}", stderr(&unknown));
+    let hits: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["kb", "search", "sfp", "--json"])).unwrap();
+    assert_eq!((hits[0]["id"].as_str(), hits[0]["by"].as_str()), (Some("KB-1"), Some("bob")));
+    f.ok("lead", &["kb", "edit", &id, "--title", "数据库监听中断（已知错误）"]);
+    let shown = f.ok("alice", &["kb", "show", &id]);
+    assert!(
+        shown.contains("数据库监听中断（已知错误）") && shown.contains(&format!("from incident {id}")),
+        "{shown}"
+    );
+    assert!(shown.contains("lead"), "the edit says who: {shown}");
+    let missing = f.run("alice", &["kb", "edit", "KB-9", "--title", "x"]);
+    assert!(stderr(&missing).contains("the knowledge base has no entry KB-9"), "{}", stderr(&missing));
+    // Folded again from the log, the same entries are found.
+    f.ok("lead", &["store", "rebuild"]);
+    assert!(f.ok("alice", &["kb", "search", "已知错误"]).contains(&id));
+    assert!(f.ok("alice", &["kb", "search", "光模块"]).contains("KB-1"));
+    let zh = f.ok("alice", &["kb", "show", "KB-1", "--lang", "zh"]);
+    assert!(zh.contains("手工编写"), "{zh}");
+}

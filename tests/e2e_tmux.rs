@@ -701,3 +701,41 @@ fn a_change_approved_in_the_console_for_tonight_opens_its_window_and_takes_the_i
         serde_json::from_str(&f.ok("alice", &["change", "show", &id, "--json"])).unwrap();
     assert_eq!(shown["incidents"], serde_json::json!([incident]));
 }
+
+#[test]
+fn the_knowledge_tab_finds_last_months_fix_as_one_types() {
+    let f = Fixture::new();
+    let old = f.open(&f.minutes_from_now(-6 * 24 * 60));
+    f.ok("alice", &["incident", "ack", &old, "--at", &f.minutes_from_now(-6 * 24 * 60 + 5)]);
+    let resolve = [
+        "incident",
+        "resolve",
+        &old,
+        "--cause",
+        "监听日志写满",
+        "--solution",
+        "清理 listener.log 后重启监听",
+        "--at",
+    ];
+    f.ok("alice", &[&resolve[..], &[f.minutes_from_now(-6 * 24 * 60 + 50).as_str()]].concat());
+    f.ok("bob", &["kb", "write", "--title", "交换机端口闪断", "--body", "检查光模块并更换"]);
+    let tmux = Tmux::start("kb", &f, "alice", &[], "--lang en");
+    tmux.wait_for("Incidents", 5 * SECOND);
+    tmux.press(&["6"]);
+    tmux.wait_for("search the knowledge base: Chinese or English", 2 * SECOND);
+    tmux.press(&["/"]);
+    tmux.type_text("监听");
+    let screen = tmux.wait_for(&format!("Knowledge “监听” (1)"), 5 * SECOND);
+    assert!(screen.contains(&old) && screen.contains("清理 listener.log 后重启监听"), "{screen}");
+    assert!(!screen.contains("KB-1"), "{screen}");
+    tmux.press(&["Enter"]);
+    tmux.press(&["Enter"]);
+    let screen = tmux.wait_for("from incident", 2 * SECOND);
+    assert!(screen.contains("监听日志写满"), "{screen}");
+    tmux.press(&["Escape"]);
+    tmux.press(&["/"]);
+    tmux.press(&["BSpace", "BSpace"]);
+    tmux.type_text("光模块");
+    tmux.wait_for("Knowledge “光模块” (1)", 5 * SECOND);
+    tmux.wait_for("KB-1", SECOND);
+}

@@ -94,6 +94,7 @@ on_both_backends!(
     a_refused_command_and_an_unknown_incident_change_nothing,
     rebuild_gives_the_same_projection,
     the_requesters_word_is_kept_and_rebuilt,
+    the_knowledge_base_finds_chinese_pairs_and_english_parts_and_is_rebuilt,
     the_log_refuses_updates_and_deletes,
     an_edited_row_is_named,
     an_edited_row_with_a_recomputed_hash_is_named_by_its_successor,
@@ -330,4 +331,81 @@ fn swapped_rows_are_named(db: Db) {
 fn an_empty_store_verifies(db: Db) {
     let report = db.open().verify().unwrap();
     assert_eq!((report.events, report.first_bad), (0, None));
+}
+
+fn the_knowledge_base_finds_chinese_pairs_and_english_parts_and_is_rebuilt(db: Db) {
+    use duty::domain::knowledge::{Origin, Written};
+    let mut store = populated(&db);
+    let alice = op("alice", Role::Operator);
+    let id = IncidentId("GZ-20261121-001".into());
+    let resolve = IncidentCommand::Resolve {
+        cause: "监听日志写满 listener.log full".into(),
+        solution: "清理日志后重启监听".into(),
+    };
+    store.execute(request(Target::Existing(id.clone()), resolve, &alice, t0() + Duration::hours(1))).unwrap();
+    fn found(store: &AnyStore, query: &str) -> Vec<String> {
+        store.search_knowledge(query, 10).unwrap().into_iter().map(|e| e.id).collect()
+    }
+    assert_eq!(found(&store, "监听"), [id.0.clone()], "two Chinese characters");
+    assert_eq!(found(&store, "日志写满"), [id.0.clone()], "a longer Chinese substring");
+    assert_eq!(found(&store, "LISTENER"), [id.0.clone()], "an English word, any case");
+    assert_eq!(found(&store, "stene"), [id.0.clone()], "part of a word");
+    assert_eq!(found(&store, "监听 full"), [id.0.clone()], "every word");
+    assert!(found(&store, "监听 nothing").is_empty());
+    assert!(
+        found(&store, "100%").is_empty() && found(&store, "o_o").is_empty(),
+        "wildcards are taken literally"
+    );
+    assert_eq!(found(&store, "满"), [id.0.clone()], "one character: a scan");
+    let entry = store.knowledge(&id.0).unwrap().unwrap();
+    assert_eq!(entry.origin, Origin::Incident { incident: id.clone() });
+    // An entry written by hand, and an edit of the incident's: events, indexed at once.
+    let payload = |written: Written, origin: Origin| {
+        serde_json::to_string(&duty::store::knowledge::KbPayload { written, origin }).unwrap()
+    };
+    let runbook =
+        Written {
+            title: "交换机端口闪断处理".into(), body: "检查光模块 SFP 并更换".into(), hosts: vec![]
+        };
+    let text = payload(runbook, Origin::Written);
+    store
+        .append_decided(
+            "kb:KB-1",
+            &mut |_| Ok(vec![("kb.written".into(), text.clone())]),
+            &alice,
+            "test",
+            t0() + Duration::hours(2),
+        )
+        .unwrap();
+    let edit =
+        Written {
+            title: "监听中断".into(), body: "清理 listener.log；已知错误".into(), hosts: vec![]
+        };
+    let text = payload(edit, Origin::Incident { incident: id.clone() });
+    store
+        .append_decided(
+            &format!("kb:{}", id.0),
+            &mut |_| Ok(vec![("kb.edited".into(), text.clone())]),
+            &alice,
+            "test",
+            t0() + Duration::hours(3),
+        )
+        .unwrap();
+    assert_eq!(found(&store, "光模块"), ["KB-1"]);
+    assert_eq!(found(&store, "sfp"), ["KB-1"]);
+    assert_eq!(found(&store, "已知错误"), [id.0.clone()], "the edit is what is found");
+    assert!(found(&store, "写满").is_empty(), "the text before the edit is not");
+    let edited = store.knowledge(&id.0).unwrap().unwrap();
+    assert!(edited.edited);
+    // A note on the incident later does not undo the edit.
+    let note = IncidentCommand::Note { text: "后续观察".into() };
+    store.execute(request(Target::Existing(id.clone()), note, &alice, t0() + Duration::hours(4))).unwrap();
+    assert_eq!(store.knowledge(&id.0).unwrap().unwrap().title, "监听中断");
+    let before = db.dump();
+    db.raw("DELETE FROM knowledge").unwrap();
+    assert!(found(&store, "光模块").is_empty());
+    store.rebuild().unwrap();
+    assert_eq!(db.dump(), before, "folded again from the log, the same");
+    assert_eq!(found(&store, "光模块"), ["KB-1"]);
+    assert_eq!(found(&store, "已知错误"), [id.0.clone()]);
 }

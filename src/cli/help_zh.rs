@@ -135,6 +135,26 @@ const PAIRS: &[(&str, &str)] = &[
     ("Show one problem, its incidents and those that look like them", "显示一个问题、其关联事件及相似事件"),
     ("Record the monthly problem review (a lead)", "记录月度问题评审（负责人）"),
     ("The month reviewed, YYYY-MM [default: this month]", "评审的月份，YYYY-MM [默认：本月]"),
+    (
+        "The knowledge base (知识库): what fixed it last time, searched in Chinese and English",
+        "知识库：以往的解决办法，可用中文和英文检索",
+    ),
+    (
+        "Search the knowledge base: every word must be found (Chinese or English, any part of a word), the newest entries first",
+        "检索知识库：每个词都须出现（中文或英文，可为词的一部分），最新的条目在前",
+    ),
+    ("The words to look for", "要查找的词"),
+    ("How many entries at most", "最多列出的条目数"),
+    ("Show one entry", "显示一个条目"),
+    (
+        "Write an entry by hand (a runbook, a known error); prints its number",
+        "手工编写条目（操作手册、已知错误）；输出条目编号",
+    ),
+    ("A host it is about (repeat for several)", "相关设备（可重复）"),
+    (
+        "Edit an entry (an incident's too): what is not given stays",
+        "修改条目（含来自事件的条目）：未给出的部分保持不变",
+    ),
     ("Who confirmed it (the requester)", "确认人（报障用户）"),
     ("phone | on_site | writing", "phone（电话）| on_site（现场）| writing（书面）"),
     ("satisfied | basic | dissatisfied", "satisfied（满意）| basic（基本满意）| dissatisfied（不满意）"),

@@ -10,6 +10,7 @@ mod engine;
 mod help_text;
 mod help_zh;
 mod incident;
+mod kb;
 mod maintenance;
 mod manual;
 mod passwd;
@@ -106,6 +107,11 @@ enum Command {
     Ssh {
         #[command(subcommand)]
         command: ssh::SshCommand,
+    },
+    /// The knowledge base (知识库): what fixed it last time, searched in Chinese and English
+    Kb {
+        #[command(subcommand)]
+        command: kb::KbAction,
     },
     /// Problems (问题): what lies behind incidents not fully solved, and the monthly review
     Problem {
@@ -281,6 +287,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Maintenance { command }) => maintenance::run(&paths, command),
         Some(Command::Change { command }) => change::run(&paths, command),
         Some(Command::Problem { command }) => problem::run(&paths, command),
+        Some(Command::Kb { command }) => kb::run(&paths, command),
         Some(Command::Checklist { command }) => checklist::run(&paths, command),
         Some(Command::Report { command }) => duty::report(&paths, command),
         Some(Command::Handover { command }) => duty::handover(&paths, command),

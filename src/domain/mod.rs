@@ -14,6 +14,7 @@ pub mod contract;
 pub mod duty_log;
 pub mod handover;
 pub mod incident;
+pub mod knowledge;
 pub mod maintenance;
 pub mod plan;
 pub mod problem;
@@ -121,6 +122,9 @@ pub enum DomainError {
     /// A sign-in at the shared terminal, or a secret, was refused.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     SignIn(signin::SignInRefusal),
+    /// No knowledge entry of this id (or, writing a new one, its number was taken).
+    #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
+    Knowledge { id: String },
     /// A problem command was refused.
     #[error("{}", crate::i18n::domain_error(self, crate::i18n::Lang::En))]
     Problem(problem::ProblemRefusal),

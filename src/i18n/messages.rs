@@ -389,6 +389,8 @@ pub fn domain_error(error: &DomainError, lang: Lang) -> String {
         (E::Plan(why), _) => plan_refusal(why, lang),
         (E::Change(why), _) => change_refusal(why, lang),
         (E::Problem(why), _) => problem_refusal(why, lang),
+        (E::Knowledge { id }, Lang::Zh) => format!("知识库中没有条目 {id}"),
+        (E::Knowledge { id }, Lang::En) => format!("the knowledge base has no entry {id}"),
         (E::ReadOnly, Lang::Zh) => "你不在本站点的值班人员名单中：只能查看，不能修改".to_string(),
         (E::ReadOnly, Lang::En) => {
             "you are not on the site's operator list: you may read but not write".to_string()

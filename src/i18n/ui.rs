@@ -133,6 +133,15 @@ pub const F_STEP_DONE: Text = Text::new("已完成（否则为跳过，须说明
 pub const NO_PLANS: Text =
     Text::new("本站点没有应急预案（plans/ 目录）", "The site has no emergency plans (plans/)");
 pub const PLAN_STEPS: Text = Text::new("应急预案", "Emergency plan");
+pub const TAB_KNOWLEDGE: Text = Text::new("知识库", "Knowledge");
+pub const KB_SEARCH: Text = Text::new("检索知识库", "search the knowledge base");
+pub const KB_HINT: Text = Text::new(
+    "检索知识库：中文或英文，可为词的一部分，多个词以空格分开",
+    "search the knowledge base: Chinese or English, any part of a word, several words apart",
+);
+pub const KB_NOTHING: Text = Text::new("没有找到", "Nothing found");
+pub const KB_FROM_INCIDENT: Text = Text::new("来自事件", "from incident");
+pub const KB_WRITTEN: Text = Text::new("手工编写", "written by hand");
 pub const PLAN_SUGGESTED: Text = Text::new("建议的应急预案：", "Suggested emergency plan:");
 pub const SEEN_BEFORE: Text = Text::new("以往类似事件及解决办法", "Seen before, and what fixed it");
 pub const FORM_PROBLEM: Text = Text::new("转为问题", "Turn into a problem");

@@ -8,6 +8,7 @@
 
 pub mod change;
 pub mod confirm;
+pub mod knowledge;
 pub mod problem;
 pub mod queue;
 pub mod record;
@@ -63,6 +64,7 @@ pub enum Done {
     Window(Box<Window>),
     Change(Box<crate::domain::change::Change>),
     Problem(Box<crate::domain::problem::Problem>),
+    Knowledge(Box<crate::domain::knowledge::Entry>),
     /// Sealing started: the verification key (text) for the auditor, and the event.
     Sealing {
         verify_key: String,
@@ -148,6 +150,7 @@ impl Ops<'_> {
             }
             Request::Change { id, command } => self.change(actor, id, command),
             Request::Problem { id, command } => self.problem(actor, id, command),
+            Request::WriteKnowledge { id, written } => self.write_knowledge(actor, id, written),
             Request::ReviewProblems { month, note } => self.review_problems(actor, &month, &note),
             Request::Alarm(command) => {
                 let request = AlarmRequest { command, actor: operator, origin: origin.to_string(), now };

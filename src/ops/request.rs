@@ -43,6 +43,11 @@ pub enum Request {
         plan: Option<String>,
         expected_version: Option<u64>,
     },
+    /// An entry of the knowledge base written by hand (None), or an edit of one.
+    WriteKnowledge {
+        id: Option<String>,
+        written: crate::domain::knowledge::Written,
+    },
     /// A command on a problem (None: a new one, which the record numbers).
     Problem {
         id: Option<String>,

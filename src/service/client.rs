@@ -403,6 +403,16 @@ impl Store for RemoteStore {
     fn events_of(&self, prefix: &str, since: Option<DateTime<Utc>>) -> Result<Vec<StoredEvent>, StoreError> {
         read!(self, Read::EventsOf { prefix: prefix.to_string(), since }, Answer::Events(v) => v)
     }
+    fn knowledge(&self, id: &str) -> Result<Option<crate::domain::knowledge::Entry>, StoreError> {
+        read!(self, Read::Knowledge(id.to_string()), Answer::Entry(v) => v.map(|e| *e))
+    }
+    fn search_knowledge(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<crate::domain::knowledge::Entry>, StoreError> {
+        read!(self, Read::SearchKnowledge { query: query.to_string(), limit }, Answer::Entries(v) => v)
+    }
     fn secret(&self, _operator: &str) -> Result<Option<crate::store::StoredSecret>, StoreError> {
         Err(StoreError::Remote(RemoteError {
             kind: crate::store::RemoteKind::Refused,

@@ -110,6 +110,11 @@ pub enum Read {
     },
     /// How the service's engine is doing.
     Engines,
+    Knowledge(String),
+    SearchKnowledge {
+        query: String,
+        limit: usize,
+    },
 }
 
 /// The answer to a call.
@@ -134,6 +139,8 @@ pub enum Answer {
     Declined(Vec<Declined>),
     Engines(Vec<Health>),
     SshRuns(Vec<crate::ssh::runner::RunRecord>),
+    Entry(Option<Box<crate::domain::knowledge::Entry>>),
+    Entries(Vec<crate::domain::knowledge::Entry>),
 }
 
 /// What the service sends.

@@ -253,6 +253,8 @@ fn answer(
         Read::DeclinedBetween { from, to } => Answer::Declined(store.declined_between(from, to)?),
         Read::EventsOf { prefix, since } => Answer::Events(store.events_of(&prefix, since)?),
         Read::Engines => Answer::Engines(vec![engine.borrow().clone()]),
+        Read::Knowledge(id) => Answer::Entry(store.knowledge(&id)?.map(Box::new)),
+        Read::SearchKnowledge { query, limit } => Answer::Entries(store.search_knowledge(&query, limit)?),
     })
 }
 

@@ -6,6 +6,7 @@
 //! apart from SQL, so a second backend shares them.
 
 pub mod chain;
+pub mod knowledge;
 mod passfile;
 pub mod postgres;
 pub mod projection;
@@ -694,6 +695,14 @@ pub trait Store: Send {
         origin: &str,
         now: DateTime<Utc>,
     ) -> Result<StoredEvent, StoreError>;
+    /// One entry of the knowledge base.
+    fn knowledge(&self, id: &str) -> Result<Option<crate::domain::knowledge::Entry>, StoreError>;
+    /// The newest entries of the knowledge base holding every term of `query`.
+    fn search_knowledge(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<crate::domain::knowledge::Entry>, StoreError>;
     /// Throws the projections away and folds them again from the events.
     fn rebuild(&mut self) -> Result<u64, StoreError>;
     /// Writes another store's whole log, as stored, into this empty one and folds the

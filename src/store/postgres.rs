@@ -22,7 +22,7 @@ use super::StoreError;
 use super::sql::{Backend, Conn, SqlRow, Value};
 use super::tables::SqlStore;
 
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 /// The same tables as SQLite's versions 1–3, in PostgreSQL's words: 64-bit integers,
 /// text that sorts by code point, and the append-only rule as a trigger function.
@@ -167,6 +167,31 @@ CREATE TABLE operator_secrets (
     code_key TEXT,
     set_seq  BIGINT NOT NULL
 );
+"#;
+
+/// Version 6: the knowledge base's index, searched with LIKE over a pg_trgm index where
+/// the extension is there or may be created (a trusted extension: the database's owner
+/// may); without it the same queries scan.
+const SCHEMA_V6: &str = r#"
+CREATE TABLE knowledge (
+    id         TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    pairs      TEXT NOT NULL,
+    edited     BIGINT NOT NULL,
+    updated_at TEXT NOT NULL,
+    entry      TEXT NOT NULL
+);
+DO $$ BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'pg_trgm is not available: knowledge searches scan';
+END $$;
+DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+        CREATE INDEX knowledge_text ON knowledge USING gin ((lower(title || ' ' || body)) gin_trgm_ops);
+    END IF;
+END $$;
 "#;
 
 /// Every write notifies this channel when it commits.
@@ -365,6 +390,10 @@ impl Conn for Session {
         let micros = row.first().map(|r| r.int(0)).transpose()?.unwrap_or_default();
         Ok(DateTime::from_timestamp_micros(micros))
     }
+
+    fn text_search(&self) -> super::knowledge::TextSearch {
+        super::knowledge::TextSearch::Like
+    }
 }
 
 impl Postgres {
@@ -506,12 +535,20 @@ impl Postgres {
                         .into(),
                     });
                 }
-                for (number, step) in
-                    [(1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3), (4, SCHEMA_V4), (5, SCHEMA_V5)]
-                {
+                for (number, step) in [
+                    (1, SCHEMA_V1),
+                    (2, SCHEMA_V2),
+                    (3, SCHEMA_V3),
+                    (4, SCHEMA_V4),
+                    (5, SCHEMA_V5),
+                    (6, SCHEMA_V6),
+                ] {
                     if version < number {
                         session.batch("migrating the schema", step)?;
                     }
+                }
+                if version < 6 {
+                    super::tables::index_knowledge(session)?;
                 }
                 if version < 4 {
                     session.exec(

@@ -134,6 +134,8 @@ pub trait Conn {
     /// The database server's clock, where the database is shared between hosts (the
     /// engine lease is then judged by one clock, not by each host's).
     fn server_now(&mut self) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// How this database searches text.
+    fn text_search(&self) -> super::knowledge::TextSearch;
 }
 
 impl dyn Conn + '_ {

@@ -13,7 +13,7 @@ use super::sql::{Backend, Conn, SqlRow, Value};
 use super::tables::SqlStore;
 use super::{NotAStoreWhy, StoreError};
 
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 /// Version 1 of the schema (`postgres.rs` keeps the same versions for PostgreSQL).
 const SCHEMA_V1: &str = "
@@ -159,6 +159,36 @@ CREATE TABLE operator_secrets (
 );
 ";
 
+/// Version 6: the knowledge base's index, searched by FTS5 with the trigram tokenizer
+/// (kept in step with `knowledge` by triggers; `n` is its row id, stable across VACUUM).
+const SCHEMA_V6: &str = "
+CREATE TABLE knowledge (
+    n          INTEGER PRIMARY KEY,
+    id         TEXT NOT NULL UNIQUE,
+    title      TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    pairs      TEXT NOT NULL,
+    edited     INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    entry      TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE knowledge_fts USING fts5(
+    title, body, pairs, content = 'knowledge', content_rowid = 'n', tokenize = 'trigram'
+);
+CREATE TRIGGER knowledge_added AFTER INSERT ON knowledge BEGIN
+    INSERT INTO knowledge_fts (rowid, title, body, pairs) VALUES (new.n, new.title, new.body, new.pairs);
+END;
+CREATE TRIGGER knowledge_removed AFTER DELETE ON knowledge BEGIN
+    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, body, pairs)
+        VALUES ('delete', old.n, old.title, old.body, old.pairs);
+END;
+CREATE TRIGGER knowledge_changed AFTER UPDATE ON knowledge BEGIN
+    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, body, pairs)
+        VALUES ('delete', old.n, old.title, old.body, old.pairs);
+    INSERT INTO knowledge_fts (rowid, title, body, pairs) VALUES (new.n, new.title, new.body, new.pairs);
+END;
+";
+
 /// `PRAGMA application_id` of a duty store ("duty" in ASCII): a file without it (and
 /// without the tables of an older duty) is somebody else's and is never written to.
 const APPLICATION_ID: i64 = 0x6475_7479;
@@ -238,6 +268,10 @@ impl Conn for &Connection {
     fn server_now(&mut self) -> SqlResult<Option<DateTime<Utc>>> {
         // One host: its clock is the clock.
         Ok(None)
+    }
+
+    fn text_search(&self) -> super::knowledge::TextSearch {
+        super::knowledge::TextSearch::Fts5
     }
 }
 
@@ -389,10 +423,14 @@ impl Sqlite {
             (3, SCHEMA_V3, "adding the live status tables"),
             (4, SCHEMA_V4, "adding the store's identity"),
             (5, SCHEMA_V5, "adding the sign-in secrets"),
+            (6, SCHEMA_V6, "adding the knowledge base"),
         ] {
             if version < number {
                 sql(what, tx.execute_batch(step))?;
             }
+        }
+        if version < 6 {
+            super::tables::index_knowledge(&mut &*tx)?;
         }
         if version < 4 {
             sql(

@@ -193,7 +193,26 @@ fn next_id(db: &mut dyn Conn, prefix: &str, day_key: &str) -> SqlResult<Incident
     Ok(IncidentId::for_day(prefix, day_key, last as u32 + 1))
 }
 
+/// Fills the knowledge index from the incidents projection and the `kb.` events (a
+/// store from before the index).
+pub(super) fn index_knowledge(db: &mut dyn Conn) -> SqlResult<()> {
+    let incidents: Vec<Incident> = bodies(db, "reading incidents", "SELECT body FROM incidents", &[])?;
+    for incident in &incidents {
+        if let Some(entry) = crate::domain::knowledge::of_incident(incident) {
+            super::knowledge::save(db, &entry, true)?;
+        }
+    }
+    for event in query_events(db, "WHERE kind LIKE 'kb.%'", &[])? {
+        super::knowledge::index_event(db, &event)?;
+    }
+    Ok(())
+}
+
 fn save_incident(db: &mut dyn Conn, incident: &Incident, last_seq: u64) -> SqlResult<()> {
+    // A resolved incident's cause and solution are an entry of the knowledge base.
+    if let Some(entry) = crate::domain::knowledge::of_incident(incident) {
+        super::knowledge::save(db, &entry, true)?;
+    }
     let body = encode("encoding an incident", incident)?;
     db.exec(
         "writing the incident projection",
@@ -748,6 +767,9 @@ fn project(
         };
         return save_window(db, &window);
     }
+    if event.kind.starts_with("kb.") {
+        return super::knowledge::index_event(db, event);
+    }
     if is_incident_event(event) {
         let previous = folded.remove(&event.subject).map(|(incident, _)| incident);
         let incident = apply_stored(previous, event)?;
@@ -757,8 +779,9 @@ fn project(
 }
 
 /// The tables every backend has, emptied before a rebuild folds them again.
-const PROJECTIONS: [&str; 7] = [
+const PROJECTIONS: [&str; 8] = [
     "incidents",
+    "knowledge",
     "alarm_acks",
     "alarm_mute",
     "check_status",
@@ -1309,7 +1332,9 @@ impl<B: Backend> Store for SqlStore<B> {
             let history = query_events(db, "WHERE subject = ?1", params![subject])?;
             let mut stored = Vec::new();
             for (kind, payload) in decide(&history)? {
-                stored.push(append(db, new_event(&actor.id, origin, now, now, &kind, subject, payload))?);
+                let event = append(db, new_event(&actor.id, origin, now, now, &kind, subject, payload))?;
+                super::knowledge::index_event(db, &event)?;
+                stored.push(event);
             }
             Ok(stored)
         })
@@ -1360,6 +1385,17 @@ impl<B: Backend> Store for SqlStore<B> {
                 "WHERE kind >= ?1 AND kind < ?2 AND recorded_at >= ?3",
                 params![prefix, end, since],
             )
+        })
+    }
+
+    fn knowledge(&self, id: &str) -> SqlResult<Option<crate::domain::knowledge::Entry>> {
+        self.backend.read(|db| super::knowledge::load(db, id))
+    }
+
+    fn search_knowledge(&self, query: &str, limit: usize) -> SqlResult<Vec<crate::domain::knowledge::Entry>> {
+        self.backend.read(|db| {
+            let search = db.text_search();
+            super::knowledge::search(db, search, query, limit)
         })
     }
 

@@ -69,6 +69,7 @@ actions! {
     TabInspections => "tab_inspections", "巡检", "inspections";
     TabActions => "tab_actions", "操作", "actions";
     TabDutyLog => "tab_duty_log", "值班", "duty log";
+    TabKnowledge => "tab_knowledge", "知识库", "knowledge base";
     Open => "open", "查看详情", "open";
     Back => "back", "返回", "back";
     NewIncident => "new_incident", "录入事件", "new incident";

@@ -38,10 +38,12 @@ pub enum Tab {
     Inspections,
     Actions,
     DutyLog,
+    Knowledge,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Overview, Tab::Incidents, Tab::Inspections, Tab::Actions, Tab::DutyLog];
+    pub const ALL: [Tab; 6] =
+        [Tab::Overview, Tab::Incidents, Tab::Inspections, Tab::Actions, Tab::DutyLog, Tab::Knowledge];
 
     pub fn title(self, lang: Lang) -> &'static str {
         match self {
@@ -50,6 +52,7 @@ impl Tab {
             Tab::Inspections => ui::TAB_INSPECTIONS.get(lang),
             Tab::Actions => ui::TAB_ACTIONS.get(lang),
             Tab::DutyLog => ui::TAB_DUTY_LOG.get(lang),
+            Tab::Knowledge => ui::TAB_KNOWLEDGE.get(lang),
         }
     }
 }
@@ -82,6 +85,8 @@ pub enum Mode {
     Help(Help),
     Alarms(AlarmList),
     Filter(TextArea<'static>),
+    /// Typing a search of the knowledge base.
+    Search(TextArea<'static>),
     Command(TextArea<'static>),
     Form(Box<Form>),
 }
@@ -106,6 +111,7 @@ pub struct App {
     pub inspections: Inspections,
     pub actions: Actions,
     pub duty: DutyTab,
+    pub knowledge: super::screens::knowledge::Knowledge,
     /// A host to open an interactive shell on (its start is on the record): the console
     /// loop suspends itself for it.
     pub pending_shell: Option<String>,
@@ -158,6 +164,7 @@ impl App {
             inspections: Inspections::default(),
             actions: Actions::default(),
             duty: DutyTab::default(),
+            knowledge: Default::default(),
             pending_shell: None,
             message: None,
             pending: Vec::new(),
@@ -481,6 +488,16 @@ impl App {
                     self.queue.set_filter(typed, &self.data);
                 }
             },
+            Mode::Search(input) => match event.code {
+                KeyCode::Enter | KeyCode::Esc => self.mode = Mode::Normal,
+                _ => {
+                    input.input(event);
+                    let typed = input.lines().join(" ");
+                    let mut out = Out::default();
+                    self.knowledge.ask(typed, &mut out);
+                    self.carry_out(out);
+                }
+            },
             Mode::Command(input) => match event.code {
                 KeyCode::Enter => {
                     let line = input.lines().join(" ");
@@ -557,6 +574,11 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Help => self.mode = Mode::Help(Help::over(self.section())),
             Action::CommandLine => self.mode = Mode::Command(TextArea::default()),
+            Action::Filter if self.tab == Tab::Knowledge => {
+                let mut input = TextArea::default();
+                input.insert_str(&self.knowledge.query);
+                self.mode = Mode::Search(input);
+            }
             Action::Filter => {
                 self.tab = Tab::Incidents;
                 self.queue.detail = None;
@@ -574,6 +596,7 @@ impl App {
             Action::TabInspections => self.tab = Tab::Inspections,
             Action::TabActions => self.tab = Tab::Actions,
             Action::TabDutyLog => self.tab = Tab::DutyLog,
+            Action::TabKnowledge => self.tab = Tab::Knowledge,
             Action::AckAlarm => self.acknowledge_alarm(),
             Action::AlarmList => self.mode = Mode::Alarms(AlarmList::default()),
             Action::Mute => self.open_form(forms::mute(self.lang())),
@@ -595,6 +618,7 @@ impl App {
             Tab::Inspections => self.inspections.on_action(action, &env, &mut out),
             Tab::Actions => self.actions.on_action(action, &env, &mut out),
             Tab::DutyLog => self.duty.on_action(action, &env, &mut out),
+            Tab::Knowledge => self.knowledge.on_action(action, &env, &mut out),
         };
         // An incident key acts only on an incident on screen: the queue's selected row
         // or the one open in detail, never one left selected on another tab.

@@ -35,6 +35,8 @@ pub enum Effect {
         /// The action's name as typed back, for a dangerous one.
         confirmed: Option<String>,
     },
+    /// Search the knowledge base.
+    SearchKnowledge(String),
     /// A command on a change.
     Change {
         id: String,

@@ -118,6 +118,7 @@ impl Effects {
             Effect::Reload
                 | Effect::Bell
                 | Effect::LoadStats
+                | Effect::SearchKnowledge(_)
                 | Effect::WriteReport(_)
                 | Effect::SignIn { .. }
                 | Effect::SignOut(_)
@@ -129,6 +130,7 @@ impl Effects {
         let (request, pending) = match effect {
             Effect::Reload => return send(Job::Detail(app.queue.detail.clone())),
             Effect::Bell => return bell(app),
+            Effect::SearchKnowledge(query) => return send(Job::Knowledge { query }),
             Effect::LoadStats => {
                 let today = app.now.with_timezone(&app.ctx.site.tz).date_naive();
                 return send(Job::Stats { today });
@@ -236,6 +238,10 @@ impl Effects {
                 app.dirty = true;
             }
             Heard::Stats(Err(error)) => app.say(error, true),
+            Heard::Knowledge { query, result } => {
+                app.knowledge.answered(&query, result);
+                app.dirty = true;
+            }
             Heard::Report { ticket, result } => {
                 self.pending.remove(&ticket);
                 app.on_outcome(match result {

@@ -49,6 +49,8 @@ pub enum Job {
     Perform { ticket: u64, request: Request, lang: Lang },
     /// This week's and this month's statistics.
     Stats { today: chrono::NaiveDate },
+    /// Entries of the knowledge base holding these words.
+    Knowledge { query: String },
     /// Write a report as Markdown and CSV into `dir`.
     Report { ticket: u64, wanted: Wanted, lang: Lang, dir: std::path::PathBuf },
     /// The site changed (a valid edit of the site folder).
@@ -65,6 +67,10 @@ pub enum Heard {
         result: Result<Done, StoreError>,
     },
     Stats(Result<Box<(ServiceStats, ServiceStats)>, String>),
+    Knowledge {
+        query: String,
+        result: Result<Vec<crate::domain::knowledge::Entry>, String>,
+    },
     Report {
         ticket: u64,
         result: Result<Vec<String>, String>,
@@ -202,6 +208,13 @@ pub fn answer(
             vec![Heard::Done { ticket, result }]
         }
         Job::Stats { today } => vec![Heard::Stats(stats(record.reader(), site, clock, today))],
+        Job::Knowledge { query } => {
+            let result = record
+                .reader()
+                .search_knowledge(&query, KNOWLEDGE_SHOWN)
+                .map_err(|e| crate::i18n::store_error(&e, site.lang()));
+            vec![Heard::Knowledge { query, result }]
+        }
         Job::Report { ticket, wanted, lang, dir } => {
             vec![Heard::Report { ticket, result: report(record.reader(), site, clock, &wanted, lang, &dir) }]
         }
@@ -211,6 +224,9 @@ pub fn answer(
         }
     }
 }
+
+/// How many entries a search in the console shows.
+const KNOWLEDGE_SHOWN: usize = 50;
 
 /// This week's and this month's statistics.
 fn stats(
@@ -339,6 +355,7 @@ impl Worker {
                 match job {
                     Job::Perform { ticket, .. } => vec![Heard::Done { ticket, result: Err(e) }],
                     Job::Stats { .. } => vec![Heard::Stats(Err(text))],
+                    Job::Knowledge { query } => vec![Heard::Knowledge { query, result: Err(text) }],
                     Job::Report { ticket, .. } => vec![Heard::Report { ticket, result: Err(text) }],
                     _ => Vec::new(),
                 }

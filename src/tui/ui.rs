@@ -70,6 +70,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Tab::Inspections => app.inspections.draw(frame, body, &env),
         Tab::Actions => screens::actions::draw(frame, body, &app.actions, &env),
         Tab::DutyLog => screens::duty_log::draw(frame, body, &app.duty, &env),
+        Tab::Knowledge => screens::knowledge::draw(frame, body, &app.knowledge, &env),
     }
     draw_footer(frame, footer, app);
     status_line::draw(frame, status, app);
@@ -102,6 +103,7 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let lang = app.lang();
     let input = match &app.mode {
         Mode::Filter(input) => Some((format!("/{} ", ui::FILTER.get(lang)), input)),
+        Mode::Search(input) => Some((format!("/{} ", ui::KB_SEARCH.get(lang)), input)),
         Mode::Command(input) => Some((":".to_string(), input)),
         _ => None,
     };

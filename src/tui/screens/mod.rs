@@ -7,4 +7,5 @@ pub mod handover;
 pub mod incident_detail;
 pub mod incidents;
 pub mod inspections;
+pub mod knowledge;
 pub mod overview;
