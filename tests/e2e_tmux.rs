@@ -725,7 +725,7 @@ fn the_knowledge_tab_finds_last_months_fix_as_one_types() {
     tmux.wait_for("search the knowledge base: Chinese or English", 2 * SECOND);
     tmux.press(&["/"]);
     tmux.type_text("监听");
-    let screen = tmux.wait_for(&format!("Knowledge “监听” (1)"), 5 * SECOND);
+    let screen = tmux.wait_for("Knowledge “监听” (1)", 5 * SECOND);
     assert!(screen.contains(&old) && screen.contains("清理 listener.log 后重启监听"), "{screen}");
     assert!(!screen.contains("KB-1"), "{screen}");
     tmux.press(&["Enter"]);

@@ -346,17 +346,17 @@ fn the_knowledge_base_finds_chinese_pairs_and_english_parts_and_is_rebuilt(db: D
     fn found(store: &AnyStore, query: &str) -> Vec<String> {
         store.search_knowledge(query, 10).unwrap().into_iter().map(|e| e.id).collect()
     }
-    assert_eq!(found(&store, "监听"), [id.0.clone()], "two Chinese characters");
-    assert_eq!(found(&store, "日志写满"), [id.0.clone()], "a longer Chinese substring");
-    assert_eq!(found(&store, "LISTENER"), [id.0.clone()], "an English word, any case");
-    assert_eq!(found(&store, "stene"), [id.0.clone()], "part of a word");
-    assert_eq!(found(&store, "监听 full"), [id.0.clone()], "every word");
+    assert_eq!(found(&store, "监听"), [id.0.as_str()], "two Chinese characters");
+    assert_eq!(found(&store, "日志写满"), [id.0.as_str()], "a longer Chinese substring");
+    assert_eq!(found(&store, "LISTENER"), [id.0.as_str()], "an English word, any case");
+    assert_eq!(found(&store, "stene"), [id.0.as_str()], "part of a word");
+    assert_eq!(found(&store, "监听 full"), [id.0.as_str()], "every word");
     assert!(found(&store, "监听 nothing").is_empty());
     assert!(
         found(&store, "100%").is_empty() && found(&store, "o_o").is_empty(),
         "wildcards are taken literally"
     );
-    assert_eq!(found(&store, "满"), [id.0.clone()], "one character: a scan");
+    assert_eq!(found(&store, "满"), [id.0.as_str()], "one character: a scan");
     let entry = store.knowledge(&id.0).unwrap().unwrap();
     assert_eq!(entry.origin, Origin::Incident { incident: id.clone() });
     // An entry written by hand, and an edit of the incident's: events, indexed at once.
@@ -393,7 +393,7 @@ fn the_knowledge_base_finds_chinese_pairs_and_english_parts_and_is_rebuilt(db: D
         .unwrap();
     assert_eq!(found(&store, "光模块"), ["KB-1"]);
     assert_eq!(found(&store, "sfp"), ["KB-1"]);
-    assert_eq!(found(&store, "已知错误"), [id.0.clone()], "the edit is what is found");
+    assert_eq!(found(&store, "已知错误"), [id.0.as_str()], "the edit is what is found");
     assert!(found(&store, "写满").is_empty(), "the text before the edit is not");
     let edited = store.knowledge(&id.0).unwrap().unwrap();
     assert!(edited.edited);
@@ -407,5 +407,5 @@ fn the_knowledge_base_finds_chinese_pairs_and_english_parts_and_is_rebuilt(db: D
     store.rebuild().unwrap();
     assert_eq!(db.dump(), before, "folded again from the log, the same");
     assert_eq!(found(&store, "光模块"), ["KB-1"]);
-    assert_eq!(found(&store, "已知错误"), [id.0.clone()]);
+    assert_eq!(found(&store, "已知错误"), [id.0.as_str()]);
 }
