@@ -640,7 +640,7 @@ fn an_emergency_plan_started_from_an_incident_rings_for_its_late_step_until_it_i
     tmux.wait_for("A step of the plan", SECOND);
     tmux.press(&["C-s"]);
     tmux.wait_for("2. × 报告网络安全领导小组", 5 * SECOND);
-    tmux.wait_gone("plan step 2", 5 * SECOND);
+    tmux.wait_gone(&format!("{id} plan step 2"), 5 * SECOND);
     let shown = f.show_json(&id);
     assert_eq!(shown["plans"][0]["steps"][1]["outcome"]["by"], "alice");
 }
@@ -738,4 +738,22 @@ fn the_knowledge_tab_finds_last_months_fix_as_one_types() {
     tmux.type_text("光模块");
     tmux.wait_for("Knowledge “光模块” (1)", 5 * SECOND);
     tmux.wait_for("KB-1", SECOND);
+}
+
+#[test]
+fn a_problem_shows_its_workaround_on_its_incident_and_the_overview_reminds_of_the_review() {
+    let f = Fixture::new();
+    let id = f.open(&f.minutes_from_now(-30));
+    f.ok("alice", &["incident", "ack", &id]);
+    f.ok("alice", &["incident", "problem", &id, "--note", "每次重启实例暂时恢复"]);
+    let tmux = Tmux::start("problem", &f, "alice", &[], "--lang en");
+    tmux.wait_for(&id, 5 * SECOND);
+    tmux.type_text(":open ");
+    tmux.type_text(id.rsplit('-').next().unwrap());
+    tmux.press(&["Enter"]);
+    tmux.wait_for("problem PRB-1 (open): 每次重启实例暂时恢复", 5 * SECOND);
+    tmux.press(&["1"]);
+    tmux.wait_for("Problems not closed: 1  the problem review of 2026-11 awaits a lead", 5 * SECOND);
+    f.ok("lead", &["problem", "review"]);
+    tmux.wait_gone("awaits a lead", 5 * SECOND);
 }

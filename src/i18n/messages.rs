@@ -883,6 +883,14 @@ pub fn plan_steps(
         .collect()
 }
 
+/// The monthly problem review of `month` is due.
+pub fn review_due(month: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{month} 月度问题评审待负责人记录"),
+        Lang::En => format!("the problem review of {month} awaits a lead"),
+    }
+}
+
 fn problem_refusal(why: &crate::domain::problem::ProblemRefusal, lang: Lang) -> String {
     use crate::domain::problem::ProblemRefusal as R;
     match (why, lang) {

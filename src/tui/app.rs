@@ -244,13 +244,7 @@ impl App {
     /// one of them far below the rows on screen. Returns what the screen would have to
     /// keep.
     fn out_of_sight(&self, delta: &super::snapshot::Delta) -> Option<(Vec<IncidentId>, Seen)> {
-        let only_incidents = delta.timeline.is_none()
-            && delta.ledger.is_none()
-            && delta.checks.is_none()
-            && delta.lease.is_none()
-            && delta.sources.is_none()
-            && delta.agenda.is_none()
-            && delta.maintenance.is_none();
+        let only_incidents = !delta.parts_changed();
         let screen = matches!(self.tab, Tab::Incidents | Tab::Overview);
         if !screen || !matches!(self.mode, Mode::Normal) || !only_incidents {
             return None;

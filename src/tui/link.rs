@@ -507,7 +507,7 @@ impl Worker {
                     delta.lease = Some(lease);
                 }
                 self.head = Some(delta.head);
-                if has_news(&delta) {
+                if delta.has_news() {
                     let _ = self.heard.send(Heard::Changed(Box::new(delta)));
                 }
             }
@@ -527,17 +527,4 @@ fn gone(error: &StoreError) -> bool {
                 ..
             })
     )
-}
-
-/// Whether a delta says anything at all.
-fn has_news(delta: &Delta) -> bool {
-    !delta.incidents.is_empty()
-        || delta.timeline.is_some()
-        || delta.ledger.is_some()
-        || delta.checks.is_some()
-        || delta.lease.is_some()
-        || delta.sources.is_some()
-        || delta.agenda.is_some()
-        || delta.maintenance.is_some()
-        || delta.duty.is_some()
 }

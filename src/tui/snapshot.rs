@@ -40,6 +40,9 @@ pub struct Snapshot {
     pub seconds: Vec<crate::domain::second::SecondAsk>,
     /// Every change in the record.
     pub changes: Vec<crate::domain::change::Change>,
+    /// Every problem, and the months whose review a lead recorded.
+    pub problems: Vec<crate::domain::problem::Problem>,
+    pub reviewed: Vec<String>,
     /// What is kept of each incident so that a change costs only its own incident.
     kept: std::collections::HashMap<IncidentId, Kept>,
     /// How many incidents are in each state, kept as changes come.
@@ -139,6 +142,30 @@ pub struct Delta {
     pub duty: Option<Option<crate::duty::DutyView>>,
     pub seconds: Option<Vec<crate::domain::second::SecondAsk>>,
     pub changes: Option<Vec<crate::domain::change::Change>>,
+    pub problems: Option<(Vec<crate::domain::problem::Problem>, Vec<String>)>,
+}
+
+impl Delta {
+    /// Whether a part other than the incidents changed (every part is listed here once:
+    /// a part left out would never reach the screen).
+    pub fn parts_changed(&self) -> bool {
+        self.timeline.is_some()
+            || self.ledger.is_some()
+            || self.checks.is_some()
+            || self.lease.is_some()
+            || self.sources.is_some()
+            || self.agenda.is_some()
+            || self.maintenance.is_some()
+            || self.duty.is_some()
+            || self.seconds.is_some()
+            || self.changes.is_some()
+            || self.problems.is_some()
+    }
+
+    /// Whether it carries anything to apply.
+    pub fn has_news(&self) -> bool {
+        !self.incidents.is_empty() || self.parts_changed()
+    }
 }
 
 /// Which parts of the snapshot a change to the log touches.
@@ -154,6 +181,7 @@ pub struct Touched {
     pub duty: bool,
     pub seconds: bool,
     pub changes: bool,
+    pub problems: bool,
 }
 
 impl Touched {
@@ -182,11 +210,17 @@ impl Touched {
                 "ssh" => (touched.duty, touched.seconds) = (true, true),
                 "duty" | "roster" => touched.duty = true,
                 "change" => touched.changes = true,
+                "problem" | "problem_review" => touched.problems = true,
                 _ => {}
             }
         }
         touched
     }
+}
+
+/// Every problem and the months reviewed.
+fn problems(store: &dyn Store) -> Result<(Vec<crate::domain::problem::Problem>, Vec<String>), StoreError> {
+    Ok((crate::ops::problem::problems(store)?, crate::ops::problem::reviewed_months(store)?))
 }
 
 fn states_of(rows: &[Row]) -> std::collections::BTreeMap<crate::domain::State, usize> {
@@ -286,6 +320,7 @@ impl Delta {
             duty: touched.duty.then(|| crate::duty::view(store, site, now)).transpose()?,
             seconds: touched.seconds.then(|| crate::ops::ssh::second_asks(store, site, now)).transpose()?,
             changes: touched.changes.then(|| crate::ops::change::changes(store)).transpose()?,
+            problems: touched.problems.then(|| problems(store)).transpose()?,
         })
     }
 
@@ -340,6 +375,8 @@ impl Snapshot {
             duty: crate::duty::view(store, site, now)?,
             seconds: crate::ops::ssh::second_asks(store, site, now)?,
             changes: crate::ops::change::changes(store)?,
+            problems: crate::ops::problem::problems(store)?,
+            reviewed: crate::ops::problem::reviewed_months(store)?,
             kept,
             states,
             clock_counts: (0, 0),
@@ -432,6 +469,9 @@ impl Snapshot {
         }
         if let Some(seconds) = delta.seconds {
             self.seconds = seconds;
+        }
+        if let Some((problems, reviewed)) = delta.problems {
+            (self.problems, self.reviewed) = (problems, reviewed);
         }
         if let Some(changes) = delta.changes {
             self.changes = changes;

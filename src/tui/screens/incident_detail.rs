@@ -67,6 +67,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, queue: &Queue, env: &Env<'_>) {
     if let Some(vendor) = &inc.escalated_to {
         flags.push(format!("{} {}", lang.pick("已上报厂商", "escalated to"), visible(vendor, false)));
     }
+    // The problem behind it, with the way users get by meanwhile.
+    for problem in env.data.problems.iter().filter(|p| p.incidents.contains(&inc.id)) {
+        flags.push(format!(
+            "{} {} ({}): {}",
+            lang.pick("问题", "problem"),
+            problem.id,
+            problem.state.label(lang),
+            visible(&problem.workaround, false)
+        ));
+    }
     for change in env.data.changes.iter().filter(|c| c.covers(inc)) {
         flags.push(format!(
             "⚒ {} {} {}",

@@ -136,6 +136,27 @@ fn sources_line<'a>(env: &Env<'a>) -> Line<'a> {
     Line::from(spans)
 }
 
+/// The problems not closed, and the monthly review while it is due.
+fn problems_line<'a>(env: &Env<'a>) -> Option<Line<'a>> {
+    use crate::domain::problem::ProblemState;
+    let lang = env.lang();
+    let open = env.data.problems.iter().filter(|p| p.state != ProblemState::Closed).count();
+    let today = env.now.with_timezone(&env.ctx.site.tz).date_naive();
+    let due = crate::domain::problem::review_due(today, &env.ctx.site.calendar, &env.data.reviewed);
+    if open == 0 && due.is_none() {
+        return None;
+    }
+    let text = format!("{}{open}", lang.pick("未关闭的问题：", "Problems not closed: "));
+    Some(match due {
+        Some(month) => Line::from(vec![
+            Span::raw(text),
+            Span::raw("  "),
+            Span::styled(crate::i18n::review_due(&month, lang), env.theme().due_soon),
+        ]),
+        None => Line::raw(text),
+    })
+}
+
 /// The changes not over yet, soonest first (the first two), when there are any.
 fn changes_line<'a>(env: &Env<'a>) -> Option<Line<'a>> {
     use crate::domain::change::ChangeState;
@@ -183,6 +204,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, board: &Overview, env: &Env<'_>) 
     };
     let mut lines = summary(env);
     lines.extend(changes_line(env));
+    lines.extend(problems_line(env));
     let [summary_area, sheet_area, detail_area] = Layout::vertical([
         Constraint::Length(lines.len() as u16 + 2),
         Constraint::Min(4),
