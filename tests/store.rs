@@ -95,6 +95,7 @@ on_both_backends!(
     rebuild_gives_the_same_projection,
     the_requesters_word_is_kept_and_rebuilt,
     the_knowledge_base_finds_chinese_pairs_and_english_parts_and_is_rebuilt,
+    the_regime_is_decided_on_the_record_and_folded_again_the_same,
     the_log_refuses_updates_and_deletes,
     an_edited_row_is_named,
     an_edited_row_with_a_recomputed_hash_is_named_by_its_successor,
@@ -408,4 +409,90 @@ fn the_knowledge_base_finds_chinese_pairs_and_english_parts_and_is_rebuilt(db: D
     assert_eq!(db.dump(), before, "folded again from the log, the same");
     assert_eq!(found(&store, "光模块"), ["KB-1"]);
     assert_eq!(found(&store, "已知错误"), [id.0.as_str()]);
+}
+
+fn the_regime_is_decided_on_the_record_and_folded_again_the_same(db: Db) {
+    use duty::domain::change::{ChangeCommand, ChangeKind, ChangeRequest, Risk};
+    use duty::domain::problem::ProblemCommand;
+    use duty::ops::{Done, Ops, Request, Seat};
+    let dir = tempfile::tempdir().unwrap();
+    duty::config::sample::write_sample(
+        dir.path(),
+        "lead",
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
+    let alice = "\n[[operators]]\nuser = \"alice\"\nname = \"Alice\"\nrole = \"operator\"\n";
+    std::fs::write(dir.path().join("site.toml"), format!("{text}{alice}")).unwrap();
+    let site = duty::config::Site::load(dir.path()).unwrap();
+    let mut store = populated(&db);
+    let perform = |store: &mut AnyStore, who: &str, request: Request| {
+        let role = if who == "lead" { Role::Lead } else { Role::Operator };
+        let mut seat = Seat::new(who, "test".into(), duty::i18n::Lang::En, Some(op(who, role)));
+        let clock = duty::clock::Clock::starting_at(t0() + Duration::hours(1));
+        Ops { store: &mut **store, site: &site, clock }.perform(&mut seat, request).unwrap()
+    };
+    // Saturday evening, outside working hours.
+    let from = t0() + Duration::hours(13);
+    let request = ChangeRequest {
+        kind: ChangeKind::Normal,
+        what: "数据库补丁".into(),
+        why: "缺陷修复".into(),
+        hosts: vec!["central-db".into()],
+        risk: Risk::Low,
+        rollback: "回退补丁".into(),
+        from,
+        until: from + Duration::hours(2),
+    };
+    let Done::Change(change) =
+        perform(&mut store, "alice", Request::Change { id: None, command: ChangeCommand::Request(request) })
+    else {
+        panic!()
+    };
+    let approve =
+        Request::Change { id: Some(change.id.clone()), command: ChangeCommand::Approve { oral_by: None } };
+    let Done::Change(approved) = perform(&mut store, "lead", approve) else { panic!() };
+    let window = approved.window.clone().expect("the approval opens the window");
+    assert!(store.maintenance_windows().unwrap().iter().any(|w| w.id == window && w.from == from));
+    let incident = IncidentId("GZ-20261121-001".into());
+    let open = ProblemCommand::Open {
+        title: "链路反复中断".into(),
+        incidents: vec![incident.clone()],
+        cause: String::new(),
+        workaround: "重插光纤".into(),
+        owner: String::new(),
+    };
+    perform(&mut store, "alice", Request::Problem { id: None, command: open });
+    perform(
+        &mut store,
+        "alice",
+        Request::StartPlan {
+            incident: incident.clone(),
+            plan: Some("network".into()),
+            expected_version: None,
+        },
+    );
+    let step = IncidentCommand::MarkStep { step: 1, done: true, note: String::new() };
+    let step = Request::Incident {
+        target: duty::ops::IncidentTarget::Existing(incident.clone()),
+        command: step,
+        expected_version: None,
+        claimed_at: None,
+        backdate_reason: None,
+    };
+    perform(&mut store, "alice", step);
+    let changes = duty::ops::change::changes(&*store).unwrap();
+    let problems = duty::ops::problem::problems(&*store).unwrap();
+    assert_eq!(changes, vec![*approved]);
+    assert_eq!((problems[0].id.as_str(), problems[0].owner.as_str()), ("PRB-1", "alice"));
+    let plan = store.incident(&incident).unwrap().unwrap().plans;
+    assert_eq!(plan[0].steps[0].outcome.as_ref().map(|o| o.by.as_str()), Some("alice"));
+    let before = db.dump();
+    db.raw("UPDATE incidents SET body = '{}', version = 99; DELETE FROM maintenance").unwrap();
+    store.rebuild().unwrap();
+    assert_eq!(db.dump(), before, "the plan run, the window: folded again, the same");
+    assert_eq!(duty::ops::change::changes(&*store).unwrap(), changes);
+    assert_eq!(duty::ops::problem::problems(&*store).unwrap(), problems);
+    assert!(store.verify().unwrap().first_bad.is_none());
 }

@@ -156,7 +156,8 @@ fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
         .collect();
     let today = now.with_timezone(&session.site.tz).date_naive();
     let reviewed = crate::ops::problem::reviewed_months(&*store)?;
-    let due = crate::domain::problem::review_due(today, &session.site.calendar, &reviewed);
+    let open = problems.iter().filter(|p| p.state != ProblemState::Closed).count();
+    let due = crate::domain::problem::review_due(today, &session.site.calendar, &reviewed, open);
     if json {
         let views: Vec<ProblemJson<'_>> = problems
             .iter()
@@ -166,7 +167,6 @@ fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
     }
     let lang = session.lang;
     if let Some(month) = &due {
-        let open = problems.iter().filter(|p| p.state != ProblemState::Closed).count();
         println!("{}", review_reminder(month, open, lang));
     }
     if problems.is_empty() {

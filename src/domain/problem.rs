@@ -315,10 +315,10 @@ pub fn first_workday(date: NaiveDate, calendar: &Calendar) -> NaiveDate {
 }
 
 /// The month (`YYYY-MM`) whose problem review is due on `today`: from its first
-/// workday until a lead records it.
-pub fn review_due(today: NaiveDate, calendar: &Calendar, reviewed: &[String]) -> Option<String> {
+/// workday until a lead records it, while `open` problems are there to review.
+pub fn review_due(today: NaiveDate, calendar: &Calendar, reviewed: &[String], open: usize) -> Option<String> {
     let month = today.format("%Y-%m").to_string();
-    (today >= first_workday(today, calendar) && !reviewed.contains(&month)).then_some(month)
+    (open > 0 && today >= first_workday(today, calendar) && !reviewed.contains(&month)).then_some(month)
 }
 
 #[cfg(test)]
@@ -411,10 +411,11 @@ mod tests {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         // 2026-11-01 is a Sunday: the review falls on Monday the 2nd.
         assert_eq!(first_workday(day(2026, 11, 20), &calendar), day(2026, 11, 2));
-        assert_eq!(review_due(day(2026, 11, 1), &calendar, &[]), None);
-        assert_eq!(review_due(day(2026, 11, 2), &calendar, &[]), Some("2026-11".into()));
-        assert_eq!(review_due(day(2026, 11, 25), &calendar, &[]), Some("2026-11".into()));
-        assert_eq!(review_due(day(2026, 11, 25), &calendar, &["2026-11".into()]), None);
+        assert_eq!(review_due(day(2026, 11, 1), &calendar, &[], 1), None);
+        assert_eq!(review_due(day(2026, 11, 2), &calendar, &[], 1), Some("2026-11".into()));
+        assert_eq!(review_due(day(2026, 11, 25), &calendar, &[], 1), Some("2026-11".into()));
+        assert_eq!(review_due(day(2026, 11, 25), &calendar, &["2026-11".into()], 1), None);
+        assert_eq!(review_due(day(2026, 11, 25), &calendar, &[], 0), None, "nothing to review");
         // New Year's Day is a holiday and the 2nd a Saturday: Monday the 4th.
         assert_eq!(first_workday(day(2027, 1, 9), &calendar), day(2027, 1, 4));
     }

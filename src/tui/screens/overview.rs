@@ -142,7 +142,7 @@ fn problems_line<'a>(env: &Env<'a>) -> Option<Line<'a>> {
     let lang = env.lang();
     let open = env.data.problems.iter().filter(|p| p.state != ProblemState::Closed).count();
     let today = env.now.with_timezone(&env.ctx.site.tz).date_naive();
-    let due = crate::domain::problem::review_due(today, &env.ctx.site.calendar, &env.data.reviewed);
+    let due = crate::domain::problem::review_due(today, &env.ctx.site.calendar, &env.data.reviewed, open);
     if open == 0 && due.is_none() {
         return None;
     }
