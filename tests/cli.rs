@@ -1065,3 +1065,24 @@ fn the_knowledge_base_offers_what_fixed_it_in_chinese_and_english_and_takes_entr
     let zh = f.ok("alice", &["kb", "show", "KB-1", "--lang", "zh"]);
     assert!(zh.contains("手工编写"), "{zh}");
 }
+
+#[test]
+fn the_metrics_address_is_loopback_only_and_named_where_it_is_written() {
+    let with = |address: &str| {
+        let address = address.to_string();
+        move |t: &str| format!("{t}\n[service]\nmetrics = \"{address}\"\n")
+    };
+    let line = std::fs::read_to_string(Fixture::new().site.join("site.toml")).unwrap().lines().count() + 3;
+    bad_config(
+        "site.toml",
+        with("0.0.0.0:9464"),
+        &format!(
+            "site.toml:{line}:11: metrics \"0.0.0.0:9464\" must be a loopback address (such as 127.0.0.1:9464)"
+        ),
+    );
+    bad_config(
+        "site.toml",
+        with("localhost"),
+        &format!("site.toml:{line}:11: metrics \"localhost\" is not an address and port"),
+    );
+}

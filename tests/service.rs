@@ -11,45 +11,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::accounts::{LEAD, OPERATOR, OUTSIDER, STRANGER, ensure_accounts};
+use common::accounts::{
+    LEAD, OPERATOR, OUTSIDER, STRANGER, ensure_accounts, open_up, state_of, user_command,
+};
 use common::{Fixture, stderr};
 use proptest::prelude::*;
 
-/// A site whose operators are the test accounts (and alice for root's scripts), with a
-/// service on a socket in the fixture's folder, which others may enter.
+/// A site whose operators are the test accounts, with a service in the fixture's folder.
 fn service_fixture() -> (Fixture, PathBuf) {
-    ensure_accounts();
-    let f = Fixture::new();
-    let socket = f.dir.path().join("duty.sock");
-    let site_toml = f.site.join("site.toml");
-    let mut text = std::fs::read_to_string(&site_toml).unwrap();
-    text.push_str(&format!(
-        "\n[[operators]]\nuser = \"{OPERATOR}\"\nname = \"Op\"\nrole = \"operator\"\n\n[[operators]]\nuser = \"{LEAD}\"\nname = \"Lead\"\nrole = \"lead\"\n\n[service]\nsocket = \"{}\"\ngroup = \"duty\"\n",
-        socket.display()
-    ));
-    std::fs::write(&site_toml, text).unwrap();
-    open_up(&f);
-    (f, socket)
-}
-
-/// Lets every account read the site and enter the fixture's folder (the store file
-/// itself stays the service's: 0600).
-fn open_up(f: &Fixture) {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = |path: &Path, mode: u32| {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
-    };
-    mode(f.dir.path(), 0o755);
-    mode(&f.site, 0o755);
-    mode(&f.site.join("checklists"), 0o755);
-    for dir in [f.site.clone(), f.site.join("checklists")] {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                mode(&path, 0o644);
-            }
-        }
-    }
+    common::accounts::service_site("")
 }
 
 struct Service {
@@ -78,34 +48,6 @@ impl Drop for Service {
     fn drop(&mut self) {
         self.kill();
     }
-}
-
-/// `duty` as an OS account, with the fixture's site and clock, and a state folder of its
-/// own; `env` adds (or forges) variables.
-fn user_command(f: &Fixture, user: &str, env: &[(&str, &str)]) -> Command {
-    let state = state_of(f, user);
-    let mut command = Command::new("runuser");
-    command.args(["-u", user, "--", "env"]);
-    command.arg(format!("DUTY_SITE={}", f.site.display()));
-    command.arg(format!("DUTY_STORE={}", f.store.display()));
-    command.arg(format!("{}={}", duty::clock::TEST_CLOCK_VAR, f.clock.setting()));
-    command.arg(format!("XDG_STATE_HOME={}", state.display()));
-    command.arg("LANG=C");
-    for (key, value) in env {
-        command.arg(format!("{key}={value}"));
-    }
-    command.arg(env!("CARGO_BIN_EXE_duty"));
-    command
-}
-
-/// A state folder of the account's own.
-fn state_of(f: &Fixture, user: &str) -> PathBuf {
-    let state = f.dir.path().join(format!("state-{user}"));
-    std::fs::create_dir_all(&state).unwrap();
-    let uid = duty::identity::uid_of(user).unwrap();
-    let chown = Command::new("chown").arg(uid.to_string()).arg(&state).status().unwrap();
-    assert!(chown.success());
-    state
 }
 
 /// `duty passwd` as an account setting its first secret, given on standard input (an

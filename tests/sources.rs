@@ -9,17 +9,13 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Fixture;
+use common::{Fixture, free_port, http_get};
 use duty::config::Site;
 use duty::engine::sources::{self, SourceError};
 use duty::store::{AlertRules, SourcePoll, SqliteStore, Store};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind((LOCAL, 0)).unwrap().local_addr().unwrap().port()
-}
 
 /// A real Alertmanager on a loopback port, killed on drop.
 struct Alertmanager {
@@ -59,7 +55,7 @@ impl Alertmanager {
             if self.child.try_wait().unwrap().is_some() {
                 return false;
             }
-            if ureq_get(&format!("{}/-/ready", self.url)).is_some_and(|(code, _)| code == 200) {
+            if http_get(&format!("{}/-/ready", self.url)).is_some_and(|(code, _)| code == 200) {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -86,16 +82,6 @@ impl Drop for Alertmanager {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A plain blocking GET, for readiness and reading silences.
-fn ureq_get(url: &str) -> Option<(u16, String)> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(async {
-        let response = reqwest::Client::new().get(url).timeout(Duration::from_secs(2)).send().await.ok()?;
-        let code = response.status().as_u16();
-        Some((code, response.text().await.ok()?))
-    })
 }
 
 fn sources_toml(f: &Fixture, text: &str) -> Site {
@@ -178,7 +164,7 @@ fn alertmanager_alerts_become_deduplicated_incidents_and_acks_become_silences() 
         .unwrap();
     store.finish_writeback(writeback, Ok(format!("silence {id}")), &engine, "engine test", f.now()).unwrap();
     assert!(store.pending_writebacks().unwrap().is_empty());
-    let (_, silences) = ureq_get(&format!("{}/api/v2/silences", am.url)).unwrap();
+    let (_, silences) = http_get(&format!("{}/api/v2/silences", am.url)).unwrap();
     assert!(
         silences.contains(&id)
             && silences.contains("alice acknowledged")

@@ -18,6 +18,14 @@ pub fn serve(paths: &Paths) -> anyhow::Result<()> {
         let ssh_user = session.identity.os_user.clone();
         let shared = server::Shared::new(store, sites.clone(), session.clock, health, ssh_user);
         let listener = server::bind(&service.socket, &service.group)?;
+        if let Some(address) = service.metrics {
+            let metrics = tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|e| anyhow::anyhow!("binding the metrics address {address}: {e}"))?;
+            let scraped = shared.clone();
+            tokio::spawn(crate::service::metrics::serve(metrics, move || scraped.metrics()));
+            crate::log::write(&format!("duty serve {holder}: metrics on http://{address}/metrics"));
+        }
         tokio::spawn(server::accept(listener, shared));
         crate::log::write(&format!("duty serve {holder}: listening on {}", service.socket.display()));
         let ended = until_stopped(engine_run(&session, &holder, health_tx), sites, "serve").await;

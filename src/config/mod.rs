@@ -123,6 +123,9 @@ pub struct ServiceSettings {
     pub socket: PathBuf,
     /// The group whose members may connect (the socket is made 0660 and given to it).
     pub group: String,
+    /// Where the service answers Prometheus's scrapes (`GET /metrics`): a loopback
+    /// address only, the centre's Prometheus on the same machine or a proxy before it.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 /// The service's socket when the site names none.
@@ -132,7 +135,11 @@ pub const DEFAULT_GROUP: &str = "duty";
 
 impl Default for ServiceSettings {
     fn default() -> ServiceSettings {
-        ServiceSettings { socket: PathBuf::from(DEFAULT_SOCKET), group: DEFAULT_GROUP.to_string() }
+        ServiceSettings {
+            socket: PathBuf::from(DEFAULT_SOCKET),
+            group: DEFAULT_GROUP.to_string(),
+            metrics: None,
+        }
     }
 }
 
@@ -357,7 +364,23 @@ fn validate_site(file: &SourceFile, raw: raw::SiteFile, problems: &mut Vec<Confi
             None => PathBuf::from(DEFAULT_SOCKET),
         };
         let group = section.group.as_ref().map_or_else(|| DEFAULT_GROUP.to_string(), |g| g.get_ref().clone());
-        ServiceSettings { socket, group }
+        let metrics = section.metrics.as_ref().and_then(|text| {
+            match text.get_ref().parse::<std::net::SocketAddr>() {
+                Ok(address) if address.ip().is_loopback() => Some(address),
+                Ok(_) => {
+                    bad(text.span(), format!(
+                        "metrics \"{}\" must be a loopback address (such as 127.0.0.1:9464): the centre's figures are not for the network",
+                        text.get_ref()
+                    ));
+                    None
+                }
+                Err(_) => {
+                    bad(text.span(), format!("metrics \"{}\" is not an address and port (such as 127.0.0.1:9464)", text.get_ref()));
+                    None
+                }
+            }
+        });
+        ServiceSettings { socket, group, metrics }
     });
     let start = date_of(&raw.contract.start, "contract start", &mut bad);
     let end = date_of(&raw.contract.end, "contract end", &mut bad);

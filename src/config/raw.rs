@@ -46,6 +46,7 @@ pub struct RoomSection {
 pub struct ServiceSection {
     pub socket: Option<Spanned<String>>,
     pub group: Option<Spanned<String>>,
+    pub metrics: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

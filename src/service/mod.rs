@@ -3,5 +3,6 @@
 //! one is.
 
 pub mod client;
+pub mod metrics;
 pub mod protocol;
 pub mod server;

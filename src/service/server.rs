@@ -132,6 +132,17 @@ impl Shared {
 }
 
 impl Shared {
+    /// The figures for Prometheus, read from the store now (the error in English: a
+    /// scrape's reader is a program).
+    pub fn metrics(&self) -> Result<String, String> {
+        let held = self.held();
+        let site = self.sites.borrow();
+        let engine = self.engine.borrow();
+        super::metrics::families(&*held.store, &site, &engine, self.clock.now())
+            .map(|families| super::metrics::render(&families))
+            .map_err(|e| crate::i18n::store_error(&e, crate::i18n::Lang::En))
+    }
+
     /// Runs an SSH ask for whoever acts at `seat` with the service's key and
     /// connections, its output going out as it comes; every run is recorded as theirs. A
     /// cancel from the client, or the client going away, ends the run at once (and it is

@@ -1,8 +1,9 @@
 //! A site and store in a temp dir, and the real `duty` binary run against them.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod accounts;
 pub mod pg;
+pub use pg::free_port;
 pub mod scenarios;
 pub mod sshd;
 pub mod tmux;
@@ -238,6 +239,17 @@ pub fn dump(store: &Path) -> String {
         }
     }
     out
+}
+
+/// A plain blocking GET on loopback: the status and the body.
+pub fn http_get(url: &str) -> Option<(u16, String)> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let response =
+            reqwest::Client::new().get(url).timeout(std::time::Duration::from_secs(2)).send().await.ok()?;
+        let code = response.status().as_u16();
+        Some((code, response.text().await.ok()?))
+    })
 }
 
 pub fn stderr(out: &Output) -> String {

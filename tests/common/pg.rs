@@ -53,7 +53,9 @@ fn as_owner(program: &Path) -> Command {
     }
 }
 
-fn free_port() -> u16 {
+/// A loopback port free a moment ago (a server started on it may still find it taken:
+/// callers try a few).
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
