@@ -1086,3 +1086,90 @@ fn the_metrics_address_is_loopback_only_and_named_where_it_is_written() {
         &format!("site.toml:{line}:11: metrics \"localhost\" is not an address and port"),
     );
 }
+
+#[test]
+fn lists_filter_and_print_as_asked_and_every_duty_log_kind_has_a_command() {
+    let f = Fixture::new();
+    let serious = f.open(&f.minutes_from_now(-50));
+    let ordinary = f
+        .ok(
+            "alice",
+            &[
+                "incident",
+                "open",
+                "--title",
+                "前置机, \"交换\" 中断",
+                "--severity",
+                "ordinary",
+                "--host",
+                "frontend-1",
+            ],
+        )
+        .trim()
+        .to_string();
+    f.ok("alice", &["incident", "ack", &serious]);
+    f.ok("alice", &["incident", "note", &serious, "positional text works"]);
+    f.ok("alice", &["incident", "note", &serious, "--text", "and --text still does"]);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let out = f.ok("alice", &[&["incident", "list", "-o", "json"][..], args].concat());
+        let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+        list.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(ids(&["--state", "acknowledged"]), [serious.as_str()]);
+    assert_eq!(ids(&["--severity", "ordinary"]), [ordinary.as_str()]);
+    assert_eq!(ids(&["--severity", "一般", "--severity", "serious"]).len(), 2, "Chinese terms and repeats");
+    assert_eq!(ids(&["--host", "frontend-1"]), [ordinary.as_str()]);
+    assert_eq!(ids(&["--owner", "alice"]), [serious.as_str()]);
+    assert_eq!(ids(&["--since", &f.minutes_from_now(-10)]), [ordinary.as_str()]);
+    assert_eq!(ids(&["--until", &f.minutes_from_now(-10)]), [serious.as_str()]);
+    assert!(ids(&["--state", "closed"]).is_empty());
+    let csv = f.ok("alice", &["incident", "list", "-o", "csv", "--host", "frontend-1"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,severity,state,owner,class,area,hosts,reported_at,next_clock,next_due,title")
+    );
+    let row = lines.next().unwrap();
+    assert!(row.starts_with(&format!("{ordinary},ordinary,open,,fault,system,frontend-1,")), "{row}");
+    assert!(row.contains(",response,2026-11-25T02:30:00"), "{row}");
+    assert!(row.ends_with(",\"前置机, \"\"交换\"\" 中断\""), "the title quoted as CSV quotes: {row}");
+    let wide = f.ok("alice", &["incident", "list", "-o", "wide"]);
+    assert!(wide.contains("frontend-1") && wide.contains("2026-11-25 10:00"), "{wide}");
+    for bad in [&["--state", "sleeping"][..], &["-o", "xml"], &["--since", "someday"]] {
+        let out = f.run("alice", &[&["incident", "list"][..], bad].concat());
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("invalid value"), "{bad:?}: {}", stderr(&out));
+    }
+    // Every kind of duty-log entry from the command line; the lists as JSON.
+    f.ok("alice", &["log", "env", "--temperature", "22.5", "--humidity", "45", "--weather", "晴"]);
+    f.ok("alice", &["log", "power", "--normal"]);
+    f.ok("alice", &["log", "power", "--from", "09:10", "--to", "09:20", "--note", "市电闪断，UPS 供电"]);
+    f.ok(
+        "alice",
+        &["log", "equipment", "--who", "张三", "--what", "KVM", "--before", "正常", "--after", "正常"],
+    );
+    f.ok(
+        "alice",
+        &["log", "visitor", "--who", "厂商李工", "--why", "更换硬盘", "--from", "09:00", "--escort", "alice"],
+    );
+    f.ok("alice", &["log", "request", "--from", "交易科", "--complaint", "--what", "系统慢"]);
+    let bad =
+        f.run("alice", &["log", "visitor", "--who", "x", "--why", "y", "--from", "9点", "--escort", "z"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("\"9点\" is not HH:MM"), "{}", stderr(&bad));
+    let entries: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["log", "list", "--json"])).unwrap();
+    let kinds: Vec<&str> =
+        entries.as_array().unwrap().iter().map(|e| e["entry"]["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["environment", "power", "power", "equipment", "visitor", "request"]);
+    let roster: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["roster", "show", "--json"])).unwrap();
+    assert_eq!(roster.as_array().unwrap().len(), 2, "{roster}");
+    let handovers: serde_json::Value =
+        serde_json::from_str(&f.ok("alice", &["handover", "list", "--json"])).unwrap();
+    assert!(handovers.is_array());
+    // The log's payloads are objects for scripts.
+    let log: serde_json::Value = serde_json::from_str(&f.ok("alice", &["audit", "log", "--json"])).unwrap();
+    let note = log.as_array().unwrap().iter().find(|e| e["kind"] == "incident.noted").unwrap();
+    assert_eq!(note["payload"]["text"], "positional text works");
+}

@@ -460,7 +460,7 @@ fn each_seal_goes_to_the_system_journal_too() {
         .unwrap()
         .iter()
         .filter(|e| e["kind"] == seal::SEALED)
-        .map(|e| serde_json::from_str(e["payload"].as_str().unwrap()).unwrap())
+        .map(|e| serde_json::from_value(e["payload"].clone()).unwrap())
         .collect();
     assert!(
         sealed.iter().any(|s| s.head == head && s.epoch.to_string() == field("DUTY_SEAL_EPOCH")),

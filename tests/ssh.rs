@@ -135,11 +135,13 @@ fn exit_codes_signals_and_deadlines() {
 
     let (result, took) = run_lib(&sshd, "sleep 30", Duration::from_secs(1));
     assert_eq!(result.unwrap().ending, Ending::TimedOut);
-    assert!(took < Duration::from_millis(1500), "silent command cut at its deadline: {took:?}");
+    // Cut at its deadline, long before the command would end (a loaded machine adds
+    // its delay, which is no part of what is tested).
+    assert!(took < Duration::from_secs(5), "silent command cut at its deadline: {took:?}");
     let (result, took) = run_lib(&sshd, "yes", Duration::from_secs(1));
     let outcome = result.unwrap();
     assert_eq!(outcome.ending, Ending::TimedOut);
-    assert!(took < Duration::from_millis(1500), "chatty command cut at its deadline: {took:?}");
+    assert!(took < Duration::from_secs(5), "chatty command cut at its deadline: {took:?}");
     assert!(outcome.stdout.bytes > 1_000_000 && outcome.stdout.tail.len() <= duty::ssh::capture::TAIL_BYTES);
     // `timeout` on the host ends what we stopped waiting for.
     std::thread::sleep(Duration::from_millis(1500));
@@ -273,7 +275,7 @@ fn an_unknown_key_is_trusted_only_with_its_fingerprint_and_on_the_record() {
         log.as_array()
             .unwrap()
             .iter()
-            .any(|e| e["kind"] == "ssh.key_trusted" && e["payload"].as_str().unwrap().contains(&fingerprint))
+            .any(|e| e["kind"] == "ssh.key_trusted" && e["payload"].to_string().contains(&fingerprint))
     );
 }
 

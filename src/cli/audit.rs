@@ -186,7 +186,18 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
         AuditCommand::Log { since, json } => {
             let events = store.events(since)?;
             if json {
-                super::print_json(&events)?;
+                // The payload as an object, as scripts read it (the text as stored, which
+                // the chain hashes, is what `audit verify` and an export keep).
+                let views: Vec<serde_json::Value> = events
+                    .iter()
+                    .map(|e| {
+                        let mut view = serde_json::to_value(e).unwrap_or_default();
+                        view["payload"] =
+                            serde_json::from_str(&e.payload).unwrap_or_else(|_| e.payload.clone().into());
+                        view
+                    })
+                    .collect();
+                super::print_json(&views)?;
                 return Ok(());
             }
             for e in &events {

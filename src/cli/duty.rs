@@ -56,7 +56,10 @@ pub enum SideArg {
 #[derive(Subcommand, Debug)]
 pub enum HandoverCommand {
     /// Every handover and where it stands
-    List,
+    List {
+        #[arg(long)]
+        json: bool,
+    },
     /// Sign a handover whose steps are all done: outgoing first, then incoming
     Sign {
         id: String,
@@ -68,7 +71,10 @@ pub enum HandoverCommand {
 #[derive(Subcommand, Debug)]
 pub enum RosterCommand {
     /// Who is on duty in the shift in force and the next one
-    Show,
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
     /// Set who is on duty in one shift on one date (leads only)
     Set {
         #[arg(long)]
@@ -84,9 +90,76 @@ pub enum RosterCommand {
 #[derive(Subcommand, Debug)]
 pub enum LogCommand {
     /// The duty log of the shift in force
-    List,
+    List {
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a free note in the duty log of the shift in force
     Note { text: String },
+    /// Record the room's environment: temperature, humidity and the weather outside
+    Env {
+        /// Degrees Celsius
+        #[arg(long, allow_hyphen_values = true)]
+        temperature: f64,
+        /// Relative humidity, percent
+        #[arg(long)]
+        humidity: f64,
+        #[arg(long, default_value = "")]
+        weather: String,
+    },
+    /// Record the power supply: normal, or interrupted from a time (to a time)
+    Power {
+        /// The supply was normal
+        #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present = "from")]
+        normal: bool,
+        /// Interrupted from (HH:MM, the site's time)
+        #[arg(long, value_parser = hhmm)]
+        from: Option<chrono::NaiveTime>,
+        /// Back at (HH:MM)
+        #[arg(long, value_parser = hhmm)]
+        to: Option<chrono::NaiveTime>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record equipment used: who used what, its state before and after
+    Equipment {
+        #[arg(long)]
+        who: String,
+        #[arg(long)]
+        what: String,
+        #[arg(long, default_value = "")]
+        before: String,
+        #[arg(long, default_value = "")]
+        after: String,
+    },
+    /// Record a visitor: who, why, from when (to when), escorted by whom
+    Visitor {
+        #[arg(long)]
+        who: String,
+        #[arg(long)]
+        why: String,
+        /// Came in at (HH:MM)
+        #[arg(long, value_parser = hhmm)]
+        from: chrono::NaiveTime,
+        /// Left at (HH:MM; or later with duty log complete)
+        #[arg(long, value_parser = hhmm)]
+        to: Option<chrono::NaiveTime>,
+        #[arg(long)]
+        escort: String,
+    },
+    /// Record a user's request or complaint: from whom, what, what came of it
+    Request {
+        #[arg(long)]
+        from: String,
+        /// It is a complaint
+        #[arg(long)]
+        complaint: bool,
+        #[arg(long)]
+        what: String,
+        /// What came of it (or later with duty log complete)
+        #[arg(long, default_value = "")]
+        outcome: String,
+    },
     /// Complete an entry later: a visitor's departure or a request's outcome (recorded
     /// as a correction of its own; the entry stays as written)
     Complete {
@@ -130,9 +203,13 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let lang = session.lang;
     match command {
-        HandoverCommand::List => {
+        HandoverCommand::List { json } => {
             let store = session.open_store()?;
-            for h in crate::duty::handovers(&*store)? {
+            let all = crate::duty::handovers(&*store)?;
+            if json {
+                return super::print_json(&all);
+            }
+            for h in all {
                 println!(
                     "{}  {} → {}  {}",
                     h.id,
@@ -161,12 +238,26 @@ pub fn roster(paths: &Paths, command: RosterCommand) -> anyhow::Result<()> {
     let (site, lang) = (&session.site, session.lang);
     let now = session.now();
     match command {
-        RosterCommand::Show => {
+        RosterCommand::Show { json } => {
             let store = session.open_store()?;
             let changes = crate::duty::roster_changes(&*store)?;
             let Some((current, next)) = crate::duty::shifts_at(site, now) else {
                 return Err(Failure::Usage(texts::NO_SHIFTS.get(lang).to_string()).into());
             };
+            if json {
+                let shifts: Vec<serde_json::Value> = [current, next]
+                    .iter()
+                    .map(|slot| {
+                        serde_json::json!({
+                            "shift": slot.name,
+                            "start": slot.start,
+                            "end": slot.end,
+                            "on_duty": crate::duty::on_duty(site, &changes, slot),
+                        })
+                    })
+                    .collect();
+                return super::print_json(&shifts);
+            }
             for slot in [current, next] {
                 println!(
                     "{} {} – {}  {}",
@@ -186,17 +277,36 @@ pub fn roster(paths: &Paths, command: RosterCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A local time of the day as typed: HH:MM.
+fn hhmm(text: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M")
+        .map_err(|_| format!("\"{text}\" is not HH:MM (such as 08:30)"))
+}
+
+/// Writes an entry in the duty log of the shift in force and prints its number.
+fn log_entry(session: &super::Session, entry: Entry) -> anyhow::Result<()> {
+    let Done::Event(event) = session.perform(Request::LogEntry(entry))? else {
+        unreachable!("a duty-log entry answers with its event")
+    };
+    println!("{}", event.seq);
+    Ok(())
+}
+
 pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let (site, lang) = (&session.site, session.lang);
     let now = session.now();
     match command {
-        LogCommand::List => {
+        LogCommand::List { json } => {
             let store = session.open_store()?;
             let Some((current, _)) = crate::duty::shifts_at(site, now) else {
                 return Err(Failure::Usage(texts::NO_SHIFTS.get(lang).to_string()).into());
             };
-            for logged in crate::duty::entries(&*store, &current)? {
+            let entries = crate::duty::entries(&*store, &current)?;
+            if json {
+                return super::print_json(&entries);
+            }
+            for logged in entries {
                 println!(
                     "#{}  {}  {}  [{}] {}",
                     logged.seq,
@@ -207,11 +317,21 @@ pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
                 );
             }
         }
-        LogCommand::Note { text } => {
-            let Done::Event(event) = session.perform(Request::LogEntry(Entry::Note { text }))? else {
-                unreachable!("a duty-log entry answers with its event")
-            };
-            println!("{}", event.seq);
+        LogCommand::Note { text } => log_entry(&session, Entry::Note { text })?,
+        LogCommand::Env { temperature, humidity, weather } => {
+            log_entry(&session, Entry::Environment { temperature, humidity, weather })?
+        }
+        LogCommand::Power { normal, from, to, note } => {
+            log_entry(&session, Entry::Power { normal, from, to, note })?
+        }
+        LogCommand::Equipment { who, what, before, after } => {
+            log_entry(&session, Entry::Equipment { who, what, before, after })?
+        }
+        LogCommand::Visitor { who, why, from, to, escort } => {
+            log_entry(&session, Entry::Visitor { who, why, from, to, escort })?
+        }
+        LogCommand::Request { from, complaint, what, outcome } => {
+            log_entry(&session, Entry::Request { from, complaint, what, outcome })?
         }
         LogCommand::Complete { seq, left, outcome, reason } => {
             use crate::domain::duty_log::{Completed, Completion};

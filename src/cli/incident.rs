@@ -160,8 +160,12 @@ pub enum IncidentAction {
     /// Add a note to the timeline
     Note {
         id: String,
-        #[arg(long)]
-        text: String,
+        /// The note
+        #[arg(required_unless_present = "text_option", conflicts_with = "text_option")]
+        text: Option<String>,
+        /// The note (the same as giving it after the id)
+        #[arg(long = "text", id = "text_option", value_name = "TEXT")]
+        text_option: Option<String>,
         #[command(flatten)]
         when: When,
     },
@@ -256,6 +260,12 @@ pub enum IncidentAction {
         /// Include closed incidents
         #[arg(long)]
         all: bool,
+        #[command(flatten)]
+        filter: ListFilter,
+        /// table | wide | json | csv
+        #[arg(short = 'o', long = "output", value_enum, default_value_t = Output::Table)]
+        output: Output,
+        /// The same as -o json
         #[arg(long)]
         json: bool,
     },
@@ -272,7 +282,9 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
     use IncidentAction as A;
     let existing = |id: String| IncidentTarget::Existing(IncidentId(id.trim().to_string()));
     let (target, command, when) = match action {
-        A::List { all, json } => return list(&session, all, json),
+        A::List { all, filter, output, json } => {
+            return list(&session, all, &filter, if json { Output::Json } else { output });
+        }
         A::Show { id, json } => return show(&session, &id, json),
         A::Open {
             title,
@@ -323,7 +335,10 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
             (existing(id), IncidentCommand::FileReport(form), when)
         }
         A::Close { id, note, when } => (existing(id), IncidentCommand::Close { note }, when),
-        A::Note { id, text, when } => (existing(id), IncidentCommand::Note { text }, when),
+        A::Note { id, text, text_option, when } => {
+            let text = text.or(text_option).unwrap_or_default();
+            (existing(id), IncidentCommand::Note { text }, when)
+        }
         A::Problem { id, note, when } => (existing(id), IncidentCommand::MarkProblem { note }, when),
         A::Confirm { id, by, how, rating, note, when } => {
             let confirmation =
@@ -397,25 +412,108 @@ fn check_hosts(session: &Session, hosts: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
+/// How a list is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Table,
+    /// The table with class, area, hosts and the report time.
+    Wide,
+    Json,
+    Csv,
+}
+
+/// Which incidents a list shows.
+#[derive(Args, Debug, Default)]
+pub struct ListFilter {
+    /// open | acknowledged | on_site | resolved | reported | closed (repeat for several)
+    #[arg(long = "state")]
+    states: Vec<crate::domain::State>,
+    /// ordinary | serious | critical (repeat for several)
+    #[arg(long = "severity")]
+    severities: Vec<Severity>,
+    /// Only the incidents of this host
+    #[arg(long)]
+    host: Option<String>,
+    /// Only those this operator owns (their login)
+    #[arg(long)]
+    owner: Option<String>,
+    /// Reported at or after (RFC 3339)
+    #[arg(long, value_parser = parse_user_time)]
+    since: Option<DateTime<Utc>>,
+    /// Reported before (RFC 3339)
+    #[arg(long, value_parser = parse_user_time)]
+    until: Option<DateTime<Utc>>,
+}
+
+impl ListFilter {
+    fn keeps(&self, incident: &Incident) -> bool {
+        (self.states.is_empty() || self.states.contains(&incident.state))
+            && (self.severities.is_empty() || self.severities.contains(&incident.severity))
+            && self.host.as_ref().is_none_or(|h| incident.hosts.contains(h))
+            && self.owner.as_ref().is_none_or(|o| incident.owner.as_ref() == Some(o))
+            && self.since.is_none_or(|s| incident.reported_at >= s)
+            && self.until.is_none_or(|u| incident.reported_at < u)
+    }
+}
+
+fn list(session: &Session, all: bool, filter: &ListFilter, output: Output) -> anyhow::Result<()> {
     let store = session.open_store()?;
     let now = session.now();
     let policy = &session.site.policy;
+    // Asking for closed incidents by state is asking for closed ones.
+    let closed_too = all || filter.states.contains(&crate::domain::State::Closed);
     // The queue's one order, as the console has it.
     let rows: Vec<(Incident, Vec<Clock>)> =
-        crate::ops::queue::order_by_urgency(store.incidents(all)?, &session.site, now)
+        crate::ops::queue::order_by_urgency(store.incidents(closed_too)?, &session.site, now)
             .into_iter()
+            .filter(|row| filter.keeps(&row.incident))
             .map(|row| {
                 let clocks = clocks(&row.incident, policy, now);
                 (*row.incident, clocks)
             })
             .collect();
-    if json {
-        let views: Vec<IncidentJson<'_>> = rows.iter().map(|(i, c)| IncidentJson::new(i, c, None)).collect();
-        super::print_json(&views)?;
-        return Ok(());
-    }
     let lang = session.lang;
+    let next_clock = |clocks: &[Clock]| {
+        most_urgent(clocks).map_or_else(String::new, |c| {
+            format!(
+                "{} {} {}",
+                clock_symbol(c.state),
+                c.name.label(lang),
+                c.remaining.map_or_else(String::new, |r| duration(r, lang))
+            )
+        })
+    };
+    match output {
+        Output::Json => {
+            let views: Vec<IncidentJson<'_>> =
+                rows.iter().map(|(i, c)| IncidentJson::new(i, c, None)).collect();
+            return super::print_json(&views);
+        }
+        Output::Csv => {
+            use crate::report::csv_field as f;
+            println!("id,severity,state,owner,class,area,hosts,reported_at,next_clock,next_due,title");
+            for (i, clocks) in &rows {
+                let next = most_urgent(clocks);
+                println!(
+                    "{},{},{},{},{},{},{},{},{},{},{}",
+                    f(&i.id.0),
+                    i.severity.key(),
+                    i.state.key(),
+                    f(i.owner.as_deref().unwrap_or_default()),
+                    i.class.key(),
+                    i.area.key(),
+                    f(&i.hosts.join(" ")),
+                    i.reported_at.to_rfc3339(),
+                    next.map_or("", |c| c.name.key()),
+                    next.and_then(|c| c.due_at).map(|d| d.to_rfc3339()).unwrap_or_default(),
+                    f(&i.title)
+                );
+            }
+            return Ok(());
+        }
+        Output::Table | Output::Wide => {}
+    }
+    let wide = output == Output::Wide;
     let headers: [(&str, usize); 6] = [
         (lang.pick("编号", "ID"), 16),
         (lang.pick("级别", "SEVERITY"), 9),
@@ -433,23 +531,24 @@ fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
             .join(" ")
     );
     for (incident, clocks) in &rows {
-        let next = most_urgent(clocks).map_or_else(String::new, |c| {
-            format!(
-                "{} {} {}",
-                clock_symbol(c.state),
-                c.name.label(lang),
-                c.remaining.map_or_else(String::new, |r| duration(r, lang))
-            )
-        });
-        println!(
-            "{} {} {} {} {} {}",
+        let mut line = format!(
+            "{} {} {} {} {}",
             fit(&incident.id.0, 16),
             fit(incident.severity.label(lang), 9),
             fit(incident.state.label(lang), 13),
             fit(&visible(incident.owner.as_deref().unwrap_or("-"), false), 10),
-            fit(&next, 26),
-            visible(&incident.title, false)
+            fit(&next_clock(clocks), 26),
         );
+        if wide {
+            line.push_str(&format!(
+                " {} {} {} {}",
+                fit(incident.class.label(lang), 8),
+                fit(incident.area.label(lang), 14),
+                fit(&visible(&incident.hosts.join(","), false), 16),
+                local_time(incident.reported_at, session.site.tz)
+            ));
+        }
+        println!("{line} {}", visible(&incident.title, false));
     }
     if rows.is_empty() {
         println!("{}", lang.pick("（没有事件）", "(no incidents)"));

@@ -21,7 +21,7 @@ pub fn shift_subject(slot: &ShiftSlot) -> String {
 pub const ROSTER_SUBJECT: &str = "roster";
 
 /// An entry as written: who, when, what.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct LoggedEntry {
     pub seq: u64,
     pub by: String,
