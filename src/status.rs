@@ -13,9 +13,23 @@ pub struct HostRow<'a> {
     pub label: &'a str,
     pub ip: String,
     pub group: &'a str,
+    /// In JSON an object: column → status (null: no check there, or not run yet).
+    #[serde(serialize_with = "columns_as_object")]
     pub columns: Vec<(SheetColumn, Option<CheckStatus>)>,
     pub worst: Option<CheckStatus>,
     pub checks: Vec<&'a CheckState>,
+}
+
+fn columns_as_object<S: serde::Serializer>(
+    columns: &[(SheetColumn, Option<CheckStatus>)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(columns.len()))?;
+    for (column, status) in columns {
+        map.serialize_entry(column, status)?;
+    }
+    map.end()
 }
 
 /// The sheet: one row per machine (grouped by location), worst status per column (None: no check in that

@@ -13,11 +13,30 @@ pub fn parse_canonical(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> 
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc))
 }
 
-/// Reads a time an operator typed: RFC 3339 with an offset (`2026-11-21T08:30:00+08:00`).
-pub fn parse_user_time(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
-        .map_err(|e| format!("\"{text}\" is not an RFC 3339 time such as 2026-11-21T08:30:00+08:00 ({e})"))
+/// A time as typed on the command line, read in the site's zone once the site is known
+/// (`parse_local`'s forms); a text that is none of them is refused as the line is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserTime(String);
+
+impl std::str::FromStr for UserTime {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<UserTime, String> {
+        match parse_local(text, chrono_tz::UTC, DateTime::UNIX_EPOCH + chrono::Duration::days(400)) {
+            Some(_) => Ok(UserTime(text.to_string())),
+            None => Err(format!(
+                "\"{text}\" is not a time: 2026-11-21T08:30:00+08:00, 2026-11-21 08:30, 08:30, yesterday 23:10 or today 08:00 (the site's zone)"
+            )),
+        }
+    }
+}
+
+impl UserTime {
+    /// The instant it names in the site's zone `tz`, seen from `now` (a bare time is
+    /// today's or yesterday's, whichever is nearer).
+    pub fn at(&self, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+        parse_local(&self.0, tz, now).ok_or_else(|| format!("\"{}\" does not occur in {tz}", self.0))
+    }
 }
 
 /// Reads a time as people type it, in the site's zone: `15:00` (today's or yesterday's,
@@ -99,7 +118,8 @@ mod tests {
 
     #[test]
     fn canonical_round_trips_and_sorts() {
-        let t = parse_user_time("2026-11-21T08:30:00.123456789+08:00").unwrap();
+        let t =
+            parse_local("2026-11-21T08:30:00.123456789+08:00", chrono_tz::UTC, DateTime::UNIX_EPOCH).unwrap();
         let text = canonical(t);
         assert_eq!(text, "2026-11-21T00:30:00.123456Z");
         assert_eq!(parse_canonical(&text).unwrap(), t);
@@ -107,9 +127,17 @@ mod tests {
     }
 
     #[test]
-    fn user_time_needs_an_offset() {
-        assert!(parse_user_time("2026-11-21 08:30").is_err());
-        assert!(parse_user_time("2026-11-21T08:30:00").is_err());
-        assert!(parse_user_time("2026-11-21T08:30:00Z").is_ok());
+    fn a_typed_time_is_read_in_the_sites_zone() {
+        let at = |t: &str| DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc);
+        let tz = chrono_tz::Asia::Shanghai;
+        let now = at("2026-12-01T16:00:00+08:00");
+        let read = |text: &str| text.parse::<UserTime>().and_then(|t| t.at(tz, now));
+        assert_eq!(read("2026-12-01 15:00"), Ok(at("2026-12-01T15:00:00+08:00")));
+        assert_eq!(read("15:00"), Ok(at("2026-12-01T15:00:00+08:00")));
+        assert_eq!(read("yesterday 23:10"), Ok(at("2026-11-30T23:10:00+08:00")));
+        assert_eq!(read("2026-12-01T15:00:00Z"), Ok(at("2026-12-01T23:00:00+08:00")));
+        for bad in ["2026-12-01T15:00:00", "soon", "25:00", "yesterday"] {
+            assert!(bad.parse::<UserTime>().is_err(), "{bad}");
+        }
     }
 }

@@ -256,7 +256,12 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
     let cases: &[(&str, &[&str], i32, &str)] = &[
         ("alice", &["incident", "ack", "GZ-20990101-001"], 1, "no incident GZ-20990101-001"),
         ("alice", &["incident", "show", "GZ-20990101-001"], 1, "no incident GZ-20990101-001"),
-        ("alice", &["incident", "ack", &id, "--at", "2026-11-21 08:30"], 2, "is not an RFC 3339 time"),
+        (
+            "alice",
+            &["incident", "ack", &id, "--at", "2026-11-21 8点半"],
+            2,
+            "is not a time: 2026-11-21T08:30:00+08:00",
+        ),
         (
             "alice",
             &["incident", "ack", &id, "--at", "2026-11-21T07:00:00+08:00"],
@@ -1110,6 +1115,20 @@ fn lists_filter_and_print_as_asked_and_every_duty_log_kind_has_a_command() {
     f.ok("alice", &["incident", "ack", &serious]);
     f.ok("alice", &["incident", "note", &serious, "positional text works"]);
     f.ok("alice", &["incident", "note", &serious, "--text", "and --text still does"]);
+    // Times as people type them, in the site's zone (Asia/Shanghai).
+    f.ok("alice", &["incident", "note", &serious, "at five to ten", "--at", "09:55"]);
+    f.ok("alice", &["incident", "note", &serious, "this morning", "--at", "today 09:20"]);
+    let early = f.run("alice", &["incident", "note", &serious, "x", "--at", "yesterday 23:10"]);
+    assert!(stderr(&early).contains("is before the incident's previous step"), "{}", stderr(&early));
+    let shown = f.show_json(&serious);
+    let at = |text: &str| {
+        shown["timeline"].as_array().unwrap().iter().find(|e| e["payload"]["text"] == text).unwrap()["occurred_at"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(at("at five to ten").starts_with("2026-11-25T01:55:00"), "{shown}");
+    assert!(at("this morning").starts_with("2026-11-25T01:20:00"), "{shown}");
     let ids = |args: &[&str]| -> Vec<String> {
         let out = f.ok("alice", &[&["incident", "list", "-o", "json"][..], args].concat());
         let list: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -1,12 +1,11 @@
 //! `duty audit verify|log` and `duty store rebuild`.
 
-use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 use super::{Failure, Paths};
 use crate::i18n::{Lang, event_kind, local_time};
 use crate::text::{fit, visible};
-use crate::time::parse_user_time;
+use crate::time::UserTime;
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
@@ -29,12 +28,12 @@ pub enum AuditCommand {
     /// Write the events of a period, with what joins them to the log and how to verify
     /// them, into a new folder for an auditor (nothing is deleted)
     Export {
-        /// Events recorded at or after this time (RFC 3339)
-        #[arg(long, value_parser = parse_user_time)]
-        since: DateTime<Utc>,
-        /// Events recorded at or before this time (RFC 3339) [default: now]
-        #[arg(long, value_parser = parse_user_time)]
-        until: Option<DateTime<Utc>>,
+        /// Events recorded at or after this time (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
+        #[arg(long)]
+        since: UserTime,
+        /// Events recorded at or before this time (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10) [default: now]
+        #[arg(long)]
+        until: Option<UserTime>,
         /// A new or empty folder
         dir: std::path::PathBuf,
     },
@@ -45,9 +44,9 @@ pub enum AuditCommand {
     },
     /// Print the event log
     Log {
-        /// Only events recorded at or after this time (RFC 3339)
-        #[arg(long, value_parser = parse_user_time)]
-        since: Option<DateTime<Utc>>,
+        /// Only events recorded at or after this time (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
+        #[arg(long)]
+        since: Option<UserTime>,
         #[arg(long)]
         json: bool,
     },
@@ -125,7 +124,8 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
         AuditCommand::Export { since, until, dir } => {
             let events = store.events(None)?;
             let (store_id, _) = store.identity()?;
-            let until = until.unwrap_or_else(|| session.now());
+            let since = session.time(&since)?;
+            let until = session.time_opt(&until)?.unwrap_or_else(|| session.now());
             let anchor = crate::bundle::export(
                 &events,
                 &store_id,
@@ -184,7 +184,7 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
             }
         }
         AuditCommand::Log { since, json } => {
-            let events = store.events(since)?;
+            let events = store.events(session.time_opt(&since)?)?;
             if json {
                 // The payload as an object, as scripts read it (the text as stored, which
                 // the chain hashes, is what `audit verify` and an export keep).

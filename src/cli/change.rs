@@ -10,7 +10,7 @@ use crate::domain::change::{Change, ChangeCommand, ChangeKind, ChangeRequest, Ch
 use crate::i18n::{Label, Lang, local_time};
 use crate::ops::{Done, Request};
 use crate::text::{fit, visible};
-use crate::time::parse_user_time;
+use crate::time::UserTime;
 
 #[derive(Subcommand, Debug)]
 pub enum ChangeAction {
@@ -35,12 +35,12 @@ pub enum ChangeAction {
         /// How it is undone if it goes wrong (required)
         #[arg(long)]
         rollback: String,
-        /// Start of the planned window (RFC 3339)
-        #[arg(long, value_parser = parse_user_time)]
-        from: DateTime<Utc>,
-        /// End of the planned window (RFC 3339)
-        #[arg(long, value_parser = parse_user_time)]
-        until: DateTime<Utc>,
+        /// Start of the planned window (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
+        #[arg(long)]
+        from: UserTime,
+        /// End of the planned window (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
+        #[arg(long)]
+        until: UserTime,
     },
     /// Approve a change (a lead other than its requester); its hosts go into maintenance
     /// for its window
@@ -93,6 +93,7 @@ pub fn run(paths: &Paths, action: ChangeAction) -> anyhow::Result<()> {
         ChangeAction::List { json } => return list(&session, json),
         ChangeAction::Show { id, json } => return show(&session, &id, json),
         ChangeAction::Request { kind, what, why, hosts, risk, rollback, from, until } => {
+            let (from, until) = (session.time(&from)?, session.time(&until)?);
             let request = ChangeRequest { kind, what, why, hosts, risk, rollback, from, until };
             (None, ChangeCommand::Request(request))
         }

@@ -87,8 +87,14 @@ const PAIRS: &[(&str, &str)] = &[
     ("Why it is needed", "变更原因"),
     ("low | medium | high", "low（低）| medium（中）| high（高）"),
     ("How it is undone if it goes wrong (required)", "出现问题时如何回退（必填）"),
-    ("Start of the planned window (RFC 3339)", "计划时段开始（RFC 3339）"),
-    ("End of the planned window (RFC 3339)", "计划时段结束（RFC 3339）"),
+    (
+        "Start of the planned window (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)",
+        "计划时段开始（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）",
+    ),
+    (
+        "End of the planned window (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)",
+        "计划时段结束（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）",
+    ),
     (
         "Approve a change (a lead other than its requester); its hosts go into maintenance for its window",
         "审批变更（由申请人以外的负责人）；其设备在计划时段内进入维护",
@@ -202,8 +208,14 @@ const PAIRS: &[(&str, &str)] = &[
     ),
     ("Only the incidents of this host", "只列出该设备的事件"),
     ("Only those this operator owns (their login)", "只列出该值班人员负责的事件（登录名）"),
-    ("Reported at or after (RFC 3339)", "报告时间不早于（RFC 3339）"),
-    ("Reported before (RFC 3339)", "报告时间早于（RFC 3339）"),
+    (
+        "Reported at or after (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)",
+        "报告时间不早于（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）",
+    ),
+    (
+        "Reported before (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)",
+        "报告时间早于（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）",
+    ),
     ("Who confirmed it (the requester)", "确认人（报障用户）"),
     ("phone | on_site | writing", "phone（电话）| on_site（现场）| writing（书面）"),
     ("satisfied | basic | dissatisfied", "satisfied（满意）| basic（基本满意）| dissatisfied（不满意）"),
@@ -306,12 +318,12 @@ const PAIRS: &[(&str, &str)] = &[
         "若事件已不是此版本（你看到的版本）则拒绝",
     ),
     (
-        "When it really happened (RFC 3339, e.g. 2026-11-21T08:30:00+08:00) [default: now]",
-        "实际发生时间（RFC 3339，如 2026-11-21T08:30:00+08:00；默认：现在）",
+        "When it really happened (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10, e.g. 2026-11-21T08:30:00+08:00) [default: now]",
+        "实际发生时间（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10，如 2026-11-21T08:30:00+08:00；默认：现在）",
     ),
     (
-        "When the call came or the alarm fired (RFC 3339) [default: now]",
-        "来电或告警的时间（RFC 3339；默认：现在）",
+        "When the call came or the alarm fired (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10) [default: now]",
+        "来电或告警的时间（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10；默认：现在）",
     ),
     ("A host of the site's inventory (repeat for several)", "站点设备清单中的设备（可重复指定多个）"),
     (
@@ -336,8 +348,8 @@ const PAIRS: &[(&str, &str)] = &[
     ("The call was not answered", "电话未接通"),
     ("The operator's login", "值班人员的登录名"),
     (
-        "The report time as it really was (RFC 3339); the reporter or a lead",
-        "实际的报告时间（RFC 3339）；由报告人或负责人更正",
+        "The report time as it really was (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10); the reporter or a lead",
+        "实际的报告时间（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）；由报告人或负责人更正",
     ),
     ("Why the record was wrong", "记录为何有误"),
     ("Today's inspections (or a date's) and where each stands", "今天（或某日）的巡检及其状态"),
@@ -382,8 +394,14 @@ const PAIRS: &[(&str, &str)] = &[
         "Only this check (repeat); all checks of the hosts if none",
         "只包括此检查（可重复）；不指定则包括设备的全部检查",
     ),
-    ("Start (RFC 3339) [default: now]", "开始时间（RFC 3339；默认：现在）"),
-    ("End (RFC 3339)", "结束时间（RFC 3339）"),
+    (
+        "Start (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10) [default: now]",
+        "开始时间（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10；默认：现在）",
+    ),
+    (
+        "End (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)",
+        "结束时间（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）",
+    ),
     ("Why: the change being made", "原因：所做的变更"),
     ("List current and planned windows", "列出当前和计划中的维护窗口"),
     ("End a window now", "立即结束一个维护窗口"),
@@ -408,10 +426,13 @@ const PAIRS: &[(&str, &str)] = &[
         "Write the events of a period, with what joins them to the log and how to verify them, into a new folder for an auditor (nothing is deleted)",
         "将一段时间的事件、其与日志的衔接及验证方法写入新文件夹，交审计人员（不删除任何事件）",
     ),
-    ("Events recorded at or after this time (RFC 3339)", "记录于此时刻及之后的事件（RFC 3339）"),
     (
-        "Events recorded at or before this time (RFC 3339) [default: now]",
-        "记录于此时刻及之前的事件（RFC 3339）[默认：现在]",
+        "Events recorded at or after this time (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)",
+        "记录于此时刻及之后的事件（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）",
+    ),
+    (
+        "Events recorded at or before this time (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10) [default: now]",
+        "记录于此时刻及之前的事件（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）[默认：现在]",
     ),
     ("A new or empty folder", "新建或空的文件夹"),
     (
@@ -464,7 +485,10 @@ const PAIRS: &[(&str, &str)] = &[
     ),
     ("Where to write the verification key (a new file)", "验证密钥写到哪里（新文件）"),
     ("How often a seal is written: 1s, 15min, 1h …", "封印周期：1s、15min、1h 等"),
-    ("Only events recorded at or after this time (RFC 3339)", "只包括此时间（RFC 3339）及之后记录的事件"),
+    (
+        "Only events recorded at or after this time (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)",
+        "只包括此时间（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）及之后记录的事件",
+    ),
     (
         "Accept the store as it is now after a deliberate restore (leads): this machine had seen it otherwise. The acceptance, with what was seen and what is there, is an event",
         "有意恢复存储后接受其现状（仅负责人）：本机曾见过不同的记录。接受本身，连同曾见与现有的内容，记为一个事件",

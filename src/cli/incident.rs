@@ -16,14 +16,14 @@ use crate::i18n::{Label, Lang, clock_symbol, describe_event, duration, event_kin
 use crate::ops::{Done, IncidentTarget, Request};
 use crate::store::StoredEvent;
 use crate::text::{fit, visible};
-use crate::time::parse_user_time;
+use crate::time::UserTime;
 
 /// When a step really happened, and the version the operator saw.
 #[derive(Args, Debug)]
 pub struct When {
-    /// When it really happened (RFC 3339, e.g. 2026-11-21T08:30:00+08:00) [default: now]
-    #[arg(long, value_parser = parse_user_time)]
-    at: Option<DateTime<Utc>>,
+    /// When it really happened (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10, e.g. 2026-11-21T08:30:00+08:00) [default: now]
+    #[arg(long)]
+    at: Option<UserTime>,
     /// Refuse if the incident is no longer at this version (the one you looked at)
     #[arg(long)]
     expect_version: Option<u64>,
@@ -50,9 +50,9 @@ pub enum IncidentAction {
         /// A host of the site's inventory (repeat for several)
         #[arg(long = "host")]
         hosts: Vec<String>,
-        /// When the call came or the alarm fired (RFC 3339) [default: now]
-        #[arg(long, value_parser = parse_user_time)]
-        reported_at: Option<DateTime<Utc>>,
+        /// When the call came or the alarm fired (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10) [default: now]
+        #[arg(long)]
+        reported_at: Option<UserTime>,
         #[arg(long, default_value = "")]
         description: String,
         /// An engineer must go on site (starts the on-site clock at the response)
@@ -237,9 +237,9 @@ pub enum IncidentAction {
     /// the clocks and reports follow it). One field at a time.
     Correct {
         id: String,
-        /// The report time as it really was (RFC 3339); the reporter or a lead
-        #[arg(long, value_parser = parse_user_time, group = "field")]
-        reported_at: Option<DateTime<Utc>>,
+        /// The report time as it really was (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10); the reporter or a lead
+        #[arg(long, group = "field")]
+        reported_at: Option<UserTime>,
         /// ordinary | serious | critical
         #[arg(long, group = "field")]
         severity: Option<Severity>,
@@ -306,7 +306,7 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
                 area,
                 hosts,
                 source: Source::Operator,
-                reported_at: reported_at.unwrap_or_else(|| session.now()),
+                reported_at: session.time_opt(&reported_at)?.unwrap_or_else(|| session.now()),
                 onsite_required: onsite,
                 source_ref: None,
             };
@@ -359,7 +359,7 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
         A::Handover { id, to, note, when } => (existing(id), IncidentCommand::HandOver { to, note }, when),
         A::Correct { id, reported_at, severity, class, area, reason, when } => {
             use crate::domain::incident::Correction;
-            let correction = match (reported_at, severity, class, area) {
+            let correction = match (session.time_opt(&reported_at)?, severity, class, area) {
                 (Some(at), ..) => Correction::ReportedAt(at),
                 (_, Some(severity), ..) => Correction::Severity(severity),
                 (_, _, Some(class), _) => Correction::Class(class),
@@ -378,7 +378,7 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
         target,
         command,
         expected_version: when.expect_version,
-        claimed_at: when.at,
+        claimed_at: session.time_opt(&when.at)?,
         backdate_reason: when.backdate_reason,
     };
     print_committed(&session, request)
@@ -437,22 +437,22 @@ pub struct ListFilter {
     /// Only those this operator owns (their login)
     #[arg(long)]
     owner: Option<String>,
-    /// Reported at or after (RFC 3339)
-    #[arg(long, value_parser = parse_user_time)]
-    since: Option<DateTime<Utc>>,
-    /// Reported before (RFC 3339)
-    #[arg(long, value_parser = parse_user_time)]
-    until: Option<DateTime<Utc>>,
+    /// Reported at or after (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
+    #[arg(long)]
+    since: Option<UserTime>,
+    /// Reported before (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
+    #[arg(long)]
+    until: Option<UserTime>,
 }
 
 impl ListFilter {
-    fn keeps(&self, incident: &Incident) -> bool {
+    fn keeps(&self, incident: &Incident, since: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> bool {
         (self.states.is_empty() || self.states.contains(&incident.state))
             && (self.severities.is_empty() || self.severities.contains(&incident.severity))
             && self.host.as_ref().is_none_or(|h| incident.hosts.contains(h))
             && self.owner.as_ref().is_none_or(|o| incident.owner.as_ref() == Some(o))
-            && self.since.is_none_or(|s| incident.reported_at >= s)
-            && self.until.is_none_or(|u| incident.reported_at < u)
+            && since.is_none_or(|s| incident.reported_at >= s)
+            && until.is_none_or(|u| incident.reported_at < u)
     }
 }
 
@@ -460,13 +460,14 @@ fn list(session: &Session, all: bool, filter: &ListFilter, output: Output) -> an
     let store = session.open_store()?;
     let now = session.now();
     let policy = &session.site.policy;
+    let (since, until) = (session.time_opt(&filter.since)?, session.time_opt(&filter.until)?);
     // Asking for closed incidents by state is asking for closed ones.
     let closed_too = all || filter.states.contains(&crate::domain::State::Closed);
     // The queue's one order, as the console has it.
     let rows: Vec<(Incident, Vec<Clock>)> =
         crate::ops::queue::order_by_urgency(store.incidents(closed_too)?, &session.site, now)
             .into_iter()
-            .filter(|row| filter.keeps(&row.incident))
+            .filter(|row| filter.keeps(&row.incident, since, until))
             .map(|row| {
                 let clocks = clocks(&row.incident, policy, now);
                 (*row.incident, clocks)

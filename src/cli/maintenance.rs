@@ -1,6 +1,5 @@
 //! `duty maintenance add|list|end`: maintenance windows for planned changes.
 
-use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 use super::{Failure, Paths};
@@ -8,7 +7,7 @@ use crate::domain::maintenance::Window;
 use crate::i18n::{Lang, local_time};
 use crate::ops::{Done, Request};
 use crate::text::visible;
-use crate::time::parse_user_time;
+use crate::time::UserTime;
 
 #[derive(Subcommand, Debug)]
 pub enum MaintenanceCommand {
@@ -20,12 +19,12 @@ pub enum MaintenanceCommand {
         /// Only this check (repeat); all checks of the hosts if none
         #[arg(long = "check")]
         checks: Vec<String>,
-        /// Start (RFC 3339) [default: now]
-        #[arg(long, value_parser = parse_user_time)]
-        from: Option<DateTime<Utc>>,
-        /// End (RFC 3339)
-        #[arg(long, value_parser = parse_user_time)]
-        to: DateTime<Utc>,
+        /// Start (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10) [default: now]
+        #[arg(long)]
+        from: Option<UserTime>,
+        /// End (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
+        #[arg(long)]
+        to: UserTime,
         /// Why: the change being made
         #[arg(long)]
         reason: String,
@@ -56,8 +55,8 @@ pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
                 id: String::new(),
                 hosts,
                 checks,
-                from: from.unwrap_or(now),
-                until: to,
+                from: session.time_opt(&from)?.unwrap_or(now),
+                until: session.time(&to)?,
                 reason,
                 by: String::new(),
             };

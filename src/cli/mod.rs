@@ -403,6 +403,22 @@ impl Session {
         self.clock.now()
     }
 
+    /// A typed time, read in the site's zone as of now (a bad one is a usage error).
+    pub(super) fn time(
+        &self,
+        typed: &crate::time::UserTime,
+    ) -> Result<chrono::DateTime<chrono::Utc>, Failure> {
+        typed.at(self.site.tz, self.now()).map_err(Failure::Usage)
+    }
+
+    /// The same for an optional one.
+    pub(super) fn time_opt(
+        &self,
+        typed: &Option<crate::time::UserTime>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, Failure> {
+        typed.as_ref().map(|t| self.time(t)).transpose()
+    }
+
     pub(super) fn store_location(&self) -> Location {
         self.store.clone()
     }
