@@ -121,7 +121,9 @@ impl Ops<'_> {
     }
 
     /// An incident just turned into a problem: the problem it belongs to, opened with
-    /// its title, cause and the note as the workaround, unless one links it already.
+    /// its title, cause and the note as the workaround, unless one links it already. Its
+    /// owner follows it up, or whoever marked it if the site no longer lists them (the
+    /// incident is marked already: nothing here may refuse).
     pub(super) fn problem_of(
         &mut self,
         actor: &Actor,
@@ -131,12 +133,13 @@ impl Ops<'_> {
         if problems(&*self.store)?.iter().any(|p| p.incidents.contains(&incident.id)) {
             return Ok(());
         }
+        let owner = incident.owner.clone().filter(|o| self.site.operator(o).is_some());
         let command = ProblemCommand::Open {
             title: incident.title.clone(),
             incidents: vec![incident.id.clone()],
             cause: incident.cause.clone().unwrap_or_default(),
             workaround: note.to_string(),
-            owner: incident.owner.clone().unwrap_or_else(|| actor.operator.id.clone()),
+            owner: owner.unwrap_or_else(|| actor.operator.id.clone()),
         };
         self.problem(actor, None, command).map(|_| ())
     }
