@@ -1192,3 +1192,15 @@ fn lists_filter_and_print_as_asked_and_every_duty_log_kind_has_a_command() {
     let note = log.as_array().unwrap().iter().find(|e| e["kind"] == "incident.noted").unwrap();
     assert_eq!(note["payload"]["text"], "positional text works");
 }
+
+#[test]
+fn the_global_options_have_a_heading_of_their_own_in_both_languages() {
+    let f = Fixture::new();
+    let en = f.ok("alice", &["incident", "list", "--help"]);
+    let (own, global) = en.split_once("Global options:").expect("a heading of their own");
+    assert!(own.contains("--state") && !own.contains("--site"), "{en}");
+    assert!(global.contains("--site") && global.contains("--lang") && !global.contains("--state"), "{en}");
+    let zh = f.ok("alice", &["incident", "list", "--help", "--lang", "zh"]);
+    let (own, global) = zh.split_once("全局选项:").or_else(|| zh.split_once("全局选项：")).expect("全局选项");
+    assert!(own.contains("--state") && global.contains("--site"), "{zh}");
+}

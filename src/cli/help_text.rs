@@ -67,7 +67,11 @@ fn in_chinese(mut command: Command, root: bool) -> Command {
         if !possible.is_empty() && takes_values {
             help.push_str(&format!("（可选：{}）", possible.join("、")));
         }
-        let heading = if arg.is_positional() { "参数" } else { "选项" };
+        let heading = match () {
+            _ if arg.is_positional() => "参数",
+            _ if arg.is_global_set() => "全局选项",
+            _ => "选项",
+        };
         let arg = arg.long_help(None).help_heading(heading).help(help);
         if takes_values { arg.hide_default_value(true).hide_possible_values(true) } else { arg }
     });

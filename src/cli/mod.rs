@@ -38,19 +38,19 @@ use crate::store::{Location, Opened, StoreError};
 #[command(name = "duty", version, about)]
 pub struct Cli {
     /// The site folder [env: DUTY_SITE; default: $XDG_CONFIG_HOME/duty/site]
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     site: Option<PathBuf>,
     /// The store file [env: DUTY_STORE; default: $XDG_DATA_HOME/duty/duty.db]
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     store: Option<PathBuf>,
     /// Language of messages: zh or en [default: the site's, else the locale's]
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     lang: Option<Lang>,
     /// Keymap: a built-in name (default, vim) or a file [default: $XDG_CONFIG_HOME/duty/keymap.toml over default]
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     keymap: Option<String>,
     /// Theme: a built-in name (dark, light, high-contrast, mono) or a file [default: $XDG_CONFIG_HOME/duty/theme.toml over dark]
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     theme: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
