@@ -179,14 +179,7 @@ impl ChangeEvent {
     }
 
     pub fn payload_json(&self) -> String {
-        let value = serde_json::to_value(self).expect("change events serialise");
-        value["payload"].to_string()
-    }
-
-    pub fn from_stored(kind: &str, payload: &str) -> Result<Self, serde_json::Error> {
-        let short = kind.strip_prefix("change.").unwrap_or(kind);
-        let tagged = format!("{{\"kind\":{},\"payload\":{payload}}}", serde_json::Value::from(short));
-        serde_json::from_str(&tagged)
+        super::tagged::payload_of(self)
     }
 }
 
@@ -229,15 +222,7 @@ fn refuse<T>(why: ChangeRefusal) -> Result<T, DomainError> {
     Err(DomainError::Change(why))
 }
 
-fn text(field: &'static str, value: &str, max: usize, required: bool) -> Result<(), DomainError> {
-    if required && value.trim().is_empty() {
-        return Err(DomainError::Empty { field });
-    }
-    if value.chars().count() > max {
-        return Err(DomainError::TooLong { field, max });
-    }
-    Ok(())
-}
+use super::tagged::check_text as text;
 
 /// The first instant of `[from, until)` inside working hours on a workday, if any.
 pub fn first_working_instant(
@@ -441,13 +426,9 @@ pub fn fold<'a>(
     id: &str,
     events: impl IntoIterator<Item = (&'a str, &'a str, &'a str, DateTime<Utc>)>,
 ) -> Result<Option<Change>, DomainError> {
-    let mut change = None;
-    for (kind, payload, actor, at) in events {
-        let event = ChangeEvent::from_stored(kind, payload)
-            .map_err(|_| DomainError::CorruptLog { kind: "undecodable change event" })?;
-        change = Some(apply(change, &event, id, actor, at)?);
-    }
-    Ok(change)
+    super::tagged::fold("change.", "undecodable change event", events, |change, event, actor, at| {
+        apply(change, event, id, actor, at)
+    })
 }
 
 impl Change {

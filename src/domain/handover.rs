@@ -196,14 +196,11 @@ impl HandoverEvent {
     }
 
     pub fn payload_json(&self) -> String {
-        let value = serde_json::to_value(self).expect("handover events serialise");
-        value["payload"].to_string()
+        super::tagged::payload_of(self)
     }
 
     pub fn from_stored(kind: &str, payload: &str) -> Result<Self, serde_json::Error> {
-        let short = kind.strip_prefix("handover.").unwrap_or(kind);
-        let tagged = format!("{{\"kind\":{},\"payload\":{payload}}}", serde_json::Value::from(short));
-        serde_json::from_str(&tagged)
+        super::tagged::from_stored("handover.", kind, payload)
     }
 }
 
@@ -378,11 +375,7 @@ pub fn fold<'a>(
     id: &str,
     events: impl IntoIterator<Item = (&'a str, &'a str, &'a str, DateTime<Utc>)>,
 ) -> Result<Option<Handover>, DomainError> {
-    let mut handover = None;
-    for (kind, payload, actor, at) in events {
-        let event = HandoverEvent::from_stored(kind, payload)
-            .map_err(|_| DomainError::CorruptLog { kind: "handover event" })?;
-        handover = Some(apply(handover, &event, id, actor, at)?);
-    }
-    Ok(handover)
+    super::tagged::fold("handover.", "handover event", events, |handover, event, actor, at| {
+        apply(handover, event, id, actor, at)
+    })
 }

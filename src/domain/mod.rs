@@ -23,6 +23,7 @@ pub mod seen;
 pub mod shift;
 pub mod signin;
 pub mod sla;
+pub mod tagged;
 
 use chrono::{DateTime, Utc};
 

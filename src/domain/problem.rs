@@ -102,14 +102,7 @@ impl ProblemEvent {
     }
 
     pub fn payload_json(&self) -> String {
-        let value = serde_json::to_value(self).expect("problem events serialise");
-        value["payload"].to_string()
-    }
-
-    pub fn from_stored(kind: &str, payload: &str) -> Result<Self, serde_json::Error> {
-        let short = kind.strip_prefix("problem.").unwrap_or(kind);
-        let tagged = format!("{{\"kind\":{},\"payload\":{payload}}}", serde_json::Value::from(short));
-        serde_json::from_str(&tagged)
+        super::tagged::payload_of(self)
     }
 }
 
@@ -137,15 +130,7 @@ fn refuse<T>(why: ProblemRefusal) -> Result<T, DomainError> {
     Err(DomainError::Problem(why))
 }
 
-fn text(field: &'static str, value: &str, max: usize, required: bool) -> Result<(), DomainError> {
-    if required && value.trim().is_empty() {
-        return Err(DomainError::Empty { field });
-    }
-    if value.chars().count() > max {
-        return Err(DomainError::TooLong { field, max });
-    }
-    Ok(())
-}
+use super::tagged::check_text as text;
 
 /// Decides what a command does to a problem (None before it is opened).
 pub fn decide(
@@ -274,13 +259,9 @@ pub fn fold<'a>(
     id: &str,
     events: impl IntoIterator<Item = (&'a str, &'a str, &'a str, DateTime<Utc>)>,
 ) -> Result<Option<Problem>, DomainError> {
-    let mut problem = None;
-    for (kind, payload, actor, at) in events {
-        let event = ProblemEvent::from_stored(kind, payload)
-            .map_err(|_| DomainError::CorruptLog { kind: "undecodable problem event" })?;
-        problem = Some(apply(problem, &event, id, actor, at)?);
-    }
-    Ok(problem)
+    super::tagged::fold("problem.", "undecodable problem event", events, |problem, event, actor, at| {
+        apply(problem, event, id, actor, at)
+    })
 }
 
 /// Incidents to offer for linking: not linked yet, and on the same host in the same

@@ -144,13 +144,7 @@ pub fn on_duty(site: &Site, changes: &[RosterChange], slot: &ShiftSlot) -> Vec<S
 }
 
 fn fold(id: &str, events: &[StoredEvent]) -> Result<Option<Handover>, DomainError> {
-    handover::fold(
-        id,
-        events
-            .iter()
-            .filter(|e| e.kind.starts_with("handover."))
-            .map(|e| (e.kind.as_str(), e.payload.as_str(), e.actor.as_str(), e.occurred_at)),
-    )
+    handover::fold(id, events.iter().filter(|e| e.kind.starts_with("handover.")).map(StoredEvent::fields))
 }
 
 /// The handover of that id, as it stands.
@@ -162,15 +156,9 @@ pub fn load_handover(store: &dyn Store, id: &str) -> Result<Option<Handover>, St
 pub fn handovers(store: &dyn Store) -> Result<Vec<Handover>, StoreError> {
     // One read of every handover event, folded per handover in the order they began.
     let events = store.events_of("handover.", None)?;
-    let mut ids: Vec<&str> = Vec::new();
-    for event in &events {
-        if !ids.contains(&event.subject.as_str()) {
-            ids.push(&event.subject);
-        }
-    }
     let mut all = Vec::new();
-    for id in ids {
-        let own: Vec<StoredEvent> = events.iter().filter(|e| e.subject == id).cloned().collect();
+    for (id, own) in crate::store::by_subject(&events) {
+        let own: Vec<StoredEvent> = own.into_iter().cloned().collect();
         all.extend(fold(id, &own)?);
     }
     Ok(all)

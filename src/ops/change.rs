@@ -12,32 +12,16 @@ use crate::store::{Store, StoreError, StoredEvent};
 
 /// Every change in the record, oldest first.
 pub fn changes(store: &dyn Store) -> Result<Vec<Change>, StoreError> {
-    fold_all(&store.events_of("change.", None)?)
-}
-
-/// Folds the changes of a slice of the log.
-pub fn fold_all(events: &[StoredEvent]) -> Result<Vec<Change>, StoreError> {
-    let mut ids: Vec<&str> = Vec::new();
-    for e in events {
-        if !ids.contains(&e.subject.as_str()) {
-            ids.push(&e.subject);
-        }
-    }
+    let events = store.events_of("change.", None)?;
     let mut all = Vec::new();
-    for id in ids {
-        let own = events.iter().filter(|e| e.subject == id);
-        if let Some(change) = fold(id, own)? {
-            all.push(change);
-        }
+    for (id, own) in crate::store::by_subject(&events) {
+        all.extend(fold(id, own.into_iter())?);
     }
     Ok(all)
 }
 
 fn fold<'a>(id: &str, events: impl Iterator<Item = &'a StoredEvent>) -> Result<Option<Change>, StoreError> {
-    let events = events
-        .filter(|e| e.kind.starts_with("change."))
-        .map(|e| (e.kind.as_str(), e.payload.as_str(), e.actor.as_str(), e.occurred_at));
-    Ok(change::fold(id, events)?)
+    Ok(change::fold(id, events.filter(|e| e.kind.starts_with("change.")).map(StoredEvent::fields))?)
 }
 
 /// The number a change asked for on `day` gets: `CHG-YYYYMMDD-N`, after those of that day.
@@ -105,10 +89,8 @@ impl Ops<'_> {
         self.store.append_decided(
             id,
             &mut |history| {
-                let before = fold(id, history.iter()).map_err(|e| match e {
-                    StoreError::Refused(e) => e,
-                    _ => DomainError::CorruptLog { kind: "change history" },
-                })?;
+                let own = history.iter().filter(|e| e.kind.starts_with("change.")).map(StoredEvent::fields);
+                let before = change::fold(id, own)?;
                 let ctx = ChangeContext {
                     actor: &actor.operator,
                     now,

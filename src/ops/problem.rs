@@ -13,26 +13,11 @@ pub const REVIEWED: &str = "problem_review.recorded";
 /// Every problem in the record, oldest first.
 pub fn problems(store: &dyn Store) -> Result<Vec<Problem>, StoreError> {
     let events = store.events_of("problem.", None)?;
-    let mut ids: Vec<&str> = Vec::new();
-    for e in &events {
-        if !ids.contains(&e.subject.as_str()) {
-            ids.push(&e.subject);
-        }
-    }
     let mut all = Vec::new();
-    for id in ids {
-        if let Some(p) = fold(id, events.iter().filter(|e| e.subject == id))? {
-            all.push(p);
-        }
+    for (id, own) in crate::store::by_subject(&events) {
+        all.extend(problem::fold(id, own.into_iter().map(StoredEvent::fields))?);
     }
     Ok(all)
-}
-
-fn fold<'a>(id: &str, events: impl Iterator<Item = &'a StoredEvent>) -> Result<Option<Problem>, StoreError> {
-    let events = events
-        .filter(|e| e.kind.starts_with("problem."))
-        .map(|e| (e.kind.as_str(), e.payload.as_str(), e.actor.as_str(), e.occurred_at));
-    Ok(problem::fold(id, events)?)
 }
 
 /// The months whose review a lead recorded (`YYYY-MM`).
@@ -102,13 +87,8 @@ impl Ops<'_> {
         self.store.append_decided(
             id,
             &mut |history| {
-                let before = problem::fold(
-                    id,
-                    history
-                        .iter()
-                        .filter(|e| e.kind.starts_with("problem."))
-                        .map(|e| (e.kind.as_str(), e.payload.as_str(), e.actor.as_str(), e.occurred_at)),
-                )?;
+                let own = history.iter().filter(|e| e.kind.starts_with("problem.")).map(StoredEvent::fields);
+                let before = problem::fold(id, own)?;
                 let event = problem::decide(before.as_ref(), id, command, &actor.operator)?;
                 after = Some(problem::apply(before, &event, id, &actor.operator.id, now)?);
                 Ok(vec![(event.kind().to_string(), event.payload_json())])

@@ -73,6 +73,26 @@ pub struct StoredEvent {
     pub hash: String,
 }
 
+impl StoredEvent {
+    /// What a fold of its family reads: kind, payload, actor, when it happened.
+    pub fn fields(&self) -> (&str, &str, &str, DateTime<Utc>) {
+        (&self.kind, &self.payload, &self.actor, self.occurred_at)
+    }
+}
+
+/// Events grouped by subject, the subjects in the order they first appear (a family
+/// read once, each subject folded on its own events).
+pub fn by_subject(events: &[StoredEvent]) -> Vec<(&str, Vec<&StoredEvent>)> {
+    let mut groups: Vec<(&str, Vec<&StoredEvent>)> = Vec::new();
+    for event in events {
+        match groups.iter_mut().find(|(subject, _)| *subject == event.subject) {
+            Some((_, own)) => own.push(event),
+            None => groups.push((&event.subject, vec![event])),
+        }
+    }
+    groups
+}
+
 /// Which incident a command is for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Target {
