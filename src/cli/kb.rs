@@ -1,10 +1,9 @@
 //! `duty kb search|show|write|edit`: the knowledge base (知识库).
 
 use clap::Subcommand;
-use serde::Serialize;
 
 use super::{Paths, Session};
-use crate::domain::knowledge::{Entry, Origin, Written, excerpt, terms};
+use crate::domain::knowledge::{Entry, Hit, Origin, Written, excerpt, terms};
 use crate::i18n::local_time;
 use crate::ops::{Done, Request};
 use crate::text::{fit, visible};
@@ -49,13 +48,6 @@ pub enum KbAction {
     },
 }
 
-#[derive(Serialize)]
-struct HitJson<'a> {
-    #[serde(flatten)]
-    entry: &'a Entry,
-    excerpt: String,
-}
-
 pub fn run(paths: &Paths, action: KbAction) -> anyhow::Result<()> {
     let session = paths.load()?;
     let (id, written) = match action {
@@ -92,8 +84,10 @@ fn search(session: &Session, query: &str, limit: usize, json: bool) -> anyhow::R
     let found = store.search_knowledge(query, limit)?;
     let terms = terms(query);
     if json {
-        let hits: Vec<HitJson<'_>> =
-            found.iter().map(|entry| HitJson { entry, excerpt: excerpt(entry, &terms, 60) }).collect();
+        let hits: Vec<Hit> = found
+            .iter()
+            .map(|entry| Hit { excerpt: excerpt(entry, &terms, 60), entry: entry.clone() })
+            .collect();
         return super::print_json(&hits);
     }
     let lang = session.lang;

@@ -71,15 +71,8 @@ pub struct Written {
 
 impl Written {
     pub fn check(&self) -> Result<(), DomainError> {
-        for (field, value, max) in [("title", &self.title, TITLE_MAX), ("body", &self.body, TEXT_MAX)] {
-            if value.trim().is_empty() {
-                return Err(DomainError::Empty { field });
-            }
-            if value.chars().count() > max {
-                return Err(DomainError::TooLong { field, max });
-            }
-        }
-        Ok(())
+        super::tagged::check_text("title", &self.title, TITLE_MAX, true)?;
+        super::tagged::check_text("body", &self.body, TEXT_MAX, true)
     }
 
     /// The entry it makes.

@@ -130,6 +130,28 @@ pub struct ProblemLine {
     pub incidents: u32,
 }
 
+impl InspectionTally {
+    /// The inspections due on local dates `from..=to` that have come, by how they stand.
+    pub fn of(agenda: &[AgendaItem], from: NaiveDate, to: NaiveDate, tz: chrono_tz::Tz) -> InspectionTally {
+        let mut tally = InspectionTally::default();
+        for item in agenda {
+            let due_local = item.slot.due_at.with_timezone(&tz).date_naive();
+            if due_local < from || due_local > to || item.state == RunState::Upcoming {
+                continue;
+            }
+            tally.scheduled += 1;
+            match item.state {
+                RunState::Done => tally.on_time += 1,
+                RunState::DoneLate => tally.late += 1,
+                RunState::Declined => tally.declined += 1,
+                RunState::Missed | RunState::Overdue => tally.missed += 1,
+                _ => tally.open += 1,
+            }
+        }
+        tally
+    }
+}
+
 /// Folds the incidents out of the event log.
 pub fn incidents_from_events(events: &[StoredEvent]) -> Result<Vec<Incident>, DomainError> {
     let mut by_id: std::collections::BTreeMap<String, Incident> = std::collections::BTreeMap::new();
@@ -220,21 +242,7 @@ pub fn compute(
     }
     tallies.sort_by_key(|t| t.name);
 
-    let mut inspections = InspectionTally::default();
-    for item in agenda {
-        let due_local = item.slot.due_at.with_timezone(&tz).date_naive();
-        if due_local < from || due_local > to || item.state == RunState::Upcoming {
-            continue;
-        }
-        inspections.scheduled += 1;
-        match item.state {
-            RunState::Done => inspections.on_time += 1,
-            RunState::DoneLate => inspections.late += 1,
-            RunState::Declined => inspections.declined += 1,
-            RunState::Missed | RunState::Overdue => inspections.missed += 1,
-            _ => inspections.open += 1,
-        }
-    }
+    let inspections = InspectionTally::of(agenda, from, to, tz);
 
     let resolved: Vec<&&Incident> = incidents.iter().filter(|i| i.resolved_at.is_some()).collect();
     let per_day = from

@@ -65,7 +65,9 @@ pub fn families(
     engine: &crate::engine::health::Health,
     now: DateTime<Utc>,
 ) -> Result<Vec<Family>, StoreError> {
-    let incidents = store.incidents(false)?;
+    let everything = store.incidents(true)?;
+    let incidents: Vec<&crate::domain::Incident> =
+        everything.iter().filter(|i| i.state != State::Closed).collect();
     let mut open = Family::gauge("duty_incidents_open", "Incidents not closed, by severity and state.");
     for severity in Severity::ALL {
         for state in State::ALL.iter().filter(|s| **s != State::Closed) {
@@ -83,22 +85,12 @@ pub fn families(
             due = due.with(vec![("clock", name.key().into()), ("state", key.into())], n as f64);
         }
     }
-    let everything = store.incidents(true)?;
     let contract =
         crate::domain::contract::contract_counter(&everything, &site.policy, site.contract, site.tz, now);
     let today = now.with_timezone(&site.tz).date_naive();
     let (first, last) = crate::report::build::month_of(today);
     let agenda = crate::agenda::load(store, site, first, last, now)?;
-    let month = crate::report::service::compute(
-        &everything,
-        &agenda,
-        &crate::report::service::Records::default(),
-        site,
-        first,
-        last,
-        now,
-    );
-    let i = &month.inspections;
+    let i = &crate::report::service::InspectionTally::of(&agenda, first, last, site.tz);
     let mut inspections = Family::gauge(
         "duty_inspections",
         "This month's scheduled inspections so far, by how they stand (on_time, late, declined, missed, open).",
