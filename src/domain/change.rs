@@ -212,6 +212,8 @@ pub enum ChangeRefusal {
     },
     /// A failed or rolled-back change says what happened.
     ResultNeedsNote,
+    /// A change's maintenance window is opened by its approval, not asked for.
+    WindowByApproval,
     /// A planned window in the past (a normal change is planned ahead).
     WindowPast {
         until: DateTime<Utc>,

@@ -951,6 +951,10 @@ fn change_refusal(why: &crate::domain::change::ChangeRefusal, lang: Lang) -> Str
         (R::NotNow { command, state }, Lang::En) => {
             format!("cannot {} a change that is {}", change_command_label(command, lang), state.label(lang))
         }
+        (R::WindowByApproval, Lang::Zh) => "变更的维护窗口由审批开启，不能单独申请".to_string(),
+        (R::WindowByApproval, Lang::En) => {
+            "a change's maintenance window is opened by its approval".to_string()
+        }
         (R::ResultNeedsNote, Lang::Zh) => "变更失败或回退时须说明情况".to_string(),
         (R::ResultNeedsNote, Lang::En) => {
             "a failed or rolled-back change says what happened (a note)".to_string()

@@ -46,10 +46,7 @@ impl Ops<'_> {
             return Err(StoreError::Refused(DomainError::UnknownHost { host: unknown.clone() }));
         }
         if matches!(command, ChangeCommand::WindowOpened { .. }) {
-            return Err(StoreError::Refused(DomainError::Change(ChangeRefusal::NotNow {
-                command: "window",
-                state: change::ChangeState::Requested,
-            })));
+            return Err(StoreError::Refused(DomainError::Change(ChangeRefusal::WindowByApproval)));
         }
         let now = self.clock.now();
         let change =
