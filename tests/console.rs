@@ -636,7 +636,9 @@ fn the_statistics_draw_as_charts() {
         perform(&mut app, &mut demo);
         insta::assert_snapshot!(format!("duty_stats_{lang_name}_120x40"), render(&app, 120, 40));
     }
-    // `:report week` writes the weekly report, Markdown and CSV, where it says.
+    // `:report week` writes the weekly report, Markdown, CSV and the printable page,
+    // where it says; `pdf` prints the page too.
+    use duty::report::build::{Format, Sheets, Wanted, build};
     let reports = tempfile::tempdir().unwrap();
     let mut app = app(&demo, Lang::En);
     app.ctx.reports_dir = reports.path().to_path_buf();
@@ -644,12 +646,23 @@ fn the_statistics_draw_as_charts() {
     perform(&mut app, &mut demo);
     let message = app.message.clone().unwrap();
     assert!(!message.error && message.text.contains("report written"), "{message:?}");
-    let written = std::fs::read_to_string(reports.path().join("week-2026-11-16.en.md")).unwrap();
-    let wanted = duty::report::build::Wanted::Week(chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap());
-    let built =
-        duty::report::build::build(&demo.store, &demo.site, &wanted, false, Lang::En, fixed_now()).unwrap();
-    assert_eq!(written, built);
-    assert!(reports.path().join("week-2026-11-16.en.csv").exists());
+    let wanted = Wanted::Week(chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap());
+    for format in [Format::Markdown, Format::Csv, Format::Html] {
+        let path = reports.path().join(format!("week-2026-11-16.en.{}", format.extension()));
+        let written = std::fs::read_to_string(&path).unwrap();
+        let built = build(&demo.store, &demo.site, &wanted, format, Lang::En, fixed_now()).unwrap();
+        assert_eq!(written, built, "{}", path.display());
+        assert!(message.text.contains(&path.display().to_string()), "{message:?}");
+    }
+    assert!(!reports.path().join("week-2026-11-16.en.pdf").exists(), "a PDF only when asked for");
+    press(&mut app, ":report inspection week pdf\n");
+    perform(&mut app, &mut demo);
+    let message = app.message.clone().unwrap();
+    assert!(!message.error, "{message:?}");
+    let stem =
+        Wanted::Inspection(Sheets::Week(chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap())).stem();
+    let pdf = std::fs::read(reports.path().join(format!("{stem}.en.pdf"))).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "{message:?}");
 }
 
 /// A console that applies what changed ends where one that read everything again

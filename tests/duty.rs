@@ -17,6 +17,7 @@ use duty::domain::{
 };
 use duty::i18n::Lang;
 use duty::ops::{Done, Request};
+use duty::report::build::{Format, Sheets, Wanted, build};
 use duty::store::{IncidentRequest, SqliteStore, Store, StoreError, Target};
 
 fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
@@ -629,6 +630,35 @@ fn service_statistics_match_the_hand_count() {
     assert_eq!(s.per_day.iter().map(|(_, n)| *n).collect::<Vec<_>>(), vec![1, 1, 0, 1, 0, 1, 0]);
 }
 
+/// Every printed form of the fixed history: the fault report of B, the handover, the
+/// week's and the month's service reports, and the inspection sheets of Monday and of its week.
+fn printed_forms(fault: &IncidentId, handover: &str) -> Vec<(Wanted, &'static str)> {
+    let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    vec![
+        (Wanted::Fault(fault.clone()), "fault"),
+        (Wanted::Handover(Some(handover.to_string())), "handover"),
+        (Wanted::Week(monday), "week"),
+        (Wanted::Month(monday), "month"),
+        (Wanted::Inspection(Sheets::Day(monday)), "inspection_day"),
+        (Wanted::Inspection(Sheets::Week(monday)), "inspection_week"),
+    ]
+}
+
+/// The text with each hash (64 hex digits, as the chain head under a record) made a
+/// placeholder: the events' own ids make the chain's hashes new in every fixture.
+fn without_hashes(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(|c: char| c.is_ascii_hexdigit()) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let run = rest.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(rest.len());
+        out.push_str(if run == 64 { "<hash>" } else { &rest[..run] });
+        rest = &rest[run..];
+    }
+    out + rest
+}
+
 fn golden(name: &str, text: &str) {
     let path = format!("tests/golden/{name}");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
@@ -778,6 +808,13 @@ fn reports_match_their_golden_files() {
             ),
         );
         golden(&format!("month_{code}.csv"), &duty::report::service::csv(&month, lang));
+    }
+    // The printable pages, as `duty report … --format html` writes them.
+    for (lang, code) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+        for (wanted, name) in printed_forms(&b.id, &id) {
+            let html = build(&store, &site, &wanted, Format::Html, lang, now).unwrap();
+            golden(&format!("{name}_{code}.html"), &without_hashes(&html));
+        }
     }
     // The fault report ticks one area and says resolved.
     let md = duty::report::fault::markdown(b, &b_clocks, &site.name, site.tz, Lang::Zh);

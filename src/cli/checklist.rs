@@ -8,15 +8,58 @@ use crate::agenda::{self, AgendaItem};
 use crate::domain::checklist::{ItemResult, RunCommand};
 use crate::i18n::{Label, Lang, local_time};
 use crate::ops::{Done, Request};
-use crate::report::build::{month_of, week_of};
-use crate::report::inspection;
+use crate::report::build::{Format as ReportFormat, Sheets, Wanted, build};
+use crate::report::{doc, inspection};
 use crate::store::Store;
 use crate::text::{fit, visible};
 
+/// How a report is written.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
+    /// Markdown, to read or to keep with the record
     Md,
+    /// CSV, for a spreadsheet
     Csv,
+    /// A printable page (A4) with charts and places to sign
+    Html,
+    /// The printable page as a PDF (needs Chromium; write it to a file)
+    Pdf,
+}
+
+impl Format {
+    /// The report's format (a PDF is printed from its page).
+    pub fn report(self) -> crate::report::build::Format {
+        use crate::report::build::Format as Report;
+        match self {
+            Format::Md => Report::Markdown,
+            Format::Csv => Report::Csv,
+            Format::Html | Format::Pdf => Report::Html,
+        }
+    }
+
+    /// Writes a built report to standard output: as it is, or printed to a PDF.
+    pub fn write(self, text: &str, lang: Lang) -> anyhow::Result<()> {
+        use std::io::{IsTerminal, Write};
+        if !matches!(self, Format::Pdf) {
+            print!("{text}");
+            return Ok(());
+        }
+        if std::io::stdout().is_terminal() {
+            return Err(Failure::Usage(
+                lang.pick(
+                    "PDF 不能显示在终端上：请写入文件（… --format pdf > 报告.pdf）",
+                    "a PDF is not for the terminal: write it to a file (… --format pdf > report.pdf)",
+                )
+                .to_string(),
+            )
+            .into());
+        }
+        let pdf = crate::report::print::pdf(text).map_err(|e| Failure::Refused(e.say(lang)))?;
+        let mut out = std::io::stdout().lock();
+        out.write_all(&pdf)?;
+        out.flush()?;
+        Ok(())
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -165,60 +208,27 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
         }
         ChecklistCommand::Report { run, day, week, month, format } => {
             let store = session.open_store()?;
-            let (from, to, title) = match (run.as_deref(), day, week, month.as_deref()) {
+            let sheets = match (run.as_deref(), day, week, month.as_deref()) {
                 (Some(run), ..) => {
                     let item = find_slot(&session, &*store, run)?;
                     let entries = [item.entry()];
-                    let text = match format {
-                        Format::Md => inspection::markdown(
-                            &format!("{} {run}", lang.pick("巡检报告", "Inspection report")),
-                            &entries,
-                            tz,
-                            lang,
-                            now,
-                        ),
-                        Format::Csv => inspection::csv(&entries, tz, lang),
-                    };
-                    print!("{text}");
-                    return Ok(());
-                }
-                (None, Some(day), ..) => {
-                    (day, day, format!("{} {day}", lang.pick("巡检日报", "Daily inspection report")))
-                }
-                (None, None, Some(week), _) => {
-                    let (monday, sunday) = week_of(week);
-                    (
-                        monday,
-                        sunday,
-                        format!("{} {monday}", lang.pick("巡检周报", "Weekly inspection report, week of")),
-                    )
-                }
-                (None, None, None, Some(month)) => {
-                    let (first, last) = month_of(super::parse_month(month)?);
-                    (first, last, format!("{} {month}", lang.pick("巡检月报", "Monthly inspection report")))
-                }
-                _ => (
-                    today(&session),
-                    today(&session),
-                    format!("{} {}", lang.pick("巡检日报", "Daily inspection report"), today(&session)),
-                ),
-            };
-            let items = agenda::load(&*store, &session.site, from, to, now)?;
-            let entries: Vec<_> = items.iter().map(AgendaItem::entry).collect();
-            match format {
-                Format::Csv => print!("{}", inspection::csv(&entries, tz, lang)),
-                Format::Md => {
-                    print!("{}", inspection::markdown(&title, &entries, tz, lang, now));
-                    if week.is_some() {
-                        for template in &session.site.checklists {
-                            let of_template: Vec<_> =
-                                entries.iter().filter(|e| e.slot.template == template.id).copied().collect();
-                            println!("\n## {} — {}\n", template.name, lang.pick("按星期", "by weekday"));
-                            print!("{}", inspection::weekday_grid(&of_template, tz, lang));
+                    let title = format!("{} {run}", lang.pick("巡检报告", "Inspection report"));
+                    let text = match format.report() {
+                        ReportFormat::Csv => inspection::csv(&entries, tz, lang),
+                        ReportFormat::Markdown => inspection::markdown(&title, &entries, tz, lang, now),
+                        ReportFormat::Html => {
+                            doc::html(&inspection::blocks(&title, &entries, tz, lang, now, true), lang)
                         }
-                    }
+                    };
+                    return format.write(&text, lang);
                 }
-            }
+                (None, Some(day), ..) => Sheets::Day(day),
+                (None, None, Some(week), _) => Sheets::Week(week),
+                (None, None, None, Some(month)) => Sheets::Month(super::parse_month(month)?),
+                _ => Sheets::Day(today(&session)),
+            };
+            let wanted = Wanted::Inspection(sheets);
+            format.write(&build(&*store, &session.site, &wanted, format.report(), lang, now)?, lang)?;
         }
         other => {
             let (run, command) = match other {

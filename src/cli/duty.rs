@@ -12,7 +12,7 @@ use crate::domain::handover::Side;
 use crate::domain::shift::RosterChange;
 use crate::i18n::{duty as texts, local_time};
 use crate::ops::{Done, Request};
-use crate::report::build::{Wanted, build};
+use crate::report::build::{Sheets, Wanted, build};
 use crate::text::visible;
 
 #[derive(Subcommand, Debug)]
@@ -20,12 +20,14 @@ pub enum ReportCommand {
     /// The handover report (交接班记录); the latest handover if no id is given
     Handover {
         id: Option<String>,
+        /// How the report is written
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
     /// The fault report (故障报告单) of an incident
     Fault {
         id: String,
+        /// How the report is written
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
@@ -34,6 +36,7 @@ pub enum ReportCommand {
         /// Any date of the week [default: this week]
         #[arg(long)]
         date: Option<NaiveDate>,
+        /// How the report is written
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
@@ -42,6 +45,22 @@ pub enum ReportCommand {
         /// YYYY-MM [default: this month]
         #[arg(long)]
         month: Option<String>,
+        /// How the report is written
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+    /// The inspection sheets (巡检表) of a day, a week (with the weekday √/× grid) or a month
+    Inspection {
+        /// The day [default: today]
+        #[arg(long, group = "when")]
+        day: Option<NaiveDate>,
+        /// Any date of the week
+        #[arg(long, group = "when")]
+        week: Option<NaiveDate>,
+        /// YYYY-MM
+        #[arg(long, group = "when")]
+        month: Option<String>,
+        /// How the report is written
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
@@ -193,10 +212,16 @@ pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
             };
             (Wanted::Month(first), format)
         }
+        ReportCommand::Inspection { day, week, month, format } => {
+            let sheets = match (day, week, month) {
+                (_, Some(week), _) => Sheets::Week(week),
+                (_, _, Some(month)) => Sheets::Month(super::parse_month(&month)?),
+                (day, ..) => Sheets::Day(day.unwrap_or(today)),
+            };
+            (Wanted::Inspection(sheets), format)
+        }
     };
-    let csv = matches!(format, Format::Csv);
-    print!("{}", build(&*store, &session.site, &wanted, csv, session.lang, now)?);
-    Ok(())
+    format.write(&build(&*store, &session.site, &wanted, format.report(), session.lang, now)?, session.lang)
 }
 
 pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {

@@ -384,6 +384,12 @@ const PAIRS: &[(&str, &str)] = &[
         "一次、一天、一周（含按星期的表格）或一个月的巡检报告",
     ),
     ("Any date of the week", "该周的任一日期"),
+    ("How the report is written", "报告的格式"),
+    (
+        "The inspection sheets (巡检表) of a day, a week (with the weekday √/× grid) or a month",
+        "一天、一周（含按星期的 √/× 表）或一个月的巡检表",
+    ),
+    ("The day [default: today]", "该日（默认：今天）"),
     ("YYYY-MM", "YYYY-MM（年-月）"),
     (
         "Put hosts (or some of their checks) into maintenance for a time",

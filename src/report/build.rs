@@ -1,8 +1,10 @@
-//! Builds a report from the store: shared by `duty report` and the console's `:report`.
+//! Builds a report from the store: shared by `duty report`, `duty checklist report` and
+//! the console's `:report`.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
-use super::{fault, handover, service};
+use super::doc::{self, Block};
+use super::{fault, handover, inspection, service};
 use crate::config::Site;
 use crate::domain::handover::HandoverRefusal;
 use crate::domain::sla::clocks;
@@ -20,6 +22,36 @@ pub enum Wanted {
     Week(NaiveDate),
     /// The month holding this date.
     Month(NaiveDate),
+    /// The inspection sheets of a day, a week (with the weekday grid) or a month.
+    Inspection(Sheets),
+}
+
+/// Which inspection sheets: those of a day, of the week or of the month holding a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sheets {
+    Day(NaiveDate),
+    Week(NaiveDate),
+    Month(NaiveDate),
+}
+
+/// How a report is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Csv,
+    /// A printable page (A4), with charts and places to sign.
+    Html,
+}
+
+impl Format {
+    /// The file name's extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Csv => "csv",
+            Format::Html => "html",
+        }
+    }
 }
 
 impl Wanted {
@@ -31,6 +63,9 @@ impl Wanted {
             Wanted::Fault(id) => format!("fault-{id}"),
             Wanted::Week(date) => format!("week-{}", week_of(*date).0),
             Wanted::Month(date) => format!("month-{}", date.format("%Y-%m")),
+            Wanted::Inspection(Sheets::Day(date)) => format!("inspection-{date}"),
+            Wanted::Inspection(Sheets::Week(date)) => format!("inspection-week-{}", week_of(*date).0),
+            Wanted::Inspection(Sheets::Month(date)) => format!("inspection-{}", date.format("%Y-%m")),
         }
     }
 }
@@ -70,7 +105,7 @@ pub fn service_stats(
 /// The record's anchor on paper: the chain head and the last seal as the report is
 /// made, for the signatures under the handover record and the monthly report (a
 /// rewritten record no longer matches what was signed).
-fn anchor(store: &dyn Store, csv: bool, lang: Lang) -> anyhow::Result<String> {
+fn anchor(store: &dyn Store, lang: Lang) -> anyhow::Result<[(String, String); 2]> {
     let (seq, head) = crate::seal::head_of(store)?;
     let last_seal = store
         .events_of(crate::seal::SEALED, None)?
@@ -81,27 +116,69 @@ fn anchor(store: &dyn Store, csv: bool, lang: Lang) -> anyhow::Result<String> {
         (Some(s), Lang::En) => format!("epoch {} (through event #{})", s.epoch, s.seq),
         (None, _) => lang.pick("未封印", "not sealed").to_string(),
     };
-    let (title, head_label, seal_label) = (
-        lang.pick("记录锚点", "Record anchor"),
-        lang.pick("链头", "Chain head"),
-        lang.pick("最近封印", "Last seal"),
-    );
-    Ok(if csv {
-        format!("{},#{seq} {head}\n{},{seal}\n", super::csv_field(head_label), super::csv_field(seal_label))
-    } else {
-        format!("\n## {title}\n\n| {head_label} | #{seq} `{head}` |\n|---|---|\n| {seal_label} | {seal} |\n")
-    })
+    Ok([
+        (lang.pick("链头", "Chain head").to_string(), format!("#{seq} {head}")),
+        (lang.pick("最近封印", "Last seal").to_string(), seal),
+    ])
 }
 
-/// The report as Markdown (or CSV).
+fn anchor_csv(anchor: &[(String, String); 2]) -> String {
+    anchor
+        .iter()
+        .map(|(label, value)| format!("{},{}\n", super::csv_field(label), super::csv_field(value)))
+        .collect()
+}
+
+/// The anchor as the section that ends a record, placed before its places to sign.
+fn with_anchor(mut blocks: Vec<Block>, anchor: [(String, String); 2], lang: Lang) -> Vec<Block> {
+    let at = blocks.iter().position(|b| matches!(b, Block::SignHere(_))).unwrap_or(blocks.len());
+    let [(head_label, head), seal] = anchor;
+    let section = [
+        Block::Heading(lang.pick("记录锚点", "Record anchor").to_string()),
+        Block::table(vec![head_label, head], &[], vec![vec![seal.0, seal.1]]),
+    ];
+    blocks.splice(at..at, section);
+    blocks
+}
+
+/// The blocks in the format asked for (CSV is written by each report itself).
+fn render(blocks: &[Block], format: Format, lang: Lang) -> String {
+    match format {
+        Format::Html => doc::html(blocks, lang),
+        _ => doc::markdown(blocks),
+    }
+}
+
+/// The days a sheet covers, and its title.
+fn sheets_of(sheets: Sheets, lang: Lang) -> (NaiveDate, NaiveDate, String) {
+    match sheets {
+        Sheets::Day(day) => (day, day, format!("{} {day}", lang.pick("巡检日报", "Daily inspection report"))),
+        Sheets::Week(date) => {
+            let (monday, sunday) = week_of(date);
+            (
+                monday,
+                sunday,
+                format!("{} {monday}", lang.pick("巡检周报", "Weekly inspection report, week of")),
+            )
+        }
+        Sheets::Month(date) => {
+            let (first, last) = month_of(date);
+            let month = first.format("%Y-%m");
+            (first, last, format!("{} {month}", lang.pick("巡检月报", "Monthly inspection report")))
+        }
+    }
+}
+
+/// The report in the format asked for.
 pub fn build(
     store: &dyn Store,
     site: &Site,
     wanted: &Wanted,
-    csv: bool,
+    format: Format,
     lang: Lang,
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
+    let (csv, paper) = (format == Format::Csv, format == Format::Html);
     Ok(match wanted {
         Wanted::Handover(id) => {
             let found = match id {
@@ -109,11 +186,12 @@ pub fn build(
                 None => crate::duty::handovers(store)?.pop(),
             };
             let h = found.ok_or(StoreError::Refused(DomainError::Handover(HandoverRefusal::NotStarted)))?;
-            let anchor = anchor(store, csv, lang)?;
+            let anchor = anchor(store, lang)?;
             if csv {
-                handover::csv(&h, site.tz, lang) + &anchor
+                handover::csv(&h, site.tz, lang) + &anchor_csv(&anchor)
             } else {
-                handover::markdown(&h, &site.name, site.tz, lang) + &anchor
+                let blocks = handover::blocks(&h, &site.name, site.tz, lang, paper);
+                render(&with_anchor(blocks, anchor, lang), format, lang)
             }
         }
         Wanted::Fault(id) => {
@@ -122,21 +200,70 @@ pub fn build(
             if csv {
                 fault::csv(&incident, &clocks, site.tz, lang)
             } else {
-                fault::markdown(&incident, &clocks, &site.name, site.tz, lang)
+                render(&fault::blocks(&incident, &clocks, &site.name, site.tz, lang, paper), format, lang)
             }
         }
         Wanted::Week(date) | Wanted::Month(date) => {
             let weekly = matches!(wanted, Wanted::Week(_));
             let (from, to) = if weekly { week_of(*date) } else { month_of(*date) };
-            let stats = service_stats(store, site, &[(from, to)], now)?.remove(0);
+            // On paper a month is charted by its weeks (each cut to the month).
+            let mut ranges = vec![(from, to)];
+            if paper && !weekly {
+                let mut monday = week_of(from).0;
+                while monday <= to {
+                    ranges.push((monday.max(from), (monday + Duration::days(6)).min(to)));
+                    monday += Duration::days(7);
+                }
+            }
+            let mut stats = service_stats(store, site, &ranges, now)?;
+            let period = stats.remove(0);
             let title = if weekly {
                 lang.pick("服务周报", "Weekly service report")
             } else {
                 lang.pick("服务月报", "Monthly service report")
             };
-            let body =
-                if csv { service::csv(&stats, lang) } else { service::markdown(&stats, title, site, lang) };
-            if weekly { body } else { body + &anchor(store, csv, lang)? }
+            if csv {
+                let body = service::csv(&period, lang);
+                if weekly { body } else { body + &anchor_csv(&anchor(store, lang)?) }
+            } else {
+                let blocks = service::blocks(&period, title, site, lang, paper.then_some(&stats[..]));
+                let blocks = if weekly { blocks } else { with_anchor(blocks, anchor(store, lang)?, lang) };
+                render(&blocks, format, lang)
+            }
+        }
+        Wanted::Inspection(sheets) => {
+            let (from, to, title) = sheets_of(*sheets, lang);
+            let items = crate::agenda::load(store, site, from, to, now)?;
+            let entries: Vec<_> = items.iter().map(crate::agenda::AgendaItem::entry).collect();
+            if csv {
+                inspection::csv(&entries, site.tz, lang)
+            } else {
+                // A day's sheet is signed run by run; a week's or a month's once, by its reviewer.
+                let day = matches!(sheets, Sheets::Day(_));
+                let mut blocks = inspection::blocks(&title, &entries, site.tz, lang, now, paper && day);
+                if matches!(sheets, Sheets::Week(_)) {
+                    // The weekly sheet is the grid: it comes first, the runs' detail after.
+                    let grids = site.checklists.iter().flat_map(|template| {
+                        let of_template: Vec<_> =
+                            entries.iter().filter(|e| e.slot.template == template.id).copied().collect();
+                        [
+                            Block::Heading(format!(
+                                "{} — {}",
+                                template.name,
+                                lang.pick("按星期", "by weekday")
+                            )),
+                            inspection::weekday_grid(&of_template, site.tz, lang),
+                        ]
+                    });
+                    let mut grids: Vec<Block> = grids.collect();
+                    grids.push(inspection::grid_legend(lang));
+                    blocks.splice(1..1, grids);
+                }
+                if paper && !day {
+                    blocks.push(Block::SignHere(vec![(lang.pick("审核人", "Reviewer").to_string(), None)]));
+                }
+                render(&blocks, format, lang)
+            }
         }
     })
 }

@@ -3,7 +3,8 @@
 //! resolved / unresolved, solution, reviewer, fault date — with the cause, the process,
 //! the preventive measures and the clocks beside it.
 
-use super::{csv_field, md_cell};
+use super::csv_field;
+use super::doc::{self, Block};
 use crate::domain::sla::Clock;
 use crate::domain::{FaultArea, Incident};
 use crate::i18n::{Label, Lang, local_time};
@@ -99,6 +100,33 @@ pub fn fields(incident: &Incident, clocks: &[Clock], tz: chrono_tz::Tz, lang: La
     fields
 }
 
+/// The form as blocks: on paper its fields as the form's rows, with the reviewer's and
+/// the reporter's places to sign; otherwise a table of them.
+pub fn blocks(
+    incident: &Incident,
+    clocks: &[Clock],
+    site_name: &str,
+    tz: chrono_tz::Tz,
+    lang: Lang,
+    paper: bool,
+) -> Vec<Block> {
+    let fields = fields(incident, clocks, tz, lang);
+    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let mut out =
+        vec![Block::Title(t("故障报告单", "Fault report")), Block::Lines(vec![site_name.to_string()])];
+    if paper {
+        out.push(Block::Form(fields));
+        out.push(Block::SignHere(vec![
+            (t("报告人", "Reporter"), None),
+            (t("审核人", "Reviewer"), incident.reviewer.clone()),
+        ]));
+    } else {
+        let rows = fields.into_iter().map(|(label, value)| vec![label, value]).collect();
+        out.push(Block::table(vec![t("项目", "Field"), t("内容", "Content")], &[], rows));
+    }
+    out
+}
+
 /// The form as a Markdown table.
 pub fn markdown(
     incident: &Incident,
@@ -107,17 +135,7 @@ pub fn markdown(
     tz: chrono_tz::Tz,
     lang: Lang,
 ) -> String {
-    let mut out = format!(
-        "# {}\n\n{}\n\n| {} | {} |\n|---|---|\n",
-        lang.pick("故障报告单", "Fault report"),
-        md_cell(site_name),
-        lang.pick("项目", "Field"),
-        lang.pick("内容", "Content")
-    );
-    for (label, value) in fields(incident, clocks, tz, lang) {
-        out.push_str(&format!("| {label} | {} |\n", md_cell(&value)));
-    }
-    out
+    doc::markdown(&blocks(incident, clocks, site_name, tz, lang, false))
 }
 
 /// The form as CSV, one row per field under a header in the reader's language.

@@ -1,7 +1,8 @@
 //! The handover report (交接班记录): the two shifts, each step with what was shown and
 //! what was said about it, the notes for the next shift, and both signatures.
 
-use super::{csv_field, md_cell};
+use super::csv_field;
+use super::doc::{self, Block};
 use crate::domain::handover::{Handover, Signature};
 use crate::i18n::duty::{self as texts, handover_step};
 use crate::i18n::{Lang, local_time};
@@ -17,56 +18,76 @@ fn signature(sig: &Option<Signature>, tz: chrono_tz::Tz, lang: Lang) -> String {
     }
 }
 
-/// The report as Markdown.
-pub fn markdown(h: &Handover, site_name: &str, tz: chrono_tz::Tz, lang: Lang) -> String {
-    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut out = format!(
-        "# {} — {}\n\n{}\n\n| | |\n|---|---|\n| {} | {} |\n| {} | {} |\n| {} | {} {} |\n\n",
-        t("交接班记录", "Shift handover"),
-        h.id,
-        md_cell(site_name),
-        t("交班", "Outgoing shift"),
-        md_cell(&shift_line(&h.outgoing, tz)),
-        t("接班", "Incoming shift"),
-        md_cell(&shift_line(&h.incoming, tz)),
-        t("开始交接", "Started"),
-        h.started_by,
-        local_time(h.started_at, tz),
-    );
+/// The record as blocks; on paper with the two places to sign (each with the
+/// signature the record holds).
+pub fn blocks(h: &Handover, site_name: &str, tz: chrono_tz::Tz, lang: Lang, paper: bool) -> Vec<Block> {
+    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let mut out = vec![
+        Block::Title(format!("{} — {}", t("交接班记录", "Shift handover"), h.id)),
+        Block::Lines(vec![site_name.to_string()]),
+        Block::table(
+            vec![String::new(), String::new()],
+            &[],
+            vec![
+                vec![t("交班", "Outgoing shift"), shift_line(&h.outgoing, tz)],
+                vec![t("接班", "Incoming shift"), shift_line(&h.incoming, tz)],
+                vec![t("开始交接", "Started"), format!("{} {}", h.started_by, local_time(h.started_at, tz))],
+            ],
+        ),
+    ];
     for record in &h.steps {
-        out.push_str(&format!(
-            "## {}. {}\n\n{} {} {}\n\n",
+        out.push(Block::Heading(format!(
+            "{}. {}",
             record.step.number(),
-            handover_step(record.step).get(lang),
+            handover_step(record.step).get(lang)
+        )));
+        out.push(Block::Lines(vec![format!(
+            "{} {} {}",
             t("确认：", "Seen by"),
             record.by,
             local_time(record.at, tz)
-        ));
+        )]));
         if record.items.is_empty() && record.note.is_empty() {
-            out.push_str(&format!("{}\n\n", t("（无条目）", "(nothing listed)")));
-        }
-        for item in &record.items {
-            let mark = if item.acknowledged { "☑" } else { "✎" };
-            let note =
-                if item.note.is_empty() { String::new() } else { format!(" — {}", md_cell(&item.note)) };
-            out.push_str(&format!("- {mark} {}{note}\n", md_cell(item.shown_for(lang.code()))));
+            out.push(Block::Lines(vec![t("（无条目）", "(nothing listed)")]));
         }
         if !record.items.is_empty() {
-            out.push('\n');
+            out.push(Block::List(
+                record
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let mark = if item.acknowledged { "☑" } else { "✎" };
+                        let note =
+                            if item.note.is_empty() { String::new() } else { format!(" — {}", item.note) };
+                        format!("{mark} {}{note}", item.shown_for(lang.code()))
+                    })
+                    .collect(),
+            ));
         }
         if !record.note.is_empty() {
-            out.push_str(&format!("> {}\n\n", md_cell(&record.note)));
+            out.push(Block::Quote(record.note.clone()));
         }
     }
-    out.push_str(&format!(
-        "## {}\n\n| {} | {} |\n|---|---|\n| {} | {} |\n",
-        t("签字", "Signatures"),
-        texts::SIGNED_OUT.get(lang),
-        texts::SIGNED_IN.get(lang),
-        signature(&h.outgoing_signature, tz, lang),
-        signature(&h.incoming_signature, tz, lang),
+    out.push(Block::Heading(t("签字", "Signatures")));
+    out.push(Block::table(
+        vec![texts::SIGNED_OUT.get(lang).to_string(), texts::SIGNED_IN.get(lang).to_string()],
+        &[],
+        vec![vec![signature(&h.outgoing_signature, tz, lang), signature(&h.incoming_signature, tz, lang)]],
     ));
+    if paper {
+        let signed =
+            |sig: &Option<Signature>| sig.as_ref().map(|s| format!("{} {}", s.by, local_time(s.at, tz)));
+        out.push(Block::SignHere(vec![
+            (t("交班人", "Outgoing engineer"), signed(&h.outgoing_signature)),
+            (t("接班人", "Incoming engineer"), signed(&h.incoming_signature)),
+        ]));
+    }
     out
+}
+
+/// The report as Markdown.
+pub fn markdown(h: &Handover, site_name: &str, tz: chrono_tz::Tz, lang: Lang) -> String {
+    doc::markdown(&blocks(h, site_name, tz, lang, false))
 }
 
 /// The report as CSV: one row per item (and per step note and signature).

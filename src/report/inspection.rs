@@ -5,7 +5,8 @@
 use chrono::{Datelike, Weekday};
 use chrono_tz::Tz;
 
-use super::{csv_field, md_cell};
+use super::csv_field;
+use super::doc::{self, Block};
 use crate::domain::checklist::{ItemResult, Run, Slot, state_of};
 use crate::i18n::{Label, Lang, local_time};
 use crate::store::Declined;
@@ -97,33 +98,34 @@ fn rows(run: &Run, tz: Tz, lang: Lang) -> Vec<[String; 7]> {
         .collect()
 }
 
-/// The report as Markdown.
-pub fn markdown(
+/// The report as blocks: each run's times and state and its items' table; on paper
+/// with the inspector's (the record's signature) and the reviewer's places to sign.
+pub fn blocks(
     title: &str,
     entries: &[Entry<'_>],
     tz: Tz,
     lang: Lang,
     now: chrono::DateTime<chrono::Utc>,
-) -> String {
-    let mut out = format!("# {title}\n");
+    paper: bool,
+) -> Vec<Block> {
+    let mut out = vec![Block::Title(title.to_string())];
     for entry in entries {
         let state = state_of(entry.slot, entry.run, entry.declined.is_some(), now);
-        out.push_str(&format!(
-            "\n## {} — {}\n\n- {}: {}\n- {}: {}\n- {}: {}\n",
-            md_cell(entry.name),
-            entry.slot.run,
-            lang.pick("应检时间", "Due"),
-            local_time(entry.slot.due_at, tz),
-            lang.pick("完成期限", "Deadline"),
-            local_time(entry.slot.deadline_at, tz),
-            lang.pick("状态", "State"),
-            crate::i18n::run_state_text(state, entry.run, lang),
-        ));
+        out.push(Block::Heading(format!("{} — {}", entry.name, entry.slot.run)));
+        let mut facts = vec![
+            format!("{}: {}", lang.pick("应检时间", "Due"), local_time(entry.slot.due_at, tz)),
+            format!("{}: {}", lang.pick("完成期限", "Deadline"), local_time(entry.slot.deadline_at, tz)),
+            format!(
+                "{}: {}",
+                lang.pick("状态", "State"),
+                crate::i18n::run_state_text(state, entry.run, lang)
+            ),
+        ];
         if let Some(declined) = entry.declined {
-            out.push_str(&format!(
-                "- {}: {} ({} {}{})\n",
+            facts.push(format!(
+                "{}: {} ({} {}{})",
                 lang.pick("无法完成的原因", "Declared not possible"),
-                md_cell(&declined.reason),
+                declined.reason,
                 declined.by,
                 local_time(declined.at, tz),
                 if declined.late_notice {
@@ -133,27 +135,42 @@ pub fn markdown(
                 }
             ));
         }
-        let Some(run) = entry.run else { continue };
-        out.push_str(&format!(
-            "- {}: {} {}\n",
+        let Some(run) = entry.run else {
+            out.push(Block::List(facts));
+            continue;
+        };
+        facts.push(format!(
+            "{}: {} {}",
             lang.pick("开始", "Started"),
             run.started_by,
             local_time(run.started_at, tz)
         ));
         if let Some((by, at)) = &run.signed {
-            out.push_str(&format!("- {}: {by} {}\n", lang.pick("签字", "Signed"), local_time(*at, tz)));
+            facts.push(format!("{}: {by} {}", lang.pick("签字", "Signed"), local_time(*at, tz)));
         }
-        out.push('\n');
-        let head = headers(lang);
-        out.push_str(&format!("| {} |\n|{}\n", head.join(" | "), "---|".repeat(head.len())));
-        for row in rows(run, tz, lang) {
-            out.push_str(&format!(
-                "| {} |\n",
-                row.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
-            ));
+        out.push(Block::List(facts));
+        let head = headers(lang).iter().map(|h| h.to_string()).collect();
+        out.push(Block::table(head, &[], rows(run, tz, lang).into_iter().map(Vec::from).collect()));
+        if paper {
+            let signed = run.signed.as_ref().map(|(by, at)| format!("{by} {}", local_time(*at, tz)));
+            out.push(Block::SignHere(vec![
+                (lang.pick("巡检人", "Inspector").to_string(), signed),
+                (lang.pick("审核人", "Reviewer").to_string(), None),
+            ]));
         }
     }
     out
+}
+
+/// The report as Markdown.
+pub fn markdown(
+    title: &str,
+    entries: &[Entry<'_>],
+    tz: Tz,
+    lang: Lang,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    doc::markdown(&blocks(title, entries, tz, lang, now, false))
 }
 
 /// The report as CSV: one line per item of every run.
@@ -174,7 +191,7 @@ pub fn csv(entries: &[Entry<'_>], tz: Tz, lang: Lang) -> String {
 }
 
 /// The weekday grid of one sheet: each item's worst result per day of the week.
-pub fn weekday_grid(entries: &[Entry<'_>], tz: Tz, lang: Lang) -> String {
+pub fn weekday_grid(entries: &[Entry<'_>], tz: Tz, lang: Lang) -> Block {
     let days =
         [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
     let names = if lang == Lang::Zh {
@@ -183,14 +200,17 @@ pub fn weekday_grid(entries: &[Entry<'_>], tz: Tz, lang: Lang) -> String {
         ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     };
     let Some(items) = entries.iter().find_map(|e| e.run.map(|r| &r.items)) else {
-        return lang.pick("（本周没有巡检记录）\n", "(no inspection this week)\n").to_string();
+        return Block::Lines(vec![
+            lang.pick("（本周没有巡检记录）", "(no inspection this week)").to_string(),
+        ]);
     };
-    let mut out =
-        format!("| {} | {} |\n|---|{}\n", lang.pick("检查项", "Item"), names.join(" | "), "---|".repeat(7));
-    for item in items {
-        let marks: Vec<&str> = days
-            .iter()
-            .map(|day| {
+    let mut head = vec![lang.pick("检查项", "Item").to_string()];
+    head.extend(names.iter().map(|n| n.to_string()));
+    let rows = items
+        .iter()
+        .map(|item| {
+            let mut row = vec![item.title.clone()];
+            row.extend(days.iter().map(|day| {
                 entries
                     .iter()
                     .filter(|e| e.slot.due_at.with_timezone(&tz).weekday() == *day)
@@ -202,9 +222,17 @@ pub fn weekday_grid(entries: &[Entry<'_>], tz: Tz, lang: Lang) -> String {
                         ItemResult::Critical => 2,
                     })
                     .map_or("-", |r| if r == ItemResult::Normal { "√" } else { "×" })
-            })
-            .collect();
-        out.push_str(&format!("| {} | {} |\n", md_cell(&item.title), marks.join(" | ")));
-    }
-    out
+                    .to_string()
+            }));
+            row
+        })
+        .collect();
+    Block::table(head, &[], rows)
+}
+
+/// What the grid's marks mean.
+pub fn grid_legend(lang: Lang) -> Block {
+    Block::Lines(vec![
+        lang.pick("√ 正常　× 异常　- 未检", "√ normal   × not normal   - not inspected").to_string(),
+    ])
 }

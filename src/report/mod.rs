@@ -1,9 +1,13 @@
-//! Reports built from the record: Markdown for people, CSV for spreadsheets.
+//! Reports built from the record: Markdown for people, CSV for spreadsheets, printable
+//! HTML (and PDF through a browser) for the centre's paper.
 
 pub mod build;
+pub mod chart;
+pub mod doc;
 pub mod fault;
 pub mod handover;
 pub mod inspection;
+pub mod print;
 pub mod service;
 
 /// A CSV field, quoted when it needs to be. Made safe for a spreadsheet: control and

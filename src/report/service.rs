@@ -7,7 +7,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
-use super::{csv_field, md_cell};
+use super::chart;
+use super::csv_field;
+use super::doc::{self, Block};
 use crate::agenda::AgendaItem;
 use crate::config::Site;
 use crate::domain::checklist::RunState;
@@ -289,127 +291,183 @@ fn opt_duration(d: Option<Duration>, lang: Lang) -> String {
     d.map_or_else(|| "—".to_string(), |d| duration(d, lang))
 }
 
-/// The report as Markdown.
-pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> String {
-    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut out = format!(
-        "# {}\n\n{}: {} — {}  \n{}: {} ({})\n\n## {}\n\n{}: {}\n\n",
-        md_cell(title),
-        t("统计区间", "Period"),
-        stats.from,
-        stats.to,
-        t("统计时间", "As of"),
-        local_time(stats.as_of, site.tz),
-        site.tz,
-        t("事件", "Incidents"),
-        t("事件总数", "Incidents reported"),
-        stats.incidents,
-    );
-    let table = |out: &mut String, head: &str, rows: Vec<(&str, u32)>| {
-        out.push_str(&format!("| {head} | {} |\n|---|---:|\n", t("数量", "Count")));
-        for (label, n) in rows {
-            out.push_str(&format!("| {label} | {n} |\n"));
-        }
-        out.push('\n');
+/// The report as blocks; `paper` holds the weeks of the period (none for a weekly
+/// report) when it is to be printed, and brings the charts and the places to sign.
+pub fn blocks(
+    stats: &ServiceStats,
+    title: &str,
+    site: &Site,
+    lang: Lang,
+    paper: Option<&[ServiceStats]>,
+) -> Vec<Block> {
+    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let mut out = vec![
+        Block::Title(title.to_string()),
+        Block::Lines(vec![
+            format!("{}: {} — {}", t("统计区间", "Period"), stats.from, stats.to),
+            format!("{}: {} ({})", t("统计时间", "As of"), local_time(stats.as_of, site.tz), site.tz),
+        ]),
+        Block::Heading(t("事件", "Incidents")),
+        Block::Lines(vec![format!("{}: {}", t("事件总数", "Incidents reported"), stats.incidents)]),
+    ];
+    let counts = |head: String, rows: Vec<(&str, u32)>| {
+        let rows = rows.into_iter().map(|(label, n)| vec![label.to_string(), n.to_string()]).collect();
+        Block::table(vec![head, t("数量", "Count")], &[1], rows)
     };
-    table(&mut out, t("分类", "Class"), stats.by_class.iter().map(|(c, n)| (c.label(lang), *n)).collect());
-    table(
-        &mut out,
-        t("故障所属", "Fault area"),
-        stats.by_area.iter().map(|(a, n)| (a.label(lang), *n)).collect(),
-    );
-    table(
-        &mut out,
+    let by_class: Vec<(&str, u32)> = stats.by_class.iter().map(|(c, n)| (c.label(lang), *n)).collect();
+    let by_area: Vec<(&str, u32)> = stats.by_area.iter().map(|(a, n)| (a.label(lang), *n)).collect();
+    out.push(counts(t("分类", "Class"), by_class.clone()));
+    out.push(counts(t("故障所属", "Fault area"), by_area.clone()));
+    out.push(counts(
         t("级别", "Severity"),
         stats.by_severity.iter().map(|(s, n)| (s.label(lang), *n)).collect(),
-    );
-
-    out.push_str(&format!(
-        "## {}\n\n| | {} | {} | {} |\n|---|---:|---:|---:|\n",
-        t("响应与解决时间", "Response and resolution times"),
-        t("件数", "Count"),
-        t("中位数", "Median"),
-        t("90 百分位", "90th percentile"),
     ));
-    for (label, s) in [
-        (t("响应", "Response"), &stats.response),
-        (t("解决（扣除暂停）", "Resolution (pauses excluded)"), &stats.resolution),
-    ] {
-        out.push_str(&format!(
-            "| {label} | {} | {} | {} |\n",
-            s.count,
-            opt_duration(s.median, lang),
-            opt_duration(s.p90, lang)
-        ));
+    if paper.is_some() {
+        let one = |caption: String, rows: &[(&str, u32)]| {
+            let categories: Vec<String> = rows.iter().map(|(l, _)| l.to_string()).collect();
+            let values = rows.iter().map(|(_, n)| *n).collect();
+            let series = [chart::Series { name: String::new(), colour: chart::PLAIN, values }];
+            Block::Chart(chart::bars(&caption, &t("件", "incidents"), &categories, &series))
+        };
+        out.push(one(t("按分类的事件", "Incidents by class"), &by_class));
+        out.push(one(t("按故障所属的事件", "Incidents by fault area"), &by_area));
     }
 
-    out.push_str(&format!(
-        "\n## {}\n\n| {} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|\n",
-        t("时限达成", "Clocks met"),
-        t("时限", "Clock"),
-        t("按时", "Met"),
-        t("超时完成", "Met late"),
-        t("已超时", "Breached"),
-        t("进行中", "Open"),
+    out.push(Block::Heading(t("响应与解决时间", "Response and resolution times")));
+    let times = [
+        (t("响应", "Response"), &stats.response),
+        (t("解决（扣除暂停）", "Resolution (pauses excluded)"), &stats.resolution),
+    ];
+    out.push(Block::table(
+        vec![String::new(), t("件数", "Count"), t("中位数", "Median"), t("90 百分位", "90th percentile")],
+        &[1, 2, 3],
+        times
+            .iter()
+            .map(|(label, s)| {
+                vec![
+                    label.clone(),
+                    s.count.to_string(),
+                    opt_duration(s.median, lang),
+                    opt_duration(s.p90, lang),
+                ]
+            })
+            .collect(),
     ));
-    for c in &stats.clocks {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
-            c.name.label(lang),
-            c.met,
-            c.met_late,
-            c.breached,
-            c.open
-        ));
+    if paper.is_some() {
+        let minutes = |d: Option<Duration>| d.map_or(0, |d| u32::try_from(d.num_minutes()).unwrap_or(0));
+        let categories: Vec<String> = times.iter().map(|(label, _)| label.clone()).collect();
+        let series = [
+            chart::Series {
+                name: t("中位数", "Median"),
+                colour: chart::PLAIN,
+                values: times.iter().map(|(_, s)| minutes(s.median)).collect(),
+            },
+            chart::Series {
+                name: t("90 百分位（高出中位数部分）", "90th percentile (above the median)"),
+                colour: chart::OPEN,
+                values: times.iter().map(|(_, s)| minutes(s.p90).saturating_sub(minutes(s.median))).collect(),
+            },
+        ];
+        out.push(Block::Chart(chart::bars(
+            &t("响应与解决时间", "Response and resolution times"),
+            &t("分钟", "minutes"),
+            &categories,
+            &series,
+        )));
+    }
+
+    out.push(Block::Heading(t("时限达成", "Clocks met")));
+    out.push(Block::table(
+        vec![
+            t("时限", "Clock"),
+            t("按时", "Met"),
+            t("超时完成", "Met late"),
+            t("已超时", "Breached"),
+            t("进行中", "Open"),
+        ],
+        &[1, 2, 3, 4],
+        stats
+            .clocks
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.label(lang).to_string(),
+                    c.met.to_string(),
+                    c.met_late.to_string(),
+                    c.breached.to_string(),
+                    c.open.to_string(),
+                ]
+            })
+            .collect(),
+    ));
+    if let Some(weeks) = paper {
+        out.push(Block::Chart(clock_chart(stats, weeks, lang)));
     }
 
     let i = &stats.inspections;
-    out.push_str(&format!(
-        "\n## {}\n\n{}\n\n## {}\n\n| {} | {} | {} | {} | {} | {} | {} |\n|---:|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} | {} |\n",
-        t("合同计数", "Contract counter"),
-        contract_summary(&stats.contract, lang),
-        t("巡检", "Inspections"),
-        t("应巡检", "Due"),
-        t("按时完成", "On time"),
-        t("超时完成", "Late"),
-        t("声明无法完成", "Declined"),
-        t("未完成", "Missed"),
-        t("进行中", "Open"),
-        t("按时率", "On-time rate"),
-        i.scheduled,
-        i.on_time,
-        i.late,
-        i.declined,
-        i.missed,
-        i.open,
-        percent(i.on_time, i.scheduled),
+    out.push(Block::Heading(t("合同计数", "Contract counter")));
+    out.push(Block::Lines(vec![contract_summary(&stats.contract, lang)]));
+    out.push(Block::Heading(t("巡检", "Inspections")));
+    out.push(Block::table(
+        vec![
+            t("应巡检", "Due"),
+            t("按时完成", "On time"),
+            t("超时完成", "Late"),
+            t("声明无法完成", "Declined"),
+            t("未完成", "Missed"),
+            t("进行中", "Open"),
+            t("按时率", "On-time rate"),
+        ],
+        &[0, 1, 2, 3, 4, 5, 6],
+        vec![vec![
+            i.scheduled.to_string(),
+            i.on_time.to_string(),
+            i.late.to_string(),
+            i.declined.to_string(),
+            i.missed.to_string(),
+            i.open.to_string(),
+            percent(i.on_time, i.scheduled),
+        ]],
     ));
 
-    out.push_str(&format!(
-        "\n## {}\n\n{}: {} · {}: {} · {}: {}\n\n## {}\n\n| {} | {} |\n|---|---:|\n",
-        t("一线解决率", "First-line resolution"),
+    out.push(Block::Heading(t("一线解决率", "First-line resolution")));
+    out.push(Block::Lines(vec![format!(
+        "{}: {} · {}: {} · {}: {}",
         t("已解决", "Resolved"),
         stats.resolved,
         t("未上报厂商即解决", "without a vendor"),
         stats.first_line,
         t("一线解决率", "rate"),
         percent(stats.first_line, stats.resolved),
-        t("每日事件数", "Incidents per day"),
-        t("日期", "Date"),
-        t("数量", "Count"),
+    )]));
+    out.push(Block::Heading(t("每日事件数", "Incidents per day")));
+    out.push(Block::table(
+        vec![t("日期", "Date"), t("数量", "Count")],
+        &[1],
+        stats.per_day.iter().map(|(day, n)| vec![day.to_string(), n.to_string()]).collect(),
     ));
-    for (day, n) in &stats.per_day {
-        out.push_str(&format!("| {day} | {n} |\n"));
+    if paper.is_some() {
+        let categories: Vec<String> =
+            stats.per_day.iter().map(|(day, _)| day.format("%d").to_string()).collect();
+        let values = stats.per_day.iter().map(|(_, n)| *n).collect();
+        let series = [chart::Series { name: String::new(), colour: chart::PLAIN, values }];
+        out.push(Block::Chart(chart::bars(
+            &t("每日事件数", "Incidents per day"),
+            &t("件", "incidents"),
+            &categories,
+            &series,
+        )));
     }
+
     let s = &stats.satisfaction;
     let verdict = |met: Option<bool>| match met {
         Some(true) => t("达标", "met"),
         Some(false) => t("未达标", "not met"),
         None => t("无数据", "nothing to measure"),
     };
-    out.push_str(&format!(
-        "\n## {}\n\n{}: {} · {}: {} · {}: {} · {}: {} · {}: {}\n\n{}: {} ({} {} / {} {}; {} ≥ 90%: {})\n\n## {}\n\n{}: {} · {}: {} · {}: {} — {} ({} 100%: {})\n",
-        t("用户确认与满意度", "The requesters' word"),
+    out.push(Block::Heading(t("用户确认与满意度", "The requesters' word")));
+    out.push(Block::Lines(vec![format!(
+        "{}: {} · {}: {} · {}: {} · {}: {} · {}: {}",
         t("满意", "Satisfied"),
         s.satisfied,
         t("基本满意", "Basically satisfied"),
@@ -420,7 +478,13 @@ pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> S
         s.auto,
         t("待确认", "Awaiting their word"),
         s.waiting,
-        t("满意率（满意与基本满意／已评价）", "Satisfaction (satisfied and basically satisfied of those rated)"),
+    )]));
+    out.push(Block::Lines(vec![format!(
+        "{}: {} ({} {} / {} {}; {} ≥ 90%: {})",
+        t(
+            "满意率（满意与基本满意／已评价）",
+            "Satisfaction (satisfied and basically satisfied of those rated)"
+        ),
         s.rate().map_or_else(|| "—".to_string(), |r| format!("{r:.1}%")),
         t("已评价", "rated"),
         s.rated(),
@@ -428,7 +492,10 @@ pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> S
         t("件已解决", "resolved"),
         t("目标", "target"),
         verdict(s.meets_target()),
-        t("及时处理率", "Timely handling"),
+    )]));
+    out.push(Block::Heading(t("及时处理率", "Timely handling")));
+    out.push(Block::Lines(vec![format!(
+        "{}: {} · {}: {} · {}: {} — {} ({} 100%: {})",
         t("各项时限均按时完成", "every clock met on time"),
         stats.timely,
         t("有时限超时", "a clock late or breached"),
@@ -438,67 +505,129 @@ pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> S
         percent(stats.timely, stats.timely + stats.untimely),
         t("目标", "target"),
         verdict((stats.timely + stats.untimely > 0).then_some(stats.untimely == 0)),
-    ));
-    out.push_str(&format!(
-        "\n## {}\n\n{}: {} · {}: {}\n\n",
-        t("问题", "Problems"),
+    )]));
+
+    out.push(Block::Heading(t("问题", "Problems")));
+    out.push(Block::Lines(vec![format!(
+        "{}: {} · {}: {}",
         t("期末未关闭", "Not closed at the end"),
         stats.problems.len(),
         t("本期关闭", "Closed in the period"),
         stats.problems_closed,
-    ));
+    )]));
     if !stats.problems.is_empty() {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n|---|---|---:|---:|---|\n",
-            t("编号", "Problem"),
-            t("状态", "State"),
-            t("已持续（天）", "Age (days)"),
-            t("关联事件", "Incidents"),
-            t("标题", "Title"),
+        out.push(Block::table(
+            vec![
+                t("编号", "Problem"),
+                t("状态", "State"),
+                t("已持续（天）", "Age (days)"),
+                t("关联事件", "Incidents"),
+                t("标题", "Title"),
+            ],
+            &[2, 3],
+            stats
+                .problems
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.id.clone(),
+                        p.state.label(lang).to_string(),
+                        p.age_days.to_string(),
+                        p.incidents.to_string(),
+                        p.title.clone(),
+                    ]
+                })
+                .collect(),
         ));
-        for p in &stats.problems {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
-                p.id,
-                p.state.label(lang),
-                p.age_days,
-                p.incidents,
-                md_cell(&p.title)
-            ));
-        }
-        out.push('\n');
     }
     let c = &stats.changes;
-    out.push_str(&format!(
-        "## {}\n\n| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-        t("变更", "Changes"),
-        t("常规变更", "Normal"),
-        t("紧急变更", "Emergency"),
-        t("成功", "Succeeded"),
-        t("失败", "Failed"),
-        t("已回退", "Rolled back"),
-        t("未结束", "Not over"),
-        t("已驳回", "Rejected"),
-        t("成功率", "Success rate"),
-        t("紧急变更补记超时", "Emergency written up late"),
-        c.normal,
-        c.emergency,
-        c.succeeded,
-        c.failed,
-        c.rolled_back,
-        c.open,
-        c.rejected,
-        c.success_percent().map_or_else(|| "—".to_string(), |r| format!("{r:.1}%")),
-        c.late_records,
+    out.push(Block::Heading(t("变更", "Changes")));
+    out.push(Block::table(
+        vec![
+            t("常规变更", "Normal"),
+            t("紧急变更", "Emergency"),
+            t("成功", "Succeeded"),
+            t("失败", "Failed"),
+            t("已回退", "Rolled back"),
+            t("未结束", "Not over"),
+            t("已驳回", "Rejected"),
+            t("成功率", "Success rate"),
+            t("紧急变更补记超时", "Emergency written up late"),
+        ],
+        &[0, 1, 2, 3, 4, 5, 6, 7, 8],
+        vec![vec![
+            c.normal.to_string(),
+            c.emergency.to_string(),
+            c.succeeded.to_string(),
+            c.failed.to_string(),
+            c.rolled_back.to_string(),
+            c.open.to_string(),
+            c.rejected.to_string(),
+            c.success_percent().map_or_else(|| "—".to_string(), |r| format!("{r:.1}%")),
+            c.late_records.to_string(),
+        ]],
     ));
-    out.push_str(&format!("\n## {}\n\n", t("补记的时间", "Times claimed later")));
+    out.push(Block::Heading(t("补记的时间", "Times claimed later")));
     if stats.claimed.is_empty() {
-        out.push_str(t("无：每一步都在发生时记录。\n", "None: every step was recorded as it happened.\n"));
+        out.push(Block::Lines(vec![t(
+            "无：每一步都在发生时记录。",
+            "None: every step was recorded as it happened.",
+        )]));
+    } else {
+        out.push(Block::List(
+            stats
+                .claimed
+                .iter()
+                .map(|(id, claimed)| format!("{id} {}", crate::i18n::claimed_step(claimed, site.tz, lang)))
+                .collect(),
+        ));
     }
-    for (id, claimed) in &stats.claimed {
-        out.push_str(&format!("- {id} {}\n", md_cell(&crate::i18n::claimed_step(claimed, site.tz, lang))));
+    if paper.is_some() {
+        out.push(Block::SignHere(vec![
+            (t("运维服务方（编制）", "Service provider (prepared by)"), None),
+            (t("采购方（确认）", "Client (accepted by)"), None),
+        ]));
     }
     out
+}
+
+/// Clock compliance: each clock's met / late / breached / open, or — for a month, by
+/// its weeks — the clocks of each week.
+fn clock_chart(stats: &ServiceStats, weeks: &[ServiceStats], lang: Lang) -> String {
+    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let tallies: Vec<(String, Vec<&ClockTally>)> = if weeks.is_empty() {
+        stats.clocks.iter().map(|c| (c.name.label(lang).to_string(), vec![c])).collect()
+    } else {
+        weeks
+            .iter()
+            .map(|w| {
+                (format!("{}–{}", w.from.format("%m-%d"), w.to.format("%m-%d")), w.clocks.iter().collect())
+            })
+            .collect()
+    };
+    let categories: Vec<String> = tallies.iter().map(|(label, _)| label.clone()).collect();
+    let sum = |f: fn(&ClockTally) -> u32| -> Vec<u32> {
+        tallies.iter().map(|(_, cs)| cs.iter().map(|c| f(c)).sum()).collect()
+    };
+    let series = [
+        chart::Series { name: t("按时", "Met"), colour: chart::GOOD, values: sum(|c| c.met) },
+        chart::Series {
+            name: t("超时完成", "Met late"), colour: chart::LATE, values: sum(|c| c.met_late)
+        },
+        chart::Series { name: t("已超时", "Breached"), colour: chart::BAD, values: sum(|c| c.breached) },
+        chart::Series { name: t("进行中", "Open"), colour: chart::OPEN, values: sum(|c| c.open) },
+    ];
+    let caption = if weeks.is_empty() {
+        t("各时限达成情况", "Clocks met, by clock")
+    } else {
+        t("各周时限达成情况", "Clocks met, by week")
+    };
+    chart::bars(&caption, &t("个时限", "clocks"), &categories, &series)
+}
+
+/// The report as Markdown.
+pub fn markdown(stats: &ServiceStats, title: &str, site: &Site, lang: Lang) -> String {
+    doc::markdown(&blocks(stats, title, site, lang, None))
 }
 
 /// The report as CSV: one `section,item,value` row per figure.
@@ -509,7 +638,7 @@ pub fn csv(stats: &ServiceStats, lang: Lang) -> String {
     };
     row("period", "from", stats.from.to_string());
     row("period", "to", stats.to.to_string());
-    row("period", "as_of", stats.as_of.to_rfc3339());
+    row("period", "as_of", stats.as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
     row("incidents", "total", stats.incidents.to_string());
     for (c, n) in &stats.by_class {
         row("class", c.label(lang), n.to_string());

@@ -817,9 +817,13 @@ impl App {
                 Err(_) => self.say(ui::FORM_BAD_NUMBER.get(lang), true),
             },
             (Verb::Report, Some(what)) => {
-                use crate::report::build::Wanted;
+                use crate::report::build::{Sheets, Wanted};
                 let today = self.now.with_timezone(&self.ctx.site.tz).date_naive();
-                let wanted = match (what, words.next()) {
+                // `pdf` anywhere after the report's name also prints it.
+                let rest: Vec<&str> = words.collect();
+                let pdf = rest.contains(&"pdf");
+                let mut rest = rest.into_iter().filter(|w| *w != "pdf");
+                let wanted = match (what, rest.next()) {
                     ("week", _) => Some(Wanted::Week(today)),
                     ("month", _) => Some(Wanted::Month(today)),
                     ("handover", id) => Some(Wanted::Handover(id.map(str::to_string))),
@@ -827,10 +831,13 @@ impl App {
                     ("fault", None) => {
                         self.queue.target_row(&self.data).map(|r| Wanted::Fault(r.incident.id.clone()))
                     }
+                    ("inspection", Some("week")) => Some(Wanted::Inspection(Sheets::Week(today))),
+                    ("inspection", Some("month")) => Some(Wanted::Inspection(Sheets::Month(today))),
+                    ("inspection", None) => Some(Wanted::Inspection(Sheets::Day(today))),
                     _ => None,
                 };
                 match wanted {
-                    Some(wanted) => self.effects.push(Effect::WriteReport(wanted)),
+                    Some(wanted) => self.effects.push(Effect::WriteReport { wanted, pdf }),
                     None => missing(self),
                 }
             }

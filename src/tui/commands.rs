@@ -41,7 +41,7 @@ pub struct Command {
     pub verb: Verb,
 }
 
-pub const REPORTS: &[&str] = &["week", "month", "handover", "fault"];
+pub const REPORTS: &[&str] = &["week", "month", "handover", "fault", "inspection"];
 
 pub const COMMANDS: &[Command] = &[
     Command {
@@ -55,8 +55,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "report",
         aliases: &[],
-        argument: Text::new("week|month|handover|fault [编号]", "week|month|handover|fault [ID]"),
-        description: Text::new("写出报告（Markdown 与 CSV）", "write a report (Markdown and CSV)"),
+        argument: Text::new(
+            "week|month|handover|fault [编号]|inspection [week|month] [pdf]",
+            "week|month|handover|fault [ID]|inspection [week|month] [pdf]",
+        ),
+        description: Text::new(
+            "写出报告（Markdown、CSV 与可打印的 HTML；加 pdf 另打印为 PDF）",
+            "write a report (Markdown, CSV and printable HTML; with pdf also a PDF)",
+        ),
         completer: Completer::Words(REPORTS),
         verb: Verb::Report,
     },

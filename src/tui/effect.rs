@@ -61,7 +61,12 @@ pub enum Effect {
     /// Compute the service statistics for the charts.
     LoadStats,
     /// Write a report (Markdown and CSV) into the reports folder.
-    WriteReport(crate::report::build::Wanted),
+    /// A report written into the reports folder: Markdown, CSV and the printable page,
+    /// and a PDF printed from it when asked.
+    WriteReport {
+        wanted: crate::report::build::Wanted,
+        pdf: bool,
+    },
     /// Open an interactive shell on a host (recorded before it starts).
     Shell(String),
     /// Sign an engineer in at this console (the lock screen's form).

@@ -119,7 +119,7 @@ impl Effects {
                 | Effect::Bell
                 | Effect::LoadStats
                 | Effect::SearchKnowledge(_)
-                | Effect::WriteReport(_)
+                | Effect::WriteReport { .. }
                 | Effect::SignIn { .. }
                 | Effect::SignOut(_)
         );
@@ -135,11 +135,11 @@ impl Effects {
                 let today = app.now.with_timezone(&app.ctx.site.tz).date_naive();
                 return send(Job::Stats { today });
             }
-            Effect::WriteReport(wanted) => {
+            Effect::WriteReport { wanted, pdf } => {
                 self.next += 1;
                 self.pending.insert(self.next, Pending::Report);
                 let dir = app.ctx.reports_dir.clone();
-                return send(Job::Report { ticket: self.next, wanted, lang, dir });
+                return send(Job::Report { ticket: self.next, wanted, pdf, lang, dir });
             }
             Effect::Ssh { hosts, action, confirmed } => {
                 match start_ssh(app, hosts, &action, confirmed, launch) {

@@ -52,7 +52,7 @@ pub enum Job {
     /// Entries of the knowledge base holding these words.
     Knowledge { query: String },
     /// Write a report as Markdown and CSV into `dir`.
-    Report { ticket: u64, wanted: Wanted, lang: Lang, dir: std::path::PathBuf },
+    Report { ticket: u64, wanted: Wanted, pdf: bool, lang: Lang, dir: std::path::PathBuf },
     /// The site changed (a valid edit of the site folder).
     Site(Box<Site>),
 }
@@ -215,8 +215,9 @@ pub fn answer(
                 .map_err(|e| crate::i18n::store_error(&e, site.lang()));
             vec![Heard::Knowledge { query, result }]
         }
-        Job::Report { ticket, wanted, lang, dir } => {
-            vec![Heard::Report { ticket, result: report(record.reader(), site, clock, &wanted, lang, &dir) }]
+        Job::Report { ticket, wanted, pdf, lang, dir } => {
+            let result = report(record.reader(), site, clock, &wanted, pdf, lang, &dir);
+            vec![Heard::Report { ticket, result }]
         }
         Job::Load | Job::Detail(_) | Job::Poll | Job::Committed(_) | Job::Site(_) => {
             *changed = true;
@@ -249,27 +250,48 @@ fn stats(
     Ok(Box::new((week, month)))
 }
 
-/// Writes a report as Markdown and CSV into `dir`; says where.
+/// Writes a report as Markdown, CSV and a printable page into `dir` (and a PDF of the
+/// page when asked); says where, or what could not be written.
 fn report(
     store: &dyn Store,
     site: &Site,
     clock: Clock,
     wanted: &Wanted,
+    pdf: bool,
     lang: Lang,
     dir: &std::path::Path,
 ) -> Result<Vec<String>, String> {
+    use crate::report::build::Format;
     let mut written = Vec::new();
-    for (csv, ext) in [(false, "md"), (true, "csv")] {
-        let text = crate::report::build::build(store, site, wanted, csv, lang, clock.now()).map_err(|e| {
-            match e.downcast::<StoreError>() {
-                Ok(e) => crate::i18n::store_error(&e, lang),
-                Err(e) => format!("{e:#}"),
-            }
-        })?;
-        let path = dir.join(format!("{}.{}.{ext}", wanted.stem(), lang.code()));
-        crate::files::write_private(&path, text.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+    let path_of = |ext: &str| dir.join(format!("{}.{}.{ext}", wanted.stem(), lang.code()));
+    let write = |path: &std::path::Path, bytes: &[u8]| {
+        crate::files::write_private(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    for format in [Format::Markdown, Format::Csv, Format::Html] {
+        let text =
+            crate::report::build::build(store, site, wanted, format, lang, clock.now()).map_err(|e| {
+                match e.downcast::<StoreError>() {
+                    Ok(e) => crate::i18n::store_error(&e, lang),
+                    Err(e) => format!("{e:#}"),
+                }
+            })?;
+        let path = path_of(format.extension());
+        write(&path, text.as_bytes())?;
         written.push(path.display().to_string());
+        if pdf && format == Format::Html {
+            // The others stand when the browser cannot print; the message says both.
+            let printed = crate::report::print::pdf(&text).map_err(|e| {
+                format!(
+                    "{}: {}; {}",
+                    lang.pick("报告已写入", "report written"),
+                    written.join(", "),
+                    e.say(lang)
+                )
+            })?;
+            let path = path_of("pdf");
+            write(&path, &printed)?;
+            written.push(path.display().to_string());
+        }
     }
     Ok(written)
 }
