@@ -1204,3 +1204,35 @@ fn the_global_options_have_a_heading_of_their_own_in_both_languages() {
     let (own, global) = zh.split_once("全局选项:").or_else(|| zh.split_once("全局选项：")).expect("全局选项");
     assert!(own.contains("--state") && global.contains("--site"), "{zh}");
 }
+
+#[test]
+fn the_console_options_belong_to_the_commands_that_start_a_console_and_every_command_has_examples() {
+    let f = Fixture::new();
+    let out = f.run("alice", &["incident", "list", "--keymap", "vim"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--keymap"), "{}", stderr(&out));
+    // `config check` checks the console's files too, given after it or before it.
+    let theme = f.dir.path().join("bad-theme.toml");
+    std::fs::write(&theme, "[styles]\nbreached = { fg = \"nope\" }\n").unwrap();
+    for args in [
+        ["config", "check", "--theme", theme.to_str().unwrap()],
+        ["--theme", theme.to_str().unwrap(), "config", "check"],
+    ] {
+        let out = f.run("alice", &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("bad-theme.toml:2:"), "{}", stderr(&out));
+    }
+    // Examples close the help, in the reader's language, and the manual page.
+    let help = f.ok("alice", &["incident", "list", "--help"]);
+    assert!(
+        help.contains("Examples:\n") && help.contains("$ duty incident list --severity critical"),
+        "{help}"
+    );
+    let help = f.ok("alice", &["--lang", "zh", "report", "fault", "--help"]);
+    assert!(help.contains("示例：") && help.contains("# 打印为 PDF（需要 Chromium）"), "{help}");
+    let man = f.ok("alice", &["man"]);
+    assert!(
+        man.contains(".SH EXAMPLES") && man.contains("\\fBduty incident ack GZ\\-20261201\\-001\\fR"),
+        "{man}"
+    );
+}

@@ -22,6 +22,7 @@ pub enum AuditCommand {
     /// Choose the hash of the chain from now on (leads): sha256, or sm3 for a
     /// commercial-cryptography assessment; the choice is an event of the log
     Hash {
+        /// sha256 | sm3
         #[arg(value_parser = parse_algorithm)]
         algorithm: crate::store::chain::HashAlgorithm,
     },
@@ -47,6 +48,7 @@ pub enum AuditCommand {
         /// Only events recorded at or after this time (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
         #[arg(long)]
         since: Option<UserTime>,
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },

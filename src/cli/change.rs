@@ -45,6 +45,7 @@ pub enum ChangeAction {
     /// Approve a change (a lead other than its requester); its hosts go into maintenance
     /// for its window
     Approve {
+        /// The change's id (CHG-YYYYMMDD-N)
         id: String,
         /// An emergency change approved by word of mouth: who approved it
         #[arg(long, value_name = "NAME")]
@@ -52,20 +53,28 @@ pub enum ChangeAction {
     },
     /// Reject a requested change (a lead)
     Reject {
+        /// The change's id (CHG-YYYYMMDD-N)
         id: String,
+        /// Why it is rejected
         #[arg(long)]
         reason: String,
     },
     /// Write up an emergency change after the fact (within the site's limit)
     Document {
+        /// The change's id (CHG-YYYYMMDD-N)
         id: String,
+        /// What was done, written up
         #[arg(long)]
         text: String,
     },
     /// The approved change begins
-    Start { id: String },
+    Start {
+        /// The change's id (CHG-YYYYMMDD-N)
+        id: String,
+    },
     /// The change is over: succeeded, failed or rolled back
     Finish {
+        /// The change's id (CHG-YYYYMMDD-N)
         id: String,
         /// succeeded | failed | rolled_back
         #[arg(long)]
@@ -76,12 +85,15 @@ pub enum ChangeAction {
     },
     /// List changes, latest window first
     List {
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// Show one change with the incidents opened on its hosts in its window
     Show {
+        /// The change's id (CHG-YYYYMMDD-N)
         id: String,
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },

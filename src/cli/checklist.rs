@@ -69,11 +69,13 @@ pub enum ChecklistCommand {
         /// A local date, YYYY-MM-DD [default: today]
         #[arg(long)]
         date: Option<NaiveDate>,
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// Start a run: the template's latest occurrence due today (or the next one)
     Start {
+        /// The sheet to start (a checklist of the site: exchange, daily, …)
         template: String,
         /// A particular occurrence (run id such as exchange@20261121T0830)
         #[arg(long)]
@@ -81,46 +83,67 @@ pub enum ChecklistCommand {
     },
     /// Mark an item normal, warning or critical
     Item {
+        /// The inspection run's id (exchange@YYYYMMDDTHHMM), as checklist list shows it
         run: String,
+        /// The item's id in the sheet (nodes, channel, …)
         item: String,
+        /// normal | warning | critical
         #[arg(long)]
         result: ItemResult,
+        /// What was seen
         #[arg(long, default_value = "")]
         note: String,
     },
     /// Record that the owner and the lead were told of a warning or critical item
-    Notify { run: String, item: String },
+    Notify {
+        /// The inspection run's id (exchange@YYYYMMDDTHHMM), as checklist list shows it
+        run: String,
+        /// The item's id in the sheet (nodes, channel, …)
+        item: String,
+    },
     /// A lead's decision on a run paused by a critical item
     Decide {
+        /// The inspection run's id (exchange@YYYYMMDDTHHMM), as checklist list shows it
         run: String,
         /// Go on with the inspection (else: stop it here)
         #[arg(long = "continue", conflicts_with = "stop")]
         go_on: bool,
+        /// Stop the run here (instead of --continue)
         #[arg(long)]
         stop: bool,
+        /// Why the run goes on or stops
         #[arg(long, default_value = "")]
         note: String,
     },
     /// Record a manual transfer (人工交换) made while data exchange failed
     Transfer {
+        /// The inspection run's id (exchange@YYYYMMDDTHHMM), as checklist list shows it
         run: String,
+        /// The item's id in the sheet (nodes, channel, …)
         item: String,
+        /// What was moved by hand
         #[arg(long)]
         note: String,
     },
     /// Sign the run off
-    Sign { run: String },
+    Sign {
+        /// The inspection run's id (exchange@YYYYMMDDTHHMM), as checklist list shows it
+        run: String,
+    },
     /// Declare that an occurrence cannot be done, with the reason (two hours' notice)
     Decline {
         /// The occurrence (run id)
         run: String,
+        /// Why the run cannot be done
         #[arg(long)]
         reason: String,
     },
     /// The inspection report of a run, a day, a week (with the weekday grid) or a month
     Report {
+        /// One run's report
         #[arg(long, group = "what")]
         run: Option<String>,
+        /// The day's runs [default: today]
         #[arg(long, group = "what")]
         day: Option<NaiveDate>,
         /// Any date of the week
@@ -129,6 +152,7 @@ pub enum ChecklistCommand {
         /// YYYY-MM
         #[arg(long, group = "what")]
         month: Option<String>,
+        /// How the report is written
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },

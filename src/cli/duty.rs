@@ -19,6 +19,7 @@ use crate::text::visible;
 pub enum ReportCommand {
     /// The handover report (交接班记录); the latest handover if no id is given
     Handover {
+        /// The handover's id (handover@YYYYMMDDTHHMM) [default: the latest]
         id: Option<String>,
         /// How the report is written
         #[arg(long, value_enum, default_value = "md")]
@@ -26,6 +27,7 @@ pub enum ReportCommand {
     },
     /// The fault report (故障报告单) of an incident
     Fault {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         /// How the report is written
         #[arg(long, value_enum, default_value = "md")]
@@ -76,12 +78,15 @@ pub enum SideArg {
 pub enum HandoverCommand {
     /// Every handover and where it stands
     List {
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// Sign a handover whose steps are all done: outgoing first, then incoming
     Sign {
+        /// The handover's id (handover@YYYYMMDDTHHMM)
         id: String,
+        /// outgoing (交班) | incoming (接班)
         #[arg(long, value_enum)]
         side: SideArg,
     },
@@ -91,13 +96,16 @@ pub enum HandoverCommand {
 pub enum RosterCommand {
     /// Who is on duty in the shift in force and the next one
     Show {
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// Set who is on duty in one shift on one date (leads only)
     Set {
+        /// The shift's id in the site (day, night, …)
         #[arg(long)]
         shift: String,
+        /// The date the shift starts, YYYY-MM-DD
         #[arg(long)]
         date: NaiveDate,
         /// Operator logins
@@ -110,11 +118,15 @@ pub enum RosterCommand {
 pub enum LogCommand {
     /// The duty log of the shift in force
     List {
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// Write a free note in the duty log of the shift in force
-    Note { text: String },
+    Note {
+        /// The note
+        text: String,
+    },
     /// Record the room's environment: temperature, humidity and the weather outside
     Env {
         /// Degrees Celsius
@@ -123,6 +135,7 @@ pub enum LogCommand {
         /// Relative humidity, percent
         #[arg(long)]
         humidity: f64,
+        /// The weather outside
         #[arg(long, default_value = "")]
         weather: String,
     },
@@ -137,24 +150,31 @@ pub enum LogCommand {
         /// Back at (HH:MM)
         #[arg(long, value_parser = hhmm)]
         to: Option<chrono::NaiveTime>,
+        /// A note for the record
         #[arg(long, default_value = "")]
         note: String,
     },
     /// Record equipment used: who used what, its state before and after
     Equipment {
+        /// Who brought it in or took it out
         #[arg(long)]
         who: String,
+        /// What equipment
         #[arg(long)]
         what: String,
+        /// Its state before
         #[arg(long, default_value = "")]
         before: String,
+        /// Its state after
         #[arg(long, default_value = "")]
         after: String,
     },
     /// Record a visitor: who, why, from when (to when), escorted by whom
     Visitor {
+        /// The visitor's name
         #[arg(long)]
         who: String,
+        /// Why they came
         #[arg(long)]
         why: String,
         /// Came in at (HH:MM)
@@ -163,16 +183,19 @@ pub enum LogCommand {
         /// Left at (HH:MM; or later with duty log complete)
         #[arg(long, value_parser = hhmm)]
         to: Option<chrono::NaiveTime>,
+        /// Who went with them (an operator's login)
         #[arg(long)]
         escort: String,
     },
     /// Record a user's request or complaint: from whom, what, what came of it
     Request {
+        /// Who asked (a person or a department)
         #[arg(long)]
         from: String,
         /// It is a complaint
         #[arg(long)]
         complaint: bool,
+        /// What was asked for, or the complaint
         #[arg(long)]
         what: String,
         /// What came of it (or later with duty log complete)

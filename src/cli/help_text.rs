@@ -27,12 +27,33 @@ pub fn language(args: &[std::ffi::OsString]) -> Lang {
     Lang::from_locale()
 }
 
-/// The command tree with its texts in `lang` (English is the tree as written).
+/// The command tree with its texts in `lang` (English is the tree as written), each
+/// command's examples at the end of its help.
 pub fn localized(command: Command, lang: Lang) -> Command {
+    let command = with_examples(command, "", lang);
     match lang {
         Lang::En => command,
         Lang::Zh => in_chinese(command, true),
     }
+}
+
+/// `path` is the command's names after `duty`, space-separated. An empty default
+/// (a note one may leave out) is not shown as `[default: ""]`.
+fn with_examples(mut command: Command, path: &str, lang: Lang) -> Command {
+    if let Some(section) = super::examples::section(path, lang) {
+        command = command.after_help(section);
+    }
+    command = command.mut_args(|arg| {
+        let empty =
+            !arg.get_default_values().is_empty() && arg.get_default_values().iter().all(|v| v.is_empty());
+        if empty { arg.hide_default_value(true) } else { arg }
+    });
+    let names: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        let sub_path = if path.is_empty() { name.clone() } else { format!("{path} {name}") };
+        command = command.mut_subcommand(name, |sub| with_examples(sub, &sub_path, lang));
+    }
+    command
 }
 
 const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
@@ -70,6 +91,7 @@ fn in_chinese(mut command: Command, root: bool) -> Command {
         let heading = match () {
             _ if arg.is_positional() => "参数",
             _ if arg.is_global_set() => "全局选项",
+            _ if arg.get_help_heading() == Some("Console options") => "控制台选项",
             _ => "选项",
         };
         let arg = arg.long_help(None).help_heading(heading).help(help);
@@ -145,6 +167,108 @@ mod tests {
         for word in ["Usage", "Options", "Commands", "Print help"] {
             assert!(!help.contains(word), "{word}: {help}");
         }
+    }
+
+    /// Every command path of the tree, `""` for `duty` itself.
+    fn paths(command: &Command, path: &str, out: &mut Vec<String>) {
+        out.push(path.to_string());
+        for sub in command.get_subcommands() {
+            let name = sub.get_name();
+            paths(sub, &if path.is_empty() { name.to_string() } else { format!("{path} {name}") }, out);
+        }
+    }
+
+    /// A command line cut into words as a shell would (double quotes, no expansion),
+    /// up to a pipe or a redirection.
+    fn words(line: &str) -> Vec<String> {
+        let (mut out, mut word, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
+        for c in line.chars() {
+            match c {
+                '"' => (quoted, any) = (!quoted, true),
+                '|' | '>' if !quoted => break,
+                c if c.is_whitespace() && !quoted => {
+                    if any {
+                        out.push(std::mem::take(&mut word));
+                    }
+                    any = false;
+                }
+                c => (word, any) = (word + &c.to_string(), true),
+            }
+        }
+        if any {
+            out.push(word);
+        }
+        out
+    }
+
+    fn undescribed(command: &Command, path: &str, out: &mut Vec<String>) {
+        let path = format!("{path} {}", command.get_name());
+        for arg in command.get_arguments().filter(|a| a.get_help().is_none()) {
+            out.push(format!(
+                "{path} {}",
+                arg.get_long().map_or_else(|| arg.get_id().to_string(), |l| format!("--{l}"))
+            ));
+        }
+        for sub in command.get_subcommands() {
+            undescribed(sub, &path, out);
+        }
+    }
+
+    #[test]
+    fn every_option_and_argument_is_described() {
+        let mut missing = Vec::new();
+        undescribed(&super::super::Cli::command(), "", &mut missing);
+        assert!(missing.is_empty(), "{} without a description:\n{}", missing.len(), missing.join("\n"));
+    }
+
+    #[test]
+    fn every_command_has_examples_and_every_example_parses() {
+        let command = super::super::Cli::command();
+        let mut all = Vec::new();
+        paths(&command, "", &mut all);
+        let without: Vec<&String> = all.iter().filter(|p| super::super::examples::of(p).is_empty()).collect();
+        assert!(without.is_empty(), "commands without examples: {without:?}");
+        for (path, examples) in super::super::examples::EXAMPLES {
+            assert!(all.iter().any(|p| p == path), "examples of a command that is not there: {path:?}");
+            for example in *examples {
+                let words = words(example.line);
+                assert_eq!(words[0], "duty", "{}", example.line);
+                let typed = words[1..].iter().filter(|w| !w.starts_with('-')).take(path.split(' ').count());
+                if !path.is_empty() {
+                    assert!(
+                        typed.cloned().collect::<Vec<_>>().join(" ").starts_with(path),
+                        "{path}: {}",
+                        example.line
+                    );
+                }
+                if let Err(e) = command.clone().try_get_matches_from(&words) {
+                    panic!("{}: {e}", example.line);
+                }
+                // The Chinese says it in Chinese but for the names of things.
+                let names = [
+                    "Chromium",
+                    "PDF",
+                    "JSON",
+                    "CSV",
+                    "SSH",
+                    "SM3",
+                    "MQ",
+                    "Markdown",
+                    "PostgreSQL",
+                    "vim",
+                    "bash",
+                    "systemd",
+                ];
+                let english = example
+                    .zh
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .find(|w| w.chars().any(|c| c.is_ascii_alphabetic()) && !names.contains(w));
+                assert!(english.is_none(), "{:?} in {}", english, example.zh);
+            }
+        }
+        let help =
+            localized(command, Lang::Zh).find_subcommand_mut("incident").unwrap().render_help().to_string();
+        assert!(help.contains("示例：") && help.contains("$ duty incident list"), "{help}");
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub struct When {
 pub enum IncidentAction {
     /// Record a new incident; prints its number
     Open {
+        /// What happened, in a line
         #[arg(long)]
         title: String,
         /// ordinary (一般) | serious (严重) | critical (特别严重)
@@ -53,6 +54,7 @@ pub enum IncidentAction {
         /// When the call came or the alarm fired (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10) [default: now]
         #[arg(long)]
         reported_at: Option<UserTime>,
+        /// What was seen, in full
         #[arg(long, default_value = "")]
         description: String,
         /// An engineer must go on site (starts the on-site clock at the response)
@@ -64,21 +66,26 @@ pub enum IncidentAction {
     },
     /// Acknowledge (respond): you become the owner (首问负责制)
     Ack {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         #[command(flatten)]
         when: When,
     },
     /// Record arrival on site
     Onsite {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         #[command(flatten)]
         when: When,
     },
     /// Escalate to a vendor (厂商)
     Escalate {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
+        /// The vendor escalated to
         #[arg(long)]
         vendor: String,
+        /// A note for the record
         #[arg(long, default_value = "")]
         note: String,
         #[command(flatten)]
@@ -86,6 +93,7 @@ pub enum IncidentAction {
     },
     /// Record an escalation call
     Call {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         /// duty_lead | vendor | leadership | security_group
         #[arg(long)]
@@ -96,6 +104,7 @@ pub enum IncidentAction {
         /// The call was not answered
         #[arg(long)]
         no_answer: bool,
+        /// A note for the record
         #[arg(long, default_value = "")]
         note: String,
         #[command(flatten)]
@@ -103,7 +112,9 @@ pub enum IncidentAction {
     },
     /// Pause the resolution clock: waiting on vendor | spare_parts | user
     Pause {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
+        /// Why the clock stops: vendor | spare_parts | user (waiting on them)
         #[arg(long)]
         reason: PauseReason,
         #[command(flatten)]
@@ -111,15 +122,19 @@ pub enum IncidentAction {
     },
     /// Resume the resolution clock
     Resume {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         #[command(flatten)]
         when: When,
     },
     /// Resolve, recording cause and solution for the next time
     Resolve {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
+        /// What caused it
         #[arg(long)]
         cause: String,
+        /// What was done to resolve it
         #[arg(long)]
         solution: String,
         #[command(flatten)]
@@ -127,6 +142,7 @@ pub enum IncidentAction {
     },
     /// File the fault report (故障报告单)
     Report {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         /// 故障描述
         #[arg(long)]
@@ -151,7 +167,9 @@ pub enum IncidentAction {
     },
     /// Close after review (leads only; you are the reviewer, 审核人)
     Close {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
+        /// A note for the record
         #[arg(long, default_value = "")]
         note: String,
         #[command(flatten)]
@@ -159,6 +177,7 @@ pub enum IncidentAction {
     },
     /// Add a note to the timeline
     Note {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         /// The note
         #[arg(required_unless_present = "text_option", conflicts_with = "text_option")]
@@ -172,6 +191,7 @@ pub enum IncidentAction {
     /// Record the requester's confirmation of the resolution and their rating (the
     /// contract's satisfaction target is 90 %)
     Confirm {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         /// Who confirmed it (the requester)
         #[arg(long)]
@@ -191,6 +211,7 @@ pub enum IncidentAction {
     /// Start an emergency plan (应急预案) of the site on the incident: the one named, else
     /// the one that fits its class, area and title best
     Plan {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         /// The plan's id (its file name in plans/)
         plan: Option<String>,
@@ -200,6 +221,7 @@ pub enum IncidentAction {
     },
     /// Record a step of the running emergency plan as done, or skipped with a note
     Step {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         /// The step's number, from 1
         step: usize,
@@ -209,6 +231,7 @@ pub enum IncidentAction {
         /// The step was skipped (say why with --note)
         #[arg(long)]
         skip: bool,
+        /// A note for the record
         #[arg(long, default_value = "")]
         note: String,
         #[command(flatten)]
@@ -216,7 +239,9 @@ pub enum IncidentAction {
     },
     /// Mark as a problem (问题) for the monthly review: it could not be fully solved
     Problem {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
+        /// Why it is a problem (the first note of the problem)
         #[arg(long)]
         note: String,
         #[command(flatten)]
@@ -224,10 +249,12 @@ pub enum IncidentAction {
     },
     /// Pass ownership on to another operator (the owner or a lead; at a handover)
     Handover {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         /// The operator's login
         #[arg(long)]
         to: String,
+        /// A note for the record
         #[arg(long, default_value = "")]
         note: String,
         #[command(flatten)]
@@ -236,6 +263,7 @@ pub enum IncidentAction {
     /// Correct what was recorded wrongly (a correction event: who, why, what it replaces;
     /// the clocks and reports follow it). One field at a time.
     Correct {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
         /// The report time as it really was (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10); the reporter or a lead
         #[arg(long, group = "field")]
@@ -271,7 +299,9 @@ pub enum IncidentAction {
     },
     /// Show one incident with its clocks and timeline
     Show {
+        /// The incident's id (GZ-YYYYMMDD-NNN)
         id: String,
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },

@@ -19,19 +19,24 @@ pub enum KbAction {
         /// How many entries at most
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// Show one entry
     Show {
+        /// The entry's id
         id: String,
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// Write an entry by hand (a runbook, a known error); prints its number
     Write {
+        /// What the entry is about, in a line
         #[arg(long)]
         title: String,
+        /// What was seen and what fixed it
         #[arg(long)]
         body: String,
         /// A host it is about (repeat for several)
@@ -40,9 +45,12 @@ pub enum KbAction {
     },
     /// Edit an entry (an incident's too): what is not given stays
     Edit {
+        /// The entry's id
         id: String,
+        /// A new title [default: as it is]
         #[arg(long)]
         title: Option<String>,
+        /// A new text [default: as it is]
         #[arg(long)]
         body: Option<String>,
     },

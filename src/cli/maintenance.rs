@@ -31,11 +31,15 @@ pub enum MaintenanceCommand {
     },
     /// List current and planned windows
     List {
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// End a window now
-    End { id: String },
+    End {
+        /// The window's id, as maintenance list shows it
+        id: String,
+    },
 }
 
 pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {

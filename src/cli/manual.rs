@@ -50,6 +50,18 @@ fn options(command: &Command, out: &mut String) {
     }
 }
 
+/// A command's examples, each line as typed.
+fn examples(path: &str, out: &mut String) {
+    let examples = super::examples::of(path);
+    if examples.is_empty() {
+        return;
+    }
+    out.push_str(".PP\nExamples:\n");
+    for e in examples {
+        out.push_str(&format!(".RS\n.PP\n{}\n.br\n\\fB{}\\fR\n.RE\n", roff(e.en), roff(e.line)));
+    }
+}
+
 /// The manual page of `duty` and every subcommand, in roff (man 7).
 pub fn man_page(command: &Command) -> String {
     let mut out = String::new();
@@ -63,6 +75,10 @@ pub fn man_page(command: &Command) -> String {
     out.push_str(&format!(".SH DESCRIPTION\n{}\n", roff(&about(command))));
     out.push_str(".SH OPTIONS\n");
     options(command, &mut out);
+    out.push_str(".SH EXAMPLES\n");
+    for e in super::examples::of("") {
+        out.push_str(&format!(".PP\n{}\n.br\n\\fB{}\\fR\n", roff(e.en), roff(e.line)));
+    }
     out.push_str(".SH COMMANDS\n");
     fn walk(command: &Command, path: &str, out: &mut String) {
         for sub in command.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
@@ -77,6 +93,7 @@ pub fn man_page(command: &Command) -> String {
                 }
                 options(&only, out);
             }
+            examples(path.trim_start_matches("duty").trim(), out);
             walk(sub, &path, out);
         }
     }

@@ -7,6 +7,7 @@ mod checklist;
 mod console;
 mod duty;
 mod engine;
+mod examples;
 mod help_text;
 mod help_zh;
 mod incident;
@@ -46,14 +47,29 @@ pub struct Cli {
     /// Language of messages: zh or en [default: the site's, else the locale's]
     #[arg(long, global = true, help_heading = "Global options")]
     lang: Option<Lang>,
-    /// Keymap: a built-in name (default, vim) or a file [default: $XDG_CONFIG_HOME/duty/keymap.toml over default]
-    #[arg(long, global = true, help_heading = "Global options")]
-    keymap: Option<String>,
-    /// Theme: a built-in name (dark, light, high-contrast, mono) or a file [default: $XDG_CONFIG_HOME/duty/theme.toml over dark]
-    #[arg(long, global = true, help_heading = "Global options")]
-    theme: Option<String>,
+    #[command(flatten)]
+    look: Look,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// How the console looks and which keys it takes: options of the commands that start
+/// one (`duty`, `duty demo`) and of `duty config check`, which checks the files.
+#[derive(clap::Args, Debug, Default)]
+struct Look {
+    /// Keymap: a built-in name (default, vim) or a file [default: $XDG_CONFIG_HOME/duty/keymap.toml over default]
+    #[arg(long, help_heading = "Console options")]
+    keymap: Option<String>,
+    /// Theme: a built-in name (dark, light, high-contrast, mono) or a file [default: $XDG_CONFIG_HOME/duty/theme.toml over dark]
+    #[arg(long, help_heading = "Console options")]
+    theme: Option<String>,
+}
+
+impl Look {
+    /// This command's own choice, else the one given before it (`duty --theme light demo`).
+    fn or(self, before: Look) -> Look {
+        Look { keymap: self.keymap.or(before.keymap), theme: self.theme.or(before.theme) }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -63,6 +79,8 @@ enum Command {
         /// Keep the demo site and store in this folder instead of a temporary one
         #[arg(long)]
         dir: Option<PathBuf>,
+        #[command(flatten)]
+        look: Look,
     },
     /// Write a commented sample site (the centre's machines, the contract's rules)
     Init {
@@ -95,6 +113,7 @@ enum Command {
     /// The machines as the inspection sheet shows them, live: √ normal, ! warning,
     /// × critical, ? unknown or not run
     Status {
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
@@ -260,18 +279,26 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let clock = Clock::of_process().map_err(Failure::Usage)?;
     let lang = cli.lang.unwrap_or_else(Lang::from_locale);
     let identity = Identity::of_process().map_err(|e| Failure::Refused(crate::i18n::forbidden(&e, lang)))?;
+    let mut command = cli.command;
+    let look = match &mut command {
+        Some(Command::Demo { look, .. }) => std::mem::take(look).or(cli.look),
+        Some(Command::Config { command: site::ConfigCommand::Check { look } }) => {
+            std::mem::take(look).or(cli.look)
+        }
+        _ => cli.look,
+    };
     let paths = Paths {
         site: cli.site,
         store: cli.store,
         lang: cli.lang,
-        keymap: cli.keymap,
-        theme: cli.theme,
+        keymap: look.keymap,
+        theme: look.theme,
         clock,
         identity,
     };
-    match cli.command {
+    match command {
         None => console::run_console(&paths),
-        Some(Command::Demo { dir }) => console::run_demo(&paths, dir),
+        Some(Command::Demo { dir, .. }) => console::run_demo(&paths, dir),
         Some(Command::Init { dir }) => site::init(&paths, dir),
         Some(Command::Engine) => engine::engine(&paths),
         Some(Command::Serve) => serve::serve(&paths),

@@ -15,6 +15,7 @@ use crate::text::{fit, visible};
 pub enum ProblemAction {
     /// Open a problem, with the incidents it lies behind; prints its number
     Open {
+        /// What lies behind the incidents, in a line
         #[arg(long)]
         title: String,
         /// An incident it lies behind (repeat for several)
@@ -31,41 +32,61 @@ pub enum ProblemAction {
         owner: Option<String>,
     },
     /// Link another incident to the problem
-    Link { id: String, incident: String },
+    Link {
+        /// The problem's id (PRB-N)
+        id: String,
+        /// The incident's id (GZ-YYYYMMDD-NNN)
+        incident: String,
+    },
     /// Record what is suspected now, or a new workaround
     Update {
+        /// The problem's id (PRB-N)
         id: String,
+        /// What is now suspected [default: as it is]
         #[arg(long, default_value = "")]
         cause: String,
+        /// How users get by meanwhile [default: as it is]
         #[arg(long, default_value = "")]
         workaround: String,
     },
     /// The cause and the workaround are known: a known error (已知错误)
     KnownError {
+        /// The problem's id (PRB-N)
         id: String,
+        /// The cause found
         #[arg(long)]
         cause: String,
+        /// How users get by until it is fixed
         #[arg(long)]
         workaround: String,
     },
     /// Resolved, with the solution
     Resolve {
+        /// The problem's id (PRB-N)
         id: String,
+        /// What fixed it for good
         #[arg(long)]
         solution: String,
     },
     /// Close a resolved problem (a lead)
-    Close { id: String },
+    Close {
+        /// The problem's id (PRB-N)
+        id: String,
+    },
     /// List problems not closed (all with --all), with the monthly review's reminder
     List {
+        /// Include closed problems
         #[arg(long)]
         all: bool,
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// Show one problem, its incidents and those that look like them
     Show {
+        /// The problem's id (PRB-N)
         id: String,
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
@@ -74,6 +95,7 @@ pub enum ProblemAction {
         /// The month reviewed, YYYY-MM [default: this month]
         #[arg(long)]
         month: Option<String>,
+        /// A note for the record
         #[arg(long, default_value = "")]
         note: String,
     },

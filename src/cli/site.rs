@@ -11,7 +11,10 @@ use crate::i18n::Lang;
 #[derive(Subcommand, Debug)]
 pub enum ConfigCommand {
     /// Load and validate the site; print every problem as file:line:col
-    Check,
+    Check {
+        #[command(flatten)]
+        look: super::Look,
+    },
 }
 
 pub fn init(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
@@ -39,7 +42,7 @@ pub fn init(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
 
 pub fn config(paths: &Paths, command: ConfigCommand) -> anyhow::Result<()> {
     match command {
-        ConfigCommand::Check => {
+        ConfigCommand::Check { .. } => {
             let session = paths.load_strict()?;
             // The console's keymap and theme are configuration too.
             let config_dir = paths.user_config_dir();

@@ -44,18 +44,22 @@ pub enum SshCommand {
     },
     /// The asks for a second person still open
     Asks {
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// The SSH runs in the log
     History {
+        /// Only the runs on this host
         #[arg(long)]
         host: Option<String>,
+        /// Print JSON (for scripts)
         #[arg(long)]
         json: bool,
     },
     /// Trust an unknown host key after checking its fingerprint out of band
     Trust {
+        /// The host whose key is trusted
         host: String,
         /// The fingerprint you checked (SHA256:...): it must be the one presented
         #[arg(long)]
