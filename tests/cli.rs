@@ -1236,3 +1236,144 @@ fn the_console_options_belong_to_the_commands_that_start_a_console_and_every_com
         "{man}"
     );
 }
+
+/// The rows of a list as JSON (the problems' list keeps them under `problems`).
+fn rows_of(f: &Fixture, args: &[&str]) -> Vec<serde_json::Value> {
+    let out = f.ok("alice", &[args, &["-o", "json"]].concat());
+    let value: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"));
+    let rows = if value.is_object() { &value["problems"] } else { &value };
+    rows.as_array().unwrap_or_else(|| panic!("{args:?}: {out}")).clone()
+}
+
+#[test]
+fn every_list_filters_and_prints_as_a_table_wide_json_and_csv() {
+    let f = Fixture::new();
+    f.exchange_every_day();
+    let serious = f.open(&f.minutes_from_now(-50));
+    f.ok("alice", &["incident", "ack", &serious]);
+    f.ok("alice", &["incident", "problem", &serious, "--note", "监听反复中断"]);
+    f.ok(
+        "alice",
+        &[
+            "change",
+            "request",
+            "--what",
+            "数据库补丁",
+            "--why",
+            "安全更新",
+            "--host",
+            "central-db",
+            "--risk",
+            "medium",
+            "--rollback",
+            "回退补丁",
+            "--from",
+            "22:00",
+            "--until",
+            "2026-11-26 01:00",
+        ],
+    );
+    f.ok("alice", &["maintenance", "add", "--host", "central-db", "--to", "12:00", "--reason", "打补丁"]);
+    f.ok("alice", &["log", "note", "UPS 巡视正常"]);
+    f.ok("bob", &["log", "env", "--temperature", "22", "--humidity", "45"]);
+    f.ok("alice", &["kb", "write", "--title", "监听中断", "--body", "重启监听", "--host", "central-db"]);
+
+    // Every list in every format: the table has its headings, --json is -o json, and
+    // CSV has a line per record under a line of keys.
+    let lists: [&[&str]; 11] = [
+        &["incident", "list"],
+        &["problem", "list"],
+        &["change", "list"],
+        &["maintenance", "list"],
+        &["handover", "list"],
+        &["log", "list"],
+        &["checklist", "list"],
+        &["audit", "log"],
+        &["kb", "search", "监听"],
+        &["ssh", "history"],
+        &["ssh", "asks"],
+    ];
+    for list in lists {
+        let table = f.ok("alice", &[list, &["-o", "table"]].concat());
+        let heading = table.lines().find(|l| !l.starts_with("the problem review")).unwrap_or_default();
+        assert!(
+            heading.split_whitespace().all(|w| w.chars().all(|c| c.is_ascii_uppercase())),
+            "{list:?}: {table}"
+        );
+        let wide = f.ok("alice", &[list, &["-o", "wide"]].concat());
+        assert!(wide.lines().count() >= table.lines().count(), "{list:?}: {wide}");
+        let json = f.ok("alice", &[list, &["-o", "json"]].concat());
+        assert_eq!(f.ok("alice", &[list, &["--json"]].concat()), json, "{list:?}");
+        let rows = rows_of(&f, list);
+        let csv = f.ok("alice", &[list, &["-o", "csv"]].concat());
+        if !rows.is_empty() && list != ["incident", "list"] {
+            assert_eq!(csv.lines().count(), rows.len() + 1, "{list:?}: {csv}");
+            assert!(
+                csv.lines().next().unwrap().split(',').any(|k| k == "id"
+                    || k == "seq"
+                    || k == "run"
+                    || k == "operator"
+                    || k == "entry.kind"),
+                "{list:?}: {csv}"
+            );
+        }
+        for bad in [&["-o", "xml"][..], &["--nonsense"]] {
+            let out = f.run("alice", &[list, bad].concat());
+            assert_eq!(out.status.code(), Some(2), "{list:?} {bad:?}: {}", stderr(&out));
+        }
+    }
+    let count = |args: &[&str]| rows_of(&f, args).len();
+    // Problems: by state, owner, host and when they were opened.
+    assert_eq!(count(&["problem", "list", "--state", "open"]), 1);
+    assert_eq!(count(&["problem", "list", "--state", "known_error"]), 0);
+    assert_eq!(count(&["problem", "list", "--owner", "alice"]), 1);
+    assert_eq!(count(&["problem", "list", "--owner", "bob"]), 0);
+    assert_eq!(count(&["problem", "list", "--host", "central-db"]), 1);
+    assert_eq!(count(&["problem", "list", "--host", "frontend-1"]), 0);
+    assert_eq!(count(&["problem", "list", "--since", "today 09:00", "--until", "today 11:00"]), 1);
+    assert_eq!(count(&["problem", "list", "--since", "11:00"]), 0);
+    // Changes: by state, host, requester and window.
+    assert_eq!(count(&["change", "list", "--state", "requested"]), 1);
+    assert_eq!(count(&["change", "list", "--state", "approved", "--state", "finished"]), 0);
+    assert_eq!(count(&["change", "list", "--host", "central-db", "--owner", "alice"]), 1);
+    assert_eq!(count(&["change", "list", "--owner", "bob"]), 0);
+    assert_eq!(count(&["change", "list", "--since", "2026-11-25 21:00", "--until", "2026-11-25 23:00"]), 1);
+    assert_eq!(count(&["change", "list", "--until", "21:00"]), 0);
+    // Maintenance windows by host; the duty log by who wrote it.
+    assert_eq!(count(&["maintenance", "list", "--host", "central-db"]), 1);
+    assert_eq!(count(&["maintenance", "list", "--host", "frontend-1"]), 0);
+    assert_eq!(count(&["log", "list", "--owner", "bob"]), 1);
+    assert_eq!(count(&["log", "list"]), 2);
+    // Inspections by state and by who started them.
+    f.ok("bob", &["checklist", "start", "exchange"]);
+    assert_eq!(count(&["checklist", "list", "--state", "in_progress", "--owner", "bob"]), 1);
+    assert_eq!(count(&["checklist", "list", "--state", "in_progress", "--owner", "alice"]), 0);
+    assert_eq!(count(&["checklist", "list", "--state", "done", "--state", "missed"]), 0);
+    // The audit log by operator, kind or family, and time.
+    let bobs = rows_of(&f, &["audit", "log", "--owner", "bob"]);
+    assert!(!bobs.is_empty() && bobs.iter().all(|e| e["actor"] == "bob"), "{bobs:?}");
+    assert_eq!(count(&["audit", "log", "--kind", "incident.opened"]), 1);
+    let family = rows_of(&f, &["audit", "log", "--kind", "incident"]);
+    assert!(family.len() >= 2 && family.iter().all(|e| e["kind"].as_str().unwrap().starts_with("incident.")));
+    assert_eq!(count(&["audit", "log", "--until", "2026-11-01 00:00"]), 0);
+    // The knowledge base by host.
+    assert_eq!(count(&["kb", "search", "监听", "--host", "central-db"]), 1);
+    assert_eq!(count(&["kb", "search", "监听", "--host", "frontend-1"]), 0);
+    // Bad values: a clear word, exit 2, nothing printed.
+    for (args, said) in [
+        (&["problem", "list", "--state", "asleep"][..], "invalid value 'asleep' for '--state"),
+        (&["change", "list", "--state", "done"], "invalid value 'done' for '--state"),
+        (&["checklist", "list", "--state", "late"], "invalid value 'late' for '--state"),
+        (&["audit", "log", "--since", "someday"], "invalid value 'someday' for '--since"),
+        (&["handover", "list", "--until", "25:00"], "invalid value '25:00' for '--until"),
+        (&["ssh", "history", "--since", "12:00", "--until", "11:00"], "--since must come before --until"),
+    ] {
+        let out = f.run("alice", args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(said), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let out = f.run("alice", &["--lang", "zh", "change", "list", "--since", "12:00", "--until", "11:00"]);
+    assert!(stderr(&out).contains("--since 须早于 --until"), "{}", stderr(&out));
+}

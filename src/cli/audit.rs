@@ -4,7 +4,6 @@ use clap::Subcommand;
 
 use super::{Failure, Paths};
 use crate::i18n::{Lang, event_kind, local_time};
-use crate::text::{fit, visible};
 use crate::time::UserTime;
 
 #[derive(Subcommand, Debug)]
@@ -45,12 +44,17 @@ pub enum AuditCommand {
     },
     /// Print the event log
     Log {
-        /// Only events recorded at or after this time (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
+        /// Only the events of this operator (their login)
         #[arg(long)]
-        since: Option<UserTime>,
-        /// Print JSON (for scripts)
+        owner: Option<String>,
+        /// Only the events of this kind or family (incident.acknowledged, ssh)
         #[arg(long)]
-        json: bool,
+        kind: Option<String>,
+        /// When they were recorded
+        #[command(flatten)]
+        period: super::listing::Period,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
 }
 
@@ -185,35 +189,46 @@ pub fn audit(paths: &Paths, command: AuditCommand) -> anyhow::Result<()> {
                 }
             }
         }
-        AuditCommand::Log { since, json } => {
-            let events = store.events(session.time_opt(&since)?)?;
-            if json {
-                // The payload as an object, as scripts read it (the text as stored, which
-                // the chain hashes, is what `audit verify` and an export keep).
-                let views: Vec<serde_json::Value> = events
-                    .iter()
-                    .map(|e| {
-                        let mut view = serde_json::to_value(e).unwrap_or_default();
-                        view["payload"] =
-                            serde_json::from_str(&e.payload).unwrap_or_else(|_| e.payload.clone().into());
-                        view
-                    })
-                    .collect();
-                super::print_json(&views)?;
-                return Ok(());
-            }
-            for e in &events {
-                println!(
-                    "{:>6} {} {} {} {} {}",
-                    e.seq,
-                    local_time(e.recorded_at, session.site.tz),
-                    fit(&visible(&e.actor, false), 10),
-                    fit(event_kind(&e.kind, lang), 14),
-                    fit(&visible(&e.subject, false), 16),
-                    visible(&e.payload, false)
-                );
-            }
-            Ok(())
+        AuditCommand::Log { owner, kind, period, output } => {
+            let recorded = period.resolve(&session)?;
+            let of_kind = |k: &str| {
+                kind.as_deref().is_none_or(|wanted| k == wanted || k.split('.').next() == Some(wanted))
+            };
+            let rows = store
+                .events(recorded.since)?
+                .into_iter()
+                .filter(|e| recorded.holds(e.recorded_at))
+                .filter(|e| owner.as_ref().is_none_or(|o| &e.actor == o))
+                .filter(|e| of_kind(&e.kind))
+                .map(|e| {
+                    let cells = vec![
+                        e.seq.to_string(),
+                        local_time(e.recorded_at, session.site.tz),
+                        local_time(e.occurred_at, session.site.tz),
+                        e.actor.clone(),
+                        event_kind(&e.kind, lang).to_string(),
+                        e.subject.clone(),
+                        e.payload.clone(),
+                    ];
+                    // The payload as an object, as scripts read it (the text as stored,
+                    // which the chain hashes, is what `audit verify` and an export keep).
+                    let mut record = serde_json::to_value(&e).unwrap_or_default();
+                    record["payload"] =
+                        serde_json::from_str(&e.payload).unwrap_or_else(|_| e.payload.clone().into());
+                    (cells, record)
+                })
+                .collect();
+            const COLUMNS: &[super::listing::Column] = &[
+                super::listing::column("序号", "SEQ", 6),
+                super::listing::column("记录时间", "RECORDED", 19),
+                super::listing::wide("发生时间", "OCCURRED", 19),
+                super::listing::column("操作人", "ACTOR", 10),
+                super::listing::column("类型", "KIND", 14),
+                super::listing::column("对象", "SUBJECT", 16),
+                super::listing::column("内容", "PAYLOAD", 0),
+            ];
+            let empty = ("（没有事件）", "(no events)");
+            super::listing::Listing { columns: COLUMNS, rows, empty }.print(output.get(), lang)
         }
     }
 }

@@ -6,7 +6,9 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::{Paths, Session};
-use crate::domain::change::{Change, ChangeCommand, ChangeKind, ChangeRequest, ChangeResult, Risk};
+use crate::domain::change::{
+    Change, ChangeCommand, ChangeKind, ChangeRequest, ChangeResult, ChangeState, Risk,
+};
 use crate::i18n::{Label, Lang, local_time};
 use crate::ops::{Done, Request};
 use crate::text::{fit, visible};
@@ -85,9 +87,20 @@ pub enum ChangeAction {
     },
     /// List changes, latest window first
     List {
-        /// Print JSON (for scripts)
+        /// requested | approved | rejected | started | finished (repeat for several)
+        #[arg(long = "state", value_parser = super::listing::key::<ChangeState>)]
+        states: Vec<ChangeState>,
+        /// Only the changes to this host
         #[arg(long)]
-        json: bool,
+        host: Option<String>,
+        /// Only those this operator requested (their login)
+        #[arg(long)]
+        owner: Option<String>,
+        /// When their windows start
+        #[command(flatten)]
+        period: super::listing::Period,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
     /// Show one change with the incidents opened on its hosts in its window
     Show {
@@ -102,7 +115,10 @@ pub enum ChangeAction {
 pub fn run(paths: &Paths, action: ChangeAction) -> anyhow::Result<()> {
     let session = paths.load()?;
     let (id, command) = match action {
-        ChangeAction::List { json } => return list(&session, json),
+        ChangeAction::List { states, host, owner, period, output } => {
+            let window = period.resolve(&session)?;
+            return list(&session, (&states, host.as_deref(), owner.as_deref()), window, output.get());
+        }
         ChangeAction::Show { id, json } => return show(&session, &id, json),
         ChangeAction::Request { kind, what, why, hosts, risk, rollback, from, until } => {
             let (from, until) = (session.time(&from)?, session.time(&until)?);
@@ -167,34 +183,56 @@ fn views<'a>(
         .collect()
 }
 
-fn list(session: &Session, json: bool) -> anyhow::Result<()> {
+const COLUMNS: &[super::listing::Column] = &[
+    super::listing::column("编号", "ID", 16),
+    super::listing::column("类型", "KIND", 8),
+    super::listing::column("状态", "STATE", 9),
+    super::listing::column("窗口", "WINDOW", 41),
+    super::listing::column("设备", "HOSTS", 16),
+    super::listing::wide("申请人", "REQUESTED BY", 12),
+    super::listing::wide("风险", "RISK", 6),
+    super::listing::column("内容", "WHAT", 0),
+];
+
+fn list(
+    session: &Session,
+    filter: (&[ChangeState], Option<&str>, Option<&str>),
+    window: super::listing::Between,
+    output: super::listing::Output,
+) -> anyhow::Result<()> {
+    let (states, host, owner) = filter;
     let store = session.open_store()?;
-    let mut changes = crate::ops::change::changes(&*store)?;
+    let mut changes: Vec<Change> = crate::ops::change::changes(&*store)?
+        .into_iter()
+        .filter(|c| states.is_empty() || states.contains(&c.state))
+        .filter(|c| host.is_none_or(|h| c.request.hosts.iter().any(|x| x == h)))
+        .filter(|c| owner.is_none_or(|o| c.requested_by == o))
+        .filter(|c| window.holds(c.request.from))
+        .collect();
     changes.sort_by(|a, b| b.request.from.cmp(&a.request.from).then_with(|| b.id.cmp(&a.id)));
     let incidents = store.incidents(true)?;
-    let views = views(session, &changes, &incidents);
-    if json {
-        return super::print_json(&views);
-    }
     let lang = session.lang;
     let tz = session.site.tz;
-    if views.is_empty() {
-        println!("{}", lang.pick("（没有变更）", "(no changes)"));
-    }
-    for view in &views {
-        let c = view.change;
-        println!(
-            "{} {} {} {} → {} {} {}",
-            fit(&c.id, 16),
-            fit(c.request.kind.label(lang), 8),
-            fit(c.state.label(lang), 9),
-            local_time(c.request.from, tz),
-            local_time(c.request.until, tz),
-            visible(&c.request.hosts.join(","), false),
-            visible(&c.request.what, false)
-        );
-    }
-    Ok(())
+    let rows = views(session, &changes, &incidents)
+        .into_iter()
+        .map(|view| {
+            let c = view.change;
+            let cells = vec![
+                c.id.clone(),
+                c.request.kind.label(lang).to_string(),
+                c.state.label(lang).to_string(),
+                format!("{} → {}", local_time(c.request.from, tz), local_time(c.request.until, tz)),
+                c.request.hosts.join(","),
+                c.requested_by.clone(),
+                c.request.risk.label(lang).to_string(),
+                c.request.what.clone(),
+            ];
+            (cells, view)
+        })
+        .collect();
+    let listing =
+        super::listing::Listing { columns: COLUMNS, rows, empty: ("（没有变更）", "(no changes)") };
+    listing.print(output, lang)
 }
 
 fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {

@@ -11,7 +11,6 @@ use crate::ops::{Done, Request};
 use crate::report::build::{Format as ReportFormat, Sheets, Wanted, build};
 use crate::report::{doc, inspection};
 use crate::store::Store;
-use crate::text::{fit, visible};
 
 /// How a report is written.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -69,9 +68,14 @@ pub enum ChecklistCommand {
         /// A local date, YYYY-MM-DD [default: today]
         #[arg(long)]
         date: Option<NaiveDate>,
-        /// Print JSON (for scripts)
+        /// upcoming | due | in_progress | paused | overdue | missed | done | done_late | declined (repeat for several)
+        #[arg(long = "state", value_parser = super::listing::key::<crate::domain::checklist::RunState>)]
+        states: Vec<crate::domain::checklist::RunState>,
+        /// Only the runs this operator started (their login)
         #[arg(long)]
-        json: bool,
+        owner: Option<String>,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
     /// Start a run: the template's latest occurrence due today (or the next one)
     Start {
@@ -186,43 +190,52 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
     let tz = session.site.tz;
     let now = session.now();
     match command {
-        ChecklistCommand::List { date, json } => {
+        ChecklistCommand::List { date, states, owner, output } => {
             let store = session.open_store()?;
             let date = date.unwrap_or_else(|| today(&session));
             let items = agenda::load(&*store, &session.site, date, date, now)?;
-            if json {
-                let view: Vec<serde_json::Value> = items
-                    .iter()
-                    .map(|a| {
-                        serde_json::json!({
-                            "run": a.slot.run, "template": a.slot.template, "name": a.name,
-                            "due_at": a.slot.due_at, "deadline_at": a.slot.deadline_at, "state": a.state.key(),
-                            "marked": a.run.as_ref().map_or(0, |r| r.marks.len()),
-                            "warnings": a.run.as_ref().map_or(0, |r| r.findings().0),
-                            "criticals": a.run.as_ref().map_or(0, |r| r.findings().1),
-                            "items": a.run.as_ref().map_or(0, |r| r.items.len()),
-                            "version": a.run.as_ref().map(|r| r.version),
-                        })
-                    })
-                    .collect();
-                super::print_json(&view)?;
-                return Ok(());
-            }
-            for a in &items {
-                let progress =
-                    a.run.as_ref().map_or(String::new(), |r| format!("{}/{}", r.marks.len(), r.items.len()));
-                println!(
-                    "{} {} {} {} {}",
-                    fit(&a.slot.run, 30),
-                    fit(&local_time(a.slot.deadline_at, tz), 20),
-                    fit(&crate::i18n::run_state_text(a.state, a.run.as_ref(), lang), 22),
-                    fit(&progress, 6),
-                    visible(&a.name, false)
-                );
-            }
-            if items.is_empty() {
-                println!("{}", lang.pick("（今天没有巡检）", "(no inspections on that day)"));
-            }
+            let rows = items
+                .iter()
+                .filter(|a| states.is_empty() || states.contains(&a.state))
+                .filter(|a| owner.as_ref().is_none_or(|o| a.run.as_ref().is_some_and(|r| &r.started_by == o)))
+                .map(|a| {
+                    let progress = a
+                        .run
+                        .as_ref()
+                        .map_or(String::new(), |r| format!("{}/{}", r.marks.len(), r.items.len()));
+                    let cells = vec![
+                        a.slot.run.clone(),
+                        local_time(a.slot.due_at, tz),
+                        local_time(a.slot.deadline_at, tz),
+                        crate::i18n::run_state_text(a.state, a.run.as_ref(), lang),
+                        progress,
+                        a.run.as_ref().map_or_else(String::new, |r| r.started_by.clone()),
+                        a.name.clone(),
+                    ];
+                    let record = serde_json::json!({
+                        "run": a.slot.run, "template": a.slot.template, "name": a.name,
+                        "due_at": a.slot.due_at, "deadline_at": a.slot.deadline_at, "state": a.state.key(),
+                        "started_by": a.run.as_ref().map(|r| &r.started_by),
+                        "marked": a.run.as_ref().map_or(0, |r| r.marks.len()),
+                        "warnings": a.run.as_ref().map_or(0, |r| r.findings().0),
+                        "criticals": a.run.as_ref().map_or(0, |r| r.findings().1),
+                        "items": a.run.as_ref().map_or(0, |r| r.items.len()),
+                        "version": a.run.as_ref().map(|r| r.version),
+                    });
+                    (cells, record)
+                })
+                .collect();
+            const COLUMNS: &[super::listing::Column] = &[
+                super::listing::column("巡检", "RUN", 30),
+                super::listing::wide("应检时间", "DUE", 19),
+                super::listing::column("完成期限", "DEADLINE", 19),
+                super::listing::column("状态", "STATE", 22),
+                super::listing::column("进度", "DONE", 6),
+                super::listing::wide("开始人", "STARTED BY", 10),
+                super::listing::column("名称", "NAME", 0),
+            ];
+            let empty = ("（当天没有巡检）", "(no inspections on that day)");
+            super::listing::Listing { columns: COLUMNS, rows, empty }.print(output.get(), lang)?;
         }
         ChecklistCommand::Start { template, run } => {
             let Done::Run(started) = session.perform(Request::StartRun { template, run })? else {

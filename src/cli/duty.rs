@@ -13,7 +13,6 @@ use crate::domain::shift::RosterChange;
 use crate::i18n::{duty as texts, local_time};
 use crate::ops::{Done, Request};
 use crate::report::build::{Sheets, Wanted, build};
-use crate::text::visible;
 
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
@@ -78,9 +77,14 @@ pub enum SideArg {
 pub enum HandoverCommand {
     /// Every handover and where it stands
     List {
-        /// Print JSON (for scripts)
+        /// Only those this operator handed over or took over (their login)
         #[arg(long)]
-        json: bool,
+        owner: Option<String>,
+        /// When the outgoing shift began
+        #[command(flatten)]
+        period: super::listing::Period,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
     /// Sign a handover whose steps are all done: outgoing first, then incoming
     Sign {
@@ -118,9 +122,11 @@ pub enum RosterCommand {
 pub enum LogCommand {
     /// The duty log of the shift in force
     List {
-        /// Print JSON (for scripts)
+        /// Only the entries this operator wrote (their login)
         #[arg(long)]
-        json: bool,
+        owner: Option<String>,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
     /// Write a free note in the duty log of the shift in force
     Note {
@@ -251,21 +257,43 @@ pub fn handover(paths: &Paths, command: HandoverCommand) -> anyhow::Result<()> {
     let session = paths.load()?;
     let lang = session.lang;
     match command {
-        HandoverCommand::List { json } => {
+        HandoverCommand::List { owner, period, output } => {
+            let began = period.resolve(&session)?;
             let store = session.open_store()?;
-            let all = crate::duty::handovers(&*store)?;
-            if json {
-                return super::print_json(&all);
-            }
-            for h in all {
-                println!(
-                    "{}  {} → {}  {}",
-                    h.id,
-                    h.outgoing.name,
-                    h.incoming.name,
-                    texts::handover_state(Some(&h), lang)
-                );
-            }
+            let signer = |s: &Option<crate::domain::handover::Signature>| s.as_ref().map(|s| s.by.clone());
+            let rows = crate::duty::handovers(&*store)?
+                .into_iter()
+                .filter(|h| began.holds(h.outgoing.start))
+                .filter(|h| {
+                    owner.as_ref().is_none_or(|o| {
+                        [
+                            signer(&h.outgoing_signature),
+                            signer(&h.incoming_signature),
+                            Some(h.started_by.clone()),
+                        ]
+                        .contains(&Some(o.clone()))
+                    })
+                })
+                .map(|h| {
+                    let cells = vec![
+                        h.id.clone(),
+                        format!("{} → {}", h.outgoing.name, h.incoming.name),
+                        signer(&h.outgoing_signature).unwrap_or_default(),
+                        signer(&h.incoming_signature).unwrap_or_default(),
+                        texts::handover_state(Some(&h), lang),
+                    ];
+                    (cells, h)
+                })
+                .collect();
+            const COLUMNS: &[super::listing::Column] = &[
+                super::listing::column("编号", "ID", 26),
+                super::listing::column("班次", "SHIFTS", 14),
+                super::listing::wide("交班人", "OUTGOING", 10),
+                super::listing::wide("接班人", "INCOMING", 10),
+                super::listing::column("状态", "STATE", 0),
+            ];
+            let empty = ("（没有交接班）", "(no handovers)");
+            super::listing::Listing { columns: COLUMNS, rows, empty }.print(output.get(), lang)?;
         }
         HandoverCommand::Sign { id, side } => {
             let side = match side {
@@ -345,25 +373,34 @@ pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
     let (site, lang) = (&session.site, session.lang);
     let now = session.now();
     match command {
-        LogCommand::List { json } => {
+        LogCommand::List { owner, output } => {
             let store = session.open_store()?;
             let Some((current, _)) = crate::duty::shifts_at(site, now) else {
                 return Err(Failure::Usage(texts::NO_SHIFTS.get(lang).to_string()).into());
             };
-            let entries = crate::duty::entries(&*store, &current)?;
-            if json {
-                return super::print_json(&entries);
-            }
-            for logged in entries {
-                println!(
-                    "#{}  {}  {}  [{}] {}",
-                    logged.seq,
-                    local_time(logged.at, site.tz),
-                    logged.by,
-                    texts::entry_kind(logged.entry.key()).get(lang),
-                    visible(&texts::entry_line(&logged.entry, lang), false)
-                );
-            }
+            let rows = crate::duty::entries(&*store, &current)?
+                .into_iter()
+                .filter(|logged| owner.as_ref().is_none_or(|o| &logged.by == o))
+                .map(|logged| {
+                    let cells = vec![
+                        format!("#{}", logged.seq),
+                        local_time(logged.at, site.tz),
+                        logged.by.clone(),
+                        texts::entry_kind(logged.entry.key()).get(lang).to_string(),
+                        texts::entry_line(&logged.entry, lang),
+                    ];
+                    (cells, logged)
+                })
+                .collect();
+            const COLUMNS: &[super::listing::Column] = &[
+                super::listing::column("序号", "NO", 5),
+                super::listing::column("时间", "AT", 19),
+                super::listing::column("记录人", "BY", 10),
+                super::listing::column("类别", "KIND", 10),
+                super::listing::column("内容", "ENTRY", 0),
+            ];
+            let empty = ("（本班还没有值班记录）", "(nothing in this shift's duty log yet)");
+            super::listing::Listing { columns: COLUMNS, rows, empty }.print(output.get(), lang)?;
         }
         LogCommand::Note { text } => log_entry(&session, Entry::Note { text })?,
         LogCommand::Env { temperature, humidity, weather } => {

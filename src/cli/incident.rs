@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
+use super::listing::Output;
 use super::{Failure, Paths, Session};
 use crate::domain::contract::contract_counter;
 use crate::domain::incident::{FaultReportForm, NewIncident};
@@ -290,12 +291,11 @@ pub enum IncidentAction {
         all: bool,
         #[command(flatten)]
         filter: ListFilter,
-        /// table | wide | json | csv
-        #[arg(short = 'o', long = "output", value_enum, default_value_t = Output::Table)]
-        output: Output,
-        /// The same as -o json
-        #[arg(long)]
-        json: bool,
+        /// When they were reported
+        #[command(flatten)]
+        period: super::listing::Period,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
     /// Show one incident with its clocks and timeline
     Show {
@@ -312,8 +312,8 @@ pub fn run(paths: &Paths, action: IncidentAction) -> anyhow::Result<()> {
     use IncidentAction as A;
     let existing = |id: String| IncidentTarget::Existing(IncidentId(id.trim().to_string()));
     let (target, command, when) = match action {
-        A::List { all, filter, output, json } => {
-            return list(&session, all, &filter, if json { Output::Json } else { output });
+        A::List { all, filter, period, output } => {
+            return list(&session, all, &filter, period.resolve(&session)?, output.get());
         }
         A::Show { id, json } => return show(&session, &id, json),
         A::Open {
@@ -442,16 +442,6 @@ fn check_hosts(session: &Session, hosts: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// How a list is printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Output {
-    Table,
-    /// The table with class, area, hosts and the report time.
-    Wide,
-    Json,
-    Csv,
-}
-
 /// Which incidents a list shows.
 #[derive(Args, Debug, Default)]
 pub struct ListFilter {
@@ -467,37 +457,35 @@ pub struct ListFilter {
     /// Only those this operator owns (their login)
     #[arg(long)]
     owner: Option<String>,
-    /// Reported at or after (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
-    #[arg(long)]
-    since: Option<UserTime>,
-    /// Reported before (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)
-    #[arg(long)]
-    until: Option<UserTime>,
 }
 
 impl ListFilter {
-    fn keeps(&self, incident: &Incident, since: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> bool {
+    fn keeps(&self, incident: &Incident, reported: super::listing::Between) -> bool {
         (self.states.is_empty() || self.states.contains(&incident.state))
             && (self.severities.is_empty() || self.severities.contains(&incident.severity))
             && self.host.as_ref().is_none_or(|h| incident.hosts.contains(h))
             && self.owner.as_ref().is_none_or(|o| incident.owner.as_ref() == Some(o))
-            && since.is_none_or(|s| incident.reported_at >= s)
-            && until.is_none_or(|u| incident.reported_at < u)
+            && reported.holds(incident.reported_at)
     }
 }
 
-fn list(session: &Session, all: bool, filter: &ListFilter, output: Output) -> anyhow::Result<()> {
+fn list(
+    session: &Session,
+    all: bool,
+    filter: &ListFilter,
+    reported: super::listing::Between,
+    output: Output,
+) -> anyhow::Result<()> {
     let store = session.open_store()?;
     let now = session.now();
     let policy = &session.site.policy;
-    let (since, until) = (session.time_opt(&filter.since)?, session.time_opt(&filter.until)?);
     // Asking for closed incidents by state is asking for closed ones.
     let closed_too = all || filter.states.contains(&crate::domain::State::Closed);
     // The queue's one order, as the console has it.
     let rows: Vec<(Incident, Vec<Clock>)> =
         crate::ops::queue::order_by_urgency(store.incidents(closed_too)?, &session.site, now)
             .into_iter()
-            .filter(|row| filter.keeps(&row.incident, since, until))
+            .filter(|row| filter.keeps(&row.incident, reported))
             .map(|row| {
                 let clocks = clocks(&row.incident, policy, now);
                 (*row.incident, clocks)

@@ -6,7 +6,7 @@ use super::{Paths, Session};
 use crate::domain::knowledge::{Entry, Hit, Origin, Written, excerpt, terms};
 use crate::i18n::local_time;
 use crate::ops::{Done, Request};
-use crate::text::{fit, visible};
+use crate::text::visible;
 
 #[derive(Subcommand, Debug)]
 pub enum KbAction {
@@ -19,9 +19,11 @@ pub enum KbAction {
         /// How many entries at most
         #[arg(long, default_value_t = 20)]
         limit: usize,
-        /// Print JSON (for scripts)
+        /// Only the entries about this host
         #[arg(long)]
-        json: bool,
+        host: Option<String>,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
     /// Show one entry
     Show {
@@ -59,7 +61,9 @@ pub enum KbAction {
 pub fn run(paths: &Paths, action: KbAction) -> anyhow::Result<()> {
     let session = paths.load()?;
     let (id, written) = match action {
-        KbAction::Search { words, limit, json } => return search(&session, &words.join(" "), limit, json),
+        KbAction::Search { words, limit, host, output } => {
+            return search(&session, &words.join(" "), limit, host.as_deref(), output.get());
+        }
         KbAction::Show { id, json } => return show(&session, &id, json),
         KbAction::Write { title, body, hosts } => (None, Written { title, body, hosts }),
         KbAction::Edit { id, title, body } => {
@@ -87,32 +91,42 @@ fn entry(session: &Session, id: &str) -> anyhow::Result<Entry> {
     })?)
 }
 
-fn search(session: &Session, query: &str, limit: usize, json: bool) -> anyhow::Result<()> {
+fn search(
+    session: &Session,
+    query: &str,
+    limit: usize,
+    host: Option<&str>,
+    output: super::listing::Output,
+) -> anyhow::Result<()> {
     let store = session.open_store()?;
     let found = store.search_knowledge(query, limit)?;
     let terms = terms(query);
-    if json {
-        let hits: Vec<Hit> = found
-            .iter()
-            .map(|entry| Hit { excerpt: excerpt(entry, &terms, 60), entry: entry.clone() })
-            .collect();
-        return super::print_json(&hits);
-    }
-    let lang = session.lang;
-    if found.is_empty() {
-        println!("{}", lang.pick("（没有找到）", "(nothing found)"));
-    }
     let tz = session.site.tz;
-    for entry in &found {
-        println!(
-            "{} {} {}",
-            fit(&entry.id, 16),
-            entry.updated_at.with_timezone(&tz).format("%Y-%m-%d"),
-            visible(&entry.title, false)
-        );
-        println!("    {}", visible(&excerpt(entry, &terms, 60), false));
-    }
-    Ok(())
+    let rows = found
+        .into_iter()
+        .filter(|entry| host.is_none_or(|h| entry.hosts.iter().any(|x| x == h)))
+        .map(|entry| {
+            let hit = Hit { excerpt: excerpt(&entry, &terms, 60), entry };
+            let cells = vec![
+                hit.entry.id.clone(),
+                hit.entry.updated_at.with_timezone(&tz).format("%Y-%m-%d").to_string(),
+                hit.entry.hosts.join(","),
+                hit.entry.title.clone(),
+                hit.excerpt.clone(),
+            ];
+            (cells, hit)
+        })
+        .collect();
+    const COLUMNS: &[super::listing::Column] = &[
+        super::listing::column("编号", "ID", 16),
+        super::listing::column("更新", "UPDATED", 10),
+        super::listing::wide("设备", "HOSTS", 16),
+        super::listing::column("标题", "TITLE", 30),
+        super::listing::column("摘录", "EXCERPT", 0),
+    ];
+    let listing =
+        super::listing::Listing { columns: COLUMNS, rows, empty: ("（没有找到）", "(nothing found)") };
+    listing.print(output, session.lang)
 }
 
 fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {

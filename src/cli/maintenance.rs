@@ -6,7 +6,6 @@ use super::{Failure, Paths};
 use crate::domain::maintenance::Window;
 use crate::i18n::{Lang, local_time};
 use crate::ops::{Done, Request};
-use crate::text::visible;
 use crate::time::UserTime;
 
 #[derive(Subcommand, Debug)]
@@ -31,9 +30,14 @@ pub enum MaintenanceCommand {
     },
     /// List current and planned windows
     List {
-        /// Print JSON (for scripts)
+        /// Only the windows of this host
         #[arg(long)]
-        json: bool,
+        host: Option<String>,
+        /// Include the windows that are over
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
     /// End a window now
     End {
@@ -69,34 +73,43 @@ pub fn run(paths: &Paths, command: MaintenanceCommand) -> anyhow::Result<()> {
             };
             println!("{}", window.id);
         }
-        MaintenanceCommand::List { json } => {
+        MaintenanceCommand::List { host, all, output } => {
             let store = session.open_store()?;
-            let windows: Vec<Window> =
-                store.maintenance_windows()?.into_iter().filter(|w| w.until > now).collect();
-            if json {
-                super::print_json(&windows)?;
-                return Ok(());
-            }
-            for w in &windows {
-                let state = if w.active_at(now) {
-                    lang.pick("进行中", "active")
-                } else {
-                    lang.pick("计划中", "planned")
-                };
-                println!(
-                    "{} {} {} — {} {} [{}] {}",
-                    w.id,
-                    state,
-                    local_time(w.from, session.site.tz),
-                    local_time(w.until, session.site.tz),
-                    w.hosts.join(","),
-                    w.checks.join(","),
-                    visible(&w.reason, false)
-                );
-            }
-            if windows.is_empty() {
-                println!("{}", lang.pick("（没有维护窗口）", "(no maintenance windows)"));
-            }
+            let tz = session.site.tz;
+            let rows = store
+                .maintenance_windows()?
+                .into_iter()
+                .filter(|w| all || w.until > now)
+                .filter(|w| host.as_ref().is_none_or(|h| w.hosts.contains(h)))
+                .map(|w| {
+                    let state = match () {
+                        _ if w.active_at(now) => lang.pick("进行中", "active"),
+                        _ if w.until <= now => lang.pick("已结束", "over"),
+                        _ => lang.pick("计划中", "planned"),
+                    };
+                    let cells = vec![
+                        w.id.clone(),
+                        state.to_string(),
+                        format!("{} — {}", local_time(w.from, tz), local_time(w.until, tz)),
+                        w.hosts.join(","),
+                        w.checks.join(","),
+                        w.by.clone(),
+                        w.reason.clone(),
+                    ];
+                    (cells, w)
+                })
+                .collect();
+            const COLUMNS: &[super::listing::Column] = &[
+                super::listing::column("编号", "ID", 10),
+                super::listing::column("状态", "STATE", 8),
+                super::listing::column("时间", "WINDOW", 41),
+                super::listing::column("设备", "HOSTS", 16),
+                super::listing::wide("检查", "CHECKS", 16),
+                super::listing::wide("登记人", "BY", 10),
+                super::listing::column("原因", "REASON", 0),
+            ];
+            let empty = ("（没有维护窗口）", "(no maintenance windows)");
+            super::listing::Listing { columns: COLUMNS, rows, empty }.print(output.get(), lang)?;
         }
         MaintenanceCommand::End { id } => {
             let Done::Window(window) = session.perform(Request::EndMaintenance { id })? else {

@@ -12,6 +12,7 @@ mod help_text;
 mod help_zh;
 mod incident;
 mod kb;
+mod listing;
 mod maintenance;
 mod manual;
 mod passwd;

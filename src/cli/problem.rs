@@ -78,9 +78,19 @@ pub enum ProblemAction {
         /// Include closed problems
         #[arg(long)]
         all: bool,
-        /// Print JSON (for scripts)
+        /// open | known_error | resolved | closed (repeat for several)
+        #[arg(long = "state", value_parser = super::listing::key::<ProblemState>)]
+        states: Vec<ProblemState>,
+        /// Only those this operator follows up (their login)
         #[arg(long)]
-        json: bool,
+        owner: Option<String>,
+        /// Only those whose incidents include one of this host
+        #[arg(long)]
+        host: Option<String>,
+        #[command(flatten)]
+        period: super::listing::Period,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
     /// Show one problem, its incidents and those that look like them
     Show {
@@ -105,7 +115,10 @@ pub fn run(paths: &Paths, action: ProblemAction) -> anyhow::Result<()> {
     let session = paths.load()?;
     let incident = |id: String| IncidentId(id.trim().to_string());
     let (id, command) = match action {
-        ProblemAction::List { all, json } => return list(&session, all, json),
+        ProblemAction::List { all, states, owner, host, period, output } => {
+            let filter = Filter { all, states, owner, host, between: period.resolve(&session)? };
+            return list(&session, &filter, output.get());
+        }
         ProblemAction::Show { id, json } => return show(&session, &id, json),
         ProblemAction::Review { month, note } => {
             let month = month
@@ -169,42 +182,81 @@ struct ProblemJson<'a> {
     suggested: Option<Vec<&'a str>>,
 }
 
-fn list(session: &Session, all: bool, json: bool) -> anyhow::Result<()> {
+/// Which problems a list shows.
+struct Filter {
+    all: bool,
+    states: Vec<ProblemState>,
+    owner: Option<String>,
+    host: Option<String>,
+    /// When it was opened.
+    between: super::listing::Between,
+}
+
+impl Filter {
+    fn keeps(&self, p: &Problem, incidents: &[crate::domain::Incident]) -> bool {
+        let state = if self.states.is_empty() {
+            self.all || p.state != ProblemState::Closed
+        } else {
+            self.states.contains(&p.state)
+        };
+        let on_host =
+            |host: &String| incidents.iter().any(|i| p.incidents.contains(&i.id) && i.hosts.contains(host));
+        state
+            && self.owner.as_ref().is_none_or(|o| &p.owner == o)
+            && self.host.as_ref().is_none_or(on_host)
+            && self.between.holds(p.opened_at)
+    }
+}
+
+const COLUMNS: &[super::listing::Column] = &[
+    super::listing::column("编号", "ID", 8),
+    super::listing::column("状态", "STATE", 10),
+    super::listing::column("已持续", "AGE", 10),
+    super::listing::column("负责人", "OWNER", 10),
+    super::listing::column("关联事件", "INCIDENTS", 34),
+    super::listing::wide("开始于", "OPENED", 19),
+    super::listing::column("标题", "TITLE", 0),
+];
+
+fn list(session: &Session, filter: &Filter, output: super::listing::Output) -> anyhow::Result<()> {
     let store = session.open_store()?;
     let now = session.now();
-    let problems: Vec<Problem> = crate::ops::problem::problems(&*store)?
-        .into_iter()
-        .filter(|p| all || p.state != ProblemState::Closed)
-        .collect();
+    let all = crate::ops::problem::problems(&*store)?;
+    let incidents = if filter.host.is_some() { store.incidents(true)? } else { Vec::new() };
+    let problems: Vec<&Problem> = all.iter().filter(|p| filter.keeps(p, &incidents)).collect();
     let today = now.with_timezone(&session.site.tz).date_naive();
     let reviewed = crate::ops::problem::reviewed_months(&*store)?;
-    let open = problems.iter().filter(|p| p.state != ProblemState::Closed).count();
+    let open = all.iter().filter(|p| p.state != ProblemState::Closed).count();
     let due = crate::domain::problem::review_due(today, &session.site.calendar, &reviewed, open);
-    if json {
-        let views: Vec<ProblemJson<'_>> = problems
-            .iter()
-            .map(|p| ProblemJson { problem: p, age_days: (now - p.opened_at).num_days(), suggested: None })
-            .collect();
+    fn view(p: &Problem, now: chrono::DateTime<chrono::Utc>) -> ProblemJson<'_> {
+        ProblemJson { problem: p, age_days: (now - p.opened_at).num_days(), suggested: None }
+    }
+    if output == super::listing::Output::Json {
+        let views: Vec<ProblemJson<'_>> = problems.iter().map(|p| view(p, now)).collect();
         return super::print_json(&serde_json::json!({ "problems": views, "review_due": due }));
     }
     let lang = session.lang;
-    if let Some(month) = &due {
+    if let (Some(month), super::listing::Output::Table | super::listing::Output::Wide) = (&due, output) {
         println!("{}", review_reminder(month, open, lang));
     }
-    if problems.is_empty() {
-        println!("{}", lang.pick("（没有问题）", "(no problems)"));
-    }
-    for p in &problems {
-        println!(
-            "{} {} {} {} {}",
-            fit(&p.id, 8),
-            fit(p.state.label(lang), 10),
-            fit(&duration(now - p.opened_at, lang), 10),
-            fit(&p.incidents.iter().map(|i| i.0.as_str()).collect::<Vec<_>>().join(","), 34),
-            visible(&p.title, false)
-        );
-    }
-    Ok(())
+    let rows = problems
+        .iter()
+        .map(|p| {
+            let cells = vec![
+                p.id.clone(),
+                p.state.label(lang).to_string(),
+                duration(now - p.opened_at, lang),
+                p.owner.clone(),
+                p.incidents.iter().map(|i| i.0.as_str()).collect::<Vec<_>>().join(","),
+                local_time(p.opened_at, session.site.tz),
+                p.title.clone(),
+            ];
+            (cells, view(p, now))
+        })
+        .collect();
+    let listing =
+        super::listing::Listing { columns: COLUMNS, rows, empty: ("（没有问题）", "(no problems)") };
+    listing.print(output, lang)
 }
 
 fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {

@@ -13,7 +13,7 @@ use crate::ops::Request;
 use crate::ops::ssh::{SshAsk, SshRefusal};
 use crate::ssh::runner::RunRecord;
 use crate::ssh::session::Stream;
-use crate::text::{fit, visible};
+use crate::text::visible;
 
 #[derive(Subcommand, Debug)]
 pub enum SshCommand {
@@ -44,18 +44,22 @@ pub enum SshCommand {
     },
     /// The asks for a second person still open
     Asks {
-        /// Print JSON (for scripts)
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
     /// The SSH runs in the log
     History {
         /// Only the runs on this host
         #[arg(long)]
         host: Option<String>,
-        /// Print JSON (for scripts)
+        /// Only the runs of this operator (their login)
         #[arg(long)]
-        json: bool,
+        owner: Option<String>,
+        /// When they started
+        #[command(flatten)]
+        period: super::listing::Period,
+        #[command(flatten)]
+        output: super::listing::OutputArgs,
     },
     /// Trust an unknown host key after checking its fingerprint out of band
     Trust {
@@ -160,34 +164,44 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
                 .into())
             }
         }
-        SshCommand::History { host, json } => {
+        SshCommand::History { host, owner, period, output } => {
+            let between = period.resolve(&session)?;
             let store = session.open_store()?;
             let events = store.events_of("ssh.run", None)?;
-            let runs: Vec<(String, RunRecord)> = events
+            let rows = events
                 .into_iter()
                 .filter_map(|e| serde_json::from_str::<RunRecord>(&e.payload).ok().map(|r| (e.actor, r)))
                 .filter(|(_, r)| host.as_ref().is_none_or(|h| &r.host == h))
+                .filter(|(actor, _)| owner.as_ref().is_none_or(|o| actor == o))
+                .filter(|(_, r)| between.holds(r.started_at))
+                .map(|(actor, r)| {
+                    let cells = vec![
+                        local_time(r.started_at, session.site.tz),
+                        actor.clone(),
+                        r.host.clone(),
+                        r.action.clone(),
+                        r.ending.clone(),
+                        r.command.clone(),
+                        r.last_line.clone(),
+                    ];
+                    (cells, serde_json::json!({ "operator": actor, "run": r }))
+                })
                 .collect();
-            if json {
-                let view: Vec<serde_json::Value> = runs
-                    .iter()
-                    .map(|(actor, r)| serde_json::json!({ "operator": actor, "run": r }))
-                    .collect();
-                super::print_json(&view)?;
-                return Ok(());
-            }
-            for (actor, r) in &runs {
-                println!(
-                    "{} {} {} {} {} {}",
-                    local_time(r.started_at, session.site.tz),
-                    fit(actor, 10),
-                    fit(&r.host, 14),
-                    fit(&r.action, 14),
-                    fit(&r.ending, 12),
-                    visible(&r.last_line, false)
-                );
-            }
-            Ok(())
+            const COLUMNS: &[super::listing::Column] = &[
+                super::listing::column("开始", "STARTED", 19),
+                super::listing::column("操作人", "OPERATOR", 10),
+                super::listing::column("设备", "HOST", 14),
+                super::listing::column("动作", "ACTION", 14),
+                super::listing::column("结果", "ENDING", 12),
+                super::listing::wide("命令", "COMMAND", 30),
+                super::listing::column("最后一行输出", "LAST LINE", 0),
+            ];
+            let listing = super::listing::Listing {
+                columns: COLUMNS,
+                rows,
+                empty: ("（没有 SSH 操作）", "(no SSH runs)"),
+            };
+            listing.print(output.get(), lang)
         }
         SshCommand::Confirm { ask } => {
             let asks = second_asks(&session)?;
@@ -198,16 +212,39 @@ pub fn run(paths: &Paths, command: SshCommand) -> anyhow::Result<()> {
             println!("{ask}: {}", lang.pick("已确认（你是第二人）", "confirmed (you are the second person)"));
             Ok(())
         }
-        SshCommand::Asks { json } => {
-            let now = session.clock.now();
-            let asks: Vec<_> = second_asks(&session)?.into_iter().filter(|a| a.open_at(now)).collect();
-            if json {
-                return super::print_json(&asks);
-            }
-            for ask in &asks {
-                println!("{}", ask_line(ask, &session));
-            }
-            Ok(())
+        SshCommand::Asks { output } => {
+            let (now, tz) = (session.clock.now(), session.site.tz);
+            let rows = second_asks(&session)?
+                .into_iter()
+                .filter(|a| a.open_at(now))
+                .map(|ask| {
+                    let cells = vec![
+                        ask.id.to_string(),
+                        ask.asked_by.clone(),
+                        ask.asked.action.clone(),
+                        ask.asked.hosts.join(","),
+                        local_time(ask.until, tz),
+                        ask_state(&ask, lang),
+                        ask.asked.command.clone().unwrap_or_default(),
+                    ];
+                    (cells, ask)
+                })
+                .collect();
+            const COLUMNS: &[super::listing::Column] = &[
+                super::listing::column("编号", "NO", 6),
+                super::listing::column("申请人", "ASKED BY", 10),
+                super::listing::column("动作", "ACTION", 14),
+                super::listing::column("设备", "HOSTS", 16),
+                super::listing::column("截止", "UNTIL", 19),
+                super::listing::column("状态", "STATE", 16),
+                super::listing::column("命令", "COMMAND", 0),
+            ];
+            let listing = super::listing::Listing {
+                columns: COLUMNS,
+                rows,
+                empty: ("（没有待确认的操作）", "(no asks waiting)"),
+            };
+            listing.print(output.get(), lang)
         }
         SshCommand::Trust { host, fingerprint } => {
             let request = Request::TrustHostKey { host: host.clone(), fingerprint: fingerprint.clone() };
@@ -229,10 +266,7 @@ fn ask_line(ask: &crate::domain::second::SecondAsk, session: &super::Session) ->
     let (lang, tz) = (session.lang, session.site.tz);
     let command =
         ask.asked.command.as_deref().map(|c| format!(" `{}`", visible(c, false))).unwrap_or_default();
-    let state = match &ask.confirmed {
-        Some(c) => format!("{} {}", lang.pick("已确认：", "confirmed by"), c.by),
-        None => lang.pick("待确认", "waiting").to_string(),
-    };
+    let state = ask_state(ask, lang);
     format!(
         "{} {} {}{command} @ {} {} {} {state}",
         ask.id,
@@ -242,6 +276,14 @@ fn ask_line(ask: &crate::domain::second::SecondAsk, session: &super::Session) ->
         lang.pick("截止", "until"),
         local_time(ask.until, tz),
     )
+}
+
+/// Whether an ask waits, or who confirmed it.
+fn ask_state(ask: &crate::domain::second::SecondAsk, lang: crate::i18n::Lang) -> String {
+    match &ask.confirmed {
+        Some(c) => format!("{} {}", lang.pick("已确认：", "confirmed by"), c.by),
+        None => lang.pick("待确认", "waiting").to_string(),
+    }
 }
 
 /// Asks for a second person and waits, until the ask's limit, for another operator to
