@@ -59,6 +59,8 @@ const ALLOWED: &[&str] = &[
     "critical",
     "serve",
     "inspection",
+    "since",
+    "until",
     "format",
     "pdf",
     "html",
