@@ -65,6 +65,8 @@ fn draw(
         chart
             .configure_mesh()
             .disable_x_mesh()
+            // Only the labelled lines: a light line per unit of a scale in minutes is a grey wash.
+            .max_light_lines(1)
             .x_labels(categories.len().max(1))
             .x_label_formatter(&label)
             .y_labels(top.min(8) as usize)
