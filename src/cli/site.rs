@@ -20,7 +20,8 @@ pub enum ConfigCommand {
 pub fn init(paths: &Paths, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let lang = paths.lang.unwrap_or_else(Lang::from_locale);
     let dir = dir.unwrap_or_else(|| paths.site_dir());
-    let today = chrono::Local::now().date_naive();
+    // The day the sample roster starts: today where the machine is (the site has no zone yet).
+    let today = paths.clock.now().with_timezone(&chrono::Local).date_naive();
     write_sample(&dir, paths.identity.login(), today).map_err(|e| {
         let text = match (e.kind(), lang) {
             (std::io::ErrorKind::AlreadyExists, Lang::Zh) => format!("{e}（不会覆盖已有站点）"),
