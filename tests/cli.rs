@@ -237,7 +237,7 @@ fn list_puts_breached_first_and_shows_the_contract_counter() {
     let lines: Vec<_> = list.lines().collect();
     assert!(lines[1].starts_with(&late) && lines[1].contains("▲"), "{list}");
     assert!(lines[2].starts_with(&fresh), "{list}");
-    assert!(list.contains("1 late responses, 0 breaches"), "{list}");
+    assert!(list.contains("1 late response, 0 breaches"), "{list}");
     let json: serde_json::Value =
         serde_json::from_str(&f.ok("alice", &["incident", "list", "--json"])).unwrap();
     assert_eq!(json[0]["id"], late.as_str());
@@ -527,7 +527,7 @@ fn claimed_times_stay_within_limits_and_what_rests_on_them_is_marked() {
         "{section}"
     );
     assert!(section.contains(reason), "{section}");
-    assert!(month.contains("2 on times claimed later"), "{month}");
+    assert!(month.contains("2 resting on times claimed later"), "{month}");
     let fault = f.ok("alice", &["report", "fault", &said]);
     assert!(fault.contains("Time claimed later") && fault.contains(reason), "{fault}");
     let csv = f.ok("alice", &["report", "month", "--format", "csv"]);
@@ -1229,7 +1229,7 @@ fn the_console_options_belong_to_the_commands_that_start_a_console_and_every_com
         "{help}"
     );
     let help = f.ok("alice", &["--lang", "zh", "report", "fault", "--help"]);
-    assert!(help.contains("示例：") && help.contains("# 打印为 PDF（需要 Chromium）"), "{help}");
+    assert!(help.contains("示例:") && help.contains("# 打印为 PDF（需要 Chromium）"), "{help}");
     let man = f.ok("alice", &["man"]);
     assert!(
         man.contains(".SH EXAMPLES") && man.contains("\\fBduty incident ack GZ\\-20261201\\-001\\fR"),
@@ -1376,4 +1376,41 @@ fn every_list_filters_and_prints_as_a_table_wide_json_and_csv() {
     }
     let out = f.run("alice", &["--lang", "zh", "change", "list", "--since", "12:00", "--until", "11:00"]);
     assert!(stderr(&out).contains("--since 须早于 --until"), "{}", stderr(&out));
+}
+
+#[test]
+fn usage_errors_are_said_in_the_readers_language_and_exit_2() {
+    let f = Fixture::new();
+    for (args, said) in [
+        (
+            &["incident", "list", "--state", "sleeping"][..],
+            "错误：--state <STATES> 的值“sleeping”无效（可选：open、acknowledged",
+        ),
+        (&["audit", "log", "--since", "someday"], "“someday”不是时间"),
+        (&["checklist", "list", "--date", "yesterday"], "“yesterday”不是日期（如 2026-12-01）"),
+        (&["incident", "list", "--hots", "x"], "没有参数“--hots”（是否想用 --host？）"),
+        (&["incident", "lst"], "没有命令“lst”"),
+        (&["incident", "open", "--title", "x"], "缺少必需的参数：--severity <SEVERITY>"),
+        (
+            &["report", "inspection", "--day", "2026-12-01", "--week", "2026-12-01"],
+            "不能与 --week <WEEK> 同时使用",
+        ),
+        (&["report", "month", "--month", "2026-13"], "“2026-13”不是月份（如 2026-11）"),
+    ] {
+        let out = f.run("alice", &[&["--lang", "zh"][..], args].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let message = stderr(&out);
+        assert!(message.contains(said), "{args:?}: {message}");
+        assert!(!message.contains("error:") && !message.contains("For more information"), "{message}");
+    }
+    // In English, clap's own words with ours in them.
+    let out = f.run("alice", &["checklist", "list", "--date", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("\"yesterday\" is not a date such as 2026-12-01"), "{}", stderr(&out));
+    let out = f.run("alice", &["change", "list", "--state", "done"]);
+    assert!(
+        stderr(&out).contains("\"done\": expected one of requested, approved, rejected, started, finished"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -182,7 +182,7 @@ fn the_queue_puts_breached_first_and_only_builds_visible_rows() {
     let queue = render(&app, 200, 50);
     let first_row = queue.lines().find(|l| l.starts_with("│") && l.contains("GZ-")).unwrap();
     assert!(first_row.contains("▲ response -0:15:00") && first_row.contains("▶"), "{queue}");
-    assert!(queue.contains("late responses"), "the contract counter is visible");
+    assert!(queue.contains("late response"), "the contract counter is visible");
 }
 
 #[test]

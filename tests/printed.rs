@@ -174,3 +174,54 @@ fn the_command_line_prints_a_pdf_and_says_why_it_cannot() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn a_fault_report_with_its_plan_run_and_fields_left_to_write_in_still_fits_one_sheet() {
+    let f = Fixture::new();
+    // Acknowledged, its plan run step by step, paused for the vendor, resolved without
+    // the written report (process and measures left to write in by hand).
+    let id = f.open_network_failure();
+    f.ok("alice", &["incident", "ack", &id]);
+    f.ok("alice", &["incident", "plan", &id]);
+    for (step, note) in
+        [("1", "核心交换机 2 号板卡故障，影响三个处室"), ("2", "王组长已知悉"), ("4", "厂商工程师已到场")]
+    {
+        f.ok("alice", &["incident", "step", &id, step, "--done", "--note", note]);
+    }
+    f.ok("alice", &["incident", "step", &id, "3", "--skip", "--note", "无备用线路"]);
+    f.ok("alice", &["incident", "pause", &id, "--reason", "vendor"]);
+    f.ok("alice", &["incident", "resume", &id]);
+    f.ok(
+        "alice",
+        &[
+            "incident",
+            "resolve",
+            &id,
+            "--cause",
+            "板卡老化导致端口批量失效",
+            "--solution",
+            "更换板卡并恢复配置",
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["zh", "en"] {
+        let out = f.run("alice", &["report", "fault", &id, "--format", "pdf", "--lang", lang]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let file = dir.path().join(format!("fault_{lang}.pdf"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        let info = tool("pdfinfo", &[file.to_str().unwrap()]);
+        assert!(info.contains("Pages:           1\n"), "the fault report on one sheet ({lang}): {info}");
+        let text = squeezed(&tool("pdftotext", &[file.to_str().unwrap(), "-"]));
+        for field in [
+            lang_pick(lang, "处理过程", "Process"),
+            lang_pick(lang, "预案步骤", "Plan step"),
+            squeezed("板卡老化导致端口批量失效"),
+        ] {
+            assert!(text.contains(&squeezed(&field)), "{field} on the sheet ({lang}): {text}");
+        }
+    }
+}
+
+fn lang_pick(lang: &str, zh: &str, en: &str) -> String {
+    if lang == "zh" { zh.to_string() } else { en.to_string() }
+}

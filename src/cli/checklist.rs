@@ -66,7 +66,7 @@ pub enum ChecklistCommand {
     /// Today's inspections (or a date's) and where each stands
     List {
         /// A local date, YYYY-MM-DD [default: today]
-        #[arg(long)]
+        #[arg(long, value_parser = super::parse_date)]
         date: Option<NaiveDate>,
         /// upcoming | due | in_progress | paused | overdue | missed | done | done_late | declined (repeat for several)
         #[arg(long = "state", value_parser = super::listing::key::<crate::domain::checklist::RunState>)]
@@ -148,10 +148,10 @@ pub enum ChecklistCommand {
         #[arg(long, group = "what")]
         run: Option<String>,
         /// The day's runs [default: today]
-        #[arg(long, group = "what")]
+        #[arg(long, group = "what", value_parser = super::parse_date)]
         day: Option<NaiveDate>,
         /// Any date of the week
-        #[arg(long, group = "what")]
+        #[arg(long, group = "what", value_parser = super::parse_date)]
         week: Option<NaiveDate>,
         /// YYYY-MM
         #[arg(long, group = "what")]
@@ -234,7 +234,11 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                 super::listing::wide("开始人", "STARTED BY", 10),
                 super::listing::column("名称", "NAME", 0),
             ];
-            let empty = ("（当天没有巡检）", "(no inspections on that day)");
+            let empty = if states.is_empty() && owner.is_none() {
+                ("（当天没有巡检）", "(no inspections on that day)")
+            } else {
+                ("（当天没有符合条件的巡检）", "(no inspections on that day match)")
+            };
             super::listing::Listing { columns: COLUMNS, rows, empty }.print(output.get(), lang)?;
         }
         ChecklistCommand::Start { template, run } => {
@@ -261,7 +265,7 @@ pub fn run(paths: &Paths, command: ChecklistCommand) -> anyhow::Result<()> {
                 }
                 (None, Some(day), ..) => Sheets::Day(day),
                 (None, None, Some(week), _) => Sheets::Week(week),
-                (None, None, None, Some(month)) => Sheets::Month(super::parse_month(month)?),
+                (None, None, None, Some(month)) => Sheets::Month(super::parse_month(month, lang)?),
                 _ => Sheets::Day(today(&session)),
             };
             let wanted = Wanted::Inspection(sheets);

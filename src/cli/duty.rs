@@ -35,7 +35,7 @@ pub enum ReportCommand {
     /// The weekly service report (Monday to Sunday)
     Week {
         /// Any date of the week [default: this week]
-        #[arg(long)]
+        #[arg(long, value_parser = super::parse_date)]
         date: Option<NaiveDate>,
         /// How the report is written
         #[arg(long, value_enum, default_value = "md")]
@@ -53,10 +53,10 @@ pub enum ReportCommand {
     /// The inspection sheets (巡检表) of a day, a week (with the weekday √/× grid) or a month
     Inspection {
         /// The day [default: today]
-        #[arg(long, group = "when")]
+        #[arg(long, group = "when", value_parser = super::parse_date)]
         day: Option<NaiveDate>,
         /// Any date of the week
-        #[arg(long, group = "when")]
+        #[arg(long, group = "when", value_parser = super::parse_date)]
         week: Option<NaiveDate>,
         /// YYYY-MM
         #[arg(long, group = "when")]
@@ -110,7 +110,7 @@ pub enum RosterCommand {
         #[arg(long)]
         shift: String,
         /// The date the shift starts, YYYY-MM-DD
-        #[arg(long)]
+        #[arg(long, value_parser = super::parse_date)]
         date: NaiveDate,
         /// Operator logins
         #[arg(required = true)]
@@ -236,7 +236,7 @@ pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Week { date, format } => (Wanted::Week(date.unwrap_or(today)), format),
         ReportCommand::Month { month, format } => {
             let first = match month {
-                Some(month) => super::parse_month(&month)?,
+                Some(month) => super::parse_month(&month, session.lang)?,
                 None => today,
             };
             (Wanted::Month(first), format)
@@ -244,7 +244,7 @@ pub fn report(paths: &Paths, command: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Inspection { day, week, month, format } => {
             let sheets = match (day, week, month) {
                 (_, Some(week), _) => Sheets::Week(week),
-                (_, _, Some(month)) => Sheets::Month(super::parse_month(&month)?),
+                (_, _, Some(month)) => Sheets::Month(super::parse_month(&month, session.lang)?),
                 (day, ..) => Sheets::Day(day.unwrap_or(today)),
             };
             (Wanted::Inspection(sheets), format)
@@ -387,6 +387,9 @@ pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
                         local_time(logged.at, site.tz),
                         logged.by.clone(),
                         texts::entry_kind(logged.entry.key()).get(lang).to_string(),
+                        logged.completed.as_ref().map_or_else(String::new, |(by, at)| {
+                            format!("{by} {}", local_time(*at, site.tz))
+                        }),
                         texts::entry_line(&logged.entry, lang),
                     ];
                     (cells, logged)
@@ -396,7 +399,8 @@ pub fn log(paths: &Paths, command: LogCommand) -> anyhow::Result<()> {
                 super::listing::column("序号", "NO", 5),
                 super::listing::column("时间", "AT", 19),
                 super::listing::column("记录人", "BY", 10),
-                super::listing::column("类别", "KIND", 10),
+                super::listing::column("类别", "KIND", 18),
+                super::listing::wide("完成", "COMPLETED", 30),
                 super::listing::column("内容", "ENTRY", 0),
             ];
             let empty = ("（本班还没有值班记录）", "(nothing in this shift's duty log yet)");

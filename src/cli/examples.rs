@@ -24,7 +24,7 @@ pub fn section(path: &str, lang: crate::i18n::Lang) -> Option<String> {
     if examples.is_empty() {
         return None;
     }
-    let mut out = lang.pick("示例：", "Examples:").to_string();
+    let mut out = lang.pick("示例:", "Examples:").to_string();
     for e in examples {
         out.push_str(&format!("\n  # {}\n  $ {}", lang.pick(e.zh, e.en), e.line));
     }
@@ -95,8 +95,8 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
                 "duty incident open --title \"中心数据库服务器无法连接\" --severity serious --host central-db",
             ),
             ex(
-                "按接报时间补登（15:00 接到电话）",
-                "Open one reported earlier (a call at 15:00)",
+                "按接报时间补登（15:00 接到电话；不早于站点允许补登的小时数）",
+                "Open one reported earlier (a call at 15:00, within the hours the site allows)",
                 "duty incident open --title \"门户网站无法访问\" --severity ordinary --reported-at 15:00",
             ),
         ],

@@ -122,6 +122,87 @@ fn in_chinese(mut command: Command, root: bool) -> Command {
     command
 }
 
+/// A usage error for a Chinese reader: clap words its errors in English, so the
+/// common ones are said again here from the error's parts (the argument, the value,
+/// what is accepted, the suggestion), and the details our own parsers give in English
+/// by what they say.
+pub fn error_in_chinese(error: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind| match error.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(list)) => list.join("、"),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        Some(ContextValue::StyledStrs(list)) => {
+            list.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("、")
+        }
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let suggested = |kind| {
+        let s = get(kind);
+        if s.is_empty() { String::new() } else { format!("（是否想用 {s}？）") }
+    };
+    let detail =
+        std::error::Error::source(error).map(|e| detail_in_chinese(&e.to_string())).unwrap_or_default();
+    let said = match error.kind() {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let valid = get(ContextKind::ValidValue);
+            let valid = if valid.is_empty() { String::new() } else { format!("（可选：{valid}）") };
+            let detail = match detail {
+                _ if detail.is_empty() => String::new(),
+                _ if detail.starts_with("可选：") => format!("（{detail}）"),
+                _ => format!("：{detail}"),
+            };
+            format!(
+                "{} 的值“{}”无效{detail}{valid}{}",
+                get(ContextKind::InvalidArg),
+                get(ContextKind::InvalidValue),
+                suggested(ContextKind::SuggestedValue)
+            )
+        }
+        ErrorKind::UnknownArgument => {
+            format!("没有参数“{}”{}", get(ContextKind::InvalidArg), suggested(ContextKind::SuggestedArg))
+        }
+        ErrorKind::InvalidSubcommand => format!(
+            "没有命令“{}”{}",
+            get(ContextKind::InvalidSubcommand),
+            suggested(ContextKind::SuggestedSubcommand)
+        ),
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{}", get(ContextKind::InvalidArg)),
+        ErrorKind::ArgumentConflict => {
+            format!("{} 不能与 {} 同时使用", get(ContextKind::InvalidArg), get(ContextKind::PriorArg))
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("{} 的值的个数不对", get(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingSubcommand => "缺少命令".to_string(),
+        _ => error.kind().to_string(),
+    };
+    let usage = get(ContextKind::Usage);
+    let usage = usage.trim().trim_start_matches("Usage:").trim_start_matches("用法：").trim();
+    let usage = if usage.is_empty() { String::new() } else { format!("\n\n用法：{usage}") };
+    format!("错误：{said}{usage}\n\n更多信息请用 --help。\n")
+}
+
+/// What our own value parsers said, in Chinese where it is one of theirs.
+fn detail_in_chinese(english: &str) -> String {
+    let quoted = |text: &str| text.split('"').nth(1).unwrap_or_default().to_string();
+    match () {
+        _ if english.contains("is not a time:") => format!(
+            "“{}”不是时间：2026-11-21T08:30:00+08:00、2026-11-21 08:30、08:30、昨天 23:10 或 今天 08:00（站点时区）",
+            quoted(english)
+        ),
+        _ if english.contains("is not a date") => format!("“{}”不是日期（如 2026-12-01）", quoted(english)),
+        _ if english.contains("is not a month") => format!("“{}”不是月份（如 2026-11）", quoted(english)),
+        _ if english.contains("expected one of") => {
+            let expected = english.rsplit("expected one of").next().unwrap_or_default();
+            let expected: String = expected.chars().filter(|c| !matches!(c, '`' | ':' | '(' | ')')).collect();
+            format!("可选：{}", expected.trim().replace(", ", "、"))
+        }
+        _ => english.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -268,7 +349,7 @@ mod tests {
         }
         let help =
             localized(command, Lang::Zh).find_subcommand_mut("incident").unwrap().render_help().to_string();
-        assert!(help.contains("示例：") && help.contains("$ duty incident list"), "{help}");
+        assert!(help.contains("示例:") && help.contains("$ duty incident list"), "{help}");
     }
 
     #[test]

@@ -200,7 +200,7 @@ const PAIRS: &[(&str, &str)] = &[
     ("The table with class, area, hosts and the report time.", "含分类、故障所属、设备与报告时间的表格"),
     (
         "open | acknowledged | on_site | resolved | reported | closed (repeat for several)",
-        "open | acknowledged | on_site | resolved | reported | closed（可重复）",
+        "open（待响应）| acknowledged（已响应）| on_site（已到场）| resolved（已解决）| reported（已报告）| closed（已关闭）（可重复）",
     ),
     (
         "ordinary | serious | critical (repeat for several)",
@@ -210,11 +210,11 @@ const PAIRS: &[(&str, &str)] = &[
     ("Only those this operator owns (their login)", "只列出该值班人员负责的事件（登录名）"),
     (
         "Only those at or after this time (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)",
-        "只列出不早于该时间的（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、yesterday 23:10）",
+        "只列出不早于该时间的（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）",
     ),
     (
         "Only those before this time (RFC 3339 or the site's time such as 22:00, 2026-12-02 22:00, yesterday 23:10)",
-        "只列出早于该时间的（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、yesterday 23:10）",
+        "只列出早于该时间的（RFC 3339 或站点时间，如 22:00、2026-12-02 22:00、昨天 23:10）",
     ),
     ("Include the windows that are over", "包括已结束的维护窗口"),
     ("Only the changes to this host", "只列出涉及该设备的变更"),

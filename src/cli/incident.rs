@@ -532,46 +532,41 @@ fn list(
         }
         Output::Table | Output::Wide => {}
     }
-    let wide = output == Output::Wide;
-    let headers: [(&str, usize); 6] = [
-        (lang.pick("编号", "ID"), 16),
-        (lang.pick("级别", "SEVERITY"), 9),
-        (lang.pick("状态", "STATE"), 13),
-        (lang.pick("负责人", "OWNER"), 10),
-        (lang.pick("下一时限", "NEXT CLOCK"), 26),
-        (lang.pick("标题", "TITLE"), 0),
+    const COLUMNS: &[super::listing::Column] = &[
+        super::listing::column("编号", "ID", 16),
+        super::listing::column("级别", "SEVERITY", 9),
+        super::listing::column("状态", "STATE", 13),
+        super::listing::column("负责人", "OWNER", 10),
+        super::listing::column("下一时限", "NEXT CLOCK", 26),
+        super::listing::wide("分类", "CLASS", 8),
+        super::listing::wide("故障所属", "AREA", 14),
+        super::listing::wide("设备", "HOSTS", 16),
+        super::listing::wide("报告时间", "REPORTED", 19),
+        super::listing::column("标题", "TITLE", 0),
     ];
-    println!(
-        "{}",
-        headers
-            .iter()
-            .map(|(h, w)| if *w > 0 { fit(h, *w) } else { h.to_string() })
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    for (incident, clocks) in &rows {
-        let mut line = format!(
-            "{} {} {} {} {}",
-            fit(&incident.id.0, 16),
-            fit(incident.severity.label(lang), 9),
-            fit(incident.state.label(lang), 13),
-            fit(&visible(incident.owner.as_deref().unwrap_or("-"), false), 10),
-            fit(&next_clock(clocks), 26),
-        );
-        if wide {
-            line.push_str(&format!(
-                " {} {} {} {}",
-                fit(incident.class.label(lang), 8),
-                fit(incident.area.label(lang), 14),
-                fit(&visible(&incident.hosts.join(","), false), 16),
-                local_time(incident.reported_at, session.site.tz)
-            ));
-        }
-        println!("{line} {}", visible(&incident.title, false));
-    }
-    if rows.is_empty() {
-        println!("{}", lang.pick("（没有事件）", "(no incidents)"));
-    }
+    let table = rows
+        .iter()
+        .map(|(incident, clocks)| {
+            let cells = vec![
+                incident.id.0.clone(),
+                incident.severity.label(lang).to_string(),
+                incident.state.label(lang).to_string(),
+                incident.owner.clone().unwrap_or_else(|| "-".to_string()),
+                next_clock(clocks),
+                incident.class.label(lang).to_string(),
+                incident.area.label(lang).to_string(),
+                incident.hosts.join(","),
+                local_time(incident.reported_at, session.site.tz),
+                incident.title.clone(),
+            ];
+            (cells, IncidentJson::new(incident, clocks, None))
+        })
+        .collect();
+    let listing =
+        super::listing::Listing {
+            columns: COLUMNS, rows: table, empty: ("（没有事件）", "(no incidents)")
+        };
+    listing.print(output, lang)?;
     let everything = store.incidents(true)?;
     println!();
     println!("{}", contract_line(session, &everything, now));

@@ -85,7 +85,12 @@ impl Between {
 
 /// A value typed by its key, as the records store it (`known_error`, `rolled_back`).
 pub fn key<T: DeserializeOwned>(typed: &str) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::String(typed.trim().to_string())).map_err(|e| e.to_string())
+    serde_json::from_value(serde_json::Value::String(typed.trim().to_string())).map_err(|e| {
+        // serde says "unknown variant `x`, expected one of `a`, `b`": said plainly.
+        let said = e.to_string();
+        let expected = said.rsplit("expected one of").next().unwrap_or_default().replace('`', "");
+        format!("\"{typed}\": expected one of {}", expected.trim())
+    })
 }
 
 /// A column: its heading in both languages, its width in the table (0: the rest of the
@@ -196,7 +201,7 @@ fn flatten(value: serde_json::Value) -> Vec<(String, String)> {
 }
 
 /// The records as CSV: the keys in the order first seen (a record's own in the order
-/// JSON keeps them, by name), a cell per key and record.
+/// JSON keeps them, by name; nested ones last), a cell per key and record.
 fn csv(records: &[Vec<(String, String)>]) -> String {
     let mut keys: Vec<&str> = Vec::new();
     for (key, _) in records.iter().flatten() {
@@ -204,6 +209,8 @@ fn csv(records: &[Vec<(String, String)>]) -> String {
             keys.push(key);
         }
     }
+    // A record's own fields before those of what it holds (`seq` before `payload.…`).
+    keys.sort_by_key(|k| k.contains('.'));
     let field = crate::report::csv_field;
     let mut out = keys.iter().map(|k| field(k)).collect::<Vec<_>>().join(",") + "\n";
     for record in records {
@@ -230,9 +237,9 @@ mod tests {
         let flat: Vec<_> = records.into_iter().map(flatten).collect();
         assert_eq!(
             csv(&flat),
-            "id,n,request.from,request.hosts,extra\n\
-             CHG-1,2,2026-12-02T22:00:00Z,a b,\n\
-             '=cmd,,,,true\n"
+            "id,n,extra,request.from,request.hosts\n\
+             CHG-1,2,,2026-12-02T22:00:00Z,a b\n\
+             '=cmd,,true,,\n"
         );
     }
 

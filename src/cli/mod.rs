@@ -209,8 +209,22 @@ pub fn run() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // Help and usage errors in the reader's language.
-    let command = help_text::localized(Cli::command(), help_text::language(&args));
-    let cli = match Cli::from_arg_matches(&command.get_matches_from(args)) {
+    let reader = help_text::language(&args);
+    let command = help_text::localized(Cli::command(), reader);
+    let matches = match command.try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(error)
+            if reader == Lang::Zh
+                && error.use_stderr()
+                && error.kind() != clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            // Not eprint!: a stderr that is gone must not panic.
+            let _ = write!(std::io::stderr(), "{}", help_text::error_in_chinese(&error));
+            return ExitCode::from(2);
+        }
+        Err(error) => error.exit(),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(error) => error.exit(),
     };
@@ -556,7 +570,17 @@ impl std::ops::Deref for Reader {
 }
 
 /// The first day of a month typed as `2026-11`.
-fn parse_month(text: &str) -> Result<chrono::NaiveDate, Failure> {
-    chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
-        .map_err(|_| Failure::Usage(format!("\"{text}\" is not a month such as 2026-11")))
+fn parse_month(text: &str, lang: Lang) -> Result<chrono::NaiveDate, Failure> {
+    chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").map_err(|_| {
+        Failure::Usage(match lang {
+            Lang::Zh => format!("“{text}”不是月份（如 2026-11）"),
+            Lang::En => format!("\"{text}\" is not a month such as 2026-11"),
+        })
+    })
+}
+
+/// A date as typed: `2026-12-01` (a value parser: clap says which option it was for).
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("\"{text}\" is not a date such as 2026-12-01"))
 }

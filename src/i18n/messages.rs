@@ -1308,14 +1308,18 @@ pub fn contract_summary(c: &crate::domain::contract::ContractCounter, lang: Lang
     let claims = match (c.resting_on_claims, lang) {
         (0, _) => String::new(),
         (n, Lang::Zh) => format!("；{n} 次依补记时间"),
-        (n, Lang::En) => format!("; {n} on times claimed later"),
+        (n, Lang::En) => format!("; {n} resting on times claimed later"),
     };
+    let many =
+        |n: u32, one: &str, more: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {more}") };
     match lang {
         Lang::Zh => format!(
             "合同期 {start} 至 {end}：响应超时 {late} 次，违约 {breaches} 次（扣款 {penalty}%）{claims}{warning}"
         ),
         Lang::En => format!(
-            "contract {start} to {end}: {late} late responses, {breaches} breaches (penalty {penalty}%){claims}{warning}"
+            "contract {start} to {end}: {}, {} (penalty {penalty}%){claims}{warning}",
+            many(late, "late response", "late responses"),
+            many(breaches, "breach", "breaches")
         ),
     }
 }

@@ -234,12 +234,17 @@ pub fn build(
         Wanted::Inspection(sheets) => {
             let (from, to, title) = sheets_of(*sheets, lang);
             let items = crate::agenda::load(store, site, from, to, now)?;
-            let entries: Vec<_> = items.iter().map(crate::agenda::AgendaItem::entry).collect();
+            // A week's or a month's sheets are those due by now: the month ahead is not a record.
+            let day = matches!(sheets, Sheets::Day(_));
+            let entries: Vec<_> = items
+                .iter()
+                .filter(|item| day || item.slot.due_at <= now)
+                .map(crate::agenda::AgendaItem::entry)
+                .collect();
             if csv {
                 inspection::csv(&entries, site.tz, lang)
             } else {
                 // A day's sheet is signed run by run; a week's or a month's once, by its reviewer.
-                let day = matches!(sheets, Sheets::Day(_));
                 let mut blocks = inspection::blocks(&title, &entries, site.tz, lang, now, paper && day);
                 if matches!(sheets, Sheets::Week(_)) {
                     // The weekly sheet is the grid: it comes first, the runs' detail after.

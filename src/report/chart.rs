@@ -19,16 +19,31 @@ pub const BAD: RGBColor = RGBColor(198, 40, 40);
 pub const OPEN: RGBColor = RGBColor(150, 150, 150);
 pub const PLAIN: RGBColor = RGBColor(55, 90, 160);
 
-const SIZE: (u32, u32) = (680, 250);
+/// How wide a chart is drawn: across the page, or half of it (two side by side).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Width {
+    Full,
+    Half,
+}
+
+impl Width {
+    fn size(self) -> (u32, u32) {
+        match self {
+            Width::Full => (680, 250),
+            Width::Half => (335, 230),
+        }
+    }
+}
+
 const FONT: &str = "sans-serif";
 
 /// Bars per category, the series stacked on one another; a legend when there is more
 /// than one series. `caption` names the chart, `unit` the vertical axis.
-pub fn bars(caption: &str, unit: &str, categories: &[String], series: &[Series]) -> String {
+pub fn bars(width: Width, caption: &str, unit: &str, categories: &[String], series: &[Series]) -> String {
     let mut svg = String::new();
     // Drawing into a string cannot fail but for a bug in the drawing; the page then
     // says the chart could not be drawn rather than leaving the reader a blank.
-    if let Err(e) = draw(&mut svg, caption, unit, categories, series) {
+    if let Err(e) = draw(&mut svg, width.size(), caption, unit, categories, series) {
         return format!("<p>{}: {e}</p>", super::doc::html_text(caption));
     }
     svg
@@ -36,6 +51,7 @@ pub fn bars(caption: &str, unit: &str, categories: &[String], series: &[Series])
 
 fn draw(
     svg: &mut String,
+    size: (u32, u32),
     caption: &str,
     unit: &str,
     categories: &[String],
@@ -47,10 +63,16 @@ fn draw(
         .map(|i| series.iter().map(|s| s.values.get(i).copied().unwrap_or(0)).sum::<u32>())
         .max()
         .unwrap_or(0);
-    // Room above the tallest bar, and at least a few steps so small counts read as whole numbers.
-    let top = (tallest + tallest / 8 + 1).max(4);
+    // Room above the tallest bar (more under a legend, which sits in the upper right),
+    // and at least a few steps so small counts read as whole numbers.
+    let room = if series.len() > 1 { tallest / 2 } else { tallest / 8 };
+    let top = (tallest + room + 1).max(4);
+    // A bar leaves a fifth of its slot either side, at most 10 pixels: a month's 31
+    // days still get bars.
+    let slot = (size.0 - 60) / categories.len().max(1) as u32;
+    let margin = (slot / 5).min(10);
     {
-        let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(svg, size).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(caption, (FONT, 16))
@@ -86,7 +108,7 @@ fn draw(
                 .map(|(i, v)| {
                     let (x0, x1) = (SegmentValue::Exact(i as u32), SegmentValue::Exact(i as u32 + 1));
                     let mut bar = Rectangle::new([(x0, below[i]), (x1, below[i] + v)], colour.filled());
-                    bar.set_margin(0, 0, 10, 10);
+                    bar.set_margin(0, 0, margin, margin);
                     below[i] += v;
                     bar
                 })
@@ -123,7 +145,7 @@ mod tests {
             Series { name: "met".into(), colour: GOOD, values: vec![3, 0, 1] },
             Series { name: "breached".into(), colour: BAD, values: vec![1, 2, 0] },
         ];
-        let svg = bars("Clocks", "count", &categories, &series);
+        let svg = bars(Width::Full, "Clocks", "count", &categories, &series);
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
         assert!(svg.contains("\n攻击类\n") && svg.contains("\nfault\n"), "{svg}");
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"), "labels are escaped");
@@ -132,7 +154,7 @@ mod tests {
             |c: RGBColor| svg.matches(&format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2)).count();
         assert_eq!((fills(GOOD), fills(BAD)), (3, 3), "{svg}");
         assert_eq!(
-            bars("Clocks", "count", &categories, &series),
+            bars(Width::Full, "Clocks", "count", &categories, &series),
             svg,
             "the same figures draw the same chart"
         );

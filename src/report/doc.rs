@@ -19,13 +19,23 @@ pub enum Block {
     Quote(String),
     /// A table: its header, which columns are figures (right-aligned), its rows.
     Table { head: Vec<String>, numeric: Vec<bool>, rows: Vec<Vec<String>> },
-    /// On paper only: a form's rows, each a label and what was filled in.
-    Form(Vec<(String, String)>),
-    /// On paper only: a chart, already drawn as SVG by [`super::chart`].
-    Chart(String),
+    /// On paper only: a form's rows.
+    Form(Vec<Field>),
+    /// On paper only: charts side by side (one, or two halves), already drawn as SVG by
+    /// [`super::chart`].
+    Chart(Vec<String>),
     /// On paper only: boxes to sign in, each with its role and what the record holds
     /// (the electronic signature, or nothing yet).
     SignHere(Vec<(String, Option<String>)>),
+}
+
+/// A row of a form: its label, what was filled in, and whether it is a field for a
+/// hand to write in (free text not filled in yet), given room on paper.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+    pub write_in: bool,
 }
 
 impl Block {
@@ -107,9 +117,10 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 td.short, th.short { white-space: nowrap; }
 tr, figure, .sign { break-inside: avoid; }
 table.form th { width: 24%; }
-table.form td.tall { height: 22mm; }
-figure { margin: 1mm 0 3mm; text-align: center; }
-figure svg { max-width: 100%; height: auto; }
+table.form th, table.form td { padding: 0.9mm 1.6mm; }
+table.form td.tall { height: 16mm; }
+figure { margin: 1mm 0 3mm; display: flex; justify-content: center; gap: 2mm; }
+figure svg { max-width: 100%; height: auto; flex: 0 1 auto; }
 figcaption { font-size: 9pt; }
 .sign { display: flex; gap: 6mm; margin-top: 6mm; }
 .sign > div { flex: 1; border: 0.6pt solid #000; padding: 2mm; min-height: 24mm; }
@@ -184,10 +195,8 @@ fn html_block(block: &Block, lang: Lang) -> String {
         }
         Block::Form(rows) => {
             let mut out = String::from("<table class=\"form\">\n");
-            for (label, value) in rows {
-                // Free text gets room to be read (and written on, when it is missing).
-                let tall =
-                    if value.contains('\n') || value.chars().count() > 60 { " class=\"tall\"" } else { "" };
+            for Field { label, value, write_in } in rows {
+                let tall = if *write_in { " class=\"tall\"" } else { "" };
                 out.push_str(&format!(
                     "<tr><th>{}</th><td{tall}>{}</td></tr>\n",
                     html_text(label),
@@ -196,7 +205,7 @@ fn html_block(block: &Block, lang: Lang) -> String {
             }
             out + "</table>\n"
         }
-        Block::Chart(svg) => format!("<figure>{svg}</figure>\n"),
+        Block::Chart(svgs) => format!("<figure>{}</figure>\n", svgs.concat()),
         Block::SignHere(boxes) => {
             let mut out = String::from("<div class=\"sign\">");
             for (role, recorded) in boxes {
@@ -244,7 +253,7 @@ mod tests {
         let blocks = vec![
             Block::Title("T".into()),
             Block::Lines(vec!["a".into(), "b".into()]),
-            Block::Chart("<svg/>".into()),
+            Block::Chart(vec!["<svg/>".into()]),
             Block::table(vec![String::new(), "n".into()], &[1], vec![vec!["x".into(), "1".into()]]),
         ];
         assert_eq!(markdown(&blocks), "# T\n\na  \nb\n\n| | n |\n|---|---:|\n| x | 1 |\n");

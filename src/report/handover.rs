@@ -3,7 +3,7 @@
 
 use super::csv_field;
 use super::doc::{self, Block};
-use crate::domain::handover::{Handover, Signature};
+use crate::domain::handover::{Handover, Signature, Step};
 use crate::i18n::duty::{self as texts, handover_step};
 use crate::i18n::{Lang, local_time};
 
@@ -32,6 +32,10 @@ pub fn blocks(h: &Handover, site_name: &str, tz: chrono_tz::Tz, lang: Lang, pape
                 vec![t("交班", "Outgoing shift"), shift_line(&h.outgoing, tz)],
                 vec![t("接班", "Incoming shift"), shift_line(&h.incoming, tz)],
                 vec![t("开始交接", "Started"), format!("{} {}", h.started_by, local_time(h.started_at, tz))],
+                vec![
+                    t("交接进度", "Progress"),
+                    format!("{}/{} {}", h.steps.len(), Step::ALL.len(), t("步", "steps")),
+                ],
             ],
         ),
     ];
@@ -67,6 +71,16 @@ pub fn blocks(h: &Handover, site_name: &str, tz: chrono_tz::Tz, lang: Lang, pape
         if !record.note.is_empty() {
             out.push(Block::Quote(record.note.clone()));
         }
+    }
+    // A record printed before the walk-through is over says what it does not hold yet.
+    let left: Vec<String> = Step::ALL
+        .iter()
+        .filter(|step| !h.steps.iter().any(|r| r.step == **step))
+        .map(|step| format!("{}. {}", step.number(), handover_step(*step).get(lang)))
+        .collect();
+    if !left.is_empty() {
+        out.push(Block::Heading(t("尚未完成的步骤", "Steps not yet done")));
+        out.push(Block::List(left));
     }
     out.push(Block::Heading(t("签字", "Signatures")));
     out.push(Block::table(

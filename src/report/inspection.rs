@@ -109,6 +109,9 @@ pub fn blocks(
     paper: bool,
 ) -> Vec<Block> {
     let mut out = vec![Block::Title(title.to_string())];
+    if entries.is_empty() {
+        out.push(Block::Lines(vec![lang.pick("（没有巡检记录）", "(no inspections)").to_string()]));
+    }
     for entry in entries {
         let state = state_of(entry.slot, entry.run, entry.declined.is_some(), now);
         out.push(Block::Heading(format!("{} — {}", entry.name, entry.slot.run)));

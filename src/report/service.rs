@@ -82,6 +82,8 @@ pub struct ServiceStats {
     pub resolution: Summary,
     pub clocks: Vec<ClockTally>,
     pub contract: ContractCounter,
+    /// The moment the contract counter stands at: the period's end, or now.
+    pub contract_as_of: DateTime<Utc>,
     pub inspections: InspectionTally,
     pub resolved: u32,
     /// Resolved without escalation to a vendor.
@@ -266,7 +268,16 @@ pub fn compute(
         response: Summary::of(responses),
         resolution: Summary::of(resolutions),
         clocks: tallies,
-        contract: contract_counter(all_incidents, &site.policy, site.contract, tz, now),
+        // As the period ended, for a period that has: a closed month's report reads
+        // the same whenever it is printed.
+        contract: contract_counter(
+            all_incidents.iter().filter(|i| i.reported_at < until),
+            &site.policy,
+            site.contract,
+            tz,
+            until,
+        ),
+        contract_as_of: until,
         inspections,
         resolved: resolved.len() as u32,
         first_line: resolved.iter().filter(|i| i.escalated_to.is_none()).count() as u32,
@@ -327,7 +338,13 @@ pub fn blocks(
             let categories: Vec<String> = rows.iter().map(|(l, _)| l.to_string()).collect();
             let values = rows.iter().map(|(_, n)| *n).collect();
             let series = [chart::Series { name: String::new(), colour: chart::PLAIN, values }];
-            Block::Chart(chart::bars(&caption, &t("件", "incidents"), &categories, &series))
+            Block::Chart(vec![chart::bars(
+                chart::Width::Full,
+                &caption,
+                &t("件", "incidents"),
+                &categories,
+                &series,
+            )])
         };
         out.push(one(t("按分类的事件", "Incidents by class"), &by_class));
         out.push(one(t("按故障所属的事件", "Incidents by fault area"), &by_area));
@@ -354,26 +371,19 @@ pub fn blocks(
             .collect(),
     ));
     if paper.is_some() {
+        // One chart each, side by side: a response in minutes and a resolution in hours
+        // on one scale would leave the response a line on the floor.
         let minutes = |d: Option<Duration>| d.map_or(0, |d| u32::try_from(d.num_minutes()).unwrap_or(0));
-        let categories: Vec<String> = times.iter().map(|(label, _)| label.clone()).collect();
-        let series = [
-            chart::Series {
-                name: t("中位数", "Median"),
-                colour: chart::PLAIN,
-                values: times.iter().map(|(_, s)| minutes(s.median)).collect(),
-            },
-            chart::Series {
-                name: t("90 百分位（高出中位数部分）", "90th percentile (above the median)"),
-                colour: chart::OPEN,
-                values: times.iter().map(|(_, s)| minutes(s.p90).saturating_sub(minutes(s.median))).collect(),
-            },
-        ];
-        out.push(Block::Chart(chart::bars(
-            &t("响应与解决时间", "Response and resolution times"),
-            &t("分钟", "minutes"),
-            &categories,
-            &series,
-        )));
+        let categories = vec![t("中位数", "Median"), t("90 百分位", "90th percentile")];
+        let charts = times
+            .iter()
+            .map(|(label, s)| {
+                let values = vec![minutes(s.median), minutes(s.p90)];
+                let series = [chart::Series { name: String::new(), colour: chart::PLAIN, values }];
+                chart::bars(chart::Width::Half, label, &t("分钟", "minutes"), &categories, &series)
+            })
+            .collect();
+        out.push(Block::Chart(charts));
     }
 
     out.push(Block::Heading(t("时限达成", "Clocks met")));
@@ -401,12 +411,16 @@ pub fn blocks(
             .collect(),
     ));
     if let Some(weeks) = paper {
-        out.push(Block::Chart(clock_chart(stats, weeks, lang)));
+        out.push(Block::Chart(vec![clock_chart(stats, weeks, lang)]));
     }
 
     let i = &stats.inspections;
     out.push(Block::Heading(t("合同计数", "Contract counter")));
-    out.push(Block::Lines(vec![contract_summary(&stats.contract, lang)]));
+    let mut contract = vec![contract_summary(&stats.contract, lang)];
+    if stats.contract_as_of < stats.as_of {
+        contract.push(format!("{} {}", t("截至", "As of"), local_time(stats.contract_as_of, site.tz)));
+    }
+    out.push(Block::Lines(contract));
     out.push(Block::Heading(t("巡检", "Inspections")));
     out.push(Block::table(
         vec![
@@ -451,12 +465,13 @@ pub fn blocks(
             stats.per_day.iter().map(|(day, _)| day.format("%d").to_string()).collect();
         let values = stats.per_day.iter().map(|(_, n)| *n).collect();
         let series = [chart::Series { name: String::new(), colour: chart::PLAIN, values }];
-        out.push(Block::Chart(chart::bars(
+        out.push(Block::Chart(vec![chart::bars(
+            chart::Width::Full,
             &t("每日事件数", "Incidents per day"),
             &t("件", "incidents"),
             &categories,
             &series,
-        )));
+        )]));
     }
 
     let s = &stats.satisfaction;
@@ -622,7 +637,7 @@ fn clock_chart(stats: &ServiceStats, weeks: &[ServiceStats], lang: Lang) -> Stri
     } else {
         t("各周时限达成情况", "Clocks met, by week")
     };
-    chart::bars(&caption, &t("个时限", "clocks"), &categories, &series)
+    chart::bars(chart::Width::Full, &caption, &t("个时限", "clocks"), &categories, &series)
 }
 
 /// The report as Markdown.
