@@ -25,7 +25,7 @@ impl std::str::FromStr for UserTime {
         match parse_local(text, chrono_tz::UTC, DateTime::UNIX_EPOCH + chrono::Duration::days(400)) {
             Some(_) => Ok(UserTime(text.to_string())),
             None => Err(format!(
-                "\"{text}\" is not a time: 2026-11-21T08:30:00+08:00, 2026-11-21 08:30, 08:30, yesterday 23:10 or today 08:00 (the site's zone)"
+                "\"{text}\" is not a time: 2026-11-21T08:30:00+08:00, 2026-11-21 08:30, 2026-11-21 (its midnight), 08:30, yesterday 23:10 or today 08:00 (the site's zone)"
             )),
         }
     }
@@ -61,6 +61,10 @@ pub fn parse_local(text: &str, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Option<
         if let Ok(at) = NaiveDateTime::parse_from_str(text, format) {
             return local(at.date(), at.time());
         }
+    }
+    // A date alone is its first moment (`--until 2026-12-01`: up to that midnight).
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return local(date, NaiveTime::MIN);
     }
     let today = now.with_timezone(&tz).date_naive();
     let days_back = [("昨天", 1), ("yesterday", 1), ("今天", 0), ("today", 0)];
@@ -108,6 +112,11 @@ mod tests {
         assert_eq!(parse_local("昨天 23:10", tz, now), Some(at("2026-11-30T23:10:00+08:00")));
         assert_eq!(parse_local("yesterday 23:10", tz, now), Some(at("2026-11-30T23:10:00+08:00")));
         assert_eq!(parse_local("2026-11-29 08:00", tz, now), Some(at("2026-11-29T08:00:00+08:00")));
+        assert_eq!(
+            parse_local("2026-11-29", tz, now),
+            Some(at("2026-11-29T00:00:00+08:00")),
+            "a date is its midnight"
+        );
         assert_eq!(parse_local("2026-11-29T08:00:00Z", tz, now), Some(at("2026-11-29T08:00:00Z")));
         // Just after midnight, 23:50 is last night's.
         let night = at("2026-12-01T00:10:00+08:00");

@@ -106,7 +106,7 @@ pub enum RosterCommand {
     },
     /// Set who is on duty in one shift on one date (leads only)
     Set {
-        /// The shift's id in the site (day, night, …)
+        /// The shift, by its name in the site (白班, 夜班, …)
         #[arg(long)]
         shift: String,
         /// The date the shift starts, YYYY-MM-DD

@@ -696,7 +696,7 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
             ex(
                 "排班（值班负责人）",
                 "Set a shift's engineers (a lead)",
-                "duty roster set --shift night --date 2026-12-03 zhangsan lisi",
+                "duty roster set --shift 夜班 --date 2026-12-03 zhangsan lisi",
             ),
         ],
     ),
@@ -706,7 +706,7 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         &[ex(
             "排定某天夜班",
             "Set a night's engineers",
-            "duty roster set --shift night --date 2026-12-03 zhangsan lisi",
+            "duty roster set --shift 夜班 --date 2026-12-03 zhangsan lisi",
         )],
     ),
     (

@@ -145,6 +145,9 @@ pub fn error_in_chinese(error: &clap::Error) -> String {
     let detail =
         std::error::Error::source(error).map(|e| detail_in_chinese(&e.to_string())).unwrap_or_default();
     let said = match error.kind() {
+        ErrorKind::InvalidValue if get(ContextKind::InvalidValue).is_empty() => {
+            format!("{} 需要一个值", get(ContextKind::InvalidArg))
+        }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let valid = get(ContextKind::ValidValue);
             let valid = if valid.is_empty() { String::new() } else { format!("（可选：{valid}）") };
@@ -189,7 +192,7 @@ fn detail_in_chinese(english: &str) -> String {
     let quoted = |text: &str| text.split('"').nth(1).unwrap_or_default().to_string();
     match () {
         _ if english.contains("is not a time:") => format!(
-            "“{}”不是时间：2026-11-21T08:30:00+08:00、2026-11-21 08:30、08:30、昨天 23:10 或 今天 08:00（站点时区）",
+            "“{}”不是时间：2026-11-21T08:30:00+08:00、2026-11-21 08:30、2026-11-21（零点）、08:30、昨天 23:10 或 今天 08:00（站点时区）",
             quoted(english)
         ),
         _ if english.contains("is not a date") => format!("“{}”不是日期（如 2026-12-01）", quoted(english)),

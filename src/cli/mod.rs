@@ -112,7 +112,7 @@ enum Command {
         shell: manual::Shell,
     },
     /// The machines as the inspection sheet shows them, live: √ normal, ! warning,
-    /// × critical, ? unknown or not run
+    /// × critical, ? unknown or not run, - no such check on that machine
     Status {
         /// Print JSON (for scripts)
         #[arg(long)]

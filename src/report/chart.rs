@@ -121,9 +121,16 @@ fn draw(
             }
         }
         if series.len() > 1 {
+            // Over the half whose bars are lower, so the legend covers none.
+            let half = categories.len().div_ceil(2);
+            let height = |i: usize| series.iter().map(|s| s.values.get(i).copied().unwrap_or(0)).sum::<u32>();
+            let left = (0..half).map(height).max().unwrap_or(0);
+            let right = (half..categories.len()).map(height).max().unwrap_or(0);
+            let corner =
+                if right > left { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight };
             chart
                 .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
+                .position(corner)
                 .label_font((FONT, 12))
                 .background_style(WHITE.mix(0.85))
                 .border_style(BLACK)
