@@ -1252,6 +1252,10 @@ fn every_list_filters_and_prints_as_a_table_wide_json_and_csv() {
     f.exchange_every_day();
     let serious = f.open(&f.minutes_from_now(-50));
     f.ok("alice", &["incident", "ack", &serious]);
+    // A stopped clock says when it stopped, not a time left below zero.
+    let show = f.ok("alice", &["incident", "show", &serious]);
+    let response = show.lines().find(|l| l.contains("response") && l.contains("due")).unwrap();
+    assert!(response.contains(" done 2026-11-25 10:00:00") && !response.contains("left"), "{show}");
     f.ok("alice", &["incident", "problem", &serious, "--note", "监听反复中断"]);
     f.ok(
         "alice",

@@ -664,15 +664,22 @@ fn show(session: &Session, id: &str, json: bool) -> anyhow::Result<()> {
     println!("{}", lang.pick("时限：", "Clocks:"));
     for clock in &clocks {
         let due = clock.due_at.map_or_else(|| "-".to_string(), at);
-        let remaining = clock.remaining.map_or_else(|| "-".to_string(), |r| duration(r, lang));
+        // A stopped clock says when it stopped; a running one how long is left.
+        let (word, then) = match clock.stopped_at {
+            Some(stopped) => (lang.pick("完成于", "done"), at(stopped)),
+            None => (
+                lang.pick("剩余", "left"),
+                clock.remaining.map_or_else(|| "-".to_string(), |r| duration(r, lang)),
+            ),
+        };
         let mut line = format!(
             "  {} {} {} {} {} {} {}",
             clock_symbol(clock.state),
             fit(clock.name.label(lang), 14),
             lang.pick("到期", "due"),
             fit(&due, 19),
-            lang.pick("剩余", "left"),
-            fit(&remaining, 10),
+            word,
+            fit(&then, 19),
             clock.state.label(lang)
         );
         if clock.paused_total >= chrono::Duration::seconds(1) {
