@@ -169,98 +169,149 @@ fn sheets_of(sheets: Sheets, lang: Lang) -> (NaiveDate, NaiveDate, String) {
     }
 }
 
-/// The report in the format asked for.
-pub fn build(
-    store: &dyn Store,
-    site: &Site,
-    wanted: &Wanted,
-    format: Format,
-    lang: Lang,
-    now: DateTime<Utc>,
-) -> anyhow::Result<String> {
-    let (csv, paper) = (format == Format::Csv, format == Format::Html);
-    Ok(match wanted {
-        Wanted::Handover(id) => {
-            let found = match id {
-                Some(id) => crate::duty::load_handover(store, id)?,
-                None => crate::duty::handovers(store)?.pop(),
-            };
-            let h = found.ok_or(StoreError::Refused(DomainError::Handover(HandoverRefusal::NotStarted)))?;
-            let anchor = anchor(store, lang)?;
-            if csv {
-                handover::csv(&h, site.tz, lang) + &anchor_csv(&anchor)
-            } else {
-                let blocks = handover::blocks(&h, &site.name, site.tz, lang, paper);
-                render(&with_anchor(blocks, anchor, lang), format, lang)
+/// What a report is made from: read from the store once, for every format it is
+/// written in (the console writes three at once, all as of the same moment).
+enum Source {
+    Handover {
+        handover: Box<crate::domain::handover::Handover>,
+        anchor: [(String, String); 2],
+    },
+    Fault {
+        incident: Box<crate::domain::Incident>,
+        clocks: Vec<crate::domain::sla::Clock>,
+    },
+    /// A week's or a month's service statistics; a month's (on paper) with its weeks and
+    /// the record's anchor.
+    Service {
+        weekly: bool,
+        period: Box<service::ServiceStats>,
+        weeks: Vec<service::ServiceStats>,
+        anchor: Option<[(String, String); 2]>,
+    },
+    Inspection {
+        sheets: Sheets,
+        title: String,
+        items: Vec<crate::agenda::AgendaItem>,
+    },
+}
+
+impl Source {
+    /// Reads what `wanted` needs; `paper` when a printable page is among the formats
+    /// (a month is then also charted by its weeks).
+    fn load(
+        store: &dyn Store,
+        site: &Site,
+        wanted: &Wanted,
+        paper: bool,
+        lang: Lang,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Source> {
+        Ok(match wanted {
+            Wanted::Handover(id) => {
+                let found = match id {
+                    Some(id) => crate::duty::load_handover(store, id)?,
+                    None => crate::duty::handovers(store)?.pop(),
+                };
+                let handover =
+                    found.ok_or(StoreError::Refused(DomainError::Handover(HandoverRefusal::NotStarted)))?;
+                Source::Handover { handover: Box::new(handover), anchor: anchor(store, lang)? }
             }
-        }
-        Wanted::Fault(id) => {
-            let incident = store.incident(id)?.ok_or_else(|| StoreError::NotFound(id.clone()))?;
-            let clocks = clocks(&incident, &site.policy, now);
-            if csv {
-                fault::csv(&incident, &clocks, site.tz, lang)
-            } else {
-                render(&fault::blocks(&incident, &clocks, &site.name, site.tz, lang, paper), format, lang)
+            Wanted::Fault(id) => {
+                let incident = store.incident(id)?.ok_or_else(|| StoreError::NotFound(id.clone()))?;
+                let clocks = clocks(&incident, &site.policy, now);
+                Source::Fault { incident: Box::new(incident), clocks }
             }
-        }
-        Wanted::Week(date) | Wanted::Month(date) => {
-            let weekly = matches!(wanted, Wanted::Week(_));
-            let (from, to) = if weekly { week_of(*date) } else { month_of(*date) };
-            // On paper a month is charted by its weeks (each cut to the month).
-            let mut ranges = vec![(from, to)];
-            if paper && !weekly {
-                let mut monday = week_of(from).0;
-                while monday <= to {
-                    ranges.push((monday.max(from), (monday + Duration::days(6)).min(to)));
-                    monday += Duration::days(7);
+            Wanted::Week(date) | Wanted::Month(date) => {
+                let weekly = matches!(wanted, Wanted::Week(_));
+                let (from, to) = if weekly { week_of(*date) } else { month_of(*date) };
+                // On paper a month is charted by its weeks (each cut to the month).
+                let mut ranges = vec![(from, to)];
+                if paper && !weekly {
+                    let mut monday = week_of(from).0;
+                    while monday <= to {
+                        ranges.push((monday.max(from), (monday + Duration::days(6)).min(to)));
+                        monday += Duration::days(7);
+                    }
+                }
+                let mut weeks = service_stats(store, site, &ranges, now)?;
+                let period = Box::new(weeks.remove(0));
+                let anchor = if weekly { None } else { Some(anchor(store, lang)?) };
+                Source::Service { weekly, period, weeks, anchor }
+            }
+            Wanted::Inspection(sheets) => {
+                let (from, to, title) = sheets_of(*sheets, lang);
+                let items = crate::agenda::load(store, site, from, to, now)?;
+                Source::Inspection { sheets: *sheets, title, items }
+            }
+        })
+    }
+
+    fn render(&self, site: &Site, format: Format, lang: Lang, now: DateTime<Utc>) -> String {
+        let (csv, paper) = (format == Format::Csv, format == Format::Html);
+        match self {
+            Source::Handover { handover, anchor } => {
+                if csv {
+                    handover::csv(handover, site.tz, lang) + &anchor_csv(anchor)
+                } else {
+                    let blocks = handover::blocks(handover, &site.name, site.tz, lang, paper);
+                    render(&with_anchor(blocks, anchor.clone(), lang), format, lang)
                 }
             }
-            let mut stats = service_stats(store, site, &ranges, now)?;
-            let period = stats.remove(0);
-            let title = if weekly {
-                lang.pick("服务周报", "Weekly service report")
-            } else {
-                lang.pick("服务月报", "Monthly service report")
-            };
-            if csv {
-                let body = service::csv(&period, lang);
-                if weekly { body } else { body + &anchor_csv(&anchor(store, lang)?) }
-            } else {
-                let blocks = service::blocks(&period, title, site, lang, paper.then_some(&stats[..]));
-                let blocks = if weekly { blocks } else { with_anchor(blocks, anchor(store, lang)?, lang) };
-                render(&blocks, format, lang)
+            Source::Fault { incident, clocks } => {
+                if csv {
+                    fault::csv(incident, clocks, site.tz, lang)
+                } else {
+                    render(&fault::blocks(incident, clocks, &site.name, site.tz, lang, paper), format, lang)
+                }
             }
-        }
-        Wanted::Inspection(sheets) => {
-            let (from, to, title) = sheets_of(*sheets, lang);
-            let items = crate::agenda::load(store, site, from, to, now)?;
-            // A week's or a month's sheets are those due by now: the month ahead is not a record.
-            let day = matches!(sheets, Sheets::Day(_));
-            let entries: Vec<_> = items
-                .iter()
-                .filter(|item| day || item.slot.due_at <= now)
-                .map(crate::agenda::AgendaItem::entry)
-                .collect();
-            if csv {
-                inspection::csv(&entries, site.tz, lang)
-            } else {
+            Source::Service { weekly, period, weeks, anchor } => {
+                let title = if *weekly {
+                    lang.pick("服务周报", "Weekly service report")
+                } else {
+                    lang.pick("服务月报", "Monthly service report")
+                };
+                if csv {
+                    service::csv(period, lang) + &anchor.as_ref().map(anchor_csv).unwrap_or_default()
+                } else {
+                    let blocks = service::blocks(period, title, site, lang, paper.then_some(&weeks[..]));
+                    let blocks = match anchor {
+                        Some(anchor) => with_anchor(blocks, anchor.clone(), lang),
+                        None => blocks,
+                    };
+                    render(&blocks, format, lang)
+                }
+            }
+            Source::Inspection { sheets, title, items } => {
+                // A week's or a month's sheets are those due by now: the month ahead is not a record.
+                let day = matches!(sheets, Sheets::Day(_));
+                let entries: Vec<_> = items
+                    .iter()
+                    .filter(|item| day || item.slot.due_at <= now)
+                    .map(crate::agenda::AgendaItem::entry)
+                    .collect();
+                if csv {
+                    return inspection::csv(&entries, site.tz, lang);
+                }
                 // A day's sheet is signed run by run; a week's or a month's once, by its reviewer.
-                let mut blocks = inspection::blocks(&title, &entries, site.tz, lang, now, paper && day);
+                let mut blocks = inspection::blocks(title, &entries, site.tz, lang, now, paper && day);
                 if matches!(sheets, Sheets::Week(_)) {
                     // The weekly sheet is the grid: it comes first, the runs' detail after.
-                    let grids = site.checklists.iter().flat_map(|template| {
-                        let of_template: Vec<_> =
-                            entries.iter().filter(|e| e.slot.template == template.id).copied().collect();
-                        [
-                            Block::Heading(format!(
-                                "{} — {}",
-                                template.name,
-                                lang.pick("按星期", "by weekday")
-                            )),
-                            inspection::weekday_grid(&of_template, site.tz, lang),
-                        ]
-                    });
-                    let mut grids: Vec<Block> = grids.collect();
+                    let mut grids: Vec<Block> = site
+                        .checklists
+                        .iter()
+                        .flat_map(|template| {
+                            let of_template: Vec<_> =
+                                entries.iter().filter(|e| e.slot.template == template.id).copied().collect();
+                            [
+                                Block::Heading(format!(
+                                    "{} — {}",
+                                    template.name,
+                                    lang.pick("按星期", "by weekday")
+                                )),
+                                inspection::weekday_grid(&of_template, site.tz, lang),
+                            ]
+                        })
+                        .collect();
                     grids.push(inspection::grid_legend(lang));
                     blocks.splice(1..1, grids);
                 }
@@ -270,5 +321,30 @@ pub fn build(
                 render(&blocks, format, lang)
             }
         }
-    })
+    }
+}
+
+/// The report in each of the formats asked for, from one reading of the store.
+pub fn build_each(
+    store: &dyn Store,
+    site: &Site,
+    wanted: &Wanted,
+    formats: &[Format],
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<String>> {
+    let source = Source::load(store, site, wanted, formats.contains(&Format::Html), lang, now)?;
+    Ok(formats.iter().map(|&format| source.render(site, format, lang, now)).collect())
+}
+
+/// The report in the format asked for.
+pub fn build(
+    store: &dyn Store,
+    site: &Site,
+    wanted: &Wanted,
+    format: Format,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    Ok(build_each(store, site, wanted, &[format], lang, now)?.remove(0))
 }

@@ -267,31 +267,28 @@ fn report(
     let write = |path: &std::path::Path, bytes: &[u8]| {
         crate::files::write_private(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
     };
-    for format in [Format::Markdown, Format::Csv, Format::Html] {
-        let text =
-            crate::report::build::build(store, site, wanted, format, lang, clock.now()).map_err(|e| {
-                match e.downcast::<StoreError>() {
-                    Ok(e) => crate::i18n::store_error(&e, lang),
-                    Err(e) => format!("{e:#}"),
-                }
-            })?;
+    let formats = [Format::Markdown, Format::Csv, Format::Html];
+    let texts =
+        crate::report::build::build_each(store, site, wanted, &formats, lang, clock.now()).map_err(|e| {
+            match e.downcast::<StoreError>() {
+                Ok(e) => crate::i18n::store_error(&e, lang),
+                Err(e) => format!("{e:#}"),
+            }
+        })?;
+    for (format, text) in formats.into_iter().zip(&texts) {
         let path = path_of(format.extension());
         write(&path, text.as_bytes())?;
         written.push(path.display().to_string());
-        if pdf && format == Format::Html {
-            // The others stand when the browser cannot print; the message says both.
-            let printed = crate::report::print::pdf(&text).map_err(|e| {
-                format!(
-                    "{}: {}; {}",
-                    lang.pick("报告已写入", "report written"),
-                    written.join(", "),
-                    e.say(lang)
-                )
-            })?;
-            let path = path_of("pdf");
-            write(&path, &printed)?;
-            written.push(path.display().to_string());
-        }
+    }
+    let page = formats.iter().zip(&texts).find(|(format, _)| **format == Format::Html).map(|(_, page)| page);
+    if let (true, Some(page)) = (pdf, page) {
+        // The others stand when the browser cannot print; the message says both.
+        let printed = crate::report::print::pdf(page).map_err(|e| {
+            format!("{}: {}; {}", lang.pick("报告已写入", "report written"), written.join(", "), e.say(lang))
+        })?;
+        let path = path_of("pdf");
+        write(&path, &printed)?;
+        written.push(path.display().to_string());
     }
     Ok(written)
 }
