@@ -94,26 +94,14 @@ fn every_form_prints_on_a4_with_every_field_in_both_languages() {
     }
 }
 
-/// The page shot to PNG by the browser at A4's width in CSS pixels.
+/// The page shot to PNG by the browser (as `duty` runs it) at A4's width in CSS pixels.
 fn screenshot(html: &Path, png: &Path) {
     let browser = duty::report::print::browser().expect("Chromium (scripts/test installs it)");
-    let profile = html.with_extension("profile");
-    let mut command = Command::new(browser);
+    let mut command = duty::report::print::headless(&browser, html.parent().unwrap());
     command
-        .args([
-            "--headless",
-            "--disable-gpu",
-            "--no-first-run",
-            "--hide-scrollbars",
-            "--window-size=794,1123",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--hide-scrollbars", "--window-size=794,1123"])
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", html.display()));
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } == 0 {
-        command.arg("--no-sandbox");
-    }
     let out = command.output().unwrap();
     assert!(out.status.success(), "screenshot of {}: {}", html.display(), stderr(&out));
 }

@@ -49,6 +49,11 @@ pub fn bars(width: Width, caption: &str, unit: &str, categories: &[String], seri
     svg
 }
 
+/// One plain bar per category: a count, a time.
+pub fn counts(width: Width, caption: &str, unit: &str, categories: &[String], values: Vec<u32>) -> String {
+    bars(width, caption, unit, categories, &[Series { name: String::new(), colour: PLAIN, values }])
+}
+
 fn draw(
     svg: &mut String,
     size: (u32, u32),

@@ -11,11 +11,13 @@ fn shift_line(slot: &crate::domain::shift::ShiftSlot, tz: chrono_tz::Tz) -> Stri
     format!("{} {} – {}", slot.name, local_time(slot.start, tz), local_time(slot.end, tz))
 }
 
+/// Who signed, and when.
+fn signed(sig: &Option<Signature>, tz: chrono_tz::Tz) -> Option<String> {
+    sig.as_ref().map(|s| format!("{} {}", s.by, local_time(s.at, tz)))
+}
+
 fn signature(sig: &Option<Signature>, tz: chrono_tz::Tz, lang: Lang) -> String {
-    match sig {
-        Some(s) => format!("{} {}", s.by, local_time(s.at, tz)),
-        None => texts::NOT_SIGNED.get(lang).to_string(),
-    }
+    signed(sig, tz).unwrap_or_else(|| texts::NOT_SIGNED.get(lang).to_string())
 }
 
 /// The record as blocks; on paper with the two places to sign (each with the
@@ -89,11 +91,9 @@ pub fn blocks(h: &Handover, site_name: &str, tz: chrono_tz::Tz, lang: Lang, pape
         vec![vec![signature(&h.outgoing_signature, tz, lang), signature(&h.incoming_signature, tz, lang)]],
     ));
     if paper {
-        let signed =
-            |sig: &Option<Signature>| sig.as_ref().map(|s| format!("{} {}", s.by, local_time(s.at, tz)));
         out.push(Block::SignHere(vec![
-            (t("交班人", "Outgoing engineer"), signed(&h.outgoing_signature)),
-            (t("接班人", "Incoming engineer"), signed(&h.incoming_signature)),
+            (t("交班人", "Outgoing engineer"), signed(&h.outgoing_signature, tz)),
+            (t("接班人", "Incoming engineer"), signed(&h.incoming_signature, tz)),
         ]));
     }
     out

@@ -73,15 +73,11 @@ impl Drop for Scratch {
     }
 }
 
-/// The page printed to PDF on A4 (the page's own `@page` rule), without the browser's
-/// header and footer.
-pub fn pdf(html: &str) -> Result<Vec<u8>, PrintError> {
-    let browser = browser().ok_or(PrintError::NoBrowser)?;
-    let scratch = Scratch::new()?;
-    let page = scratch.0.join("page.html");
-    let out = scratch.0.join("page.pdf");
-    crate::files::write_new_private(&page, html.as_bytes())?;
-    let mut command = Command::new(&browser);
+/// The browser without a window, with a profile and a home of its own in `dir`, doing
+/// nothing but the page it is given: the flags every print shares (a page shot to PNG
+/// by the tests too).
+pub fn headless(browser: &Path, dir: &Path) -> Command {
+    let mut command = Command::new(browser);
     command
         .args([
             "--headless",
@@ -93,22 +89,35 @@ pub fn pdf(html: &str) -> Result<Vec<u8>, PrintError> {
             "--disable-component-update",
             "--disable-sync",
             "--disable-extensions",
-            "--no-pdf-header-footer",
         ])
-        .arg(format!("--user-data-dir={}", scratch.0.join("profile").display()))
-        .arg(format!("--print-to-pdf={}", out.display()))
-        .arg(format!("file://{}", page.display()))
-        .env("HOME", &scratch.0)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        // To a file rather than a pipe no one reads while it runs (a full pipe would stall it).
-        .stderr(crate::files::create_new_private(&scratch.0.join("browser.log"))?);
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .env("HOME", dir);
     // Chromium will not start as root inside its sandbox; the page is our own, with a
     // policy that lets it load and run nothing.
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } == 0 {
         command.arg("--no-sandbox");
     }
+    command
+}
+
+/// The page printed to PDF on A4 (the page's own `@page` rule), without the browser's
+/// header and footer.
+pub fn pdf(html: &str) -> Result<Vec<u8>, PrintError> {
+    let browser = browser().ok_or(PrintError::NoBrowser)?;
+    let scratch = Scratch::new()?;
+    let page = scratch.0.join("page.html");
+    let out = scratch.0.join("page.pdf");
+    crate::files::write_new_private(&page, html.as_bytes())?;
+    let mut command = headless(&browser, &scratch.0);
+    command
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", out.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        // To a file rather than a pipe no one reads while it runs (a full pipe would stall it).
+        .stderr(crate::files::create_new_private(&scratch.0.join("browser.log"))?);
     let name = browser.display().to_string();
     let failed = |detail: String| PrintError::Failed { browser: name.clone(), detail };
     let mut child = command.spawn().map_err(|e| failed(e.to_string()))?;

@@ -337,13 +337,12 @@ pub fn blocks(
         let one = |caption: String, rows: &[(&str, u32)]| {
             let categories: Vec<String> = rows.iter().map(|(l, _)| l.to_string()).collect();
             let values = rows.iter().map(|(_, n)| *n).collect();
-            let series = [chart::Series { name: String::new(), colour: chart::PLAIN, values }];
-            Block::Chart(vec![chart::bars(
+            Block::Chart(vec![chart::counts(
                 chart::Width::Full,
                 &caption,
                 &t("件", "incidents"),
                 &categories,
-                &series,
+                values,
             )])
         };
         out.push(one(t("按分类的事件", "Incidents by class"), &by_class));
@@ -379,8 +378,7 @@ pub fn blocks(
             .iter()
             .map(|(label, s)| {
                 let values = vec![minutes(s.median), minutes(s.p90)];
-                let series = [chart::Series { name: String::new(), colour: chart::PLAIN, values }];
-                chart::bars(chart::Width::Half, label, &t("分钟", "minutes"), &categories, &series)
+                chart::counts(chart::Width::Half, label, &t("分钟", "minutes"), &categories, values)
             })
             .collect();
         out.push(Block::Chart(charts));
@@ -464,13 +462,13 @@ pub fn blocks(
         let categories: Vec<String> =
             stats.per_day.iter().map(|(day, _)| day.format("%d").to_string()).collect();
         let values = stats.per_day.iter().map(|(_, n)| *n).collect();
-        let series = [chart::Series { name: String::new(), colour: chart::PLAIN, values }];
-        out.push(Block::Chart(vec![chart::bars(
+        let caption = t("每日事件数", "Incidents per day");
+        out.push(Block::Chart(vec![chart::counts(
             chart::Width::Full,
-            &t("每日事件数", "Incidents per day"),
+            &caption,
             &t("件", "incidents"),
             &categories,
-            &series,
+            values,
         )]));
     }
 
