@@ -481,16 +481,22 @@ fn list(
     let policy = &session.site.policy;
     // Asking for closed incidents by state is asking for closed ones.
     let closed_too = all || filter.states.contains(&crate::domain::State::Closed);
+    // Read once: the contract line under the table counts every incident.
+    let everything = store.incidents(true)?;
+    let listed: Vec<Incident> = everything
+        .iter()
+        .filter(|i| closed_too || i.state != crate::domain::State::Closed)
+        .cloned()
+        .collect();
     // The queue's one order, as the console has it.
-    let rows: Vec<(Incident, Vec<Clock>)> =
-        crate::ops::queue::order_by_urgency(store.incidents(closed_too)?, &session.site, now)
-            .into_iter()
-            .filter(|row| filter.keeps(&row.incident, reported))
-            .map(|row| {
-                let clocks = clocks(&row.incident, policy, now);
-                (*row.incident, clocks)
-            })
-            .collect();
+    let rows: Vec<(Incident, Vec<Clock>)> = crate::ops::queue::order_by_urgency(listed, &session.site, now)
+        .into_iter()
+        .filter(|row| filter.keeps(&row.incident, reported))
+        .map(|row| {
+            let clocks = clocks(&row.incident, policy, now);
+            (*row.incident, clocks)
+        })
+        .collect();
     let lang = session.lang;
     let next_clock = |clocks: &[Clock]| {
         most_urgent(clocks).map_or_else(String::new, |c| {
@@ -502,12 +508,8 @@ fn list(
             )
         })
     };
+    // The CSV keeps its own flat columns (the next clock as two); the rest is a listing.
     match output {
-        Output::Json => {
-            let views: Vec<IncidentJson<'_>> =
-                rows.iter().map(|(i, c)| IncidentJson::new(i, c, None)).collect();
-            return super::print_json(&views);
-        }
         Output::Csv => {
             use crate::report::csv_field as f;
             println!("id,severity,state,owner,class,area,hosts,reported_at,next_clock,next_due,title");
@@ -530,7 +532,7 @@ fn list(
             }
             return Ok(());
         }
-        Output::Table | Output::Wide => {}
+        Output::Table | Output::Wide | Output::Json => {}
     }
     const COLUMNS: &[super::listing::Column] = &[
         super::listing::column("编号", "ID", 16),
@@ -567,9 +569,10 @@ fn list(
             columns: COLUMNS, rows: table, empty: ("（没有事件）", "(no incidents)")
         };
     listing.print(output, lang)?;
-    let everything = store.incidents(true)?;
-    println!();
-    println!("{}", contract_line(session, &everything, now));
+    if output != Output::Json {
+        println!();
+        println!("{}", contract_line(session, &everything, now));
+    }
     Ok(())
 }
 
