@@ -208,22 +208,24 @@ pub enum Failure {
 pub fn run() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // Help and usage errors in the reader's language.
+    // Help and usage errors in the reader's language, with the examples: the tree is
+    // dressed for them only when a line asks for help or does not parse.
     let reader = help_text::language(&args);
-    let command = help_text::localized(Cli::command(), reader);
-    let matches = match command.try_get_matches_from(args) {
-        Ok(matches) => matches,
-        Err(error)
-            if reader == Lang::Zh
-                && error.use_stderr()
-                && error.kind() != clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
-        {
-            // Not eprint!: a stderr that is gone must not panic.
-            let _ = write!(std::io::stderr(), "{}", help_text::error_in_chinese(&error));
-            return ExitCode::from(2);
-        }
-        Err(error) => error.exit(),
-    };
+    let plain = Cli::command().try_get_matches_from(&args);
+    let matches =
+        match plain.or_else(|_| help_text::localized(Cli::command(), reader).try_get_matches_from(args)) {
+            Ok(matches) => matches,
+            Err(error)
+                if reader == Lang::Zh
+                    && error.use_stderr()
+                    && error.kind() != clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+            {
+                // Not eprint!: a stderr that is gone must not panic.
+                let _ = write!(std::io::stderr(), "{}", help_text::error_in_chinese(&error));
+                return ExitCode::from(2);
+            }
+            Err(error) => error.exit(),
+        };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(error) => error.exit(),
