@@ -171,16 +171,25 @@ fn html_block(block: &Block, lang: Lang) -> String {
             let short = |i: usize| {
                 std::iter::once(head).chain(rows).all(|r| r.get(i).is_none_or(|c| c.chars().count() <= SHORT))
             };
-            let class = |i: usize| match () {
-                _ if numeric.get(i) == Some(&true) => " class=\"num\"",
-                _ if short(i) => " class=\"short\"",
-                _ => "",
-            };
+            // Each column's class, worked out once for the table.
+            let classes: Vec<&str> = (0..head.len())
+                .map(|i| match () {
+                    _ if numeric.get(i) == Some(&true) => " class=\"num\"",
+                    _ if short(i) => " class=\"short\"",
+                    _ => "",
+                })
+                .collect();
             let cells = |tag: &str, cells: &[String]| -> String {
                 cells
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| format!("<{tag}{}>{}</{tag}>", class(i), html_text(c)))
+                    .map(|(i, c)| {
+                        format!(
+                            "<{tag}{}>{}</{tag}>",
+                            classes.get(i).copied().unwrap_or_default(),
+                            html_text(c)
+                        )
+                    })
                     .collect()
             };
             let mut out = String::from("<table>\n");
