@@ -84,22 +84,25 @@ pub fn month_of(date: NaiveDate) -> (NaiveDate, NaiveDate) {
 }
 
 /// The service statistics of each range of local dates `from..=to`, computed from the
-/// event log (read and folded once for all of them).
+/// event log and the inspection agenda, each read once for all of them.
 pub fn service_stats(
     store: &dyn Store,
     site: &Site,
     ranges: &[(NaiveDate, NaiveDate)],
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<service::ServiceStats>> {
+    let (Some(first), Some(last)) = (ranges.iter().map(|r| r.0).min(), ranges.iter().map(|r| r.1).max())
+    else {
+        return Ok(Vec::new());
+    };
     let incidents = service::incidents_from_events(&store.events(None)?)?;
     let records = service::Records::load(store)?;
-    ranges
+    // Each range counts only the inspections due in it.
+    let agenda = crate::agenda::load(store, site, first, last, now)?;
+    Ok(ranges
         .iter()
-        .map(|&(from, to)| {
-            let agenda = crate::agenda::load(store, site, from, to, now)?;
-            Ok(service::compute(&incidents, &agenda, &records, site, from, to, now))
-        })
-        .collect()
+        .map(|&(from, to)| service::compute(&incidents, &agenda, &records, site, from, to, now))
+        .collect())
 }
 
 /// The record's anchor on paper: the chain head and the last seal as the report is
